@@ -1,0 +1,2 @@
+/* placeholder, filled by the foundation work */
+#include "util.h"

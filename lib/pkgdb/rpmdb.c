@@ -1,0 +1,21 @@
+/* STUB: replaced by the real reader. */
+#include "pkgdb.h"
+#include "../util.h"
+
+int
+og_rpmdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out, og_error **err)
+{
+  return og_error_set (err, ENOSYS, "%s: reader not implemented yet", name);
+}
+
+og_rpmdb_backend
+og_rpmdb_detect (const uint8_t *data, size_t len)
+{
+  return OG_RPMDB_UNKNOWN;
+}
+
+const char *
+og_rpmdb_backend_name (og_rpmdb_backend b)
+{
+  return "unknown";
+}

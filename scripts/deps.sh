@@ -1,0 +1,33 @@
+#!/bin/bash
+# Install exactly what ocigate needs on Debian 12, only when something is missing.
+#   scripts/deps.sh build   - to build
+#   scripts/deps.sh test    - to build and run the whole test suite
+#   scripts/deps.sh demo    - to build and run the demo
+set -euo pipefail
+
+build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
+  libarchive-dev libyajl-dev libjansson-dev libseccomp-dev libcap-dev libsqlite3-dev libssl-dev
+  libcmocka-dev)
+# Real tools that make the fixtures and act as oracles in the tests.
+test_pkgs=(libcap2-bin rpm db5.3-util debootstrap busybox-static python3 jq
+  runc crun podman skopeo uidmap)
+demo_pkgs=(libcap2-bin busybox-static runc)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  demo) want+=("${demo_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
