@@ -1,1 +1,6 @@
-#include "util.h"
+#include "common.h"
+int
+og_cmd_inventory (int argc, char **argv)
+{
+  return OG_EXIT_USAGE;
+}

@@ -1,6 +1,57 @@
-#include "util.h"
-int
-main (void)
+/* ocigate: the offline command.  One file per verb; this one dispatches.  */
+#include <getopt.h>
+
+#include "common.h"
+#include "og-config.h"
+
+static const struct
 {
-  return 0;
+  const char *name;
+  og_verb_fn fn;
+  const char *summary;
+} verbs[] = {
+  { "inventory", og_cmd_inventory, "packages and executables of a root filesystem or image" },
+  { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
+};
+
+static void
+usage (FILE *f)
+{
+  fprintf (f, "Usage: ocigate VERB [OPTIONS] SOURCE\n"
+              "       ocigate --help | --version\n\n"
+              "Launch-time content control for Linux containers: inventory the OS packages\n"
+              "and executables of a container root filesystem.\n\n"
+              "Verbs:\n");
+  for (size_t i = 0; i < OG_ARRAY_SIZE (verbs); i++)
+    fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+  fprintf (f, "\nSOURCE is a directory holding a root filesystem.\n"
+              "Run 'ocigate VERB --help' for the options of a verb.\n\n"
+              "Exit status: 0 success; 1 denied (check); 2 bad usage or unreadable input;\n"
+              "3 the source cannot be inspected (check).\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stderr);
+      return OG_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return OG_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("ocigate %s\n", OG_VERSION);
+      return OG_EXIT_OK;
+    }
+  for (size_t i = 0; i < OG_ARRAY_SIZE (verbs); i++)
+    if (strcmp (argv[1], verbs[i].name) == 0)
+      return verbs[i].fn (argc - 1, argv + 1);
+  fprintf (stderr, "ocigate: unknown verb '%s'; run 'ocigate --help' for the list\n", argv[1]);
+  return OG_EXIT_USAGE;
 }

@@ -100,8 +100,19 @@ const char *og_digest_algo_name (og_digest_algo a);    /* "md5" "sha1" "sha256" 
 int og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                          og_error **err);
 
-/* Backends.  Each walks its container format and parses every header blob in
-   storage order into out.  `name` is the database path for messages.  */
+/* Backends.  Each walks its container format and hands every header blob to
+   fn in storage order (recno: the rpmdb instance number, for messages); the
+   _read functions parse every blob with og_rpm_header_parse into out.
+   `name` is the database path for messages.  */
+typedef int (*og_rpm_blob_fn) (const uint8_t *blob, size_t len, uint32_t recno, void *userdata,
+                               og_error **err);
+int og_rpmdb_sqlite_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                             void *userdata, og_error **err);
+int og_rpmdb_bdb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                          void *userdata, og_error **err);
+int og_rpmdb_ndb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                          void *userdata, og_error **err);
+
 int og_rpmdb_sqlite_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
                           og_error **err);
 int og_rpmdb_bdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,

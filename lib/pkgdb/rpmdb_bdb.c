@@ -8,3 +8,9 @@ og_rpmdb_bdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist
   return og_error_set (err, ENOSYS, "%s: reader not implemented yet", name);
 }
 
+int
+og_rpmdb_bdb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                       void *userdata, og_error **err)
+{
+  return og_error_set (err, ENOSYS, "%s: reader not implemented yet", name);
+}

@@ -1,0 +1,41 @@
+/* What every verb of the ocigate command shares: option parsing helpers,
+   how errors are shown, exit codes.  */
+#ifndef OG_CLI_COMMON_H
+#define OG_CLI_COMMON_H
+
+#include "error.h"
+#include "util.h"
+
+/* Exit codes that scripts can rely on.  */
+enum
+{
+  OG_EXIT_OK = 0,
+  OG_EXIT_DENY = 1,     /* check: the manifest denies the source */
+  OG_EXIT_USAGE = 2,    /* bad usage, unreadable input, manifest errors */
+  OG_EXIT_INSPECT = 3,  /* check: the source cannot be inspected */
+};
+
+/* A verb: argv[0] is the verb's name.  Returns the exit code.  */
+typedef int (*og_verb_fn) (int argc, char **argv);
+
+int og_cmd_inventory (int argc, char **argv);
+int og_cmd_files (int argc, char **argv);
+int og_cmd_check (int argc, char **argv);
+int og_cmd_manifest (int argc, char **argv);
+int og_cmd_diff (int argc, char **argv);
+int og_cmd_install (int argc, char **argv);
+
+/* Print "ocigate: MSG" (and free err); return code.  */
+int og_cli_fail (int code, og_error *err);
+int og_cli_usage_error (const char *verb, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+typedef enum og_format
+{
+  OG_FORMAT_TABLE,
+  OG_FORMAT_JSON,
+} og_format;
+
+/* Parse "json" / "table"; returns -1 for anything else.  */
+int og_cli_parse_format (const char *s, og_format *out);
+
+#endif
