@@ -64,7 +64,10 @@ setup (void **state)
   link_ ("loop-b", "etc/loop-a");
   link_ ("loop-a", "etc/loop-b");
   put ("usr/bin/tool", "#!/bin/sh\n");
-  chmod (og_xasprintf ("%s/usr/bin/tool", root), 0755); /* leak is fine in a test */
+  {
+    cleanup_free char *tool = og_xasprintf ("%s/usr/bin/tool", root);
+    chmod (tool, 0755);
+  }
   return 0;
 }
 
