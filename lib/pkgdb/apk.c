@@ -31,8 +31,8 @@ typedef struct apk_state
 {
   const char *name; /* file name, for messages */
   size_t lineno;
-  og_package *pkg;  /* current record's package, or NULL before its first line */
-  size_t rec_line;  /* first line of the record */
+  og_package *pkg; /* current record's package, or NULL before its first line */
+  size_t rec_line; /* first line of the record */
   bool have_name;
   const char *dir; /* current F value, into the data */
   size_t dir_n;
@@ -75,14 +75,14 @@ b64_decode (const char *s, size_t n, uint8_t *out, size_t want)
       v = b64_value (s[i]);
       if (v < 0)
         return false;
-      acc = (acc << 6) | (uint32_t) v;
+      acc = (acc << 6) | (uint32_t)v;
       bits += 6;
       if (bits >= 8)
         {
           bits -= 8;
           if (o >= want)
             return false;
-          out[o++] = (uint8_t) (acc >> bits);
+          out[o++] = (uint8_t)(acc >> bits);
         }
     }
   for (; i < n; i++)
@@ -112,12 +112,12 @@ parse_checksum (const char *v, size_t n, char **hex, og_digest_algo *algo)
   if (n != 32 && n != 40)
     return false;
   for (size_t i = 0; i < n; i++)
-    if (!isxdigit ((unsigned char) v[i]))
+    if (!isxdigit ((unsigned char)v[i]))
       return false;
   *algo = n == 32 ? OG_DIGEST_MD5 : OG_DIGEST_SHA1;
   *hex = og_xstrndup (v, n);
   for (char *c = *hex; *c; c++)
-    *c = (char) tolower ((unsigned char) *c);
+    *c = (char)tolower ((unsigned char)*c);
   return true;
 }
 
@@ -138,7 +138,7 @@ parse_acl_mode (const char *v, size_t n, uint32_t *mode)
     {
       if (v[i] < '0' || v[i] > '7')
         return false;
-      m = m * 8 + (uint32_t) (v[i] - '0');
+      m = m * 8 + (uint32_t)(v[i] - '0');
       if (m > 07777)
         return false;
       digits = true;
@@ -159,7 +159,7 @@ parse_u64 (const char *v, size_t n, uint64_t *out)
     {
       if (v[i] < '0' || v[i] > '9' || x > (UINT64_MAX - 9) / 10)
         return false;
-      x = x * 10 + (uint64_t) (v[i] - '0');
+      x = x * 10 + (uint64_t)(v[i] - '0');
     }
   *out = x;
   return true;
@@ -178,11 +178,10 @@ end_record (apk_state *s, og_error **err)
   if (s->pkg == NULL)
     return 0;
   if (!s->have_name)
-    return og_error_set (err, 0, "%s:%zu: record has no P: (package name)", s->name,
-                         s->rec_line);
+    return og_error_set (err, 0, "%s:%zu: record has no P: (package name)", s->name, s->rec_line);
   if (s->pkg->version == NULL)
-    return og_error_set (err, 0, "%s:%zu: package '%s' has no V: (version)", s->name,
-                         s->rec_line, s->pkg->name);
+    return og_error_set (err, 0, "%s:%zu: package '%s' has no V: (version)", s->name, s->rec_line,
+                         s->pkg->name);
   s->pkg = NULL;
   s->file = NULL;
   s->have_dir = false;
@@ -209,8 +208,8 @@ file_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
         if (!s->have_dir)
           return og_error_set (err, 0, "%s:%zu: R: before any F: directory", s->name, s->lineno);
         if (n == 0 || memchr (v, '/', n))
-          return og_error_set (err, 0, "%s:%zu: R: '%.*s' is not a file name", s->name,
-                               s->lineno, (int) (n > 200 ? 200 : n), v);
+          return og_error_set (err, 0, "%s:%zu: R: '%.*s' is not a file name", s->name, s->lineno,
+                               (int)(n > 200 ? 200 : n), v);
         og_buf_putc (&path, '/');
         if (s->dir_n)
           {
@@ -226,8 +225,8 @@ file_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
       if (s->file == NULL)
         return og_error_set (err, 0, "%s:%zu: a: with no R: before it", s->name, s->lineno);
       if (!parse_acl_mode (v, n, &s->file->mode))
-        return og_error_set (err, 0, "%s:%zu: a: '%.*s' is not uid:gid:mode", s->name,
-                             s->lineno, (int) (n > 200 ? 200 : n), v);
+        return og_error_set (err, 0, "%s:%zu: a: '%.*s' is not uid:gid:mode", s->name, s->lineno,
+                             (int)(n > 200 ? 200 : n), v);
       return 0;
     case 'Z':
       {
@@ -236,8 +235,8 @@ file_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
         if (s->file == NULL)
           return og_error_set (err, 0, "%s:%zu: Z: with no R: before it", s->name, s->lineno);
         if (!parse_checksum (v, n, &hex, &algo))
-          return og_error_set (err, 0, "%s:%zu: Z: '%.*s' is not a checksum", s->name,
-                               s->lineno, (int) (n > 200 ? 200 : n), v);
+          return og_error_set (err, 0, "%s:%zu: Z: '%.*s' is not a checksum", s->name, s->lineno,
+                               (int)(n > 200 ? 200 : n), v);
         if (p->digest_algo != OG_DIGEST_NONE && p->digest_algo != algo)
           {
             free (hex);
@@ -288,7 +287,7 @@ field_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
     case 'I':
       if (!parse_u64 (v, n, &p->size))
         return og_error_set (err, 0, "%s:%zu: I: '%.*s' is not a size", s->name, s->lineno,
-                             (int) (n > 200 ? 200 : n), v);
+                             (int)(n > 200 ? 200 : n), v);
       return 0;
     default:
       return file_line (s, key, v, n, err);
@@ -317,9 +316,9 @@ parse_records (const uint8_t *data, size_t len, apk_state *s, og_pkglist *out, o
             return -1;
           continue;
         }
-      if (n < 2 || line[1] != ':' || !isalpha ((unsigned char) line[0]))
-        return og_error_set (err, 0, "%s:%zu: '%.*s' is not an 'X:value' line", s->name,
-                             s->lineno, (int) (n > 80 ? 80 : n), line);
+      if (n < 2 || line[1] != ':' || !isalpha ((unsigned char)line[0]))
+        return og_error_set (err, 0, "%s:%zu: '%.*s' is not an 'X:value' line", s->name, s->lineno,
+                             (int)(n > 80 ? 80 : n), line);
       if (s->pkg == NULL)
         {
           s->pkg = og_pkglist_add (out);

@@ -79,7 +79,7 @@ line_of (const uint8_t *data, size_t off)
 {
   size_t line = 1;
   const uint8_t *p = data, *end = data + off;
-  while (p < end && (p = memchr (p, '\n', (size_t) (end - p))) != NULL)
+  while (p < end && (p = memchr (p, '\n', (size_t)(end - p))) != NULL)
     {
       line++;
       p++;
@@ -93,14 +93,14 @@ check_no_nul (const uint8_t *data, size_t len, const char *name, og_error **err)
   const uint8_t *nul = len ? memchr (data, '\0', len) : NULL;
   if (nul)
     return og_error_set (err, 0, "%s:%zu: NUL byte in a text database", name,
-                         line_of (data, (size_t) (nul - data)));
+                         line_of (data, (size_t)(nul - data)));
   return 0;
 }
 
 /* Next line, or false at the end; a too-long line is an error (*rc = -1).  */
 static bool
-next_line (og_reader *r, size_t max, size_t *lineno, const char *name, const char **line,
-           size_t *n, int *rc, og_error **err)
+next_line (og_reader *r, size_t max, size_t *lineno, const char *name, const char **line, size_t *n,
+           int *rc, og_error **err)
 {
   *rc = 0;
   if (og_reader_at_end (r))
@@ -119,10 +119,10 @@ next_line (og_reader *r, size_t max, size_t *lineno, const char *name, const cha
 static bool
 valid_pkg_name (span s)
 {
-  if (s.n == 0 || !isalnum ((unsigned char) s.p[0]))
+  if (s.n == 0 || !isalnum ((unsigned char)s.p[0]))
     return false;
   for (size_t i = 1; i < s.n; i++)
-    if (!isalnum ((unsigned char) s.p[i]) && strchr ("-+._", s.p[i]) == NULL)
+    if (!isalnum ((unsigned char)s.p[i]) && strchr ("-+._", s.p[i]) == NULL)
       return false;
   return true;
 }
@@ -134,7 +134,7 @@ valid_arch (span s)
   if (s.n == 0)
     return false;
   for (size_t i = 0; i < s.n; i++)
-    if (!isalnum ((unsigned char) s.p[i]) && s.p[i] != '-')
+    if (!isalnum ((unsigned char)s.p[i]) && s.p[i] != '-')
       return false;
   return true;
 }
@@ -144,7 +144,7 @@ find_word (const char *const *words, size_t n_words, const char *p, size_t n)
 {
   for (size_t i = 0; i < n_words; i++)
     if (strlen (words[i]) == n && memcmp (words[i], p, n) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 
@@ -156,8 +156,8 @@ parse_status (span s, bool *keep, const char *name, size_t line, og_error **err)
   static const char *const wants[] = { "unknown", "install", "hold", "deinstall", "purge" };
   static const char *const flags[] = { "ok", "reinstreq" };
   static const char *const states[]
-      = { "not-installed",    "config-files",     "half-installed", "unpacked",
-          "half-configured",  "triggers-awaited", "triggers-pending", "installed" };
+      = { "not-installed",   "config-files",     "half-installed",   "unpacked",
+          "half-configured", "triggers-awaited", "triggers-pending", "installed" };
   const char *w[3];
   size_t wn[3], i = 0, k;
   int state;
@@ -169,7 +169,7 @@ parse_status (span s, bool *keep, const char *name, size_t line, og_error **err)
       w[k] = s.p + i;
       while (i < s.n && s.p[i] != ' ')
         i++;
-      wn[k] = (size_t) (s.p + i - w[k]);
+      wn[k] = (size_t)(s.p + i - w[k]);
       if (wn[k] == 0)
         break;
     }
@@ -178,11 +178,11 @@ parse_status (span s, bool *keep, const char *name, size_t line, og_error **err)
   if (k < 3 || i != s.n || find_word (wants, OG_ARRAY_SIZE (wants), w[0], wn[0]) < 0
       || find_word (flags, OG_ARRAY_SIZE (flags), w[1], wn[1]) < 0)
     return og_error_set (err, 0, "%s:%zu: Status '%.*s' is not 'want flag state'", name, line,
-                         (int) (s.n > 200 ? 200 : s.n), s.p);
+                         (int)(s.n > 200 ? 200 : s.n), s.p);
   state = find_word (states, OG_ARRAY_SIZE (states), w[2], wn[2]);
   if (state < 0)
     return og_error_set (err, 0, "%s:%zu: unknown package state '%.*s' in Status", name, line,
-                         (int) (wn[2] > 200 ? 200 : wn[2]), w[2]);
+                         (int)(wn[2] > 200 ? 200 : wn[2]), w[2]);
   *keep = state >= 2; /* not not-installed, not config-files */
   return 0;
 }
@@ -197,34 +197,34 @@ parse_version (span s, og_package *p, const char *name, size_t line, og_error **
   size_t rest_n = s.n;
 
   for (size_t i = 0; i < s.n; i++)
-    if (isspace ((unsigned char) s.p[i]))
+    if (isspace ((unsigned char)s.p[i]))
       return og_error_set (err, 0, "%s:%zu: version '%.*s' has embedded spaces", name, line,
-                           (int) (s.n > 200 ? 200 : s.n), s.p);
+                           (int)(s.n > 200 ? 200 : s.n), s.p);
   if (colon)
     {
-      size_t en = (size_t) (colon - s.p);
+      size_t en = (size_t)(colon - s.p);
       uint64_t e = 0;
       if (en == 0)
         return og_error_set (err, 0, "%s:%zu: version '%.*s': empty epoch", name, line,
-                             (int) (s.n > 200 ? 200 : s.n), s.p);
+                             (int)(s.n > 200 ? 200 : s.n), s.p);
       for (size_t i = 0; i < en; i++)
         {
-          if (!isdigit ((unsigned char) s.p[i]))
+          if (!isdigit ((unsigned char)s.p[i]))
             return og_error_set (err, 0, "%s:%zu: version '%.*s': epoch is not a number", name,
-                                 line, (int) (s.n > 200 ? 200 : s.n), s.p);
-          e = e * 10 + (uint64_t) (s.p[i] - '0');
+                                 line, (int)(s.n > 200 ? 200 : s.n), s.p);
+          e = e * 10 + (uint64_t)(s.p[i] - '0');
           if (e > INT_MAX)
             return og_error_set (err, 0, "%s:%zu: version '%.*s': epoch is too big", name, line,
-                                 (int) (s.n > 200 ? 200 : s.n), s.p);
+                                 (int)(s.n > 200 ? 200 : s.n), s.p);
         }
       p->has_epoch = true;
-      p->epoch = (uint32_t) e;
+      p->epoch = (uint32_t)e;
       rest = colon + 1;
       rest_n = s.n - en - 1;
     }
   if (rest_n == 0)
     return og_error_set (err, 0, "%s:%zu: version '%.*s': nothing after the epoch", name, line,
-                         (int) (s.n > 200 ? 200 : s.n), s.p);
+                         (int)(s.n > 200 ? 200 : s.n), s.p);
   p->version = og_xstrndup (rest, rest_n);
   return 0;
 }
@@ -248,17 +248,17 @@ parse_source (span s, og_package *p, const char *name, size_t line, og_error **e
       if (s.p[i] != '(' || (close = memchr (s.p + i, ')', s.n - i)) == NULL
           || close != s.p + s.n - 1)
         return og_error_set (err, 0, "%s:%zu: Source '%.*s' is not 'name (version)'", name, line,
-                             (int) (s.n > 200 ? 200 : s.n), s.p);
+                             (int)(s.n > 200 ? 200 : s.n), s.p);
       sv.p = s.p + i + 1;
-      sv.n = (size_t) (close - sv.p);
+      sv.n = (size_t)(close - sv.p);
       trim (&sv.p, &sv.n);
       if (sv.n == 0)
         return og_error_set (err, 0, "%s:%zu: Source '%.*s' has an empty version", name, line,
-                             (int) (s.n > 200 ? 200 : s.n), s.p);
+                             (int)(s.n > 200 ? 200 : s.n), s.p);
     }
   if (!valid_pkg_name (sn))
     return og_error_set (err, 0, "%s:%zu: invalid source package name in '%.*s'", name, line,
-                         (int) (s.n > 200 ? 200 : s.n), s.p);
+                         (int)(s.n > 200 ? 200 : s.n), s.p);
   p->source = og_xstrndup (sn.p, sn.n);
   if (sv.p)
     p->source_version = og_xstrndup (sv.p, sv.n);
@@ -270,19 +270,18 @@ parse_isize (span s)
 {
   uint64_t v = 0;
   size_t i;
-  for (i = 0; i < s.n && isdigit ((unsigned char) s.p[i]); i++)
+  for (i = 0; i < s.n && isdigit ((unsigned char)s.p[i]); i++)
     {
       if (v > (UINT64_MAX / 1024 - 9) / 10)
         return 0;
-      v = v * 10 + (uint64_t) (s.p[i] - '0');
+      v = v * 10 + (uint64_t)(s.p[i] - '0');
     }
   return v * 1024;
 }
 
 /* Turn a finished stanza into a package in out (or skip it).  */
 static int
-finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *out,
-               og_error **err)
+finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *out, og_error **err)
 {
   og_package *p;
   bool keep = true;
@@ -291,7 +290,7 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
     return 0;
   if (!valid_pkg_name (st->package))
     return og_error_set (err, 0, "%s:%zu: invalid package name '%.*s'", name, st->line,
-                         (int) (st->package.n > 200 ? 200 : st->package.n), st->package.p);
+                         (int)(st->package.n > 200 ? 200 : st->package.n), st->package.p);
   if (st->status.p)
     {
       if (parse_status (st->status, &keep, name, st->line, err) < 0)
@@ -306,19 +305,18 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
       if (mode == MODE_STATUSD)
         return 0;
       return og_error_set (err, 0, "%s:%zu: package '%.*s' is installed but has no Version", name,
-                           st->line, (int) st->package.n, st->package.p);
+                           st->line, (int)st->package.n, st->package.p);
     }
   if (st->arch.p && !valid_arch (st->arch))
     return og_error_set (err, 0, "%s:%zu: package '%.*s': invalid Architecture '%.*s'", name,
-                         st->line, (int) st->package.n, st->package.p,
-                         (int) (st->arch.n > 200 ? 200 : st->arch.n), st->arch.p);
+                         st->line, (int)st->package.n, st->package.p,
+                         (int)(st->arch.n > 200 ? 200 : st->arch.n), st->arch.p);
 
   p = og_pkglist_add (out);
   p->type = OG_PKG_DEB;
   p->name = og_xstrndup (st->package.p, st->package.n);
   if (parse_version (st->version, p, name, st->line, err) < 0
-      || (st->source.p && st->source.n
-          && parse_source (st->source, p, name, st->line, err) < 0))
+      || (st->source.p && st->source.n && parse_source (st->source, p, name, st->line, err) < 0))
     {
       og_package_clear (p);
       out->n--;
@@ -342,22 +340,19 @@ kept_field (stanza *st, const char *f, size_t n)
     const char *name;
     size_t off;
   } fields[] = {
-    { "Package", offsetof (stanza, package) },
-    { "Version", offsetof (stanza, version) },
-    { "Architecture", offsetof (stanza, arch) },
-    { "Status", offsetof (stanza, status) },
-    { "Source", offsetof (stanza, source) },
-    { "Installed-Size", offsetof (stanza, isize) },
+    { "Package", offsetof (stanza, package) },   { "Version", offsetof (stanza, version) },
+    { "Architecture", offsetof (stanza, arch) }, { "Status", offsetof (stanza, status) },
+    { "Source", offsetof (stanza, source) },     { "Installed-Size", offsetof (stanza, isize) },
   };
   for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
     if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
-      return (span *) ((char *) st + fields[i].off);
+      return (span *)((char *)st + fields[i].off);
   return NULL;
 }
 
 static int
-parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mode,
-               og_pkglist *out, og_error **err)
+parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mode, og_pkglist *out,
+               og_error **err)
 {
   og_reader r;
   stanza st = { 0 };
@@ -389,8 +384,8 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
       if (line[0] == ' ' || line[0] == '\t')
         {
           if (!in_field)
-            return og_error_set (err, 0, "%s:%zu: continuation line with no field before it",
-                                 name, lineno);
+            return og_error_set (err, 0, "%s:%zu: continuation line with no field before it", name,
+                                 lineno);
           if (cur_kept)
             return og_error_set (err, 0, "%s:%zu: continuation of a single-line field", name,
                                  lineno);
@@ -399,22 +394,22 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
       colon = memchr (line, ':', n);
       if (colon == NULL)
         return og_error_set (err, 0, "%s:%zu: field name '%.*s' is not followed by a colon", name,
-                             lineno, (int) (n > 80 ? 80 : n), line);
+                             lineno, (int)(n > 80 ? 80 : n), line);
       if (colon == line)
         return og_error_set (err, 0, "%s:%zu: empty field name", name, lineno);
       if (!st.any)
         st.line = lineno;
       st.any = true;
       in_field = true;
-      f = kept_field (&st, line, (size_t) (colon - line));
+      f = kept_field (&st, line, (size_t)(colon - line));
       cur_kept = f != NULL;
       if (f == NULL)
         continue;
       if (f->p)
         return og_error_set (err, 0, "%s:%zu: duplicate field '%.*s'", name, lineno,
-                             (int) (colon - line), line);
+                             (int)(colon - line), line);
       v = colon + 1;
-      vn = n - (size_t) (v - line);
+      vn = n - (size_t)(v - line);
       trim (&v, &vn);
       f->p = v;
       f->n = vn;
@@ -482,7 +477,7 @@ og_dpkg_list_parse (const uint8_t *data, size_t len, const char *name, og_packag
       if (line[0] != '/')
         {
           og_error_set (err, 0, "%s:%zu: '%.*s' is not an absolute path", name, lineno,
-                        (int) (n > 200 ? 200 : n), line);
+                        (int)(n > 200 ? 200 : n), line);
           drop_files_from (pkg, before);
           return -1;
         }
@@ -520,7 +515,7 @@ map_files (og_strmap *m, const og_package *pkg)
 {
   for (size_t i = 0; i < pkg->n_files; i++)
     if (!og_strmap_has (m, pkg->files[i].path))
-      og_strmap_put (m, pkg->files[i].path, (void *) (uintptr_t) (i + 1));
+      og_strmap_put (m, pkg->files[i].path, (void *)(uintptr_t)(i + 1));
 }
 
 static int
@@ -550,18 +545,18 @@ md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pk
       if (path[0] != '/')
         og_buf_putc (key, '/');
       og_buf_append (key, path, path_n);
-      idx = (size_t) (uintptr_t) og_strmap_get (m, key->data);
+      idx = (size_t)(uintptr_t)og_strmap_get (m, key->data);
       if (idx == 0)
         {
           f = og_package_add_file (pkg, key->data, key->len);
-          og_strmap_put (m, key->data, (void *) (uintptr_t) pkg->n_files);
+          og_strmap_put (m, key->data, (void *)(uintptr_t)pkg->n_files);
         }
       else
         f = &pkg->files[idx - 1];
       free (f->digest);
       f->digest = og_xstrndup (line, 32);
       for (char *c = f->digest; *c; c++)
-        *c = (char) tolower ((unsigned char) *c);
+        *c = (char)tolower ((unsigned char)*c);
     }
   if (rc == 0)
     pkg->digest_algo = OG_DIGEST_MD5;

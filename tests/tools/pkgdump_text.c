@@ -47,15 +47,15 @@ slurp (const char *path, size_t *len, bool missing_ok)
     }
   if (fstat (fd, &st) < 0)
     die ("cannot stat", path);
-  buf = og_xmalloc ((size_t) st.st_size + 1);
-  while (got < (size_t) st.st_size)
+  buf = og_xmalloc ((size_t)st.st_size + 1);
+  while (got < (size_t)st.st_size)
     {
-      ssize_t r = TEMP_FAILURE_RETRY (read (fd, buf + got, (size_t) st.st_size - got));
+      ssize_t r = TEMP_FAILURE_RETRY (read (fd, buf + got, (size_t)st.st_size - got));
       if (r < 0)
         die ("cannot read", path);
       if (r == 0)
         break;
-      got += (size_t) r;
+      got += (size_t)r;
     }
   *len = got;
   return buf;
@@ -110,7 +110,7 @@ status_abbrev (const char *status, char out[4])
       memcpy (out, "???", 4);
       return;
     }
-  out[0] = want_char (status, (size_t) (sp1 - status));
+  out[0] = want_char (status, (size_t)(sp1 - status));
   out[1] = state_char (sp2 + 1);
   out[2] = og_str_has_prefix (sp1 + 1, "reinstreq") ? 'R' : ' ';
   out[3] = '\0';
@@ -210,8 +210,8 @@ static bool
 is_control_extra (const char *n)
 {
   static const char *const exts[]
-      = { ".md5sums",   ".preinst",  ".postinst", ".prerm",     ".postrm", ".conffiles",
-          ".list",      ".triggers", ".shlibs",   ".symbols",   ".templates", ".config" };
+      = { ".md5sums", ".preinst",  ".postinst", ".prerm",   ".postrm",    ".conffiles",
+          ".list",    ".triggers", ".shlibs",   ".symbols", ".templates", ".config" };
   size_t len = strlen (n);
   if (n[0] == '.')
     return true;
@@ -227,7 +227,7 @@ is_control_extra (const char *n)
 static int
 cmp_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -287,7 +287,7 @@ dump_apk (const char *file, bool files)
       const og_package *p = &l.pkgs[i];
       printf ("%s\t%s\t%s\t%s\t%s\t%llu\n", p->name, p->version, p->arch ? p->arch : "",
               p->license ? p->license : "", p->source ? p->source : "",
-              (unsigned long long) p->size);
+              (unsigned long long)p->size);
       if (files)
         print_files (p);
     }
