@@ -518,8 +518,41 @@ map_files (og_strmap *m, const og_package *pkg)
       og_strmap_put (m, pkg->files[i].path, (void *)(uintptr_t)(i + 1));
 }
 
+/* md5sums lists the regular files in the order of the .list, which also holds
+   directories: look a few entries ahead of the last match first, and build a
+   path -> index map only when that fails, so the usual case costs no hashing
+   and the worst case stays linear.  */
+#define MD5SUMS_LOOKAHEAD 64
+
+typedef struct file_index
+{
+  og_strmap map;
+  bool mapped;
+  size_t hint;
+} file_index;
+
+/* Index + 1 of the file with this path, or 0.  */
+static size_t
+find_file (file_index *ix, og_package *pkg, const char *path)
+{
+  size_t end
+      = pkg->n_files - ix->hint > MD5SUMS_LOOKAHEAD ? ix->hint + MD5SUMS_LOOKAHEAD : pkg->n_files;
+  for (size_t i = ix->hint; i < end; i++)
+    if (strcmp (pkg->files[i].path, path) == 0)
+      {
+        ix->hint = i + 1;
+        return i + 1;
+      }
+  if (!ix->mapped)
+    {
+      map_files (&ix->map, pkg);
+      ix->mapped = true;
+    }
+  return (size_t)(uintptr_t)og_strmap_get (&ix->map, path);
+}
+
 static int
-md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg, og_strmap *m,
+md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg, file_index *ix,
                og_buf *key, og_error **err)
 {
   og_reader r;
@@ -528,7 +561,6 @@ md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pk
   int rc;
 
   og_reader_init (&r, data, len);
-  map_files (m, pkg);
   while (next_line (&r, OG_DPKG_PATH_MAX, &lineno, name, &line, &n, &rc, err))
     {
       const char *path = NULL;
@@ -545,18 +577,20 @@ md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pk
       if (path[0] != '/')
         og_buf_putc (key, '/');
       og_buf_append (key, path, path_n);
-      idx = (size_t)(uintptr_t)og_strmap_get (m, key->data);
+      idx = find_file (ix, pkg, key->data);
       if (idx == 0)
         {
           f = og_package_add_file (pkg, key->data, key->len);
-          og_strmap_put (m, key->data, (void *)(uintptr_t)pkg->n_files);
+          if (ix->mapped)
+            og_strmap_put (&ix->map, key->data, (void *)(uintptr_t)pkg->n_files);
         }
       else
         f = &pkg->files[idx - 1];
-      free (f->digest);
-      f->digest = og_xstrndup (line, 32);
-      for (char *c = f->digest; *c; c++)
-        *c = (char)tolower ((unsigned char)*c);
+      free (f->digest); /* it may have come from elsewhere, with another length */
+      f->digest = og_xmalloc (33);
+      for (size_t i = 0; i < 32; i++)
+        f->digest[i] = (char)tolower ((unsigned char)line[i]);
+      f->digest[32] = '\0';
     }
   if (rc == 0)
     pkg->digest_algo = OG_DIGEST_MD5;
@@ -567,14 +601,14 @@ int
 og_dpkg_md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg,
                        og_error **err)
 {
-  og_strmap m = { 0 };
+  file_index ix = { 0 };
   og_buf key = { 0 };
   int rc;
 
   if (check_no_nul (data, len, name, err) < 0)
     return -1;
-  rc = md5sums_parse (data, len, name, pkg, &m, &key, err);
-  og_strmap_clear (&m, NULL);
+  rc = md5sums_parse (data, len, name, pkg, &ix, &key, err);
+  og_strmap_clear (&ix.map, NULL);
   og_buf_free (&key);
   return rc;
 }

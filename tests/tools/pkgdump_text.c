@@ -3,10 +3,9 @@
    fixture script wrote.  Test-only; not installed.
 
      pkgdump-text dpkg-status FILE [--files]   FILE = .../var/lib/dpkg/status;
-                                               files from FILE's dir info/<pkg>[:arch].list
-                                               and .md5sums
-     pkgdump-text dpkg-statusd DIR [--files]   distroless status.d/<name> (+ <name>.md5sums)
-     pkgdump-text apk FILE [--files]           lib/apk/db/installed
+                                               files from FILE's dir info/<pkg>.list or
+   <pkg>:<arch>.list and .md5sums pkgdump-text dpkg-statusd DIR [--files]   distroless
+   status.d/<name> (+ <name>.md5sums) pkgdump-text apk FILE [--files]           lib/apk/db/installed
 
    One line per package, in database order:
      deb: Package \t Version \t Architecture \t db:Status-Abbrev \t source:Package \t source:Version
@@ -122,7 +121,9 @@ print_files (const og_package *p)
   for (size_t i = 0; i < p->n_files; i++)
     {
       const og_pkg_file *f = &p->files[i];
-      printf ("\t%s\t", f->path);
+      putchar ('\t');
+      fputs (f->path, stdout);
+      putchar ('\t');
       if (f->digest)
         printf ("%s:%s", og_digest_algo_name (p->digest_algo), f->digest);
       else
@@ -146,35 +147,32 @@ print_deb (const og_package *p, bool files)
     print_files (p);
 }
 
-/* Parse one info file of p if it exists.  */
-static void
+/* Parse one info file of p if it exists; false when it does not.  */
+static bool
 load_info (og_package *p, const char *path,
            int (*parse) (const uint8_t *, size_t, const char *, og_package *, og_error **))
 {
   og_error *err = NULL;
   size_t len = 0;
   cleanup_free uint8_t *data = slurp (path, &len, true);
-  if (data && parse (data, len, path, p, &err) < 0)
+  if (data == NULL)
+    return false;
+  if (parse (data, len, path, p, &err) < 0)
     fail (err);
+  return true;
 }
 
-/* info/<name>:<arch>.<ext> (Multi-Arch: same) or else info/<name>.<ext>.  */
+/* info/<name>.<ext>, or else info/<name>:<arch>.<ext> (Multi-Arch: same).  */
 static void
 load_dpkg_info (og_package *p, const char *infodir, const char *ext,
                 int (*parse) (const uint8_t *, size_t, const char *, og_package *, og_error **))
 {
-  cleanup_free char *ma = NULL;
   cleanup_free char *plain = og_xasprintf ("%s/%s.%s", infodir, p->name, ext);
-  if (p->arch)
-    {
-      ma = og_xasprintf ("%s/%s:%s.%s", infodir, p->name, p->arch, ext);
-      if (access (ma, F_OK) == 0)
-        {
-          load_info (p, ma, parse);
-          return;
-        }
-    }
-  load_info (p, plain, parse);
+  cleanup_free char *ma = NULL;
+  if (load_info (p, plain, parse) || p->arch == NULL)
+    return;
+  ma = og_xasprintf ("%s/%s:%s.%s", infodir, p->name, p->arch, ext);
+  load_info (p, ma, parse);
 }
 
 static int
