@@ -142,6 +142,7 @@ test_nul_and_huge_line (void **state)
   assert_non_null (strstr (err->msg, "installed:2: line longer than"));
   og_error_free (err);
   assert_int_equal (l.n, 0);
+  og_pkglist_clear (&l);
 }
 
 static void

@@ -189,6 +189,7 @@ test_status_nul_and_huge_lines (void **state)
   assert_non_null (strstr (err->msg, "status:2: line longer than"));
   og_error_free (err);
   assert_int_equal (l.n, 0);
+  og_pkglist_clear (&l);
 }
 
 /* Every prefix of a valid database parses or fails cleanly.  */
