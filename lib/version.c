@@ -53,7 +53,7 @@ span_sub (vspan s, size_t from, size_t to)
 static int
 ch (vspan s, size_t i)
 {
-  return i < s.n ? (unsigned char) s.p[i] : 0;
+  return i < s.n ? (unsigned char)s.p[i] : 0;
 }
 
 static bool
@@ -311,7 +311,7 @@ deb_epoch_parse (vspan f, int *epoch)
     }
   if (neg && val != 0)
     return false;
-  *epoch = (int) val;
+  *epoch = (int)val;
   return true;
 }
 
@@ -388,7 +388,7 @@ deb_order (int c)
     return c;
   if (c == '~')
     return -1;
-  return (signed char) c + 256;
+  return (signed char)c + 256;
 }
 
 static int
@@ -487,13 +487,13 @@ static enum apk_suffix
 apk_suffix_of (vspan v)
 {
   static const char *const names[] = {
-    [APK_S_ALPHA] = "alpha", [APK_S_BETA] = "beta", [APK_S_PRE] = "pre", [APK_S_RC] = "rc",
-    [APK_S_CVS] = "cvs",     [APK_S_SVN] = "svn",   [APK_S_GIT] = "git", [APK_S_HG] = "hg",
-    [APK_S_P] = "p",
+    [APK_S_ALPHA] = "alpha", [APK_S_BETA] = "beta", [APK_S_PRE] = "pre",
+    [APK_S_RC] = "rc",       [APK_S_CVS] = "cvs",   [APK_S_SVN] = "svn",
+    [APK_S_GIT] = "git",     [APK_S_HG] = "hg",     [APK_S_P] = "p",
   };
   for (size_t k = 0; k < OG_ARRAY_SIZE (names); k++)
     if (names[k] && span_eq (v, span_of (names[k])))
-      return (enum apk_suffix) k;
+      return (enum apk_suffix)k;
   return APK_S_INVALID;
 }
 
@@ -506,7 +506,7 @@ apk_digits (apk_tok *t, apk_in *in)
   size_t start = in->pos;
   t->number = 0;
   while (is_digit (ch (in->s, in->pos)))
-    t->number = t->number * 10u + (uint64_t) (in->s.p[in->pos++] - '0');
+    t->number = t->number * 10u + (uint64_t)(in->s.p[in->pos++] - '0');
   t->value = span_sub (in->s, start, in->pos);
   if (t->value.n == 0)
     t->token = APK_T_INVALID;
@@ -615,7 +615,7 @@ apk_tok_cmp (const apk_tok *a, const apk_tok *b)
       x = a->number, y = b->number;
       break;
     case APK_T_LETTER:
-      x = (uint64_t) ch (a->value, 0), y = (uint64_t) ch (b->value, 0);
+      x = (uint64_t)ch (a->value, 0), y = (uint64_t)ch (b->value, 0);
       break;
     case APK_T_SUFFIX:
       x = a->suffix, y = b->suffix;
