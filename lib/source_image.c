@@ -1050,22 +1050,31 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
         }
     }
   archive_read_free (a);
-  if (ret < 0)
-    return ret;
-  /* The rest of the blob (end-of-archive padding) counts for the digest.  */
+  /* The rest of the blob (end-of-archive padding) counts for the digest.
+     After a failure too: a blob that does not hash right is reported as
+     that, not as whatever its damaged bytes made the tar reader say.  */
   for (;;)
     {
       const void *p;
-      ssize_t n = stream_read (st, &p);
+      ssize_t n = st->err ? -1 : stream_read (st, &p);
+      if (n < 0 && ret < 0)
+        return ret;
       if (n < 0)
         return og_error_set (err, 0, "%s: %s", name, st->err->msg);
       if (n == 0)
         break;
     }
+  stream_digest (st, got);
+  if (ret < 0 && strcmp (got, expect) != 0 && err && *err)
+    {
+      og_error_free (*err);
+      *err = NULL;
+    }
+  else if (ret < 0)
+    return ret;
   if (size >= 0 && st->total != (uint64_t)size)
     return og_error_set (err, 0, "%s: %llu bytes, the manifest says %lld", name,
                          (unsigned long long)st->total, (long long)size);
-  stream_digest (st, got);
   if (strcmp (got, expect) != 0)
     return og_error_set (err, 0, "%s: digest mismatch: the bytes hash to %s", name, got);
   return 0;
