@@ -120,11 +120,7 @@ static void
 node_delete (img_source *im, img_node *n)
 {
   while (n->first)
-    {
-      img_node *c = n->first;
-      node_unlink (c);
-      node_delete (im, c);
-    }
+    node_delete (im, n->first); /* unlinks itself */
   node_unlink (n);
   if (n->parent)
     og_strmap_put (&im->nodes, n->path, NULL);

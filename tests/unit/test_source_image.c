@@ -89,7 +89,10 @@ make_tar (const ent *ents, bool gz)
           archive_entry_set_size (ae, e->data ? strlen (e->data) : 0);
           break;
         }
-      archive_entry_set_perm (ae, e->perm ? e->perm : (e->type == 'd' ? 0755 : 0644));
+      archive_entry_set_perm (ae, e->perm          ? e->perm
+                                  : e->type == 'd' ? 0755
+                                  : e->type == 'l' ? 0777
+                                                   : 0644);
       if (e->cap)
         archive_entry_xattr_add_entry (ae, "security.capability", e->cap, e->cap_len);
       assert_int_equal (archive_write_header (a, ae), ARCHIVE_OK);
@@ -269,6 +272,40 @@ test_whiteouts_and_opaque (void **state)
 }
 
 static void
+test_deleted_subtree_stays_deleted (void **state)
+{
+  static const ent l0[] = { { "opt/x/a", 'f', 0, "a", NULL, 0 },
+                            { "opt/x/b", 'f', 0, "b", NULL, 0 },
+                            { "opt/x/c/d", 'f', 0, "d", NULL, 0 },
+                            { "usr/lib/os-release", 'f', 0, "ID=x\n", NULL, 0 },
+                            END };
+  static const ent l1[] = { { "opt/.wh.x", 'f', 0, NULL, NULL, 0 }, END };
+  static const ent l2[] = { { "opt/x/new", 'f', 0, "n", NULL, 0 },
+                            { "usr/lib/os-release", 'l', 0, "../../etc/os-release", NULL, 0 },
+                            END };
+  const ent *layers[] = { l0, l1, l2, NULL };
+  cleanup_free char *dir = make_layout (layers, false, false);
+  og_source *s = open_ok (dir, false);
+  cleanup_free char *w = walk_text (s);
+  uint8_t *d = NULL;
+  size_t len;
+  og_error *err = NULL;
+  /* Directories the layers only imply keep the layer that made them.  */
+  assert_string_equal (w, "/opt 40755 0 3 - 0 0\n"
+                          "/opt/x 40755 0 2 - 0 2\n"
+                          "/opt/x/new 100644 1 1 - 0 2\n"
+                          "/usr 40755 0 3 - 0 0\n"
+                          "/usr/lib 40755 0 2 - 0 0\n"
+                          "/usr/lib/os-release 120777 20 1 ../../etc/os-release 0 2\n");
+  /* None of the old names may come back through a lookup.  */
+  assert_int_equal (og_source_read_file (s, "/opt/x/b", 100, &d, &len, &err), 1);
+  assert_int_equal (og_source_read_file (s, "/opt/x/c/d", 100, &d, &len, &err), 1);
+  /* The kept bytes of the replaced os-release are gone with it.  */
+  assert_int_equal (og_source_read_file (s, "/usr/lib/os-release", 100, &d, &len, &err), 1);
+  s->ops->free (s);
+}
+
+static void
 test_hardlinks_share_metadata (void **state)
 {
   static const char cap[] = "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
@@ -441,6 +478,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_whiteouts_and_opaque),
+    cmocka_unit_test (test_deleted_subtree_stays_deleted),
     cmocka_unit_test (test_hardlinks_share_metadata),
     cmocka_unit_test (test_symlinks_resolve_inside_root),
     cmocka_unit_test (test_kept_files_follow_layers),
