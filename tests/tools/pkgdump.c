@@ -9,6 +9,7 @@
        file lines:    path mode(octal) digest    (as rpm's
                       [%{FILENAMES}\t%{FILEMODES:octal}\t%{FILEDIGESTS}\n]) */
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "error.h"
@@ -21,24 +22,26 @@ str (const char *s)
   return s ? s : "(none)";
 }
 
+/* Map the whole file read-only (the library only ever sees bytes).  */
 static int
-slurp (const char *path, uint8_t **data, size_t *len)
+map_file (const char *path, uint8_t **data, size_t *len)
 {
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
   struct stat st;
-  size_t off = 0;
+  void *p;
 
   if (fd < 0 || fstat (fd, &st) < 0)
     return -1;
-  *data = og_xmalloc (st.st_size > 0 ? (size_t)st.st_size : 1);
-  while (off < (size_t)st.st_size)
+  *len = (size_t)st.st_size;
+  if (*len == 0)
     {
-      ssize_t n = TEMP_FAILURE_RETRY (read (fd, *data + off, (size_t)st.st_size - off));
-      if (n <= 0)
-        return -1;
-      off += (size_t)n;
+      *data = NULL;
+      return 0;
     }
-  *len = off;
+  p = mmap (NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (p == MAP_FAILED)
+    return -1;
+  *data = p;
   return 0;
 }
 
@@ -51,8 +54,13 @@ print_packages (const og_pkglist *l, bool files, FILE *out)
       if (files)
         {
           for (size_t j = 0; j < p->n_files; j++)
-            fprintf (out, "%s\t%o\t%s\n", p->files[j].path, p->files[j].mode,
-                     p->files[j].digest ? p->files[j].digest : "");
+            {
+              fputs (p->files[j].path, out);
+              fprintf (out, "\t%o\t", p->files[j].mode);
+              if (p->files[j].digest)
+                fputs (p->files[j].digest, out);
+              putc ('\n', out);
+            }
           continue;
         }
       fprintf (out, "%s\t", str (p->name));
@@ -74,12 +82,12 @@ print_packages (const og_pkglist *l, bool files, FILE *out)
 static int
 cmd_rpmdb (int argc, char **argv)
 {
-  cleanup_free uint8_t *data = NULL;
+  uint8_t *data = NULL;
   og_error *err = NULL;
   og_pkglist l = { 0 };
   bool files = false;
   size_t len = 0;
-  int i = 0;
+  int i = 0, ret;
 
   if (i < argc && strcmp (argv[i], "--files") == 0)
     {
@@ -91,12 +99,16 @@ cmd_rpmdb (int argc, char **argv)
       fprintf (stderr, "usage: pkgdump rpmdb [--files] FILE\n");
       return 2;
     }
-  if (slurp (argv[i], &data, &len) < 0)
+  if (map_file (argv[i], &data, &len) < 0)
     {
       fprintf (stderr, "pkgdump: %s: %s\n", argv[i], strerror (errno));
       return 1;
     }
-  if (og_rpmdb_read (data, len, argv[i], &l, &err) < 0)
+  setvbuf (stdout, NULL, _IOFBF, 1 << 16);
+  ret = og_rpmdb_read (data, len, argv[i], &l, &err);
+  if (data)
+    munmap (data, len);
+  if (ret < 0)
     {
       fprintf (stderr, "pkgdump: %s\n", err->msg);
       og_error_free (err);
