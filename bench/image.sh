@@ -41,7 +41,7 @@ plain () {
 hashed () {
   for l in "${LAYERS[@]}"; do tar -xOf "$W/img.tar" "$l" | sha256sum >/dev/null; done
 }
-ours () { "$WD" "$W/img.tar" >/dev/null; }
+ours () { "$B/cli/ocigate" inventory --format json "$W/img.tar" >/dev/null; }
 now () { date +%s.%N; }
 
 t_plain=0 t_hashed=0 t_ours=0
