@@ -23,16 +23,6 @@ og_source_open (const char *spec, const og_source_options *opts, og_source **out
 }
 
 void
-og_strv_free (char **v, size_t n)
-{
-  if (v == NULL)
-    return;
-  for (size_t i = 0; i < n; i++)
-    free (v[i]);
-  free (v);
-}
-
-void
 og_source_info_clear (og_source_info *info)
 {
   free (info->kind);
