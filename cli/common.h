@@ -10,9 +10,9 @@
 enum
 {
   OG_EXIT_OK = 0,
-  OG_EXIT_DENY = 1,     /* check: the manifest denies the source */
-  OG_EXIT_USAGE = 2,    /* bad usage, unreadable input, manifest errors */
-  OG_EXIT_INSPECT = 3,  /* check: the source cannot be inspected */
+  OG_EXIT_DENY = 1,    /* check: the manifest denies the source */
+  OG_EXIT_USAGE = 2,   /* bad usage, unreadable input, manifest errors */
+  OG_EXIT_INSPECT = 3, /* check: the source cannot be inspected */
 };
 
 /* A verb: argv[0] is the verb's name.  Returns the exit code.  */
@@ -27,13 +27,20 @@ int og_cmd_install (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
 int og_cli_fail (int code, og_error *err);
-int og_cli_usage_error (const char *verb, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+int og_cli_usage_error (const char *verb, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
 
 typedef enum og_format
 {
   OG_FORMAT_TABLE,
   OG_FORMAT_JSON,
 } og_format;
+
+struct og_inventory;
+struct og_source_options;
+/* Open SOURCE and build its inventory; errors name the source.  */
+int og_cli_build_inventory (const char *spec, const struct og_source_options *opts, unsigned flags,
+                            struct og_inventory *inv, og_error **err);
 
 /* Parse "json" / "table"; returns -1 for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);

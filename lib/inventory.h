@@ -3,7 +3,9 @@
 #ifndef OG_INVENTORY_H
 #define OG_INVENTORY_H
 
-#include "elf.h"
+#include <sys/types.h>
+
+#include "elfinfo.h"
 #include "osrelease.h"
 #include "pkgdb/pkgdb.h"
 #include "source.h"
@@ -30,8 +32,8 @@ typedef struct og_exec
   char *capabilities; /* "cap_net_raw=ep", or NULL */
   ssize_t package;    /* index into inv->packages.pkgs, or -1 */
   og_integrity integrity;
-  char *sha256;       /* hex, when computed */
-  int layer;          /* image sources: index into source.layers; else -1 */
+  char *sha256; /* hex, when computed */
+  int layer;    /* image sources: index into source.layers; else -1 */
 } og_exec;
 
 /* Any entry, for `ocigate files`.  */

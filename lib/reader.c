@@ -36,8 +36,8 @@ og_reader_cstr_at (const og_reader *r, uint64_t off, size_t max, const char **s,
   nul = memchr (start, '\0', avail);
   if (nul == NULL)
     return false;
-  *s = (const char *) start;
-  *n = (size_t) (nul - start);
+  *s = (const char *)start;
+  *n = (size_t)(nul - start);
   return true;
 }
 
@@ -65,10 +65,10 @@ og_reader_line (og_reader *r, size_t max, const char **line, size_t *n)
   start = r->data + r->pos;
   avail = r->len - r->pos;
   nl = memchr (start, '\n', avail);
-  len = nl ? (size_t) (nl - start) : avail;
+  len = nl ? (size_t)(nl - start) : avail;
   if (len > max)
     return false;
-  *line = (const char *) start;
+  *line = (const char *)start;
   *n = len;
   r->pos += nl ? len + 1 : len;
   return true;

@@ -115,22 +115,22 @@ og_reader_u8 (og_reader *r, uint8_t *v)
     return true;                                                                                   \
   }
 
-OG_READER_INT (u16le, uint16_t, 2, (uint16_t) (p[0] | (p[1] << 8)))
-OG_READER_INT (u16be, uint16_t, 2, (uint16_t) ((p[0] << 8) | p[1]))
+OG_READER_INT (u16le, uint16_t, 2, (uint16_t)(p[0] | (p[1] << 8)))
+OG_READER_INT (u16be, uint16_t, 2, (uint16_t)((p[0] << 8) | p[1]))
 OG_READER_INT (u32le, uint32_t, 4,
-               (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16)
-                   | ((uint32_t) p[3] << 24))
+               (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16)
+                   | ((uint32_t)p[3] << 24))
 OG_READER_INT (u32be, uint32_t, 4,
-               ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) | ((uint32_t) p[2] << 8)
-                   | (uint32_t) p[3])
+               ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8)
+                   | (uint32_t)p[3])
 OG_READER_INT (u64le, uint64_t, 8,
-               (uint64_t) p[0] | ((uint64_t) p[1] << 8) | ((uint64_t) p[2] << 16)
-                   | ((uint64_t) p[3] << 24) | ((uint64_t) p[4] << 32) | ((uint64_t) p[5] << 40)
-                   | ((uint64_t) p[6] << 48) | ((uint64_t) p[7] << 56))
+               (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16)
+                   | ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40)
+                   | ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56))
 OG_READER_INT (u64be, uint64_t, 8,
-               ((uint64_t) p[0] << 56) | ((uint64_t) p[1] << 48) | ((uint64_t) p[2] << 40)
-                   | ((uint64_t) p[3] << 32) | ((uint64_t) p[4] << 24) | ((uint64_t) p[5] << 16)
-                   | ((uint64_t) p[6] << 8) | (uint64_t) p[7])
+               ((uint64_t)p[0] << 56) | ((uint64_t)p[1] << 48) | ((uint64_t)p[2] << 40)
+                   | ((uint64_t)p[3] << 32) | ((uint64_t)p[4] << 24) | ((uint64_t)p[5] << 16)
+                   | ((uint64_t)p[6] << 8) | (uint64_t)p[7])
 
 #undef OG_READER_INT
 

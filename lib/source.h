@@ -15,26 +15,26 @@
 #define OG_HEAD_MAX 4096
 /* Bounds on what a walk accepts, with clear errors past them.  */
 #define OG_MAX_DEPTH 256
-#define OG_MAX_PATH 4096
+#define OG_MAX_PATH  4096
 /* Largest single file (package database, os-release) read whole.  */
 #define OG_READ_MAX (512u << 20)
 
 typedef struct og_entry
 {
-  const char *path;        /* absolute inside the root: "/usr/bin/ls" */
-  uint32_t mode;           /* st_mode, type bits included */
+  const char *path; /* absolute inside the root: "/usr/bin/ls" */
+  uint32_t mode;    /* st_mode, type bits included */
   uint32_t uid;
   uint32_t gid;
   uint64_t size;
   uint64_t nlink;
   const char *link_target; /* symlinks only; else NULL */
   /* For regular files with an execute, setuid or setgid bit only: */
-  const uint8_t *head;     /* the first head_len bytes (head_len <= OG_HEAD_MAX) */
+  const uint8_t *head; /* the first head_len bytes (head_len <= OG_HEAD_MAX) */
   size_t head_len;
-  const uint8_t *cap;      /* raw security.capability xattr, NULL when none */
+  const uint8_t *cap; /* raw security.capability xattr, NULL when none */
   size_t cap_len;
-  const char *sha256;      /* hex, when the walk was asked for digests; else NULL */
-  int layer;               /* image sources: the layer that last wrote it; else -1 */
+  const char *sha256; /* hex, when the walk was asked for digests; else NULL */
+  int layer;          /* image sources: the layer that last wrote it; else -1 */
 } og_entry;
 
 /* Walk flags.  */
@@ -82,7 +82,7 @@ typedef struct og_source_info
   char *manifest_digest; /* images only */
   char **tags;           /* images only, may be empty */
   size_t n_tags;
-  char **layers;         /* layer digests, images only */
+  char **layers; /* layer digests, images only */
   size_t n_layers;
 } og_source_info;
 

@@ -7,10 +7,10 @@ hash_str (const char *s)
   uint64_t h = 1469598103934665603ull;
   for (; *s; s++)
     {
-      h ^= (unsigned char) *s;
+      h ^= (unsigned char)*s;
       h *= 1099511628211ull;
     }
-  return (size_t) h;
+  return (size_t)h;
 }
 
 static og_strmap_slot *

@@ -1,10 +1,9 @@
 #include "util.h"
 
-static void __attribute__ ((noreturn))
-oom (void)
+static void __attribute__ ((noreturn)) oom (void)
 {
   static const char msg[] = "ocigate: out of memory\n";
-  (void) !write (STDERR_FILENO, msg, sizeof msg - 1);
+  (void)!write (STDERR_FILENO, msg, sizeof msg - 1);
   abort ();
 }
 
@@ -124,7 +123,7 @@ og_buf_printf (og_buf *b, const char *fmt, ...)
   va_end (ap);
   if (n < 0)
     return;
-  if ((size_t) n < sizeof small)
+  if ((size_t)n < sizeof small)
     {
       og_buf_append (b, small, n);
       return;

@@ -18,7 +18,7 @@
   (__extension__({                                                                                 \
     long int __result;                                                                             \
     do                                                                                             \
-      __result = (long int) (expression);                                                          \
+      __result = (long int)(expression);                                                           \
     while (__result == -1L && errno == EINTR);                                                     \
     __result;                                                                                      \
   }))
@@ -29,7 +29,7 @@
 static inline void
 og_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 static inline void
@@ -50,9 +50,9 @@ og_fclosep (FILE **f)
     fclose (*f);
 }
 
-#define cleanup_free __attribute__ ((cleanup (og_freep)))
+#define cleanup_free  __attribute__ ((cleanup (og_freep)))
 #define cleanup_close __attribute__ ((cleanup (og_closep)))
-#define cleanup_file __attribute__ ((cleanup (og_fclosep)))
+#define cleanup_file  __attribute__ ((cleanup (og_fclosep)))
 
 /* Allocation failures end the process: every caller would do the same, and a
    half-built inventory is worse than none.  */

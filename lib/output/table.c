@@ -1,2 +1,231 @@
-/* placeholder, filled by the foundation work */
+/* Tables aligned for a terminal: columns padded to their widest cell, the
+   last column left unpadded (it holds paths).  */
+#include <sys/stat.h>
+
 #include "../util.h"
+#include "output.h"
+
+typedef struct table
+{
+  size_t ncols;
+  char **cells; /* row-major */
+  size_t n;     /* cells used */
+  size_t cap;
+} table;
+
+static void
+cell (table *t, const char *s)
+{
+  og_grow (&t->cells, &t->cap, t->n + 1, sizeof *t->cells);
+  t->cells[t->n++] = og_xstrdup (s ? s : "-");
+}
+
+static void cellf (table *t, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+static void
+cellf (table *t, const char *fmt, ...)
+{
+  va_list ap;
+  char *s = NULL;
+  va_start (ap, fmt);
+  if (vasprintf (&s, fmt, ap) < 0)
+    s = NULL;
+  va_end (ap);
+  cell (t, s);
+  free (s);
+}
+
+static void
+table_print (table *t, FILE *out)
+{
+  size_t *w = og_xcalloc (t->ncols, sizeof *w);
+  for (size_t i = 0; i < t->n; i++)
+    {
+      size_t l = strlen (t->cells[i]);
+      if (l > w[i % t->ncols])
+        w[i % t->ncols] = l;
+    }
+  for (size_t i = 0; i < t->n; i++)
+    {
+      size_t c = i % t->ncols;
+      if (c + 1 == t->ncols)
+        fprintf (out, "%s\n", t->cells[i]);
+      else
+        fprintf (out, "%-*s  ", (int)w[c], t->cells[i]);
+    }
+  for (size_t i = 0; i < t->n; i++)
+    free (t->cells[i]);
+  free (t->cells);
+  free (w);
+  memset (t, 0, sizeof *t);
+}
+
+void
+og_mode_string (uint32_t mode, char out[11])
+{
+  static const char types[] = "?pc?d?b?-?l?s???";
+  out[0] = types[(mode >> 12) & 15];
+  out[1] = mode & S_IRUSR ? 'r' : '-';
+  out[2] = mode & S_IWUSR ? 'w' : '-';
+  out[3] = mode & S_ISUID ? (mode & S_IXUSR ? 's' : 'S') : (mode & S_IXUSR ? 'x' : '-');
+  out[4] = mode & S_IRGRP ? 'r' : '-';
+  out[5] = mode & S_IWGRP ? 'w' : '-';
+  out[6] = mode & S_ISGID ? (mode & S_IXGRP ? 's' : 'S') : (mode & S_IXGRP ? 'x' : '-');
+  out[7] = mode & S_IROTH ? 'r' : '-';
+  out[8] = mode & S_IWOTH ? 'w' : '-';
+  out[9] = mode & S_ISVTX ? (mode & S_IXOTH ? 't' : 'T') : (mode & S_IXOTH ? 'x' : '-');
+  out[10] = '\0';
+}
+
+static void
+exec_kind_text (const og_exec *x, char *buf, size_t len)
+{
+  if (x->cls.kind == OG_KIND_ELF)
+    {
+      const char *m = og_elf_machine_name (x->cls.elf.machine);
+      snprintf (buf, len, "elf%u/%s/%s/%s", x->cls.elf.elf_class, m ? m : "?",
+                og_elf_type_name (&x->cls.elf), x->cls.elf.dynamic ? "dynamic" : "static");
+    }
+  else if (x->cls.kind == OG_KIND_SCRIPT)
+    snprintf (buf, len, "script:%s", x->cls.interpreter[0] ? x->cls.interpreter : "?");
+  else
+    snprintf (buf, len, "other");
+}
+
+static void
+exec_flags_text (const og_exec *x, og_buf *b)
+{
+  b->len = 0;
+  og_buf_puts (b, "");
+  if (x->setuid)
+    og_buf_puts (b, "setuid ");
+  if (x->setgid)
+    og_buf_puts (b, "setgid ");
+  if (x->capabilities)
+    og_buf_printf (b, "caps:%s ", x->capabilities);
+  if (b->len)
+    b->data[--b->len] = '\0';
+  else
+    og_buf_puts (b, "-");
+}
+
+int
+og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
+{
+  table t = { 0 };
+  og_buf flags = { 0 };
+  const og_inventory_summary *s = &inv->summary;
+
+  fprintf (out, "SOURCE  %s %s\n", inv->source.kind ? inv->source.kind : "-",
+           inv->source.path ? inv->source.path : "-");
+  fprintf (out, "OS      %s\n",
+           inv->os.pretty_name ? inv->os.pretty_name
+           : inv->os.id        ? inv->os.id
+                               : "unknown (no os-release)");
+  for (size_t i = 0; i < inv->n_dbs; i++)
+    fprintf (out, "DB      %s %s (%s)\n", inv->dbs[i].type, inv->dbs[i].path, inv->dbs[i].backend);
+
+  fprintf (out, "\nPACKAGES (%zu)\n", inv->packages.n);
+  if (inv->packages.n)
+    {
+      t.ncols = 5;
+      cell (&t, "TYPE");
+      cell (&t, "VERSION");
+      cell (&t, "ARCH");
+      cell (&t, "FILES");
+      cell (&t, "NAME");
+      for (size_t i = 0; i < inv->packages.n; i++)
+        {
+          const og_package *p = &inv->packages.pkgs[i];
+          cleanup_free char *evr = og_package_evr (p);
+          cell (&t, og_pkg_type_name (p->type));
+          cell (&t, evr);
+          cell (&t, p->arch);
+          cellf (&t, "%zu", p->n_files);
+          cell (&t, p->name);
+        }
+      table_print (&t, out);
+    }
+
+  fprintf (out, "\nEXECUTABLES (%zu)\n", inv->n_execs);
+  if (inv->n_execs)
+    {
+      t.ncols = 7;
+      cell (&t, "MODE");
+      cell (&t, "OWNER");
+      cell (&t, "SIZE");
+      cell (&t, "KIND");
+      cell (&t, "FLAGS");
+      cell (&t, "PACKAGE");
+      cell (&t, "PATH");
+      for (size_t i = 0; i < inv->n_execs; i++)
+        {
+          const og_exec *x = &inv->execs[i];
+          char mode[11], kind[320];
+          og_mode_string (x->mode, mode);
+          exec_kind_text (x, kind, sizeof kind);
+          exec_flags_text (x, &flags);
+          cell (&t, mode);
+          cellf (&t, "%u:%u", x->uid, x->gid);
+          cellf (&t, "%llu", (unsigned long long)x->size);
+          cell (&t, kind);
+          cell (&t, flags.data);
+          cell (&t, x->package >= 0 ? inv->packages.pkgs[x->package].name : "(unowned)");
+          cell (&t, x->path);
+        }
+      table_print (&t, out);
+    }
+  og_buf_free (&flags);
+  fprintf (out,
+           "\nSUMMARY packages %zu, executables %zu (elf %zu, scripts %zu, other %zu), "
+           "setuid %zu, setgid %zu, capabilities %zu, unowned %zu\n",
+           s->packages, s->executables, s->elf, s->scripts, s->other, s->setuid, s->setgid,
+           s->capabilities, s->unowned);
+  if (fflush (out) != 0 || ferror (out))
+    return og_error_set (err, errno, "write output");
+  return 0;
+}
+
+int
+og_files_write_table (const og_inventory *inv, const char *under, bool executables_only, FILE *out,
+                      og_error **err)
+{
+  table t = { .ncols = 5 };
+  size_t shown = 0;
+
+  cell (&t, "MODE");
+  cell (&t, "OWNER");
+  cell (&t, "SIZE");
+  cell (&t, "PACKAGE");
+  cell (&t, "PATH");
+  for (size_t i = 0; i < inv->n_files; i++)
+    {
+      const og_file *f = &inv->files[i];
+      char mode[11];
+      if (!og_path_under (f->path, under) || (executables_only && f->exec < 0))
+        continue;
+      og_mode_string (f->mode, mode);
+      cell (&t, mode);
+      cellf (&t, "%u:%u", f->uid, f->gid);
+      cellf (&t, "%llu", (unsigned long long)f->size);
+      cell (&t, f->package >= 0     ? inv->packages.pkgs[f->package].name
+                : S_ISDIR (f->mode) ? "-"
+                                    : "(unowned)");
+      if (f->link_target)
+        cellf (&t, "%s -> %s", f->path, f->link_target);
+      else
+        cell (&t, f->path);
+      shown++;
+    }
+  if (shown)
+    table_print (&t, out);
+  else
+    {
+      for (size_t i = 0; i < t.n; i++)
+        free (t.cells[i]);
+      free (t.cells);
+    }
+  fprintf (out, "%zu entries\n", shown);
+  if (fflush (out) != 0 || ferror (out))
+    return og_error_set (err, errno, "write output");
+  return 0;
+}

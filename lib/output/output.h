@@ -1,0 +1,28 @@
+/* Writers: they read the inventory only, never a source.  */
+#ifndef OG_OUTPUT_H
+#define OG_OUTPUT_H
+
+#include <stdio.h>
+
+#include "../inventory.h"
+
+/* ocigate.inventory/v1 */
+int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);
+int og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err);
+
+/* ocigate.files/v1: every entry (or those under `under`; executables only
+   when executables_only).  */
+int og_files_write_json (const og_inventory *inv, const char *under, bool executables_only,
+                         FILE *out, og_error **err);
+int og_files_write_table (const og_inventory *inv, const char *under, bool executables_only,
+                          FILE *out, og_error **err);
+
+/* "4755" style permission bits.  */
+void og_mode_octal (uint32_t mode, char out[8]);
+/* "drwxr-xr-x" style, as ls prints it.  */
+void og_mode_string (uint32_t mode, char out[11]);
+
+/* Is path equal to prefix or below it?  ("/" is above everything.)  */
+bool og_path_under (const char *path, const char *prefix);
+
+#endif
