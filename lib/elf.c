@@ -78,7 +78,8 @@ classify_elf (const uint8_t *head, size_t len, og_exec_class *out)
       || !read_word (&r, be, &version) || !read_addr (&r, be, is64, &entry)
       || !read_addr (&r, be, is64, &phoff) || !og_reader_skip (&r, is64 ? 8 : 4) /* e_shoff */
       || !read_word (&r, be, &flags) || !read_half (&r, be, &ehsize)
-      || !read_half (&r, be, &phentsize) || !read_half (&r, be, &phnum))
+      || !read_half (&r, be, &phentsize) || !read_half (&r, be, &phnum)
+      || !og_reader_skip (&r, 6)) /* e_shentsize, e_shnum, e_shstrndx: the header is whole */
     return false;
 
   out->kind = OG_KIND_ELF;

@@ -1,0 +1,9 @@
+# Shared by the benchmarks: run commands interleaved, warm, and report medians.
+# Timings on a shared machine are noisy: compare side by side, report ratios.
+now_ns () { date +%s%N; }
+# time_once CMD... -> prints elapsed ms
+time_once () { local s e; s=$(now_ns); "$@" >/dev/null 2>&1; e=$(now_ns); echo $(( (e - s) / 1000000 )); }
+median () { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# peak_rss_kib CMD... -> peak resident set in KiB (GNU time)
+peak_rss_kib () { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+machine () { echo "$(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"; }

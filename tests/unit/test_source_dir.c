@@ -1,0 +1,190 @@
+/* The directory source and resolution inside a root, on trees made here.  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "source.h"
+#include "source_resolve.h"
+#include "strmap.h"
+#include "util.h"
+
+static char root[256];
+static char outside[256];
+
+static void
+put (const char *rel, const char *content)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
+  FILE *f = fopen (p, "w");
+  assert_non_null (f);
+  fputs (content, f);
+  fclose (f);
+}
+
+static void
+link_ (const char *target, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
+  assert_int_equal (symlink (target, p), 0);
+}
+
+static void
+mkdir_ (const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
+  assert_int_equal (mkdir (p, 0755), 0);
+}
+
+static int
+setup (void **state)
+{
+  char tmpl[] = "/tmp/og-srcdir-XXXXXX";
+  char tmpl2[] = "/tmp/og-outside-XXXXXX";
+  FILE *f;
+  assert_non_null (mkdtemp (tmpl));
+  assert_non_null (mkdtemp (tmpl2));
+  snprintf (root, sizeof root, "%s", tmpl);
+  snprintf (outside, sizeof outside, "%s/secret", tmpl2);
+  f = fopen (outside, "w");
+  fputs ("HOST SECRET", f);
+  fclose (f);
+  mkdir_ ("usr");
+  mkdir_ ("usr/bin");
+  mkdir_ ("usr/lib");
+  mkdir_ ("etc");
+  link_ ("usr/bin", "bin");                        /* usrmerge */
+  put ("usr/lib/os-release", "ID=inside\n");
+  link_ ("../usr/lib/os-release", "etc/os-release");
+  link_ (outside, "etc/abs-out");                  /* absolute: resolves inside */
+  link_ ("../../../../../../../../../../tmp", "etc/dotdot");
+  link_ ("loop-b", "etc/loop-a");
+  link_ ("loop-a", "etc/loop-b");
+  put ("usr/bin/tool", "#!/bin/sh\n");
+  {
+    cleanup_free char *tool = og_xasprintf ("%s/usr/bin/tool", root);
+    chmod (tool, 0755);
+  }
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  cleanup_free char *cmd = og_xasprintf ("rm -rf '%s' '%s'", root, outside);
+  return system (cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_read_file_stays_in_root (void **state)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  uint8_t *data = NULL;
+  size_t len = 0;
+
+  assert_int_equal (og_source_open_dir (root, &s, &err), 0);
+  assert_int_equal (og_source_read_file (s, "/etc/os-release", 4096, &data, &len, &err), 0);
+  assert_string_equal ((char *) data, "ID=inside\n");
+  free (data);
+  /* The host file the absolute link names is not reachable.  */
+  assert_int_equal (og_source_read_file (s, "/etc/abs-out", 4096, &data, &len, &err), 1);
+  assert_int_equal (og_source_read_file (s, "/etc/dotdot/x", 4096, &data, &len, &err), 1);
+  /* A symlink loop is an error, with the path named.  */
+  assert_int_equal (og_source_read_file (s, "/etc/loop-a", 4096, &data, &len, &err), -1);
+  assert_non_null (err);
+  assert_non_null (strstr (err->msg, "/etc/loop-a"));
+  og_error_freep (&err);
+  /* Over the size bound: an error that says so.  */
+  assert_int_equal (og_source_read_file (s, "/usr/lib/os-release", 4, &data, &len, &err), -1);
+  assert_non_null (strstr (err->msg, "over the limit"));
+  og_error_freep (&err);
+  og_source_free (s);
+}
+
+static void
+test_resolve_dir (void **state)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  char *out = NULL;
+
+  assert_int_equal (og_source_open_dir (root, &s, &err), 0);
+  assert_int_equal (og_source_resolve_dir (s, "/bin", &out, &err), 0);
+  assert_string_equal (out, "/usr/bin");
+  free (out);
+  assert_int_equal (og_source_resolve_dir (s, "/bin/../lib/", &out, &err), 0);
+  assert_string_equal (out, "/usr/lib");
+  free (out);
+  assert_int_equal (og_source_resolve_dir (s, "/../../..", &out, &err), 0);
+  assert_string_equal (out, "/");
+  free (out);
+  assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err), 1); /* "/tmp" is not in the root */
+  assert_int_equal (og_source_resolve_dir (s, "/etc/os-release", &out, &err), 1); /* a file */
+  assert_int_equal (og_source_resolve_dir (s, "/etc/loop-a", &out, &err), -1);
+  og_error_freep (&err);
+  og_source_free (s);
+}
+
+typedef struct seen
+{
+  og_strmap paths;
+  size_t n;
+} seen;
+
+static int
+collect (const og_entry *e, void *ud, og_error **err)
+{
+  seen *s = ud;
+  og_strmap_put (&s->paths, e->path, (void *) (uintptr_t) (e->head_len + 1));
+  s->n++;
+  return 0;
+}
+
+static void
+test_walk_does_not_follow_links (void **state)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  seen sn = { 0 };
+
+  assert_int_equal (og_source_open_dir (root, &s, &err), 0);
+  assert_int_equal (og_source_walk (s, 0, collect, &sn, &err), 0);
+  /* Every entry once; links are entries, not followed.  */
+  assert_true (og_strmap_has (&sn.paths, "/bin"));
+  assert_false (og_strmap_has (&sn.paths, "/bin/tool"));
+  assert_true (og_strmap_has (&sn.paths, "/usr/bin/tool"));
+  assert_true (og_strmap_has (&sn.paths, "/etc/abs-out"));
+  assert_int_equal ((uintptr_t) og_strmap_get (&sn.paths, "/usr/bin/tool") - 1, 10);
+  assert_int_equal (sn.n, sn.paths.n);
+  og_strmap_clear (&sn.paths, NULL);
+  og_source_free (s);
+}
+
+static void
+test_open_errors_name_the_path (void **state)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  assert_int_equal (og_source_open_dir ("/nonexistent/og", &s, &err), -1);
+  assert_non_null (strstr (err->msg, "/nonexistent/og"));
+  og_error_freep (&err);
+  assert_int_equal (og_source_open_dir ("/etc/hostname", &s, &err), -1);
+  assert_non_null (strstr (err->msg, "not a directory"));
+  og_error_freep (&err);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_read_file_stays_in_root),
+    cmocka_unit_test (test_resolve_dir),
+    cmocka_unit_test (test_walk_does_not_follow_links),
+    cmocka_unit_test (test_open_errors_name_the_path),
+  };
+  return cmocka_run_group_tests (tests, setup, teardown);
+}
