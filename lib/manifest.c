@@ -212,6 +212,19 @@ index_add (og_rule_index *idx, size_t *globs_cap, const char *pat, bool path, si
       bucket_add (&idx->basenames, base, rule);
       return;
     }
+  if (path && pat[0] == '/')
+    {
+      /* The literal directory before the first wildcard or escape.  */
+      size_t stop = strcspn (pat, "*?[\\"), slash = 0;
+      for (size_t i = 0; i < stop; i++)
+        if (pat[i] == '/')
+          slash = i;
+      {
+        cleanup_free char *d = og_xstrndup (pat, slash);
+        bucket_add (&idx->globdirs, d, rule);
+      }
+      return;
+    }
   og_grow (&idx->globs, globs_cap, idx->n_globs + 1, sizeof *idx->globs);
   idx->globs[idx->n_globs++] = rule;
 }
@@ -222,46 +235,54 @@ index_clear (og_rule_index *idx)
   og_strmap_clear (&idx->exact, bucket_free);
   og_strmap_clear (&idx->dirs, bucket_free);
   og_strmap_clear (&idx->basenames, bucket_free);
+  og_strmap_clear (&idx->globdirs, bucket_free);
   free (idx->globs);
   memset (idx, 0, sizeof *idx);
 }
 
 static bool
-visit_bucket (const og_strmap *m, const char *key, bool (*fn) (size_t, void *), void *ud)
+visit_bucket (const og_strmap *m, const char *key, bool certain, og_candidate_fn fn, void *ud)
 {
   const bucket *b = m->n ? og_strmap_get (m, key) : NULL;
   if (b)
     for (size_t i = 0; i < b->n; i++)
-      if (fn (b->v[i], ud))
+      if (fn (b->v[i], certain, ud))
         return true;
   return false;
 }
 
 void
-og_rule_index_candidates (const og_rule_index *idx, const char *key, bool path,
-                          bool (*fn) (size_t rule, void *ud), void *ud)
+og_rule_index_candidates (const og_rule_index *idx, const char *key, bool path, og_candidate_fn fn,
+                          void *ud)
 {
-  if (visit_bucket (&idx->exact, key, fn, ud))
+  if (visit_bucket (&idx->exact, key, true, fn, ud))
     return;
-  if (path && idx->dirs.n)
+  if (path && (idx->dirs.n || idx->globdirs.n))
     {
-      cleanup_free char *p = og_xstrdup (key);
-      char *slash;
+      char buf[512];
+      cleanup_free char *heap = NULL;
+      size_t len = strlen (key);
+      char *p = buf, *slash;
+      if (len >= sizeof buf)
+        p = heap = og_xstrdup (key);
+      else
+        memcpy (buf, key, len + 1);
       while ((slash = strrchr (p, '/')) != NULL)
         {
           *slash = '\0';
-          if (visit_bucket (&idx->dirs, p, fn, ud))
+          if (visit_bucket (&idx->dirs, p, true, fn, ud)
+              || visit_bucket (&idx->globdirs, p, false, fn, ud))
             return;
         }
     }
   if (path && idx->basenames.n)
     {
       const char *base = strrchr (key, '/');
-      if (visit_bucket (&idx->basenames, base ? base + 1 : key, fn, ud))
+      if (visit_bucket (&idx->basenames, base ? base + 1 : key, true, fn, ud))
         return;
     }
   for (size_t i = 0; i < idx->n_globs; i++)
-    if (fn (idx->globs[i], ud))
+    if (fn (idx->globs[i], false, ud))
       return;
 }
 
@@ -598,7 +619,7 @@ typedef struct hide_ud
 } hide_ud;
 
 static bool
-pkg_hide_cb (size_t rule, void *p)
+pkg_hide_cb (size_t rule, bool certain, void *p)
 {
   hide_ud *u = p;
   const og_pkg_rule *d = &u->m->pkg_deny.v[rule];
@@ -606,7 +627,7 @@ pkg_hide_cb (size_t rule, void *p)
     return false;
   if (d->arch && !(u->allow->arch && strcmp (d->arch, u->allow->arch) == 0))
     return false;
-  if (og_name_glob_match (d->name, u->subject) || strcmp (d->name, u->allow->name) == 0)
+  if (certain || og_name_glob_match (d->name, u->subject) || strcmp (d->name, u->allow->name) == 0)
     {
       if (u->hit < 0 || rule < (size_t)u->hit)
         u->hit = (ssize_t)rule;
@@ -615,13 +636,13 @@ pkg_hide_cb (size_t rule, void *p)
 }
 
 static bool
-exec_hide_cb (size_t rule, void *p)
+exec_hide_cb (size_t rule, bool certain, void *p)
 {
   hide_ud *u = p;
   const og_exec_rule *d = &u->m->exec_deny.v[rule];
   if (d->sha256)
     return false;
-  if (og_path_glob_match (d->path, u->subject))
+  if (certain || og_path_glob_match (d->path, u->subject))
     if (u->hit < 0 || rule < (size_t)u->hit)
       u->hit = (ssize_t)rule;
   return false;
@@ -643,7 +664,7 @@ check_hidden (ctx *c)
       else
         for (size_t j = 0; j < m->pkg_deny.n; j++)
           if (strcmp (m->pkg_deny.v[j].name, a->name) == 0)
-            pkg_hide_cb (j, &u);
+            pkg_hide_cb (j, true, &u);
       if (u.hit < 0)
         continue;
       save = c->ptr.len;

@@ -80,6 +80,7 @@ typedef struct og_rule_index
   og_strmap exact;
   og_strmap dirs;
   og_strmap basenames;
+  og_strmap globdirs; /* other path globs, by the literal directory before the first wildcard */
   size_t *globs;
   size_t n_globs;
 } og_rule_index;
@@ -160,10 +161,13 @@ void og_manifest_free (og_manifest *m);
 /* Does any executable rule pin a sha256 (the inventory must then hash)?  */
 bool og_manifest_needs_sha256 (const og_manifest *m);
 
-/* Rules of a list whose pattern may match key, in list order: the caller
-   still checks each with the glob.  fn returns true to stop.  */
+/* Rules of a list whose pattern may match key, in no particular order.
+   `certain` tells that the pattern matches key (literal, directory prefix
+   and basename shapes); otherwise the caller still checks it with the glob.
+   fn returns true to stop.  */
+typedef bool (*og_candidate_fn) (size_t rule, bool certain, void *ud);
 void og_rule_index_candidates (const og_rule_index *idx, const char *key, bool path,
-                               bool (*fn) (size_t rule, void *ud), void *ud);
+                               og_candidate_fn fn, void *ud);
 
 typedef enum og_gen_level
 {

@@ -232,13 +232,19 @@ settle (eval *ev, og_subject_kind kind, const char *subject, const char *name, c
 /* ---- packages ---------------------------------------------------------- */
 
 static bool
-pkg_meta_matches (const og_pkg_rule *r, const og_package *p)
+pkg_meta_matches_c (const og_pkg_rule *r, const og_package *p, bool certain)
 {
   if (r->type && r->type != p->type)
     return false;
   if (r->arch && !(p->arch && og_name_glob_match (r->arch, p->arch)))
     return false;
-  return og_name_glob_match (r->name, p->name ? p->name : "");
+  return certain || og_name_glob_match (r->name, p->name ? p->name : "");
+}
+
+static bool
+pkg_meta_matches (const og_pkg_rule *r, const og_package *p)
+{
+  return pkg_meta_matches_c (r, p, false);
 }
 
 typedef struct pkg_probe
@@ -251,11 +257,11 @@ typedef struct pkg_probe
 } pkg_probe;
 
 static bool
-pkg_probe_cb (size_t i, void *ud)
+pkg_probe_cb (size_t i, bool certain, void *ud)
 {
   pkg_probe *pr = ud;
   const og_pkg_rule *r = &pr->rules->v[i];
-  if (!pkg_meta_matches (r, pr->p))
+  if (!pkg_meta_matches_c (r, pr->p, certain))
     return false;
   if (r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr))
     {
@@ -353,11 +359,11 @@ typedef struct exec_probe
 } exec_probe;
 
 static bool
-exec_probe_cb (size_t i, void *ud)
+exec_probe_cb (size_t i, bool certain, void *ud)
 {
   exec_probe *pr = ud;
   const og_exec_rule *r = &pr->rules->v[i];
-  if (!og_path_glob_match (r->path, pr->e->path))
+  if (!certain && !og_path_glob_match (r->path, pr->e->path))
     return false;
   if (r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0))
     {

@@ -225,11 +225,15 @@ test_constraints_follow_dpkg (void **state)
     }
 }
 
+static size_t certain_mask;
+
 static bool
-collect (size_t rule, void *ud)
+collect (size_t rule, bool certain, void *ud)
 {
   size_t *mask = ud;
   *mask |= (size_t)1 << rule;
+  if (certain)
+    certain_mask |= (size_t)1 << rule;
   return false;
 }
 
@@ -238,17 +242,26 @@ test_index_candidates (void **state)
 {
   og_diags d = { 0 };
   size_t mask = 0;
-  og_manifest *m
-      = fx_manifest (HDR " \"executables\": {\"unlisted\": \"allow\", \"deny\": [\"/bin/sh\", "
-                         "\"/usr/lib/**\", \"**/busybox\", \"/opt/*/x\", \"/usr/**\"]}}",
-                     &d);
+  og_manifest *m = fx_manifest (
+      HDR " \"executables\": {\"unlisted\": \"allow\", \"deny\": [\"/bin/sh\", \"/usr/lib/**\", "
+          "\"**/busybox\", \"/opt/*/x\", \"/usr/**\", \"/*/sh\", \"**/b*/*\"]}}",
+      &d);
   assert_non_null (m);
+  /* Directory prefixes by ancestor and the basename rule are certain; the
+     glob under "/" (every path) and the one with no literal start are not.  */
+  certain_mask = 0;
   og_rule_index_candidates (&m->exec_deny.idx, "/usr/lib/a/busybox", true, collect, &mask);
-  /* The two directory prefixes by ancestor, the basename rule, the glob by scan.  */
-  assert_int_equal (mask, (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4));
-  mask = 0;
+  assert_int_equal (mask, (1u << 1) | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 6));
+  assert_int_equal (certain_mask, (1u << 1) | (1u << 2) | (1u << 4));
+  mask = certain_mask = 0;
   og_rule_index_candidates (&m->exec_deny.idx, "/bin/sh", true, collect, &mask);
-  assert_int_equal (mask, (1u << 0) | (1u << 3));
+  assert_int_equal (mask, (1u << 0) | (1u << 5) | (1u << 6));
+  assert_int_equal (certain_mask, 1u << 0);
+  mask = certain_mask = 0;
+  /* The glob under /opt is a candidate only below /opt.  */
+  og_rule_index_candidates (&m->exec_deny.idx, "/opt/a/x", true, collect, &mask);
+  assert_int_equal (mask, (1u << 3) | (1u << 5) | (1u << 6));
+  assert_int_equal (certain_mask, 0);
   og_manifest_free (m);
   og_diags_clear (&d);
 }
