@@ -1111,10 +1111,10 @@ og_manifest_load_file (const char *path, og_manifest **out, og_diags *diags, og_
 void
 og_manifest_free (og_manifest *m)
 {
-  og_pkg_rules *pl[] = { &m->pkg_allow, &m->pkg_deny, &m->pkg_require };
-  og_exec_rules *el[] = { &m->exec_allow, &m->exec_deny };
   if (m == NULL)
     return;
+  og_pkg_rules *pl[] = { &m->pkg_allow, &m->pkg_deny, &m->pkg_require };
+  og_exec_rules *el[] = { &m->exec_allow, &m->exec_deny };
   for (size_t l = 0; l < OG_ARRAY_SIZE (pl); l++)
     {
       for (size_t i = 0; i < pl[l]->n; i++)
