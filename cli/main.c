@@ -12,6 +12,8 @@ static const struct
 } verbs[] = {
   { "inventory", og_cmd_inventory, "packages and executables of a root filesystem or image" },
   { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
+  { "check", og_cmd_check, "compare a source with an allowed-content manifest" },
+  { "manifest", og_cmd_manifest, "generate or lint allowed-content manifests" },
 };
 
 static void
