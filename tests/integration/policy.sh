@@ -15,8 +15,9 @@ DENY=$P/examples/deny-shells-pkgmgrs-compilers.json
 for f in "$P"/examples/*.json "$P"/ocigate.json; do
   "$OCIGATE" manifest lint "$f" > "$W/out" 2>&1; ok $? "example $(basename "$f") lints clean"
 done
-if python3 -c 'import jsonschema' 2>/dev/null; then
-  python3 - "$P" > "$W/out" 2>&1 <<'PY'
+# Debian's python3-jsonschema (scripts/deps.sh installs it), by the system python.
+if true; then
+  /usr/bin/python3 - "$P" > "$W/out" 2>&1 <<'PY'
 import json, sys, jsonschema
 p = sys.argv[1]
 ms = json.load(open(p + "/ocigate.manifest.schema.json")); cs = json.load(open(p + "/ocigate.config.schema.json"))
@@ -27,8 +28,7 @@ for f in ("deny-shells-pkgmgrs-compilers.json", "debian-12-minbase.json"):
 V(cs).validate(json.load(open(p + "/ocigate.json")))
 PY
   ok $? "the examples validate against the JSON Schemas (draft 2020-12)"
-else
-  echo "# python3-jsonschema missing: schema validation not run"
+  [ -s "$W/out" ] && sed 's/^/# /' "$W/out"
 fi
 
 cat > "$W/typo.json" <<'J'
