@@ -29,7 +29,7 @@ str (gen *g, const char *s)
   if (s == NULL)
     yajl_gen_null (g->g);
   else
-    yajl_gen_string (g->g, (const unsigned char *) s, strlen (s));
+    yajl_gen_string (g->g, (const unsigned char *)s, strlen (s));
 }
 
 static void
@@ -96,8 +96,8 @@ findings (gen *g, const og_policy_result *res)
       yajl_gen_map_close (g->g);
     }
   yajl_gen_array_close (g->g);
-  kint (g, "findings_total", (long long) n);
-  kint (g, "waived", res ? (long long) res->n_waived : 0);
+  kint (g, "findings_total", (long long)n);
+  kint (g, "waived", res ? (long long)res->n_waived : 0);
 }
 
 static void
@@ -110,12 +110,12 @@ summary (gen *g, const og_inventory_summary *s)
       return;
     }
   yajl_gen_map_open (g->g);
-  kint (g, "packages", (long long) s->packages);
-  kint (g, "executables", (long long) s->executables);
-  kint (g, "setuid", (long long) s->setuid);
-  kint (g, "setgid", (long long) s->setgid);
-  kint (g, "capabilities", (long long) s->capabilities);
-  kint (g, "unowned", (long long) s->unowned);
+  kint (g, "packages", (long long)s->packages);
+  kint (g, "executables", (long long)s->executables);
+  kint (g, "setuid", (long long)s->setuid);
+  kint (g, "setgid", (long long)s->setgid);
+  kint (g, "capabilities", (long long)s->capabilities);
+  kint (g, "unowned", (long long)s->unowned);
   yajl_gen_map_close (g->g);
 }
 
@@ -128,7 +128,7 @@ og_audit_now (char buf[32])
   clock_gettime (CLOCK_REALTIME, &ts);
   gmtime_r (&ts.tv_sec, &tm);
   strftime (sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, 32, "%.20s.%03dZ", sec, (int) (ts.tv_nsec / 1000000));
+  snprintf (buf, 32, "%.20s.%03dZ", sec, (int)(ts.tv_nsec / 1000000));
 }
 
 char *
@@ -220,7 +220,7 @@ og_audit_append (int fd, const char *path, const char *line, size_t len, og_erro
   ssize_t n = TEMP_FAILURE_RETRY (write (fd, line, len));
   if (n < 0)
     return og_error_set (err, errno, "write audit file `%s`", path);
-  if ((size_t) n != len)
+  if ((size_t)n != len)
     return og_error_set (err, EIO, "short write to audit file `%s`", path);
   return 0;
 }

@@ -9,7 +9,7 @@
 #include "oci.h"
 #include "policy.h"
 
-#define OG_AUDIT_SCHEMA "ocigate.audit/v1"
+#define OG_AUDIT_SCHEMA       "ocigate.audit/v1"
 #define OG_AUDIT_MAX_FINDINGS 200
 
 typedef struct og_audit_record
@@ -21,10 +21,10 @@ typedef struct og_audit_record
   const char *manifest_name;   /* NULL: none */
   const char *manifest_path;
   const char *manifest_sha256;
-  const char *mode;     /* "enforce" | "audit" */
-  const char *decision; /* "allow" | "deny" | "error-allow" | "error-deny" */
-  const char *would;    /* audit mode: what enforce would have decided, else NULL */
-  const char *error;    /* the error message for error-* decisions */
+  const char *mode;                    /* "enforce" | "audit" */
+  const char *decision;                /* "allow" | "deny" | "error-allow" | "error-deny" */
+  const char *would;                   /* audit mode: what enforce would have decided, else NULL */
+  const char *error;                   /* the error message for error-* decisions */
   const og_policy_result *result;      /* may be NULL */
   const og_inventory_summary *summary; /* may be NULL */
   const char *inventory_sha256;

@@ -52,7 +52,7 @@ error_position (const char *data, size_t len, int *line, int *column)
   *column = 1;
   if (h == NULL)
     return;
-  if (yajl_parse (h, (const unsigned char *) data, len) != yajl_status_ok)
+  if (yajl_parse (h, (const unsigned char *)data, len) != yajl_status_ok)
     off = yajl_get_bytes_consumed (h);
   else if (yajl_complete_parse (h) != yajl_status_ok)
     off = len;
@@ -281,8 +281,8 @@ og_oci_config_parse (const char *data, size_t len, const char *name, og_oci_conf
   if (ret == 0)
     ret = take_mounts (field (v, "mounts"), name, out, err);
   if (ret == 0)
-    ret = take_annotations (field (v, "annotations"), name, &out->annotations,
-                            &out->n_annotations, err);
+    ret = take_annotations (field (v, "annotations"), name, &out->annotations, &out->n_annotations,
+                            err);
   yajl_tree_free (v);
   if (ret == 0 && (out->root_path == NULL || out->root_path[0] == '\0'))
     ret = og_error_set (err, 0, "%s: no \"root.path\"", name);
