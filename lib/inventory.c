@@ -4,6 +4,7 @@
 
 #include "filecap.h"
 #include "inventory.h"
+#include "source_resolve.h"
 #include "sandbox.h"
 #include "strmap.h"
 #include "util.h"
@@ -15,6 +16,7 @@ typedef struct build_state
   unsigned flags;
   og_strmap owners;   /* canonical path -> package index + 1 */
   og_strmap dircache; /* directory as a package lists it -> canonical dir ("" when unresolvable) */
+  og_strmap tree;     /* every directory (value DIR_MARK) and symlink (its target) the walk saw */
   size_t entries;
 } build_state;
 
@@ -240,19 +242,55 @@ load_apk (build_state *st, og_error **err)
 
 /* ---- ownership ---------------------------------------------------------- */
 
-/* The canonical form of a path as a package lists it: its directory resolved
-   inside the root (usrmerge: /bin/ls -> /usr/bin/ls), the name kept.  */
+static char dir_mark[] = "";
+#define DIR_MARK dir_mark
+
+/* Look a canonical path up in the tree the walk saw: no system call, and
+   nothing outside the root can be reached.  */
+static int
+tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
+{
+  build_state *st = userdata;
+  const char *v;
+  (void) err;
+  *target = NULL;
+  if (strcmp (path, "/") == 0)
+    {
+      *mode = S_IFDIR;
+      return 0;
+    }
+  v = og_strmap_get (&st->tree, path);
+  if (v == NULL)
+    return 1;
+  if (v == DIR_MARK)
+    *mode = S_IFDIR;
+  else
+    {
+      *mode = S_IFLNK;
+      *target = og_xstrdup (v);
+    }
+  return 0;
+}
+
+/* The canonical form of a directory as a package lists it, symlinks resolved
+   inside the root (usrmerge: /bin -> /usr/bin); "" when it is not a
+   directory of the tree.  */
 static const char *
 canonical_dir (build_state *st, const char *dir, og_error **err)
 {
   char *canon = og_strmap_get (&st->dircache, dir);
   if (canon == NULL)
     {
-      int ret = og_source_resolve_dir (st->src, dir, &canon, err);
-      if (ret < 0)
+      uint32_t mode = 0;
+      char *target = NULL;
+      if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
         return NULL;
-      if (ret > 0)
-        canon = og_xstrdup ("");
+      if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
+        {
+          free (canon);
+          canon = og_xstrdup ("");
+        }
+      free (target);
       og_strmap_put (&st->dircache, dir, canon);
     }
   return canon;
@@ -311,16 +349,15 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   build_state *st = userdata;
   og_inventory *inv = st->inv;
   ssize_t exec_index = -1;
-  ssize_t owner = -1;
-  /* Directories are shared by many packages: they get no single owner.  */
-  bool want_owner
-      = og_entry_is_executable (e->mode) || ((st->flags & OG_INV_FILES) && !S_ISDIR (e->mode));
+  ssize_t owner = -1; /* joined after the databases are read */
 
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
-  if (want_owner)
-    owner = owner_of (st, e->path);
+  if (S_ISDIR (e->mode))
+    og_strmap_put (&st->tree, e->path, DIR_MARK);
+  else if (S_ISLNK (e->mode) && e->link_target)
+    og_strmap_put (&st->tree, e->path, og_xstrdup (e->link_target));
   if (og_entry_is_executable (e->mode))
     {
       og_exec *x;
@@ -341,7 +378,6 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       x->sha256 = e->sha256 ? og_xstrdup (e->sha256) : NULL;
       x->layer = e->layer;
       x->package = owner;
-      x->integrity = owner < 0 ? OG_INTEGRITY_UNOWNED : OG_INTEGRITY_UNCHECKED;
     }
   if (st->flags & OG_INV_FILES)
     {
@@ -358,8 +394,31 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       f->package = owner;
       f->exec = exec_index;
     }
-  (void)err;
   return 0;
+}
+
+/* Every executable (and with OG_INV_FILES every entry but directories, which
+   many packages share) gets the package that lists it.  */
+static void
+join_owners (build_state *st)
+{
+  og_inventory *inv = st->inv;
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      og_exec *x = &inv->execs[i];
+      x->package = owner_of (st, x->path);
+      x->integrity = x->package < 0 ? OG_INTEGRITY_UNOWNED : OG_INTEGRITY_UNCHECKED;
+    }
+  for (size_t i = 0; i < inv->n_files; i++)
+    if (!S_ISDIR (inv->files[i].mode))
+      inv->files[i].package = owner_of (st, inv->files[i].path);
+}
+
+static void
+tree_value_free (void *v)
+{
+  if (v != DIR_MARK)
+    free (v);
 }
 
 static void
@@ -422,7 +481,10 @@ og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error 
   if (flags & OG_INV_CROSS_MOUNTS)
     walk_flags |= OG_WALK_CROSS_MOUNTS;
 
+  /* Walk first: ownership is then resolved against the tree in memory.  */
   ret = load_os (&st, err);
+  if (ret == 0)
+    ret = og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES))
     {
       ret = load_rpm (&st, err);
@@ -438,9 +500,10 @@ og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error 
         ret = index_owners (&st, err);
     }
   if (ret == 0)
-    ret = og_source_walk (src, walk_flags, on_entry, &st, err);
+    join_owners (&st);
   og_strmap_clear (&st.owners, NULL);
   og_strmap_clear (&st.dircache, free);
+  og_strmap_clear (&st.tree, tree_value_free);
   if (ret < 0)
     {
       og_inventory_clear (inv);
