@@ -12,6 +12,7 @@ static const struct
 } verbs[] = {
   { "inventory", og_cmd_inventory, "packages and executables of a root filesystem or image" },
   { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
+  { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
 };
 
 static void
