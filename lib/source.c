@@ -46,8 +46,7 @@ og_source_free (og_source *s)
 {
   if (s == NULL)
     return;
-  og_source_info_clear (&s->info);
-  s->ops->free (s);
+  s->ops->free (s); /* each source clears its info too */
 }
 
 /* Pop the last component of a canonical path held in b ("/a/b" -> "/a",

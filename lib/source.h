@@ -103,6 +103,8 @@ typedef struct og_source_options
 {
   const char *platform; /* "os/arch[/variant]" or NULL */
   const char *image;    /* NAME or INDEX in a multi-image archive, or NULL */
+  bool sha256;          /* images: hash executables while the layers stream (walks with
+                           OG_WALK_SHA256 need it, the layers are not read again) */
 } og_source_options;
 int og_source_open (const char *spec, const og_source_options *opts, og_source **out,
                     og_error **err);

@@ -435,6 +435,7 @@ dir_free (og_source *s)
   og_source_dir *d = (og_source_dir *)s;
   if (d->rootfd >= 0)
     close (d->rootfd);
+  og_source_info_clear (&s->info);
   free (d);
 }
 

@@ -10,7 +10,8 @@
 int og_rpmvercmp (const char *a, const char *b);
 
 /* "[E:]V[-R]" strings compared as rpm compares EVRs (rpmverCmp / rpm.vercmp):
-   a missing epoch is 0; a missing release on either side is not compared.  */
+   a missing epoch is 0; a missing release is older than any release
+   ("1.0" < "1.0-1", as rpm 4.18's rpm.vercmp answers).  */
 int og_rpm_evr_cmp (const char *a, const char *b);
 
 /* dpkg: "[epoch:]upstream[-revision]".  Source: dpkg lib/dpkg/version.c,

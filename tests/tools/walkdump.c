@@ -1,0 +1,139 @@
+/* walkdump: open a source and print every entry of a walk, one line each:
+   path, type, permissions (octal), uid, gid, size (regular files and
+   symlinks, else "-"), nlink (regular files, else "-"), link target,
+   security.capability (hex), sha256 of the head, sha256 when computed, layer.
+   Usage: walkdump [--sha256] [--platform P] [--image I] [--info] SPEC  */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "source.h"
+#include "source_image.h"
+#include "util.h"
+
+static char
+type_char (uint32_t mode)
+{
+  switch (mode & 0170000)
+    {
+    case 0100000:
+      return 'f';
+    case 0040000:
+      return 'd';
+    case 0120000:
+      return 'l';
+    case 0020000:
+      return 'c';
+    case 0060000:
+      return 'b';
+    case 0010000:
+      return 'p';
+    case 0140000:
+      return 's';
+    default:
+      return '?';
+    }
+}
+
+static int
+print_entry (const og_entry *e, void *ud, og_error **err)
+{
+  char type = type_char (e->mode);
+  char cap[2 * 64 + 1] = "-";
+  char head[2 * 32 + 1] = "-";
+  bool sized = type == 'f' || type == 'l';
+  if (e->cap && e->cap_len <= 64)
+    og_hex (e->cap, e->cap_len, cap);
+  if (e->head)
+    {
+      uint8_t md[32];
+      unsigned int n = 0;
+      EVP_Digest (e->head, e->head_len, md, &n, EVP_sha256 (), NULL);
+      og_hex (md, n, head);
+    }
+  printf ("%s\t%c\t%o\t%u\t%u\t", e->path, type, e->mode & 07777, e->uid, e->gid);
+  if (sized)
+    printf ("%llu\t", (unsigned long long)e->size);
+  else
+    printf ("-\t");
+  if (type == 'f')
+    printf ("%llu\t", (unsigned long long)e->nlink);
+  else
+    printf ("-\t");
+  printf ("%s\t%s\t%s\t%s\t%d\n", e->link_target ? e->link_target : "-", cap, head,
+          e->sha256 ? e->sha256 : "-", e->layer);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  og_source_options opts = { 0 };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  bool info = false;
+  const char *read = NULL;
+  int i, r;
+
+  for (i = 1; i < argc - 1; i++)
+    {
+      if (strcmp (argv[i], "--sha256") == 0)
+        opts.sha256 = true;
+      else if (strcmp (argv[i], "--info") == 0)
+        info = true;
+      else if (strcmp (argv[i], "--platform") == 0 && i + 1 < argc - 1)
+        opts.platform = argv[++i];
+      else if (strcmp (argv[i], "--image") == 0 && i + 1 < argc - 1)
+        opts.image = argv[++i];
+      else if (strcmp (argv[i], "--read") == 0 && i + 1 < argc - 1)
+        read = argv[++i];
+      else
+        break;
+    }
+  if (i != argc - 1)
+    {
+      fprintf (stderr, "usage: walkdump [--sha256] [--info] [--platform P] [--image I] "
+                       "[--read PATH] SPEC\n");
+      return 2;
+    }
+  r = og_source_open_image (argv[i], &opts, &s, &err);
+  if (r == 1)
+    {
+      fprintf (stderr, "walkdump: %s: a plain directory\n", argv[i]);
+      return 3;
+    }
+  if (r < 0)
+    {
+      fprintf (stderr, "walkdump: %s\n", err->msg);
+      og_error_free (err);
+      return 1;
+    }
+  if (info)
+    {
+      printf ("kind\t%s\npath\t%s\nconfig\t%s\nmanifest\t%s\n", s->info.kind, s->info.path,
+              s->info.config_digest ? s->info.config_digest : "-",
+              s->info.manifest_digest ? s->info.manifest_digest : "-");
+      for (size_t k = 0; k < s->info.n_tags; k++)
+        printf ("tag\t%s\n", s->info.tags[k]);
+      for (size_t k = 0; k < s->info.n_layers; k++)
+        printf ("layer\t%s\n", s->info.layers[k]);
+    }
+  else if (read)
+    {
+      uint8_t *data = NULL;
+      size_t len = 0;
+      r = og_source_read_file (s, read, OG_READ_MAX, &data, &len, &err);
+      if (r == 0)
+        fwrite (data, 1, len, stdout);
+      free (data);
+      if (r == 1)
+        fprintf (stderr, "walkdump: %s: no such file\n", read);
+    }
+  else
+    r = og_source_walk (s, opts.sha256 ? OG_WALK_SHA256 : 0, print_entry, NULL, &err);
+  if (r < 0)
+    fprintf (stderr, "walkdump: %s\n", err->msg);
+  s->ops->free (s);
+  og_error_free (err);
+  return r == 0 ? 0 : 1;
+}

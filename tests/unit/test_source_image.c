@@ -1,0 +1,498 @@
+/* The image source on hand-made layers: each test writes layer tars with
+   libarchive, wraps them into an OCI layout (index, manifest and config with
+   their real sha256 digests) in a temporary directory, and opens it.  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include "source_image.h"
+#include "util.h"
+
+/* One entry of a hand-made layer.  */
+typedef struct ent
+{
+  const char *path;
+  char type; /* f d l h (hardlink) */
+  unsigned perm;
+  const char *data; /* file content, link or hardlink target */
+  const char *cap;  /* security.capability value (raw bytes), or NULL */
+  size_t cap_len;
+} ent;
+
+#define END                                                                                        \
+  {                                                                                                \
+    NULL, 0, 0, NULL, NULL, 0                                                                      \
+  }
+
+static char tmpdir[] = "/tmp/og-test-image-XXXXXX";
+
+static void
+sha256_hex (const void *data, size_t len, char out[65])
+{
+  uint8_t md[32];
+  unsigned int n = 0;
+  EVP_Digest (data, len, md, &n, EVP_sha256 (), NULL);
+  og_hex (md, n, out);
+}
+
+static void
+write_file (const char *dir, const char *name, const void *data, size_t len)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, name);
+  FILE *f = fopen (p, "w");
+  assert_non_null (f);
+  assert_int_equal (fwrite (data, 1, len, f), len);
+  fclose (f);
+}
+
+/* A tar of ENTS in memory (gzip-compressed when GZ).  */
+static og_buf
+make_tar (const ent *ents, bool gz)
+{
+  struct archive *a = archive_write_new ();
+  size_t cap = 1 << 20, used = 0;
+  og_buf b = { 0 };
+  b.data = og_xmalloc (cap);
+  archive_write_set_format_pax_restricted (a);
+  if (gz)
+    archive_write_add_filter_gzip (a);
+  archive_write_set_bytes_in_last_block (a, 1);
+  assert_int_equal (archive_write_open_memory (a, b.data, cap, &used), ARCHIVE_OK);
+  for (const ent *e = ents; e->path; e++)
+    {
+      struct archive_entry *ae = archive_entry_new ();
+      archive_entry_set_pathname (ae, e->path);
+      archive_entry_set_uid (ae, 0);
+      archive_entry_set_gid (ae, 0);
+      switch (e->type)
+        {
+        case 'd':
+          archive_entry_set_filetype (ae, AE_IFDIR);
+          break;
+        case 'l':
+          archive_entry_set_filetype (ae, AE_IFLNK);
+          archive_entry_set_symlink (ae, e->data);
+          break;
+        case 'h':
+          archive_entry_set_filetype (ae, AE_IFREG);
+          archive_entry_set_hardlink (ae, e->data);
+          break;
+        default:
+          archive_entry_set_filetype (ae, AE_IFREG);
+          archive_entry_set_size (ae, e->data ? strlen (e->data) : 0);
+          break;
+        }
+      archive_entry_set_perm (ae, e->perm          ? e->perm
+                                  : e->type == 'd' ? 0755
+                                  : e->type == 'l' ? 0777
+                                                   : 0644);
+      if (e->cap)
+        archive_entry_xattr_add_entry (ae, "security.capability", e->cap, e->cap_len);
+      assert_int_equal (archive_write_header (a, ae), ARCHIVE_OK);
+      if (e->type == 'f' && e->data)
+        assert_int_equal (archive_write_data (a, e->data, strlen (e->data)),
+                          (ssize_t)strlen (e->data));
+      archive_entry_free (ae);
+    }
+  assert_int_equal (archive_write_close (a), ARCHIVE_OK);
+  archive_write_free (a);
+  b.len = used;
+  b.cap = cap;
+  return b;
+}
+
+/* Write an OCI layout of LAYERS (NULL-terminated list of entry lists) into
+   a fresh directory and return its path.  When CORRUPT_DIGEST, the manifest
+   names a wrong digest for the last layer.  */
+static char *
+make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
+{
+  static int seq;
+  char *dir = og_xasprintf ("%s/l%d", tmpdir, seq++);
+  cleanup_free char *blobs = og_xasprintf ("%s/blobs/sha256", dir);
+  cleanup_free char *b1 = og_xasprintf ("%s/blobs", dir);
+  og_buf manifest_layers = { 0 }, diff_ids = { 0 }, cfg = { 0 }, man = { 0 }, idx = { 0 };
+  char hex[65];
+  size_t i;
+
+  assert_int_equal (mkdir (dir, 0755), 0);
+  assert_int_equal (mkdir (b1, 0755), 0);
+  assert_int_equal (mkdir (blobs, 0755), 0);
+  write_file (dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+  for (i = 0; layers[i]; i++)
+    {
+      og_buf t = make_tar (layers[i], gz);
+      og_buf u = gz ? make_tar (layers[i], false) : (og_buf){ 0 };
+      char uhex[65];
+      cleanup_free char *name = NULL;
+      sha256_hex (t.data, t.len, hex);
+      sha256_hex (gz ? u.data : t.data, gz ? u.len : t.len, uhex);
+      name = og_xasprintf ("blobs/sha256/%s", hex);
+      write_file (dir, name, t.data, t.len);
+      if (corrupt_digest && layers[i + 1] == NULL)
+        {
+          /* The same bytes under a name they do not hash to.  */
+          cleanup_free char *bad = NULL;
+          hex[0] = hex[0] == '0' ? '1' : '0';
+          bad = og_xasprintf ("blobs/sha256/%s", hex);
+          write_file (dir, bad, t.data, t.len);
+        }
+      og_buf_printf (&manifest_layers,
+                     "%s{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar%s\","
+                     "\"digest\":\"sha256:%s\",\"size\":%zu}",
+                     i ? "," : "", gz ? "+gzip" : "", hex, t.len);
+      og_buf_printf (&diff_ids, "%s\"sha256:%s\"", i ? "," : "", uhex);
+      og_buf_free (&t);
+      og_buf_free (&u);
+    }
+  og_buf_printf (&cfg,
+                 "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                 "\"diff_ids\":[%s]}}",
+                 diff_ids.data);
+  sha256_hex (cfg.data, cfg.len, hex);
+  {
+    cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
+    write_file (dir, name, cfg.data, cfg.len);
+  }
+  og_buf_printf (
+      &man,
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+      "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[%s]}",
+      hex, cfg.len, manifest_layers.data);
+  sha256_hex (man.data, man.len, hex);
+  {
+    cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
+    write_file (dir, name, man.data, man.len);
+  }
+  og_buf_printf (&idx,
+                 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                 "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\","
+                 "\"size\":%zu,\"annotations\":{\"org.opencontainers.image.ref.name\":\"t\"}}]}",
+                 hex, man.len);
+  write_file (dir, "index.json", idx.data, idx.len);
+  og_buf_free (&manifest_layers);
+  og_buf_free (&diff_ids);
+  og_buf_free (&cfg);
+  og_buf_free (&man);
+  og_buf_free (&idx);
+  return dir;
+}
+
+typedef struct seen
+{
+  og_buf lines;
+} seen;
+
+static int
+collect (const og_entry *e, void *ud, og_error **err)
+{
+  seen *s = ud;
+  og_buf_printf (&s->lines, "%s %o %llu %llu %s %zu %d\n", e->path, e->mode,
+                 (unsigned long long)e->size, (unsigned long long)e->nlink,
+                 e->link_target ? e->link_target : "-", e->cap_len, e->layer);
+  return 0;
+}
+
+static og_source *
+open_ok (const char *dir, bool sha)
+{
+  og_source_options o = { .sha256 = sha };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  int r = og_source_open_image (dir, &o, &s, &err);
+  if (r != 0)
+    fail_msg ("open %s: %s", dir, err ? err->msg : "(returned 1)");
+  return s;
+}
+
+static char *
+open_fails (const char *dir)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  char *msg;
+  assert_int_equal (og_source_open_image (dir, NULL, &s, &err), -1);
+  assert_null (s);
+  assert_non_null (err);
+  msg = og_xstrdup (err->msg);
+  og_error_free (err);
+  return msg;
+}
+
+static char *
+walk_text (og_source *s)
+{
+  seen sn = { { 0 } };
+  og_error *err = NULL;
+  assert_int_equal (og_source_walk (s, 0, collect, &sn, &err), 0);
+  return sn.lines.data ? og_buf_steal (&sn.lines) : og_xstrdup ("");
+}
+
+static void
+test_whiteouts_and_opaque (void **state)
+{
+  static const ent l0[] = { { "etc", 'd', 0, NULL, NULL, 0 },
+                            { "etc/a", 'f', 0, "a", NULL, 0 },
+                            { "etc/b", 'f', 0, "b", NULL, 0 },
+                            { "opt", 'd', 0, NULL, NULL, 0 },
+                            { "opt/x", 'd', 0, NULL, NULL, 0 },
+                            { "opt/x/deep", 'f', 0, "d", NULL, 0 },
+                            { "var", 'd', 0, NULL, NULL, 0 },
+                            { "var/old", 'f', 0, "o", NULL, 0 },
+                            { "var/sub", 'd', 0, NULL, NULL, 0 },
+                            { "var/sub/older", 'f', 0, "o", NULL, 0 },
+                            END };
+  /* The new file comes before the opaque marker: it must survive it.  */
+  static const ent l1[]
+      = { { "etc/.wh.a", 'f', 0, NULL, NULL, 0 }, { "opt/.wh.x", 'f', 0, NULL, NULL, 0 },
+          { "var/new", 'f', 0, "n", NULL, 0 },    { "var/.wh..wh..opq", 'f', 0, NULL, NULL, 0 },
+          { "etc/b", 'f', 0, "bb", NULL, 0 },     END };
+  const ent *layers[] = { l0, l1, NULL };
+  cleanup_free char *dir = make_layout (layers, true, false);
+  og_source *s = open_ok (dir, false);
+  cleanup_free char *w = walk_text (s);
+  assert_string_equal (w, "/etc 40755 0 2 - 0 0\n"
+                          "/etc/b 100644 2 1 - 0 1\n"
+                          "/opt 40755 0 2 - 0 0\n"
+                          "/var 40755 0 2 - 0 0\n"
+                          "/var/new 100644 1 1 - 0 1\n");
+  assert_string_equal (s->info.kind, "oci");
+  assert_int_equal (s->info.n_layers, 2);
+  assert_int_equal (s->info.n_tags, 1);
+  assert_string_equal (s->info.tags[0], "t");
+  s->ops->free (s);
+}
+
+static void
+test_deleted_subtree_stays_deleted (void **state)
+{
+  static const ent l0[] = { { "opt/x/a", 'f', 0, "a", NULL, 0 },
+                            { "opt/x/b", 'f', 0, "b", NULL, 0 },
+                            { "opt/x/c/d", 'f', 0, "d", NULL, 0 },
+                            { "usr/lib/os-release", 'f', 0, "ID=x\n", NULL, 0 },
+                            END };
+  static const ent l1[] = { { "opt/.wh.x", 'f', 0, NULL, NULL, 0 }, END };
+  static const ent l2[] = { { "opt/x/new", 'f', 0, "n", NULL, 0 },
+                            { "usr/lib/os-release", 'l', 0, "../../etc/os-release", NULL, 0 },
+                            END };
+  const ent *layers[] = { l0, l1, l2, NULL };
+  cleanup_free char *dir = make_layout (layers, false, false);
+  og_source *s = open_ok (dir, false);
+  cleanup_free char *w = walk_text (s);
+  uint8_t *d = NULL;
+  size_t len;
+  og_error *err = NULL;
+  /* Directories the layers only imply keep the layer that made them.  */
+  assert_string_equal (w, "/opt 40755 0 3 - 0 0\n"
+                          "/opt/x 40755 0 2 - 0 2\n"
+                          "/opt/x/new 100644 1 1 - 0 2\n"
+                          "/usr 40755 0 3 - 0 0\n"
+                          "/usr/lib 40755 0 2 - 0 0\n"
+                          "/usr/lib/os-release 120777 20 1 ../../etc/os-release 0 2\n");
+  /* None of the old names may come back through a lookup.  */
+  assert_int_equal (og_source_read_file (s, "/opt/x/b", 100, &d, &len, &err), 1);
+  assert_int_equal (og_source_read_file (s, "/opt/x/c/d", 100, &d, &len, &err), 1);
+  /* The kept bytes of the replaced os-release are gone with it.  */
+  assert_int_equal (og_source_read_file (s, "/usr/lib/os-release", 100, &d, &len, &err), 1);
+  s->ops->free (s);
+}
+
+static void
+test_hardlinks_share_metadata (void **state)
+{
+  static const char cap[] = "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                            "\x00\x00\x00\x00";
+  static const ent l0[] = { { "bin", 'd', 0, NULL, NULL, 0 },
+                            { "bin/tool", 'f', 04755,
+                              "\x7f"
+                              "ELFxyz",
+                              cap, 20 },
+                            { "bin/alias", 'h', 0, "bin/tool", NULL, 0 },
+                            { "bin/alias2", 'h', 0, "./bin/tool", NULL, 0 },
+                            END };
+  const ent *layers[] = { l0, NULL };
+  cleanup_free char *dir = make_layout (layers, false, false);
+  og_source *s = open_ok (dir, true);
+  cleanup_free char *w = walk_text (s);
+  assert_string_equal (w, "/bin 40755 0 2 - 0 0\n"
+                          "/bin/alias 104755 7 3 - 20 0\n"
+                          "/bin/alias2 104755 7 3 - 20 0\n"
+                          "/bin/tool 104755 7 3 - 20 0\n");
+  {
+    uint8_t *d = NULL;
+    size_t len;
+    og_error *err = NULL;
+    /* A small executable's head is all of it.  */
+    assert_int_equal (og_source_read_file (s, "/bin/alias", 100, &d, &len, &err), 0);
+    assert_int_equal (len, 7);
+    assert_memory_equal (d,
+                         "\x7f"
+                         "ELFxyz",
+                         7);
+    free (d);
+  }
+  s->ops->free (s);
+}
+
+static void
+test_symlinks_resolve_inside_root (void **state)
+{
+  static const ent l0[] = { { "usr", 'd', 0, NULL, NULL, 0 },
+                            { "usr/bin", 'd', 0, NULL, NULL, 0 },
+                            { "usr/bin/b", 'f', 0, "b", NULL, 0 },
+                            { "usr/bin/a", 'f', 0, "a", NULL, 0 },
+                            { "usr/lib", 'd', 0, NULL, NULL, 0 },
+                            { "usr/lib/os-release", 'f', 0, "ID=test\n", NULL, 0 },
+                            { "bin", 'l', 0, "usr/bin", NULL, 0 },
+                            { "etc", 'd', 0, NULL, NULL, 0 },
+                            { "etc/os-release", 'l', 0, "/../../usr/lib/os-release", NULL, 0 },
+                            { "etc/escape", 'l', 0, "../../../../../../etc/passwd", NULL, 0 },
+                            { "loop1", 'l', 0, "loop2", NULL, 0 },
+                            { "loop2", 'l', 0, "/loop1", NULL, 0 },
+                            END };
+  const ent *layers[] = { l0, NULL };
+  cleanup_free char *dir = make_layout (layers, false, false);
+  og_source *s = open_ok (dir, false);
+  uint8_t *d = NULL;
+  size_t len, n;
+  char *out = NULL;
+  char **names = NULL;
+  og_error *err = NULL;
+
+  assert_int_equal (og_source_read_file (s, "/etc/os-release", 100, &d, &len, &err), 0);
+  assert_string_equal ((char *)d, "ID=test\n");
+  free (d);
+  /* Too big for max: an error, not a truncation.  */
+  assert_int_equal (og_source_read_file (s, "/etc/os-release", 3, &d, &len, &err), -1);
+  og_error_free (err);
+  err = NULL;
+  /* An escaping link lands inside the image, where there is no /etc/passwd.  */
+  assert_int_equal (og_source_read_file (s, "/etc/escape", 100, &d, &len, &err), 1);
+  assert_int_equal (og_source_resolve_dir (s, "/bin", &out, &err), 0);
+  assert_string_equal (out, "/usr/bin");
+  free (out);
+  assert_int_equal (og_source_resolve_dir (s, "/bin/../../..", &out, &err), 0);
+  assert_string_equal (out, "/");
+  free (out);
+  assert_int_equal (og_source_resolve_dir (s, "/usr/bin/a", &out, &err), 1);
+  assert_int_equal (og_source_list_dir (s, "/bin", &names, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (names[0], "a");
+  assert_string_equal (names[1], "b");
+  for (size_t i = 0; i < n; i++)
+    free (names[i]);
+  free (names);
+  assert_int_equal (og_source_list_dir (s, "/nope", &names, &n, &err), 1);
+  assert_int_equal (og_source_read_file (s, "/loop1", 100, &d, &len, &err), -1);
+  assert_non_null (strstr (err->msg, "symbolic links"));
+  og_error_free (err);
+  s->ops->free (s);
+}
+
+static void
+test_kept_files_follow_layers (void **state)
+{
+  static const ent l0[] = { { "var/lib/dpkg/status", 'f', 0, "Package: a\n", NULL, 0 },
+                            { "var/lib/dpkg/info/a.list", 'f', 0, "/x\n", NULL, 0 },
+                            { "var/lib/other", 'f', 0, "not kept", NULL, 0 },
+                            END };
+  static const ent l1[] = { { "var/lib/dpkg/status", 'f', 0, "Package: b\n", NULL, 0 },
+                            { "var/lib/dpkg/info/.wh.a.list", 'f', 0, NULL, NULL, 0 },
+                            END };
+  const ent *layers[] = { l0, l1, NULL };
+  cleanup_free char *dir = make_layout (layers, true, false);
+  og_source *s = open_ok (dir, false);
+  uint8_t *d = NULL;
+  size_t len;
+  og_error *err = NULL;
+
+  assert_int_equal (og_source_read_file (s, "/var/lib/dpkg/status", 1000, &d, &len, &err), 0);
+  assert_string_equal ((char *)d, "Package: b\n");
+  free (d);
+  assert_int_equal (og_source_read_file (s, "/var/lib/dpkg/info/a.list", 1000, &d, &len, &err), 1);
+  assert_int_equal (og_source_read_file (s, "/var/lib/other", 1000, &d, &len, &err), -1);
+  assert_non_null (strstr (err->msg, "keeps only"));
+  og_error_free (err);
+  s->ops->free (s);
+}
+
+static void
+test_hostile_layers (void **state)
+{
+  static const ent dotdot[] = { { "a/../../etc/passwd", 'f', 0, "x", NULL, 0 }, END };
+  static const ent absolute[] = { { "/etc/passwd", 'f', 0, "x", NULL, 0 }, END };
+  static const ent badlink[] = { { "x", 'h', 0, "missing", NULL, 0 }, END };
+  static const ent fine[] = { { "x", 'f', 0, "x", NULL, 0 }, END };
+  const ent *l1[] = { dotdot, NULL };
+  const ent *l2[] = { absolute, NULL };
+  const ent *l3[] = { badlink, NULL };
+  const ent *l4[] = { fine, fine, NULL };
+  cleanup_free char *d1 = make_layout (l1, false, false);
+  cleanup_free char *d2 = make_layout (l2, false, false);
+  cleanup_free char *d3 = make_layout (l3, false, false);
+  cleanup_free char *d4 = make_layout (l4, true, true);
+  cleanup_free char *m1 = open_fails (d1);
+  cleanup_free char *m2 = open_fails (d2);
+  cleanup_free char *m3 = open_fails (d3);
+  cleanup_free char *m4 = open_fails (d4);
+  assert_non_null (strstr (m1, "layer 0 (sha256:"));
+  assert_non_null (strstr (m1, "`..` in path"));
+  assert_non_null (strstr (m2, "absolute path"));
+  assert_non_null (strstr (m3, "hard link `/x` to `/missing`"));
+  assert_non_null (strstr (m4, "layer 1 (sha256:"));
+  assert_non_null (strstr (m4, "digest mismatch"));
+}
+
+static void
+test_garbage_and_plain_dirs (void **state)
+{
+  cleanup_free char *plain = og_xasprintf ("%s/plain", tmpdir);
+  cleanup_free char *junk = og_xasprintf ("%s/junk.tar", tmpdir);
+  og_source *s = NULL;
+  og_error *err = NULL;
+  assert_int_equal (mkdir (plain, 0755), 0);
+  assert_int_equal (og_source_open_image (plain, NULL, &s, &err), 1);
+  write_file (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
+  assert_int_equal (og_source_open_image (junk, NULL, &s, &err), -1);
+  assert_non_null (strstr (err->msg, "junk.tar"));
+  og_error_free (err);
+  err = NULL;
+  {
+    cleanup_free char *spec = og_xasprintf ("oci:%s", plain);
+    assert_int_equal (og_source_open_image (spec, NULL, &s, &err), -1);
+    assert_non_null (strstr (err->msg, "index.json"));
+    og_error_free (err);
+  }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_whiteouts_and_opaque),
+    cmocka_unit_test (test_deleted_subtree_stays_deleted),
+    cmocka_unit_test (test_hardlinks_share_metadata),
+    cmocka_unit_test (test_symlinks_resolve_inside_root),
+    cmocka_unit_test (test_kept_files_follow_layers),
+    cmocka_unit_test (test_hostile_layers),
+    cmocka_unit_test (test_garbage_and_plain_dirs),
+  };
+  int r;
+  if (mkdtemp (tmpdir) == NULL)
+    return 1;
+  r = cmocka_run_group_tests (tests, NULL, NULL);
+  {
+    cleanup_free char *cmd = og_xasprintf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      r = 1;
+  }
+  return r;
+}
