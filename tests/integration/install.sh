@@ -174,6 +174,59 @@ check "bundle, compact file: valid, with the entry" \
 check "bundle, compact file: still one line" test "$(wc -l < "$W/b4/config.json")" = 1
 check "bundle, compact file: one insertion" pure_insert "$W/b4.orig" "$W/b4/config.json"
 
+# Many layouts: random documents (random nesting, indentation, separators,
+# escapes, a "hoo\u006bs" key, CRLF) written by Python's json; after the
+# install, Python's json must find the entry appended to hooks.prestart and
+# everything else equal, and the file must be the old one plus one insertion.
+python3 - "$OCIGATE" "$W/fz" > "$W/fuzz.out" 2>&1 <<'EOF'
+import json, os, random, subprocess, sys
+O, D = sys.argv[1], sys.argv[2]
+H = "/opt/ocigate-test/ocigate-hook"
+want = {"path": H, "args": ["ocigate-hook", "--stage", "prestart"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}
+random.seed(6)
+def rnd(d=0):
+    r = random.random()
+    if d > 3 or r < 0.3: return random.choice([1, -2.5e3, True, None, "s\u00e9\"\\x", "", 0])
+    if r < 0.6: return [rnd(d + 1) for _ in range(random.randint(0, 3))]
+    return {random.choice(["a", "b\n", "hooks", "prestart", "\u00fc"]) + str(i): rnd(d + 1) for i in range(random.randint(0, 3))}
+os.makedirs(D, exist_ok=True)
+bad = 0
+for n in range(150):
+    doc = {k: rnd() for k in random.sample(["ociVersion", "process", "root", "mounts", "annotations"], random.randint(0, 5))}
+    c = random.random()
+    if c < 0.3: doc["hooks"] = {}
+    elif c < 0.6: doc["hooks"] = {"poststop": [{"path": "/bin/true"}], "prestart": [{"path": "/bin/x"}] * random.randint(0, 2)}
+    elif c < 0.7: doc["hooks"] = {"prestart": []}
+    items = list(doc.items()); random.shuffle(items); doc = dict(items)
+    indent = random.choice([None, 0, 1, 2, 4, "\t"])
+    seps = random.choice([(",", ":"), (", ", ": "), (" ,", " : ")]) if indent is None else random.choice([(",", ": "), (" ,", " :  ")])
+    text = json.dumps(doc, indent=indent, separators=seps, ensure_ascii=random.random() < 0.5)
+    if random.random() < 0.3: text = text.replace('"hooks"', '"hoo\\u006bs"')
+    if random.random() < 0.3: text = "\n \t" + text + "\r\n\n"
+    a = text.encode()
+    open(D + "/config.json", "wb").write(a)
+    p = subprocess.run([O, "install", "bundle", "--hook", H, D], capture_output=True)
+    b = open(D + "/config.json", "rb").read()
+    try:
+        j = json.loads(b)
+        old = doc.get("hooks", {})
+        good = (j["hooks"]["prestart"] == old.get("prestart", []) + [want]
+                and all(j["hooks"][k] == v for k, v in old.items() if k != "prestart")
+                and {k: v for k, v in j.items() if k != "hooks"} == {k: v for k, v in doc.items() if k != "hooks"})
+    except Exception:
+        good = False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]: i += 1
+    s = 0
+    while s < min(len(a), len(b)) - i and a[-1 - s] == b[-1 - s]: s += 1
+    if p.returncode != 0 or not good or i + s != len(a):
+        bad += 1
+        print("case %d: exit %d, content %s, insertion only %s: %r" % (n, p.returncode, good, i + s == len(a), a[:200]))
+sys.exit(1 if bad else 0)
+EOF
+ok $? "bundle: 150 random config.json layouts: entry appended, the rest equal (Python json), one insertion each"
+sed 's/^/# /' "$W/fuzz.out" | head -5
+
 # A symlinked config.json: the target is edited, the link stays a link.
 mkdir -p "$W/b5"; cp "$W/orig.json" "$W/b5-target.json"; ln -s ../b5-target.json "$W/b5/config.json"
 "$OCIGATE" install bundle --hook "$H" "$W/b5" > /dev/null 2>&1
