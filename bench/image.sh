@@ -41,7 +41,7 @@ plain () {
 hashed () {
   for l in "${LAYERS[@]}"; do tar -xOf "$W/img.tar" "$l" | sha256sum >/dev/null; done
 }
-ours () { "$WD" "$W/img.tar" >/dev/null; }
+ours () { "$B/cli/ocigate" inventory --format json "$W/img.tar" >/dev/null; }
 now () { date +%s.%N; }
 
 t_plain=0 t_hashed=0 t_ours=0
@@ -50,7 +50,7 @@ for r in $(seq "$ROUNDS"); do
   t_plain=$(echo "$t_plain + $b - $a" | bc); t_hashed=$(echo "$t_hashed + $c - $b" | bc)
   t_ours=$(echo "$t_ours + $d - $c" | bc)
 done
-rss=$( { /usr/bin/time -f %M "$WD" "$W/img.tar" >/dev/null; } 2>&1 | tail -1)
+rss=$( { /usr/bin/time -f %M "$B/cli/ocigate" inventory --format json "$W/img.tar" >/dev/null; } 2>&1 | tail -1)
 printf 'tar -xO | cat per layer:      %.3f s\n' "$(echo "$t_plain / $ROUNDS" | bc -l)"
 printf 'tar -xO | sha256sum:          %.3f s\n' "$(echo "$t_hashed / $ROUNDS" | bc -l)"
 printf 'image source walk:            %.3f s\n' "$(echo "$t_ours / $ROUNDS" | bc -l)"

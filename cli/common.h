@@ -6,6 +6,13 @@
 #include "error.h"
 #include "util.h"
 
+/* What every verb's --help says about SOURCE.  */
+#define OG_CLI_SOURCE_HELP                                                                         \
+  "SOURCE is a root filesystem directory, or an image: docker-archive:PATH,\n"                     \
+  "oci-archive:PATH or oci:DIR[:TAG] (the names skopeo and podman use); without a\n"               \
+  "prefix the kind is found from the content.  Images are read without a daemon\n"                 \
+  "and without extracting anything to disk.\n\n"
+
 /* Exit codes that scripts can rely on.  */
 enum
 {

@@ -12,13 +12,14 @@ usage (FILE *f)
            "Usage: ocigate files [OPTIONS] SOURCE\n\n"
            "List every file, directory and link of a root filesystem with its type, mode,\n"
            "owner, size and owning package: the view an image review starts with\n"
-           "(\"what is in /bin, and why?\").\n\n"
-           "SOURCE is a directory holding a root filesystem.\n\n"
-           "Options:\n"
+           "(\"what is in /bin, and why?\").\n\n" OG_CLI_SOURCE_HELP "Options:\n"
            "  --under PATH         only entries at or below PATH (inside the root, e.g. /usr/bin)\n"
            "  --executables        only executables (execute, setuid or setgid bit)\n"
            "  --format json|table  output format (default: table); json is ocigate.files/v1\n"
            "  --cross-mounts       descend into directories on other filesystems\n"
+           "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"
+           "                       (default: this host's platform, or the only one)\n"
+           "  --image NAME|INDEX   pick one image of an archive that holds several\n"
            "  -h, --help           show this help\n\n"
            "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
@@ -61,6 +62,12 @@ og_cmd_files (int argc, char **argv)
         break;
       case 'x':
         flags |= OG_INV_CROSS_MOUNTS;
+        break;
+      case 'p':
+        sopts.platform = optarg;
+        break;
+      case 'i':
+        sopts.image = optarg;
         break;
       case 'h':
         usage (stdout);

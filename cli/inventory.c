@@ -13,12 +13,13 @@ usage (FILE *f)
            "List the OS packages (rpm, dpkg, apk databases, read as data) and every\n"
            "executable (a regular file with an execute, setuid or setgid bit) of a root\n"
            "filesystem, with its ELF or script facts, setuid/setgid, file capabilities and\n"
-           "owning package.\n\n"
-           "SOURCE is a directory holding a root filesystem.\n\n"
-           "Options:\n"
+           "owning package.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
            "  --format json|table  output format (default: table); json is ocigate.inventory/v1\n"
            "  --digests            also compute the sha256 of every executable\n"
            "  --cross-mounts       descend into directories on other filesystems\n"
+           "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"
+           "                       (default: this host's platform, or the only one)\n"
+           "  --image NAME|INDEX   pick one image of an archive that holds several\n"
            "  -h, --help           show this help\n\n"
            "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
@@ -46,6 +47,8 @@ og_cmd_inventory (int argc, char **argv)
     { "format", required_argument, NULL, 'f' },
     { "digests", no_argument, NULL, 'd' },
     { "cross-mounts", no_argument, NULL, 'x' },
+    { "platform", required_argument, NULL, 'p' },
+    { "image", required_argument, NULL, 'i' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -67,9 +70,16 @@ og_cmd_inventory (int argc, char **argv)
         break;
       case 'd':
         flags |= OG_INV_SHA256;
+        sopts.sha256 = true;
         break;
       case 'x':
         flags |= OG_INV_CROSS_MOUNTS;
+        break;
+      case 'p':
+        sopts.platform = optarg;
+        break;
+      case 'i':
+        sopts.image = optarg;
         break;
       case 'h':
         usage (stdout);

@@ -310,7 +310,9 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   og_inventory *inv = st->inv;
   ssize_t exec_index = -1;
   ssize_t owner = -1;
-  bool want_owner = og_entry_is_executable (e->mode) || (st->flags & OG_INV_FILES);
+  /* Directories are shared by many packages: they get no single owner.  */
+  bool want_owner
+      = og_entry_is_executable (e->mode) || ((st->flags & OG_INV_FILES) && !S_ISDIR (e->mode));
 
   if (want_owner)
     owner = owner_of (st, e->path);

@@ -3,30 +3,23 @@
 #include <sys/stat.h>
 
 #include "source.h"
+#include "source_image.h"
 #include "source_resolve.h"
 #include "util.h"
 
 int
 og_source_open (const char *spec, const og_source_options *opts, og_source **out, og_error **err)
 {
-  const char *path = spec;
+  int ret;
 
   if (og_str_has_prefix (spec, "dir:"))
-    path = spec + 4;
-  else if (og_str_has_prefix (spec, "docker-archive:") || og_str_has_prefix (spec, "oci-archive:")
-           || og_str_has_prefix (spec, "oci:"))
-    return og_error_set (err, 0, "%s: image sources are not supported by this build yet", spec);
-  return og_source_open_dir (path, out, err);
-}
-
-void
-og_strv_free (char **v, size_t n)
-{
-  if (v == NULL)
-    return;
-  for (size_t i = 0; i < n; i++)
-    free (v[i]);
-  free (v);
+    return og_source_open_dir (spec + 4, out, err);
+  /* Image transports by prefix, or an image found by its content; a plain
+     directory is a root filesystem.  */
+  ret = og_source_open_image (spec, opts, out, err);
+  if (ret != 1)
+    return ret;
+  return og_source_open_dir (spec, out, err);
 }
 
 void

@@ -137,6 +137,5 @@ og_source_resolve_dir (og_source *s, const char *path, char **out, og_error **er
   return s->ops->resolve_dir (s, path, out, err);
 }
 
-void og_strv_free (char **v, size_t n);
 
 #endif

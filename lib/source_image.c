@@ -1770,7 +1770,17 @@ detect_archive (const char *path, enum img_kind *kind, og_error **err)
   bool manifest = false, layout = false, index = false;
   int r;
   if (a == NULL)
-    return -1;
+    {
+      if (err && *err && (*err)->status != ENOENT && (*err)->status != EACCES)
+        {
+          og_error_freep (err);
+          og_error_set (err, 0,
+                        "`%s` is neither a directory nor an image archive: give a root "
+                        "filesystem directory, docker-archive:PATH, oci-archive:PATH or oci:DIR",
+                        path);
+        }
+      return -1;
+    }
   while ((r = archive_read_next_header (a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)
     {
       const char *n = archive_entry_pathname (e);

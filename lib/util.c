@@ -163,3 +163,13 @@ og_hex (const uint8_t *in, size_t len, char *out)
     }
   out[2 * len] = '\0';
 }
+
+void
+og_strv_free (char **v, size_t n)
+{
+  if (v == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    free (v[i]);
+  free (v);
+}

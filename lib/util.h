@@ -97,6 +97,9 @@ og_str_eq (const char *a, const char *b)
   return strcmp (a, b) == 0;
 }
 
+/* Free n strings and the array.  */
+void og_strv_free (char **v, size_t n);
+
 /* Hex encoding of a digest into out (2*len+1 bytes).  */
 void og_hex (const uint8_t *in, size_t len, char *out);
 

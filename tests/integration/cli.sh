@@ -27,7 +27,7 @@ ok $((rc == 2 ? 0 : 1)) "missing directory: exit 2"
 check "missing directory: the message names the path and the reason" grep -q "$W/missing.*No such file or directory" "$W/e"
 "$OCIGATE" files "$W/root/usr/bin/ls" 2> "$W/e"; rc=$?
 ok $((rc == 2 ? 0 : 1)) "a file as SOURCE: exit 2"
-check "a file as SOURCE: the message says it is not a directory" grep -q "not a directory" "$W/e"
+check "a file as SOURCE: the message says it is neither a directory nor an image" grep -q "neither a directory nor an image archive" "$W/e"
 "$OCIGATE" files --under relative "$W/root" 2> "$W/e"; ok $(( $? == 2 ? 0 : 1 )) "files --under with a relative path: exit 2"
 "$OCIGATE" inventory --format json "$W/root" > "$W/j"; ok $? "inventory of a readable tree: exit 0"
 check "the JSON names its schema" jq -e '.schema == "ocigate.inventory/v1"' "$W/j"

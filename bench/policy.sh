@@ -1,0 +1,21 @@
+#!/bin/bash
+# Policy evaluation vs inventory: a manifest with 400 package rules and 2,000
+# executable rules evaluated against an inventory of 400 packages and 2,000
+# executables, next to the wall time of `og_inventory_build` on a real tree
+# (a debootstrap minbase by default: smaller than the synthetic inventory, so
+# the ratio is conservative).  Target: evaluation <= 0.1x the inventory.
+# Usage: bench/policy.sh [TREE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+tree=${1:-}
+if [ -z "$tree" ]; then
+  bash tests/fixtures/make-debootstrap.sh bench/out
+  tree=bench/out/minbase
+fi
+bash scripts/build.sh
+mkdir -p bench/out
+cc -std=gnu11 -O2 -D_GNU_SOURCE -Ilib -Ibuild -o bench/out/policy_bench bench/policy_bench.c \
+  build/lib/libocigate.a $(pkg-config --libs libarchive yajl jansson libseccomp libcap sqlite3 libcrypto)
+echo "machine: $(machine)"
+bench/out/policy_bench "$tree"

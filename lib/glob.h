@@ -1,0 +1,44 @@
+/* Globs of the allowed-content manifest.
+
+   Path globs (executables, bind mounts) work on absolute paths:
+     '*'   any run of characters within one path segment (never '/')
+     '?'   one character other than '/'
+     [...] one character of a class ("[a-z]", "[!0-9]" or "[^0-9]"), never '/'
+     '**'  a whole path segment that crosses directories: "/usr/lib/" + "**"
+           is everything below /usr/lib, "**" + "/bash" is every bash at any
+           depth, "/usr/" + "**" + "/bin" includes /usr/bin itself.
+     '\x'  the character x, literally.
+   Name globs (package names, image names) are the same without the path
+   rule: '*' and '?' match any character and '**' is simply '*'.
+
+   Matching is a set-of-positions walk over the subject (linear in pattern
+   tokens x subject length), never backtracking, so hostile patterns cannot
+   make it exponential.  */
+#ifndef OG_GLOB_H
+#define OG_GLOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Longest pattern accepted.  */
+#define OG_GLOB_MAX 4096
+
+/* Is pat a well-formed glob?  When not, *why says what is expected and
+ *offset the byte of pat where it goes wrong.  */
+bool og_glob_valid (const char *pat, bool path, const char **why, size_t *offset);
+
+bool og_path_glob_match (const char *pat, const char *path);
+bool og_name_glob_match (const char *pat, const char *name);
+
+/* When pat has no wildcard, its literal text (escapes removed); else NULL.
+   The caller frees.  */
+char *og_glob_literal (const char *pat);
+
+/* When pat is a literal directory + "/" + "**", that directory ("/usr/lib",
+   or "" for the pattern "/" + "**"); else NULL.  The caller frees.  */
+char *og_glob_dir_prefix (const char *pat);
+
+/* When pat is "**" + "/NAME" with a literal NAME, that NAME; else NULL.  */
+char *og_glob_any_basename (const char *pat);
+
+#endif

@@ -1,0 +1,32 @@
+/* The hook's own protection while it parses untrusted bytes: a deadline,
+   dropped capabilities, no_new_privs and a seccomp filter.  */
+#ifndef OG_SANDBOX_H
+#define OG_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Start the inspection deadline (ms <= 0: none).  The library checks it
+   between entries and between databases and ends the inspection cleanly with
+   an error that says so.  */
+void og_deadline_start (long long ms);
+bool og_deadline_passed (void);
+int og_deadline_check (og_error **err);
+
+/* A backstop for a deadline that a blocking call outran: after ms, write
+   record (already formatted) to fd and message to stderr, then _exit(code).
+   Only async-signal-safe calls run in the handler.  */
+int og_deadline_backstop (long long ms, int fd, const char *record, size_t record_len,
+                          const char *message, int code, og_error **err);
+void og_deadline_backstop_cancel (void);
+
+/* Drop every capability but CAP_DAC_READ_SEARCH (reading any file), set
+   no_new_privs, and install a seccomp filter that refuses (EPERM) exec,
+   fork, sockets and connections, every call that changes a file, and opening
+   for writing; writes are allowed only to fds <= max_out_fd (stdout, stderr
+   and the outputs opened before).  */
+int og_sandbox_enter (int max_out_fd, og_error **err);
+
+#endif

@@ -1,0 +1,161 @@
+/* Host config: loading, positions of errors, and the choice of manifest and
+   mode for a container (first matching rule wins, else default).  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "hostconfig.h"
+#include "util.h"
+
+static const char cfg_text[]
+    = "{ \"schema\": \"ocigate.config/v1\", \"mode\": \"audit\", \"on_error\": \"deny\",\n"
+      "  \"deadline_ms\": 2500,\n"
+      "  \"audit\": { \"file\": \"/var/log/ocigate/audit.jsonl\", \"syslog\": true },\n"
+      "  \"manifests_dir\": \"/etc/ocigate/manifests\",\n"
+      "  \"rules\": [\n"
+      "    { \"match\": { \"annotations\": { \"^io\\\\.kubernetes\\\\.pod\\\\.namespace$\": "
+      "\"^prod-\" } }, \"manifest\": \"prod-minimal\", \"mode\": \"enforce\" },\n"
+      "    { \"match\": { \"os\": { \"id\": \"alpine\" }, \"image\": \"registry.example/*\" },\n"
+      "      \"manifest\": \"/srv/alpine.json\" },\n"
+      "    { \"match\": { \"os\": { \"id\": \"debian\", \"version_id\": \"12\" } }, \"manifest\": "
+      "null, \"mode\": \"audit\" }\n"
+      "  ],\n"
+      "  \"default\": { \"manifest\": \"base.v2\", \"mode\": \"enforce\" } }\n";
+
+static og_hostconfig *
+load_ok (void)
+{
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  int r = og_hostconfig_load_buffer (cfg_text, strlen (cfg_text), "ocigate.json", &cfg, &d, &err);
+  if (r < 0)
+    fprintf (stderr, "# %s\n", err->msg);
+  assert_int_equal (r, 0);
+  og_diags_clear (&d);
+  return cfg;
+}
+
+static void
+test_loads (void **state)
+{
+  og_hostconfig *cfg = load_ok ();
+  assert_int_equal (cfg->mode, OG_MODE_AUDIT);
+  assert_true (cfg->on_error_deny);
+  assert_int_equal (cfg->deadline_ms, 2500);
+  assert_string_equal (cfg->audit_file, "/var/log/ocigate/audit.jsonl");
+  assert_true (cfg->audit_syslog);
+  assert_int_equal (cfg->n_rules, 3);
+  assert_int_equal (cfg->rules[0].n_annotations, 1);
+  assert_null (cfg->rules[2].manifest);
+  assert_string_equal (cfg->default_manifest, "base.v2");
+  og_hostconfig_free (cfg);
+}
+
+static void
+test_select (void **state)
+{
+  og_hostconfig *cfg = load_ok ();
+  og_annotation prod[]
+      = { { "io.kubernetes.pod.name", "web" }, { "io.kubernetes.pod.namespace", "prod-eu" } };
+  og_annotation dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
+                          { "xio.kubernetes.pod.namespace", "prod-1" } };
+  og_osrelease alpine = { .id = "alpine", .version_id = "3.19.1" };
+  og_osrelease deb12 = { .id = "debian", .version_id = "12" };
+  og_osrelease deb11 = { .id = "debian", .version_id = "11" };
+  char *manifest = NULL;
+  og_mode mode = 0;
+
+  /* Rule 0 wins even though rule 2 also holds (first match wins).  */
+  assert_int_equal (og_hostconfig_select (cfg, prod, 2, &deb12, NULL, &manifest, &mode), 0);
+  assert_string_equal (manifest, "/etc/ocigate/manifests/prod-minimal.json");
+  assert_int_equal (mode, OG_MODE_ENFORCE);
+  free (manifest);
+
+  /* Anchored regexes: neither annotation matches.  */
+  assert_int_equal (og_hostconfig_select (cfg, dev, 2, &deb12, NULL, &manifest, &mode), 2);
+  assert_null (manifest);
+  assert_int_equal (mode, OG_MODE_AUDIT);
+
+  /* os and image both needed; mode falls back to the config's.  */
+  assert_int_equal (
+      og_hostconfig_select (cfg, NULL, 0, &alpine, "registry.example/app:1", &manifest, &mode), 1);
+  assert_string_equal (manifest, "/srv/alpine.json");
+  assert_int_equal (mode, OG_MODE_AUDIT);
+  free (manifest);
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine, "docker.io/app", &manifest, &mode),
+                    -1);
+  free (manifest);
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine, NULL, &manifest, &mode), -1);
+  free (manifest);
+
+  /* Default: a name with an extension is kept as is.  */
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &deb11, NULL, &manifest, &mode), -1);
+  assert_string_equal (manifest, "/etc/ocigate/manifests/base.v2");
+  assert_int_equal (mode, OG_MODE_ENFORCE);
+  free (manifest);
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, NULL, NULL, &manifest, &mode), -1);
+  free (manifest);
+  og_hostconfig_free (cfg);
+}
+
+static void
+expect_error (const char *text, const char *at, const char *what)
+{
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  const char *hit = strstr (text, at);
+  int line = 1, col = 1;
+  assert_non_null (hit);
+  for (const char *p = text; p < hit; p++)
+    if (*p == '\n')
+      line++, col = 1;
+    else
+      col++;
+  assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), -1);
+  assert_null (cfg);
+  if (d.n < 1 || !strstr (d.v[0].msg, what) || d.v[0].line != line || d.v[0].column != col)
+    for (size_t i = 0; i < d.n; i++)
+      fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d.v[i].line, d.v[i].column, d.v[i].msg,
+               line, col);
+  assert_int_equal (d.n, 1);
+  assert_int_equal (d.v[0].line, line);
+  assert_int_equal (d.v[0].column, col);
+  assert_non_null (strstr (d.v[0].msg, what));
+  og_error_free (err);
+  og_diags_clear (&d);
+}
+
+#define CHDR "{\"schema\": \"ocigate.config/v1\",\n"
+
+static void
+test_errors (void **state)
+{
+  expect_error (CHDR " \"mode\": \"strict\"}", "\"strict", "\"enforce\" or \"audit\"");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"annotations\": {\"a\": \"(\"}}, \"manifest\": "
+                     "null}]}",
+                "\"(\"", "bad regular expression");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"annotations\": {\"[\": \"x\"}}, \"manifest\": "
+                     "null}]}",
+                "\"[\"", "bad regular expression");
+  expect_error (CHDR " \"rules\": [{\"match\": {}, \"mode\": \"audit\"}]}", "{\"match",
+                "needs \"manifest\"");
+  expect_error (CHDR " \"deadline_ms\": 0}", "0}", "deadline_ms");
+  expect_error (CHDR " \"audit\": {\"files\": \"/x\"}}", "\"files", "unknown key");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"image\": \"a[\"}, \"manifest\": null}]}", "\"a[",
+                "bad glob");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_loads),
+    cmocka_unit_test (test_select),
+    cmocka_unit_test (test_errors),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,0 +1,359 @@
+/* The policy engine on inventories built in C: one finding per offending
+   subject naming the most specific rule, deny beats allow, exceptions and
+   their expiry, required packages, launch facts, limits, sha256 pins.  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "policy.h"
+#include "policy_fixture.h"
+
+#define HDR   "{\"schema\": \"ocigate.manifest/v1\", "
+#define TODAY "2026-03-01"
+
+static void
+base_inventory (og_inventory *inv)
+{
+  memset (inv, 0, sizeof *inv);
+  fx_pkg (inv, OG_PKG_DEB, "libc6", "2.36-9", NULL, "amd64");
+  fx_pkg (inv, OG_PKG_DEB, "bash", "5.2.15-2", NULL, "amd64");
+  fx_pkg (inv, OG_PKG_DEB, "dpkg", "1.21.22", NULL, "amd64");
+  fx_exec (inv, "/usr/bin/bash", 1);
+  fx_exec (inv, "/usr/bin/dpkg", 2);
+  fx_exec (inv, "/usr/sbin/ldconfig", 0);
+  fx_exec (inv, "/opt/app/run", -1);
+}
+
+static og_manifest *
+load (const char *text)
+{
+  og_diags d = { 0 };
+  og_manifest *m = fx_manifest (text, &d);
+  assert_non_null (m);
+  og_diags_clear (&d);
+  return m;
+}
+
+static void
+evaluate (const og_manifest *m, const og_inventory *inv, const og_launch_facts *f,
+          og_policy_result *r)
+{
+  og_error *err = NULL;
+  assert_int_equal (og_policy_evaluate (m, inv, f, TODAY, r, &err), 0);
+  for (size_t i = 0; i < r->n; i++)
+    fprintf (stderr, "# %s | %s | %s\n", r->findings[i].rule, r->findings[i].subject,
+             r->findings[i].reason);
+}
+
+static void
+test_generated_manifest_allows_its_image (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_gen_level levels[] = { OG_GEN_NAMES, OG_GEN_VERSIONS, OG_GEN_DIGESTS };
+  base_inventory (&inv);
+  for (size_t i = 0; i < inv.n_execs; i++)
+    inv.execs[i].sha256 = og_xasprintf ("%064zx", i + 1);
+  for (size_t l = 0; l < OG_ARRAY_SIZE (levels); l++)
+    {
+      char *text = og_manifest_generate (&inv, levels[l], "golden");
+      og_manifest *m = load (text);
+      evaluate (m, &inv, NULL, &r);
+      assert_int_equal (r.n, 0);
+      assert_string_equal (og_policy_verdict (&r), "allow");
+      og_policy_result_clear (&r);
+
+      /* One extra binary: exactly one finding naming it.  */
+      fx_exec (&inv, "/usr/local/bin/busybox", -1)->sha256 = og_xasprintf ("%064x", 99);
+      evaluate (m, &inv, NULL, &r);
+      assert_int_equal (r.n, 1);
+      assert_string_equal (r.findings[0].rule, "executables.unlisted");
+      assert_string_equal (r.findings[0].subject, "/usr/local/bin/busybox");
+      assert_int_equal (r.findings[0].kind, OG_SUBJECT_EXECUTABLE);
+      assert_string_equal (og_policy_verdict (&r), "deny");
+      og_policy_result_clear (&r);
+      og_exec *e = &inv.execs[--inv.n_execs];
+      free (e->path);
+      free (e->sha256);
+
+      og_manifest_free (m);
+      free (text);
+    }
+  og_inventory_clear (&inv);
+}
+
+static void
+test_other_version_names_both (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  char *text;
+  og_manifest *m;
+  base_inventory (&inv);
+  text = og_manifest_generate (&inv, OG_GEN_VERSIONS, "golden");
+  m = load (text);
+  free (inv.packages.pkgs[1].version);
+  inv.packages.pkgs[1].version = og_xstrdup ("5.2.15-3");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1);
+  assert_string_equal (r.findings[0].rule, "packages.allow[0]"); /* sorted: bash first */
+  assert_string_equal (r.findings[0].subject, "bash 5.2.15-3 amd64");
+  assert_non_null (strstr (r.findings[0].reason, "5.2.15-3"));
+  assert_non_null (strstr (r.findings[0].reason, "= 5.2.15-2"));
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  free (text);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_deny_beats_allow_and_most_specific (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"packages\": {\"allow\": [\"*\"], \"deny\": [\"zsh\", \"ba*\", \"bash\"]},"
+                "\"executables\": {\"allow\": [\"/usr/bin/*\", \"/opt/**\"], "
+                "\"deny\": [\"**/bash\", \"/usr/bin/d*\"], \"unlisted\": \"deny\", "
+                "\"unowned\": \"deny\"}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 3);
+  assert_string_equal (r.findings[0].rule, "packages.deny[1]"); /* lowest index that matches */
+  assert_string_equal (r.findings[0].subject, "bash 5.2.15-2 amd64");
+  assert_string_equal (r.findings[1].rule, "executables.deny[0]");
+  assert_string_equal (r.findings[1].subject, "/usr/bin/bash");
+  assert_string_equal (r.findings[2].rule, "executables.deny[1]");
+  assert_string_equal (r.findings[2].subject, "/usr/bin/dpkg");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_unlisted_and_unowned (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"packages\": {\"allow\": [\"libc6\", {\"name\": \"bash\", \"type\": \"rpm\"}], "
+                "\"unlisted\": \"deny\"}, \"executables\": {\"unlisted\": \"deny\", "
+                "\"unowned\": \"deny\"}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 3);
+  assert_string_equal (r.findings[0].rule, "packages.unlisted"); /* bash: rule is rpm only */
+  assert_string_equal (r.findings[1].rule, "packages.unlisted");
+  assert_string_equal (r.findings[1].subject, "dpkg 1.21.22 amd64");
+  assert_string_equal (r.findings[2].rule, "executables.unowned"); /* before unlisted */
+  assert_string_equal (r.findings[2].subject, "/opt/app/run");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_exceptions_and_expiry (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  inv.execs[0].setuid = true;
+  inv.execs[1].setuid = true;
+  inv.execs[2].capabilities = og_xstrdup ("cap_net_raw=ep");
+  m = load (HDR "\"executables\": {\"setuid\": \"deny\", \"capabilities\": \"deny\", "
+                "\"unlisted\": \"deny\"},"
+                "\"exceptions\": ["
+                "{\"rule\": \"executables.setuid\", \"path\": \"/usr/bin/bash\", "
+                "\"expires\": \"" TODAY "\", \"reason\": \"until today inclusive\"},"
+                "{\"rule\": \"executables.setuid\", \"path\": \"/usr/bin/dpkg\", "
+                "\"expires\": \"2026-02-28\", \"reason\": \"lapsed\"},"
+                "{\"rule\": \"executables.capabilities\", \"expires\": \"2030-01-01\", "
+                "\"reason\": \"any subject\"},"
+                "{\"rule\": \"executables.unlisted\", \"path\": \"/opt/**\", "
+                "\"expires\": \"2030-01-01\", \"reason\": \"app\"}]}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1);
+  assert_string_equal (r.findings[0].rule, "executables.setuid");
+  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
+  assert_string_equal (r.findings[0].expired_exception, "2026-02-28");
+  assert_non_null (strstr (r.findings[0].reason, "expired on 2026-02-28"));
+  assert_int_equal (r.n_waived, 3);
+  assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
+  assert_int_equal (r.waived[0].exception, 0);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_waived_rule_falls_through (void **state)
+{
+  /* busybox is denied and unlisted: waiving the deny leaves unlisted.  */
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  fx_exec (&inv, "/usr/local/bin/busybox", -1);
+  m = load (HDR "\"executables\": {\"allow\": [\"/opt/**\"], \"deny\": [\"**/busybox\"], "
+                "\"unlisted\": \"deny\"}, \"exceptions\": [{\"rule\": \"executables.deny\", "
+                "\"path\": \"**/busybox\", \"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1);
+  assert_string_equal (r.findings[0].rule, "executables.unlisted");
+  assert_int_equal (r.n_waived, 1);
+  assert_string_equal (r.waived[0].rule, "executables.deny[0]");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_require (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"packages\": {\"require\": [\"ca-certificates\", \"libc*\", "
+                "{\"name\": \"bash\", \"version\": \"= 9.9\"}]}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 2);
+  assert_string_equal (r.findings[0].rule, "packages.require[0]");
+  assert_string_equal (r.findings[0].subject, "ca-certificates");
+  assert_string_equal (r.findings[1].rule, "packages.require[2]");
+  assert_string_equal (r.findings[1].subject, "bash = 9.9");
+  assert_non_null (strstr (r.findings[1].reason, "5.2.15-2"));
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_sha256_pins (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  char *text;
+  base_inventory (&inv);
+  inv.execs[3].sha256 = og_xasprintf ("%064x", 7);
+  text = og_xasprintf (HDR "\"executables\": {\"allow\": [{\"path\": \"/opt/app/run\", "
+                           "\"sha256\": \"%064x\"}, {\"path\": \"/usr/bin/dpkg\", \"sha256\": "
+                           "\"%064x\"}]}}",
+                       7, 8);
+  m = load (text);
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1);
+  assert_string_equal (r.findings[0].rule, "executables.allow[1]");
+  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
+  assert_non_null (strstr (r.findings[0].reason, "not computed"));
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  free (text);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_launch_facts (void **state)
+{
+  static const char config[]
+      = "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\", \"readonly\": false},"
+        " \"process\": {\"noNewPrivileges\": false, \"args\": [\"sh\"]},"
+        " \"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+        "  {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"/srv/data/a\"},"
+        "  {\"destination\": \"/etc/x\", \"source\": \"/etc/shadow\", \"options\": [\"rbind\", "
+        "\"ro\"]}]}";
+  og_launch_facts f;
+  og_error *err = NULL;
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+
+  assert_int_equal (
+      og_launch_facts_from_oci_config (config, strlen (config), "config.json", &f, &err), 0);
+  assert_true (f.known);
+  assert_false (f.readonly_rootfs);
+  assert_false (f.no_new_privileges);
+  assert_int_equal (f.n_bind_sources, 2);
+  assert_string_equal (f.bind_sources[1], "/etc/shadow");
+  base_inventory (&inv);
+  m = load (HDR "\"launch\": {\"readonly_rootfs\": true, \"no_new_privileges\": "
+                "\"when-privileged\", \"allowed_bind_mounts\": [\"/srv/data/**\"]}}");
+  evaluate (m, &inv, &f, &r);
+  assert_int_equal (r.n, 2); /* nothing privileged in the image: nnp not required */
+  assert_string_equal (r.findings[0].rule, "launch.readonly_rootfs");
+  assert_string_equal (r.findings[1].rule, "launch.allowed_bind_mounts");
+  assert_string_equal (r.findings[1].subject, "/etc/shadow");
+  og_policy_result_clear (&r);
+  inv.execs[0].setgid = true;
+  evaluate (m, &inv, &f, &r);
+  assert_int_equal (r.n, 3);
+  assert_string_equal (r.findings[1].rule, "launch.no_new_privileges");
+  og_policy_result_clear (&r);
+  /* Without facts, launch rules are not evaluated.  */
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+  og_launch_facts_clear (&f);
+
+  assert_int_equal (og_launch_facts_from_oci_config ("{", 1, "bad.json", &f, &err), -1);
+  assert_non_null (strstr (err->msg, "bad.json:1:"));
+  og_error_free (err);
+}
+
+static void
+test_limits (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"limits\": {\"max_packages\": 3, \"max_executables\": 3}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1);
+  assert_string_equal (r.findings[0].rule, "limits.max_executables");
+  assert_non_null (strstr (r.findings[0].reason, "4 executables"));
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_bad_date (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_error *err = NULL;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"name\": \"x\"}");
+  assert_int_equal (og_policy_evaluate (m, &inv, NULL, "today", &r, &err), -1);
+  og_error_free (err);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_generated_manifest_allows_its_image),
+    cmocka_unit_test (test_other_version_names_both),
+    cmocka_unit_test (test_deny_beats_allow_and_most_specific),
+    cmocka_unit_test (test_unlisted_and_unowned),
+    cmocka_unit_test (test_exceptions_and_expiry),
+    cmocka_unit_test (test_waived_rule_falls_through),
+    cmocka_unit_test (test_require),
+    cmocka_unit_test (test_sha256_pins),
+    cmocka_unit_test (test_launch_facts),
+    cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_bad_date),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
