@@ -1,9 +1,8 @@
 #!/bin/bash
 # The rpm: built by rpmbuild from a tarball of this tree with
 # packaging/rpm/ocigate.spec, then read back with rpm -qp.  Its file list must
-# be exactly what `meson install` of the tree installs (asked of meson
-# introspect) plus the docs, with the fixed paths the runtimes look for; its
-# binary runs; its library requirements are the binary's NEEDED entries (as
+# be exactly what `meson install` of the tree installs plus the docs, with the
+# fixed paths the runtimes look for; its binary runs; its library requirements are the binary's NEEDED entries (as
 # objdump reads them).  The man pages render with groff -ww and man --warnings
 # without a single warning, and document every option that --help lists.
 set -u
@@ -79,11 +78,12 @@ grep -v '^d' "$W/entries" | cut -d' ' -f2- | grep -v '^/usr/lib/\.build-id/' \
 # distribution sets none (Debian), is NAME-VERSION; Fedora sets NAME.
 fmt=$(rpm --define "NAME ocigate" --define "VERSION $version" --eval '%{?_docdir_fmt}')
 docdir=$(rpm --eval '%{_defaultdocdir}')/${fmt:-ocigate-$version}
-# What meson installs, with the build's prefix mapped to the package's.
+# What meson installs (into a scratch DESTDIR), with the build's prefix mapped to the package's.
 prefix=$(meson introspect --buildoptions "$OG_BUILD_ROOT" | jq -r '.[] | select(.name == "prefix") | .value')
 sysconf=$(meson introspect --buildoptions "$OG_BUILD_ROOT" | jq -r '.[] | select(.name == "sysconfdir") | .value')
 case $sysconf in /*) ;; *) sysconf=$prefix/$sysconf ;; esac
-meson introspect --installed "$OG_BUILD_ROOT" | jq -r '.[]' \
+meson install -C "$OG_BUILD_ROOT" --no-rebuild --quiet --destdir "$W/inst" > /dev/null 2>&1
+(cd "$W/inst" && find . ! -type d | sed 's,^\.,,') \
   | sed -e "s,^$sysconf/,/etc/," -e "s,^$prefix/,/usr/," > "$W/want"
 printf '%s\n' "$docdir/README.md" "$docdir/RUNTIMES.md" >> "$W/want"
 sort -o "$W/want" "$W/want"
