@@ -2,9 +2,10 @@
 # The rpm: built by rpmbuild from a tarball of this tree with
 # packaging/rpm/ocigate.spec, then read back with rpm -qp.  Its file list must
 # be exactly what `meson install` of the tree installs plus the docs, with the
-# fixed paths the runtimes look for; its binary runs; its library requirements are the binary's NEEDED entries (as
-# objdump reads them).  The man pages render with groff -ww and man --warnings
-# without a single warning, and document every option that --help lists.
+# fixed paths the runtimes look for; its binary runs; its library requirements
+# cover the binary's NEEDED entries (as objdump reads them).  The man pages
+# render with groff -ww and man --warnings without a single warning, and
+# ocigate(1) documents every verb and option that --help lists.
 set -u
 . "$OG_SOURCE_ROOT/tests/lib/tap.sh"
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
