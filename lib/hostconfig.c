@@ -246,7 +246,7 @@ parse_root (ctx *c, json_t *root)
 {
   static const char *const keys[] = { "schema", "description",   "mode",  "on_error", "deadline_ms",
                                       "audit",  "manifests_dir", "rules", "default",  NULL };
-  static const char *const audit_keys[] = { "file", "syslog", NULL };
+  static const char *const audit_keys[] = { "file", "syslog", "syslog_facility", NULL };
   static const char *const default_keys[] = { "manifest", "mode", NULL };
   og_hostconfig *cfg = c->cfg;
   const char *s;
@@ -308,6 +308,21 @@ parse_root (ctx *c, json_t *root)
               pop (c, s2);
             }
           cfg->audit_syslog = json_is_true (sl);
+          cfg->syslog_facility = og_xstrdup ("authpriv");
+          if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
+            {
+              if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
+                {
+                  free (cfg->syslog_facility);
+                  cfg->syslog_facility = og_xstrdup (s);
+                }
+              else
+                {
+                  size_t s2 = push (c, "syslog_facility");
+                  DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
+                  pop (c, s2);
+                }
+            }
         }
       pop (c, save);
     }
@@ -403,6 +418,7 @@ og_hostconfig_free (og_hostconfig *cfg)
   free (cfg->rules);
   free (cfg->file);
   free (cfg->audit_file);
+  free (cfg->syslog_facility);
   free (cfg->manifests_dir);
   free (cfg->default_manifest);
   free (cfg);

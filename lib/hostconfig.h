@@ -49,6 +49,7 @@ typedef struct og_hostconfig
   long long deadline_ms;
   char *audit_file; /* NULL: none */
   bool audit_syslog;
+  char *syslog_facility; /* "authpriv" (default) or "daemon" */
   char *manifests_dir;
   og_hc_rule *rules;
   size_t n_rules;

@@ -4,6 +4,7 @@
 
 #include "filecap.h"
 #include "inventory.h"
+#include "sandbox.h"
 #include "strmap.h"
 #include "util.h"
 
@@ -14,6 +15,7 @@ typedef struct build_state
   unsigned flags;
   og_strmap owners;   /* canonical path -> package index + 1 */
   og_strmap dircache; /* directory as a package lists it -> canonical dir ("" when unresolvable) */
+  size_t entries;
 } build_state;
 
 static void
@@ -314,6 +316,9 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   bool want_owner
       = og_entry_is_executable (e->mode) || ((st->flags & OG_INV_FILES) && !S_ISDIR (e->mode));
 
+  /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
+  if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
+    return -1;
   if (want_owner)
     owner = owner_of (st, e->path);
   if (og_entry_is_executable (e->mode))
@@ -422,9 +427,13 @@ og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error 
     {
       ret = load_rpm (&st, err);
       if (ret == 0)
+        ret = og_deadline_check (err);
+      if (ret == 0)
         ret = load_dpkg (&st, err);
       if (ret == 0)
         ret = load_apk (&st, err);
+      if (ret == 0)
+        ret = og_deadline_check (err);
       if (ret == 0)
         ret = index_owners (&st, err);
     }

@@ -3,6 +3,7 @@
    status, pid, bundle, annotations) and config.md (root.path, root.readonly,
    process.args, process.noNewPrivileges, process.capabilities, mounts,
    annotations).  crun adds "root" to the state.  */
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "oci.h"
@@ -40,6 +41,34 @@ check_depth (const char *data, size_t len, const char *name, og_error **err)
   return 0;
 }
 
+/* Where a JSON syntax error is, as line:column: yajl's tree parser does not
+   say, so a validating pass without callbacks finds the offset.  */
+static void
+error_position (const char *data, size_t len, int *line, int *column)
+{
+  yajl_handle h = yajl_alloc (NULL, NULL, NULL);
+  size_t off = len;
+  *line = 1;
+  *column = 1;
+  if (h == NULL)
+    return;
+  if (yajl_parse (h, (const unsigned char *)data, len) != yajl_status_ok)
+    off = yajl_get_bytes_consumed (h);
+  else if (yajl_complete_parse (h) != yajl_status_ok)
+    off = len;
+  yajl_free (h);
+  for (size_t i = 0; i < off && i < len; i++)
+    {
+      if (data[i] == '\n')
+        {
+          (*line)++;
+          *column = 1;
+        }
+      else
+        (*column)++;
+    }
+}
+
 static yajl_val
 parse_tree (const char *data, size_t len, size_t max, const char *name, og_error **err)
 {
@@ -64,10 +93,13 @@ parse_tree (const char *data, size_t len, size_t max, const char *name, og_error
   v = yajl_tree_parse (copy, ebuf, sizeof ebuf);
   if (v == NULL)
     {
-      char *nl;
-      while ((nl = strchr (ebuf, '\n')))
-        *nl = ' ';
-      og_error_set (err, 0, "%s: not valid JSON: %s", name, ebuf[0] ? ebuf : "parse error");
+      char *nl = strchr (ebuf, '\n');
+      int line, column;
+      if (nl)
+        *nl = '\0';
+      error_position (data, len, &line, &column);
+      og_error_set (err, 0, "%s:%d:%d: not valid JSON: %s", name, line, column,
+                    ebuf[0] ? ebuf : "parse error");
       return NULL;
     }
   if (!YAJL_IS_OBJECT (v))
@@ -249,8 +281,8 @@ og_oci_config_parse (const char *data, size_t len, const char *name, og_oci_conf
   if (ret == 0)
     ret = take_mounts (field (v, "mounts"), name, out, err);
   if (ret == 0)
-    ret = take_annotations (field (v, "annotations"), name, &out->annotations,
-                            &out->n_annotations, err);
+    ret = take_annotations (field (v, "annotations"), name, &out->annotations, &out->n_annotations,
+                            err);
   yajl_tree_free (v);
   if (ret == 0 && (out->root_path == NULL || out->root_path[0] == '\0'))
     ret = og_error_set (err, 0, "%s: no \"root.path\"", name);

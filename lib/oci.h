@@ -10,9 +10,9 @@
 
 #include "error.h"
 
-#define OG_OCI_STATE_MAX (1u << 20)
+#define OG_OCI_STATE_MAX  (1u << 20)
 #define OG_OCI_CONFIG_MAX (8u << 20)
-#define OG_OCI_MAX_DEPTH 64
+#define OG_OCI_MAX_DEPTH  64
 
 typedef struct og_kv
 {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "glob.h"
+#include "oci.h"
 #include "policy.h"
 #include "version.h"
 
@@ -54,65 +55,31 @@ og_launch_facts_clear (og_launch_facts *f)
   memset (f, 0, sizeof *f);
 }
 
-static bool
-is_bind_mount (json_t *m)
+void
+og_launch_facts_from_oci (const og_oci_config *c, og_launch_facts *out)
 {
-  json_t *type = json_object_get (m, "type"), *opts = json_object_get (m, "options"), *o;
-  size_t i;
-  if (json_is_string (type) && strcmp (json_string_value (type), "bind") == 0)
-    return true;
-  if (json_is_array (opts))
-    json_array_foreach (opts, i, o)
-    {
-      if (json_is_string (o)
-          && (strcmp (json_string_value (o), "bind") == 0
-              || strcmp (json_string_value (o), "rbind") == 0))
-        return true;
-    }
-  return false;
+  memset (out, 0, sizeof *out);
+  out->known = true;
+  out->readonly_rootfs = c->root_readonly;
+  out->no_new_privileges = c->no_new_privileges;
+  for (size_t i = 0; i < c->n_mounts; i++)
+    if (c->mounts[i].bind && c->mounts[i].source)
+      {
+        out->bind_sources = og_xreallocarray (out->bind_sources, out->n_bind_sources + 1,
+                                              sizeof *out->bind_sources);
+        out->bind_sources[out->n_bind_sources++] = og_xstrdup (c->mounts[i].source);
+      }
 }
 
-/* Source: OCI runtime spec, config.md ("root", "process", "mounts").  */
 int
 og_launch_facts_from_oci_config (const char *data, size_t len, const char *name,
                                  og_launch_facts *out, og_error **err)
 {
-  json_error_t je;
-  json_t *root, *v, *mounts, *m;
-  size_t i, cap = 0;
-
-  memset (out, 0, sizeof *out);
-  root = json_loadb (data, len, 0, &je);
-  if (root == NULL)
-    return og_error_set (err, 0, "OCI config %s:%d:%d: %s", name, je.line, je.column, je.text);
-  if (!json_is_object (root))
-    {
-      json_decref (root);
-      return og_error_set (err, 0, "OCI config %s: not a JSON object", name);
-    }
-  out->known = true;
-  v = json_object_get (json_object_get (root, "root"), "readonly");
-  out->readonly_rootfs = json_is_true (v);
-  v = json_object_get (json_object_get (root, "process"), "noNewPrivileges");
-  out->no_new_privileges = json_is_true (v);
-  mounts = json_object_get (root, "mounts");
-  if (json_is_array (mounts))
-    json_array_foreach (mounts, i, m)
-    {
-      json_t *src = json_object_get (m, "source");
-      if (!json_is_object (m) || !is_bind_mount (m) || !json_is_string (src))
-        continue;
-      if (out->n_bind_sources >= MAX_BIND_MOUNTS)
-        {
-          json_decref (root);
-          og_launch_facts_clear (out);
-          return og_error_set (err, 0, "OCI config %s: more than %d bind mounts", name,
-                               MAX_BIND_MOUNTS);
-        }
-      og_grow (&out->bind_sources, &cap, out->n_bind_sources + 1, sizeof (char *));
-      out->bind_sources[out->n_bind_sources++] = og_xstrdup (json_string_value (src));
-    }
-  json_decref (root);
+  og_oci_config c;
+  if (og_oci_config_parse (data, len, name, &c, err) < 0)
+    return -1;
+  og_launch_facts_from_oci (&c, out);
+  og_oci_config_clear (&c);
   return 0;
 }
 

@@ -23,6 +23,9 @@ typedef struct og_launch_facts
 int og_launch_facts_from_oci_config (const char *data, size_t len, const char *name,
                                      og_launch_facts *out, og_error **err);
 void og_launch_facts_clear (og_launch_facts *f);
+struct og_oci_config;
+/* The same from an already parsed config.json.  */
+void og_launch_facts_from_oci (const struct og_oci_config *c, og_launch_facts *out);
 
 typedef enum og_subject_kind
 {

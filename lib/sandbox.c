@@ -63,11 +63,11 @@ static int backstop_code;
 static void
 on_backstop (int sig)
 {
-  (void) sig;
+  (void)sig;
   if (backstop_fd >= 0 && backstop_record)
-    (void) !write (backstop_fd, backstop_record, backstop_len);
+    (void)!write (backstop_fd, backstop_record, backstop_len);
   if (backstop_message)
-    (void) !write (STDERR_FILENO, backstop_message, strlen (backstop_message));
+    (void)!write (STDERR_FILENO, backstop_message, strlen (backstop_message));
   _exit (backstop_code);
 }
 
@@ -145,19 +145,80 @@ static int
 install_filter (int max_out_fd, og_error **err)
 {
   static const char *const never[] = {
-    "execve", "execveat", "fork", "vfork", "clone3", "socket", "socketpair", "connect",
-    "bind", "listen", "accept", "accept4", "ptrace", "process_vm_writev", "mount", "umount2",
-    "pivot_root", "chroot", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename",
-    "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat",
-    "chmod", "fchmod", "fchmodat", "chown", "fchown", "lchown", "fchownat", "truncate",
-    "ftruncate", "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr",
-    "fremovexattr", "utime", "utimes", "utimensat", "futimesat", "creat", "memfd_create",
-    "io_uring_setup", "open_by_handle_at", "name_to_handle_at", "setuid", "setgid",
-    "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "unshare", "setns",
-    "kexec_load", "init_module", "finit_module", "delete_module", "bpf", "userfaultfd",
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
+    "clone3",
+    "socket",
+    "socketpair",
+    "connect",
+    "bind",
+    "listen",
+    "accept",
+    "accept4",
+    "ptrace",
+    "process_vm_writev",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "mkdir",
+    "mkdirat",
+    "rmdir",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "mknod",
+    "mknodat",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "truncate",
+    "ftruncate",
+    "setxattr",
+    "lsetxattr",
+    "fsetxattr",
+    "removexattr",
+    "lremovexattr",
+    "fremovexattr",
+    "utime",
+    "utimes",
+    "utimensat",
+    "futimesat",
+    "creat",
+    "memfd_create",
+    "io_uring_setup",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "unshare",
+    "setns",
+    "kexec_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "bpf",
+    "userfaultfd",
   };
-  static const char *const writers[] = { "write", "writev", "pwrite64", "pwritev", "pwritev2",
-                                         "sendto", "sendmsg", "sendmmsg" };
+  static const char *const writers[]
+      = { "write", "writev", "pwrite64", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg" };
   static const int write_flags[] = { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND };
   scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
   int ret = 0;
@@ -168,12 +229,12 @@ install_filter (int max_out_fd, og_error **err)
     ret = deny (ctx, never[i], 0, NULL);
   for (size_t i = 0; i < OG_ARRAY_SIZE (writers) && ret == 0; i++)
     {
-      struct scmp_arg_cmp fd_above = SCMP_A0 (SCMP_CMP_GT, (scmp_datum_t) max_out_fd);
+      struct scmp_arg_cmp fd_above = SCMP_A0 (SCMP_CMP_GT, (scmp_datum_t)max_out_fd);
       ret = deny (ctx, writers[i], 1, &fd_above);
     }
   for (size_t i = 0; i < OG_ARRAY_SIZE (write_flags) && ret == 0; i++)
     {
-      scmp_datum_t f = (scmp_datum_t) write_flags[i];
+      scmp_datum_t f = (scmp_datum_t)write_flags[i];
       struct scmp_arg_cmp open_flag = SCMP_A1 (SCMP_CMP_MASKED_EQ, f, f);
       struct scmp_arg_cmp openat_flag = SCMP_A2 (SCMP_CMP_MASKED_EQ, f, f);
       ret = deny (ctx, "open", 1, &open_flag);

@@ -137,5 +137,4 @@ og_source_resolve_dir (og_source *s, const char *path, char **out, og_error **er
   return s->ops->resolve_dir (s, path, out, err);
 }
 
-
 #endif

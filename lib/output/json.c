@@ -1,6 +1,7 @@
 /* JSON writers, streamed with yajl_gen so large inventories never sit in
    memory twice.  */
 #include <sys/stat.h>
+#include <openssl/evp.h>
 #include <yajl/yajl_gen.h>
 
 #include "../util.h"
@@ -191,7 +192,7 @@ write_elf (jw *w, const og_exec_class *c)
 }
 
 static void
-write_exec (jw *w, const og_inventory *inv, const og_exec *x)
+write_exec (jw *w, const og_inventory *inv, const og_exec *x, bool with_source)
 {
   char mode[8];
   og_mode_octal (x->mode, mode);
@@ -243,25 +244,67 @@ write_summary (jw *w, const og_inventory_summary *s, bool with_files)
   yajl_gen_map_close (w->g);
 }
 
+static void
+emit_inventory (jw *w, const og_inventory *inv, bool with_source)
+{
+  yajl_gen_map_open (w->g);
+  jkv_str (w, "schema", "ocigate.inventory/v1");
+  if (with_source)
+    write_source (w, &inv->source);
+  write_os (w, &inv->os);
+  write_packages (w, inv);
+  jkey (w, "executables");
+  yajl_gen_array_open (w->g);
+  for (size_t i = 0; i < inv->n_execs; i++)
+    write_exec (w, inv, &inv->execs[i], with_source);
+  yajl_gen_array_close (w->g);
+  write_summary (w, &inv->summary, false);
+  yajl_gen_map_close (w->g);
+}
+
 int
 og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err)
 {
   jw w;
   if (jw_open (&w, out) < 0)
     return og_error_set (err, ENOMEM, "json");
-  yajl_gen_map_open (w.g);
-  jkv_str (&w, "schema", "ocigate.inventory/v1");
-  write_source (&w, &inv->source);
-  write_os (&w, &inv->os);
-  write_packages (&w, inv);
-  jkey (&w, "executables");
-  yajl_gen_array_open (w.g);
-  for (size_t i = 0; i < inv->n_execs; i++)
-    write_exec (&w, inv, &inv->execs[i]);
-  yajl_gen_array_close (w.g);
-  write_summary (&w, &inv->summary, false);
-  yajl_gen_map_close (w.g);
+  emit_inventory (&w, inv, true);
   return jw_close (&w, err);
+}
+
+static void
+hash_print (void *ctx, const char *s, size_t len)
+{
+  EVP_DigestUpdate (ctx, s, len);
+}
+
+int
+og_inventory_digest (const og_inventory *inv, char out[65], og_error **err)
+{
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  jw w = { 0 };
+
+  if (ctx == NULL || !EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL))
+    {
+      EVP_MD_CTX_free (ctx);
+      return og_error_set (err, ENOMEM, "sha256");
+    }
+  w.g = yajl_gen_alloc (NULL);
+  if (w.g == NULL)
+    {
+      EVP_MD_CTX_free (ctx);
+      return og_error_set (err, ENOMEM, "json");
+    }
+  yajl_gen_config (w.g, yajl_gen_validate_utf8, 0);
+  yajl_gen_config (w.g, yajl_gen_print_callback, hash_print, ctx);
+  emit_inventory (&w, inv, false);
+  yajl_gen_free (w.g);
+  EVP_DigestFinal_ex (ctx, md, &n);
+  EVP_MD_CTX_free (ctx);
+  og_hex (md, n, out);
+  return 0;
 }
 
 bool

@@ -1,0 +1,76 @@
+#!/bin/bash
+# Failure modes: a missing host config, a broken manifest, a root that
+# vanished, a deadline of 1 ms, a state that is not JSON, an unknown stage.
+# Each follows on_error (deny: exit 1; allow: exit 0) and leaves a record.
+set -u
+. "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
+FIX=${OG_FIXTURES_OUT:?}
+A=$E2E/audit.jsonl; M=$E2E/manifests; B=$E2E/bundle; mkdir -p "$M"
+make_bundle "$B" "$E2E/ocigate.json"
+deny_manifest "$M/deny.json"
+printf '{ "schema": "ocigate.manifest/v1", "packages": { "unlisted": "sometimes" ' > "$M/broken.json"
+state () { printf '{"ociVersion":"1.0.2","id":"%s","status":"creating","pid":1,"bundle":"%s","annotations":{"k":"v"}}' "$1" "$2"; }
+hook () { # hook ID BUNDLE [ARGS...] -> rc; stderr in $E2E/err
+  local id=$1 b=$2; shift 2
+  state "$id" "$b" | "$HOOK" --config "$E2E/ocigate.json" "$@" > "$E2E/out" 2> "$E2E/err"
+}
+expect () { # expect DESC RC-WANTED RC-GOT DECISION ID
+  ok $(( $3 == $2 ? 0 : 1 )) "$1: exit $2 (got $3)"
+  check "$1: a record with decision $4" jq -e --arg d "$4" --arg id "$5" '.decision == $d and .container.id == $id and (.error | length > 0)' <(last_record "${6:-$A}")
+}
+
+# A missing host config: the hook's --on-error (default deny) and --audit-file decide.
+FA=$E2E/fallback/audit.jsonl
+state miss "$B" | "$HOOK" --config "$E2E/nope.json" --audit-file "$FA" > /dev/null 2> "$E2E/err"; rc=$?
+expect "missing host config (default --on-error deny)" 1 $rc error-deny miss "$FA"
+check "missing host config: the message names the file" grep -q "$E2E/nope.json" "$E2E/err"
+state miss2 "$B" | "$HOOK" --config "$E2E/nope.json" --audit-file "$FA" --on-error allow > /dev/null 2>&1; rc=$?
+expect "missing host config with --on-error allow" 0 $rc error-allow miss2 "$FA"
+
+for onerr in deny allow; do
+  want=$([ $onerr = deny ] && echo 1 || echo 0)
+  host_config "$E2E/ocigate.json" "$A" "$M" broken enforce $onerr
+  hook broken-$onerr "$B"; rc=$?
+  expect "broken manifest, on_error $onerr" $want $rc error-$onerr broken-$onerr
+  check "broken manifest, on_error $onerr: the error names file:line:column" \
+    jq -e '.error | test("broken.json:[0-9]+:[0-9]+")' <(last_record "$A")
+
+  host_config "$E2E/ocigate.json" "$A" "$M" deny enforce $onerr
+  jq '.root.path = "/nonexistent/og-vanished"' "$B/config.json" > "$E2E/vb.json"
+  mkdir -p "$E2E/vanished"; cp "$E2E/vb.json" "$E2E/vanished/config.json"
+  hook vanished-$onerr "$E2E/vanished"; rc=$?
+  expect "root that vanished, on_error $onerr" $want $rc error-$onerr vanished-$onerr
+  check "root that vanished: the error names the root" jq -e '.error | contains("/nonexistent/og-vanished")' <(last_record "$A")
+done
+
+# A deadline of 1 ms on a debootstrap tree (thousands of entries).
+bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || true
+mkdir -p "$E2E/big"; jq --arg r "$FIX/minbase" '.root.path = $r' "$B/config.json" > "$E2E/big/config.json"
+for onerr in deny allow; do
+  want=$([ $onerr = deny ] && echo 1 || echo 0)
+  host_config "$E2E/ocigate.json" "$A" "$M" deny enforce $onerr 1
+  hook deadline-$onerr "$E2E/big"; rc=$?
+  expect "deadline of 1 ms, on_error $onerr" $want $rc error-$onerr deadline-$onerr
+  check "deadline: the error says so" jq -e '.error | test("deadline")' <(last_record "$A")
+done
+# The same tree with a sane deadline is inspected and denied on its content.
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny 20000
+hook deadline-ok "$E2E/big"; rc=$?
+ok $(( rc == 1 ? 0 : 1 )) "the debootstrap tree with a 20 s deadline is denied on content (rc=$rc)"
+check "the content denial names bash and dpkg" jq -e '.decision == "deny" and .error == null and (.findings | map(.subject) | (index("/usr/bin/bash") != null) and (any(startswith("dpkg"))))' <(last_record "$A")
+
+# A state that is not JSON: on_error decides, the record says why.
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
+echo 'not json' | "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2> "$E2E/err"; rc=$?
+ok $(( rc == 1 ? 0 : 1 )) "a state that is not JSON: exit 1 under on_error deny"
+check "a state that is not JSON: recorded" jq -e '.decision == "error-deny" and (.error | contains("OCI state"))' <(last_record "$A")
+# An unknown stage is refused before anything else.
+state s "$B" | "$HOOK" --config "$E2E/ocigate.json" --stage poststop > /dev/null 2> "$E2E/err"; rc=$?
+ok $(( rc == 2 ? 0 : 1 )) "an unknown stage is refused with exit 2"
+check "the unknown stage message says which stages work" grep -q "use prestart, createRuntime or createContainer" "$E2E/err"
+# The inherited environment is ignored: a hostile OCIGATE-looking env and cwd change nothing.
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
+(cd "$B/rootfs" && state envtest "$B" | env -i PATH=/nonexistent LD_PRELOAD=/nonexistent.so HOME=/tmp "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2>&1); rc=$?
+ok $(( rc == 1 ? 0 : 1 )) "a strange environment and working directory change nothing (deny on content)"
+check "... and the record is a content decision" jq -e '.decision == "deny" and .container.id == "envtest"' <(last_record "$A")
+plan_end

@@ -1,0 +1,44 @@
+#!/bin/bash
+# podman runs an image made by `podman import` of the busybox root filesystem
+# (whose dpkg database carries a package "busybox"), with the shipped hooks.d
+# file pointed at the built hook: denied with a message that names the
+# package, then allowed by a manifest generated from the same tree.
+set -u
+. "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
+A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; mkdir -p "$M" "$H"
+P=(podman --root "$E2E/storage" --runroot "$E2E/run" --storage-driver vfs --events-backend none)
+E2E_EXTRA_CLEANUP='"${P[@]}" rm -af >/dev/null 2>&1; "${P[@]}" rmi -af >/dev/null 2>&1'
+make_rootfs "$E2E/rootfs"
+tar --numeric-owner -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" .
+"${P[@]}" import -q "$E2E/rootfs.tar" localhost/og-busybox:1 > /dev/null; ok $? "podman import of the busybox root filesystem"
+deny_manifest "$M/deny.json"
+"$OCIGATE" manifest generate --name busybox-golden "$E2E/rootfs" > "$M/golden.json"
+
+# The shipped hooks.d file, with the hook path and the host config of this test.
+SHIPPED=$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json
+check "the shipped hooks.d file is an oci-hooks 1.0.0 prestart hook with a fixed PATH" \
+  jq -e '.version == "1.0.0" and .when.always == true and .stages == ["prestart"]
+         and (.hook.env | index("PATH=/usr/sbin:/usr/bin:/sbin:/bin") != null) and (.hook.path | endswith("/ocigate-hook"))' "$SHIPPED"
+jq --arg hook "$HOOK" --arg cfg "$E2E/ocigate.json" '.hook.path = $hook | .hook.args += ["--config", $cfg]' \
+  "$SHIPPED" > "$H/ocigate.json"
+run () { "${P[@]}" --runtime runc --hooks-dir "$H" run --rm --network=none \
+           --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-busybox:1 /bin/echo container-ran; }
+
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce
+run > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 ? 0 : 1)) "podman run of an image with a denied package fails (rc=$rc)"
+check "the container's command never ran" test ! -s "$E2E/out"
+check "podman's error names the denied package" grep -q 'packages.deny\[[0-9]*\]: busybox' "$E2E/err"
+check "the deny record names the package and the executable" \
+  jq -e -s 'length == 1 and .[0].decision == "deny"
+            and (.[0].findings | map(.rule) | any(startswith("packages.deny")))
+            and (.[0].findings | map(.subject) | index("/bin/busybox") != null)' "$A"
+
+host_config "$E2E/ocigate.json" "$A" "$M" golden enforce
+run > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $rc "podman run with the generated manifest succeeds"
+check "the command ran" grep -qx container-ran "$E2E/out"
+check "an allow record for the container podman made" \
+  jq -e -s 'length == 2 and .[1].decision == "allow" and (.[1].container.id | length == 64)
+            and (.[1].container.annotations | has("io.container.manager"))' "$A"
+plan_end
