@@ -39,6 +39,16 @@ for verb in $(awk '/^Verbs:/{f=1;next} f&&/^  [a-z]/{print $1} f&&/^$/{f=0}' "$W
     sh -c "grep -q 'ocigate $verb' '$W/ocigate.1.txt' && test -z '$missing'"
 done
 
+if [ -x "$OG_BUILD_ROOT/hook/ocigate-hook" ]; then
+  MANWIDTH=200 man -l "$S/man/ocigate-hook.8" 2> /dev/null | sed 's/‐/-/g' > "$W/hook.8.txt"
+  missing=""
+  for opt in $("$OG_BUILD_ROOT/hook/ocigate-hook" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    grep -q -- "$opt" "$W/hook.8.txt" || missing="$missing $opt"
+  done
+  check "ocigate-hook(8) documents every option of 'ocigate-hook --help'${missing:+ (missing:$missing)}" \
+    test -z "$missing"
+fi
+
 # ---- the rpm --------------------------------------------------------------
 if ! command -v rpmbuild > /dev/null || ! command -v rpm > /dev/null; then
   plan_end; exit
