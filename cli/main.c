@@ -14,6 +14,7 @@ static const struct
   { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
   { "check", og_cmd_check, "compare a source with an allowed-content manifest" },
   { "manifest", og_cmd_manifest, "generate or lint allowed-content manifests" },
+  { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
 };
 
 static void

@@ -10,7 +10,7 @@ build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
   libcmocka-dev)
 # Real tools that make the fixtures and act as oracles in the tests.
 test_pkgs=(libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq
-  runc crun podman skopeo uidmap)
+  runc crun podman skopeo uidmap groff-base man-db)
 demo_pkgs=(libcap2-bin busybox-static runc)
 
 want=("${build_pkgs[@]}")
