@@ -240,10 +240,31 @@ load_manifest (hook *h, og_error **err)
   return ret;
 }
 
+/* The container's mount destinations: what is there comes from the runtime
+   (podman's /etc/hostname, /etc/hosts, /run/.containerenv, /proc, /dev...),
+   and the container never sees the image's version of it.  */
+static const char **
+mount_destinations (const hook *h, size_t *n)
+{
+  const char **v = og_xcalloc (h->oci.n_mounts + 1, sizeof *v);
+  *n = 0;
+  for (size_t i = 0; i < h->oci.n_mounts; i++)
+    {
+      const char *d = h->oci.mounts[i].destination;
+      if (d && d[0] == '/' && d[1] != '\0')
+        v[(*n)++] = d;
+    }
+  return v;
+}
+
 static int
 build_inventory (hook *h, unsigned flags, og_error **err)
 {
   og_source *src = NULL;
+  const char **mounts;
+  size_t n = 0;
+  int ret;
+
   if (h->have_inv)
     {
       og_inventory_clear (&h->inv);
@@ -251,13 +272,15 @@ build_inventory (hook *h, unsigned flags, og_error **err)
     }
   if (og_source_open_dir (h->root, &src, err) < 0)
     return -1;
-  if (og_inventory_build (src, flags, &h->inv, err) < 0)
+  mounts = mount_destinations (h, &n);
+  ret = og_inventory_build_excluding (src, flags, mounts, n, &h->inv, err);
+  free (mounts);
+  og_source_free (src);
+  if (ret < 0)
     {
       og_error_prefix (err, "inspect `%s`", h->root);
-      og_source_free (src);
       return -1;
     }
-  og_source_free (src);
   h->have_inv = true;
   return 0;
 }

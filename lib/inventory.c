@@ -18,7 +18,29 @@ typedef struct build_state
   og_strmap dircache; /* directory as a package lists it -> canonical dir ("" when unresolvable) */
   og_strmap tree;     /* every directory (value DIR_MARK) and symlink (its target) the walk saw */
   size_t entries;
+  const char *const *excludes; /* paths (and what is below them) left out of the walk */
+  size_t n_excludes;
 } build_state;
+
+static bool
+under (const char *path, const char *prefix)
+{
+  size_t n = strlen (prefix);
+  while (n > 1 && prefix[n - 1] == '/')
+    n--;
+  if (n == 1 && prefix[0] == '/')
+    return true;
+  return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static bool
+excluded (const build_state *st, const char *path)
+{
+  for (size_t i = 0; i < st->n_excludes; i++)
+    if (under (path, st->excludes[i]))
+      return true;
+  return false;
+}
 
 static void
 add_db (og_inventory *inv, const char *type, const char *path, const char *backend)
@@ -252,7 +274,7 @@ tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_
 {
   build_state *st = userdata;
   const char *v;
-  (void) err;
+  (void)err;
   *target = NULL;
   if (strcmp (path, "/") == 0)
     {
@@ -354,6 +376,8 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
+  if (st->n_excludes && excluded (st, e->path))
+    return 0;
   if (S_ISDIR (e->mode))
     og_strmap_put (&st->tree, e->path, DIR_MARK);
   else if (S_ISLNK (e->mode) && e->link_target)
@@ -470,7 +494,15 @@ copy_source_info (og_source_info *dst, const og_source_info *src)
 int
 og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err)
 {
-  build_state st = { .src = src, .inv = inv, .flags = flags };
+  return og_inventory_build_excluding (src, flags, NULL, 0, inv, err);
+}
+
+int
+og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
+                              size_t n_excludes, og_inventory *inv, og_error **err)
+{
+  build_state st
+      = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
   int ret;
 

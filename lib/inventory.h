@@ -95,6 +95,13 @@ enum
 };
 
 int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);
+/* The same, leaving out the given absolute paths and everything below them:
+   the hook passes the destinations of the container's mounts, whose content
+   the runtime provides (podman's /etc/hostname, /etc/hosts, /run/.containerenv
+   are empty placeholders in the root filesystem) and the container never sees
+   the image's version of.  */
+int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
+                                  size_t n_excludes, og_inventory *inv, og_error **err);
 void og_inventory_clear (og_inventory *inv);
 
 /* The purl of a package (purl spec, types rpm/deb/apk), with the OS as namespace.  */

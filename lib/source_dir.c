@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
@@ -344,7 +345,9 @@ visit (walk_state *w, og_error **err)
   const char *name = f->names[f->next++];
   size_t nlen = strlen (name);
   og_entry e = { 0 };
-  struct stat st;
+  struct stat st = { 0 };
+  struct statx stx;
+  bool other_mount;
   char target[OG_MAX_PATH + 1];
 
   if (f->path_len + 1 + nlen > OG_MAX_PATH)
@@ -356,18 +359,30 @@ visit (walk_state *w, og_error **err)
   w->path[f->path_len] = '/';
   memcpy (w->path + f->path_len + 1, name, nlen + 1);
 
-  if (fstatat (f->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+  if (statx (f->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+             STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_NLINK, &stx)
+      < 0)
     {
       if (errno == ENOENT)
         return 0; /* gone since we listed the directory */
       return og_error_set (err, errno, "stat `%s`", w->path);
     }
+  st.st_mode = stx.stx_mode;
+  st.st_dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
+  /* Another filesystem, or a mount of this one (a runtime's bind-mounted
+     /etc/hostname, /proc): not the image's content.  Such a directory is
+     listed but not entered; such a file is left out.  */
+  other_mount = st.st_dev != w->d->rootdev
+                || ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                    && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT));
+  if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS) && !S_ISDIR (st.st_mode))
+    return 0;
   e.path = w->path;
-  e.mode = st.st_mode;
-  e.uid = st.st_uid;
-  e.gid = st.st_gid;
-  e.size = (uint64_t)st.st_size;
-  e.nlink = st.st_nlink;
+  e.mode = stx.stx_mode;
+  e.uid = stx.stx_uid;
+  e.gid = stx.stx_gid;
+  e.size = stx.stx_size;
+  e.nlink = stx.stx_nlink;
   e.layer = -1;
   if (S_ISLNK (st.st_mode))
     {
@@ -389,7 +404,7 @@ visit (walk_state *w, og_error **err)
   if (S_ISDIR (st.st_mode))
     {
       int fd;
-      if (st.st_dev != w->d->rootdev && !(w->flags & OG_WALK_CROSS_MOUNTS))
+      if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
         return 0;
       fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0)

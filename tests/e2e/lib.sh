@@ -3,7 +3,7 @@
 . "$OG_SOURCE_ROOT/tests/lib/tap.sh"
 HOOK=$OG_BUILD_ROOT/hook/ocigate-hook
 E2E=$(mktemp -d /var/tmp/og-e2e.XXXXXX)
-trap 'cleanup_e2e' EXIT
+[ -n "${OG_KEEP_E2E:-}" ] || trap 'cleanup_e2e' EXIT
 cleanup_e2e () {
   for id in $(runc list -q 2>/dev/null | grep '^og-e2e-'); do runc delete -f "$id" >/dev/null 2>&1; done
   [ -n "${E2E_EXTRA_CLEANUP:-}" ] && eval "$E2E_EXTRA_CLEANUP"
