@@ -138,7 +138,10 @@ static int
 load_dpkg_info (build_state *st, const char *infodir, og_package *p, og_error **err)
 {
   static const char *const kinds[] = { "list", "md5sums" };
-  for (size_t k = 0; k < OG_ARRAY_SIZE (kinds); k++)
+  /* The digests are only read when asked for: the .list files say what a
+     package owns; md5sums serve integrity checks.  */
+  size_t n_kinds = (st->flags & OG_INV_PKG_DIGESTS) ? 2 : 1;
+  for (size_t k = 0; k < n_kinds; k++)
     {
       for (int with_arch = 0; with_arch < 2; with_arch++)
         {

@@ -16,6 +16,7 @@
    kept.  Nothing is written to disk.  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <linux/openat2.h>
@@ -28,6 +29,109 @@
 #include "source_image.h"
 #include "strmap.h"
 #include "util.h"
+
+/* libarchive is loaded when an image is opened, not when the program starts:
+   it brings libxml2, ICU and a dozen compression libraries whose loading and
+   relocation would add milliseconds to every directory inventory and every
+   hook run, which never read an archive.  */
+#define OG_ARCHIVE_FUNCS(X)                                                                        \
+  X (archive_entry_filetype)                                                                       \
+  X (archive_entry_gid)                                                                            \
+  X (archive_entry_hardlink)                                                                       \
+  X (archive_entry_mode)                                                                           \
+  X (archive_entry_pathname)                                                                       \
+  X (archive_entry_size)                                                                           \
+  X (archive_entry_size_is_set)                                                                    \
+  X (archive_entry_symlink)                                                                        \
+  X (archive_entry_uid)                                                                            \
+  X (archive_entry_xattr_next)                                                                     \
+  X (archive_entry_xattr_reset)                                                                    \
+  X (archive_errno)                                                                                \
+  X (archive_error_string)                                                                         \
+  X (archive_filter_bytes)                                                                         \
+  X (archive_read_data_block)                                                                      \
+  X (archive_read_free)                                                                            \
+  X (archive_read_new)                                                                             \
+  X (archive_read_next_header)                                                                     \
+  X (archive_read_open2)                                                                           \
+  X (archive_read_open_filename)                                                                   \
+  X (archive_read_support_filter_bzip2)                                                            \
+  X (archive_read_support_filter_gzip)                                                             \
+  X (archive_read_support_filter_xz)                                                               \
+  X (archive_read_support_filter_zstd)                                                             \
+  X (archive_read_support_format_tar)                                                              \
+  X (archive_set_error)
+
+#define OG_ARCHIVE_DECLARE(f) static __typeof__ (f) *og_##f;
+OG_ARCHIVE_FUNCS (OG_ARCHIVE_DECLARE)
+#undef OG_ARCHIVE_DECLARE
+
+static int
+load_libarchive (og_error **err)
+{
+  static void *handle;
+  if (handle)
+    return 0;
+  handle = dlopen ("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+  if (handle == NULL)
+    return og_error_set (err, ELIBACC, "load libarchive.so.13 (install libarchive13): %s",
+                         dlerror ());
+#define OG_ARCHIVE_LOAD(f)                                                                         \
+  if ((og_##f = (__typeof__ (og_##f))dlsym (handle, #f)) == NULL)                                  \
+    return og_error_set (err, ELIBACC, "libarchive.so.13 has no %s", #f);
+  OG_ARCHIVE_FUNCS (OG_ARCHIVE_LOAD)
+#undef OG_ARCHIVE_LOAD
+  return 0;
+}
+
+/* From here on every archive_* call goes through the loaded library.  */
+#define archive_entry_filetype            og_archive_entry_filetype
+#define archive_entry_gid                 og_archive_entry_gid
+#define archive_entry_hardlink            og_archive_entry_hardlink
+#define archive_entry_mode                og_archive_entry_mode
+#define archive_entry_pathname            og_archive_entry_pathname
+#define archive_entry_size                og_archive_entry_size
+#define archive_entry_size_is_set         og_archive_entry_size_is_set
+#define archive_entry_symlink             og_archive_entry_symlink
+#define archive_entry_uid                 og_archive_entry_uid
+#define archive_entry_xattr_next          og_archive_entry_xattr_next
+#define archive_entry_xattr_reset         og_archive_entry_xattr_reset
+#define archive_errno                     og_archive_errno
+#define archive_error_string              og_archive_error_string
+#define archive_filter_bytes              og_archive_filter_bytes
+#define archive_read_data_block           og_archive_read_data_block
+#define archive_read_free                 og_archive_read_free
+#define archive_read_new                  og_archive_read_new
+#define archive_read_next_header          og_archive_read_next_header
+#define archive_read_open2                og_archive_read_open2
+#define archive_read_open_filename        og_archive_read_open_filename
+#define archive_read_support_filter_bzip2 og_archive_read_support_filter_bzip2
+#define archive_read_support_filter_gzip  og_archive_read_support_filter_gzip
+#define archive_read_support_filter_xz    og_archive_read_support_filter_xz
+#define archive_read_support_filter_zstd  og_archive_read_support_filter_zstd
+#define archive_read_support_format_tar   og_archive_read_support_format_tar
+#define archive_set_error                 og_archive_set_error
+
+/* A reader for tar streams, plain or compressed.  */
+static struct archive *
+new_reader (og_error **err)
+{
+  struct archive *a;
+  if (load_libarchive (err) < 0)
+    return NULL;
+  a = archive_read_new ();
+  if (a == NULL)
+    {
+      og_error_set (err, ENOMEM, "archive_read_new");
+      return NULL;
+    }
+  archive_read_support_filter_gzip (a);
+  archive_read_support_filter_zstd (a);
+  archive_read_support_filter_xz (a);
+  archive_read_support_filter_bzip2 (a);
+  archive_read_support_format_tar (a);
+  return a;
+}
 
 /* ---- the in-memory tree ------------------------------------------------ */
 
@@ -373,12 +477,9 @@ norm_member (const char *name)
 static struct archive *
 outer_open (const char *path, og_error **err)
 {
-  struct archive *a = archive_read_new ();
-  archive_read_support_filter_gzip (a);
-  archive_read_support_filter_zstd (a);
-  archive_read_support_filter_xz (a);
-  archive_read_support_filter_bzip2 (a);
-  archive_read_support_format_tar (a);
+  struct archive *a = new_reader (err);
+  if (a == NULL)
+    return NULL;
   if (archive_read_open_filename (a, path, 1 << 16) != ARCHIVE_OK)
     {
       og_error_set (err, archive_errno (a) > 0 ? archive_errno (a) : 0, "open `%s`: %s", path,
@@ -1010,16 +1111,13 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
 {
   cleanup_free char *name = og_xasprintf ("layer %d (%s)", index, expect);
   layer_ctx lc = { im, st, index, name, err };
-  struct archive *a = archive_read_new ();
+  struct archive *a = new_reader (err);
   struct archive_entry *e;
   char got[72];
   int r, ret = 0;
 
-  archive_read_support_filter_gzip (a);
-  archive_read_support_filter_zstd (a);
-  archive_read_support_filter_xz (a);
-  archive_read_support_filter_bzip2 (a);
-  archive_read_support_format_tar (a);
+  if (a == NULL)
+    return -1;
   if (archive_read_open2 (a, &lc, NULL, layer_read_cb, NULL, NULL) != ARCHIVE_OK)
     {
       og_error_set (err, 0, "%s: %s", name, archive_error_string (a));
@@ -1250,7 +1348,6 @@ img_resolve_dir (og_source *s, const char *path, char **out, og_error **err)
   *out = og_xstrdup (d->path);
   return 0;
 }
-
 
 static void
 img_free (og_source *s)
@@ -1771,7 +1868,8 @@ detect_archive (const char *path, enum img_kind *kind, og_error **err)
   int r;
   if (a == NULL)
     {
-      if (err && *err && (*err)->status != ENOENT && (*err)->status != EACCES)
+      if (err && *err && (*err)->status != ENOENT && (*err)->status != EACCES
+          && (*err)->status != ELIBACC)
         {
           og_error_freep (err);
           og_error_set (err, 0,
