@@ -9,113 +9,79 @@
 
 #include "audit.h"
 #include "og-config.h"
+#include "output/jsonw.h"
 #include "util.h"
 
-typedef struct gen
-{
-  yajl_gen g;
-  og_buf b;
-} gen;
-
 static void
-print_cb (void *ctx, const char *s, size_t len)
+annotations (og_jw *g, const og_kv *a, size_t n)
 {
-  og_buf_append (ctx, s, len);
-}
-
-static void
-str (gen *g, const char *s)
-{
-  if (s == NULL)
-    yajl_gen_null (g->g);
-  else
-    yajl_gen_string (g->g, (const unsigned char *)s, strlen (s));
-}
-
-static void
-kv (gen *g, const char *k, const char *v)
-{
-  str (g, k);
-  str (g, v);
-}
-
-static void
-kint (gen *g, const char *k, long long v)
-{
-  str (g, k);
-  yajl_gen_integer (g->g, v);
-}
-
-static void
-annotations (gen *g, const og_kv *a, size_t n)
-{
-  str (g, "annotations");
+  og_jw_str (g, "annotations");
   yajl_gen_map_open (g->g);
   for (size_t i = 0; i < n; i++)
-    kv (g, a[i].key, a[i].value);
+    og_jw_kv (g, a[i].key, a[i].value);
   yajl_gen_map_close (g->g);
 }
 
 static void
-container (gen *g, const og_audit_record *r)
+container (og_jw *g, const og_audit_record *r)
 {
-  str (g, "container");
+  og_jw_str (g, "container");
   yajl_gen_map_open (g->g);
-  kv (g, "id", r->state ? r->state->id : NULL);
-  kv (g, "bundle", r->state ? r->state->bundle : NULL);
-  kv (g, "root", r->root);
+  og_jw_kv (g, "id", r->state ? r->state->id : NULL);
+  og_jw_kv (g, "bundle", r->state ? r->state->bundle : NULL);
+  og_jw_kv (g, "root", r->root);
   if (r->state && r->state->pid > 0)
-    kint (g, "pid", r->state->pid);
+    og_jw_kint (g, "pid", r->state->pid);
   if (r->config)
     annotations (g, r->config->annotations, r->config->n_annotations);
   else if (r->state)
     annotations (g, r->state->annotations, r->state->n_annotations);
-  str (g, "args");
+  og_jw_str (g, "args");
   yajl_gen_array_open (g->g);
   for (size_t i = 0; r->config && i < r->config->n_args; i++)
-    str (g, r->config->args[i]);
+    og_jw_str (g, r->config->args[i]);
   yajl_gen_array_close (g->g);
   yajl_gen_map_close (g->g);
 }
 
 static void
-findings (gen *g, const og_policy_result *res)
+findings (og_jw *g, const og_policy_result *res)
 {
   size_t n = res ? res->n : 0;
-  str (g, "findings");
+  og_jw_str (g, "findings");
   yajl_gen_array_open (g->g);
   for (size_t i = 0; i < n && i < OG_AUDIT_MAX_FINDINGS; i++)
     {
       const og_finding *f = &res->findings[i];
       yajl_gen_map_open (g->g);
-      kv (g, "rule", f->rule);
-      kv (g, "subject", f->subject);
-      kv (g, "reason", f->reason);
+      og_jw_kv (g, "rule", f->rule);
+      og_jw_kv (g, "subject", f->subject);
+      og_jw_kv (g, "reason", f->reason);
       if (f->expired_exception)
-        kv (g, "expired_exception", f->expired_exception);
+        og_jw_kv (g, "expired_exception", f->expired_exception);
       yajl_gen_map_close (g->g);
     }
   yajl_gen_array_close (g->g);
-  kint (g, "findings_total", (long long)n);
-  kint (g, "waived", res ? (long long)res->n_waived : 0);
+  og_jw_kint (g, "findings_total", (long long)n);
+  og_jw_kint (g, "waived", res ? (long long)res->n_waived : 0);
 }
 
 static void
-summary (gen *g, const og_inventory_summary *s)
+summary (og_jw *g, const og_inventory_summary *s)
 {
-  str (g, "inventory");
+  og_jw_str (g, "inventory");
   if (s == NULL)
     {
       yajl_gen_null (g->g);
       return;
     }
   yajl_gen_map_open (g->g);
-  kint (g, "packages", (long long)s->packages);
-  kint (g, "executables", (long long)s->executables);
-  kint (g, "setuid", (long long)s->setuid);
-  kint (g, "setgid", (long long)s->setgid);
-  kint (g, "capabilities", (long long)s->capabilities);
-  kint (g, "unowned", (long long)s->unowned);
+  og_jw_kint (g, "packages", (long long)s->packages);
+  og_jw_kint (g, "executables", (long long)s->executables);
+  og_jw_kint (g, "setuid", (long long)s->setuid);
+  og_jw_kint (g, "setgid", (long long)s->setgid);
+  og_jw_kint (g, "capabilities", (long long)s->capabilities);
+  og_jw_kint (g, "unowned", (long long)s->unowned);
   yajl_gen_map_close (g->g);
 }
 
@@ -134,49 +100,47 @@ og_audit_now (char buf[32])
 char *
 og_audit_format (const og_audit_record *r, size_t *len)
 {
-  gen g = { 0 };
+  og_jw g;
+  og_buf b = { 0 };
   char now[32], host[256] = "";
 
   og_audit_now (now);
   gethostname (host, sizeof host - 1);
-  g.g = yajl_gen_alloc (NULL);
-  if (g.g == NULL)
+  if (og_jw_open_buf (&g, &b, NULL) < 0)
     return NULL;
-  yajl_gen_config (g.g, yajl_gen_validate_utf8, 0);
-  yajl_gen_config (g.g, yajl_gen_print_callback, print_cb, &g.b);
   yajl_gen_map_open (g.g);
-  kv (&g, "schema", OG_AUDIT_SCHEMA);
-  kv (&g, "time", now);
-  kv (&g, "host", host);
-  kv (&g, "stage", r->stage);
+  og_jw_kv (&g, "schema", OG_AUDIT_SCHEMA);
+  og_jw_kv (&g, "time", now);
+  og_jw_kv (&g, "host", host);
+  og_jw_kv (&g, "stage", r->stage);
   container (&g, r);
-  str (&g, "manifest");
+  og_jw_str (&g, "manifest");
   if (r->manifest_path)
     {
       yajl_gen_map_open (g.g);
-      kv (&g, "name", r->manifest_name);
-      kv (&g, "path", r->manifest_path);
-      kv (&g, "sha256", r->manifest_sha256);
+      og_jw_kv (&g, "name", r->manifest_name);
+      og_jw_kv (&g, "path", r->manifest_path);
+      og_jw_kv (&g, "sha256", r->manifest_sha256);
       yajl_gen_map_close (g.g);
     }
   else
     yajl_gen_null (g.g);
-  kv (&g, "mode", r->mode);
-  kv (&g, "decision", r->decision);
+  og_jw_kv (&g, "mode", r->mode);
+  og_jw_kv (&g, "decision", r->decision);
   if (r->would)
-    kv (&g, "enforce_would", r->would);
+    og_jw_kv (&g, "enforce_would", r->would);
   if (r->error)
-    kv (&g, "error", r->error);
+    og_jw_kv (&g, "error", r->error);
   findings (&g, r->result);
   summary (&g, r->summary);
-  kv (&g, "inventory_sha256", r->inventory_sha256);
-  kint (&g, "duration_ms", r->duration_ms);
-  kv (&g, "version", OG_VERSION);
+  og_jw_kv (&g, "inventory_sha256", r->inventory_sha256);
+  og_jw_kint (&g, "duration_ms", r->duration_ms);
+  og_jw_kv (&g, "version", OG_VERSION);
   yajl_gen_map_close (g.g);
-  yajl_gen_free (g.g);
-  og_buf_putc (&g.b, '\n');
-  *len = g.b.len;
-  return og_buf_steal (&g.b);
+  og_jw_close (&g, NULL);
+  og_buf_putc (&b, '\n');
+  *len = b.len;
+  return og_buf_steal (&b);
 }
 
 static int

@@ -3,44 +3,7 @@
 
 #include "../util.h"
 #include "check.h"
-
-typedef struct cw
-{
-  yajl_gen g;
-  FILE *out;
-  bool failed;
-} cw;
-
-static void
-cw_print (void *ctx, const char *s, size_t len)
-{
-  cw *w = ctx;
-  if (fwrite (s, 1, len, w->out) != len)
-    w->failed = true;
-}
-
-static void
-str (cw *w, const char *s)
-{
-  if (s == NULL)
-    yajl_gen_null (w->g);
-  else
-    yajl_gen_string (w->g, (const unsigned char *)s, strlen (s));
-}
-
-static void
-kv (cw *w, const char *k, const char *v)
-{
-  str (w, k);
-  str (w, v);
-}
-
-static void
-kvi (cw *w, const char *k, long long v)
-{
-  str (w, k);
-  yajl_gen_integer (w->g, v);
-}
+#include "jsonw.h"
 
 static const char *
 kind_name (og_subject_kind k)
@@ -61,18 +24,18 @@ kind_name (og_subject_kind k)
 }
 
 static void
-write_summary (cw *w, const og_inventory *inv)
+write_summary (og_jw *w, const og_inventory *inv)
 {
   const og_inventory_summary *s = &inv->summary;
-  str (w, "summary");
+  og_jw_str (w, "summary");
   yajl_gen_map_open (w->g);
-  kvi (w, "packages", (long long)inv->packages.n);
-  kvi (w, "executables", (long long)inv->n_execs);
-  kvi (w, "setuid", (long long)s->setuid);
-  kvi (w, "setgid", (long long)s->setgid);
-  kvi (w, "capabilities", (long long)s->capabilities);
-  kvi (w, "unowned", (long long)s->unowned);
-  kvi (w, "modified", (long long)s->modified);
+  og_jw_kint (w, "packages", (long long)inv->packages.n);
+  og_jw_kint (w, "executables", (long long)inv->n_execs);
+  og_jw_kint (w, "setuid", (long long)s->setuid);
+  og_jw_kint (w, "setgid", (long long)s->setgid);
+  og_jw_kint (w, "capabilities", (long long)s->capabilities);
+  og_jw_kint (w, "unowned", (long long)s->unowned);
+  og_jw_kint (w, "modified", (long long)s->modified);
   yajl_gen_map_close (w->g);
 }
 
@@ -80,70 +43,62 @@ int
 og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_policy_result *r,
                      FILE *out, og_error **err)
 {
-  cw w = { .out = out };
+  og_jw w;
 
-  w.g = yajl_gen_alloc (NULL);
-  if (w.g == NULL)
-    return og_error_set (err, ENOMEM, "yajl_gen_alloc");
-  yajl_gen_config (w.g, yajl_gen_beautify, 1);
-  yajl_gen_config (w.g, yajl_gen_indent_string, "  ");
-  yajl_gen_config (w.g, yajl_gen_print_callback, cw_print, &w);
-
+  if (og_jw_open_file (&w, out, err) < 0)
+    return -1;
   yajl_gen_map_open (w.g);
-  kv (&w, "schema", "ocigate.check/v1");
-  kv (&w, "verdict", og_policy_verdict (r));
-  str (&w, "manifest");
+  og_jw_kv (&w, "schema", "ocigate.check/v1");
+  og_jw_kv (&w, "verdict", og_policy_verdict (r));
+  og_jw_str (&w, "manifest");
   yajl_gen_map_open (w.g);
-  kv (&w, "name", m->name);
-  kv (&w, "file", m->file);
-  kv (&w, "sha256", m->sha256);
+  og_jw_kv (&w, "name", m->name);
+  og_jw_kv (&w, "file", m->file);
+  og_jw_kv (&w, "sha256", m->sha256);
   yajl_gen_map_close (w.g);
-  str (&w, "source");
+  og_jw_str (&w, "source");
   yajl_gen_map_open (w.g);
-  kv (&w, "kind", inv->source.kind);
-  kv (&w, "path", inv->source.path);
+  og_jw_kv (&w, "kind", inv->source.kind);
+  og_jw_kv (&w, "path", inv->source.path);
   yajl_gen_map_close (w.g);
-  str (&w, "os");
+  og_jw_str (&w, "os");
   yajl_gen_map_open (w.g);
-  kv (&w, "id", inv->os.id);
-  kv (&w, "version_id", inv->os.version_id);
+  og_jw_kv (&w, "id", inv->os.id);
+  og_jw_kv (&w, "version_id", inv->os.version_id);
   yajl_gen_map_close (w.g);
   write_summary (&w, inv);
-  str (&w, "findings");
+  og_jw_str (&w, "findings");
   yajl_gen_array_open (w.g);
   for (size_t i = 0; i < r->n; i++)
     {
       const og_finding *f = &r->findings[i];
       yajl_gen_map_open (w.g);
-      kv (&w, "rule", f->rule);
-      kv (&w, "kind", kind_name (f->kind));
-      kv (&w, "subject", f->subject);
-      kv (&w, "reason", f->reason);
+      og_jw_kv (&w, "rule", f->rule);
+      og_jw_kv (&w, "kind", kind_name (f->kind));
+      og_jw_kv (&w, "subject", f->subject);
+      og_jw_kv (&w, "reason", f->reason);
       if (f->expired_exception)
-        kv (&w, "expired_exception", f->expired_exception);
+        og_jw_kv (&w, "expired_exception", f->expired_exception);
       yajl_gen_map_close (w.g);
     }
   yajl_gen_array_close (w.g);
-  str (&w, "waived");
+  og_jw_str (&w, "waived");
   yajl_gen_array_open (w.g);
   for (size_t i = 0; i < r->n_waived; i++)
     {
       const og_waiver *x = &r->waived[i];
       const og_exception *e = &m->exceptions[x->exception];
       yajl_gen_map_open (w.g);
-      kv (&w, "rule", x->rule);
-      kv (&w, "subject", x->subject);
-      kvi (&w, "exception", (long long)x->exception);
-      kv (&w, "expires", e->expires);
-      kv (&w, "reason", e->reason);
+      og_jw_kv (&w, "rule", x->rule);
+      og_jw_kv (&w, "subject", x->subject);
+      og_jw_kint (&w, "exception", (long long)x->exception);
+      og_jw_kv (&w, "expires", e->expires);
+      og_jw_kv (&w, "reason", e->reason);
       yajl_gen_map_close (w.g);
     }
   yajl_gen_array_close (w.g);
   yajl_gen_map_close (w.g);
-  yajl_gen_free (w.g);
-  if (fflush (out) != 0 || w.failed || ferror (out))
-    return og_error_set (err, errno, "write output");
-  return 0;
+  return og_jw_close (&w, err);
 }
 
 /* Findings grouped by rule, groups in order of first appearance.  */

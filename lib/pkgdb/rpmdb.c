@@ -69,38 +69,64 @@ parse_blob (const uint8_t *blob, size_t len, uint32_t recno, void *userdata, og_
   return 0;
 }
 
-int
-og_rpmdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out, og_error **err)
+typedef int (*foreach_fn) (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                           void *userdata, og_error **err);
+
+/* Every blob of one backend into packages: all or nothing, since a
+   half-read database is not an inventory.  */
+static int
+read_all (foreach_fn foreach, const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+          og_error **err)
 {
   struct parse_ctx ctx = { .name = name ? name : "(rpmdb)", .out = out };
   size_t before = out->n;
-  og_rpmdb_backend b = og_rpmdb_detect (data, len);
-  int ret;
 
-  switch (b)
+  if (foreach (data, len, ctx.name, parse_blob, &ctx, err) < 0)
     {
-    case OG_RPMDB_SQLITE:
-      ret = og_rpmdb_sqlite_foreach (data, len, ctx.name, parse_blob, &ctx, err);
-      break;
-    case OG_RPMDB_NDB:
-      ret = og_rpmdb_ndb_foreach (data, len, ctx.name, parse_blob, &ctx, err);
-      break;
-    case OG_RPMDB_BDB:
-      ret = og_rpmdb_bdb_foreach (data, len, ctx.name, parse_blob, &ctx, err);
-      break;
-    case OG_RPMDB_UNKNOWN:
-    default:
-      return og_error_set (err, 0,
-                           "rpmdb %s: not an rpm database (no SQLite, NDB or Berkeley DB "
-                           "hash magic)",
-                           ctx.name);
-    }
-  if (ret < 0)
-    {
-      /* All or nothing: a half-read database is not an inventory.  */
       while (out->n > before)
         og_package_clear (&out->pkgs[--out->n]);
       return -1;
     }
   return 0;
+}
+
+int
+og_rpmdb_sqlite_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                      og_error **err)
+{
+  return read_all (og_rpmdb_sqlite_foreach, data, len, name, out, err);
+}
+
+int
+og_rpmdb_bdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                   og_error **err)
+{
+  return read_all (og_rpmdb_bdb_foreach, data, len, name, out, err);
+}
+
+int
+og_rpmdb_ndb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                   og_error **err)
+{
+  return read_all (og_rpmdb_ndb_foreach, data, len, name, out, err);
+}
+
+int
+og_rpmdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out, og_error **err)
+{
+  switch (og_rpmdb_detect (data, len))
+    {
+    case OG_RPMDB_SQLITE:
+      return og_rpmdb_sqlite_read (data, len, name, out, err);
+    case OG_RPMDB_NDB:
+      return og_rpmdb_ndb_read (data, len, name, out, err);
+    case OG_RPMDB_BDB:
+      return og_rpmdb_bdb_read (data, len, name, out, err);
+    case OG_RPMDB_UNKNOWN:
+    default:
+      return og_error_set (err, 0,
+                           "rpmdb %s: not an rpm database (no SQLite, NDB or Berkeley DB "
+                           "hash magic)",
+                           name ? name : "(rpmdb)");
+    }
 }

@@ -377,33 +377,3 @@ og_rpmdb_bdb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_
   bdb_free (&db);
   return ret;
 }
-
-typedef struct bdb_read_ctx
-{
-  const char *name;
-  og_pkglist *out;
-} bdb_read_ctx;
-
-static int
-bdb_read_one (const uint8_t *blob, size_t len, uint32_t recno, void *userdata, og_error **err)
-{
-  bdb_read_ctx *ctx = userdata;
-  cleanup_free char *what = og_xasprintf ("%s: record %u", ctx->name, recno);
-  og_package *p = og_pkglist_add (ctx->out);
-
-  if (og_rpm_header_parse (blob, len, what, p, err) < 0)
-    {
-      og_package_clear (p);
-      ctx->out->n--;
-      return -1;
-    }
-  return 0;
-}
-
-int
-og_rpmdb_bdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
-                   og_error **err)
-{
-  bdb_read_ctx ctx = { name, out };
-  return og_rpmdb_bdb_foreach (data, len, name, bdb_read_one, &ctx, err);
-}

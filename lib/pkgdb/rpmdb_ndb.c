@@ -215,33 +215,3 @@ og_rpmdb_ndb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_
     }
   return 0;
 }
-
-typedef struct ndb_read_ctx
-{
-  const char *name;
-  og_pkglist *out;
-} ndb_read_ctx;
-
-static int
-ndb_read_one (const uint8_t *blob, size_t len, uint32_t recno, void *userdata, og_error **err)
-{
-  ndb_read_ctx *ctx = userdata;
-  cleanup_free char *what = og_xasprintf ("%s: package %u", ctx->name, recno);
-  og_package *p = og_pkglist_add (ctx->out);
-
-  if (og_rpm_header_parse (blob, len, what, p, err) < 0)
-    {
-      og_package_clear (p);
-      ctx->out->n--;
-      return -1;
-    }
-  return 0;
-}
-
-int
-og_rpmdb_ndb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
-                   og_error **err)
-{
-  ndb_read_ctx ctx = { name, out };
-  return og_rpmdb_ndb_foreach (data, len, name, ndb_read_one, &ctx, err);
-}

@@ -143,12 +143,3 @@ og_rpmdb_sqlite_foreach (const uint8_t *data, size_t len, const char *name, og_r
     return sql_error (err, name, db, "reading Packages");
   return 0;
 }
-
-int
-og_rpmdb_sqlite_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
-                      og_error **err)
-{
-  if (og_rpmdb_detect (data, len) != OG_RPMDB_SQLITE)
-    return og_error_set (err, 0, "rpmdb %s: not an SQLite database", name ? name : "");
-  return og_rpmdb_read (data, len, name, out, err);
-}
