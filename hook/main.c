@@ -151,15 +151,8 @@ read_bundle_config (hook *h, og_error **err)
 static int
 load_config (hook *h, og_error **err)
 {
-  og_diags diags = { 0 };
+  og_diags diags = { 0 }; /* the error already names the first problem as file:line:column */
   int ret = og_hostconfig_load_file (h->config_path, &h->cfg, &diags, err);
-  if (ret < 0 && diags.n > 0)
-    {
-      cleanup_free char *first = og_diag_format (&diags, 0);
-      og_error_freep (err);
-      og_error_set (err, 0, "host config %s (%zu problem%s)", first, diags.n,
-                    diags.n == 1 ? "" : "s");
-    }
   og_diags_clear (&diags);
   return ret;
 }
@@ -230,12 +223,6 @@ load_manifest (hook *h, og_error **err)
 {
   og_diags diags = { 0 };
   int ret = og_manifest_load_file (h->manifest_path, &h->manifest, &diags, err);
-  if (ret < 0 && diags.n > 0)
-    {
-      cleanup_free char *first = og_diag_format (&diags, 0);
-      og_error_freep (err);
-      og_error_set (err, 0, "manifest %s (%zu problem%s)", first, diags.n, diags.n == 1 ? "" : "s");
-    }
   og_diags_clear (&diags);
   return ret;
 }
