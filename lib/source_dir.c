@@ -104,34 +104,45 @@ cmp_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-/* Read every name in an open directory (without "." and ".."), sorted.  */
+/* Read every name in an open directory (without "." and ".."), sorted.
+   *names is one allocation (the pointers, then the names): free (*names).  */
 static int
 read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
 {
   char buf[32768];
-  char **v = NULL;
-  size_t cnt = 0, cap = 0;
+  og_buf arena = { 0 };
+  size_t *offs = NULL, cnt = 0, cap = 0;
+  char **v;
 
   for (;;)
     {
       long got = TEMP_FAILURE_RETRY (syscall (SYS_getdents64, fd, buf, sizeof buf));
       if (got < 0)
         {
-          og_strv_free (v, cnt);
+          free (offs);
+          og_buf_free (&arena);
           return og_error_set (err, errno, "read directory `%s`", what);
         }
       if (got == 0)
         break;
       for (long off = 0; off < got;)
         {
-          struct dirent64 *de = (struct dirent64 *)(buf + off);
+          struct dirent64 *de = (struct dirent64 *) (buf + off);
           off += de->d_reclen;
           if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
             continue;
-          og_grow (&v, &cap, cnt + 1, sizeof *v);
-          v[cnt++] = og_xstrdup (de->d_name);
+          og_grow (&offs, &cap, cnt + 1, sizeof *offs);
+          offs[cnt++] = arena.len;
+          og_buf_append (&arena, de->d_name, strlen (de->d_name) + 1);
         }
     }
+  v = og_xmalloc (cnt * sizeof *v + arena.len);
+  if (arena.len)
+    memcpy ((char *) (v + cnt), arena.data, arena.len);
+  for (size_t i = 0; i < cnt; i++)
+    v[i] = (char *) (v + cnt) + offs[i];
+  free (offs);
+  og_buf_free (&arena);
   if (cnt > 1)
     qsort (v, cnt, sizeof *v, cmp_names);
   *names = v;
@@ -150,7 +161,17 @@ dir_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error
         return 1;
       return og_error_set (err, errno, "open directory `%s` in `%s`", path, s->info.path);
     }
-  return read_names (fd, path, names, n, err);
+  {
+    char **block = NULL;
+    if (read_names (fd, path, &block, n, err) < 0)
+      return -1;
+    /* list_dir hands out separately allocated names (og_strv_free).  */
+    *names = og_xcalloc (*n ? *n : 1, sizeof **names);
+    for (size_t i = 0; i < *n; i++)
+      (*names)[i] = og_xstrdup (block[i]);
+    free (block);
+  }
+  return 0;
 }
 
 static int
@@ -334,7 +355,7 @@ pop_dir (walk_state *w)
 {
   walk_frame *f = &w->stack[--w->depth];
   close (f->fd);
-  og_strv_free (f->names, f->n);
+  free (f->names);
 }
 
 /* Visit one entry of the top frame.  */
