@@ -327,7 +327,16 @@ index_owners (build_state *st, og_error **err)
   og_pkglist *pl = &st->inv->packages;
   og_buf key = { 0 };
   og_buf dir = { 0 };
+  void **slot;
   int ret = 0;
+
+  /* The paths whose owner the inventory reports: every executable, and with
+     OG_INV_FILES every entry but directories.  */
+  for (size_t i = 0; i < st->inv->n_execs; i++)
+    og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
+  for (size_t i = 0; i < st->inv->n_files; i++)
+    if (!S_ISDIR (st->inv->files[i].mode))
+      og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
 
   for (size_t i = 0; i < pl->n && ret == 0; i++)
     for (size_t j = 0; j < pl->pkgs[i].n_files; j++)
@@ -351,8 +360,11 @@ index_owners (build_state *st, og_error **err)
         key.len = 0;
         og_buf_puts (&key, strcmp (canon, "/") == 0 ? "" : canon);
         og_buf_puts (&key, slash);
-        if (!og_strmap_has (&st->owners, key.data))
-          og_strmap_put (&st->owners, key.data, (void *)(uintptr_t)(i + 1));
+        /* Only the paths the inventory reports are in the map; the first
+           package that lists one owns it.  */
+        slot = og_strmap_value (&st->owners, key.data);
+        if (slot && *slot == NULL)
+          *slot = (void *)(uintptr_t)(i + 1);
       }
   og_buf_free (&key);
   og_buf_free (&dir);

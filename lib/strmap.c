@@ -69,6 +69,16 @@ og_strmap_get (const og_strmap *m, const char *key)
   return s->key ? s->value : NULL;
 }
 
+void **
+og_strmap_value (const og_strmap *m, const char *key)
+{
+  og_strmap_slot *s;
+  if (m->cap == 0)
+    return NULL;
+  s = find_slot (m->slots, m->cap, key, hash_str (key));
+  return s->key ? &s->value : NULL;
+}
+
 int
 og_strmap_has (const og_strmap *m, const char *key)
 {

@@ -23,6 +23,8 @@ void *og_strmap_put (og_strmap *m, const char *key, void *value);
 void *og_strmap_get (const og_strmap *m, const char *key);
 /* Like get, but tells a stored NULL value apart from absence.  */
 int og_strmap_has (const og_strmap *m, const char *key);
+/* Where the value of key is stored, or NULL when key is absent.  */
+void **og_strmap_value (const og_strmap *m, const char *key);
 void og_strmap_clear (og_strmap *m, void (*free_value) (void *));
 
 #endif
