@@ -18,6 +18,8 @@ typedef struct build_state
   og_strmap dircache; /* directory as a package lists it -> canonical dir ("" when unresolvable) */
   og_strmap tree;     /* every directory (value DIR_MARK) and symlink (its target) the walk saw */
   size_t entries;
+  size_t cap_execs;
+  size_t cap_files;
   const char *const *excludes; /* paths (and what is below them) left out of the walk */
   size_t n_excludes;
 } build_state;
@@ -400,7 +402,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   if (og_entry_is_executable (e->mode))
     {
       og_exec *x;
-      inv->execs = og_xreallocarray (inv->execs, inv->n_execs + 1, sizeof *inv->execs);
+      og_grow (&inv->execs, &st->cap_execs, inv->n_execs + 1, sizeof *inv->execs);
       exec_index = (ssize_t)inv->n_execs;
       x = &inv->execs[inv->n_execs++];
       memset (x, 0, sizeof *x);
@@ -421,7 +423,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   if (st->flags & OG_INV_FILES)
     {
       og_file *f;
-      inv->files = og_xreallocarray (inv->files, inv->n_files + 1, sizeof *inv->files);
+      og_grow (&inv->files, &st->cap_files, inv->n_files + 1, sizeof *inv->files);
       f = &inv->files[inv->n_files++];
       memset (f, 0, sizeof *f);
       f->path = og_xstrdup (e->path);
