@@ -84,6 +84,37 @@ load_os (build_state *st, og_error **err)
 
 /* ---- rpm ---------------------------------------------------------------- */
 
+/* rpm keeps its SQLite database in WAL mode and leaves an empty
+   rpmdb.sqlite-wal after a clean close.  Committed changes still in a
+   non-empty WAL are not in rpmdb.sqlite, which is all we read: refuse rather
+   than report a stale package list.  */
+static int
+check_no_pending_wal (build_state *st, const char *db, og_error **err)
+{
+  cleanup_free char *wal = og_xasprintf ("%s-wal", db);
+  cleanup_free uint8_t *data = NULL;
+  og_error *e = NULL;
+  size_t len = 0;
+  int ret = og_source_read_file (st->src, wal, 0, &data, &len, &e);
+
+  if (ret >= 0)
+    return 0;
+  if (e->status == EFBIG)
+    {
+      og_error_free (e);
+      return og_error_set (err, 0,
+                           "rpmdb %s: %s holds changes not yet written to the database "
+                           "(rpm was interrupted or the image was taken while it ran); "
+                           "the package list would be stale",
+                           db, wal);
+    }
+  if (err && *err == NULL)
+    *err = e;
+  else
+    og_error_free (e);
+  return -1;
+}
+
 static int
 load_rpm (build_state *st, og_error **err)
 {
@@ -122,6 +153,8 @@ load_rpm (build_state *st, og_error **err)
           b = og_rpmdb_detect (data, len);
           if (b == OG_RPMDB_UNKNOWN && len == 0)
             continue; /* an empty placeholder file, as some images carry */
+          if (b == OG_RPMDB_SQLITE && (ret = check_no_pending_wal (st, path, err)) < 0)
+            break;
           ret = og_rpmdb_read (data, len, path, &st->inv->packages, err);
           if (ret < 0)
             break;
