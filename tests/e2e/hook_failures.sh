@@ -73,4 +73,17 @@ host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
 (cd "$B/rootfs" && state envtest "$B" | env -i PATH=/nonexistent LD_PRELOAD=/nonexistent.so HOME=/tmp "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2>&1); rc=$?
 ok $(( rc == 1 ? 0 : 1 )) "a strange environment and working directory change nothing (deny on content)"
 check "... and the record is a content decision" jq -e '.decision == "deny" and .container.id == "envtest"' <(last_record "$A")
+# Every record written above, allow, deny and error alike, follows the published schema.
+cat "$A" "$FA" > "$E2E/all.jsonl"
+/usr/bin/python3 - "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$E2E/all.jsonl" > "$E2E/schema.out" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema)
+n = 0
+for line in open(sys.argv[2]):
+    v.validate(json.loads(line)); n += 1
+print(n)
+PY
+ok $? "all $(cat "$E2E/schema.out" | tail -1) records validate against policy/ocigate.audit.schema.json"
+[ -s "$E2E/schema.out" ] && sed 's/^/# /' "$E2E/schema.out" | head -5
 plan_end

@@ -45,4 +45,8 @@ check "audit + deny manifest: the command ran" test -e "$B/rootfs/tmp/marker"
 check "audit + deny manifest: the record allows and says enforce would deny" \
   jq -e '.decision == "allow" and .mode == "audit" and .enforce_would == "deny" and (.findings | length >= 1)' <(last_record "$A")
 check "every record is one well-formed JSON line" jq -e -s 'length == 3' "$A"
+check "the deny, allow and audit records follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
 plan_end
