@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <linux/openat2.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -361,11 +362,129 @@ resolve (img_source *im, const char *path, bool follow_last, img_node **out, og_
 
 /* ---- byte streams: a blob file or a member of an outer archive ---------- */
 
+/* The digest of a blob is computed on a second thread while the first one
+   decompresses and flattens it: on two cores this hides most of sha256.
+   Chunks are copied into a small ring of slots that the hasher drains in
+   order; the reader waits when the ring is full, so memory stays bounded.  */
+#define HASH_SLOTS    8
+#define HASH_SLOT_MAX (128u << 10)
+
+typedef struct hasher
+{
+  EVP_MD_CTX *md;
+  pthread_t thread;
+  bool running;
+  pthread_mutex_t mu;
+  pthread_cond_t more;
+  pthread_cond_t space;
+  uint8_t *slot[HASH_SLOTS];
+  size_t len[HASH_SLOTS];
+  size_t head;  /* next slot to fill */
+  size_t count; /* filled slots not yet hashed */
+  bool done;
+} hasher;
+
+static void *
+hasher_main (void *arg)
+{
+  hasher *h = arg;
+  size_t tail = 0;
+  pthread_mutex_lock (&h->mu);
+  for (;;)
+    {
+      while (h->count == 0 && !h->done)
+        pthread_cond_wait (&h->more, &h->mu);
+      if (h->count == 0)
+        break;
+      /* The reader never touches a counted slot: hash it unlocked.  */
+      pthread_mutex_unlock (&h->mu);
+      EVP_DigestUpdate (h->md, h->slot[tail], h->len[tail]);
+      pthread_mutex_lock (&h->mu);
+      tail = (tail + 1) % HASH_SLOTS;
+      h->count--;
+      pthread_cond_signal (&h->space);
+    }
+  pthread_mutex_unlock (&h->mu);
+  return NULL;
+}
+
+static void
+hasher_start (hasher *h)
+{
+  memset (h, 0, sizeof *h);
+  h->md = EVP_MD_CTX_new ();
+  if (h->md == NULL || EVP_DigestInit_ex (h->md, EVP_sha256 (), NULL) != 1)
+    abort ();
+  pthread_mutex_init (&h->mu, NULL);
+  pthread_cond_init (&h->more, NULL);
+  pthread_cond_init (&h->space, NULL);
+  /* Without a thread (none could be made) the reader hashes inline.  */
+  h->running = pthread_create (&h->thread, NULL, hasher_main, h) == 0;
+}
+
+static void
+hasher_feed (hasher *h, const uint8_t *p, size_t n)
+{
+  if (!h->running)
+    {
+      EVP_DigestUpdate (h->md, p, n);
+      return;
+    }
+  while (n > 0)
+    {
+      size_t k = n < HASH_SLOT_MAX ? n : HASH_SLOT_MAX;
+      pthread_mutex_lock (&h->mu);
+      while (h->count == HASH_SLOTS)
+        pthread_cond_wait (&h->space, &h->mu);
+      pthread_mutex_unlock (&h->mu);
+      if (h->slot[h->head] == NULL)
+        h->slot[h->head] = og_xmalloc (HASH_SLOT_MAX);
+      memcpy (h->slot[h->head], p, k);
+      h->len[h->head] = k;
+      pthread_mutex_lock (&h->mu);
+      h->head = (h->head + 1) % HASH_SLOTS;
+      h->count++;
+      pthread_cond_signal (&h->more);
+      pthread_mutex_unlock (&h->mu);
+      p += k;
+      n -= k;
+    }
+}
+
+/* Wait until every fed byte is hashed.  */
+static void
+hasher_join (hasher *h)
+{
+  if (!h->running)
+    return;
+  pthread_mutex_lock (&h->mu);
+  h->done = true;
+  pthread_cond_signal (&h->more);
+  pthread_mutex_unlock (&h->mu);
+  pthread_join (h->thread, NULL);
+  h->running = false;
+}
+
+static void
+hasher_free (hasher *h)
+{
+  if (h->md == NULL)
+    return; /* never started, or already freed */
+  hasher_join (h);
+  for (size_t i = 0; i < HASH_SLOTS; i++)
+    free (h->slot[i]);
+  EVP_MD_CTX_free (h->md);
+  pthread_mutex_destroy (&h->mu);
+  pthread_cond_destroy (&h->more);
+  pthread_cond_destroy (&h->space);
+  memset (h, 0, sizeof *h);
+}
+
 typedef struct img_stream
 {
   int fd;                /* a blob of an OCI layout, or -1 */
   struct archive *outer; /* positioned at a member, or NULL */
-  EVP_MD_CTX *md;
+  hasher h;
   uint64_t total;
   uint64_t expect_off;
   char *name;
@@ -379,9 +498,7 @@ stream_init (img_stream *st, const char *name)
   memset (st, 0, offsetof (img_stream, buf));
   st->fd = -1;
   st->name = og_xstrdup (name);
-  st->md = EVP_MD_CTX_new ();
-  if (st->md == NULL || EVP_DigestInit_ex (st->md, EVP_sha256 (), NULL) != 1)
-    abort ();
+  hasher_start (&st->h);
 }
 
 static void
@@ -391,12 +508,11 @@ stream_close (img_stream *st)
     close (st->fd);
   if (st->outer)
     archive_read_free (st->outer);
-  EVP_MD_CTX_free (st->md);
+  hasher_free (&st->h);
   og_error_free (st->err);
   free (st->name);
   st->fd = -1;
   st->outer = NULL;
-  st->md = NULL;
   st->err = NULL;
   st->name = NULL;
 }
@@ -430,7 +546,7 @@ stream_read (img_stream *st, const void **p)
     }
   if (n > 0)
     {
-      EVP_DigestUpdate (st->md, *p, (size_t)n);
+      hasher_feed (&st->h, *p, (size_t)n);
       st->total += (uint64_t)n;
     }
   return n;
@@ -441,7 +557,8 @@ stream_digest (img_stream *st, char out[72])
 {
   uint8_t md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestFinal_ex (st->md, md, &len);
+  hasher_join (&st->h);
+  EVP_DigestFinal_ex (st->h.md, md, &len);
   memcpy (out, "sha256:", 7);
   og_hex (md, len, out + 7);
 }
