@@ -149,7 +149,6 @@ install_filter (int max_out_fd, og_error **err)
     "execveat",
     "fork",
     "vfork",
-    "clone3",
     "socket",
     "socketpair",
     "connect",
@@ -240,6 +239,14 @@ install_filter (int max_out_fd, og_error **err)
       ret = deny (ctx, "open", 1, &open_flag);
       if (ret == 0)
         ret = deny (ctx, "openat", 1, &openat_flag);
+    }
+  /* clone3 keeps its flags in memory a filter cannot read: ENOSYS makes
+     glibc fall back to clone, whose flags it can.  */
+  if (ret == 0)
+    {
+      int nr = seccomp_syscall_resolve_name ("clone3");
+      if (nr != __NR_SCMP_ERROR)
+        ret = seccomp_rule_add (ctx, SCMP_ACT_ERRNO (ENOSYS), nr, 0);
     }
   /* clone for new processes, not threads: refuse unless CLONE_THREAD.  */
   if (ret == 0)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -89,6 +90,24 @@ probe_fork (int out)
   return p < 0 && errno == EPERM ? 0 : 1;
 }
 
+static void *
+thread_main (void *arg)
+{
+  return arg;
+}
+
+/* Threads are allowed (clone with CLONE_THREAD); new processes are not.  */
+static int
+probe_thread (int out)
+{
+  pthread_t t;
+  void *r = NULL;
+  if (pthread_create (&t, NULL, thread_main, (void *)7) != 0)
+    return 1;
+  pthread_join (t, &r);
+  return r == (void *)7 ? 0 : 1;
+}
+
 static int
 probe_socket (int out)
 {
@@ -121,6 +140,7 @@ test_sandbox (void **state)
   assert_int_equal (in_child (probe_write_other_fd), 0);
   assert_int_equal (in_child (probe_exec), 0);
   assert_int_equal (in_child (probe_fork), 0);
+  assert_int_equal (in_child (probe_thread), 0);
   assert_int_equal (in_child (probe_socket), 0);
   assert_int_equal (in_child (probe_unlink_mkdir), 0);
   assert_int_equal (in_child (probe_no_new_privs), 0);
