@@ -313,33 +313,59 @@ max_out_fd (const hook *h)
   return m;
 }
 
-/* A backstop for a deadline that a blocking call outran: a record and a
-   message are formatted now and written from the signal handler.  */
+/* A backstop for a deadline that a blocking call outran (a stdin that never
+   closes, a read that never returns): a record and a message are formatted in
+   advance and written from the signal handler.  */
+#define STARTUP_BACKSTOP_MS 10000
 static char *backstop_line;
 static char *backstop_msg;
 
 static void
-arm_backstop (hook *h)
+format_backstop (hook *h, bool deny, long long deadline_ms, size_t *len)
 {
   og_audit_record r = { 0 };
-  size_t len = 0;
-  bool deny = h->cfg->on_error_deny;
-  long long ms = h->cfg->deadline_ms + 1000;
+  char *line, *msg;
 
   r.stage = h->stage;
-  r.state = &h->state;
-  r.config = &h->oci;
+  r.state = h->have_state ? &h->state : NULL;
+  r.config = h->have_oci ? &h->oci : NULL;
   r.root = h->root;
-  r.mode = og_mode_name (h->cfg->mode);
+  r.mode = h->mode ? og_mode_name (h->mode) : NULL;
   r.decision = deny ? "error-deny" : "error-allow";
-  r.error = "the inspection ran past its deadline and was stopped";
-  r.duration_ms = ms;
-  backstop_line = og_audit_format (&r, &len);
-  backstop_msg = og_xasprintf ("ocigate: container %s: the inspection ran past its deadline of "
-                               "%lld ms; on_error is %s, so the launch %s\n",
-                               h->state.id, h->cfg->deadline_ms, deny ? "deny" : "allow",
-                               deny ? "is stopped" : "goes on");
-  og_deadline_backstop (ms, h->audit_fd, backstop_line, len, backstop_msg, deny ? 1 : 0, NULL);
+  r.error = "no decision before the deadline: the hook was stopped";
+  r.duration_ms = deadline_ms;
+  line = og_audit_format (&r, len);
+  msg = og_xasprintf ("ocigate: container %s: no decision within %lld ms; on_error is %s, so the "
+                      "launch %s\n",
+                      h->have_state ? h->state.id : "(unknown)", deadline_ms,
+                      deny ? "deny" : "allow", deny ? "is stopped" : "goes on");
+  og_deadline_backstop_update (h->audit_fd, line, *len, msg);
+  free (backstop_line);
+  free (backstop_msg);
+  backstop_line = line;
+  backstop_msg = msg;
+}
+
+/* Before anything is known: a hook must never hang a container start.  */
+static void
+arm_startup_backstop (hook *h)
+{
+  backstop_msg = og_xasprintf ("ocigate: no decision within %d ms (reading the OCI state or the "
+                               "host config); --on-error is %s\n",
+                               STARTUP_BACKSTOP_MS, h->fallback_deny ? "deny" : "allow");
+  og_deadline_backstop (STARTUP_BACKSTOP_MS, -1, NULL, 0, backstop_msg, h->fallback_deny ? 1 : 0,
+                        NULL);
+}
+
+/* The host config is loaded: its deadline (and a second of grace) from now on.  */
+static void
+arm_backstop (hook *h)
+{
+  size_t len = 0;
+  long long ms = h->cfg->deadline_ms + 1000;
+  format_backstop (h, h->cfg->on_error_deny, h->cfg->deadline_ms, &len);
+  og_deadline_backstop (ms, h->audit_fd, backstop_line, len, backstop_msg,
+                        h->cfg->on_error_deny ? 1 : 0, NULL);
 }
 
 static void
@@ -421,10 +447,16 @@ run (hook *h)
   else
     h->mode = OG_MODE_ENFORCE;
   open_sinks (h);
-  if (err == NULL && read_state (h, &err) == 0 && read_bundle_config (h, &err) == 0)
+  if (err == NULL)
     {
       og_deadline_start (h->cfg->deadline_ms);
       arm_backstop (h);
+    }
+  if (err == NULL && read_state (h, &err) == 0 && read_bundle_config (h, &err) == 0)
+    {
+      size_t len;
+      format_backstop (h, h->cfg->on_error_deny, h->cfg->deadline_ms,
+                       &len); /* now with the container */
       if (og_sandbox_enter (max_out_fd (h), &err) == 0)
         inspect_and_evaluate (h, &err);
     }
@@ -571,6 +603,7 @@ main (int argc, char **argv)
       return 2;
     }
 
+  arm_startup_backstop (&h);
   code = run (&h);
   if (h.syslog_open)
     closelog ();

@@ -97,6 +97,20 @@ og_deadline_backstop (long long ms, int fd, const char *record, size_t record_le
 }
 
 void
+og_deadline_backstop_update (int fd, const char *record, size_t record_len, const char *message)
+{
+  sigset_t alrm, old;
+  sigemptyset (&alrm);
+  sigaddset (&alrm, SIGALRM);
+  sigprocmask (SIG_BLOCK, &alrm, &old);
+  backstop_fd = fd;
+  backstop_record = record;
+  backstop_len = record_len;
+  backstop_message = message;
+  sigprocmask (SIG_SETMASK, &old, NULL);
+}
+
+void
 og_deadline_backstop_cancel (void)
 {
   struct itimerval it = { 0 };

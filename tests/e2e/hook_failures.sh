@@ -59,6 +59,19 @@ hook deadline-ok "$E2E/big"; rc=$?
 ok $(( rc == 1 ? 0 : 1 )) "the debootstrap tree with a 20 s deadline is denied on content (rc=$rc)"
 check "the content denial names bash and dpkg" jq -e '.decision == "deny" and .error == null and (.findings | map(.subject) | (index("/usr/bin/bash") != null) and (any(startswith("dpkg"))))' <(last_record "$A")
 
+# A stdin that never closes: the hook's own timer ends it at deadline + 1 s.
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny 500
+start=$(date +%s%N)
+("$HOOK" --config "$E2E/ocigate.json" < <(exec sleep 30) > /dev/null 2> "$E2E/err"; echo $? > "$E2E/rc") &
+waiter=$!
+for i in $(seq 100); do [ -s "$E2E/rc" ] && break; sleep 0.1; done
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+kill "$waiter" 2> /dev/null; pkill -f 'sleep 30' 2> /dev/null
+ok $([ "$(cat "$E2E/rc" 2>/dev/null)" = 1 ] && echo 0 || echo 1) "a stdin that never closes: exit 1 under on_error deny, after ${ms} ms"
+check "... within deadline + grace (under 5 s)" test "$ms" -lt 5000
+check "... and a record says so" jq -e '.decision == "error-deny" and (.error | test("no decision before the deadline"))' <(last_record "$A")
+check "... and stderr says so" grep -q 'no decision within 500 ms; on_error is deny' "$E2E/err"
+
 # A state that is not JSON: on_error decides, the record says why.
 host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
 echo 'not json' | "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2> "$E2E/err"; rc=$?
