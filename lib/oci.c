@@ -7,6 +7,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "oci.h"
+#include "reader.h"
 #include "util.h"
 
 /* yajl builds and frees trees recursively: refuse nesting deeper than any
@@ -14,15 +15,18 @@
 static int
 check_depth (const char *data, size_t len, const char *name, og_error **err)
 {
+  og_reader r;
   int depth = 0;
   bool in_str = false;
-  for (size_t i = 0; i < len; i++)
+  uint8_t c;
+
+  og_reader_init (&r, data, len);
+  while (og_reader_u8 (&r, &c))
     {
-      char c = data[i];
       if (in_str)
         {
           if (c == '\\')
-            i++;
+            og_reader_skip (&r, 1); /* the escaped byte, if there is one */
           else if (c == '"')
             in_str = false;
           continue;

@@ -1,0 +1,105 @@
+/* OCI state and config.json: the fields the hook uses, and refusals.  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "oci.h"
+#include "util.h"
+
+static void
+test_state (void **state)
+{
+  static const char s[] = "{\"ociVersion\":\"1.0.2\",\"id\":\"c1\",\"status\":\"creating\","
+                          "\"pid\":42,\"bundle\":\"/b\",\"root\":\"rootfs\","
+                          "\"annotations\":{\"k\":\"v\"}}";
+  og_oci_state st;
+  og_error *err = NULL;
+  assert_int_equal (og_oci_state_parse (s, sizeof s - 1, &st, &err), 0);
+  assert_string_equal (st.id, "c1");
+  assert_string_equal (st.bundle, "/b");
+  assert_string_equal (st.root, "rootfs");
+  assert_int_equal (st.pid, 42);
+  assert_string_equal (og_kv_get (st.annotations, st.n_annotations, "k"), "v");
+  og_oci_state_clear (&st);
+}
+
+static void
+test_state_refusals (void **state)
+{
+  static const char *const bad[] = {
+    "{\"bundle\":\"/b\"}",                    /* no id */
+    "{\"id\":\"c\",\"bundle\":\"relative\"}", /* bundle not absolute */
+    "[1]",                                    /* not an object */
+    "{\"id\":\"c\",\"bundle\":\"/b\",\"annotations\":{\"k\":1}}",
+    "{\"id\":",
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (bad); i++)
+    {
+      og_oci_state st;
+      og_error *err = NULL;
+      assert_int_equal (og_oci_state_parse (bad[i], strlen (bad[i]), &st, &err), -1);
+      assert_non_null (strstr (err->msg, "OCI state"));
+      og_error_free (err);
+    }
+}
+
+static void
+test_nesting_is_bounded (void **state)
+{
+  og_buf b = { 0 };
+  og_oci_state st;
+  og_error *err = NULL;
+  og_buf_puts (&b, "{\"id\":\"c\",\"bundle\":\"/b\",\"x\":");
+  for (int i = 0; i < 100000; i++)
+    og_buf_putc (&b, '[');
+  for (int i = 0; i < 100000; i++)
+    og_buf_putc (&b, ']');
+  og_buf_putc (&b, '}');
+  assert_int_equal (og_oci_state_parse (b.data, b.len, &st, &err), -1);
+  assert_non_null (strstr (err->msg, "nested deeper than 64"));
+  og_error_free (err);
+  og_buf_free (&b);
+}
+
+static void
+test_config (void **state)
+{
+  static const char c[]
+      = "{\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+        "\"process\":{\"args\":[\"/bin/sh\",\"-c\",\"x\"],\"noNewPrivileges\":true,"
+        "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\"]}},"
+        "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+        "{\"destination\":\"/data\",\"type\":\"none\",\"source\":\"/"
+        "srv\",\"options\":[\"rbind\"]}],"
+        "\"annotations\":{\"a\":\"b\"}}";
+  og_oci_config cfg;
+  og_error *err = NULL;
+  assert_int_equal (og_oci_config_parse (c, sizeof c - 1, "config.json", &cfg, &err), 0);
+  assert_string_equal (cfg.root_path, "rootfs");
+  assert_true (cfg.root_readonly);
+  assert_true (cfg.no_new_privileges);
+  assert_int_equal (cfg.n_args, 3);
+  assert_string_equal (cfg.cap_bounding[0], "CAP_CHOWN");
+  assert_int_equal (cfg.n_mounts, 2);
+  assert_false (cfg.mounts[0].bind);
+  assert_true (cfg.mounts[1].bind);
+  assert_string_equal (cfg.mounts[1].source, "/srv");
+  og_oci_config_clear (&cfg);
+  assert_int_equal (og_oci_config_parse ("{}", 2, "config.json", &cfg, &err), -1);
+  assert_non_null (strstr (err->msg, "root.path"));
+  og_error_free (err);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_state),
+    cmocka_unit_test (test_state_refusals),
+    cmocka_unit_test (test_nesting_is_bounded),
+    cmocka_unit_test (test_config),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
