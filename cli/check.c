@@ -11,20 +11,18 @@
 static void
 usage (FILE *f)
 {
-  fprintf (f,
-           "Usage: ocigate check --manifest FILE [OPTIONS] SOURCE\n\n"
-           "Compare the packages and executables of SOURCE (and, with --oci-config, how it\n"
-           "is launched) with an allowed-content manifest (ocigate.manifest/v1), and print\n"
-           "one finding per offending package, executable or launch setting.\n\n"
-           "Options:\n"
-           "  -m, --manifest FILE     the manifest (required)\n"
-           "  --oci-config FILE       an OCI runtime config.json, for the launch rules\n"
-           "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
-           "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, UTC)\n"
-           "  --cross-mounts          descend into directories on other filesystems\n"
-           "  -h, --help              show this help\n\n"
-           "Exit status: 0 allowed; 1 denied; 2 bad usage or manifest errors;\n"
-           "3 the source cannot be inspected.\n");
+  fprintf (f, "Usage: ocigate check --manifest FILE [OPTIONS] SOURCE\n\n"
+              "Compare the packages and executables of SOURCE (and, with --oci-config, how it\n"
+              "is launched) with an allowed-content manifest (ocigate.manifest/v1), and print\n"
+              "one finding per offending package, executable or launch setting.\n\n"
+              "Options:\n"
+              "  -m, --manifest FILE     the manifest (required)\n"
+              "  --oci-config FILE       an OCI runtime config.json, for the launch rules\n"
+              "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
+              "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, "
+              "UTC)\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help              show this help\n\n"
+              "Exit status: 0 allowed; 1 denied; 2 bad usage or manifest errors;\n"
+              "3 the source cannot be inspected.\n");
 }
 
 static int
@@ -59,7 +57,7 @@ og_cmd_check (int argc, char **argv)
     { "oci-config", required_argument, NULL, 'o' },
     { "format", required_argument, NULL, 'f' },
     { "today", required_argument, NULL, 't' },
-    { "cross-mounts", no_argument, NULL, 'x' },
+    OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -96,13 +94,12 @@ og_cmd_check (int argc, char **argv)
           return og_cli_usage_error ("check", "--today must be YYYY-MM-DD, not '%s'", optarg);
         memcpy (today, optarg, 11);
         break;
-      case 'x':
-        flags |= OG_INV_CROSS_MOUNTS;
-        break;
       case 'h':
         usage (stdout);
         return OG_EXIT_OK;
       default:
+        if (og_cli_source_option (c, optarg, &sopts, &flags))
+          break;
         return og_cli_usage_error ("check", "unknown option");
       }
   if (manifest_path == NULL)

@@ -1,4 +1,5 @@
 #include "common.h"
+#include "inventory.h"
 
 int
 og_cli_fail (int code, og_error *err)
@@ -30,4 +31,42 @@ og_cli_parse_format (const char *s, og_format *out)
   else
     return -1;
   return 0;
+}
+
+bool
+og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags)
+{
+  switch (c)
+    {
+    case 'x':
+      *flags |= OG_INV_CROSS_MOUNTS;
+      return true;
+    case 'p':
+      sopts->platform = arg;
+      return true;
+    case 'i':
+      sopts->image = arg;
+      return true;
+    default:
+      return false;
+    }
+}
+
+int
+og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
+                        og_inventory *inv, og_error **err)
+{
+  og_source_options o = *opts;
+  og_source *src = NULL;
+  int ret;
+
+  /* An image hashes executables while its layers stream: it must know now.  */
+  o.sha256 = (flags & OG_INV_SHA256) != 0;
+  if (og_source_open (spec, &o, &src, err) < 0)
+    return -1;
+  ret = og_inventory_build (src, flags, inv, err);
+  if (ret < 0 && err && *err && strstr ((*err)->msg, spec) == NULL)
+    og_error_prefix (err, "%s", spec);
+  og_source_free (src);
+  return ret;
 }

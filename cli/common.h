@@ -13,6 +13,19 @@
   "prefix the kind is found from the content.  Images are read without a daemon\n"                 \
   "and without extracting anything to disk.\n\n"
 
+/* The options every verb that reads a SOURCE takes (getopt_long entries,
+   their --help lines, and their handling).  */
+#define OG_CLI_SOURCE_LONGOPTS                                                                     \
+  { "cross-mounts", no_argument, NULL, 'x' }, { "platform", required_argument, NULL, 'p' },        \
+  {                                                                                                \
+    "image", required_argument, NULL, 'i'                                                          \
+  }
+#define OG_CLI_SOURCE_OPTIONS_HELP                                                                 \
+  "  --cross-mounts       descend into directories on other filesystems\n"                         \
+  "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"                     \
+  "                       (default: this host's platform, or the only one)\n"                      \
+  "  --image NAME|INDEX   pick one image of an archive that holds several\n"
+
 /* Exit codes that scripts can rely on.  */
 enum
 {
@@ -48,6 +61,11 @@ struct og_source_options;
 /* Open SOURCE and build its inventory; errors name the source.  */
 int og_cli_build_inventory (const char *spec, const struct og_source_options *opts, unsigned flags,
                             struct og_inventory *inv, og_error **err);
+
+/* Handle one of OG_CLI_SOURCE_LONGOPTS; false when c is none of them.  */
+struct og_source_options;
+bool og_cli_source_option (int c, const char *arg, struct og_source_options *sopts,
+                           unsigned *flags);
 
 /* Parse "json" / "table"; returns -1 for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);

@@ -8,20 +8,16 @@
 static void
 usage (FILE *f)
 {
-  fprintf (f,
-           "Usage: ocigate files [OPTIONS] SOURCE\n\n"
-           "List every file, directory and link of a root filesystem with its type, mode,\n"
-           "owner, size and owning package: the view an image review starts with\n"
-           "(\"what is in /bin, and why?\").\n\n" OG_CLI_SOURCE_HELP "Options:\n"
-           "  --under PATH         only entries at or below PATH (inside the root, e.g. /usr/bin)\n"
-           "  --executables        only executables (execute, setuid or setgid bit)\n"
-           "  --format json|table  output format (default: table); json is ocigate.files/v1\n"
-           "  --cross-mounts       descend into directories on other filesystems\n"
-           "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"
-           "                       (default: this host's platform, or the only one)\n"
-           "  --image NAME|INDEX   pick one image of an archive that holds several\n"
-           "  -h, --help           show this help\n\n"
-           "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
+  fprintf (
+      f, "Usage: ocigate files [OPTIONS] SOURCE\n\n"
+         "List every file, directory and link of a root filesystem with its type, mode,\n"
+         "owner, size and owning package: the view an image review starts with\n"
+         "(\"what is in /bin, and why?\").\n\n" OG_CLI_SOURCE_HELP "Options:\n"
+         "  --under PATH         only entries at or below PATH (inside the root, e.g. /usr/bin)\n"
+         "  --executables        only executables (execute, setuid or setgid bit)\n"
+         "  --format json|table  output format (default: table); json is "
+         "ocigate.files/v1\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help           show this help\n\n"
+         "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
 int
@@ -29,7 +25,7 @@ og_cmd_files (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "under", required_argument, NULL, 'u' },  { "executables", no_argument, NULL, 'e' },
-    { "format", required_argument, NULL, 'f' }, { "cross-mounts", no_argument, NULL, 'x' },
+    { "format", required_argument, NULL, 'f' }, OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
   og_format format = OG_FORMAT_TABLE;
@@ -60,19 +56,12 @@ og_cmd_files (int argc, char **argv)
         if (og_cli_parse_format (optarg, &format) < 0)
           return og_cli_usage_error ("files", "--format must be json or table, not '%s'", optarg);
         break;
-      case 'x':
-        flags |= OG_INV_CROSS_MOUNTS;
-        break;
-      case 'p':
-        sopts.platform = optarg;
-        break;
-      case 'i':
-        sopts.image = optarg;
-        break;
       case 'h':
         usage (stdout);
         return OG_EXIT_OK;
       default:
+        if (og_cli_source_option (c, optarg, &sopts, &flags))
+          break;
         return og_cli_usage_error ("files", "unknown option");
       }
   if (argc - optind != 1)

@@ -15,29 +15,9 @@ usage (FILE *f)
            "filesystem, with its ELF or script facts, setuid/setgid, file capabilities and\n"
            "owning package.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
            "  --format json|table  output format (default: table); json is ocigate.inventory/v1\n"
-           "  --digests            also compute the sha256 of every executable\n"
-           "  --cross-mounts       descend into directories on other filesystems\n"
-           "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"
-           "                       (default: this host's platform, or the only one)\n"
-           "  --image NAME|INDEX   pick one image of an archive that holds several\n"
-           "  -h, --help           show this help\n\n"
+           "  --digests            also compute the sha256 of every "
+           "executable\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help           show this help\n\n"
            "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
-}
-
-int
-og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
-                        og_inventory *inv, og_error **err)
-{
-  og_source *src = NULL;
-  int ret;
-
-  if (og_source_open (spec, opts, &src, err) < 0)
-    return -1;
-  ret = og_inventory_build (src, flags, inv, err);
-  if (ret < 0)
-    og_error_prefix (err, "%s", spec);
-  og_source_free (src);
-  return ret;
 }
 
 int
@@ -46,9 +26,7 @@ og_cmd_inventory (int argc, char **argv)
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
     { "digests", no_argument, NULL, 'd' },
-    { "cross-mounts", no_argument, NULL, 'x' },
-    { "platform", required_argument, NULL, 'p' },
-    { "image", required_argument, NULL, 'i' },
+    OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -70,21 +48,13 @@ og_cmd_inventory (int argc, char **argv)
         break;
       case 'd':
         flags |= OG_INV_SHA256;
-        sopts.sha256 = true;
-        break;
-      case 'x':
-        flags |= OG_INV_CROSS_MOUNTS;
-        break;
-      case 'p':
-        sopts.platform = optarg;
-        break;
-      case 'i':
-        sopts.image = optarg;
         break;
       case 'h':
         usage (stdout);
         return OG_EXIT_OK;
       default:
+        if (og_cli_source_option (c, optarg, &sopts, &flags))
+          break;
         return og_cli_usage_error ("inventory", "unknown option");
       }
   if (argc - optind != 1)

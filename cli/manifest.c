@@ -19,8 +19,7 @@ usage (FILE *f)
            "switches set to what SOURCE has.\n"
            "  --level names|versions|digests  pin packages by name, by exact version, and\n"
            "                                  also every executable by sha256 (default: versions)\n"
-           "  --name NAME                     the manifest's name\n"
-           "  --cross-mounts                  descend into directories on other filesystems\n\n"
+           "  --name NAME                     the manifest's name\n" OG_CLI_SOURCE_OPTIONS_HELP "\n"
            "lint checks manifests (and host configs, ocigate.config/v1, told apart by their\n"
            "\"schema\") and prints every problem as FILE:LINE:COLUMN: what is expected.\n\n"
            "Exit status: 0 success; 2 bad usage, an unreadable source or a lint error.\n");
@@ -32,7 +31,7 @@ cmd_generate (int argc, char **argv)
   static const struct option opts[] = {
     { "level", required_argument, NULL, 'l' },
     { "name", required_argument, NULL, 'n' },
-    { "cross-mounts", no_argument, NULL, 'x' },
+    OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -57,13 +56,12 @@ cmd_generate (int argc, char **argv)
       case 'n':
         name = optarg;
         break;
-      case 'x':
-        flags |= OG_INV_CROSS_MOUNTS;
-        break;
       case 'h':
         usage (stdout);
         return OG_EXIT_OK;
       default:
+        if (og_cli_source_option (c, optarg, &sopts, &flags))
+          break;
         return og_cli_usage_error ("manifest generate", "unknown option");
       }
   if (argc - optind != 1)

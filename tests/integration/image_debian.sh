@@ -37,4 +37,11 @@ nodirsize='.files | map(if .type == "dir" then del(.size) else . end)'
 "$OCIGATE" files --under /usr/bin --format json "docker-archive:$W/img.docker.tar" | jq -S "$nodirsize" > "$W/f-img"
 "$OCIGATE" files --under /usr/bin --format json "$W/export" | jq -S "$nodirsize" > "$W/f-dir"
 same "files --under /usr/bin of the image equals the export's" "$W/f-dir" "$W/f-img"
+# Digest-level manifests: the image source hashes executables while the layers
+# stream, so an image pins exactly what its exported tree pins.
+"$OCIGATE" manifest generate --level digests --name d "docker-archive:$W/img.docker.tar" > "$W/m-img.json"; ok $? "manifest generate --level digests of the image"
+"$OCIGATE" manifest generate --level digests --name d "$W/export" > "$W/m-dir.json"
+same "it pins the same sha256 as the exported tree's" "$W/m-dir.json" "$W/m-img.json"
+check "it pins every executable" test "$(jq '[.executables.allow[] | select(.sha256)] | length' "$W/m-img.json")" -gt 300
+"$OCIGATE" check --manifest "$W/m-img.json" "oci:$W/img.oci:12" > "$W/chk" 2>&1; ok $? "check of the OCI layout against it: allowed (exit 0)"
 plan_end
