@@ -4,9 +4,9 @@
    inventory of a real tree.  Built and run by bench/policy.sh.  */
 #include <time.h>
 
-#include "inventory.h"
-#include "manifest.h"
-#include "policy.h"
+#include "catalog/build.h"
+#include "policy/manifest.h"
+#include "policy/evaluate.h"
 
 static double
 now_ms (void)

@@ -2,11 +2,12 @@
 #include <getopt.h>
 
 #include "common.h"
-#include "inventory.h"
-#include "jsondoc.h"
-#include "manifest.h"
+#include "catalog/build.h"
+#include "json/doc.h"
+#include "policy/manifest.h"
 #include "output/check.h"
-#include "policy.h"
+#include "policy/evaluate.h"
+#include "runtime/oci.h"
 
 static void
 usage (FILE *f)

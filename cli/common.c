@@ -1,5 +1,5 @@
 #include "common.h"
-#include "inventory.h"
+#include "catalog/build.h"
 
 int
 og_cli_fail (int code, og_error *err)

@@ -3,8 +3,8 @@
 #ifndef OG_CLI_COMMON_H
 #define OG_CLI_COMMON_H
 
-#include "error.h"
-#include "util.h"
+#include "base/error.h"
+#include "base/util.h"
 
 /* What every verb's --help says about SOURCE.  */
 #define OG_CLI_SOURCE_HELP                                                                         \

@@ -17,7 +17,7 @@
 
 #include "common.h"
 #include "og-config.h"
-#include "reader.h"
+#include "base/reader.h"
 
 #define OG_HOOKS_DIR_DEFAULT "/etc/containers/oci/hooks.d"
 #define OG_HOOKS_FILE_NAME   "ocigate.json"

@@ -2,7 +2,7 @@
 #include <getopt.h>
 
 #include "common.h"
-#include "inventory.h"
+#include "catalog/build.h"
 #include "output/output.h"
 
 static void

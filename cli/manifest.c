@@ -2,10 +2,10 @@
 #include <getopt.h>
 
 #include "common.h"
-#include "hostconfig.h"
-#include "inventory.h"
-#include "jsondoc.h"
-#include "manifest.h"
+#include "policy/hostconfig.h"
+#include "catalog/build.h"
+#include "json/doc.h"
+#include "policy/manifest.h"
 
 static void
 usage (FILE *f)

@@ -13,16 +13,17 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "audit.h"
-#include "hostconfig.h"
-#include "inventory.h"
-#include "manifest.h"
-#include "oci.h"
+#include "runtime/audit.h"
+#include "policy/hostconfig.h"
+#include "catalog/build.h"
+#include "source/dir.h"
+#include "policy/manifest.h"
+#include "runtime/oci.h"
 #include "og-config.h"
 #include "output/output.h"
-#include "policy.h"
-#include "sandbox.h"
-#include "util.h"
+#include "policy/evaluate.h"
+#include "runtime/sandbox.h"
+#include "base/util.h"
 
 #define DEFAULT_CONFIG "/etc/ocigate/ocigate.json"
 #define DEFAULT_AUDIT  "/var/log/ocigate/audit.jsonl"

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../policy.h"
+#include "policy/evaluate.h"
 
 int og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_policy_result *r,
                          FILE *out, og_error **err);

@@ -1,9 +1,9 @@
 /* ocigate.check/v1 (JSON, streamed with yajl_gen) and the check table.  */
 #include <yajl/yajl_gen.h>
 
-#include "../util.h"
-#include "check.h"
-#include "jsonw.h"
+#include "base/util.h"
+#include "output/check.h"
+#include "json/writer.h"
 
 static const char *
 kind_name (og_subject_kind k)

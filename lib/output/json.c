@@ -4,9 +4,9 @@
 #include <openssl/evp.h>
 #include <yajl/yajl_gen.h>
 
-#include "../util.h"
-#include "jsonw.h"
-#include "output.h"
+#include "base/util.h"
+#include "json/writer.h"
+#include "output/output.h"
 
 void
 og_mode_octal (uint32_t mode, char out[8])

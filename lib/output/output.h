@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "../inventory.h"
+#include "catalog/inventory.h"
 
 /* ocigate.inventory/v1 */
 int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);

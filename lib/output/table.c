@@ -2,8 +2,8 @@
    last column left unpadded (it holds paths).  */
 #include <sys/stat.h>
 
-#include "../util.h"
-#include "output.h"
+#include "base/util.h"
+#include "output/output.h"
 
 typedef struct table
 {

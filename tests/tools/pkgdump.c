@@ -12,9 +12,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include "error.h"
-#include "pkgdb/pkgdb.h"
-#include "util.h"
+#include "base/error.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "base/util.h"
 
 static const char *
 str (const char *s)

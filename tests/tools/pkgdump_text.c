@@ -19,8 +19,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "pkgdb/pkgdb.h"
-#include "util.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "base/util.h"
 
 static void
 die (const char *what, const char *arg)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "catalog/version.h"
 
 static int
 sign (int r)

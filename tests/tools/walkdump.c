@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "source.h"
-#include "source_image.h"
-#include "util.h"
+#include "source/source.h"
+#include "source/image/image.h"
+#include "base/util.h"
 
 static char
 type_char (uint32_t mode)

@@ -2,9 +2,9 @@
 #ifndef OG_TEST_POLICY_FIXTURE_H
 #define OG_TEST_POLICY_FIXTURE_H
 
-#include "inventory.h"
-#include "manifest.h"
-#include "util.h"
+#include "catalog/inventory.h"
+#include "policy/manifest.h"
+#include "base/util.h"
 
 static inline og_package *
 fx_pkg (og_inventory *inv, og_pkg_type type, const char *name, const char *version,

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pkgdb/pkgdb.h"
-#include "util.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "base/util.h"
 
 static int
 parse_str (const char *s, og_pkglist *l, og_error **err)

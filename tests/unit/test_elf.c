@@ -9,8 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "elfinfo.h"
-#include "util.h"
+#include "catalog/elfinfo.h"
+#include "base/util.h"
 
 static size_t
 read_head (const char *path, uint8_t *buf, size_t len)

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "glob.h"
-#include "util.h"
+#include "policy/glob.h"
+#include "base/util.h"
 
 static void
 test_star_stays_in_segment (void **state)

@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "hostconfig.h"
-#include "util.h"
+#include "policy/hostconfig.h"
+#include "base/util.h"
 
 static const char cfg_text[]
     = "{ \"schema\": \"ocigate.config/v1\", \"mode\": \"audit\", \"on_error\": \"deny\",\n"

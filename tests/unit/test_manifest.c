@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "manifest.h"
+#include "policy/manifest.h"
 #include "policy_fixture.h"
-#include "version.h"
+#include "catalog/version.h"
 
 static const char full[]
     = "{\n"

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "oci.h"
-#include "util.h"
+#include "runtime/oci.h"
+#include "base/util.h"
 
 static void
 test_state (void **state)

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "osrelease.h"
-#include "util.h"
+#include "catalog/osrelease.h"
+#include "base/util.h"
 
 static void
 parse (const char *text, og_osrelease *o)

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "policy.h"
+#include "policy/evaluate.h"
+#include "runtime/oci.h"
 #include "policy_fixture.h"
 
 #define HDR   "{\"schema\": \"ocigate.manifest/v1\", "

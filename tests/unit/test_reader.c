@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "reader.h"
+#include "base/reader.h"
 
 static void
 test_integers_both_orders (void **state)

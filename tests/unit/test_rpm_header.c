@@ -14,8 +14,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pkgdb/pkgdb.h"
-#include "util.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "base/util.h"
 
 typedef struct ent
 {

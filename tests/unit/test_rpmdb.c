@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <sys/stat.h>
 
-#include "util.h"
-#include "error.h"
-#include "pkgdb/pkgdb.h"
+#include "base/util.h"
+#include "base/error.h"
+#include "catalog/pkgdb/pkgdb.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

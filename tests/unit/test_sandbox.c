@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "sandbox.h"
-#include "util.h"
+#include "runtime/sandbox.h"
+#include "base/util.h"
 
 /* Each probe runs in its own child; the child's exit code is the result.  */
 static int

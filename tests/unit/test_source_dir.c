@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "source.h"
-#include "source_resolve.h"
-#include "strmap.h"
-#include "util.h"
+#include "source/dir.h"
+#include "base/resolve.h"
+#include "base/strmap.h"
+#include "base/util.h"
 
 static char root[256];
 static char outside[256];

@@ -12,8 +12,8 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
-#include "source_image.h"
-#include "util.h"
+#include "source/image/image.h"
+#include "base/util.h"
 
 /* One entry of a hand-made layer.  */
 typedef struct ent

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "strmap.h"
-#include "util.h"
+#include "base/strmap.h"
+#include "base/util.h"
 
 static void
 test_put_get_grow (void **state)

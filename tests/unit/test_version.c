@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "util.h"
-#include "version.h"
+#include "base/util.h"
+#include "catalog/version.h"
 
 extern char **environ;
 

@@ -1,0 +1,120 @@
+/* Content digests over OpenSSL EVP (see digest.h).  */
+#include <openssl/evp.h>
+
+#include "base/digest.h"
+#include "base/util.h"
+
+struct og_digest
+{
+  EVP_MD_CTX *ctx;
+  og_digest_algo algo;
+};
+
+static const EVP_MD *
+evp_of (og_digest_algo algo)
+{
+  switch (algo)
+    {
+    case OG_DIGEST_MD5:
+      return EVP_md5 ();
+    case OG_DIGEST_SHA1:
+      return EVP_sha1 ();
+    case OG_DIGEST_SHA256:
+      return EVP_sha256 ();
+    case OG_DIGEST_SHA384:
+      return EVP_sha384 ();
+    case OG_DIGEST_SHA512:
+      return EVP_sha512 ();
+    default:
+      return NULL;
+    }
+}
+
+size_t
+og_digest_len (og_digest_algo algo)
+{
+  const EVP_MD *md = evp_of (algo);
+  return md ? (size_t)EVP_MD_get_size (md) : 0;
+}
+
+const char *
+og_digest_name (og_digest_algo algo)
+{
+  static const char *const names[] = { "md5", "sha1", "sha256", "sha384", "sha512" };
+  return (size_t)algo < OG_ARRAY_SIZE (names) ? names[algo] : "unknown";
+}
+
+int
+og_digest_new (og_digest_algo algo, og_digest **out, og_error **err)
+{
+  const EVP_MD *md = evp_of (algo);
+  og_digest *d;
+
+  if (md == NULL)
+    return og_error_set (err, EINVAL, "digest algorithm %d", (int)algo);
+  d = og_xcalloc (1, sizeof *d);
+  d->algo = algo;
+  d->ctx = EVP_MD_CTX_new ();
+  if (d->ctx == NULL || EVP_DigestInit_ex (d->ctx, md, NULL) != 1)
+    {
+      og_digest_free (d);
+      return og_error_set (err, ENOMEM, "start a %s digest", og_digest_name (algo));
+    }
+  *out = d;
+  return 0;
+}
+
+void
+og_digest_update (og_digest *d, const void *data, size_t len)
+{
+  if (len)
+    EVP_DigestUpdate (d->ctx, data, len);
+}
+
+void
+og_digest_final_hex (og_digest *d, char *hex)
+{
+  uint8_t md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+
+  EVP_DigestFinal_ex (d->ctx, md, &n);
+  og_hex (md, n, hex);
+}
+
+void
+og_digest_free (og_digest *d)
+{
+  if (d == NULL)
+    return;
+  EVP_MD_CTX_free (d->ctx);
+  free (d);
+}
+
+void
+og_digest_freep (og_digest **d)
+{
+  og_digest_free (*d);
+  *d = NULL;
+}
+
+int
+og_sha256_hex_of (const void *data, size_t len, og_sha256_hex out, og_error **err)
+{
+  cleanup_digest og_digest *d = NULL;
+
+  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
+    return -1;
+  og_digest_update (d, data, len);
+  og_digest_final_hex (d, out);
+  return 0;
+}
+
+bool
+og_is_sha256_hex (const char *s)
+{
+  size_t i;
+  for (i = 0; s[i]; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+      return false;
+  return i == OG_SHA256_HEX_LEN;
+}

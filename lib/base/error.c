@@ -1,0 +1,85 @@
+/* The one error type (see error.h).  */
+#include "base/error.h"
+#include "base/util.h"
+
+/* The first error is the one reported: it is the cause, what follows is
+   usually its consequence.  */
+static int
+error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_list ap)
+{
+  og_buf b = { 0 };
+  og_error *e;
+  char *m = NULL;
+
+  if (err == NULL || *err != NULL)
+    return -1;
+  if (vasprintf (&m, fmt, ap) < 0)
+    m = NULL;
+  og_buf_puts (&b, m ? m : "(error)");
+  free (m);
+  if (status)
+    og_buf_printf (&b, ": %s", strerror (status));
+  e = og_xmalloc (sizeof *e);
+  e->code = code;
+  e->status = status;
+  e->msg = og_buf_steal (&b);
+  *err = e;
+  return -1;
+}
+
+int
+og_error_set (og_error **err, int status, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, status ? OG_ERR_SYSTEM : OG_ERR_CONTENT, status, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+int
+og_error_set_code (og_error **err, og_errcode code, int status, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  error_setv (err, code, status, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+void
+og_error_prefix (og_error **err, const char *fmt, ...)
+{
+  va_list ap;
+  char *p = NULL;
+  char *m;
+
+  if (err == NULL || *err == NULL)
+    return;
+  va_start (ap, fmt);
+  if (vasprintf (&p, fmt, ap) < 0)
+    p = NULL;
+  va_end (ap);
+  if (p == NULL)
+    return;
+  m = og_xasprintf ("%s: %s", p, (*err)->msg);
+  free (p);
+  free ((*err)->msg);
+  (*err)->msg = m;
+}
+
+void
+og_error_free (og_error *err)
+{
+  if (err == NULL)
+    return;
+  free (err->msg);
+  free (err);
+}
+
+void
+og_error_freep (og_error **err)
+{
+  og_error_free (*err);
+  *err = NULL;
+}

@@ -1,0 +1,111 @@
+/* Bounded reads and atomic writes (see fileio.h).  */
+#include <fcntl.h>
+#include <libgen.h>
+
+#include "base/fileio.h"
+#include "base/util.h"
+
+int
+og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, og_error **err)
+{
+  og_buf b = { 0 };
+  char chunk[65536];
+
+  og_buf_puts (&b, "");
+  for (;;)
+    {
+      ssize_t n = TEMP_FAILURE_RETRY (read (fd, chunk, sizeof chunk));
+      if (n < 0)
+        {
+          int saved = errno;
+          og_buf_free (&b);
+          return og_error_set (err, saved, "read %s", what);
+        }
+      if (n == 0)
+        break;
+      if ((size_t)n > max - b.len)
+        {
+          og_buf_free (&b);
+          return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s is larger than %zu bytes", what, max);
+        }
+      og_buf_append (&b, chunk, (size_t)n);
+    }
+  *len = b.len;
+  *data = og_buf_steal (&b);
+  return 0;
+}
+
+int
+og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err)
+{
+  cleanup_close int fd = -1;
+  struct stat st;
+  cleanup_free char *what = NULL;
+
+  fd = TEMP_FAILURE_RETRY (open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (fd < 0)
+    return og_error_set (err, errno, "open `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "`%s` is not a regular file", path);
+  what = og_xasprintf ("`%s`", path);
+  return og_read_fd (fd, what, max, data, len, err);
+}
+
+int
+og_write_all (int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len > 0)
+    {
+      ssize_t n = TEMP_FAILURE_RETRY (write (fd, p, len));
+      if (n < 0)
+        return -1;
+      p += n;
+      len -= (size_t)n;
+    }
+  return 0;
+}
+
+/* Fill the temporary file; -1 with errno.  */
+static int
+fill_temp (int fd, const void *data, size_t len, mode_t mode, const struct stat *old)
+{
+  if (fchmod (fd, mode) < 0)
+    return -1;
+  if (old && fchown (fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
+    return -1;
+  if (og_write_all (fd, data, len) < 0 || fsync (fd) < 0)
+    return -1;
+  return 0;
+}
+
+int
+og_write_atomic (const char *path, const void *data, size_t len, mode_t mode,
+                 const struct stat *old, og_error **err)
+{
+  cleanup_free char *dir_copy = og_xstrdup (path);
+  cleanup_free char *base_copy = og_xstrdup (path);
+  cleanup_free char *tmp = NULL;
+  int fd, saved;
+
+  tmp = og_xasprintf ("%s/.%s.XXXXXX", dirname (dir_copy), basename (base_copy));
+  fd = mkostemp (tmp, O_CLOEXEC);
+  if (fd < 0)
+    return og_error_set (err, errno, "create a temporary file beside %s", path);
+  if (fill_temp (fd, data, len, mode, old) < 0)
+    {
+      saved = errno;
+      close (fd);
+      unlink (tmp);
+      return og_error_set (err, saved, "write %s", path);
+    }
+  if (close (fd) < 0 || rename (tmp, path) < 0)
+    {
+      saved = errno;
+      unlink (tmp);
+      return og_error_set (err, saved, "write %s", path);
+    }
+  return 0;
+}

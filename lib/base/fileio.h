@@ -1,0 +1,30 @@
+/* Bounded reads and atomic writes of files, the one place either is done.
+   The library reads the inspected tree through source/; these are for the
+   host's own files (host config, manifests, config.json, the state on
+   stdin) and for files the executables write.  */
+#ifndef OG_FILEIO_H
+#define OG_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "base/error.h"
+
+/* Read fd to its end, at most max bytes.  *data is NUL-terminated (the NUL
+   is not counted in *len).  Past max: OG_ERR_LIMIT naming what.  */
+int og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, og_error **err);
+
+/* Open PATH (O_NONBLOCK, no controlling tty), check that it is a regular
+   file, and read it as og_read_fd does.  */
+int og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err);
+
+/* Write all of data to fd.  -1 with errno set.  */
+int og_write_all (int fd, const void *data, size_t len);
+
+/* Write PATH as a temporary file in the same directory, fsync'd and renamed
+   over PATH, with MODE and, when OLD is given, its owner.  */
+int og_write_atomic (const char *path, const void *data, size_t len, mode_t mode,
+                     const struct stat *old, og_error **err);
+
+#endif

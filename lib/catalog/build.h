@@ -1,0 +1,28 @@
+/* Building an inventory from a source: the package databases, the walk,
+   ELF facts, capabilities, and who owns what.  */
+#ifndef OG_CATALOG_BUILD_H
+#define OG_CATALOG_BUILD_H
+
+#include "catalog/inventory.h"
+#include "source/source.h"
+
+enum
+{
+  OG_INV_FILES = 1 << 0,        /* record every entry, for `ocigate files` */
+  OG_INV_SHA256 = 1 << 1,       /* sha256 of every executable */
+  OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
+  OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
+  OG_INV_PKG_DIGESTS
+  = 1 << 4, /* also read dpkg's info/NAME.md5sums (rpm and apk carry digests anyway) */
+};
+
+int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);
+/* The same, leaving out the given absolute paths and everything below them:
+   the hook passes the destinations of the container's mounts, whose content
+   the runtime provides (podman's /etc/hostname, /etc/hosts, /run/.containerenv
+   are empty placeholders in the root filesystem) and the container never sees
+   the image's version of.  */
+int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
+                                  size_t n_excludes, og_inventory *inv, og_error **err);
+
+#endif

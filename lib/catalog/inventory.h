@@ -1,0 +1,96 @@
+/* The inventory: plain data built from a source, and the only thing that the
+   policy, the outputs and the diff read.  */
+#ifndef OG_INVENTORY_H
+#define OG_INVENTORY_H
+
+#include <sys/types.h>
+
+#include "catalog/elfinfo.h"
+#include "catalog/osrelease.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "source/info.h"
+
+typedef enum og_integrity
+{
+  OG_INTEGRITY_UNCHECKED = 0,
+  OG_INTEGRITY_OK,
+  OG_INTEGRITY_MODIFIED,
+  OG_INTEGRITY_UNOWNED,
+} og_integrity;
+
+typedef struct og_exec
+{
+  char *path;
+  uint32_t mode; /* permission bits and type bits, as st_mode */
+  uint32_t uid;
+  uint32_t gid;
+  uint64_t size;
+  uint64_t nlink;
+  og_exec_class cls;
+  bool setuid;
+  bool setgid;
+  char *capabilities; /* "cap_net_raw=ep", or NULL */
+  ssize_t package;    /* index into inv->packages.pkgs, or -1 */
+  og_integrity integrity;
+  char *sha256; /* hex, when computed */
+  int layer;    /* image sources: index into source.layers; else -1 */
+} og_exec;
+
+/* Any entry, for `ocigate files`.  */
+typedef struct og_file
+{
+  char *path;
+  char *link_target;
+  uint32_t mode;
+  uint32_t uid;
+  uint32_t gid;
+  uint64_t size;
+  ssize_t package;
+  ssize_t exec; /* index into inv->execs, or -1 */
+} og_file;
+
+typedef struct og_pkgdb_ref
+{
+  char *type;    /* "rpm" "deb" "apk" */
+  char *path;    /* inside the root */
+  char *backend; /* "sqlite" "bdb" "ndb" "status" "status.d" "installed" */
+} og_pkgdb_ref;
+
+typedef struct og_inventory_summary
+{
+  size_t packages;
+  size_t executables;
+  size_t elf;
+  size_t scripts;
+  size_t other;
+  size_t setuid;
+  size_t setgid;
+  size_t capabilities;
+  size_t owned;
+  size_t unowned;
+  size_t modified;
+  size_t files;
+} og_inventory_summary;
+
+typedef struct og_inventory
+{
+  og_source_info source;
+  og_osrelease os;
+  og_pkgdb_ref *dbs;
+  size_t n_dbs;
+  og_pkglist packages;
+  og_exec *execs;
+  size_t n_execs;
+  og_file *files; /* only with OG_INV_FILES */
+  size_t n_files;
+  og_inventory_summary summary;
+} og_inventory;
+
+void og_inventory_clear (og_inventory *inv);
+
+/* The purl of a package (purl spec, types rpm/deb/apk), with the OS as namespace.  */
+char *og_package_purl (const og_package *p, const og_osrelease *os);
+
+const char *og_integrity_name (og_integrity i); /* "unchecked" "ok" "modified" "unowned" */
+
+#endif

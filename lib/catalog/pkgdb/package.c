@@ -1,0 +1,128 @@
+/* The package model shared by every database reader.  */
+#include "catalog/pkgdb/pkgdb.h"
+#include "base/util.h"
+
+og_package *
+og_pkglist_add (og_pkglist *l)
+{
+  og_package *p;
+  og_grow (&l->pkgs, &l->cap, l->n + 1, sizeof *l->pkgs);
+  p = &l->pkgs[l->n++];
+  memset (p, 0, sizeof *p);
+  return p;
+}
+
+og_pkg_file *
+og_package_add_file (og_package *p, const char *path, size_t path_len)
+{
+  og_pkg_file *f;
+  og_grow (&p->files, &p->cap_files, p->n_files + 1, sizeof *p->files);
+  f = &p->files[p->n_files++];
+  memset (f, 0, sizeof *f);
+  f->path = og_xstrndup (path, path_len);
+  return f;
+}
+
+void
+og_package_clear (og_package *p)
+{
+  for (size_t i = 0; i < p->n_files; i++)
+    {
+      free (p->files[i].path);
+      free (p->files[i].digest);
+    }
+  free (p->files);
+  free (p->name);
+  free (p->version);
+  free (p->release);
+  free (p->arch);
+  free (p->source);
+  free (p->source_version);
+  free (p->license);
+  free (p->vendor);
+  free (p->state);
+  memset (p, 0, sizeof *p);
+}
+
+void
+og_pkglist_clear (og_pkglist *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    og_package_clear (&l->pkgs[i]);
+  free (l->pkgs);
+  memset (l, 0, sizeof *l);
+}
+
+char *
+og_package_evr (const og_package *p)
+{
+  og_buf b = { 0 };
+  if (p->has_epoch && (p->type != OG_PKG_DEB || p->epoch != 0))
+    og_buf_printf (&b, "%u:", p->epoch);
+  og_buf_puts (&b, p->version ? p->version : "");
+  if (p->release)
+    og_buf_printf (&b, "-%s", p->release);
+  return og_buf_steal (&b);
+}
+
+char *
+og_package_nevra (const og_package *p)
+{
+  og_buf b = { 0 };
+  if (p->type == OG_PKG_RPM)
+    {
+      og_buf_printf (&b, "%s-", p->name ? p->name : "");
+      if (p->has_epoch)
+        og_buf_printf (&b, "%u:", p->epoch);
+      og_buf_printf (&b, "%s-%s", p->version ? p->version : "", p->release ? p->release : "");
+      if (p->arch)
+        og_buf_printf (&b, ".%s", p->arch);
+      return og_buf_steal (&b);
+    }
+  {
+    cleanup_free char *evr = og_package_evr (p);
+    og_buf_printf (&b, "%s %s", p->name ? p->name : "", evr);
+    if (p->arch)
+      og_buf_printf (&b, " %s", p->arch);
+  }
+  return og_buf_steal (&b);
+}
+
+const char *
+og_pkg_type_name (og_pkg_type t)
+{
+  switch (t)
+    {
+    case OG_PKG_RPM:
+      return "rpm";
+    case OG_PKG_DEB:
+      return "deb";
+    case OG_PKG_APK:
+      return "apk";
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+og_digest_algo_name (og_digest_algo a)
+{
+  switch (a)
+    {
+    case OG_DIGEST_MD5:
+      return "md5";
+    case OG_DIGEST_SHA1:
+      return "sha1";
+    case OG_DIGEST_SHA256:
+      return "sha256";
+    case OG_DIGEST_SHA384:
+      return "sha384";
+    case OG_DIGEST_SHA512:
+      return "sha512";
+    case OG_DIGEST_SHA224:
+      return "sha224";
+    case OG_DIGEST_NONE:
+    default:
+      return "none";
+    }
+}

@@ -1,0 +1,168 @@
+/* Package databases as data.  Every reader here is a pure function from bytes
+   to packages: it never opens a path, never runs a package tool, and reads
+   only through the bounds-checked reader (lib/reader.h).  `name` arguments are
+   only for messages ("rpmdb /var/lib/rpm/Packages: record 12: ...").  */
+#ifndef OG_PKGDB_H
+#define OG_PKGDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+typedef enum og_pkg_type
+{
+  OG_PKG_RPM = 1,
+  OG_PKG_DEB,
+  OG_PKG_APK,
+} og_pkg_type;
+
+/* Digest algorithms, numbered as rpm numbers them (PGPHASHALGO_*, rpm
+   include/rpm/rpmpgp.h), so FILEDIGESTALGO values carry over unchanged.  */
+typedef enum og_digest_algo
+{
+  OG_DIGEST_NONE = 0,
+  OG_DIGEST_MD5 = 1,
+  OG_DIGEST_SHA1 = 2,
+  OG_DIGEST_SHA256 = 8,
+  OG_DIGEST_SHA384 = 9,
+  OG_DIGEST_SHA512 = 10,
+  OG_DIGEST_SHA224 = 11,
+} og_digest_algo;
+
+typedef struct og_pkg_file
+{
+  char *path;     /* absolute, as the package lists it: "/usr/bin/ls" */
+  char *digest;   /* lower-case hex, or NULL (directories, links, ghost files, or none recorded) */
+  uint64_t size;  /* 0 when the database does not say */
+  uint32_t mode;  /* st_mode bits, 0 when the database does not say */
+  uint32_t flags; /* rpm FILEFLAGS (RPMFILE_CONFIG 1, RPMFILE_GHOST 64, ...), else 0 */
+  uint8_t state;  /* rpm FILESTATES (0 normal, 1 replaced, 2 notinstalled, 3 netshared, 4 wrongcolor) */
+} og_pkg_file;
+
+typedef struct og_package
+{
+  og_pkg_type type;
+  char *name;
+  bool has_epoch;
+  uint32_t epoch;
+  char *version;
+  char *release;  /* rpm only; NULL elsewhere */
+  char *arch;     /* NULL when the database has none (rpm gpg-pubkey) */
+  char *source;   /* rpm SOURCERPM, dpkg Source (name only), apk o: origin; may be NULL */
+  char *source_version; /* dpkg "Source: name (version)"; NULL elsewhere */
+  char *license;
+  char *vendor;
+  char *state;    /* dpkg only: the Status field ("install ok installed"); NULL elsewhere */
+  uint64_t size;  /* rpm SIZE/LONGSIZE, dpkg Installed-Size (KiB * 1024), apk I: */
+  og_digest_algo digest_algo; /* of files[].digest */
+  og_pkg_file *files;
+  size_t n_files;
+  size_t cap_files;
+} og_package;
+
+typedef struct og_pkglist
+{
+  og_package *pkgs;
+  size_t n;
+  size_t cap;
+} og_pkglist;
+
+/* Append a zeroed package and return it.  */
+og_package *og_pkglist_add (og_pkglist *l);
+/* Append a file entry (path is copied) and return it.  */
+og_pkg_file *og_package_add_file (og_package *p, const char *path, size_t path_len);
+void og_package_clear (og_package *p);
+void og_pkglist_clear (og_pkglist *l);
+
+/* "name-[epoch:]version-release.arch" for rpm, "name version arch" for others;
+   the caller frees.  */
+char *og_package_nevra (const og_package *p);
+
+/* The version string that the ecosystem compares: rpm "[E:]V-R", dpkg
+   "[E:]V", apk "V".  The caller frees.  */
+char *og_package_evr (const og_package *p);
+
+const char *og_pkg_type_name (og_pkg_type t);          /* "rpm" "deb" "apk" */
+const char *og_digest_algo_name (og_digest_algo a);    /* "md5" "sha1" "sha256" ... */
+
+/* ---- rpm ---------------------------------------------------------------- */
+
+/* Caps that bound what one header may claim (rpm lib/header.c uses similar ones).  */
+#define OG_RPM_HEADER_MAX (256u << 20)
+#define OG_RPM_MAX_ENTRIES 65536u
+
+/* Parse one header blob as stored in an rpmdb (no lead, no magic: il, dl,
+   index entries, data).  Fills pkg; on error pkg is left cleared.  `what`
+   names the record in messages.  Source: rpm lib/header.c (hdrblobInit,
+   hdrblobVerifyInfo, hdrblobVerifyRegion) and lib/header_internal.h.  */
+int og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
+                         og_error **err);
+
+/* Backends.  Each walks its container format and hands every header blob to
+   fn in storage order (recno: the rpmdb instance number, for messages); the
+   _read functions parse every blob with og_rpm_header_parse into out.
+   `name` is the database path for messages.  */
+typedef int (*og_rpm_blob_fn) (const uint8_t *blob, size_t len, uint32_t recno, void *userdata,
+                               og_error **err);
+int og_rpmdb_sqlite_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                             void *userdata, og_error **err);
+int og_rpmdb_bdb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                          void *userdata, og_error **err);
+int og_rpmdb_ndb_foreach (const uint8_t *data, size_t len, const char *name, og_rpm_blob_fn fn,
+                          void *userdata, og_error **err);
+
+int og_rpmdb_sqlite_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                          og_error **err);
+int og_rpmdb_bdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                       og_error **err);
+int og_rpmdb_ndb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                       og_error **err);
+
+typedef enum og_rpmdb_backend
+{
+  OG_RPMDB_UNKNOWN = 0,
+  OG_RPMDB_SQLITE,
+  OG_RPMDB_NDB,
+  OG_RPMDB_BDB,
+} og_rpmdb_backend;
+
+/* By content: SQLite magic, then NDB magic, then Berkeley DB hash magic.  */
+og_rpmdb_backend og_rpmdb_detect (const uint8_t *data, size_t len);
+const char *og_rpmdb_backend_name (og_rpmdb_backend b); /* "sqlite" "ndb" "bdb" */
+int og_rpmdb_read (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                   og_error **err);
+
+/* ---- dpkg --------------------------------------------------------------- */
+
+/* var/lib/dpkg/status: every stanza with a Package field; packages whose
+   files may be on disk (dpkg's "installed", "half-installed", "unpacked",
+   "half-configured", "triggers-awaited", "triggers-pending") are kept, others
+   (not-installed, config-files) are dropped.  Source: deb-control(5),
+   dpkg lib/dpkg/parse.c and dpkg(1) "PACKAGE STATES".  */
+int og_dpkg_status_parse (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                          og_error **err);
+
+/* A distroless var/lib/dpkg/status.d/<name> file: stanzas with no Status
+   field, all taken as installed.  */
+int og_dpkg_statusd_parse (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                           og_error **err);
+
+/* info/<pkg>.list: one absolute path a line; adds files to pkg.  */
+int og_dpkg_list_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg,
+                        og_error **err);
+
+/* info/<pkg>.md5sums or status.d/<pkg>.md5sums: "<md5>  <path without leading />".
+   Sets the digest of the matching files (adding files not yet listed).  */
+int og_dpkg_md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg,
+                           og_error **err);
+
+/* ---- apk ---------------------------------------------------------------- */
+
+/* lib/apk/db/installed.  Source: apk-tools doc/apk-installed / the
+   "Apk spec" (wiki.alpinelinux.org/wiki/Apk_spec).  */
+int og_apk_installed_parse (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
+                            og_error **err);
+
+#endif

@@ -1,0 +1,36 @@
+/* The one small layer over yajl_gen that every JSON writer uses: a generator
+   that prints to a FILE (pretty) or into a buffer (compact, one line), and
+   helpers for strings that may be NULL and for key/value pairs.  */
+#ifndef OG_JSONW_H
+#define OG_JSONW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
+
+#include "base/error.h"
+#include "base/util.h"
+
+typedef struct og_jw
+{
+  yajl_gen g;
+  FILE *out; /* or */
+  og_buf *buf;
+  bool failed;
+} og_jw;
+
+/* Pretty-printed to out.  */
+int og_jw_open_file (og_jw *w, FILE *out, og_error **err);
+/* Compact, appended to buf.  */
+int og_jw_open_buf (og_jw *w, og_buf *buf, og_error **err);
+/* Compact, every byte handed to print (e.g. a digest).  */
+int og_jw_open_cb (og_jw *w, yajl_print_t print, void *ctx, og_error **err);
+/* Free the generator; for a file, flush and report write errors.  */
+int og_jw_close (og_jw *w, og_error **err);
+
+void og_jw_str (og_jw *w, const char *s); /* null for NULL */
+void og_jw_kv (og_jw *w, const char *key, const char *value);
+void og_jw_kint (og_jw *w, const char *key, long long value);
+void og_jw_kbool (og_jw *w, const char *key, bool value);
+
+#endif

@@ -1,0 +1,457 @@
+/* Evaluation of an allowed-content manifest against an inventory and the
+   launch facts.  One finding per offending subject: the candidate
+   violations of a subject are ordered from the most specific rule (an
+   explicit deny) to the least (unlisted), and the first one that no current
+   exception waives is reported.  */
+#include <jansson.h>
+#include <time.h>
+
+#include "policy/glob.h"
+#include "policy/evaluate.h"
+#include "catalog/version.h"
+
+#define MAX_BIND_MOUNTS 4096
+
+void
+og_policy_today (char buf[11])
+{
+  time_t t = time (NULL);
+  struct tm tm;
+  gmtime_r (&t, &tm);
+  strftime (buf, 11, "%Y-%m-%d", &tm);
+}
+
+const char *
+og_policy_verdict (const og_policy_result *r)
+{
+  return r->n ? "deny" : "allow";
+}
+
+void
+og_policy_result_clear (og_policy_result *r)
+{
+  for (size_t i = 0; i < r->n; i++)
+    {
+      free (r->findings[i].rule);
+      free (r->findings[i].subject);
+      free (r->findings[i].reason);
+      free (r->findings[i].expired_exception);
+    }
+  for (size_t i = 0; i < r->n_waived; i++)
+    {
+      free (r->waived[i].rule);
+      free (r->waived[i].subject);
+    }
+  free (r->findings);
+  free (r->waived);
+  memset (r, 0, sizeof *r);
+}
+
+void
+og_launch_facts_clear (og_launch_facts *f)
+{
+  og_strv_free (f->bind_sources, f->n_bind_sources);
+  memset (f, 0, sizeof *f);
+}
+
+/* ---- candidate violations and exceptions ------------------------------- */
+
+typedef struct violation
+{
+  char *rule;
+  char *reason;
+} violation;
+
+typedef struct eval
+{
+  const og_manifest *m;
+  const og_inventory *inv;
+  const char *today;
+  og_policy_result *out;
+  violation cand[8];
+  size_t n_cand;
+} eval;
+
+static void
+cand_add (eval *ev, char *rule, char *reason)
+{
+  if (ev->n_cand >= OG_ARRAY_SIZE (ev->cand))
+    {
+      free (rule);
+      free (reason);
+      return;
+    }
+  ev->cand[ev->n_cand++] = (violation){ rule, reason };
+}
+
+static bool
+exception_rule_matches (const char *xrule, const char *rule)
+{
+  size_t l = strlen (xrule);
+  if (strcmp (xrule, rule) == 0)
+    return true;
+  return strchr (xrule, '[') == NULL && strncmp (rule, xrule, l) == 0 && rule[l] == '[';
+}
+
+/* For the candidate (rule) of subject: 1 waived by a current exception
+   (*which set), 0 not, with *lapsed the latest expired matching date.  */
+static int
+waived (const og_manifest *m, const char *today, const char *rule, og_subject_kind kind,
+        const char *name, const char *path, size_t *which, const char **lapsed)
+{
+  *lapsed = NULL;
+  for (size_t i = 0; i < m->n_exceptions; i++)
+    {
+      const og_exception *x = &m->exceptions[i];
+      if (!exception_rule_matches (x->rule, rule))
+        continue;
+      if (x->package
+          && !(kind == OG_SUBJECT_PACKAGE && name && og_name_glob_match (x->package, name)))
+        continue;
+      if (x->path && !(path && og_path_glob_match (x->path, path)))
+        continue;
+      if (strcmp (today, x->expires) <= 0)
+        {
+          *which = i;
+          return 1;
+        }
+      if (*lapsed == NULL || strcmp (x->expires, *lapsed) > 0)
+        *lapsed = x->expires;
+    }
+  return 0;
+}
+
+/* Report the first candidate that no current exception waives.  */
+static void
+settle (eval *ev, og_subject_kind kind, const char *subject, const char *name, const char *path)
+{
+  og_policy_result *out = ev->out;
+  bool done = false;
+  for (size_t i = 0; i < ev->n_cand; i++)
+    {
+      violation *v = &ev->cand[i];
+      size_t which = 0;
+      const char *lapsed = NULL;
+      if (done)
+        ;
+      else if (waived (ev->m, ev->today, v->rule, kind, name, path, &which, &lapsed))
+        {
+          og_grow (&out->waived, &out->cap_waived, out->n_waived + 1, sizeof *out->waived);
+          out->waived[out->n_waived++]
+              = (og_waiver){ og_xstrdup (v->rule), og_xstrdup (subject), which };
+        }
+      else
+        {
+          og_finding *f;
+          og_grow (&out->findings, &out->cap, out->n + 1, sizeof *out->findings);
+          f = &out->findings[out->n++];
+          memset (f, 0, sizeof *f);
+          f->rule = v->rule;
+          f->subject = og_xstrdup (subject);
+          f->kind = kind;
+          if (lapsed)
+            {
+              f->expired_exception = og_xstrdup (lapsed);
+              f->reason
+                  = og_xasprintf ("%s (the exception for it expired on %s)", v->reason, lapsed);
+              free (v->reason);
+            }
+          else
+            f->reason = v->reason;
+          v->rule = v->reason = NULL;
+          done = true;
+        }
+      free (v->rule);
+      free (v->reason);
+    }
+  ev->n_cand = 0;
+}
+
+/* ---- packages ---------------------------------------------------------- */
+
+static bool
+pkg_meta_matches_c (const og_pkg_rule *r, const og_package *p, bool certain)
+{
+  if (r->type && r->type != p->type)
+    return false;
+  if (r->arch && !(p->arch && og_name_glob_match (r->arch, p->arch)))
+    return false;
+  return certain || og_name_glob_match (r->name, p->name ? p->name : "");
+}
+
+static bool
+pkg_meta_matches (const og_pkg_rule *r, const og_package *p)
+{
+  return pkg_meta_matches_c (r, p, false);
+}
+
+typedef struct pkg_probe
+{
+  const og_pkg_rules *rules;
+  const og_package *p;
+  const char *evr;
+  ssize_t full;     /* lowest rule matching name and version */
+  ssize_t name_hit; /* lowest rule matching the name only */
+} pkg_probe;
+
+static bool
+pkg_probe_cb (size_t i, bool certain, void *ud)
+{
+  pkg_probe *pr = ud;
+  const og_pkg_rule *r = &pr->rules->v[i];
+  if (!pkg_meta_matches_c (r, pr->p, certain))
+    return false;
+  if (r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr))
+    {
+      if (pr->full < 0 || i < (size_t)pr->full)
+        pr->full = (ssize_t)i;
+    }
+  else if (pr->name_hit < 0 || i < (size_t)pr->name_hit)
+    pr->name_hit = (ssize_t)i;
+  return false;
+}
+
+static void
+probe_pkg (const og_pkg_rules *rules, const og_package *p, const char *evr, pkg_probe *pr)
+{
+  *pr = (pkg_probe){ rules, p, evr, -1, -1 };
+  if (rules->n)
+    og_rule_index_candidates (&rules->idx, p->name ? p->name : "", false, pkg_probe_cb, pr);
+}
+
+static void
+eval_package (eval *ev, const og_package *p)
+{
+  const og_manifest *m = ev->m;
+  cleanup_free char *evr = og_package_evr (p);
+  cleanup_free char *nevra = og_package_nevra (p);
+  const char *name = p->name ? p->name : "";
+  pkg_probe d, a;
+
+  probe_pkg (&m->pkg_deny, p, evr, &d);
+  if (d.full >= 0)
+    {
+      const og_pkg_rule *r = &m->pkg_deny.v[d.full];
+      cand_add (ev, og_xasprintf ("packages.deny[%zu]", r->index),
+                og_xasprintf ("package %s is denied by \"%s\"%s%s", name, r->name,
+                              r->version ? " " : "", r->version ? r->version : ""));
+    }
+  probe_pkg (&m->pkg_allow, p, evr, &a);
+  if (a.full < 0 && a.name_hit >= 0)
+    {
+      const og_pkg_rule *r = &m->pkg_allow.v[a.name_hit];
+      cand_add (ev, og_xasprintf ("packages.allow[%zu]", r->index),
+                og_xasprintf ("installed version %s of %s does not satisfy \"%s\"", evr, name,
+                              r->version));
+    }
+  else if (a.full < 0 && m->pkg_unlisted == OG_SWITCH_DENY)
+    cand_add (ev, og_xstrdup ("packages.unlisted"),
+              og_xasprintf ("package %s is not allowed by any packages rule", name));
+  if (ev->n_cand)
+    settle (ev, OG_SUBJECT_PACKAGE, nevra, name, NULL);
+}
+
+static void
+eval_require (eval *ev, const og_pkg_rule *r)
+{
+  const og_pkglist *l = &ev->inv->packages;
+  const og_package *other = NULL;
+  cleanup_free char *subject = NULL;
+
+  for (size_t i = 0; i < l->n; i++)
+    {
+      const og_package *p = &l->pkgs[i];
+      cleanup_free char *evr = NULL;
+      if (!pkg_meta_matches (r, p))
+        continue;
+      if (r->constraint.n == 0)
+        return;
+      evr = og_package_evr (p);
+      if (og_vconstraint_eval (&r->constraint, p->type, evr))
+        return;
+      other = p;
+    }
+  subject = r->version ? og_xasprintf ("%s %s", r->name, r->version) : og_xstrdup (r->name);
+  if (other)
+    {
+      cleanup_free char *evr = og_package_evr (other);
+      cand_add (ev, og_xasprintf ("packages.require[%zu]", r->index),
+                og_xasprintf ("required package %s is installed at version %s, which does not "
+                              "satisfy \"%s\"",
+                              other->name, evr, r->version));
+    }
+  else
+    cand_add (ev, og_xasprintf ("packages.require[%zu]", r->index),
+              og_xasprintf ("no installed package matches required \"%s\"", r->name));
+  settle (ev, OG_SUBJECT_PACKAGE, subject, r->name, NULL);
+}
+
+/* ---- executables ------------------------------------------------------- */
+
+typedef struct exec_probe
+{
+  const og_exec_rules *rules;
+  const og_exec *e;
+  ssize_t full;
+  ssize_t path_hit;
+} exec_probe;
+
+static bool
+exec_probe_cb (size_t i, bool certain, void *ud)
+{
+  exec_probe *pr = ud;
+  const og_exec_rule *r = &pr->rules->v[i];
+  if (!certain && !og_path_glob_match (r->path, pr->e->path))
+    return false;
+  if (r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0))
+    {
+      if (pr->full < 0 || i < (size_t)pr->full)
+        pr->full = (ssize_t)i;
+    }
+  else if (pr->path_hit < 0 || i < (size_t)pr->path_hit)
+    pr->path_hit = (ssize_t)i;
+  return false;
+}
+
+static void
+probe_exec (const og_exec_rules *rules, const og_exec *e, exec_probe *pr)
+{
+  *pr = (exec_probe){ rules, e, -1, -1 };
+  if (rules->n)
+    og_rule_index_candidates (&rules->idx, e->path, true, exec_probe_cb, pr);
+}
+
+static void
+eval_exec (eval *ev, const og_exec *e)
+{
+  const og_manifest *m = ev->m;
+  exec_probe d, a;
+
+  probe_exec (&m->exec_deny, e, &d);
+  if (d.full >= 0)
+    {
+      const og_exec_rule *r = &m->exec_deny.v[d.full];
+      cand_add (ev, og_xasprintf ("executables.deny[%zu]", r->index),
+                og_xasprintf ("%s is denied by \"%s\"%s", e->path, r->path,
+                              r->sha256 ? " (by its sha256)" : ""));
+    }
+  probe_exec (&m->exec_allow, e, &a);
+  if (a.full < 0 && a.path_hit >= 0)
+    {
+      const og_exec_rule *r = &m->exec_allow.v[a.path_hit];
+      cand_add (ev, og_xasprintf ("executables.allow[%zu]", r->index),
+                e->sha256
+                    ? og_xasprintf ("sha256 %s differs from the pinned %s", e->sha256, r->sha256)
+                    : og_xasprintf ("sha256 was not computed; the manifest pins %s", r->sha256));
+    }
+  if (m->setuid == OG_SWITCH_DENY && e->setuid)
+    cand_add (ev, og_xstrdup ("executables.setuid"),
+              og_xasprintf ("%s is set-user-ID (owner uid %u)", e->path, e->uid));
+  if (m->setgid == OG_SWITCH_DENY && e->setgid)
+    cand_add (ev, og_xstrdup ("executables.setgid"),
+              og_xasprintf ("%s is set-group-ID (group gid %u)", e->path, e->gid));
+  if (m->capabilities == OG_SWITCH_DENY && e->capabilities)
+    cand_add (ev, og_xstrdup ("executables.capabilities"),
+              og_xasprintf ("%s has file capabilities %s", e->path, e->capabilities));
+  if (m->modified == OG_SWITCH_DENY && e->integrity == OG_INTEGRITY_MODIFIED)
+    cand_add (ev, og_xstrdup ("executables.modified"),
+              og_xasprintf ("%s differs from what its package installed", e->path));
+  if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+    cand_add (ev, og_xstrdup ("executables.unowned"),
+              og_xasprintf ("%s belongs to no package and no rule allows it", e->path));
+  if (m->exec_unlisted == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+    cand_add (ev, og_xstrdup ("executables.unlisted"),
+              og_xasprintf ("%s belongs to no package and no executables rule allows it", e->path));
+  if (ev->n_cand)
+    settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
+}
+
+/* ---- launch and limits ------------------------------------------------- */
+
+static void
+eval_launch (eval *ev, const og_launch_facts *f)
+{
+  const og_manifest *m = ev->m;
+  bool privileged = false;
+
+  if (m->readonly_rootfs == 1 && !f->readonly_rootfs)
+    {
+      cand_add (ev, og_xstrdup ("launch.readonly_rootfs"),
+                og_xstrdup ("the root filesystem is writable; the manifest requires "
+                            "root.readonly: true"));
+      settle (ev, OG_SUBJECT_LAUNCH, "root.readonly", NULL, NULL);
+    }
+  for (size_t i = 0; i < ev->inv->n_execs; i++)
+    {
+      const og_exec *e = &ev->inv->execs[i];
+      if (e->setuid || e->setgid || e->capabilities)
+        privileged = true;
+    }
+  if ((m->no_new_privileges == OG_NNP_TRUE
+       || (m->no_new_privileges == OG_NNP_WHEN_PRIVILEGED && privileged))
+      && !f->no_new_privileges)
+    {
+      cand_add (ev, og_xstrdup ("launch.no_new_privileges"),
+                og_xstrdup (m->no_new_privileges == OG_NNP_TRUE
+                                ? "process.noNewPrivileges is not set; the manifest requires it"
+                                : "the image has setuid/setgid files or file capabilities and "
+                                  "process.noNewPrivileges is not set"));
+      settle (ev, OG_SUBJECT_LAUNCH, "process.noNewPrivileges", NULL, NULL);
+    }
+  if (!m->has_bind_mounts)
+    return;
+  for (size_t i = 0; i < f->n_bind_sources; i++)
+    {
+      bool ok = false;
+      for (size_t j = 0; j < m->n_allowed_bind_mounts && !ok; j++)
+        ok = og_path_glob_match (m->allowed_bind_mounts[j], f->bind_sources[i]);
+      if (ok)
+        continue;
+      cand_add (ev, og_xstrdup ("launch.allowed_bind_mounts"),
+                og_xasprintf ("host path %s is bind-mounted and launch.allowed_bind_mounts "
+                              "does not list it",
+                              f->bind_sources[i]));
+      settle (ev, OG_SUBJECT_LAUNCH, f->bind_sources[i], NULL, f->bind_sources[i]);
+    }
+}
+
+static void
+eval_limits (eval *ev)
+{
+  const og_manifest *m = ev->m;
+  if (m->max_packages >= 0 && ev->inv->packages.n > (unsigned long long)m->max_packages)
+    {
+      cand_add (ev, og_xstrdup ("limits.max_packages"),
+                og_xasprintf ("%zu packages, more than the limit of %lld", ev->inv->packages.n,
+                              m->max_packages));
+      settle (ev, OG_SUBJECT_LIMIT, "packages", NULL, NULL);
+    }
+  if (m->max_executables >= 0 && ev->inv->n_execs > (unsigned long long)m->max_executables)
+    {
+      cand_add (ev, og_xstrdup ("limits.max_executables"),
+                og_xasprintf ("%zu executables, more than the limit of %lld", ev->inv->n_execs,
+                              m->max_executables));
+      settle (ev, OG_SUBJECT_LIMIT, "executables", NULL, NULL);
+    }
+}
+
+int
+og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_launch_facts *launch,
+                    const char *today, og_policy_result *out, og_error **err)
+{
+  eval ev = { .m = m, .inv = inv, .today = today, .out = out };
+
+  memset (out, 0, sizeof *out);
+  if (today == NULL || strlen (today) != 10)
+    return og_error_set (err, EINVAL, "policy: today's date must be YYYY-MM-DD");
+  for (size_t i = 0; i < inv->packages.n; i++)
+    eval_package (&ev, &inv->packages.pkgs[i]);
+  for (size_t i = 0; i < m->pkg_require.n; i++)
+    eval_require (&ev, &m->pkg_require.v[i]);
+  for (size_t i = 0; i < inv->n_execs; i++)
+    eval_exec (&ev, &inv->execs[i]);
+  if (launch && launch->known)
+    eval_launch (&ev, launch);
+  eval_limits (&ev);
+  return 0;
+}

@@ -1,0 +1,483 @@
+/* Host configuration, ocigate.config/v1 (this project's own format; schema
+   in policy/ocigate.config.schema.json).  Annotation conditions are POSIX
+   extended regular expressions (regcomp(3), REG_EXTENDED | REG_NOSUB),
+   unanchored unless they anchor themselves.  */
+#include "policy/glob.h"
+#include "policy/hostconfig.h"
+
+const char *
+og_mode_name (og_mode m)
+{
+  return m == OG_MODE_ENFORCE ? "enforce" : "audit";
+}
+
+typedef struct ctx
+{
+  og_jdoc *doc;
+  og_hostconfig *cfg;
+  og_buf ptr;
+} ctx;
+
+#define DIAG(c, key, ...) og_jdoc_diag ((c)->doc, (c)->ptr.data, (key), __VA_ARGS__)
+
+static size_t
+push (ctx *c, const char *name)
+{
+  size_t save = c->ptr.len;
+  og_jptr_push (&c->ptr, name);
+  return save;
+}
+
+static void
+pop (ctx *c, size_t save)
+{
+  c->ptr.len = save;
+  c->ptr.data[save] = '\0';
+}
+
+static void
+check_keys (ctx *c, json_t *obj, const char *const *allowed, const char *what)
+{
+  const char *key;
+  json_t *v;
+  json_object_foreach (obj, key, v)
+  {
+    bool ok = false;
+    for (size_t i = 0; allowed[i]; i++)
+      ok = ok || strcmp (key, allowed[i]) == 0;
+    if (!ok)
+      {
+        size_t save = push (c, key);
+        og_buf b = { 0 };
+        for (size_t i = 0; allowed[i]; i++)
+          og_buf_printf (&b, "%s\"%s\"", i ? ", " : "", allowed[i]);
+        DIAG (c, true, "unknown key \"%s\" in %s; expected one of %s", key, what, b.data);
+        og_buf_free (&b);
+        pop (c, save);
+      }
+  }
+}
+
+/* The member key of obj as a string (NULL when absent or on error).  */
+static const char *
+get_string (ctx *c, json_t *obj, const char *key, bool nullable, bool *present)
+{
+  json_t *v = json_object_get (obj, key);
+  size_t save;
+  const char *r = NULL;
+  if (present)
+    *present = v != NULL;
+  if (v == NULL || (nullable && json_is_null (v)))
+    return NULL;
+  save = push (c, key);
+  if (json_is_string (v))
+    r = json_string_value (v);
+  else
+    DIAG (c, false, "\"%s\" must be a string%s", key, nullable ? " or null" : "");
+  pop (c, save);
+  return r;
+}
+
+static og_mode
+get_mode (ctx *c, json_t *obj, const char *key)
+{
+  const char *s = get_string (c, obj, key, false, NULL);
+  size_t save;
+  if (s == NULL)
+    return 0;
+  if (strcmp (s, "enforce") == 0)
+    return OG_MODE_ENFORCE;
+  if (strcmp (s, "audit") == 0)
+    return OG_MODE_AUDIT;
+  save = push (c, key);
+  DIAG (c, false, "\"%s\" must be \"enforce\" or \"audit\"", key);
+  pop (c, save);
+  return 0;
+}
+
+static bool
+compile (ctx *c, const char *src, regex_t *re, bool key)
+{
+  int rc = regcomp (re, src, REG_EXTENDED | REG_NOSUB);
+  if (rc != 0)
+    {
+      char buf[256];
+      regerror (rc, re, buf, sizeof buf);
+      DIAG (c, key, "bad regular expression \"%s\": %s", src, buf);
+      return false;
+    }
+  return true;
+}
+
+static void
+parse_match (ctx *c, json_t *match, og_hc_rule *r)
+{
+  static const char *const keys[] = { "annotations", "os", "image", NULL };
+  static const char *const os_keys[] = { "id", "version_id", NULL };
+  json_t *v;
+  size_t save;
+
+  check_keys (c, match, keys, "\"match\"");
+  if ((v = json_object_get (match, "annotations")) != NULL)
+    {
+      save = push (c, "annotations");
+      if (!json_is_object (v))
+        DIAG (c, false, "\"annotations\" must be an object {key-regex: value-regex}");
+      else
+        {
+          const char *k;
+          json_t *val;
+          r->annotations = og_xcalloc (json_object_size (v) + 1, sizeof *r->annotations);
+          json_object_foreach (v, k, val)
+          {
+            size_t s2 = push (c, k);
+            og_hc_annotation *a = &r->annotations[r->n_annotations];
+            if (!json_is_string (val))
+              DIAG (c, false, "the value regex of annotation \"%s\" must be a string", k);
+            else if (compile (c, k, &a->key, true))
+              {
+                if (compile (c, json_string_value (val), &a->value, false))
+                  {
+                    a->key_src = og_xstrdup (k);
+                    a->value_src = og_xstrdup (json_string_value (val));
+                    r->n_annotations++;
+                  }
+                else
+                  regfree (&a->key);
+              }
+            pop (c, s2);
+          }
+        }
+      pop (c, save);
+    }
+  if ((v = json_object_get (match, "os")) != NULL)
+    {
+      const char *s;
+      save = push (c, "os");
+      if (!json_is_object (v))
+        DIAG (c, false, "\"os\" must be an object {\"id\", \"version_id\"}");
+      else
+        {
+          check_keys (c, v, os_keys, "\"os\"");
+          if ((s = get_string (c, v, "id", false, NULL)) != NULL)
+            r->os_id = og_xstrdup (s);
+          if ((s = get_string (c, v, "version_id", false, NULL)) != NULL)
+            r->os_version_id = og_xstrdup (s);
+        }
+      pop (c, save);
+    }
+  if ((v = json_object_get (match, "image")) != NULL)
+    {
+      const char *why;
+      size_t off;
+      save = push (c, "image");
+      if (!json_is_string (v))
+        DIAG (c, false, "\"image\" must be a name glob string");
+      else if (!og_glob_valid (json_string_value (v), false, &why, &off))
+        DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
+              why);
+      else
+        r->image = og_xstrdup (json_string_value (v));
+      pop (c, save);
+    }
+}
+
+static void
+parse_rules (ctx *c, json_t *root)
+{
+  static const char *const keys[] = { "match", "manifest", "mode", NULL };
+  json_t *arr = json_object_get (root, "rules"), *e;
+  og_hostconfig *cfg = c->cfg;
+  size_t save, i;
+  if (arr == NULL)
+    return;
+  save = push (c, "rules");
+  if (!json_is_array (arr))
+    {
+      DIAG (c, false, "\"rules\" must be an array of {\"match\", \"manifest\", \"mode\"}");
+      pop (c, save);
+      return;
+    }
+  cfg->rules = og_xcalloc (json_array_size (arr) + 1, sizeof *cfg->rules);
+  json_array_foreach (arr, i, e)
+  {
+    size_t s2 = c->ptr.len;
+    og_hc_rule *r = &cfg->rules[cfg->n_rules++];
+    json_t *match;
+    bool present;
+    const char *s;
+    og_buf_printf (&c->ptr, "/%zu", i);
+    r->index = i;
+    if (!json_is_object (e))
+      {
+        DIAG (c, false, "a rule must be an object {\"match\", \"manifest\", \"mode\"}");
+        pop (c, s2);
+        continue;
+      }
+    check_keys (c, e, keys, "a rule");
+    match = json_object_get (e, "match");
+    if (match == NULL)
+      DIAG (c, false, "a rule needs \"match\"");
+    else if (!json_is_object (match))
+      {
+        size_t s3 = push (c, "match");
+        DIAG (c, false, "\"match\" must be an object");
+        pop (c, s3);
+      }
+    else
+      {
+        size_t s3 = push (c, "match");
+        parse_match (c, match, r);
+        pop (c, s3);
+      }
+    s = get_string (c, e, "manifest", true, &present);
+    if (!present)
+      DIAG (c, false, "a rule needs \"manifest\" (a name, an absolute path, or null)");
+    if (s)
+      r->manifest = og_xstrdup (s);
+    r->mode = get_mode (c, e, "mode");
+    pop (c, s2);
+  }
+  pop (c, save);
+}
+
+static void
+parse_root (ctx *c, json_t *root)
+{
+  static const char *const keys[] = { "schema", "description",   "mode",  "on_error", "deadline_ms",
+                                      "audit",  "manifests_dir", "rules", "default",  NULL };
+  static const char *const audit_keys[] = { "file", "syslog", "syslog_facility", NULL };
+  static const char *const default_keys[] = { "manifest", "mode", NULL };
+  og_hostconfig *cfg = c->cfg;
+  const char *s;
+  json_t *v;
+  size_t save;
+
+  if (!json_is_object (root))
+    {
+      DIAG (c, false, "a host config is a JSON object");
+      return;
+    }
+  check_keys (c, root, keys, "the host config");
+  s = get_string (c, root, "schema", false, NULL);
+  if (s == NULL || strcmp (s, OG_CONFIG_SCHEMA) != 0)
+    {
+      save = push (c, "schema");
+      DIAG (c, false, "\"schema\" must be \"" OG_CONFIG_SCHEMA "\"");
+      pop (c, save);
+    }
+  cfg->mode = get_mode (c, root, "mode");
+  if (cfg->mode == 0)
+    cfg->mode = OG_MODE_AUDIT;
+  if ((s = get_string (c, root, "on_error", false, NULL)) != NULL)
+    {
+      if (strcmp (s, "deny") == 0)
+        cfg->on_error_deny = true;
+      else if (strcmp (s, "allow") != 0)
+        {
+          save = push (c, "on_error");
+          DIAG (c, false, "\"on_error\" must be \"deny\" or \"allow\"");
+          pop (c, save);
+        }
+    }
+  cfg->deadline_ms = 5000;
+  if ((v = json_object_get (root, "deadline_ms")) != NULL)
+    {
+      save = push (c, "deadline_ms");
+      if (json_is_integer (v) && json_integer_value (v) > 0 && json_integer_value (v) <= 3600000)
+        cfg->deadline_ms = json_integer_value (v);
+      else
+        DIAG (c, false, "\"deadline_ms\" must be an integer from 1 to 3600000");
+      pop (c, save);
+    }
+  if ((v = json_object_get (root, "audit")) != NULL)
+    {
+      save = push (c, "audit");
+      if (!json_is_object (v))
+        DIAG (c, false, "\"audit\" must be an object {\"file\", \"syslog\"}");
+      else
+        {
+          json_t *sl = json_object_get (v, "syslog");
+          check_keys (c, v, audit_keys, "\"audit\"");
+          if ((s = get_string (c, v, "file", true, NULL)) != NULL)
+            cfg->audit_file = og_xstrdup (s);
+          if (sl && !json_is_boolean (sl))
+            {
+              size_t s2 = push (c, "syslog");
+              DIAG (c, false, "\"syslog\" must be true or false");
+              pop (c, s2);
+            }
+          cfg->audit_syslog = json_is_true (sl);
+          cfg->syslog_facility = og_xstrdup ("authpriv");
+          if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
+            {
+              if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
+                {
+                  free (cfg->syslog_facility);
+                  cfg->syslog_facility = og_xstrdup (s);
+                }
+              else
+                {
+                  size_t s2 = push (c, "syslog_facility");
+                  DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
+                  pop (c, s2);
+                }
+            }
+        }
+      pop (c, save);
+    }
+  s = get_string (c, root, "manifests_dir", false, NULL);
+  cfg->manifests_dir = og_xstrdup (s ? s : "/etc/ocigate/manifests");
+  parse_rules (c, root);
+  if ((v = json_object_get (root, "default")) != NULL)
+    {
+      save = push (c, "default");
+      if (!json_is_object (v))
+        DIAG (c, false, "\"default\" must be an object {\"manifest\", \"mode\"}");
+      else
+        {
+          check_keys (c, v, default_keys, "\"default\"");
+          if ((s = get_string (c, v, "manifest", true, NULL)) != NULL)
+            cfg->default_manifest = og_xstrdup (s);
+          cfg->default_mode = get_mode (c, v, "mode");
+        }
+      pop (c, save);
+    }
+}
+
+int
+og_hostconfig_load_buffer (const char *data, size_t len, const char *file, og_hostconfig **out,
+                           og_diags *diags, og_error **err)
+{
+  og_jdoc doc;
+  ctx c = { 0 };
+  og_hostconfig *cfg;
+
+  *out = NULL;
+  if (diags->file == NULL)
+    diags->file = og_xstrdup (file ? file : "<config>");
+  if (og_jdoc_parse (data, len, &doc, diags) < 0)
+    {
+      cleanup_free char *msg = og_diag_format (diags, 0);
+      og_jdoc_clear (&doc);
+      return og_error_set (err, 0, "host config %s", msg);
+    }
+  cfg = og_xcalloc (1, sizeof *cfg);
+  cfg->file = og_xstrdup (diags->file);
+  c.doc = &doc;
+  c.cfg = cfg;
+  og_buf_puts (&c.ptr, "");
+  parse_root (&c, doc.root);
+  og_buf_free (&c.ptr);
+  og_jdoc_clear (&doc);
+  if (diags->n)
+    {
+      cleanup_free char *msg = og_diag_format (diags, 0);
+      og_hostconfig_free (cfg);
+      return og_error_set (err, 0, "host config %s", msg);
+    }
+  *out = cfg;
+  return 0;
+}
+
+int
+og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags, og_error **err)
+{
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  *out = NULL;
+  if (og_jdoc_read_file (path, &data, &len, err) < 0)
+    {
+      og_error_prefix (err, "host config");
+      return -1;
+    }
+  return og_hostconfig_load_buffer (data, len, path, out, diags, err);
+}
+
+void
+og_hostconfig_free (og_hostconfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  for (size_t i = 0; i < cfg->n_rules; i++)
+    {
+      og_hc_rule *r = &cfg->rules[i];
+      for (size_t j = 0; j < r->n_annotations; j++)
+        {
+          regfree (&r->annotations[j].key);
+          regfree (&r->annotations[j].value);
+          free (r->annotations[j].key_src);
+          free (r->annotations[j].value_src);
+        }
+      free (r->annotations);
+      free (r->os_id);
+      free (r->os_version_id);
+      free (r->image);
+      free (r->manifest);
+    }
+  free (cfg->rules);
+  free (cfg->file);
+  free (cfg->audit_file);
+  free (cfg->syslog_facility);
+  free (cfg->manifests_dir);
+  free (cfg->default_manifest);
+  free (cfg);
+}
+
+static bool
+annotation_holds (const og_hc_annotation *a, const og_annotation *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (v[i].key && v[i].value && regexec (&a->key, v[i].key, 0, NULL, 0) == 0
+        && regexec (&a->value, v[i].value, 0, NULL, 0) == 0)
+      return true;
+  return false;
+}
+
+static bool
+rule_holds (const og_hc_rule *r, const og_annotation *v, size_t n, const og_osrelease *os,
+            const char *image)
+{
+  for (size_t i = 0; i < r->n_annotations; i++)
+    if (!annotation_holds (&r->annotations[i], v, n))
+      return false;
+  if (r->os_id && !(os && og_str_eq (os->id, r->os_id)))
+    return false;
+  if (r->os_version_id && !(os && og_str_eq (os->version_id, r->os_version_id)))
+    return false;
+  if (r->image && !(image && og_name_glob_match (r->image, image)))
+    return false;
+  return true;
+}
+
+static char *
+manifest_path (const og_hostconfig *cfg, const char *name)
+{
+  const char *base;
+  if (name == NULL)
+    return NULL;
+  if (name[0] == '/')
+    return og_xstrdup (name);
+  base = strrchr (name, '/');
+  base = base ? base + 1 : name;
+  return og_xasprintf ("%s/%s%s", cfg->manifests_dir, name, strchr (base, '.') ? "" : ".json");
+}
+
+ssize_t
+og_hostconfig_select (const og_hostconfig *cfg, const og_annotation *annotations,
+                      size_t n_annotations, const og_osrelease *os, const char *image,
+                      char **manifest, og_mode *mode)
+{
+  for (size_t i = 0; i < cfg->n_rules; i++)
+    {
+      const og_hc_rule *r = &cfg->rules[i];
+      if (!rule_holds (r, annotations, n_annotations, os, image))
+        continue;
+      *manifest = manifest_path (cfg, r->manifest);
+      *mode = r->mode ? r->mode : cfg->mode;
+      return (ssize_t)i;
+    }
+  *manifest = manifest_path (cfg, cfg->default_manifest);
+  *mode = cfg->default_mode ? cfg->default_mode : cfg->mode;
+  return -1;
+}

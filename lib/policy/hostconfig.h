@@ -1,0 +1,84 @@
+/* The host configuration, ocigate.config/v1 (default
+   /etc/ocigate/ocigate.json): mode, what to do on errors, the deadline,
+   audit sinks, where manifests live, and ordered rules that pick a manifest
+   and a mode per container.  Schema: policy/ocigate.config.schema.json.  */
+#ifndef OG_HOSTCONFIG_H
+#define OG_HOSTCONFIG_H
+
+#include <regex.h>
+
+#include "base/error.h"
+#include "json/doc.h"
+#include "catalog/osrelease.h"
+
+#define OG_CONFIG_SCHEMA "ocigate.config/v1"
+
+typedef enum og_mode
+{
+  OG_MODE_ENFORCE = 1,
+  OG_MODE_AUDIT,
+} og_mode;
+
+const char *og_mode_name (og_mode m); /* "enforce" "audit" */
+
+typedef struct og_hc_annotation
+{
+  char *key_src;
+  char *value_src;
+  regex_t key;
+  regex_t value;
+} og_hc_annotation;
+
+typedef struct og_hc_rule
+{
+  size_t index;
+  og_hc_annotation *annotations; /* all must hold */
+  size_t n_annotations;
+  char *os_id;         /* exact, or NULL */
+  char *os_version_id; /* exact, or NULL */
+  char *image;         /* name glob, or NULL */
+  char *manifest;      /* NULL: inventory and record only */
+  og_mode mode;        /* 0: the config's mode */
+} og_hc_rule;
+
+typedef struct og_hostconfig
+{
+  char *file;
+  og_mode mode;
+  bool on_error_deny;
+  long long deadline_ms;
+  char *audit_file; /* NULL: none */
+  bool audit_syslog;
+  char *syslog_facility; /* "authpriv" (default) or "daemon" */
+  char *manifests_dir;
+  og_hc_rule *rules;
+  size_t n_rules;
+  char *default_manifest; /* NULL: none */
+  og_mode default_mode;   /* 0: the config's mode */
+} og_hostconfig;
+
+typedef struct og_annotation
+{
+  const char *key;
+  const char *value;
+} og_annotation;
+
+int og_hostconfig_load_buffer (const char *data, size_t len, const char *file, og_hostconfig **out,
+                               og_diags *diags, og_error **err);
+int og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags,
+                             og_error **err);
+void og_hostconfig_free (og_hostconfig *cfg);
+
+/* Pick the manifest and mode for a container: the first rule whose every
+   condition holds (annotations: for each key regex some annotation whose key
+   matches has a value that matches the value regex; os id / version_id
+   equal; image name glob), else `default`.  *manifest is NULL (no
+   manifest), or a path: absolute as written, else manifests_dir/NAME (".json"
+   added when NAME has no extension); the caller frees.  Returns the index of
+   the rule that matched, or -1 for the default.  os and image may be NULL
+   (conditions on them then do not hold).  */
+ssize_t og_hostconfig_select (const og_hostconfig *cfg, const og_annotation *annotations,
+                              size_t n_annotations, const og_osrelease *os, const char *image,
+                              char **manifest, og_mode *mode);
+
+#endif

@@ -1,0 +1,46 @@
+/* Audit records: one JSON line per hook decision (ocigate.audit/v1), written
+   with yajl_gen and appended with one write() to a file opened O_APPEND, plus
+   one syslog line.  crun throws hook output away, so these sinks are the
+   only trail.  */
+#ifndef OG_AUDIT_H
+#define OG_AUDIT_H
+
+#include "catalog/inventory.h"
+#include "runtime/oci.h"
+#include "policy/evaluate.h"
+
+#define OG_AUDIT_SCHEMA       "ocigate.audit/v1"
+#define OG_AUDIT_MAX_FINDINGS 200
+
+typedef struct og_audit_record
+{
+  const char *stage;
+  const og_oci_state *state;   /* may be NULL when stdin could not be read */
+  const og_oci_config *config; /* may be NULL */
+  const char *root;            /* the root filesystem inspected, or NULL */
+  const char *manifest_name;   /* NULL: none */
+  const char *manifest_path;
+  const char *manifest_sha256;
+  const char *mode;                    /* "enforce" | "audit" */
+  const char *decision;                /* "allow" | "deny" | "error-allow" | "error-deny" */
+  const char *would;                   /* audit mode: what enforce would have decided, else NULL */
+  const char *error;                   /* the error message for error-* decisions */
+  const og_policy_result *result;      /* may be NULL */
+  const og_inventory_summary *summary; /* may be NULL */
+  const char *inventory_sha256;
+  long long duration_ms;
+} og_audit_record;
+
+/* Format one record as a single line ending in '\n'.  */
+char *og_audit_format (const og_audit_record *r, size_t *len);
+
+/* Open (creating 0600, and its directory 0700 when missing) for appending.  */
+int og_audit_open (const char *path, og_error **err);
+
+/* Append a formatted line with a single write().  */
+int og_audit_append (int fd, const char *path, const char *line, size_t len, og_error **err);
+
+/* The current time as RFC 3339 UTC with milliseconds.  */
+void og_audit_now (char buf[32]);
+
+#endif

@@ -1,0 +1,29 @@
+/* The hook's own protection while it parses untrusted bytes: a backstop
+   timer, dropped capabilities, no_new_privs and a seccomp filter.  */
+#ifndef OG_SANDBOX_H
+#define OG_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/deadline.h"
+#include "base/error.h"
+
+/* A backstop for a deadline that a blocking call outran: after ms, write
+   record (already formatted) to fd and message to stderr, then _exit(code).
+   Only async-signal-safe calls run in the handler.  */
+int og_deadline_backstop (long long ms, int fd, const char *record, size_t record_len,
+                          const char *message, int code, og_error **err);
+/* Replace what the armed backstop writes, without touching its timer.  */
+void og_deadline_backstop_update (int fd, const char *record, size_t record_len,
+                                  const char *message);
+void og_deadline_backstop_cancel (void);
+
+/* Drop every capability but CAP_DAC_READ_SEARCH (reading any file), set
+   no_new_privs, and install a seccomp filter that refuses (EPERM) exec,
+   fork, sockets and connections, every call that changes a file, and opening
+   for writing; writes are allowed only to fds <= max_out_fd (stdout, stderr
+   and the outputs opened before).  */
+int og_sandbox_enter (int max_out_fd, og_error **err);
+
+#endif

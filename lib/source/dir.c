@@ -1,0 +1,527 @@
+/* A directory as a source: the container's root filesystem on disk.
+
+   The root is opened once (O_PATH|O_DIRECTORY).  Paths that the catalog asks
+   for by name (os-release, package databases) are opened relative to it with
+   openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so an absolute or ".."
+   symlink in the image resolves inside the image and can never reach a host
+   file.  The walk reads directories with getdents64 and never follows a
+   symlink: every entry is fstatat(AT_SYMLINK_NOFOLLOW)'d relative to its
+   parent's fd, and files are opened with O_NOFOLLOW relative to that fd.  The
+   walk is iterative with an explicit, bounded stack.
+   Sources: openat2(2), getdents64(2), fstatat(2), capabilities(7).  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+
+#include <openssl/evp.h>
+
+#include "source/dir.h"
+#include "base/resolve.h"
+#include "base/util.h"
+
+typedef struct og_source_dir
+{
+  og_source base;
+  int rootfd;
+  dev_t rootdev;
+} og_source_dir;
+
+static int
+openat2_in_root (int rootfd, const char *path, int flags)
+{
+  struct open_how how = { 0 };
+  how.flags = (uint64_t)flags | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  return (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, rootfd, path, &how, sizeof how));
+}
+
+static int
+read_fd_bounded (int fd, const char *what, size_t max, uint8_t **data, size_t *len, og_error **err)
+{
+  struct stat st;
+  og_buf b = { 0 };
+
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", what);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "`%s` is not a regular file", what);
+  if ((uint64_t)st.st_size > max)
+    return og_error_set (err, EFBIG, "`%s` is %llu bytes, over the limit of %zu", what,
+                         (unsigned long long)st.st_size, max);
+  og_grow (&b.data, &b.cap, (size_t)st.st_size + 1, 1);
+  for (;;)
+    {
+      ssize_t n;
+      if (b.len + 1 >= b.cap)
+        og_grow (&b.data, &b.cap, b.cap + 65536, 1);
+      n = TEMP_FAILURE_RETRY (read (fd, b.data + b.len, b.cap - b.len - 1));
+      if (n < 0)
+        {
+          og_buf_free (&b);
+          return og_error_set (err, errno, "read `%s`", what);
+        }
+      if (n == 0)
+        break;
+      b.len += n;
+      if (b.len > max)
+        {
+          og_buf_free (&b);
+          return og_error_set (err, EFBIG, "`%s` grew over the limit of %zu bytes", what, max);
+        }
+    }
+  b.data[b.len] = '\0';
+  *len = b.len;
+  *data = (uint8_t *)b.data;
+  return 0;
+}
+
+static int
+dir_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_t *len,
+               og_error **err)
+{
+  og_source_dir *d = (og_source_dir *)s;
+  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return 1;
+      return og_error_set (err, errno, "open `%s` in `%s`", path, s->info.path);
+    }
+  return read_fd_bounded (fd, path, max, data, len, err);
+}
+
+static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* Read every name in an open directory (without "." and ".."), sorted.
+ *names is one allocation (the pointers, then the names): free (*names).  */
+static int
+read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
+{
+  char buf[32768];
+  og_buf arena = { 0 };
+  size_t *offs = NULL, cnt = 0, cap = 0;
+  char **v;
+
+  for (;;)
+    {
+      long got = TEMP_FAILURE_RETRY (syscall (SYS_getdents64, fd, buf, sizeof buf));
+      if (got < 0)
+        {
+          free (offs);
+          og_buf_free (&arena);
+          return og_error_set (err, errno, "read directory `%s`", what);
+        }
+      if (got == 0)
+        break;
+      for (long off = 0; off < got;)
+        {
+          struct dirent64 *de = (struct dirent64 *)(buf + off);
+          off += de->d_reclen;
+          if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+            continue;
+          og_grow (&offs, &cap, cnt + 1, sizeof *offs);
+          offs[cnt++] = arena.len;
+          og_buf_append (&arena, de->d_name, strlen (de->d_name) + 1);
+        }
+    }
+  v = og_xmalloc (cnt * sizeof *v + arena.len);
+  if (arena.len)
+    memcpy ((char *)(v + cnt), arena.data, arena.len);
+  for (size_t i = 0; i < cnt; i++)
+    v[i] = (char *)(v + cnt) + offs[i];
+  free (offs);
+  og_buf_free (&arena);
+  if (cnt > 1)
+    qsort (v, cnt, sizeof *v, cmp_names);
+  *names = v;
+  *n = cnt;
+  return 0;
+}
+
+static int
+dir_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error **err)
+{
+  og_source_dir *d = (og_source_dir *)s;
+  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return 1;
+      return og_error_set (err, errno, "open directory `%s` in `%s`", path, s->info.path);
+    }
+  {
+    char **block = NULL;
+    if (read_names (fd, path, &block, n, err) < 0)
+      return -1;
+    /* list_dir hands out separately allocated names (og_strv_free).  */
+    *names = og_xcalloc (*n ? *n : 1, sizeof **names);
+    for (size_t i = 0; i < *n; i++)
+      (*names)[i] = og_xstrdup (block[i]);
+    free (block);
+  }
+  return 0;
+}
+
+static int
+dir_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
+{
+  og_source_dir *d = userdata;
+  struct stat st;
+  /* O_PATH|O_NOFOLLOW through openat2: even if the tree changes under us,
+     the lookup cannot leave the root.  */
+  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_PATH | O_NOFOLLOW);
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return 1;
+      return og_error_set (err, errno, "open `%s`", path);
+    }
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", path);
+  *mode = st.st_mode;
+  *target = NULL;
+  if (S_ISLNK (st.st_mode))
+    {
+      char buf[OG_MAX_PATH + 1];
+      ssize_t n = readlinkat (fd, "", buf, sizeof buf - 1);
+      if (n < 0)
+        return og_error_set (err, errno, "readlink `%s`", path);
+      buf[n] = '\0';
+      *target = og_xstrdup (buf);
+    }
+  return 0;
+}
+
+static int
+dir_resolve_dir (og_source *s, const char *path, char **out, og_error **err)
+{
+  cleanup_free char *canon = NULL;
+  uint32_t mode = 0;
+  char *target = NULL;
+  int ret;
+
+  if (og_resolve_in_root (path, true, dir_lstat, s, &canon, err) < 0)
+    return -1;
+  ret = dir_lstat (s, canon, &mode, &target, err);
+  free (target);
+  if (ret != 0)
+    return ret;
+  if (!S_ISDIR (mode))
+    return 1;
+  *out = canon;
+  canon = NULL;
+  return 0;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+typedef struct walk_frame
+{
+  int fd;
+  char **names;
+  size_t n;
+  size_t next;
+  size_t path_len; /* length of this directory's path in the path buffer */
+} walk_frame;
+
+typedef struct walk_state
+{
+  og_source_dir *d;
+  unsigned flags;
+  og_walk_fn fn;
+  void *userdata;
+  char path[OG_MAX_PATH + 1];
+  walk_frame stack[OG_MAX_DEPTH];
+  size_t depth;
+  uint8_t head[OG_HEAD_MAX];
+  uint8_t cap[64];
+  char sha256[65];
+  uint8_t hashbuf[65536];
+} walk_state;
+
+static int
+hash_fd (walk_state *w, int fd, og_error **err)
+{
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  off_t off = 0;
+  int ret = 0;
+
+  if (ctx == NULL || !EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL))
+    {
+      EVP_MD_CTX_free (ctx);
+      return og_error_set (err, ENOMEM, "sha256");
+    }
+  for (;;)
+    {
+      ssize_t n = TEMP_FAILURE_RETRY (pread (fd, w->hashbuf, sizeof w->hashbuf, off));
+      if (n < 0)
+        {
+          ret = og_error_set (err, errno, "read `%s`", w->path);
+          break;
+        }
+      if (n == 0)
+        break;
+      EVP_DigestUpdate (ctx, w->hashbuf, n);
+      off += n;
+    }
+  if (ret == 0)
+    {
+      EVP_DigestFinal_ex (ctx, md, &mdlen);
+      og_hex (md, mdlen, w->sha256);
+    }
+  EVP_MD_CTX_free (ctx);
+  return ret;
+}
+
+/* Read the head, the capability xattr and (when asked) the digest of an
+   executable, through an fd opened without following symlinks.  */
+static int
+inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_error **err)
+{
+  cleanup_close int fd = -1;
+  ssize_t n;
+  struct stat st;
+
+  fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM)
+    fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return og_error_set (err, errno, "open `%s`", w->path);
+  /* Check that what we opened is what we stat'ed.  */
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", w->path);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "`%s` changed while it was inspected", w->path);
+  n = TEMP_FAILURE_RETRY (pread (fd, w->head, sizeof w->head, 0));
+  if (n < 0)
+    return og_error_set (err, errno, "read `%s`", w->path);
+  e->head = w->head;
+  e->head_len = (size_t)n;
+  n = fgetxattr (fd, "security.capability", w->cap, sizeof w->cap);
+  if (n > 0)
+    {
+      e->cap = w->cap;
+      e->cap_len = (size_t)n;
+    }
+  if (w->flags & OG_WALK_SHA256)
+    {
+      if (hash_fd (w, fd, err) < 0)
+        return -1;
+      e->sha256 = w->sha256;
+    }
+  return 0;
+}
+
+static int
+push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
+{
+  walk_frame *f;
+  if (w->depth >= OG_MAX_DEPTH)
+    {
+      close (fd);
+      return og_error_set (err, 0, "`%s`: directories nested deeper than %d levels", w->path,
+                           OG_MAX_DEPTH);
+    }
+  f = &w->stack[w->depth];
+  memset (f, 0, sizeof *f);
+  f->fd = fd;
+  f->path_len = path_len;
+  if (read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  w->depth++;
+  return 0;
+}
+
+static void
+pop_dir (walk_state *w)
+{
+  walk_frame *f = &w->stack[--w->depth];
+  close (f->fd);
+  free (f->names);
+}
+
+/* Visit one entry of the top frame.  */
+static int
+visit (walk_state *w, og_error **err)
+{
+  walk_frame *f = &w->stack[w->depth - 1];
+  const char *name = f->names[f->next++];
+  size_t nlen = strlen (name);
+  og_entry e = { 0 };
+  struct stat st = { 0 };
+  struct statx stx;
+  bool other_mount;
+  char target[OG_MAX_PATH + 1];
+
+  if (f->path_len + 1 + nlen > OG_MAX_PATH)
+    {
+      w->path[f->path_len] = '\0';
+      return og_error_set (err, ENAMETOOLONG, "`%s/%s`: path longer than %d bytes", w->path, name,
+                           OG_MAX_PATH);
+    }
+  w->path[f->path_len] = '/';
+  memcpy (w->path + f->path_len + 1, name, nlen + 1);
+
+  if (statx (f->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+             STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_NLINK, &stx)
+      < 0)
+    {
+      if (errno == ENOENT)
+        return 0; /* gone since we listed the directory */
+      return og_error_set (err, errno, "stat `%s`", w->path);
+    }
+  st.st_mode = stx.stx_mode;
+  st.st_dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
+  /* Another filesystem, or a mount of this one (a runtime's bind-mounted
+     /etc/hostname, /proc): not the image's content.  Such a directory is
+     listed but not entered; such a file is left out.  */
+  other_mount = st.st_dev != w->d->rootdev
+                || ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                    && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT));
+  if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS) && !S_ISDIR (st.st_mode))
+    return 0;
+  e.path = w->path;
+  e.mode = stx.stx_mode;
+  e.uid = stx.stx_uid;
+  e.gid = stx.stx_gid;
+  e.size = stx.stx_size;
+  e.nlink = stx.stx_nlink;
+  e.layer = -1;
+  if (S_ISLNK (st.st_mode))
+    {
+      ssize_t n = readlinkat (f->fd, name, target, sizeof target - 1);
+      if (n >= 0)
+        {
+          target[n] = '\0';
+          e.link_target = target;
+        }
+    }
+  else if (og_entry_is_executable (st.st_mode))
+    {
+      if (inspect_executable (w, f->fd, name, &e, err) < 0)
+        return -1;
+    }
+  if (w->fn (&e, w->userdata, err) < 0)
+    return -1;
+
+  if (S_ISDIR (st.st_mode))
+    {
+      int fd;
+      if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
+        return 0;
+      fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        return og_error_set (err, errno, "open directory `%s`", w->path);
+      return push_dir (w, fd, f->path_len + 1 + nlen, err);
+    }
+  return 0;
+}
+
+static int
+dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error **err)
+{
+  og_source_dir *d = (og_source_dir *)s;
+  walk_state *w = og_xcalloc (1, sizeof *w);
+  int fd, ret = 0;
+
+  w->d = d;
+  w->flags = flags;
+  w->fn = fn;
+  w->userdata = userdata;
+  fd = openat2_in_root (d->rootfd, "/", O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    ret = og_error_set (err, errno, "open `%s`", s->info.path);
+  else
+    ret = push_dir (w, fd, 0, err);
+  while (ret == 0 && w->depth > 0)
+    {
+      walk_frame *f = &w->stack[w->depth - 1];
+      if (f->next >= f->n)
+        pop_dir (w);
+      else
+        ret = visit (w, err);
+    }
+  while (w->depth > 0)
+    pop_dir (w);
+  free (w);
+  return ret;
+}
+
+static void
+dir_free (og_source *s)
+{
+  og_source_dir *d = (og_source_dir *)s;
+  if (d->rootfd >= 0)
+    close (d->rootfd);
+  og_source_info_clear (&s->info);
+  free (d);
+}
+
+static const og_source_ops dir_ops = {
+  .walk = dir_walk,
+  .read_file = dir_read_file,
+  .list_dir = dir_list_dir,
+  .resolve_dir = dir_resolve_dir,
+  .free = dir_free,
+};
+
+int
+og_source_open_dir (const char *path, og_source **out, og_error **err)
+{
+  og_source_dir *d;
+  struct stat st;
+  int fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      if (errno == ENOTDIR)
+        return og_error_set (err, 0, "`%s` is not a directory (give a root filesystem directory)",
+                             path);
+      return og_error_set (err, errno, "open `%s`", path);
+    }
+  if (fstat (fd, &st) < 0)
+    {
+      int e = errno;
+      close (fd);
+      return og_error_set (err, e, "stat `%s`", path);
+    }
+  {
+    /* openat2 is Linux 5.6+; without it we refuse rather than read unsafely.  */
+    int probe = openat2_in_root (fd, ".", O_PATH | O_DIRECTORY);
+    if (probe < 0)
+      {
+        int e = errno;
+        close (fd);
+        if (e == ENOSYS)
+          return og_error_set (err, e, "openat2 (needs Linux 5.6 or later) for `%s`", path);
+        return og_error_set (err, e, "open `%s`", path);
+      }
+    close (probe);
+  }
+  d = og_xcalloc (1, sizeof *d);
+  d->base.ops = &dir_ops;
+  d->base.info.kind = og_xstrdup ("dir");
+  d->base.info.path = og_xstrdup (path);
+  d->rootfd = fd;
+  d->rootdev = st.st_dev;
+  *out = &d->base;
+  return 0;
+}

@@ -1,0 +1,12 @@
+/* A directory as a source: a root filesystem on the host.  */
+#ifndef OG_SOURCE_DIR_H
+#define OG_SOURCE_DIR_H
+
+#include "source/source.h"
+
+/* Open a directory as a source.  The root is opened once with
+   O_PATH|O_DIRECTORY; every later open is relative to it with
+   openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS).  */
+int og_source_open_dir (const char *path, og_source **out, og_error **err);
+
+#endif

@@ -1,0 +1,123 @@
+/* A source is a read-only tree: the container's root filesystem as a
+   directory (dir.c) or an image whose layers are flattened in memory
+   (image/).  Only source/ touches the inspected tree.  */
+#ifndef OG_SOURCE_H
+#define OG_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/resolve.h"
+#include "source/info.h"
+
+/* Bytes of the start of every executable that a walk hands over: enough for
+   the ELF header, the program headers and PT_INTERP of real binaries.  */
+#define OG_HEAD_MAX 4096
+/* Bounds on what a walk accepts, with clear errors past them.  */
+#define OG_MAX_DEPTH 256
+/* Largest single file (package database, os-release) read whole.  */
+#define OG_READ_MAX (512u << 20)
+
+typedef struct og_entry
+{
+  const char *path; /* absolute inside the root: "/usr/bin/ls" */
+  uint32_t mode;    /* st_mode, type bits included */
+  uint32_t uid;
+  uint32_t gid;
+  uint64_t size;
+  uint64_t nlink;
+  const char *link_target; /* symlinks only; else NULL */
+  /* For regular files with an execute, setuid or setgid bit only: */
+  const uint8_t *head; /* the first head_len bytes (head_len <= OG_HEAD_MAX) */
+  size_t head_len;
+  const uint8_t *cap; /* raw security.capability xattr, NULL when none */
+  size_t cap_len;
+  const char *sha256; /* hex, when the walk was asked for digests; else NULL */
+  int layer;          /* image sources: the layer that last wrote it; else -1 */
+} og_entry;
+
+/* Walk flags.  */
+enum
+{
+  OG_WALK_CROSS_MOUNTS = 1 << 0, /* directory source: descend into other filesystems */
+  OG_WALK_SHA256 = 1 << 1,       /* hash every regular file with an exec/setuid/setgid bit */
+};
+
+static inline bool
+og_entry_is_executable (uint32_t mode)
+{
+  return (mode & 0170000) == 0100000 && (mode & 06111) != 0;
+}
+
+typedef int (*og_walk_fn) (const og_entry *e, void *userdata, og_error **err);
+
+typedef struct og_source og_source;
+
+typedef struct og_source_ops
+{
+  /* Every entry below the root except the root itself, depth first, without
+     following symlinks.  fn returning < 0 stops the walk.  */
+  int (*walk) (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error **err);
+  /* Read a whole regular file, following symlinks inside the root only.
+     Returns 0 and the bytes (NUL-terminated for convenience, *len without the
+     NUL), 1 when the path does not exist, or -1 with *err.  */
+  int (*read_file) (og_source *s, const char *path, size_t max, uint8_t **data, size_t *len,
+                    og_error **err);
+  /* The names in a directory (following symlinks inside the root), sorted.
+     Returns 0, 1 when it does not exist, -1 on error.  */
+  int (*list_dir) (og_source *s, const char *path, char ***names, size_t *n, og_error **err);
+  /* The canonical path of a directory, symlinks resolved inside the root
+     ("/bin" -> "/usr/bin" on usrmerge).  Returns 0, 1 when it does not
+     resolve to a directory, -1 on error.  */
+  int (*resolve_dir) (og_source *s, const char *path, char **out, og_error **err);
+  void (*free) (og_source *s);
+} og_source_ops;
+
+struct og_source
+{
+  const og_source_ops *ops;
+  og_source_info info;
+};
+
+/* Open whatever SOURCE names: a directory, or (with the image issue)
+   docker-archive:, oci-archive:, oci: and their detection by content.  */
+typedef struct og_source_options
+{
+  const char *platform; /* "os/arch[/variant]" or NULL */
+  const char *image;    /* NAME or INDEX in a multi-image archive, or NULL */
+  bool sha256;          /* images: hash executables while the layers stream (walks with
+                           OG_WALK_SHA256 need it, the layers are not read again) */
+} og_source_options;
+int og_source_open (const char *spec, const og_source_options *opts, og_source **out,
+                    og_error **err);
+
+void og_source_free (og_source *s);
+
+static inline int
+og_source_walk (og_source *s, unsigned flags, og_walk_fn fn, void *ud, og_error **err)
+{
+  return s->ops->walk (s, flags, fn, ud, err);
+}
+
+static inline int
+og_source_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_t *len,
+                     og_error **err)
+{
+  return s->ops->read_file (s, path, max, data, len, err);
+}
+
+static inline int
+og_source_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error **err)
+{
+  return s->ops->list_dir (s, path, names, n, err);
+}
+
+static inline int
+og_source_resolve_dir (og_source *s, const char *path, char **out, og_error **err)
+{
+  return s->ops->resolve_dir (s, path, out, err);
+}
+
+#endif
