@@ -87,6 +87,7 @@ typedef struct og_inventory
 } og_inventory;
 
 void og_inventory_clear (og_inventory *inv);
+#define cleanup_inventory __attribute__ ((cleanup (og_inventory_clear)))
 
 /* The purl of a package (purl spec, types rpm/deb/apk), with the OS as namespace.  */
 char *og_package_purl (const og_package *p, const og_osrelease *os);

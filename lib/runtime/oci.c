@@ -317,15 +317,6 @@ og_oci_config_clear (og_oci_config *c)
   memset (c, 0, sizeof *c);
 }
 
-const char *
-og_kv_get (const og_kv *kv, size_t n, const char *key)
-{
-  for (size_t i = 0; i < n; i++)
-    if (strcmp (kv[i].key, key) == 0)
-      return kv[i].value;
-  return NULL;
-}
-
 /* ---- launch facts: what the policy step knows of config.json ---------- */
 
 void

@@ -9,17 +9,12 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "base/kv.h"
 #include "policy/evaluate.h"
 
 #define OG_OCI_STATE_MAX  (1u << 20)
 #define OG_OCI_CONFIG_MAX (8u << 20)
 #define OG_OCI_MAX_DEPTH  64
-
-typedef struct og_kv
-{
-  char *key;
-  char *value;
-} og_kv;
 
 typedef struct og_oci_state
 {
@@ -63,8 +58,6 @@ int og_oci_config_parse (const char *data, size_t len, const char *name, og_oci_
                          og_error **err);
 void og_oci_config_clear (og_oci_config *c);
 
-/* The value of an annotation, or NULL.  */
-const char *og_kv_get (const og_kv *kv, size_t n, const char *key);
 
 /* Fill facts from the bytes of an OCI runtime config.json
    (root.readonly, process.noNewPrivileges, mounts[] with type "bind" or a
