@@ -25,6 +25,9 @@ evp_of (og_digest_algo algo)
       return EVP_sha384 ();
     case OG_DIGEST_SHA512:
       return EVP_sha512 ();
+    case OG_DIGEST_SHA224:
+      return EVP_sha224 ();
+    case OG_DIGEST_NONE:
     default:
       return NULL;
     }
@@ -40,8 +43,24 @@ og_digest_len (og_digest_algo algo)
 const char *
 og_digest_name (og_digest_algo algo)
 {
-  static const char *const names[] = { "md5", "sha1", "sha256", "sha384", "sha512" };
-  return (size_t)algo < OG_ARRAY_SIZE (names) ? names[algo] : "unknown";
+  switch (algo)
+    {
+    case OG_DIGEST_MD5:
+      return "md5";
+    case OG_DIGEST_SHA1:
+      return "sha1";
+    case OG_DIGEST_SHA256:
+      return "sha256";
+    case OG_DIGEST_SHA384:
+      return "sha384";
+    case OG_DIGEST_SHA512:
+      return "sha512";
+    case OG_DIGEST_SHA224:
+      return "sha224";
+    case OG_DIGEST_NONE:
+    default:
+      return "none";
+    }
 }
 
 int

@@ -9,13 +9,17 @@
 
 #include "base/error.h"
 
+/* Numbered as rpm numbers them (PGPHASHALGO_*, rpm include/rpm/rpmpgp.h),
+   so FILEDIGESTALGO values carry over unchanged.  */
 typedef enum og_digest_algo
 {
-  OG_DIGEST_MD5,
-  OG_DIGEST_SHA1,
-  OG_DIGEST_SHA256,
-  OG_DIGEST_SHA384,
-  OG_DIGEST_SHA512,
+  OG_DIGEST_NONE = 0,
+  OG_DIGEST_MD5 = 1,
+  OG_DIGEST_SHA1 = 2,
+  OG_DIGEST_SHA256 = 8,
+  OG_DIGEST_SHA384 = 9,
+  OG_DIGEST_SHA512 = 10,
+  OG_DIGEST_SHA224 = 11,
 } og_digest_algo;
 
 #define OG_DIGEST_MAX     64 /* bytes of the longest digest (SHA-512) */
@@ -32,7 +36,7 @@ typedef char og_oci_digest[OG_OCI_DIGEST_LEN + 1];
 
 /* Bytes of a digest of this algorithm.  */
 size_t og_digest_len (og_digest_algo algo);
-const char *og_digest_name (og_digest_algo algo); /* "md5" "sha1" "sha256" ... */
+const char *og_digest_name (og_digest_algo algo); /* "md5" "sha1" "sha256" ... "none" */
 
 /* An incremental digest.  */
 typedef struct og_digest og_digest;

@@ -125,7 +125,7 @@ print_files (const og_package *p)
       fputs (f->path, stdout);
       putchar ('\t');
       if (f->digest)
-        printf ("%s:%s", og_digest_algo_name (p->digest_algo), f->digest);
+        printf ("%s:%s", og_digest_name (p->digest_algo), f->digest);
       else
         putchar ('-');
       if (f->mode)

@@ -241,8 +241,8 @@ file_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
           {
             free (hex);
             return og_error_set (err, 0, "%s:%zu: Z: %s checksum in a package with %s ones",
-                                 s->name, s->lineno, og_digest_algo_name (algo),
-                                 og_digest_algo_name (p->digest_algo));
+                                 s->name, s->lineno, og_digest_name (algo),
+                                 og_digest_name (p->digest_algo));
           }
         p->digest_algo = algo;
         free (s->file->digest);

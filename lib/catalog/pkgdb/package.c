@@ -103,26 +103,3 @@ og_pkg_type_name (og_pkg_type t)
       return "unknown";
     }
 }
-
-const char *
-og_digest_algo_name (og_digest_algo a)
-{
-  switch (a)
-    {
-    case OG_DIGEST_MD5:
-      return "md5";
-    case OG_DIGEST_SHA1:
-      return "sha1";
-    case OG_DIGEST_SHA256:
-      return "sha256";
-    case OG_DIGEST_SHA384:
-      return "sha384";
-    case OG_DIGEST_SHA512:
-      return "sha512";
-    case OG_DIGEST_SHA224:
-      return "sha224";
-    case OG_DIGEST_NONE:
-    default:
-      return "none";
-    }
-}

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 
 typedef enum og_pkg_type
@@ -17,19 +18,6 @@ typedef enum og_pkg_type
   OG_PKG_DEB,
   OG_PKG_APK,
 } og_pkg_type;
-
-/* Digest algorithms, numbered as rpm numbers them (PGPHASHALGO_*, rpm
-   include/rpm/rpmpgp.h), so FILEDIGESTALGO values carry over unchanged.  */
-typedef enum og_digest_algo
-{
-  OG_DIGEST_NONE = 0,
-  OG_DIGEST_MD5 = 1,
-  OG_DIGEST_SHA1 = 2,
-  OG_DIGEST_SHA256 = 8,
-  OG_DIGEST_SHA384 = 9,
-  OG_DIGEST_SHA512 = 10,
-  OG_DIGEST_SHA224 = 11,
-} og_digest_algo;
 
 typedef struct og_pkg_file
 {
@@ -85,7 +73,6 @@ char *og_package_nevra (const og_package *p);
 char *og_package_evr (const og_package *p);
 
 const char *og_pkg_type_name (og_pkg_type t);          /* "rpm" "deb" "apk" */
-const char *og_digest_algo_name (og_digest_algo a);    /* "md5" "sha1" "sha256" ... */
 
 /* ---- rpm ---------------------------------------------------------------- */
 
