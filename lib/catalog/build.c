@@ -1,28 +1,11 @@
-/* Build the inventory from a source: os-release, the package databases, and
-   every executable (a walk), then join executables to their owning package.  */
+/* Build the inventory from a source: os-release, a walk of every entry, the
+   package databases (databases.c), then who owns what (ownership.c).  */
 #include <sys/stat.h>
 
-#include "catalog/filecap.h"
-#include "catalog/build.h"
-#include "base/resolve.h"
 #include "base/deadline.h"
-#include "base/strmap.h"
 #include "base/util.h"
-
-typedef struct build_state
-{
-  og_source *src;
-  og_inventory *inv;
-  unsigned flags;
-  og_strmap owners;   /* canonical path -> package index + 1 */
-  og_strmap dircache; /* directory as a package lists it -> canonical dir ("" when unresolvable) */
-  og_strmap tree;     /* every directory (value DIR_MARK) and symlink (its target) the walk saw */
-  size_t entries;
-  size_t cap_execs;
-  size_t cap_files;
-  const char *const *excludes; /* paths (and what is below them) left out of the walk */
-  size_t n_excludes;
-} build_state;
+#include "catalog/build_int.h"
+#include "catalog/filecap.h"
 
 static bool
 under (const char *path, const char *prefix)
@@ -44,375 +27,6 @@ excluded (const build_state *st, const char *path)
   return false;
 }
 
-static void
-add_db (og_inventory *inv, const char *type, const char *path, const char *backend)
-{
-  og_pkgdb_ref *r;
-  inv->dbs = og_xreallocarray (inv->dbs, inv->n_dbs + 1, sizeof *inv->dbs);
-  r = &inv->dbs[inv->n_dbs++];
-  r->type = og_xstrdup (type);
-  r->path = og_xstrdup (path);
-  r->backend = og_xstrdup (backend);
-}
-
-/* Read path; 1 when it does not exist.  */
-static int
-read_opt (og_source *src, const char *path, uint8_t **data, size_t *len, og_error **err)
-{
-  return og_source_read_file (src, path, OG_READ_MAX, data, len, err);
-}
-
-static int
-load_os (build_state *st, og_error **err)
-{
-  static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (paths); i++)
-    {
-      cleanup_free uint8_t *data = NULL;
-      size_t len = 0;
-      int ret = og_source_read_file (st->src, paths[i], 1 << 20, &data, &len, err);
-      if (ret < 0)
-        return ret;
-      if (ret == 0)
-        {
-          og_osrelease_parse (data, len, &st->inv->os);
-          return 0;
-        }
-    }
-  return 0;
-}
-
-/* ---- rpm ---------------------------------------------------------------- */
-
-/* rpm keeps its SQLite database in WAL mode and leaves an empty
-   rpmdb.sqlite-wal after a clean close.  Committed changes still in a
-   non-empty WAL are not in rpmdb.sqlite, which is all we read: refuse rather
-   than report a stale package list.  */
-static int
-check_no_pending_wal (build_state *st, const char *db, og_error **err)
-{
-  cleanup_free char *wal = og_xasprintf ("%s-wal", db);
-  cleanup_free uint8_t *data = NULL;
-  og_error *e = NULL;
-  size_t len = 0;
-  int ret = og_source_read_file (st->src, wal, 0, &data, &len, &e);
-
-  if (ret >= 0)
-    return 0;
-  if (e->status == EFBIG)
-    {
-      og_error_free (e);
-      return og_error_set (err, 0,
-                           "rpmdb %s: %s holds changes not yet written to the database "
-                           "(rpm was interrupted or the image was taken while it ran); "
-                           "the package list would be stale",
-                           db, wal);
-    }
-  if (err && *err == NULL)
-    *err = e;
-  else
-    og_error_free (e);
-  return -1;
-}
-
-static int
-load_rpm (build_state *st, og_error **err)
-{
-  static const char *const dirs[] = { "/var/lib/rpm", "/usr/lib/sysimage/rpm", "/usr/share/rpm" };
-  static const char *const files[] = { "rpmdb.sqlite", "Packages.db", "Packages" };
-  og_strmap seen = { 0 };
-  int ret = 0;
-
-  for (size_t i = 0; i < OG_ARRAY_SIZE (dirs) && ret == 0; i++)
-    {
-      cleanup_free char *canon = NULL;
-      ret = og_source_resolve_dir (st->src, dirs[i], &canon, err);
-      if (ret != 0)
-        {
-          ret = ret > 0 ? 0 : ret;
-          continue;
-        }
-      if (og_strmap_has (&seen, canon)) /* Fedora: /var/lib/rpm -> /usr/lib/sysimage/rpm */
-        continue;
-      og_strmap_put (&seen, canon, NULL);
-      for (size_t j = 0; j < OG_ARRAY_SIZE (files); j++)
-        {
-          cleanup_free char *path = og_xasprintf ("%s/%s", canon, files[j]);
-          cleanup_free uint8_t *data = NULL;
-          size_t len = 0;
-          og_rpmdb_backend b;
-
-          ret = read_opt (st->src, path, &data, &len, err);
-          if (ret > 0)
-            {
-              ret = 0;
-              continue;
-            }
-          if (ret < 0)
-            break;
-          b = og_rpmdb_detect (data, len);
-          if (b == OG_RPMDB_UNKNOWN && len == 0)
-            continue; /* an empty placeholder file, as some images carry */
-          if (b == OG_RPMDB_SQLITE && (ret = check_no_pending_wal (st, path, err)) < 0)
-            break;
-          ret = og_rpmdb_read (data, len, path, &st->inv->packages, err);
-          if (ret < 0)
-            break;
-          add_db (st->inv, "rpm", path, og_rpmdb_backend_name (b));
-          break;
-        }
-    }
-  og_strmap_clear (&seen, NULL);
-  return ret;
-}
-
-/* ---- dpkg --------------------------------------------------------------- */
-
-/* Read info/<name>.list (or <name>:<arch>.list) and .md5sums into p.  */
-static int
-load_dpkg_info (build_state *st, const char *infodir, og_package *p, og_error **err)
-{
-  static const char *const kinds[] = { "list", "md5sums" };
-  /* The digests are only read when asked for: the .list files say what a
-     package owns; md5sums serve integrity checks.  */
-  size_t n_kinds = (st->flags & OG_INV_PKG_DIGESTS) ? 2 : 1;
-  for (size_t k = 0; k < n_kinds; k++)
-    {
-      for (int with_arch = 0; with_arch < 2; with_arch++)
-        {
-          cleanup_free char *path = NULL;
-          cleanup_free uint8_t *data = NULL;
-          size_t len = 0;
-          int ret;
-
-          if (with_arch && p->arch == NULL)
-            break;
-          path = with_arch ? og_xasprintf ("%s/%s:%s.%s", infodir, p->name, p->arch, kinds[k])
-                           : og_xasprintf ("%s/%s.%s", infodir, p->name, kinds[k]);
-          ret = read_opt (st->src, path, &data, &len, err);
-          if (ret < 0)
-            return ret;
-          if (ret > 0)
-            continue;
-          ret = k == 0 ? og_dpkg_list_parse (data, len, path, p, err)
-                       : og_dpkg_md5sums_parse (data, len, path, p, err);
-          if (ret < 0)
-            return ret;
-          break;
-        }
-    }
-  return 0;
-}
-
-static bool
-has_suffix (const char *s, const char *suffix)
-{
-  size_t n = strlen (s), m = strlen (suffix);
-  return n >= m && strcmp (s + n - m, suffix) == 0;
-}
-
-static int
-load_dpkg_statusd (build_state *st, og_error **err)
-{
-  const char *dir = "/var/lib/dpkg/status.d";
-  char **names = NULL;
-  size_t n = 0;
-  int ret = og_source_list_dir (st->src, dir, &names, &n, err);
-
-  if (ret != 0)
-    return ret > 0 ? 0 : ret;
-  for (size_t i = 0; i < n && ret == 0; i++)
-    {
-      cleanup_free char *path = NULL;
-      cleanup_free uint8_t *data = NULL;
-      size_t len = 0, before = st->inv->packages.n;
-
-      if (strchr (names[i], '.')
-          && (has_suffix (names[i], ".md5sums") || has_suffix (names[i], ".preinst")
-              || has_suffix (names[i], ".postinst") || has_suffix (names[i], ".prerm")
-              || has_suffix (names[i], ".postrm") || has_suffix (names[i], ".conffiles")))
-        continue;
-      path = og_xasprintf ("%s/%s", dir, names[i]);
-      ret = read_opt (st->src, path, &data, &len, err);
-      if (ret != 0)
-        {
-          ret = ret > 0 ? 0 : ret;
-          continue;
-        }
-      ret = og_dpkg_statusd_parse (data, len, path, &st->inv->packages, err);
-      if (ret < 0)
-        break;
-      for (size_t j = before; j < st->inv->packages.n && ret == 0; j++)
-        {
-          cleanup_free char *md5 = og_xasprintf ("%s/%s.md5sums", dir, names[i]);
-          cleanup_free uint8_t *mdata = NULL;
-          size_t mlen = 0;
-          ret = read_opt (st->src, md5, &mdata, &mlen, err);
-          if (ret == 0)
-            ret = og_dpkg_md5sums_parse (mdata, mlen, md5, &st->inv->packages.pkgs[j], err);
-          else if (ret > 0)
-            ret = 0;
-        }
-      if (ret == 0 && st->inv->packages.n > before)
-        add_db (st->inv, "deb", path, "status.d");
-    }
-  og_strv_free (names, n);
-  return ret;
-}
-
-static int
-load_dpkg (build_state *st, og_error **err)
-{
-  const char *status = "/var/lib/dpkg/status";
-  cleanup_free uint8_t *data = NULL;
-  size_t len = 0, before = st->inv->packages.n;
-  int ret = read_opt (st->src, status, &data, &len, err);
-
-  if (ret < 0)
-    return ret;
-  if (ret == 0)
-    {
-      if (og_dpkg_status_parse (data, len, status, &st->inv->packages, err) < 0)
-        return -1;
-      add_db (st->inv, "deb", status, "status");
-      for (size_t i = before; i < st->inv->packages.n; i++)
-        if (load_dpkg_info (st, "/var/lib/dpkg/info", &st->inv->packages.pkgs[i], err) < 0)
-          return -1;
-    }
-  return load_dpkg_statusd (st, err);
-}
-
-/* ---- apk ---------------------------------------------------------------- */
-
-static int
-load_apk (build_state *st, og_error **err)
-{
-  const char *path = "/lib/apk/db/installed";
-  cleanup_free uint8_t *data = NULL;
-  size_t len = 0;
-  int ret = read_opt (st->src, path, &data, &len, err);
-
-  if (ret != 0)
-    return ret > 0 ? 0 : ret;
-  if (og_apk_installed_parse (data, len, path, &st->inv->packages, err) < 0)
-    return -1;
-  add_db (st->inv, "apk", path, "installed");
-  return 0;
-}
-
-/* ---- ownership ---------------------------------------------------------- */
-
-static char dir_mark[] = "";
-#define DIR_MARK dir_mark
-
-/* Look a canonical path up in the tree the walk saw: no system call, and
-   nothing outside the root can be reached.  */
-static int
-tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
-{
-  build_state *st = userdata;
-  const char *v;
-  (void)err;
-  *target = NULL;
-  if (strcmp (path, "/") == 0)
-    {
-      *mode = S_IFDIR;
-      return 0;
-    }
-  v = og_strmap_get (&st->tree, path);
-  if (v == NULL)
-    return 1;
-  if (v == DIR_MARK)
-    *mode = S_IFDIR;
-  else
-    {
-      *mode = S_IFLNK;
-      *target = og_xstrdup (v);
-    }
-  return 0;
-}
-
-/* The canonical form of a directory as a package lists it, symlinks resolved
-   inside the root (usrmerge: /bin -> /usr/bin); "" when it is not a
-   directory of the tree.  */
-static const char *
-canonical_dir (build_state *st, const char *dir, og_error **err)
-{
-  char *canon = og_strmap_get (&st->dircache, dir);
-  if (canon == NULL)
-    {
-      uint32_t mode = 0;
-      char *target = NULL;
-      if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
-        return NULL;
-      if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
-        {
-          free (canon);
-          canon = og_xstrdup ("");
-        }
-      free (target);
-      og_strmap_put (&st->dircache, dir, canon);
-    }
-  return canon;
-}
-
-static int
-index_owners (build_state *st, og_error **err)
-{
-  og_pkglist *pl = &st->inv->packages;
-  og_buf key = { 0 };
-  og_buf dir = { 0 };
-  void **slot;
-  int ret = 0;
-
-  /* The paths whose owner the inventory reports: every executable, and with
-     OG_INV_FILES every entry but directories.  */
-  for (size_t i = 0; i < st->inv->n_execs; i++)
-    og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
-  for (size_t i = 0; i < st->inv->n_files; i++)
-    if (!S_ISDIR (st->inv->files[i].mode))
-      og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
-
-  for (size_t i = 0; i < pl->n && ret == 0; i++)
-    for (size_t j = 0; j < pl->pkgs[i].n_files; j++)
-      {
-        const char *path = pl->pkgs[i].files[j].path;
-        const char *slash = strrchr (path, '/');
-        const char *canon;
-
-        if (path[0] != '/' || slash == NULL || slash[1] == '\0')
-          continue;
-        dir.len = 0;
-        og_buf_append (&dir, path, slash == path ? 1 : (size_t)(slash - path));
-        canon = canonical_dir (st, dir.data, err);
-        if (canon == NULL)
-          {
-            ret = -1;
-            break;
-          }
-        if (*canon == '\0')
-          continue; /* its directory is not in the tree */
-        key.len = 0;
-        og_buf_puts (&key, strcmp (canon, "/") == 0 ? "" : canon);
-        og_buf_puts (&key, slash);
-        /* Only the paths the inventory reports are in the map; the first
-           package that lists one owns it.  */
-        slot = og_strmap_value (&st->owners, key.data);
-        if (slot && *slot == NULL)
-          *slot = (void *)(uintptr_t)(i + 1);
-      }
-  og_buf_free (&key);
-  og_buf_free (&dir);
-  return ret;
-}
-
-static ssize_t
-owner_of (build_state *st, const char *path)
-{
-  uintptr_t v = (uintptr_t)og_strmap_get (&st->owners, path);
-  return v ? (ssize_t)v - 1 : -1;
-}
-
 /* ---- the walk ----------------------------------------------------------- */
 
 static int
@@ -429,7 +43,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   if (st->n_excludes && excluded (st, e->path))
     return 0;
   if (S_ISDIR (e->mode))
-    og_strmap_put (&st->tree, e->path, DIR_MARK);
+    og_strmap_put (&st->tree, e->path, OG_CATALOG_DIR_MARK);
   else if (S_ISLNK (e->mode) && e->link_target)
     og_strmap_put (&st->tree, e->path, og_xstrdup (e->link_target));
   if (og_entry_is_executable (e->mode))
@@ -469,30 +83,6 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       f->exec = exec_index;
     }
   return 0;
-}
-
-/* Every executable (and with OG_INV_FILES every entry but directories, which
-   many packages share) gets the package that lists it.  */
-static void
-join_owners (build_state *st)
-{
-  og_inventory *inv = st->inv;
-  for (size_t i = 0; i < inv->n_execs; i++)
-    {
-      og_exec *x = &inv->execs[i];
-      x->package = owner_of (st, x->path);
-      x->integrity = x->package < 0 ? OG_INTEGRITY_UNOWNED : OG_INTEGRITY_UNCHECKED;
-    }
-  for (size_t i = 0; i < inv->n_files; i++)
-    if (!S_ISDIR (inv->files[i].mode))
-      inv->files[i].package = owner_of (st, inv->files[i].path);
-}
-
-static void
-tree_value_free (void *v)
-{
-  if (v != DIR_MARK)
-    free (v);
 }
 
 static void
@@ -564,28 +154,20 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
     walk_flags |= OG_WALK_CROSS_MOUNTS;
 
   /* Walk first: ownership is then resolved against the tree in memory.  */
-  ret = load_os (&st, err);
+  ret = og_catalog_load_os (&st, err);
   if (ret == 0)
     ret = og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES))
     {
-      ret = load_rpm (&st, err);
+      ret = og_catalog_load_packages (&st, err);
       if (ret == 0)
-        ret = og_deadline_check (err);
-      if (ret == 0)
-        ret = load_dpkg (&st, err);
-      if (ret == 0)
-        ret = load_apk (&st, err);
-      if (ret == 0)
-        ret = og_deadline_check (err);
-      if (ret == 0)
-        ret = index_owners (&st, err);
+        ret = og_catalog_index_owners (&st, err);
     }
   if (ret == 0)
-    join_owners (&st);
+    og_catalog_join_owners (&st);
   og_strmap_clear (&st.owners, NULL);
   og_strmap_clear (&st.dircache, free);
-  og_strmap_clear (&st.tree, tree_value_free);
+  og_strmap_clear (&st.tree, og_catalog_tree_value_free);
   if (ret < 0)
     {
       og_inventory_clear (inv);
@@ -639,64 +221,4 @@ og_integrity_name (og_integrity i)
     default:
       return "unchecked";
     }
-}
-
-/* purl spec (github.com/package-url/purl-spec): percent-encode everything
-   but the unreserved characters in names, versions and qualifier values.  */
-static void
-purl_put (og_buf *b, const char *s)
-{
-  for (; s && *s; s++)
-    {
-      unsigned char c = (unsigned char)*s;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || strchr ("-._~", c))
-        og_buf_putc (b, (char)c);
-      else
-        og_buf_printf (b, "%%%02X", c);
-    }
-}
-
-char *
-og_package_purl (const og_package *p, const og_osrelease *os)
-{
-  og_buf b = { 0 };
-  const char *ns = os && os->id ? os->id : NULL;
-
-  og_buf_printf (&b, "pkg:%s/", og_pkg_type_name (p->type));
-  if (ns)
-    {
-      purl_put (&b, ns);
-      og_buf_putc (&b, '/');
-    }
-  purl_put (&b, p->name);
-  og_buf_putc (&b, '@');
-  if (p->type == OG_PKG_DEB && p->has_epoch && p->epoch)
-    {
-      cleanup_free char *ev = og_xasprintf ("%u:%s", p->epoch, p->version ? p->version : "");
-      purl_put (&b, ev);
-    }
-  else
-    purl_put (&b, p->version);
-  if (p->type == OG_PKG_RPM && p->release)
-    {
-      og_buf_putc (&b, '-');
-      purl_put (&b, p->release);
-    }
-  og_buf_putc (&b, '?');
-  og_buf_puts (&b, "arch=");
-  purl_put (&b, p->arch ? p->arch : "noarch");
-  if (p->type == OG_PKG_RPM && p->has_epoch)
-    og_buf_printf (&b, "&epoch=%u", p->epoch);
-  if (p->type != OG_PKG_APK && ns)
-    {
-      og_buf_puts (&b, "&distro=");
-      purl_put (&b, ns);
-      if (os->version_id)
-        {
-          og_buf_putc (&b, '-');
-          purl_put (&b, os->version_id);
-        }
-    }
-  return og_buf_steal (&b);
 }

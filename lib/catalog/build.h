@@ -12,8 +12,6 @@ enum
   OG_INV_SHA256 = 1 << 1,       /* sha256 of every executable */
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
-  OG_INV_PKG_DIGESTS
-  = 1 << 4, /* also read dpkg's info/NAME.md5sums (rpm and apk carry digests anyway) */
 };
 
 int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);

@@ -89,9 +89,6 @@ typedef struct og_inventory
 void og_inventory_clear (og_inventory *inv);
 #define cleanup_inventory __attribute__ ((cleanup (og_inventory_clear)))
 
-/* The purl of a package (purl spec, types rpm/deb/apk), with the OS as namespace.  */
-char *og_package_purl (const og_package *p, const og_osrelease *os);
-
 const char *og_integrity_name (og_integrity i); /* "unchecked" "ok" "modified" "unowned" */
 
 #endif

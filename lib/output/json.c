@@ -6,6 +6,7 @@
 
 #include "base/util.h"
 #include "json/writer.h"
+#include "catalog/purl.h"
 #include "output/output.h"
 
 void

@@ -1,0 +1,142 @@
+/* Who owns what: the paths the inventory reports, looked up in the file
+   lists of the packages, with the packages' directories resolved against the
+   walked tree in memory (usrmerge: /bin -> /usr/bin), never on disk.  */
+#include <sys/stat.h>
+
+#include "base/resolve.h"
+#include "base/util.h"
+#include "catalog/build_int.h"
+
+char og_catalog_dir_mark[] = "";
+
+/* Look a canonical path up in the tree the walk saw: no system call, and
+   nothing outside the root can be reached.  */
+static int
+tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
+{
+  build_state *st = userdata;
+  const char *v;
+  (void)err;
+  *target = NULL;
+  if (strcmp (path, "/") == 0)
+    {
+      *mode = S_IFDIR;
+      return 0;
+    }
+  v = og_strmap_get (&st->tree, path);
+  if (v == NULL)
+    return 1;
+  if (v == OG_CATALOG_DIR_MARK)
+    *mode = S_IFDIR;
+  else
+    {
+      *mode = S_IFLNK;
+      *target = og_xstrdup (v);
+    }
+  return 0;
+}
+
+/* The canonical form of a directory as a package lists it, symlinks resolved
+   inside the root (usrmerge: /bin -> /usr/bin); "" when it is not a
+   directory of the tree.  */
+static const char *
+canonical_dir (build_state *st, const char *dir, og_error **err)
+{
+  char *canon = og_strmap_get (&st->dircache, dir);
+  if (canon == NULL)
+    {
+      uint32_t mode = 0;
+      char *target = NULL;
+      if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
+        return NULL;
+      if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
+        {
+          free (canon);
+          canon = og_xstrdup ("");
+        }
+      free (target);
+      og_strmap_put (&st->dircache, dir, canon);
+    }
+  return canon;
+}
+
+int
+og_catalog_index_owners (build_state *st, og_error **err)
+{
+  og_pkglist *pl = &st->inv->packages;
+  og_buf key = { 0 };
+  og_buf dir = { 0 };
+  void **slot;
+  int ret = 0;
+
+  /* The paths whose owner the inventory reports: every executable, and with
+     OG_INV_FILES every entry but directories.  */
+  for (size_t i = 0; i < st->inv->n_execs; i++)
+    og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
+  for (size_t i = 0; i < st->inv->n_files; i++)
+    if (!S_ISDIR (st->inv->files[i].mode))
+      og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
+
+  for (size_t i = 0; i < pl->n && ret == 0; i++)
+    for (size_t j = 0; j < pl->pkgs[i].n_files; j++)
+      {
+        const char *path = pl->pkgs[i].files[j].path;
+        const char *slash = strrchr (path, '/');
+        const char *canon;
+
+        if (path[0] != '/' || slash == NULL || slash[1] == '\0')
+          continue;
+        dir.len = 0;
+        og_buf_append (&dir, path, slash == path ? 1 : (size_t)(slash - path));
+        canon = canonical_dir (st, dir.data, err);
+        if (canon == NULL)
+          {
+            ret = -1;
+            break;
+          }
+        if (*canon == '\0')
+          continue; /* its directory is not in the tree */
+        key.len = 0;
+        og_buf_puts (&key, strcmp (canon, "/") == 0 ? "" : canon);
+        og_buf_puts (&key, slash);
+        /* Only the paths the inventory reports are in the map; the first
+           package that lists one owns it.  */
+        slot = og_strmap_value (&st->owners, key.data);
+        if (slot && *slot == NULL)
+          *slot = (void *)(uintptr_t)(i + 1);
+      }
+  og_buf_free (&key);
+  og_buf_free (&dir);
+  return ret;
+}
+
+static ssize_t
+owner_of (build_state *st, const char *path)
+{
+  uintptr_t v = (uintptr_t)og_strmap_get (&st->owners, path);
+  return v ? (ssize_t)v - 1 : -1;
+}
+
+/* Every executable (and with OG_INV_FILES every entry but directories, which
+   many packages share) gets the package that lists it.  */
+void
+og_catalog_join_owners (build_state *st)
+{
+  og_inventory *inv = st->inv;
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      og_exec *x = &inv->execs[i];
+      x->package = owner_of (st, x->path);
+      x->integrity = x->package < 0 ? OG_INTEGRITY_UNOWNED : OG_INTEGRITY_UNCHECKED;
+    }
+  for (size_t i = 0; i < inv->n_files; i++)
+    if (!S_ISDIR (inv->files[i].mode))
+      inv->files[i].package = owner_of (st, inv->files[i].path);
+}
+
+void
+og_catalog_tree_value_free (void *v)
+{
+  if (v != OG_CATALOG_DIR_MARK)
+    free (v);
+}
