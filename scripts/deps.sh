@@ -9,7 +9,7 @@ build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
   libarchive-dev libyajl-dev libjansson-dev libseccomp-dev libcap-dev libsqlite3-dev libssl-dev
   libcmocka-dev)
 # Real tools that make the fixtures and act as oracles in the tests.
-test_pkgs=(libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq time
+test_pkgs=(clang libclang-rt-14-dev libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq time
   runc crun podman skopeo uidmap groff-base man-db)
 demo_pkgs=(libcap2-bin busybox-static runc python3)
 

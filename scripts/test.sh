@@ -1,12 +1,33 @@
 #!/bin/bash
-# Install what the tests need, build, run every test (unit, integration, and the
-# conformance checks on ../shared/fixtures/real when that folder exists), and
-# end with one line "N passed, N failed" that counts every TAP result.
+# Install what the tests need, build, and run every test:
+#   1. the whole suite (unit, integration, e2e, and the conformance checks on
+#      ../shared/fixtures/real when that folder exists) in ./build;
+#   2. the unit and integration suites again under ASan+UBSan in ./build-asan
+#      (leaks count as failures, except in the sandboxed hook);
+#   3. every fuzz target for a short fixed number of runs in ./build-fuzz
+#      (clang, libFuzzer), seeded from the fixtures step 1 made.
+# Ends with one line "N passed, N failed" that counts every TAP result.
+# OG_TEST_QUICK=1 runs step 1 only.  Extra arguments go to step 1's meson test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test || exit 1
 bash scripts/build.sh || exit 1
-meson test -C build --print-errorlogs --no-rebuild "$@"
-rc=$?
-python3 scripts/count-tap.py build/meson-logs/testlog.json || rc=1
+rc=0
+meson test -C build --print-errorlogs --no-rebuild "$@" || rc=1
+logs=("main=build/meson-logs/testlog.json")
+if [ -z "${OG_TEST_QUICK:-}" ]; then
+  { [ -f build-asan/build.ninja ] || meson setup build-asan -Dsanitize=true > /dev/null; } \
+    && ninja -C build-asan > /dev/null \
+    && { meson test -C build-asan --print-errorlogs --no-rebuild --suite unit --suite integration \
+           || rc=1; } \
+    || { echo "FAILED: the sanitizer build"; rc=1; }
+  logs+=("asan=build-asan/meson-logs/testlog.json")
+  { [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false > /dev/null; } \
+    && ninja -C build-fuzz > /dev/null \
+    && { OG_FUZZ_FIXTURES=$PWD/build/fixtures meson test -C build-fuzz --print-errorlogs --no-rebuild \
+           || rc=1; } \
+    || { echo "FAILED: the fuzz build"; rc=1; }
+  logs+=("fuzz=build-fuzz/meson-logs/testlog.json")
+fi
+python3 scripts/count-tap.py "${logs[@]}" || rc=1
 exit $rc

@@ -4,6 +4,9 @@
 
 /* The first error is the one reported: it is the cause, what follows is
    usually its consequence.  */
+static int error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_list ap)
+    __attribute__ ((format (printf, 4, 0)));
+
 static int
 error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_list ap)
 {

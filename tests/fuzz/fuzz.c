@@ -1,0 +1,299 @@
+/* libFuzzer targets: every parser of bytes that an image author or a
+   runtime hands us.  One source, one executable per target: meson builds
+   this file with -DOG_FUZZ_TARGET=NAME, and LLVMFuzzerTestOneInput runs the
+   target of that name.  Built with -Dfuzz=true (clang,
+   -fsanitize=fuzzer,address,undefined); tests/fuzz/run.sh runs them.  */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "base/digest.h"
+#include "base/fileio.h"
+#include "base/util.h"
+#include "catalog/build.h"
+#include "catalog/elfinfo.h"
+#include "catalog/filecap.h"
+#include "catalog/osrelease.h"
+#include "catalog/pkgdb/pkgdb.h"
+#include "policy/hostconfig.h"
+#include "policy/manifest.h"
+#include "runtime/oci.h"
+#include "source/source.h"
+
+#ifndef OG_FUZZ_TARGET
+#error "build with -DOG_FUZZ_TARGET=name"
+#endif
+#define OG_STR_(x) #x
+#define OG_STR(x)  OG_STR_ (x)
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static void
+pkglist_target (int (*parse) (const uint8_t *, size_t, const char *, og_pkglist *, og_error **),
+                const uint8_t *data, size_t size)
+{
+  og_pkglist l = { 0 };
+  og_error *err = NULL;
+  parse (data, size, "fuzz", &l, &err);
+  og_error_free (err);
+  og_pkglist_clear (&l);
+}
+
+static void
+package_target (int (*parse) (const uint8_t *, size_t, const char *, og_package *, og_error **),
+                const uint8_t *data, size_t size)
+{
+  og_package p = { 0 };
+  og_error *err = NULL;
+  p.name = og_xstrdup ("pkg");
+  parse (data, size, "fuzz", &p, &err);
+  og_error_free (err);
+  og_package_clear (&p);
+}
+
+static void
+fuzz_rpm_header (const uint8_t *data, size_t size)
+{
+  og_package p = { 0 };
+  og_error *err = NULL;
+  og_rpm_header_parse (data, size, "fuzz", &p, &err);
+  og_error_free (err);
+  og_package_clear (&p);
+}
+
+static void
+fuzz_rpmdb_bdb (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_rpmdb_bdb_read, data, size);
+}
+
+static void
+fuzz_rpmdb_ndb (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_rpmdb_ndb_read, data, size);
+}
+
+static void
+fuzz_rpmdb_sqlite (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_rpmdb_sqlite_read, data, size);
+}
+
+static void
+fuzz_dpkg_status (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_dpkg_status_parse, data, size);
+}
+
+static void
+fuzz_dpkg_statusd (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_dpkg_statusd_parse, data, size);
+}
+
+static void
+fuzz_dpkg_md5sums (const uint8_t *data, size_t size)
+{
+  package_target (og_dpkg_md5sums_parse, data, size);
+  package_target (og_dpkg_list_parse, data, size);
+}
+
+static void
+fuzz_apk_installed (const uint8_t *data, size_t size)
+{
+  pkglist_target (og_apk_installed_parse, data, size);
+}
+
+static void
+fuzz_osrelease (const uint8_t *data, size_t size)
+{
+  og_osrelease os = { 0 };
+  og_osrelease_parse (data, size, &os);
+  og_osrelease_clear (&os);
+}
+
+static void
+fuzz_elf (const uint8_t *data, size_t size)
+{
+  og_exec_class c;
+  cleanup_free char *caps = NULL;
+  og_exec_classify (data, size, &c);
+  caps = og_filecap_text (data, size);
+}
+
+static void
+fuzz_oci_state (const uint8_t *data, size_t size)
+{
+  og_oci_state st;
+  og_error *err = NULL;
+  if (og_oci_state_parse ((const char *)data, size, &st, &err) == 0)
+    og_oci_state_clear (&st);
+  og_error_free (err);
+}
+
+static void
+fuzz_oci_config (const uint8_t *data, size_t size)
+{
+  og_oci_config c;
+  og_error *err = NULL;
+  if (og_oci_config_parse ((const char *)data, size, "config.json", &c, &err) == 0)
+    og_oci_config_clear (&c);
+  og_error_free (err);
+}
+
+static void
+fuzz_manifest (const uint8_t *data, size_t size)
+{
+  og_manifest *m = NULL;
+  og_diags diags = { 0 };
+  og_error *err = NULL;
+  if (og_manifest_load_buffer ((const char *)data, size, "fuzz.json", &m, &diags, &err) == 0)
+    og_manifest_free (m);
+  og_diags_clear (&diags);
+  og_error_free (err);
+}
+
+static void
+fuzz_hostconfig (const uint8_t *data, size_t size)
+{
+  og_hostconfig *cfg = NULL;
+  og_diags diags = { 0 };
+  og_error *err = NULL;
+  if (og_hostconfig_load_buffer ((const char *)data, size, "fuzz.json", &cfg, &diags, &err) == 0)
+    og_hostconfig_free (cfg);
+  og_diags_clear (&diags);
+  og_error_free (err);
+}
+
+/* ---- images: the bytes go into an OCI layout in a scratch directory ---- */
+
+static char layout[4096];
+
+static void
+put (const char *name, const void *data, size_t len)
+{
+  cleanup_free char *path = og_xasprintf ("%s/%s", layout, name);
+  cleanup_close int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || og_write_all (fd, data, len) < 0)
+    abort ();
+}
+
+static void
+put_blob (const void *data, size_t len, og_sha256_hex hex)
+{
+  cleanup_free char *name = NULL;
+  if (og_sha256_hex_of (data, len, hex, NULL) < 0)
+    abort ();
+  name = og_xasprintf ("blobs/sha256/%s", hex);
+  put (name, data, len);
+}
+
+/* A layout in a fresh directory under $TMPDIR (run.sh gives each target
+   one and removes it afterwards).  */
+static void
+scratch_layout (void)
+{
+  const char *tmp = getenv ("TMPDIR");
+  cleanup_free char *blobs = NULL;
+  cleanup_free char *sha = NULL;
+
+  if (layout[0])
+    return;
+  snprintf (layout, sizeof layout, "%s/og-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (mkdtemp (layout) == NULL)
+    abort ();
+  blobs = og_xasprintf ("%s/blobs", layout);
+  sha = og_xasprintf ("%s/blobs/sha256", layout);
+  if (mkdir (blobs, 0700) < 0 || mkdir (sha, 0700) < 0)
+    abort ();
+  put ("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+}
+
+static void
+inventory_of_layout (void)
+{
+  cleanup_free char *spec = og_xasprintf ("oci:%s", layout);
+  og_source_options opts = { 0 };
+  og_source *src = NULL;
+  og_error *err = NULL;
+  if (og_source_open (spec, &opts, &src, &err) == 0)
+    {
+      og_inventory inv;
+      if (og_inventory_build (src, 0, &inv, &err) == 0)
+        og_inventory_clear (&inv);
+      og_source_free (src);
+    }
+  og_error_free (err);
+}
+
+/* The bytes are an uncompressed layer tar of a one-layer image.  */
+static void
+fuzz_layer_tar (const uint8_t *data, size_t size)
+{
+  og_sha256_hex layer, cfg_hex, man_hex;
+  cleanup_free char *cfg = NULL, *man = NULL, *idx = NULL;
+
+  scratch_layout ();
+  put_blob (data, size, layer);
+  cfg = og_xasprintf ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":"
+                      "\"layers\",\"diff_ids\":[\"sha256:%s\"]}}",
+                      layer);
+  put_blob (cfg, strlen (cfg), cfg_hex);
+  man = og_xasprintf (
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":"
+      "\"sha256:%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
+      "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%zu}]}",
+      cfg_hex, strlen (cfg), layer, size);
+  put_blob (man, strlen (man), man_hex);
+  idx = og_xasprintf ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                      "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\","
+                      "\"size\":%zu}]}",
+                      man_hex, strlen (man));
+  put ("index.json", idx, strlen (idx));
+  inventory_of_layout ();
+}
+
+/* The bytes are the index.json of a layout (its blobs from earlier runs of
+   this process may or may not match what it names).  */
+static void
+fuzz_image_index (const uint8_t *data, size_t size)
+{
+  scratch_layout ();
+  put ("index.json", data, size);
+  inventory_of_layout ();
+}
+
+typedef struct target
+{
+  const char *name;
+  void (*fn) (const uint8_t *data, size_t size);
+} target;
+
+static const target targets[] = {
+  { "rpm_header", fuzz_rpm_header },     { "rpmdb_bdb", fuzz_rpmdb_bdb },
+  { "rpmdb_ndb", fuzz_rpmdb_ndb },       { "rpmdb_sqlite", fuzz_rpmdb_sqlite },
+  { "dpkg_status", fuzz_dpkg_status },   { "dpkg_statusd", fuzz_dpkg_statusd },
+  { "dpkg_md5sums", fuzz_dpkg_md5sums }, { "apk_installed", fuzz_apk_installed },
+  { "osrelease", fuzz_osrelease },       { "elf", fuzz_elf },
+  { "oci_state", fuzz_oci_state },       { "oci_config", fuzz_oci_config },
+  { "manifest", fuzz_manifest },         { "hostconfig", fuzz_hostconfig },
+  { "layer_tar", fuzz_layer_tar },       { "image_index", fuzz_image_index },
+};
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  static const target *t;
+  if (t == NULL)
+    {
+      for (size_t i = 0; i < OG_ARRAY_SIZE (targets) && t == NULL; i++)
+        if (strcmp (targets[i].name, OG_STR (OG_FUZZ_TARGET)) == 0)
+          t = &targets[i];
+      if (t == NULL)
+        abort ();
+    }
+  t->fn (data, size);
+  return 0;
+}
