@@ -1,0 +1,109 @@
+/* Safe text: UTF-8 validity (the RFC 3629 syntax, cases from Markus Kuhn's
+   UTF-8 decoder stress test), escaping for one-line records, lossy UTF-8,
+   and base64 (the RFC 4648 section 10 test vectors).  */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "base/text.h"
+
+static void
+test_utf8_valid (void **state)
+{
+  static const struct
+  {
+    const char *s;
+    bool valid;
+  } cases[] = {
+    { "", true },
+    { "/usr/bin/ls", true },
+    { "\xc3\xa9", true },         /* U+00E9 */
+    { "\xef\xbf\xbd", true },     /* U+FFFD */
+    { "\xf0\x9f\x98\x80", true }, /* U+1F600 */
+    { "\xf4\x8f\xbf\xbf", true }, /* U+10FFFF, the last code point */
+    { "\xff", false },            /* never in UTF-8 */
+    { "\xfe\xff", false },
+    { "\xc0\xaf", false },         /* overlong "/" */
+    { "\xe0\x80\xaf", false },     /* overlong "/" in three bytes */
+    { "\xf0\x80\x80\xaf", false }, /* overlong "/" in four bytes */
+    { "\xed\xa0\x80", false },     /* U+D800, a surrogate */
+    { "\xf4\x90\x80\x80", false }, /* above U+10FFFF */
+    { "\xc3", false },             /* truncated */
+    { "a\x80z", false },           /* a lone continuation byte */
+  };
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    assert_int_equal (og_utf8_valid (cases[i].s, strlen (cases[i].s)), cases[i].valid);
+}
+
+static void
+test_escape (void **state)
+{
+  static const struct
+  {
+    const char *in, *out;
+  } cases[] = {
+    { "/usr/bin/ls", "/usr/bin/ls" },
+    { "a\nocigate: launch allowed", "a\\nocigate: launch allowed" },
+    { "esc\x1b[31m", "esc\\x1b[31m" },
+    { "tab\there", "tab\\there" },
+    { "back\\slash", "back\\\\slash" },
+    { "del\x7f", "del\\x7f" },
+    { "\xff\xfe", "\\xff\\xfe" },
+    { "over\xc0\xaflong", "over\\xc0\\xaflong" },
+    { "csi\xc2\x9b"
+      "2J",
+      "csi\\xc2\\x9b2J" }, /* U+009B, the 8-bit CSI */
+    { "caf\xc3\xa9", "caf\xc3\xa9" },
+  };
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *e = og_text_escaped (cases[i].in);
+      assert_string_equal (e, cases[i].out);
+      assert_true (og_utf8_valid (e, strlen (e)));
+      for (const char *p = e; *p; p++)
+        assert_false ((unsigned char)*p < 0x20 || *p == 0x7f);
+      free (e);
+    }
+}
+
+static void
+test_lossy (void **state)
+{
+  char *s = og_utf8_lossy ("a\xff"
+                           "b\xc3\xa9",
+                           5);
+  (void)state;
+  assert_string_equal (s, "a\xef\xbf\xbd"
+                          "b\xc3\xa9");
+  free (s);
+}
+
+static void
+test_base64 (void **state)
+{
+  static const char *const want[]
+      = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+  (void)state;
+  for (size_t n = 0; n <= 6; n++)
+    {
+      char *b = og_base64 ("foobar", n);
+      assert_string_equal (b, want[n]);
+      free (b);
+    }
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_utf8_valid),
+    cmocka_unit_test (test_escape),
+    cmocka_unit_test (test_lossy),
+    cmocka_unit_test (test_base64),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
