@@ -306,8 +306,8 @@ parse_records (const uint8_t *data, size_t len, apk_state *s, og_pkglist *out, o
     {
       s->lineno++;
       if (!og_reader_line (&r, OG_APK_LINE_MAX, &line, &n))
-        return og_error_set (err, 0, "%s:%zu: line longer than %u bytes", s->name, s->lineno,
-                             OG_APK_LINE_MAX);
+        return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s:%zu: line longer than %u bytes",
+                                  s->name, s->lineno, OG_APK_LINE_MAX);
       if (n > 0 && line[n - 1] == '\r')
         n--;
       if (n == 0)

@@ -108,7 +108,8 @@ next_line (og_reader *r, size_t max, size_t *lineno, const char *name, const cha
   (*lineno)++;
   if (!og_reader_line (r, max, line, n))
     {
-      *rc = og_error_set (err, 0, "%s:%zu: line longer than %zu bytes", name, *lineno, max);
+      *rc = og_error_set_code (err, OG_ERR_LIMIT, 0, "%s:%zu: line longer than %zu bytes", name,
+                               *lineno, max);
       return false;
     }
   return true;

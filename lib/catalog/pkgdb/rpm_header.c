@@ -504,14 +504,16 @@ parse_paths (const hdr *h, og_package *pkg, uint32_t *nfiles, og_error **err)
   if (r < 0)
     return -1;
   if (r > 0 && nbase > MAX_FILES)
-    return og_error_set (err, 0, "%s: %u files, more than %u", h->what, nbase, MAX_FILES);
+    return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s: %u files, more than %u", h->what, nbase,
+                              MAX_FILES);
   if (r == 0)
     {
       r = get_string_array (h, TAG_OLDFILENAMES, "OLDFILENAMES", false, 0, &base, &nbase, err);
       if (r <= 0)
         return r;
       if (nbase > MAX_FILES)
-        return og_error_set (err, 0, "%s: %u files, more than %u", h->what, nbase, MAX_FILES);
+        return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s: %u files, more than %u", h->what,
+                                  nbase, MAX_FILES);
       if (hdr_find (h, TAG_DIRNAMES) || hdr_find (h, TAG_DIRINDEXES))
         return og_error_set (err, 0, "%s: DIRNAMES/DIRINDEXES without BASENAMES", h->what);
       for (uint32_t i = 0; i < nbase; i++)
@@ -533,7 +535,8 @@ parse_paths (const hdr *h, og_package *pkg, uint32_t *nfiles, og_error **err)
   if (r <= 0)
     return r < 0 ? -1 : og_error_set (err, 0, "%s: BASENAMES without DIRINDEXES", h->what);
   if (ndirs > MAX_FILES)
-    return og_error_set (err, 0, "%s: %u DIRNAMES, more than %u", h->what, ndirs, MAX_FILES);
+    return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s: %u DIRNAMES, more than %u", h->what, ndirs,
+                              MAX_FILES);
 
   dirp = og_xcalloc (ndirs, sizeof *dirp);
   dirn = og_xcalloc (ndirs, sizeof *dirn);

@@ -121,7 +121,7 @@ bdb_open (bdb *db, const uint8_t *data, size_t len, const char *name, og_error *
     return og_error_set (err, 0, "%s: Berkeley DB page size %u is not a power of two in 512..65536",
                          name, db->pagesize);
   if (len / db->pagesize > UINT32_MAX)
-    return og_error_set (err, 0, "%s: file too large (%zu bytes)", name, len);
+    return og_error_set_code (err, OG_ERR_LIMIT, 0, "%s: file too large (%zu bytes)", name, len);
   db->file_pages = (uint32_t)(len / db->pagesize);
   if (db->file_pages == 0)
     return og_error_set (err, 0, "%s: Berkeley DB metadata page truncated", name);

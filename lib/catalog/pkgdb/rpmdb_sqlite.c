@@ -52,7 +52,7 @@ open_copy (const uint8_t *data, size_t len, const char *name, sqlite3 **out, og_
   if (len < 100 || !og_reader_bytes (&r, len, &bytes))
     return og_error_set (err, 0, "rpmdb %s: SQLite file too short (%zu bytes)", name, len);
   if ((uint64_t)len > (uint64_t)INT64_MAX)
-    return og_error_set (err, 0, "rpmdb %s: too large", name);
+    return og_error_set_code (err, OG_ERR_LIMIT, 0, "rpmdb %s: too large", name);
 
   rc = sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL);
   if (rc != SQLITE_OK)
