@@ -306,13 +306,13 @@ img_store_read (img_store *s, const char *name, size_t max, uint8_t **data, size
                 og_oci_digest digest, og_error **err)
 {
   img_stream st;
-  __attribute__ ((cleanup (stream_closep))) img_stream *open = NULL;
+  __attribute__ ((cleanup (stream_closep))) img_stream *opened = NULL;
   __attribute__ ((cleanup (og_buf_free))) og_buf b = { 0 };
   uint64_t size = 0;
   int r = img_store_stream (s, name, &st, &size, err);
   if (r != 0)
     return r;
-  open = &st;
+  opened = &st;
   if (size > max)
     return og_error_set (err, 0, "`%s`: %llu bytes, more than the %zu allowed", name,
                          (unsigned long long)size, max);
