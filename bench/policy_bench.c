@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "catalog/build.h"
+#include "catalog/pkgdb_paths.h"
 #include "policy/manifest.h"
 #include "policy/evaluate.h"
 
@@ -102,10 +103,11 @@ main (int argc, char **argv)
     }
   for (size_t r = 0; r < OG_ARRAY_SIZE (inv_t); r++)
     {
+      og_source_options opts = { .keep = og_pkgdb_keep };
       og_source *src = NULL;
       og_inventory real;
       double t0 = now_ms ();
-      if (og_source_open (argv[1], NULL, &src, &err) < 0
+      if (og_source_open (argv[1], &opts, &src, &err) < 0
           || og_inventory_build (src, 0, &real, &err) < 0)
         {
           fprintf (stderr, "inventory: %s\n", err->msg);

@@ -124,7 +124,7 @@ og_cmd_check (int argc, char **argv)
       return og_cli_fail (OG_EXIT_USAGE, err);
     }
   if (og_manifest_needs_sha256 (m))
-    flags |= OG_INV_SHA256;
+    sopts.digests = true;
   if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
     {
       og_manifest_free (m);

@@ -1,5 +1,6 @@
 #include "common.h"
 #include "catalog/build.h"
+#include "catalog/pkgdb_paths.h"
 
 int
 og_cli_fail (int code, og_error *err)
@@ -60,8 +61,7 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
   og_source *src = NULL;
   int ret;
 
-  /* An image hashes executables while its layers stream: it must know now.  */
-  o.sha256 = (flags & OG_INV_SHA256) != 0;
+  o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
   if (og_source_open (spec, &o, &src, err) < 0)
     return -1;
   ret = og_inventory_build (src, flags, inv, err);

@@ -47,7 +47,7 @@ og_cmd_inventory (int argc, char **argv)
                                      optarg);
         break;
       case 'd':
-        flags |= OG_INV_SHA256;
+        sopts.digests = true;
         break;
       case 'h':
         usage (stdout);

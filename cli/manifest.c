@@ -67,7 +67,7 @@ cmd_generate (int argc, char **argv)
   if (argc - optind != 1)
     return og_cli_usage_error ("manifest generate", "expected exactly one SOURCE");
   if (level == OG_GEN_DIGESTS)
-    flags |= OG_INV_SHA256;
+    sopts.digests = true;
   if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   text = og_manifest_generate (&inv, level, name);

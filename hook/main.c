@@ -246,8 +246,9 @@ mount_destinations (const hook *h, size_t *n)
 }
 
 static int
-build_inventory (hook *h, unsigned flags, og_error **err)
+build_inventory (hook *h, bool digests, og_error **err)
 {
+  og_source_options opts = { .digests = digests };
   og_source *src = NULL;
   const char **mounts;
   size_t n = 0;
@@ -258,10 +259,10 @@ build_inventory (hook *h, unsigned flags, og_error **err)
       og_inventory_clear (&h->inv);
       h->have_inv = false;
     }
-  if (og_source_open_dir (h->root, &src, err) < 0)
+  if (og_source_open_dir (h->root, &opts, &src, err) < 0)
     return -1;
   mounts = mount_destinations (h, &n);
-  ret = og_inventory_build_excluding (src, flags, mounts, n, &h->inv, err);
+  ret = og_inventory_build_excluding (src, 0, mounts, n, &h->inv, err);
   free (mounts);
   og_source_free (src);
   if (ret < 0)
@@ -281,14 +282,14 @@ inspect_and_evaluate (hook *h, og_error **err)
   char today[11];
   int ret;
 
-  if (build_inventory (h, 0, err) < 0)
+  if (build_inventory (h, false, err) < 0)
     return -1;
   select_manifest (h);
   if (h->manifest_path == NULL)
     return og_inventory_digest (&h->inv, h->inv_sha256, err);
   if (load_manifest (h, err) < 0)
     return -1;
-  if (og_manifest_needs_sha256 (h->manifest) && build_inventory (h, OG_INV_SHA256, err) < 0)
+  if (og_manifest_needs_sha256 (h->manifest) && build_inventory (h, true, err) < 0)
     return -1;
   if (og_deadline_check (err) < 0)
     return -1;

@@ -148,8 +148,6 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
 
   memset (inv, 0, sizeof *inv);
   copy_source_info (&inv->source, &src->info);
-  if (flags & OG_INV_SHA256)
-    walk_flags |= OG_WALK_SHA256;
   if (flags & OG_INV_CROSS_MOUNTS)
     walk_flags |= OG_WALK_CROSS_MOUNTS;
 

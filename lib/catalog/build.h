@@ -9,11 +9,12 @@
 enum
 {
   OG_INV_FILES = 1 << 0,        /* record every entry, for `ocigate files` */
-  OG_INV_SHA256 = 1 << 1,       /* sha256 of every executable */
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
 };
 
+/* The executables carry the sha256 that the source's entries carry: open
+   it with og_source_options.digests to have them.  */
 int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);
 /* The same, leaving out the given absolute paths and everything below them:
    the hook passes the destinations of the container's mounts, whose content

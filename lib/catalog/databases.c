@@ -3,6 +3,7 @@
 #include "base/deadline.h"
 #include "base/util.h"
 #include "catalog/build_int.h"
+#include "catalog/pkgdb_paths.h"
 
 static void
 add_db (og_inventory *inv, const char *type, const char *path, const char *backend)
@@ -25,12 +26,11 @@ read_opt (og_source *src, const char *path, uint8_t **data, size_t *len, og_erro
 int
 og_catalog_load_os (build_state *st, og_error **err)
 {
-  static const char *const paths[] = { "/etc/os-release", "/usr/lib/os-release" };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (paths); i++)
+  for (size_t i = 0; i < OG_ARRAY_SIZE (og_osrelease_paths); i++)
     {
       cleanup_free uint8_t *data = NULL;
       size_t len = 0;
-      int ret = og_source_read_file (st->src, paths[i], 1 << 20, &data, &len, err);
+      int ret = og_source_read_file (st->src, og_osrelease_paths[i], 1 << 20, &data, &len, err);
       if (ret < 0)
         return ret;
       if (ret == 0)
@@ -78,15 +78,13 @@ check_no_pending_wal (build_state *st, const char *db, og_error **err)
 static int
 load_rpm (build_state *st, og_error **err)
 {
-  static const char *const dirs[] = { "/var/lib/rpm", "/usr/lib/sysimage/rpm", "/usr/share/rpm" };
-  static const char *const files[] = { "rpmdb.sqlite", "Packages.db", "Packages" };
   og_strmap seen = { 0 };
   int ret = 0;
 
-  for (size_t i = 0; i < OG_ARRAY_SIZE (dirs) && ret == 0; i++)
+  for (size_t i = 0; i < OG_ARRAY_SIZE (og_rpmdb_dirs) && ret == 0; i++)
     {
       cleanup_free char *canon = NULL;
-      ret = og_source_resolve_dir (st->src, dirs[i], &canon, err);
+      ret = og_source_resolve_dir (st->src, og_rpmdb_dirs[i], &canon, err);
       if (ret != 0)
         {
           ret = ret > 0 ? 0 : ret;
@@ -95,9 +93,9 @@ load_rpm (build_state *st, og_error **err)
       if (og_strmap_has (&seen, canon)) /* Fedora: /var/lib/rpm -> /usr/lib/sysimage/rpm */
         continue;
       og_strmap_put (&seen, canon, NULL);
-      for (size_t j = 0; j < OG_ARRAY_SIZE (files); j++)
+      for (size_t j = 0; j < OG_ARRAY_SIZE (og_rpmdb_files); j++)
         {
-          cleanup_free char *path = og_xasprintf ("%s/%s", canon, files[j]);
+          cleanup_free char *path = og_xasprintf ("%s/%s", canon, og_rpmdb_files[j]);
           cleanup_free uint8_t *data = NULL;
           size_t len = 0;
           og_rpmdb_backend b;
@@ -166,7 +164,7 @@ has_suffix (const char *s, const char *suffix)
 static int
 load_dpkg_statusd (build_state *st, og_error **err)
 {
-  const char *dir = "/var/lib/dpkg/status.d";
+  const char *dir = OG_DPKG_STATUS_D;
   char **names = NULL;
   size_t n = 0;
   int ret = og_source_list_dir (st->src, dir, &names, &n, err);
@@ -215,7 +213,7 @@ load_dpkg_statusd (build_state *st, og_error **err)
 static int
 load_dpkg (build_state *st, og_error **err)
 {
-  const char *status = "/var/lib/dpkg/status";
+  const char *status = OG_DPKG_STATUS;
   cleanup_free uint8_t *data = NULL;
   size_t len = 0, before = st->inv->packages.n;
   int ret = read_opt (st->src, status, &data, &len, err);
@@ -228,7 +226,7 @@ load_dpkg (build_state *st, og_error **err)
         return -1;
       add_db (st->inv, "deb", status, "status");
       for (size_t i = before; i < st->inv->packages.n; i++)
-        if (load_dpkg_info (st, "/var/lib/dpkg/info", &st->inv->packages.pkgs[i], err) < 0)
+        if (load_dpkg_info (st, OG_DPKG_INFO, &st->inv->packages.pkgs[i], err) < 0)
           return -1;
     }
   return load_dpkg_statusd (st, err);
@@ -239,7 +237,7 @@ load_dpkg (build_state *st, og_error **err)
 static int
 load_apk (build_state *st, og_error **err)
 {
-  const char *path = "/lib/apk/db/installed";
+  const char *path = OG_APK_INSTALLED;
   cleanup_free uint8_t *data = NULL;
   size_t len = 0;
   int ret = read_opt (st->src, path, &data, &len, err);

@@ -17,9 +17,9 @@
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
-#include <openssl/evp.h>
-
 #include "source/dir.h"
+#include "base/digest.h"
+#include "base/fileio.h"
 #include "base/resolve.h"
 #include "base/util.h"
 
@@ -28,6 +28,7 @@ typedef struct og_source_dir
   og_source base;
   int rootfd;
   dev_t rootdev;
+  bool digests; /* hash executables during the walk */
 } og_source_dir;
 
 static int
@@ -43,11 +44,14 @@ openat2_in_root (int rootfd, const char *path, int flags)
   return (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, rootfd, path, &how, sizeof how));
 }
 
+/* Read a file opened inside the root: a regular file of at most max bytes
+   (EFBIG past it, which the catalog tells apart), by og_read_fd.  */
 static int
 read_fd_bounded (int fd, const char *what, size_t max, uint8_t **data, size_t *len, og_error **err)
 {
+  cleanup_free char *quoted = og_xasprintf ("`%s`", what);
   struct stat st;
-  og_buf b = { 0 };
+  char *bytes = NULL;
 
   if (fstat (fd, &st) < 0)
     return og_error_set (err, errno, "stat `%s`", what);
@@ -56,30 +60,9 @@ read_fd_bounded (int fd, const char *what, size_t max, uint8_t **data, size_t *l
   if ((uint64_t)st.st_size > max)
     return og_error_set (err, EFBIG, "`%s` is %llu bytes, over the limit of %zu", what,
                          (unsigned long long)st.st_size, max);
-  og_grow (&b.data, &b.cap, (size_t)st.st_size + 1, 1);
-  for (;;)
-    {
-      ssize_t n;
-      if (b.len + 1 >= b.cap)
-        og_grow (&b.data, &b.cap, b.cap + 65536, 1);
-      n = TEMP_FAILURE_RETRY (read (fd, b.data + b.len, b.cap - b.len - 1));
-      if (n < 0)
-        {
-          og_buf_free (&b);
-          return og_error_set (err, errno, "read `%s`", what);
-        }
-      if (n == 0)
-        break;
-      b.len += n;
-      if (b.len > max)
-        {
-          og_buf_free (&b);
-          return og_error_set (err, EFBIG, "`%s` grew over the limit of %zu bytes", what, max);
-        }
-    }
-  b.data[b.len] = '\0';
-  *len = b.len;
-  *data = (uint8_t *)b.data;
+  if (og_read_fd (fd, quoted, max, &bytes, len, err) < 0)
+    return -1;
+  *data = (uint8_t *)bytes;
   return 0;
 }
 
@@ -221,8 +204,7 @@ dir_resolve_dir (og_source *s, const char *path, char **out, og_error **err)
     return ret;
   if (!S_ISDIR (mode))
     return 1;
-  *out = canon;
-  canon = NULL;
+  *out = og_steal_pointer (&canon);
   return 0;
 }
 
@@ -247,45 +229,31 @@ typedef struct walk_state
   walk_frame stack[OG_MAX_DEPTH];
   size_t depth;
   uint8_t head[OG_HEAD_MAX];
-  uint8_t cap[64];
-  char sha256[65];
+  uint8_t cap[OG_CAP_MAX];
+  og_sha256_hex sha256;
   uint8_t hashbuf[65536];
 } walk_state;
 
 static int
 hash_fd (walk_state *w, int fd, og_error **err)
 {
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0;
+  cleanup_digest og_digest *md = NULL;
   off_t off = 0;
-  int ret = 0;
 
-  if (ctx == NULL || !EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL))
-    {
-      EVP_MD_CTX_free (ctx);
-      return og_error_set (err, ENOMEM, "sha256");
-    }
+  if (og_digest_new (OG_DIGEST_SHA256, &md, err) < 0)
+    return -1;
   for (;;)
     {
       ssize_t n = TEMP_FAILURE_RETRY (pread (fd, w->hashbuf, sizeof w->hashbuf, off));
       if (n < 0)
-        {
-          ret = og_error_set (err, errno, "read `%s`", w->path);
-          break;
-        }
+        return og_error_set (err, errno, "read `%s`", w->path);
       if (n == 0)
         break;
-      EVP_DigestUpdate (ctx, w->hashbuf, n);
+      og_digest_update (md, w->hashbuf, (size_t)n);
       off += n;
     }
-  if (ret == 0)
-    {
-      EVP_DigestFinal_ex (ctx, md, &mdlen);
-      og_hex (md, mdlen, w->sha256);
-    }
-  EVP_MD_CTX_free (ctx);
-  return ret;
+  og_digest_final_hex (md, w->sha256);
+  return 0;
 }
 
 /* Read the head, the capability xattr and (when asked) the digest of an
@@ -318,7 +286,7 @@ inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_
       e->cap = w->cap;
       e->cap_len = (size_t)n;
     }
-  if (w->flags & OG_WALK_SHA256)
+  if (w->d->digests)
     {
       if (hash_fd (w, fd, err) < 0)
         return -1;
@@ -484,11 +452,12 @@ static const og_source_ops dir_ops = {
 };
 
 int
-og_source_open_dir (const char *path, og_source **out, og_error **err)
+og_source_open_dir (const char *path, const og_source_options *opts, og_source **out,
+                    og_error **err)
 {
   og_source_dir *d;
   struct stat st;
-  int fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   if (fd < 0)
     {
@@ -498,30 +467,24 @@ og_source_open_dir (const char *path, og_source **out, og_error **err)
       return og_error_set (err, errno, "open `%s`", path);
     }
   if (fstat (fd, &st) < 0)
-    {
-      int e = errno;
-      close (fd);
-      return og_error_set (err, e, "stat `%s`", path);
-    }
+    return og_error_set (err, errno, "stat `%s`", path);
   {
     /* openat2 is Linux 5.6+; without it we refuse rather than read unsafely.  */
-    int probe = openat2_in_root (fd, ".", O_PATH | O_DIRECTORY);
+    cleanup_close int probe = openat2_in_root (fd, ".", O_PATH | O_DIRECTORY);
     if (probe < 0)
       {
-        int e = errno;
-        close (fd);
-        if (e == ENOSYS)
-          return og_error_set (err, e, "openat2 (needs Linux 5.6 or later) for `%s`", path);
-        return og_error_set (err, e, "open `%s`", path);
+        if (errno == ENOSYS)
+          return og_error_set (err, errno, "openat2 (needs Linux 5.6 or later) for `%s`", path);
+        return og_error_set (err, errno, "open `%s`", path);
       }
-    close (probe);
   }
   d = og_xcalloc (1, sizeof *d);
   d->base.ops = &dir_ops;
   d->base.info.kind = og_xstrdup ("dir");
   d->base.info.path = og_xstrdup (path);
-  d->rootfd = fd;
+  d->rootfd = og_steal_fd (&fd);
   d->rootdev = st.st_dev;
+  d->digests = opts && opts->digests;
   *out = &d->base;
   return 0;
 }

@@ -6,7 +6,9 @@
 
 /* Open a directory as a source.  The root is opened once with
    O_PATH|O_DIRECTORY; every later open is relative to it with
-   openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS).  */
-int og_source_open_dir (const char *path, og_source **out, og_error **err);
+   openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS).  Of opts (may be NULL)
+   only digests applies.  */
+int og_source_open_dir (const char *path, const og_source_options *opts, og_source **out,
+                        og_error **err);
 
 #endif

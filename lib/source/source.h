@@ -17,6 +17,8 @@
 #define OG_HEAD_MAX 4096
 /* Bounds on what a walk accepts, with clear errors past them.  */
 #define OG_MAX_DEPTH 256
+/* Largest security.capability xattr kept (VFS_CAP_REVISION_3 is 24 bytes).  */
+#define OG_CAP_MAX 64
 /* Largest single file (package database, os-release) read whole.  */
 #define OG_READ_MAX (512u << 20)
 
@@ -34,7 +36,7 @@ typedef struct og_entry
   size_t head_len;
   const uint8_t *cap; /* raw security.capability xattr, NULL when none */
   size_t cap_len;
-  const char *sha256; /* hex, when the walk was asked for digests; else NULL */
+  const char *sha256; /* hex, when the source was opened with digests; else NULL */
   int layer;          /* image sources: the layer that last wrote it; else -1 */
 } og_entry;
 
@@ -42,7 +44,6 @@ typedef struct og_entry
 enum
 {
   OG_WALK_CROSS_MOUNTS = 1 << 0, /* directory source: descend into other filesystems */
-  OG_WALK_SHA256 = 1 << 1,       /* hash every regular file with an exec/setuid/setgid bit */
 };
 
 static inline bool
@@ -81,15 +82,27 @@ struct og_source
   og_source_info info;
 };
 
-/* Open whatever SOURCE names: a directory, or (with the image issue)
-   docker-archive:, oci-archive:, oci: and their detection by content.  */
+/* How to open a source.  */
 typedef struct og_source_options
 {
-  const char *platform; /* "os/arch[/variant]" or NULL */
-  const char *image;    /* NAME or INDEX in a multi-image archive, or NULL */
-  bool sha256;          /* images: hash executables while the layers stream (walks with
-                           OG_WALK_SHA256 need it, the layers are not read again) */
+  const char *platform; /* images: "os/arch[/variant]" or NULL */
+  const char *image;    /* images: NAME or INDEX in a multi-image archive, or NULL */
+  /* The sha256 of every regular file with an exec/setuid/setgid bit, in
+     og_entry.sha256: a directory source hashes during the walk, an image
+     while its layers stream at open (they are not read again).  */
+  bool digests;
+  /* Images: the files kept whole for read_file, a NULL-terminated list of
+     patterns matched (fnmatch, FNM_PATHNAME) on as many last components of
+     a file's real path as the pattern has: "os-release", "dpkg/status",
+     "dpkg/info/?*.list".  The catalog's list is og_pkgdb_keep (catalog/pkgdb_paths.h).
+     NULL keeps none: read_file then serves only executables' small heads
+     and empty files.  */
+  const char *const *keep;
 } og_source_options;
+
+/* Open whatever SOURCE names: "dir:PATH", "docker-archive:PATH",
+   "oci-archive:PATH", "oci:DIR[:TAG]", or a bare PATH whose kind is found
+   by its content.  opts may be NULL.  */
 int og_source_open (const char *spec, const og_source_options *opts, og_source **out,
                     og_error **err);
 

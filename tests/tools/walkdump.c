@@ -3,11 +3,12 @@
    symlinks, else "-"), nlink (regular files, else "-"), link target,
    security.capability (hex), sha256 of the head, sha256 when computed, layer.
    Usage: walkdump [--sha256] [--platform P] [--image I] [--info] SPEC  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "source/source.h"
+#include "base/digest.h"
+#include "catalog/pkgdb_paths.h"
 #include "source/image/image.h"
 #include "base/util.h"
 
@@ -39,18 +40,13 @@ static int
 print_entry (const og_entry *e, void *ud, og_error **err)
 {
   char type = type_char (e->mode);
-  char cap[2 * 64 + 1] = "-";
-  char head[2 * 32 + 1] = "-";
+  char cap[2 * OG_CAP_MAX + 1] = "-";
+  og_sha256_hex head = "-";
   bool sized = type == 'f' || type == 'l';
-  if (e->cap && e->cap_len <= 64)
+  if (e->cap && e->cap_len <= OG_CAP_MAX)
     og_hex (e->cap, e->cap_len, cap);
-  if (e->head)
-    {
-      uint8_t md[32];
-      unsigned int n = 0;
-      EVP_Digest (e->head, e->head_len, md, &n, EVP_sha256 (), NULL);
-      og_hex (md, n, head);
-    }
+  if (e->head && og_sha256_hex_of (e->head, e->head_len, head, err) < 0)
+    return -1;
   printf ("%s\t%c\t%o\t%u\t%u\t", e->path, type, e->mode & 07777, e->uid, e->gid);
   if (sized)
     printf ("%llu\t", (unsigned long long)e->size);
@@ -68,7 +64,7 @@ print_entry (const og_entry *e, void *ud, og_error **err)
 int
 main (int argc, char **argv)
 {
-  og_source_options opts = { 0 };
+  og_source_options opts = { .keep = og_pkgdb_keep };
   og_source *s = NULL;
   og_error *err = NULL;
   bool info = false;
@@ -78,7 +74,7 @@ main (int argc, char **argv)
   for (i = 1; i < argc - 1; i++)
     {
       if (strcmp (argv[i], "--sha256") == 0)
-        opts.sha256 = true;
+        opts.digests = true;
       else if (strcmp (argv[i], "--info") == 0)
         info = true;
       else if (strcmp (argv[i], "--platform") == 0 && i + 1 < argc - 1)
@@ -96,17 +92,18 @@ main (int argc, char **argv)
                        "[--read PATH] SPEC\n");
       return 2;
     }
-  r = og_source_open_image (argv[i], &opts, &s, &err);
-  if (r == 1)
-    {
-      fprintf (stderr, "walkdump: %s: a plain directory\n", argv[i]);
-      return 3;
-    }
+  r = og_source_open (argv[i], &opts, &s, &err);
   if (r < 0)
     {
       fprintf (stderr, "walkdump: %s\n", err->msg);
       og_error_free (err);
       return 1;
+    }
+  if (strcmp (s->info.kind, "dir") == 0)
+    {
+      fprintf (stderr, "walkdump: %s: a plain directory\n", argv[i]);
+      og_source_free (s);
+      return 3;
     }
   if (info)
     {
@@ -130,7 +127,7 @@ main (int argc, char **argv)
         fprintf (stderr, "walkdump: %s: no such file\n", read);
     }
   else
-    r = og_source_walk (s, opts.sha256 ? OG_WALK_SHA256 : 0, print_entry, NULL, &err);
+    r = og_source_walk (s, 0, print_entry, NULL, &err);
   if (r < 0)
     fprintf (stderr, "walkdump: %s\n", err->msg);
   s->ops->free (s);

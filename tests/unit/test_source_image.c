@@ -9,9 +9,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include "base/digest.h"
+#include "catalog/pkgdb_paths.h"
 #include "source/image/image.h"
 #include "base/util.h"
 
@@ -32,15 +33,6 @@ typedef struct ent
   }
 
 static char tmpdir[] = "/tmp/og-test-image-XXXXXX";
-
-static void
-sha256_hex (const void *data, size_t len, char out[65])
-{
-  uint8_t md[32];
-  unsigned int n = 0;
-  EVP_Digest (data, len, md, &n, EVP_sha256 (), NULL);
-  og_hex (md, n, out);
-}
 
 static void
 write_file (const char *dir, const char *name, const void *data, size_t len)
@@ -119,7 +111,7 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
   cleanup_free char *blobs = og_xasprintf ("%s/blobs/sha256", dir);
   cleanup_free char *b1 = og_xasprintf ("%s/blobs", dir);
   og_buf manifest_layers = { 0 }, diff_ids = { 0 }, cfg = { 0 }, man = { 0 }, idx = { 0 };
-  char hex[65];
+  og_sha256_hex hex;
   size_t i;
 
   assert_int_equal (mkdir (dir, 0755), 0);
@@ -130,10 +122,10 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
     {
       og_buf t = make_tar (layers[i], gz);
       og_buf u = gz ? make_tar (layers[i], false) : (og_buf){ 0 };
-      char uhex[65];
+      og_sha256_hex uhex;
       cleanup_free char *name = NULL;
-      sha256_hex (t.data, t.len, hex);
-      sha256_hex (gz ? u.data : t.data, gz ? u.len : t.len, uhex);
+      assert_int_equal (og_sha256_hex_of (t.data, t.len, hex, NULL), 0);
+      assert_int_equal (og_sha256_hex_of (gz ? u.data : t.data, gz ? u.len : t.len, uhex, NULL), 0);
       name = og_xasprintf ("blobs/sha256/%s", hex);
       write_file (dir, name, t.data, t.len);
       if (corrupt_digest && layers[i + 1] == NULL)
@@ -156,7 +148,7 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
                  "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                  "\"diff_ids\":[%s]}}",
                  diff_ids.data);
-  sha256_hex (cfg.data, cfg.len, hex);
+  assert_int_equal (og_sha256_hex_of (cfg.data, cfg.len, hex, NULL), 0);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
     write_file (dir, name, cfg.data, cfg.len);
@@ -167,7 +159,7 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
       "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
       "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[%s]}",
       hex, cfg.len, manifest_layers.data);
-  sha256_hex (man.data, man.len, hex);
+  assert_int_equal (og_sha256_hex_of (man.data, man.len, hex, NULL), 0);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
     write_file (dir, name, man.data, man.len);
@@ -201,15 +193,35 @@ collect (const og_entry *e, void *ud, og_error **err)
   return 0;
 }
 
+/* The sha256 the walk hands over for each executable: "PATH HEX\n".  */
+static int
+collect_sha (const og_entry *e, void *ud, og_error **err)
+{
+  seen *s = ud;
+  if (og_entry_is_executable (e->mode))
+    og_buf_printf (&s->lines, "%s %s\n", e->path, e->sha256 ? e->sha256 : "-");
+  return 0;
+}
+
+static char *
+walk_sha (og_source *s)
+{
+  seen sn = { { 0 } };
+  og_error *err = NULL;
+  assert_int_equal (og_source_walk (s, 0, collect_sha, &sn, &err), 0);
+  return sn.lines.data ? og_buf_steal (&sn.lines) : og_xstrdup ("");
+}
+
 static og_source *
 open_ok (const char *dir, bool sha)
 {
-  og_source_options o = { .sha256 = sha };
+  og_source_options o = { .digests = sha, .keep = og_pkgdb_keep };
   og_source *s = NULL;
   og_error *err = NULL;
-  int r = og_source_open_image (dir, &o, &s, &err);
+  int r = og_source_open (dir, &o, &s, &err);
   if (r != 0)
     fail_msg ("open %s: %s", dir, err ? err->msg : "(returned 1)");
+  assert_string_equal (s->info.kind, "oci");
   return s;
 }
 
@@ -219,7 +231,7 @@ open_fails (const char *dir)
   og_source *s = NULL;
   og_error *err = NULL;
   char *msg;
-  assert_int_equal (og_source_open_image (dir, NULL, &s, &err), -1);
+  assert_int_equal (og_source_open (dir, NULL, &s, &err), -1);
   assert_null (s);
   assert_non_null (err);
   msg = og_xstrdup (err->msg);
@@ -327,6 +339,25 @@ test_hardlinks_share_metadata (void **state)
                           "/bin/alias2 104755 7 3 - 20 0\n"
                           "/bin/tool 104755 7 3 - 20 0\n");
   {
+    /* Opened with digests: every name of the executable carries its sha256.  */
+    og_sha256_hex hex;
+    cleanup_free char *shas = walk_sha (s);
+    cleanup_free char *want = NULL;
+    assert_int_equal (og_sha256_hex_of ("\x7f"
+                                        "ELFxyz",
+                                        7, hex, NULL),
+                      0);
+    want = og_xasprintf ("/bin/alias %s\n/bin/alias2 %s\n/bin/tool %s\n", hex, hex, hex);
+    assert_string_equal (shas, want);
+  }
+  {
+    /* Without digests, none.  */
+    og_source *plain = open_ok (dir, false);
+    cleanup_free char *shas = walk_sha (plain);
+    assert_string_equal (shas, "/bin/alias -\n/bin/alias2 -\n/bin/tool -\n");
+    og_source_free (plain);
+  }
+  {
     uint8_t *d = NULL;
     size_t len;
     og_error *err = NULL;
@@ -424,6 +455,70 @@ test_kept_files_follow_layers (void **state)
   s->ops->free (s);
 }
 
+/* Every path the catalog reads is kept whole by og_pkgdb_keep, and the
+   patterns keep what the image source always kept, no more.  */
+static void
+test_keep_covers_catalog_paths (void **state)
+{
+  const char *paths[32];
+  size_t n = 0;
+  ent l0[40];
+  size_t k = 0;
+  static const char *const not_kept[] = { "/var/lib/dpkg/info/.list", "/var/lib/dpkg/available",
+                                          "/rpm/x", "/etc/rpm/macros", "/lib/apk/db/lock" };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (og_osrelease_paths); i++)
+    paths[n++] = og_osrelease_paths[i];
+  for (size_t i = 0; i < OG_ARRAY_SIZE (og_rpmdb_dirs); i++)
+    for (size_t j = 0; j < OG_ARRAY_SIZE (og_rpmdb_files); j++)
+      paths[n++] = og_xasprintf ("%s/%s", og_rpmdb_dirs[i], og_rpmdb_files[j]);
+  paths[n++] = "/var/lib/rpm/rpmdb.sqlite-wal";
+  paths[n++] = "/usr/lib/rpm/macros"; /* as always kept: a "lib/rpm" directory */
+  paths[n++] = OG_DPKG_STATUS;
+  paths[n++] = OG_DPKG_STATUS_D "/base-files";
+  paths[n++] = OG_DPKG_INFO "/libc6:amd64.list";
+  paths[n++] = OG_DPKG_INFO "/libc6.md5sums";
+  paths[n++] = OG_APK_INSTALLED;
+  for (size_t i = 0; i < n; i++)
+    l0[k++] = (ent){ paths[i] + 1, 'f', 0644, "kept bytes", NULL, 0 };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (not_kept); i++)
+    l0[k++] = (ent){ not_kept[i] + 1, 'f', 0644, "not kept", NULL, 0 };
+  l0[k++] = (ent)END;
+  {
+    const ent *layers[] = { l0, NULL };
+    cleanup_free char *dir = make_layout (layers, false, false);
+    og_source *s = open_ok (dir, false);
+    og_source *bare = NULL;
+    og_error *err = NULL;
+    uint8_t *d = NULL;
+    size_t len;
+    for (size_t i = 0; i < n; i++)
+      {
+        if (og_source_read_file (s, paths[i], 100, &d, &len, &err) != 0)
+          fail_msg ("%s: not kept: %s", paths[i], err ? err->msg : "missing");
+        assert_string_equal ((char *)d, "kept bytes");
+        free (d);
+      }
+    for (size_t i = 0; i < OG_ARRAY_SIZE (not_kept); i++)
+      {
+        assert_int_equal (og_source_read_file (s, not_kept[i], 100, &d, &len, &err), -1);
+        assert_non_null (strstr (err->msg, "keeps only"));
+        og_error_freep (&err);
+      }
+    og_source_free (s);
+    /* Without a keep list nothing is kept.  */
+    assert_int_equal (og_source_open (dir, NULL, &bare, &err), 0);
+    assert_int_equal (og_source_read_file (bare, OG_DPKG_STATUS, 100, &d, &len, &err), -1);
+    assert_non_null (strstr (err->msg, "keeps only"));
+    og_error_freep (&err);
+    og_source_free (bare);
+  }
+  for (size_t i = OG_ARRAY_SIZE (og_osrelease_paths);
+       i < OG_ARRAY_SIZE (og_osrelease_paths)
+               + OG_ARRAY_SIZE (og_rpmdb_dirs) * OG_ARRAY_SIZE (og_rpmdb_files);
+       i++)
+    free ((char *)paths[i]);
+}
+
 static void
 test_hostile_layers (void **state)
 {
@@ -459,15 +554,19 @@ test_garbage_and_plain_dirs (void **state)
   og_source *s = NULL;
   og_error *err = NULL;
   assert_int_equal (mkdir (plain, 0755), 0);
-  assert_int_equal (og_source_open_image (plain, NULL, &s, &err), 1);
+  /* A plain directory is a root filesystem.  */
+  assert_int_equal (og_source_open (plain, NULL, &s, &err), 0);
+  assert_string_equal (s->info.kind, "dir");
+  og_source_free (s);
+  s = NULL;
   write_file (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
-  assert_int_equal (og_source_open_image (junk, NULL, &s, &err), -1);
+  assert_int_equal (og_source_open (junk, NULL, &s, &err), -1);
   assert_non_null (strstr (err->msg, "junk.tar"));
   og_error_free (err);
   err = NULL;
   {
     cleanup_free char *spec = og_xasprintf ("oci:%s", plain);
-    assert_int_equal (og_source_open_image (spec, NULL, &s, &err), -1);
+    assert_int_equal (og_source_open (spec, NULL, &s, &err), -1);
     assert_non_null (strstr (err->msg, "index.json"));
     og_error_free (err);
   }
@@ -482,6 +581,7 @@ main (void)
     cmocka_unit_test (test_hardlinks_share_metadata),
     cmocka_unit_test (test_symlinks_resolve_inside_root),
     cmocka_unit_test (test_kept_files_follow_layers),
+    cmocka_unit_test (test_keep_covers_catalog_paths),
     cmocka_unit_test (test_hostile_layers),
     cmocka_unit_test (test_garbage_and_plain_dirs),
   };

@@ -1,6 +1,7 @@
 /* Images as sources: a docker-archive, an oci-archive or an OCI layout whose
    layers are streamed with libarchive and flattened in memory (whiteouts and
-   opaque directories applied), never extracted to disk.  */
+   opaque directories applied), never extracted to disk.  The SOURCE syntax
+   that names them is parsed by source.c.  */
 #ifndef OG_SOURCE_IMAGE_H
 #define OG_SOURCE_IMAGE_H
 
@@ -12,15 +13,26 @@
 #define OG_IMAGE_KEEP_MAX        (1024ull << 20) /* bytes of package databases and os-release kept */
 #define OG_IMAGE_HEADS_MAX       (512ull << 20)  /* bytes of executable heads kept */
 #define OG_IMAGE_LAYER_BYTES_MAX (64ull << 30)   /* uncompressed bytes read from one layer */
-#define OG_IMAGE_MAX_LINK_HOPS   40
 
-/* Open SPEC: "docker-archive:PATH", "oci-archive:PATH", "oci:DIR[:TAG]", or a
-   bare PATH whose kind is found by content (a directory with oci-layout, a
-   tar with manifest.json, a tar with oci-layout and index.json).  opts may be
-   NULL.  Returns 0 with *out, 1 when a bare PATH is a plain directory (the
-   caller opens it as a directory source), -1 with *err.  */
-int og_source_open_image (const char *spec, const og_source_options *opts, og_source **out,
-                          og_error **err);
+typedef enum og_image_kind
+{
+  OG_IMAGE_DOCKER_ARCHIVE, /* a `docker save` tar: manifest.json */
+  OG_IMAGE_OCI_ARCHIVE,    /* a tar of an OCI layout: oci-layout, index.json */
+  OG_IMAGE_OCI_LAYOUT,     /* an OCI layout directory */
+} og_image_kind;
+
+/* "docker-archive", "oci-archive", "oci": the kind as the inventory names it.  */
+const char *og_image_kind_name (og_image_kind kind);
+
+/* The kind of the image archive (a tar) at PATH, found by one pass over its
+   member names: manifest.json, or oci-layout and index.json.  */
+int og_image_detect_archive (const char *path, og_image_kind *kind, og_error **err);
+
+/* Open the image of KIND at PATH; TAG (oci:DIR:TAG) or NULL.  opts may be
+   NULL: no platform or image chosen, no digests, nothing kept whole.
+   Every layer is read here, once.  */
+int og_image_open (og_image_kind kind, const char *path, const char *tag,
+                   const og_source_options *opts, og_source **out, og_error **err);
 
 /* The OCI platform of this build ("linux/amd64", "linux/arm64/v8", ...).  */
 const char *og_image_host_platform (void);

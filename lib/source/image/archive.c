@@ -1,0 +1,105 @@
+/* The libarchive loader and readers of the image source: libarchive is
+   loaded when an image is opened, not when the program starts.  It brings
+   libxml2, ICU and a dozen compression libraries whose loading and
+   relocation would add milliseconds to every directory inventory and every
+   hook run, which never read an archive.  */
+#include <dlfcn.h>
+
+#include "source/image/image_int.h"
+
+/* The real functions, behind the names image_int.h maps archive_* to.  */
+#undef archive_entry_filetype
+#undef archive_entry_gid
+#undef archive_entry_hardlink
+#undef archive_entry_mode
+#undef archive_entry_pathname
+#undef archive_entry_size
+#undef archive_entry_size_is_set
+#undef archive_entry_symlink
+#undef archive_entry_uid
+#undef archive_entry_xattr_next
+#undef archive_entry_xattr_reset
+#undef archive_errno
+#undef archive_error_string
+#undef archive_filter_bytes
+#undef archive_read_data_block
+#undef archive_read_free
+#undef archive_read_new
+#undef archive_read_next_header
+#undef archive_read_open2
+#undef archive_read_open_filename
+#undef archive_read_support_filter_bzip2
+#undef archive_read_support_filter_gzip
+#undef archive_read_support_filter_xz
+#undef archive_read_support_filter_zstd
+#undef archive_read_support_format_tar
+#undef archive_set_error
+
+#define OG_ARCHIVE_DEFINE(f) __typeof__ (f) *og_##f;
+OG_ARCHIVE_FUNCS (OG_ARCHIVE_DEFINE)
+#undef OG_ARCHIVE_DEFINE
+
+static int
+load_libarchive (og_error **err)
+{
+  static void *handle;
+  void *h;
+  if (handle)
+    return 0;
+  h = dlopen ("libarchive.so.13", RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL)
+    return og_error_set (err, ELIBACC, "load libarchive.so.13 (install libarchive13): %s",
+                         dlerror ());
+#define OG_ARCHIVE_LOAD(f)                                                                         \
+  if ((og_##f = (__typeof__ (og_##f))dlsym (h, #f)) == NULL)                                       \
+    return og_error_set (err, ELIBACC, "libarchive.so.13 has no %s", #f);
+  OG_ARCHIVE_FUNCS (OG_ARCHIVE_LOAD)
+#undef OG_ARCHIVE_LOAD
+  handle = h;
+  return 0;
+}
+
+struct archive *
+img_new_reader (og_error **err)
+{
+  struct archive *a;
+  if (load_libarchive (err) < 0)
+    return NULL;
+  a = og_archive_read_new ();
+  if (a == NULL)
+    {
+      og_error_set (err, ENOMEM, "archive_read_new");
+      return NULL;
+    }
+  og_archive_read_support_filter_gzip (a);
+  og_archive_read_support_filter_zstd (a);
+  og_archive_read_support_filter_xz (a);
+  og_archive_read_support_filter_bzip2 (a);
+  og_archive_read_support_format_tar (a);
+  return a;
+}
+
+struct archive *
+img_outer_open (const char *path, og_error **err)
+{
+  cleanup_archive struct archive *a = img_new_reader (err);
+  if (a == NULL)
+    return NULL;
+  if (og_archive_read_open_filename (a, path, 1 << 16) != ARCHIVE_OK)
+    {
+      og_error_set (err, og_archive_errno (a) > 0 ? og_archive_errno (a) : 0, "open `%s`: %s", path,
+                    og_archive_error_string (a));
+      return NULL;
+    }
+  return og_steal_pointer (&a);
+}
+
+const char *
+img_norm_member (const char *name)
+{
+  while (name[0] == '.' && name[1] == '/')
+    name += 2;
+  while (*name == '/')
+    name++;
+  return name;
+}

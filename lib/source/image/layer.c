@@ -1,0 +1,430 @@
+/* Applying one layer to the in-memory tree: each tar entry of the stream
+   becomes a node (whiteouts ".wh.NAME" and opaque ".wh..wh..opq" remove
+   what lower layers wrote), executables keep their heads (and their sha256
+   when digests were asked for), the files the caller named are kept whole.
+   Source: OCI image-spec layer.md (changesets, whiteouts).  */
+#include <fnmatch.h>
+
+#include "base/reader.h"
+#include "source/image/image_int.h"
+
+typedef struct layer_ctx
+{
+  img_source *im;
+  img_stream *st;
+  int index;
+  const char *name; /* for messages: "layer 2 (sha256:...)" */
+  og_error **err;
+} layer_ctx;
+
+static la_ssize_t
+layer_read_cb (struct archive *a, void *ud, const void **buf)
+{
+  layer_ctx *lc = ud;
+  ssize_t n = img_stream_read (lc->st, buf);
+  if (n < 0)
+    {
+      archive_set_error (a, EIO, "%s", lc->st->err->msg);
+      return -1;
+    }
+  return n;
+}
+
+/* Normalise a member name of a layer into "/a/b" (root: "/").  ".." and
+   absolute names are refused.  */
+static int
+layer_path (const layer_ctx *lc, const char *name, char **out)
+{
+  __attribute__ ((cleanup (og_buf_free))) og_buf b = { 0 };
+  const char *s = name;
+  size_t depth = 0;
+
+  if (name == NULL)
+    return og_error_set (lc->err, 0, "%s: an entry without a name", lc->name);
+  if (*name == '/')
+    return og_error_set (lc->err, 0, "%s: entry `%s`: absolute path", lc->name, name);
+  while (*s)
+    {
+      size_t len = strcspn (s, "/");
+      if (len == 2 && s[0] == '.' && s[1] == '.')
+        return og_error_set (lc->err, 0, "%s: entry `%s`: `..` in path", lc->name, name);
+      if (len > 0 && !(len == 1 && s[0] == '.'))
+        {
+          og_buf_putc (&b, '/');
+          og_buf_append (&b, s, len);
+          depth++;
+        }
+      s += len;
+      while (*s == '/')
+        s++;
+    }
+  if (b.len > OG_MAX_PATH || depth > OG_MAX_DEPTH)
+    return og_error_set (lc->err, ENAMETOOLONG, "%s: entry `%.100s...`: path too long or deep",
+                         lc->name, name);
+  if (b.len == 0)
+    og_buf_putc (&b, '/');
+  *out = og_buf_steal (&b);
+  return 0;
+}
+
+/* Does the tail of PATH (as many components as PATTERN has) match it?  */
+static bool
+tail_matches (const char *pattern, const char *path)
+{
+  size_t k = 1;
+  const char *s = path + strlen (path);
+  for (const char *p = pattern; *p; p++)
+    k += *p == '/';
+  while (k > 0 && s > path)
+    if (*--s == '/')
+      k--;
+  return k == 0 && fnmatch (pattern, s + 1, FNM_PATHNAME) == 0;
+}
+
+/* Is PATH one of the files kept whole (opts->keep)?  Matched on the real
+   path inside any layer, so /var/lib/rpm -> ../../usr/lib/sysimage/rpm is
+   covered by the name of the directory that holds the files.  */
+static bool
+want_kept (const img_source *im, const char *path)
+{
+  for (const char *const *p = im->keep; p && *p; p++)
+    if (tail_matches (*p, path))
+      return true;
+  return false;
+}
+
+static int
+check_layer_bytes (layer_ctx *lc, struct archive *a)
+{
+  if ((uint64_t)archive_filter_bytes (a, 0) > OG_IMAGE_LAYER_BYTES_MAX)
+    return og_error_set (lc->err, EFBIG, "%s: more than %llu uncompressed bytes", lc->name,
+                         (unsigned long long)OG_IMAGE_LAYER_BYTES_MAX);
+  return 0;
+}
+
+/* Hash N zero bytes (the holes of a sparse file).  */
+static void
+digest_zeros (og_digest *md, uint64_t n)
+{
+  static const uint8_t zeros[4096];
+  while (n > 0)
+    {
+      size_t z = n < sizeof zeros ? (size_t)n : sizeof zeros;
+      og_digest_update (md, zeros, z);
+      n -= z;
+    }
+}
+
+/* Room for what an entry keeps: its head when it is an executable, all of
+   it when kept; a digest to fill when asked.  */
+static int
+prepare_entry (layer_ctx *lc, const char *path, img_ino *ino, bool exec, bool keep, og_digest **md)
+{
+  img_source *im = lc->im;
+  if (exec)
+    {
+      ino->head_len = ino->size < OG_HEAD_MAX ? (size_t)ino->size : OG_HEAD_MAX;
+      if (im->head_bytes + ino->head_len > OG_IMAGE_HEADS_MAX)
+        return og_error_set (lc->err, 0, "%s: `%s`: more than %llu bytes of executable heads",
+                             lc->name, path, (unsigned long long)OG_IMAGE_HEADS_MAX);
+      ino->head = og_xcalloc (1, ino->head_len + 1);
+      im->head_bytes += ino->head_len;
+      if (im->digests && og_digest_new (OG_DIGEST_SHA256, md, lc->err) < 0)
+        return -1;
+    }
+  if (keep)
+    {
+      if (ino->size > OG_READ_MAX)
+        return og_error_set (lc->err, EFBIG, "%s: `%s`: %llu bytes, more than %u", lc->name, path,
+                             (unsigned long long)ino->size, OG_READ_MAX);
+      if (im->kept_bytes + ino->size > OG_IMAGE_KEEP_MAX)
+        return og_error_set (lc->err, EFBIG,
+                             "%s: `%s`: the package databases of the image exceed %llu bytes",
+                             lc->name, path, (unsigned long long)OG_IMAGE_KEEP_MAX);
+      ino->data_len = (size_t)ino->size;
+      ino->data = og_xcalloc (1, ino->data_len + 1);
+      ino->kept = true;
+      im->kept_bytes += ino->data_len;
+    }
+  return 0;
+}
+
+/* Read the data of a regular file: its head when it is an executable, its
+   digest when asked, all of it when kept.  Other entries' data is drained.  */
+static int
+read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *ino, bool exec,
+                 bool keep)
+{
+  cleanup_digest og_digest *md = NULL;
+  uint64_t pos = 0;
+
+  if (prepare_entry (lc, path, ino, exec, keep, &md) < 0)
+    return -1;
+  for (;;)
+    {
+      const void *buf;
+      size_t size;
+      la_int64_t off;
+      int r = archive_read_data_block (a, &buf, &size, &off);
+      if (r == ARCHIVE_EOF)
+        break;
+      if (r < ARCHIVE_WARN)
+        return og_error_set (lc->err, 0, "%s: `%s`: %s", lc->name, path, archive_error_string (a));
+      if (check_layer_bytes (lc, a) < 0)
+        return -1;
+      if (off < 0 || (uint64_t)off < pos || !og_span_ok (ino->size, (uint64_t)off, size))
+        {
+          if (ino->head == NULL && !ino->kept)
+            continue; /* not ours to check: drained only */
+          return og_error_set (lc->err, 0, "%s: `%s`: data past the size of the file", lc->name,
+                               path);
+        }
+      if (md) /* a hole of a sparse file reads as zeros */
+        digest_zeros (md, (uint64_t)off - pos);
+      pos = (uint64_t)off;
+      if (ino->head && pos < ino->head_len)
+        {
+          size_t n = ino->head_len - (size_t)pos < size ? ino->head_len - (size_t)pos : size;
+          memcpy (ino->head + pos, buf, n);
+        }
+      if (ino->kept)
+        memcpy (ino->data + pos, buf, size);
+      if (md)
+        og_digest_update (md, buf, size);
+      pos += size;
+    }
+  if (md)
+    {
+      og_sha256_hex hex;
+      digest_zeros (md, ino->size - pos);
+      og_digest_final_hex (md, hex);
+      ino->sha256 = og_xstrdup (hex);
+    }
+  return 0;
+}
+
+static int
+apply_whiteout (layer_ctx *lc, const char *path, const char *base)
+{
+  img_source *im = lc->im;
+  img_node *parent = img_ensure_parent (im, path, lc->index);
+  const char *name = base + 4;
+  cleanup_free char *key = NULL;
+  img_node *victim;
+
+  if (strcmp (base, ".wh..wh..opq") == 0)
+    {
+      img_prune_lower (im, parent, lc->index);
+      return 0;
+    }
+  if (og_str_has_prefix (base, ".wh..wh."))
+    return 0; /* aufs bookkeeping (.wh..wh.plnk, ...) */
+  if (*name == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return og_error_set (lc->err, 0, "%s: invalid whiteout `%s`", lc->name, path);
+  key = og_xasprintf ("%s/%s", parent->parent ? parent->path : "", name);
+  victim = img_lookup (im, key);
+  /* A whiteout hides lower layers only, never what this layer wrote.  */
+  if (victim && victim->seen < lc->index)
+    img_node_delete (im, victim);
+  return 0;
+}
+
+static void
+copy_xattrs (struct archive_entry *e, img_ino *ino)
+{
+  const char *name;
+  const void *value;
+  size_t size;
+  archive_entry_xattr_reset (e);
+  while (archive_entry_xattr_next (e, &name, &value, &size) == ARCHIVE_OK)
+    if (name && strcmp (name, "security.capability") == 0 && size > 0 && size <= OG_CAP_MAX)
+      {
+        free (ino->cap);
+        ino->cap = og_xmalloc (size);
+        memcpy (ino->cap, value, size);
+        ino->cap_len = size;
+      }
+}
+
+/* Drain an entry whose data nobody keeps.  */
+static int
+skip_data (layer_ctx *lc, struct archive *a, const char *path)
+{
+  return read_entry_data (lc, a, path, &(img_ino){ 0 }, false, false);
+}
+
+static int
+apply_hardlink (layer_ctx *lc, struct archive *a, const char *path, const char *hl,
+                img_node *parent, img_node *old)
+{
+  img_source *im = lc->im;
+  cleanup_free char *target = NULL;
+  img_node *t;
+  if (layer_path (lc, hl, &target) < 0)
+    return -1;
+  t = img_lookup (im, target);
+  if (t == NULL || img_is_dir (t))
+    return og_error_set (lc->err, 0, "%s: hard link `%s` to `%s`: no such file", lc->name, path,
+                         target);
+  if (t != old)
+    {
+      if (old)
+        img_node_delete (im, old);
+      t->ino->refs++;
+      img_node_new (im, parent, path, t->ino, lc->index);
+    }
+  return skip_data (lc, a, path);
+}
+
+static int
+apply_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
+{
+  img_source *im = lc->im;
+  cleanup_free char *path = NULL;
+  const char *base, *hl;
+  img_node *parent, *old;
+  img_ino *ino;
+  uint32_t mode = (uint32_t)archive_entry_mode (e);
+  int type = archive_entry_filetype (e);
+
+  if (layer_path (lc, archive_entry_pathname (e), &path) < 0)
+    return -1;
+  if (strcmp (path, "/") == 0)
+    {
+      if (type == AE_IFDIR)
+        {
+          im->root->ino->mode = mode;
+          im->root->ino->uid = (uint32_t)archive_entry_uid (e);
+          im->root->ino->gid = (uint32_t)archive_entry_gid (e);
+        }
+      return skip_data (lc, a, path);
+    }
+  base = strrchr (path, '/') + 1;
+  if (og_str_has_prefix (base, ".wh."))
+    {
+      if (apply_whiteout (lc, path, base) < 0)
+        return -1;
+      return skip_data (lc, a, path);
+    }
+  parent = img_ensure_parent (im, path, lc->index);
+  old = img_lookup (im, path);
+
+  hl = archive_entry_hardlink (e);
+  if (hl)
+    return apply_hardlink (lc, a, path, hl, parent, old);
+
+  if (old && img_is_dir (old) && type == AE_IFDIR)
+    {
+      /* A directory over a directory merges: new metadata, same contents.  */
+      ino = old->ino;
+      old->layer = old->seen = lc->index;
+      free (ino->cap);
+      ino->cap = NULL;
+      ino->cap_len = 0;
+    }
+  else
+    {
+      if (old)
+        img_node_delete (im, old);
+      ino = img_ino_new ();
+      img_node_new (im, parent, path, ino, lc->index);
+    }
+  ino->mode = mode;
+  ino->uid = (uint32_t)archive_entry_uid (e);
+  ino->gid = (uint32_t)archive_entry_gid (e);
+  copy_xattrs (e, ino);
+  if (type == AE_IFLNK)
+    {
+      const char *sl = archive_entry_symlink (e);
+      if (sl == NULL || *sl == '\0' || strlen (sl) > OG_MAX_PATH)
+        return og_error_set (lc->err, 0, "%s: symlink `%s`: empty or too long target", lc->name,
+                             path);
+      ino->link = og_xstrdup (sl);
+      ino->size = strlen (sl);
+    }
+  if (type == AE_IFREG)
+    {
+      ino->size = archive_entry_size_is_set (e) ? (uint64_t)archive_entry_size (e) : 0;
+      return read_entry_data (lc, a, path, ino, og_entry_is_executable (mode),
+                              want_kept (im, path));
+    }
+  return skip_data (lc, a, path);
+}
+
+/* Every entry of the layer's tar, applied in order.  */
+static int
+apply_entries (layer_ctx *lc, og_error **err)
+{
+  cleanup_archive struct archive *a = img_new_reader (err);
+  struct archive_entry *e;
+  int r;
+
+  if (a == NULL)
+    return -1;
+  if (archive_read_open2 (a, lc, NULL, layer_read_cb, NULL, NULL) != ARCHIVE_OK)
+    return og_error_set (err, 0, "%s: %s", lc->name, archive_error_string (a));
+  while ((r = archive_read_next_header (a, &e)) != ARCHIVE_EOF)
+    {
+      if (r < ARCHIVE_WARN)
+        return og_error_set (err, 0, "%s: %s", lc->name, archive_error_string (a));
+      if (++lc->im->entries > OG_IMAGE_MAX_ENTRIES)
+        return og_error_set (err, 0, "%s: more than %u entries in the image", lc->name,
+                             OG_IMAGE_MAX_ENTRIES);
+      if (check_layer_bytes (lc, a) < 0 || apply_entry (lc, a, e) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* Apply the layer in ST as layer INDEX and check its size and digest.  */
+static int
+apply_layer (img_source *im, img_stream *st, int index, const char *expect, int64_t size,
+             og_error **err)
+{
+  cleanup_free char *name = og_xasprintf ("layer %d (%s)", index, expect);
+  layer_ctx lc = { im, st, index, name, err };
+  og_oci_digest got;
+  int ret = apply_entries (&lc, err);
+
+  /* The rest of the blob (end-of-archive padding) counts for the digest.
+     After a failure too: a blob that does not hash right is reported as
+     that, not as whatever its damaged bytes made the tar reader say.  */
+  for (;;)
+    {
+      const void *p;
+      ssize_t n = st->err ? -1 : img_stream_read (st, &p);
+      if (n < 0 && ret < 0)
+        return ret;
+      if (n < 0)
+        return og_error_set (err, 0, "%s: %s", name, st->err->msg);
+      if (n == 0)
+        break;
+    }
+  img_stream_digest (st, got);
+  if (ret < 0 && strcmp (got, expect) != 0 && err && *err)
+    og_error_freep (err);
+  else if (ret < 0)
+    return ret;
+  if (size >= 0 && st->total != (uint64_t)size)
+    return og_error_set (err, 0, "%s: %llu bytes, the manifest says %lld", name,
+                         (unsigned long long)st->total, (long long)size);
+  if (strcmp (got, expect) != 0)
+    return og_error_set (err, 0, "%s: digest mismatch: the bytes hash to %s", name, got);
+  return 0;
+}
+
+int
+img_stream_layer (img_source *im, img_store *store, const char *member, int index,
+                  const char *expect, int64_t size, og_error **err)
+{
+  img_stream st;
+  uint64_t sz = 0;
+  int r = img_store_stream (store, member, &st, &sz, err);
+  if (r == 1)
+    return og_error_set (err, ENOENT, "layer %d (%s): blob `%s` is missing", index, expect, member);
+  if (r < 0)
+    return -1;
+  r = apply_layer (im, &st, index, expect, size, err);
+  img_stream_close (&st);
+  return r;
+}
