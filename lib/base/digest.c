@@ -10,27 +10,24 @@ struct og_digest
   og_digest_algo algo;
 };
 
+static const struct
+{
+  og_digest_algo algo;
+  const char *name;
+  const EVP_MD *(*md) (void);
+} algos[] = {
+  { OG_DIGEST_MD5, "md5", EVP_md5 },          { OG_DIGEST_SHA1, "sha1", EVP_sha1 },
+  { OG_DIGEST_SHA256, "sha256", EVP_sha256 }, { OG_DIGEST_SHA384, "sha384", EVP_sha384 },
+  { OG_DIGEST_SHA512, "sha512", EVP_sha512 }, { OG_DIGEST_SHA224, "sha224", EVP_sha224 },
+};
+
 static const EVP_MD *
 evp_of (og_digest_algo algo)
 {
-  switch (algo)
-    {
-    case OG_DIGEST_MD5:
-      return EVP_md5 ();
-    case OG_DIGEST_SHA1:
-      return EVP_sha1 ();
-    case OG_DIGEST_SHA256:
-      return EVP_sha256 ();
-    case OG_DIGEST_SHA384:
-      return EVP_sha384 ();
-    case OG_DIGEST_SHA512:
-      return EVP_sha512 ();
-    case OG_DIGEST_SHA224:
-      return EVP_sha224 ();
-    case OG_DIGEST_NONE:
-    default:
-      return NULL;
-    }
+  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
+    if (algos[i].algo == algo)
+      return algos[i].md ();
+  return NULL;
 }
 
 size_t
@@ -43,24 +40,10 @@ og_digest_len (og_digest_algo algo)
 const char *
 og_digest_name (og_digest_algo algo)
 {
-  switch (algo)
-    {
-    case OG_DIGEST_MD5:
-      return "md5";
-    case OG_DIGEST_SHA1:
-      return "sha1";
-    case OG_DIGEST_SHA256:
-      return "sha256";
-    case OG_DIGEST_SHA384:
-      return "sha384";
-    case OG_DIGEST_SHA512:
-      return "sha512";
-    case OG_DIGEST_SHA224:
-      return "sha224";
-    case OG_DIGEST_NONE:
-    default:
-      return "none";
-    }
+  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
+    if (algos[i].algo == algo)
+      return algos[i].name;
+  return "none";
 }
 
 int

@@ -29,80 +29,58 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static void
-pkglist_target (int (*parse) (const uint8_t *, size_t, const char *, og_pkglist *, og_error **),
-                const uint8_t *data, size_t size)
-{
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  parse (data, size, "fuzz", &l, &err);
-  og_error_free (err);
-  og_pkglist_clear (&l);
-}
+/* The parsers from bytes to packages, by target name.  */
+typedef int (*pkglist_parse_fn) (const uint8_t *, size_t, const char *, og_pkglist *, og_error **);
+typedef int (*package_parse_fn) (const uint8_t *, size_t, const char *, og_package *, og_error **);
 
-static void
-package_target (int (*parse) (const uint8_t *, size_t, const char *, og_package *, og_error **),
-                const uint8_t *data, size_t size)
+static const struct
 {
-  og_package p = { 0 };
-  og_error *err = NULL;
-  p.name = og_xstrdup ("pkg");
-  parse (data, size, "fuzz", &p, &err);
-  og_error_free (err);
-  og_package_clear (&p);
-}
+  const char *name;
+  pkglist_parse_fn list;
+  package_parse_fn pkg;
+} pkgdb_parsers[] = {
+  { "rpmdb_bdb", og_rpmdb_bdb_read, NULL },
+  { "rpmdb_ndb", og_rpmdb_ndb_read, NULL },
+  { "rpmdb_sqlite", og_rpmdb_sqlite_read, NULL },
+  { "dpkg_status", og_dpkg_status_parse, NULL },
+  { "dpkg_statusd", og_dpkg_statusd_parse, NULL },
+  { "apk_installed", og_apk_installed_parse, NULL },
+  { "dpkg_md5sums", NULL, og_dpkg_md5sums_parse },
+  { "dpkg_list", NULL, og_dpkg_list_parse },
+  { "rpm_header", NULL, NULL }, /* og_rpm_header_parse has no package to add to */
+};
 
-static void
-fuzz_rpm_header (const uint8_t *data, size_t size)
+/* Run the pkgdb parser(s) named like this target: dpkg_md5sums runs the
+   md5sums and the .list parser, which read the same kind of lines.  */
+static bool
+fuzz_pkgdb (const char *target, const uint8_t *data, size_t size)
 {
-  og_package p = { 0 };
-  og_error *err = NULL;
-  og_rpm_header_parse (data, size, "fuzz", &p, &err);
-  og_error_free (err);
-  og_package_clear (&p);
-}
+  bool found = false;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (pkgdb_parsers); i++)
+    {
+      og_pkglist l = { 0 };
+      og_package p = { 0 };
+      og_error *err = NULL;
 
-static void
-fuzz_rpmdb_bdb (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_rpmdb_bdb_read, data, size);
-}
-
-static void
-fuzz_rpmdb_ndb (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_rpmdb_ndb_read, data, size);
-}
-
-static void
-fuzz_rpmdb_sqlite (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_rpmdb_sqlite_read, data, size);
-}
-
-static void
-fuzz_dpkg_status (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_dpkg_status_parse, data, size);
-}
-
-static void
-fuzz_dpkg_statusd (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_dpkg_statusd_parse, data, size);
-}
-
-static void
-fuzz_dpkg_md5sums (const uint8_t *data, size_t size)
-{
-  package_target (og_dpkg_md5sums_parse, data, size);
-  package_target (og_dpkg_list_parse, data, size);
-}
-
-static void
-fuzz_apk_installed (const uint8_t *data, size_t size)
-{
-  pkglist_target (og_apk_installed_parse, data, size);
+      if (strcmp (pkgdb_parsers[i].name, target) != 0
+          && !(strcmp (target, "dpkg_md5sums") == 0
+               && strcmp (pkgdb_parsers[i].name, "dpkg_list") == 0))
+        continue;
+      found = true;
+      if (pkgdb_parsers[i].list)
+        pkgdb_parsers[i].list (data, size, "fuzz", &l, &err);
+      else if (pkgdb_parsers[i].pkg)
+        {
+          p.name = og_xstrdup ("pkg"); /* the .list and .md5sums parsers add to a package */
+          pkgdb_parsers[i].pkg (data, size, "fuzz", &p, &err);
+        }
+      else
+        og_rpm_header_parse (data, size, "fuzz", &p, &err);
+      og_error_free (err);
+      og_pkglist_clear (&l);
+      og_package_clear (&p);
+    }
+  return found;
 }
 
 static void
@@ -272,20 +250,18 @@ typedef struct target
 } target;
 
 static const target targets[] = {
-  { "rpm_header", fuzz_rpm_header },     { "rpmdb_bdb", fuzz_rpmdb_bdb },
-  { "rpmdb_ndb", fuzz_rpmdb_ndb },       { "rpmdb_sqlite", fuzz_rpmdb_sqlite },
-  { "dpkg_status", fuzz_dpkg_status },   { "dpkg_statusd", fuzz_dpkg_statusd },
-  { "dpkg_md5sums", fuzz_dpkg_md5sums }, { "apk_installed", fuzz_apk_installed },
-  { "osrelease", fuzz_osrelease },       { "elf", fuzz_elf },
-  { "oci_state", fuzz_oci_state },       { "oci_config", fuzz_oci_config },
-  { "manifest", fuzz_manifest },         { "hostconfig", fuzz_hostconfig },
-  { "layer_tar", fuzz_layer_tar },       { "image_index", fuzz_image_index },
+  { "osrelease", fuzz_osrelease }, { "elf", fuzz_elf },
+  { "oci_state", fuzz_oci_state }, { "oci_config", fuzz_oci_config },
+  { "manifest", fuzz_manifest },   { "hostconfig", fuzz_hostconfig },
+  { "layer_tar", fuzz_layer_tar }, { "image_index", fuzz_image_index },
 };
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   static const target *t;
+  if (fuzz_pkgdb (OG_STR (OG_FUZZ_TARGET), data, size))
+    return 0;
   if (t == NULL)
     {
       for (size_t i = 0; i < OG_ARRAY_SIZE (targets) && t == NULL; i++)
