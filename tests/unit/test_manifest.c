@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "policy/generate.h"
 #include "policy/manifest.h"
 #include "policy_fixture.h"
 #include "catalog/version.h"

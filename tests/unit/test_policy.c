@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "policy/evaluate.h"
+#include "policy/generate.h"
 #include "runtime/oci.h"
 #include "policy_fixture.h"
 
