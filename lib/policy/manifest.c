@@ -6,6 +6,7 @@
 
 #include "json/load.h"
 #include "policy/glob.h"
+#include "policy/lint.h"
 #include "policy/manifest.h"
 
 /* ---- loading ----------------------------------------------------------- */
@@ -239,99 +240,6 @@ parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
       }
     }
   pop (c, save);
-}
-
-/* ---- "a deny that hides an allow" -------------------------------------- */
-
-typedef struct hide_ud
-{
-  const og_manifest *m;
-  const char *subject;
-  const og_pkg_rule *allow;
-  ssize_t hit;
-} hide_ud;
-
-static bool
-pkg_hide_cb (size_t rule, bool certain, void *p)
-{
-  hide_ud *u = p;
-  const og_pkg_rule *d = &u->m->pkg_deny.v[rule];
-  if (d->version || (d->type && d->type != u->allow->type))
-    return false;
-  if (d->arch && !(u->allow->arch && strcmp (d->arch, u->allow->arch) == 0))
-    return false;
-  if (certain || og_name_glob_match (d->name, u->subject) || strcmp (d->name, u->allow->name) == 0)
-    {
-      if (u->hit < 0 || rule < (size_t)u->hit)
-        u->hit = (ssize_t)rule;
-    }
-  return false;
-}
-
-static bool
-exec_hide_cb (size_t rule, bool certain, void *p)
-{
-  hide_ud *u = p;
-  const og_exec_rule *d = &u->m->exec_deny.v[rule];
-  if (d->sha256)
-    return false;
-  if (certain || og_path_glob_match (d->path, u->subject))
-    if (u->hit < 0 || rule < (size_t)u->hit)
-      u->hit = (ssize_t)rule;
-  return false;
-}
-
-static void
-check_hidden (ctx *c)
-{
-  og_manifest *m = c->m;
-  size_t save;
-
-  for (size_t i = 0; i < m->pkg_allow.n; i++)
-    {
-      og_pkg_rule *a = &m->pkg_allow.v[i];
-      cleanup_free char *lit = og_glob_literal (a->name);
-      hide_ud u = { m, lit ? lit : a->name, a, -1 };
-      if (lit)
-        og_rule_index_candidates (&m->pkg_deny.idx, lit, false, pkg_hide_cb, &u);
-      else
-        for (size_t j = 0; j < m->pkg_deny.n; j++)
-          if (strcmp (m->pkg_deny.v[j].name, a->name) == 0)
-            pkg_hide_cb (j, true, &u);
-      if (u.hit < 0)
-        continue;
-      save = c->j->ptr.len;
-      og_buf_printf (&c->j->ptr, "/packages/allow/%zu", a->index);
-      DIAG (c, false,
-            "packages.allow[%zu] \"%s\" can never apply: packages.deny[%zu] \"%s\" denies "
-            "every package it names (deny beats allow)",
-            a->index, a->name, m->pkg_deny.v[u.hit].index, m->pkg_deny.v[u.hit].name);
-      pop (c, save);
-    }
-  for (size_t i = 0; i < m->exec_allow.n; i++)
-    {
-      og_exec_rule *a = &m->exec_allow.v[i];
-      cleanup_free char *lit = og_glob_literal (a->path);
-      hide_ud u = { m, lit ? lit : a->path, NULL, -1 };
-      if (lit)
-        og_rule_index_candidates (&m->exec_deny.idx, lit, true, exec_hide_cb, &u);
-      else
-        for (size_t j = 0; j < m->exec_deny.n; j++)
-          if (!m->exec_deny.v[j].sha256 && strcmp (m->exec_deny.v[j].path, a->path) == 0)
-            {
-              u.hit = (ssize_t)j;
-              break;
-            }
-      if (u.hit < 0)
-        continue;
-      save = c->j->ptr.len;
-      og_buf_printf (&c->j->ptr, "/executables/allow/%zu", a->index);
-      DIAG (c, false,
-            "executables.allow[%zu] \"%s\" can never apply: executables.deny[%zu] \"%s\" "
-            "denies it (deny beats allow)",
-            a->index, a->path, m->exec_deny.v[u.hit].index, m->exec_deny.v[u.hit].path);
-      pop (c, save);
-    }
 }
 
 /* ---- sections ---------------------------------------------------------- */
@@ -681,7 +589,7 @@ parse_root (ctx *c, json_t *root)
   parse_launch (c, root);
   parse_limits (c, root);
   parse_exceptions (c, root);
-  check_hidden (c);
+  og_manifest_lint_hidden (c->m, c->j);
 }
 
 int
