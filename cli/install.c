@@ -15,6 +15,7 @@
 #include "base/fileio.h"
 #include "common.h"
 #include "install.h"
+#include "json/doc.h"
 #include "og-config.h"
 
 static void
@@ -86,8 +87,7 @@ install_put_entry (og_buf *b, const jedit_layout *l, int depth, const install_op
 }
 
 void
-install_put_stage_member (og_buf *b, const jedit_layout *l, int depth,
-                                  const install_opts *o)
+install_put_stage_member (og_buf *b, const jedit_layout *l, int depth, const install_opts *o)
 {
   jedit_key (b, l, o->stage);
   og_buf_putc (b, '[');
@@ -151,8 +151,7 @@ og_cmd_install (int argc, char **argv)
     return og_cli_usage_error (
         "install", "--hook takes an absolute path (runtimes require one), not '%s'", o.hook);
   {
-    json_t *j = json_string (o.hook);
-    json_decref (j);
+    cleanup_json json_t *j = json_string (o.hook);
     if (j == NULL)
       return og_cli_usage_error ("install", "--hook must be valid UTF-8");
   }

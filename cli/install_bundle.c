@@ -9,6 +9,7 @@
 #include "base/fileio.h"
 #include "common.h"
 #include "install.h"
+#include "json/doc.h"
 
 static json_t *
 load_json (const char *path, const char *data, size_t len, og_error **err)
@@ -126,10 +127,8 @@ plan_bundle (const char *path, const og_reader *doc, json_t *root, const install
       return 0;
     }
   {
-    json_t *mine = install_hook_entry (o);
-    bool same = json_equal (mine, json_array_get (arr, (size_t)idx));
-    json_decref (mine);
-    if (same)
+    cleanup_json json_t *mine = install_hook_entry (o);
+    if (json_equal (mine, json_array_get (arr, (size_t)idx)))
       {
         *action = ACTION_NONE;
         return 0;
@@ -173,14 +172,13 @@ install_bundle (const char *bundle, const install_opts *o)
   cleanup_free char *real = NULL;
   cleanup_free char *data = NULL;
   og_error *err = NULL;
-  jedit_edit sp = { 0 };
+  cleanup_edit jedit_edit sp = { 0 };
+  cleanup_buf og_buf out = { 0 };
+  cleanup_json json_t *root = NULL;
   bundle_action action = ACTION_NONE;
   struct stat st;
   og_reader doc;
-  json_t *root;
-  og_buf out = { 0 };
   size_t len;
-  int ret;
 
   real = realpath (path, NULL);
   if (real == NULL)
@@ -195,30 +193,20 @@ install_bundle (const char *bundle, const install_opts *o)
     return og_cli_fail (OG_EXIT_USAGE, err);
   if (!json_is_object (root))
     {
-      json_decref (root);
       og_error_set (&err, 0, "%s: the top level is not an object", path);
       return og_cli_fail (OG_EXIT_USAGE, err);
     }
   og_reader_init (&doc, data, len);
-  ret = plan_bundle (path, &doc, root, o, &sp, &action, &err);
-  if (ret == 0)
-    note_other_stages (path, root, o->stage);
-  json_decref (root);
-  if (ret < 0)
-    {
-      og_buf_free (&sp.text);
-      return og_cli_fail (OG_EXIT_USAGE, err);
-    }
+  if (plan_bundle (path, &doc, root, o, &sp, &action, &err) < 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  note_other_stages (path, root, o->stage);
   if (action == ACTION_NONE)
     {
       printf ("already installed: %s runs %s at %s\n", path, o->hook, o->stage);
       return OG_EXIT_OK;
     }
   jedit_apply (&doc, &sp, &out);
-  og_buf_free (&sp.text);
-  ret = og_write_atomic (real, out.data, out.len, st.st_mode & 07777, &st, &err);
-  og_buf_free (&out);
-  if (ret < 0)
+  if (og_write_atomic (real, out.data, out.len, st.st_mode & 07777, &st, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   printf ("%s the ocigate entry in hooks.%s of %s: %s --stage %s\n",
           action == ACTION_ADDED ? "added" : "replaced", o->stage, path, o->hook, o->stage);

@@ -5,6 +5,7 @@
 #include "base/fileio.h"
 #include "common.h"
 #include "install.h"
+#include "json/doc.h"
 
 /* The hooks.d document, as `ocigate install hooks-dir` and the package ship it.  */
 static char *
@@ -87,15 +88,13 @@ install_hooks_dir (const char *dir, const install_opts *o)
     }
   if (install_read_file (path, &data, &len, &st, &err) == 0)
     {
-      json_t *want = json_loads (text, 0, NULL);
-      json_t *have = json_loadb (data, len, JSON_REJECT_DUPLICATES, NULL);
+      cleanup_json json_t *want = json_loads (text, 0, NULL);
+      cleanup_json json_t *have = json_loadb (data, len, JSON_REJECT_DUPLICATES, NULL);
       bool same = want && have && json_equal (want, have);
       const char *old
           = json_string_value (json_object_get (json_object_get (have, "hook"), "path"));
       cleanup_free char *what = og_xstrdup (old ? old : "something else");
 
-      json_decref (want);
-      json_decref (have);
       if (same)
         {
           printf ("already installed: %s runs %s at %s\n", path, o->hook, o->stage);

@@ -3,6 +3,7 @@
    reader.  */
 #include <jansson.h>
 
+#include "json/doc.h"
 #include "jsonedit.h"
 #include "json/scan.h"
 
@@ -19,11 +20,9 @@ jedit_nl (og_buf *b, const jedit_layout *l, int depth)
 void
 jedit_str (og_buf *b, const char *s)
 {
-  json_t *j = json_string (s);
-  char *t = j ? json_dumps (j, JSON_ENCODE_ANY) : NULL;
+  cleanup_json json_t *j = json_string (s);
+  cleanup_free char *t = j ? json_dumps (j, JSON_ENCODE_ANY) : NULL;
   og_buf_puts (b, t ? t : "\"\"");
-  free (t);
-  json_decref (j);
 }
 
 void

@@ -60,6 +60,16 @@ typedef struct jedit_edit
   og_buf text;
 } jedit_edit;
 
+static inline void
+jedit_edit_clear (jedit_edit *e)
+{
+  og_buf_free (&e->text);
+}
+#define cleanup_edit __attribute__ ((cleanup (jedit_edit_clear)))
+
+/* An og_buf freed when it goes out of scope.  */
+#define cleanup_buf __attribute__ ((cleanup (og_buf_free)))
+
 /* The document with the edit applied; the caller frees out.  */
 void jedit_apply (const og_reader *doc, const jedit_edit *e, og_buf *out);
 

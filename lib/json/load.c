@@ -3,13 +3,12 @@
 #include <stdarg.h>
 
 #include "base/digest.h"
-#include "base/fileio.h"
 #include "json/load.h"
 
 int
 og_jload_read_file (const char *path, const char *what, char **data, size_t *len, og_error **err)
 {
-  if (og_read_file (path, OG_JSONDOC_MAX, data, len, err) < 0)
+  if (og_jdoc_read_file (path, data, len, err) < 0)
     {
       og_error_prefix (err, "%s", what);
       return -1;

@@ -99,11 +99,12 @@ sw (bool deny)
 char *
 og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *name)
 {
-  json_t *root = json_object (), *pk = json_object (), *ex = json_object (), *allow;
+  cleanup_json json_t *root = json_object ();
+  json_t *pk = json_object (), *ex = json_object (), *allow;
   size_t n = inv->n_execs;
   cleanup_free const og_exec **v = og_xcalloc (n + 1, sizeof *v);
   size_t setuid = 0, setgid = 0, caps = 0, unowned = 0, modified = 0;
-  char *out;
+  cleanup_free char *out = NULL;
 
   json_object_set_new (root, "schema", json_string (OG_MANIFEST_SCHEMA));
   json_object_set_new (root, "name", json_string (name ? name : "generated"));
@@ -147,13 +148,8 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
   json_object_set_new (root, "executables", ex);
 
   out = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-  json_decref (root);
   if (out == NULL)
     abort ();
-  {
-    /* Hand back memory from our allocator, with a final newline.  */
-    char *r = og_xasprintf ("%s\n", out);
-    free (out);
-    return r;
-  }
+  /* Hand back memory from our allocator, with a final newline.  */
+  return og_xasprintf ("%s\n", out);
 }
