@@ -138,7 +138,7 @@ og_cmd_check (int argc, char **argv)
       ret = format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
                                      : og_check_write_table (m, &inv, &res, stdout, &err);
       if (ret == 0)
-        ret = res.n ? OG_EXIT_DENY : OG_EXIT_OK;
+        ret = og_policy_verdict (&res) == OG_VERDICT_DENY ? OG_EXIT_DENY : OG_EXIT_OK;
       og_policy_result_clear (&res);
     }
   og_inventory_clear (&inv);

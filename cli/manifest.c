@@ -5,6 +5,7 @@
 #include "policy/hostconfig.h"
 #include "catalog/build.h"
 #include "json/doc.h"
+#include "policy/generate.h"
 #include "policy/manifest.h"
 
 static void

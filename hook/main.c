@@ -333,7 +333,7 @@ format_backstop (hook *h, bool deny, long long deadline_ms, size_t *len)
   r.config = h->have_oci ? &h->oci : NULL;
   r.root = h->root;
   r.mode = h->mode ? og_mode_name (h->mode) : NULL;
-  r.decision = deny ? "error-deny" : "error-allow";
+  r.decision = deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
   r.error = "no decision before the deadline: the hook was stopped";
   r.duration_ms = deadline_ms;
   line = og_audit_format (&r, len);
@@ -396,7 +396,7 @@ describe_denial (const hook *h, const char *decision, const char *error)
 }
 
 static void
-record (hook *h, const char *decision, const char *would, const char *error)
+record (hook *h, og_decision decision, const char *would, const char *error)
 {
   og_audit_record r = { 0 };
   og_error *err = NULL;
@@ -425,9 +425,9 @@ record (hook *h, const char *decision, const char *would, const char *error)
       og_error_free (err);
     }
   if (h->syslog_open)
-    syslog (strncmp (decision, "allow", 5) == 0 ? LOG_INFO : LOG_WARNING,
+    syslog (decision == OG_DECISION_ALLOW ? LOG_INFO : LOG_WARNING,
             "container=%s decision=%s mode=%s manifest=%s findings=%zu%s%s",
-            h->have_state ? h->state.id : "-", decision, r.mode ? r.mode : "-",
+            h->have_state ? h->state.id : "-", og_decision_name (decision), r.mode ? r.mode : "-",
             h->manifest_path ? h->manifest_path : "-", h->have_res ? h->res.n : (size_t)0,
             error ? " error=" : "", error ? error : "");
 }
@@ -437,8 +437,8 @@ run (hook *h)
 {
   og_error *err = NULL;
   bool on_error_deny = h->fallback_deny;
-  const char *decision;
-  int code;
+  og_decision decision;
+  og_verdict verdict;
 
   /* Setup: what the runtime handed us and the host config.  */
   if (load_config (h, &err) == 0)
@@ -474,27 +474,28 @@ run (hook *h)
 
   if (err)
     {
-      decision = on_error_deny ? "error-deny" : "error-allow";
+      decision = on_error_deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
       record (h, decision, NULL, err->msg);
       if (on_error_deny)
-        describe_denial (h, decision, err->msg);
+        describe_denial (h, og_decision_name (decision), err->msg);
       else
         fprintf (stderr, "ocigate: container %s: %s; on_error is allow, the launch goes on\n",
                  h->have_state ? h->state.id : "(unknown)", err->msg);
       og_error_free (err);
       return on_error_deny ? 1 : 0;
     }
-  decision = h->have_res ? og_policy_verdict (&h->res) : "allow";
+  verdict = h->have_res ? og_policy_verdict (&h->res) : OG_VERDICT_ALLOW;
   if (h->mode == OG_MODE_AUDIT)
     {
-      record (h, "allow", decision, NULL);
+      record (h, OG_DECISION_ALLOW, og_verdict_name (verdict), NULL);
       return 0;
     }
+  decision = og_decision_of_verdict (verdict);
   record (h, decision, NULL, NULL);
-  code = strcmp (decision, "allow") == 0 ? 0 : 1;
-  if (code)
-    describe_denial (h, decision, NULL);
-  return code;
+  if (verdict == OG_VERDICT_ALLOW)
+    return 0;
+  describe_denial (h, og_decision_name (decision), NULL);
+  return 1;
 }
 
 /* Stdin, stdout and stderr exist (a runtime may close them), so that the

@@ -1,13 +1,13 @@
 /* JSON documents with positions.  Source of the grammar: RFC 8259; of the
-   pointers: RFC 6901.  The position pass walks bytes that jansson has
-   already accepted, through the bounds-checked reader, and stops quietly on
-   anything unexpected (positions then fall back to an enclosing value).  */
+   pointers: RFC 6901.  The position pass walks the tokens (json/scan.h) of
+   bytes that jansson has already accepted, and stops quietly on anything
+   unexpected (positions then fall back to an enclosing value).  */
 #include <fcntl.h>
 #include <sys/stat.h>
 
 #include "base/fileio.h"
 #include "json/doc.h"
-#include "base/reader.h"
+#include "json/scan.h"
 
 #define MAX_DEPTH     256
 #define MAX_POSITIONS 1000000
@@ -58,129 +58,34 @@ og_jptr_push (og_buf *b, const char *name)
     }
 }
 
-typedef struct scan
-{
-  og_reader r;
-  int line;
-  int col;
-  og_jdoc *doc;
-  size_t recorded;
-} scan;
-
-static int
-peek (const scan *s)
-{
-  og_reader c = s->r;
-  uint8_t v;
-  return og_reader_u8 (&c, &v) ? v : -1;
-}
-
-static int
-next (scan *s)
-{
-  uint8_t v;
-  if (!og_reader_u8 (&s->r, &v))
-    return -1;
-  if (v == '\n')
-    s->line++, s->col = 1;
-  else if ((v & 0xc0) != 0x80) /* count characters, not UTF-8 continuation bytes */
-    s->col++;
-  return v;
-}
-
-static void
-skip_ws (scan *s)
-{
-  int c;
-  while ((c = peek (s)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-    next (s);
-}
-
-static void
-record (scan *s, og_strmap *m, const og_buf *ptr)
-{
-  uintptr_t v = ((uintptr_t)(uint32_t)s->line << 32) | (uint32_t)s->col;
-  if (s->recorded >= MAX_POSITIONS)
-    return;
-  s->recorded++;
-  og_strmap_put (m, ptr->data ? ptr->data : "", (void *)v);
-}
-
-/* A string at the cursor; its decoded text (escapes other than \uXXXX
-   resolved; \uXXXX kept as written, which only costs a position fallback)
-   goes to out when not NULL.  */
-static bool
-read_string (scan *s, og_buf *out)
-{
-  if (next (s) != '"')
-    return false;
-  for (;;)
-    {
-      int c = next (s);
-      if (c < 0)
-        return false;
-      if (c == '"')
-        return true;
-      if (c == '\\')
-        {
-          int e = next (s);
-          char d;
-          switch (e)
-            {
-            case 'n':
-              d = '\n';
-              break;
-            case 't':
-              d = '\t';
-              break;
-            case 'r':
-              d = '\r';
-              break;
-            case 'b':
-              d = '\b';
-              break;
-            case 'f':
-              d = '\f';
-              break;
-            case 'u':
-              if (out)
-                og_buf_puts (out, "\\u");
-              continue;
-            case -1:
-              return false;
-            default:
-              d = (char)e;
-              break;
-            }
-          if (out)
-            og_buf_putc (out, d);
-          continue;
-        }
-      if (out)
-        og_buf_putc (out, (char)c);
-    }
-}
-
-static void
-skip_scalar (scan *s)
-{
-  int c = peek (s);
-  if (c == '"')
-    {
-      read_string (s, NULL);
-      return;
-    }
-  while ((c = peek (s)) >= 0 && c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n'
-         && c != '\t' && c != '\r')
-    next (s);
-}
-
+/* The position pass: tokens of the accepted text, the JSON pointer of the
+   value at hand, and a stack of the containers it is in.  */
 typedef struct frame
 {
   bool array;
   size_t index;
   size_t ptrlen;
 } frame;
+
+typedef struct positions
+{
+  og_jscan s;
+  og_jdoc *doc;
+  og_buf ptr;
+  frame stack[MAX_DEPTH];
+  size_t depth;
+  size_t recorded;
+} positions;
+
+static void
+record (positions *p, og_strmap *m, const og_jtok *t)
+{
+  uintptr_t v = ((uintptr_t)(uint32_t)t->line << 32) | (uint32_t)t->column;
+  if (p->recorded >= MAX_POSITIONS)
+    return;
+  p->recorded++;
+  og_strmap_put (m, p->ptr.data ? p->ptr.data : "", (void *)v);
+}
 
 static void
 truncate_ptr (og_buf *ptr, size_t len)
@@ -192,118 +97,100 @@ truncate_ptr (og_buf *ptr, size_t len)
     }
 }
 
-/* After '{' or ',' inside an object: a member name and ':'.  */
+/* A member name and ':': the name's position, under the member's pointer.  */
 static bool
-read_key (scan *s, og_buf *ptr)
+read_key (positions *p)
 {
   og_buf key = { 0 };
-  bool ok;
-  skip_ws (s);
-  og_buf_puts (&key, "");
-  ok = read_string (s, &key);
-  if (!ok)
+  og_jtok t;
+  bool ok = og_jscan_next (&p->s, &t) == OG_JTOK_STRING && og_jscan_string (&p->s, &t, &key);
+  if (ok)
     {
-      og_buf_free (&key);
-      return false;
+      og_jptr_push (&p->ptr, key.data);
+      record (p, &p->doc->keys, &t);
+      ok = og_jscan_next (&p->s, &t) == OG_JTOK_COLON;
     }
-  og_jptr_push (ptr, key.data);
   og_buf_free (&key);
-  skip_ws (s);
-  return next (s) == ':';
+  return ok;
+}
+
+/* A value ended: close the containers that end with it and move to the
+   next element or member.  false when the document is done.  */
+static bool
+value_ended (positions *p)
+{
+  og_jtok t;
+  while (p->depth > 0)
+    {
+      frame *f = &p->stack[p->depth - 1];
+      truncate_ptr (&p->ptr, f->ptrlen);
+      switch (og_jscan_next (&p->s, &t))
+        {
+        case OG_JTOK_COMMA:
+          if (!f->array)
+            return read_key (p);
+          og_buf_printf (&p->ptr, "/%zu", ++f->index);
+          return true;
+        case OG_JTOK_END_OBJECT:
+        case OG_JTOK_END_ARRAY:
+          p->depth--;
+          truncate_ptr (&p->ptr, p->stack[p->depth].ptrlen);
+          break;
+        default:
+          return false;
+        }
+    }
+  return false;
+}
+
+/* A value starts at the next token.  false when the pass stops.  */
+static bool
+at_value (positions *p)
+{
+  og_jtok t, n;
+  og_jtok_kind k = og_jscan_next (&p->s, &t);
+  if (!og_jtok_is_value (k))
+    return false;
+  record (p, &p->doc->values, &t);
+  if (k == OG_JTOK_STRING || k == OG_JTOK_SCALAR)
+    return value_ended (p);
+  if (p->depth >= MAX_DEPTH)
+    return false;
+  p->stack[p->depth++] = (frame){ k == OG_JTOK_BEGIN_ARRAY, 0, p->ptr.len };
+  og_jscan_peek (&p->s, &n);
+  if (n.kind == OG_JTOK_END_OBJECT || n.kind == OG_JTOK_END_ARRAY)
+    {
+      og_jscan_next (&p->s, &n);
+      p->depth--;
+      truncate_ptr (&p->ptr, p->stack[p->depth].ptrlen);
+      return value_ended (p);
+    }
+  if (k == OG_JTOK_BEGIN_ARRAY)
+    {
+      og_buf_puts (&p->ptr, "/0");
+      return true;
+    }
+  return read_key (p);
 }
 
 static void
-scan_positions (scan *s)
+scan_positions (og_jdoc *doc, const char *data, size_t len)
 {
-  frame stack[MAX_DEPTH];
-  size_t depth = 0;
-  og_buf ptr = { 0 };
+  positions *p = og_xcalloc (1, sizeof *p);
 
-  og_buf_puts (&ptr, "");
-  for (;;)
-    {
-      int c;
-      /* A value starts here.  */
-      skip_ws (s);
-      record (s, &s->doc->values, &ptr);
-      c = peek (s);
-      if (c == '{' || c == '[')
-        {
-          if (depth >= MAX_DEPTH)
-            break;
-          next (s);
-          stack[depth++] = (frame){ c == '[', 0, ptr.len };
-          skip_ws (s);
-          c = peek (s);
-          if (c == '}' || c == ']')
-            {
-              next (s);
-              depth--;
-              truncate_ptr (&ptr, stack[depth].ptrlen);
-            }
-          else if (stack[depth - 1].array)
-            {
-              og_buf_puts (&ptr, "/0");
-              continue;
-            }
-          else
-            {
-              /* The member name's position, under the member's pointer.  */
-              scan save = *s;
-              skip_ws (&save);
-              if (!read_key (s, &ptr))
-                break;
-              record (&save, &s->doc->keys, &ptr);
-              s->recorded++;
-              continue;
-            }
-        }
-      else
-        skip_scalar (s);
-
-      /* A value ended: continue the enclosing container.  */
-      for (;;)
-        {
-          frame *f;
-          if (depth == 0)
-            goto done;
-          f = &stack[depth - 1];
-          truncate_ptr (&ptr, f->ptrlen);
-          skip_ws (s);
-          c = next (s);
-          if (c == ',')
-            {
-              if (f->array)
-                og_buf_printf (&ptr, "/%zu", ++f->index);
-              else
-                {
-                  scan save = *s;
-                  skip_ws (&save);
-                  if (!read_key (s, &ptr))
-                    goto done;
-                  record (&save, &s->doc->keys, &ptr);
-                  s->recorded++;
-                }
-              break;
-            }
-          if (c == '}' || c == ']')
-            {
-              depth--;
-              truncate_ptr (&ptr, stack[depth].ptrlen);
-              continue;
-            }
-          goto done;
-        }
-    }
-done:
-  og_buf_free (&ptr);
+  og_jscan_init (&p->s, data, len, 0);
+  p->doc = doc;
+  og_buf_puts (&p->ptr, "");
+  while (at_value (p))
+    ;
+  og_buf_free (&p->ptr);
+  free (p);
 }
 
 int
 og_jdoc_parse (const char *data, size_t len, og_jdoc *doc, og_diags *diags)
 {
   json_error_t je;
-  scan s;
 
   memset (doc, 0, sizeof *doc);
   doc->diags = diags;
@@ -318,12 +205,7 @@ og_jdoc_parse (const char *data, size_t len, og_jdoc *doc, og_diags *diags)
       og_diags_add (diags, je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, "%s", je.text);
       return -1;
     }
-  memset (&s, 0, sizeof s);
-  og_reader_init (&s.r, data, len);
-  s.line = 1;
-  s.col = 1;
-  s.doc = doc;
-  scan_positions (&s);
+  scan_positions (doc, data, len);
   return 0;
 }
 

@@ -49,7 +49,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
     return -1;
   yajl_gen_map_open (w.g);
   og_jw_kv (&w, "schema", "ocigate.check/v1");
-  og_jw_kv (&w, "verdict", og_policy_verdict (r));
+  og_jw_kv (&w, "verdict", og_verdict_name (og_policy_verdict (r)));
   og_jw_str (&w, "manifest");
   yajl_gen_map_open (w.g);
   og_jw_kv (&w, "name", m->name);
@@ -134,7 +134,7 @@ og_check_write_table (const og_manifest *m, const og_inventory *inv, const og_po
   fprintf (out,
            "verdict: %s (%zu finding%s, %zu waived by exceptions; manifest %s, %zu packages, "
            "%zu executables)\n",
-           og_policy_verdict (r), r->n, r->n == 1 ? "" : "s", r->n_waived,
+           og_verdict_name (og_policy_verdict (r)), r->n, r->n == 1 ? "" : "s", r->n_waived,
            m->name ? m->name : m->file, inv->packages.n, inv->n_execs);
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write output");

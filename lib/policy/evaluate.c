@@ -1,7 +1,8 @@
 /* Evaluation of an allowed-content manifest against an inventory and the
    launch facts.  One finding per offending subject: the candidate
-   violations of a subject are ordered from the most specific rule (an
-   explicit deny) to the least (unlisted), and the first one that no current
+   violations of a subject (every rule that flags it, as many as there are)
+   are ordered from the most specific rule (the explicit denies, in list
+   order) to the least (unlisted), and the first one that no current
    exception waives is reported.  */
 #include <jansson.h>
 #include <time.h>
@@ -21,10 +22,24 @@ og_policy_today (char buf[11])
   strftime (buf, 11, "%Y-%m-%d", &tm);
 }
 
-const char *
+og_verdict
 og_policy_verdict (const og_policy_result *r)
 {
-  return r->n ? "deny" : "allow";
+  return r->n ? OG_VERDICT_DENY : OG_VERDICT_ALLOW;
+}
+
+const char *
+og_verdict_name (og_verdict v)
+{
+  switch (v)
+    {
+    case OG_VERDICT_ALLOW:
+      return "allow";
+    case OG_VERDICT_DENY:
+      return "deny";
+    default:
+      return "deny";
+    }
 }
 
 void
@@ -56,6 +71,35 @@ og_launch_facts_clear (og_launch_facts *f)
 
 /* ---- candidate violations and exceptions ------------------------------- */
 
+/* Rule numbers, kept in list order.  */
+typedef struct og_rule_hits
+{
+  size_t *v;
+  size_t n;
+  size_t cap;
+} og_rule_hits;
+
+static void
+hits_add (og_rule_hits *h, size_t rule)
+{
+  og_grow (&h->v, &h->cap, h->n + 1, sizeof *h->v);
+  h->v[h->n++] = rule;
+}
+
+static int
+cmp_size (const void *a, const void *b)
+{
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static void
+hits_sort (og_rule_hits *h)
+{
+  if (h->n > 1)
+    qsort (h->v, h->n, sizeof *h->v, cmp_size);
+}
+
 typedef struct violation
 {
   char *rule;
@@ -68,19 +112,16 @@ typedef struct eval
   const og_inventory *inv;
   const char *today;
   og_policy_result *out;
-  violation cand[8];
+  violation *cand; /* the candidates of the subject at hand, most specific first */
   size_t n_cand;
+  size_t cap_cand;
+  og_rule_hits deny_hits; /* every deny rule that matches the subject at hand */
 } eval;
 
 static void
 cand_add (eval *ev, char *rule, char *reason)
 {
-  if (ev->n_cand >= OG_ARRAY_SIZE (ev->cand))
-    {
-      free (rule);
-      free (reason);
-      return;
-    }
+  og_grow (&ev->cand, &ev->cap_cand, ev->n_cand + 1, sizeof *ev->cand);
   ev->cand[ev->n_cand++] = (violation){ rule, reason };
 }
 
@@ -121,11 +162,47 @@ waived (const og_manifest *m, const char *today, const char *rule, og_subject_ki
   return 0;
 }
 
+/* Record that exception `which` waived rule for subject, once per subject
+   (the waivers of the subject at hand start at `first`): an exception that
+   names a whole list may waive several of its rules.  */
+static void
+add_waiver (og_policy_result *out, size_t first, const char *rule, const char *subject,
+            size_t which)
+{
+  for (size_t i = first; i < out->n_waived; i++)
+    if (out->waived[i].exception == which)
+      return;
+  og_grow (&out->waived, &out->cap_waived, out->n_waived + 1, sizeof *out->waived);
+  out->waived[out->n_waived++] = (og_waiver){ og_xstrdup (rule), og_xstrdup (subject), which };
+}
+
+/* The finding of candidate v, which takes over its strings.  */
+static void
+add_finding (og_policy_result *out, violation *v, og_subject_kind kind, const char *subject,
+             const char *lapsed)
+{
+  og_finding *f;
+  og_grow (&out->findings, &out->cap, out->n + 1, sizeof *out->findings);
+  f = &out->findings[out->n++];
+  memset (f, 0, sizeof *f);
+  f->rule = og_steal_pointer (&v->rule);
+  f->subject = og_xstrdup (subject);
+  f->kind = kind;
+  if (lapsed)
+    {
+      f->expired_exception = og_xstrdup (lapsed);
+      f->reason = og_xasprintf ("%s (the exception for it expired on %s)", v->reason, lapsed);
+    }
+  else
+    f->reason = og_steal_pointer (&v->reason);
+}
+
 /* Report the first candidate that no current exception waives.  */
 static void
 settle (eval *ev, og_subject_kind kind, const char *subject, const char *name, const char *path)
 {
   og_policy_result *out = ev->out;
+  size_t first_waiver = out->n_waived;
   bool done = false;
   for (size_t i = 0; i < ev->n_cand; i++)
     {
@@ -135,30 +212,10 @@ settle (eval *ev, og_subject_kind kind, const char *subject, const char *name, c
       if (done)
         ;
       else if (waived (ev->m, ev->today, v->rule, kind, name, path, &which, &lapsed))
-        {
-          og_grow (&out->waived, &out->cap_waived, out->n_waived + 1, sizeof *out->waived);
-          out->waived[out->n_waived++]
-              = (og_waiver){ og_xstrdup (v->rule), og_xstrdup (subject), which };
-        }
+        add_waiver (out, first_waiver, v->rule, subject, which);
       else
         {
-          og_finding *f;
-          og_grow (&out->findings, &out->cap, out->n + 1, sizeof *out->findings);
-          f = &out->findings[out->n++];
-          memset (f, 0, sizeof *f);
-          f->rule = v->rule;
-          f->subject = og_xstrdup (subject);
-          f->kind = kind;
-          if (lapsed)
-            {
-              f->expired_exception = og_xstrdup (lapsed);
-              f->reason
-                  = og_xasprintf ("%s (the exception for it expired on %s)", v->reason, lapsed);
-              free (v->reason);
-            }
-          else
-            f->reason = v->reason;
-          v->rule = v->reason = NULL;
+          add_finding (out, v, kind, subject, lapsed);
           done = true;
         }
       free (v->rule);
@@ -190,8 +247,9 @@ typedef struct pkg_probe
   const og_pkg_rules *rules;
   const og_package *p;
   const char *evr;
-  ssize_t full;     /* lowest rule matching name and version */
-  ssize_t name_hit; /* lowest rule matching the name only */
+  ssize_t full;      /* lowest rule matching name and version */
+  ssize_t name_hit;  /* lowest rule matching the name only */
+  og_rule_hits *all; /* when given: every rule matching name and version */
 } pkg_probe;
 
 static bool
@@ -203,6 +261,8 @@ pkg_probe_cb (size_t i, bool certain, void *ud)
     return false;
   if (r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr))
     {
+      if (pr->all)
+        hits_add (pr->all, i);
       if (pr->full < 0 || i < (size_t)pr->full)
         pr->full = (ssize_t)i;
     }
@@ -212,11 +272,16 @@ pkg_probe_cb (size_t i, bool certain, void *ud)
 }
 
 static void
-probe_pkg (const og_pkg_rules *rules, const og_package *p, const char *evr, pkg_probe *pr)
+probe_pkg (const og_pkg_rules *rules, const og_package *p, const char *evr, og_rule_hits *all,
+           pkg_probe *pr)
 {
-  *pr = (pkg_probe){ rules, p, evr, -1, -1 };
+  *pr = (pkg_probe){ rules, p, evr, -1, -1, all };
+  if (all)
+    all->n = 0;
   if (rules->n)
     og_rule_index_candidates (&rules->idx, p->name ? p->name : "", false, pkg_probe_cb, pr);
+  if (all)
+    hits_sort (all);
 }
 
 static void
@@ -228,15 +293,15 @@ eval_package (eval *ev, const og_package *p)
   const char *name = p->name ? p->name : "";
   pkg_probe d, a;
 
-  probe_pkg (&m->pkg_deny, p, evr, &d);
-  if (d.full >= 0)
+  probe_pkg (&m->pkg_deny, p, evr, &ev->deny_hits, &d);
+  for (size_t i = 0; i < ev->deny_hits.n; i++)
     {
-      const og_pkg_rule *r = &m->pkg_deny.v[d.full];
+      const og_pkg_rule *r = &m->pkg_deny.v[ev->deny_hits.v[i]];
       cand_add (ev, og_xasprintf ("packages.deny[%zu]", r->index),
                 og_xasprintf ("package %s is denied by \"%s\"%s%s", name, r->name,
                               r->version ? " " : "", r->version ? r->version : ""));
     }
-  probe_pkg (&m->pkg_allow, p, evr, &a);
+  probe_pkg (&m->pkg_allow, p, evr, NULL, &a);
   if (a.full < 0 && a.name_hit >= 0)
     {
       const og_pkg_rule *r = &m->pkg_allow.v[a.name_hit];
@@ -294,6 +359,7 @@ typedef struct exec_probe
   const og_exec *e;
   ssize_t full;
   ssize_t path_hit;
+  og_rule_hits *all; /* when given: every rule matching path and digest */
 } exec_probe;
 
 static bool
@@ -305,6 +371,8 @@ exec_probe_cb (size_t i, bool certain, void *ud)
     return false;
   if (r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0))
     {
+      if (pr->all)
+        hits_add (pr->all, i);
       if (pr->full < 0 || i < (size_t)pr->full)
         pr->full = (ssize_t)i;
     }
@@ -314,11 +382,15 @@ exec_probe_cb (size_t i, bool certain, void *ud)
 }
 
 static void
-probe_exec (const og_exec_rules *rules, const og_exec *e, exec_probe *pr)
+probe_exec (const og_exec_rules *rules, const og_exec *e, og_rule_hits *all, exec_probe *pr)
 {
-  *pr = (exec_probe){ rules, e, -1, -1 };
+  *pr = (exec_probe){ rules, e, -1, -1, all };
+  if (all)
+    all->n = 0;
   if (rules->n)
     og_rule_index_candidates (&rules->idx, e->path, true, exec_probe_cb, pr);
+  if (all)
+    hits_sort (all);
 }
 
 static void
@@ -327,15 +399,15 @@ eval_exec (eval *ev, const og_exec *e)
   const og_manifest *m = ev->m;
   exec_probe d, a;
 
-  probe_exec (&m->exec_deny, e, &d);
-  if (d.full >= 0)
+  probe_exec (&m->exec_deny, e, &ev->deny_hits, &d);
+  for (size_t i = 0; i < ev->deny_hits.n; i++)
     {
-      const og_exec_rule *r = &m->exec_deny.v[d.full];
+      const og_exec_rule *r = &m->exec_deny.v[ev->deny_hits.v[i]];
       cand_add (ev, og_xasprintf ("executables.deny[%zu]", r->index),
                 og_xasprintf ("%s is denied by \"%s\"%s", e->path, r->path,
                               r->sha256 ? " (by its sha256)" : ""));
     }
-  probe_exec (&m->exec_allow, e, &a);
+  probe_exec (&m->exec_allow, e, NULL, &a);
   if (a.full < 0 && a.path_hit >= 0)
     {
       const og_exec_rule *r = &m->exec_allow.v[a.path_hit];
@@ -453,5 +525,7 @@ og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_laun
   if (launch && launch->known)
     eval_launch (&ev, launch);
   eval_limits (&ev);
+  free (ev.cand);
+  free (ev.deny_hits.v);
   return 0;
 }

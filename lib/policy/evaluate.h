@@ -60,8 +60,15 @@ int og_policy_evaluate (const og_manifest *m, const og_inventory *inv,
                         og_error **err);
 void og_policy_result_clear (og_policy_result *r);
 
-/* "allow" when there is no finding, else "deny".  */
-const char *og_policy_verdict (const og_policy_result *r);
+/* The verdict of a policy result: allow when there is no finding.  */
+typedef enum og_verdict
+{
+  OG_VERDICT_ALLOW,
+  OG_VERDICT_DENY,
+} og_verdict;
+
+og_verdict og_policy_verdict (const og_policy_result *r);
+const char *og_verdict_name (og_verdict v); /* "allow" "deny" */
 
 /* The current UTC date "YYYY-MM-DD" into buf (11 bytes).  */
 void og_policy_today (char buf[11]);

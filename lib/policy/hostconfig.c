@@ -2,8 +2,14 @@
    in policy/ocigate.config.schema.json).  Annotation conditions are POSIX
    extended regular expressions (regcomp(3), REG_EXTENDED | REG_NOSUB),
    unanchored unless they anchor themselves.  */
+#include "json/load.h"
+#include "og-config.h"
 #include "policy/glob.h"
 #include "policy/hostconfig.h"
+
+/* Where manifests live unless the config says: under the build's sysconfdir
+   (meson: prefix /usr gives /etc, the packaged build).  */
+#define OG_DEFAULT_MANIFESTS_DIR OG_SYSCONFDIR "/ocigate/manifests"
 
 const char *
 og_mode_name (og_mode m)
@@ -13,70 +19,16 @@ og_mode_name (og_mode m)
 
 typedef struct ctx
 {
-  og_jdoc *doc;
+  og_jload *j;
   og_hostconfig *cfg;
-  og_buf ptr;
 } ctx;
 
-#define DIAG(c, key, ...) og_jdoc_diag ((c)->doc, (c)->ptr.data, (key), __VA_ARGS__)
-
-static size_t
-push (ctx *c, const char *name)
-{
-  size_t save = c->ptr.len;
-  og_jptr_push (&c->ptr, name);
-  return save;
-}
-
-static void
-pop (ctx *c, size_t save)
-{
-  c->ptr.len = save;
-  c->ptr.data[save] = '\0';
-}
-
-static void
-check_keys (ctx *c, json_t *obj, const char *const *allowed, const char *what)
-{
-  const char *key;
-  json_t *v;
-  json_object_foreach (obj, key, v)
-  {
-    bool ok = false;
-    for (size_t i = 0; allowed[i]; i++)
-      ok = ok || strcmp (key, allowed[i]) == 0;
-    if (!ok)
-      {
-        size_t save = push (c, key);
-        og_buf b = { 0 };
-        for (size_t i = 0; allowed[i]; i++)
-          og_buf_printf (&b, "%s\"%s\"", i ? ", " : "", allowed[i]);
-        DIAG (c, true, "unknown key \"%s\" in %s; expected one of %s", key, what, b.data);
-        og_buf_free (&b);
-        pop (c, save);
-      }
-  }
-}
-
-/* The member key of obj as a string (NULL when absent or on error).  */
-static const char *
-get_string (ctx *c, json_t *obj, const char *key, bool nullable, bool *present)
-{
-  json_t *v = json_object_get (obj, key);
-  size_t save;
-  const char *r = NULL;
-  if (present)
-    *present = v != NULL;
-  if (v == NULL || (nullable && json_is_null (v)))
-    return NULL;
-  save = push (c, key);
-  if (json_is_string (v))
-    r = json_string_value (v);
-  else
-    DIAG (c, false, "\"%s\" must be a string%s", key, nullable ? " or null" : "");
-  pop (c, save);
-  return r;
-}
+#define DIAG(c, key, ...)                 og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define push(c, name)                     og_jload_push ((c)->j, (name))
+#define pop(c, save)                      og_jload_pop ((c)->j, (save))
+#define check_keys(c, obj, allowed, what) og_jload_check_keys ((c)->j, (obj), (allowed), (what))
+#define get_string(c, obj, key, nullable, present)                                                 \
+  og_jload_string ((c)->j, (obj), (key), (nullable), (present))
 
 static og_mode
 get_mode (ctx *c, json_t *obj, const char *key)
@@ -201,12 +153,11 @@ parse_rules (ctx *c, json_t *root)
   cfg->rules = og_xcalloc (json_array_size (arr) + 1, sizeof *cfg->rules);
   json_array_foreach (arr, i, e)
   {
-    size_t s2 = c->ptr.len;
+    size_t s2 = og_jload_push_index (c->j, i);
     og_hc_rule *r = &cfg->rules[cfg->n_rules++];
     json_t *match;
     bool present;
     const char *s;
-    og_buf_printf (&c->ptr, "/%zu", i);
     r->index = i;
     if (!json_is_object (e))
       {
@@ -327,7 +278,7 @@ parse_root (ctx *c, json_t *root)
       pop (c, save);
     }
   s = get_string (c, root, "manifests_dir", false, NULL);
-  cfg->manifests_dir = og_xstrdup (s ? s : "/etc/ocigate/manifests");
+  cfg->manifests_dir = og_xstrdup (s ? s : OG_DEFAULT_MANIFESTS_DIR);
   parse_rules (c, root);
   if ((v = json_object_get (root, "default")) != NULL)
     {
@@ -349,34 +300,20 @@ int
 og_hostconfig_load_buffer (const char *data, size_t len, const char *file, og_hostconfig **out,
                            og_diags *diags, og_error **err)
 {
-  og_jdoc doc;
-  ctx c = { 0 };
-  og_hostconfig *cfg;
+  cleanup_hostconfig og_hostconfig *cfg = NULL;
+  cleanup_jload og_jload j = { 0 };
+  ctx c = { &j, NULL };
 
   *out = NULL;
-  if (diags->file == NULL)
-    diags->file = og_xstrdup (file ? file : "<config>");
-  if (og_jdoc_parse (data, len, &doc, diags) < 0)
-    {
-      cleanup_free char *msg = og_diag_format (diags, 0);
-      og_jdoc_clear (&doc);
-      return og_error_set (err, 0, "host config %s", msg);
-    }
+  if (og_jload_parse (&j, data, len, file ? file : "<config>", "host config", diags, err) < 0)
+    return -1;
   cfg = og_xcalloc (1, sizeof *cfg);
   cfg->file = og_xstrdup (diags->file);
-  c.doc = &doc;
   c.cfg = cfg;
-  og_buf_puts (&c.ptr, "");
-  parse_root (&c, doc.root);
-  og_buf_free (&c.ptr);
-  og_jdoc_clear (&doc);
-  if (diags->n)
-    {
-      cleanup_free char *msg = og_diag_format (diags, 0);
-      og_hostconfig_free (cfg);
-      return og_error_set (err, 0, "host config %s", msg);
-    }
-  *out = cfg;
+  parse_root (&c, j.doc.root);
+  if (og_jload_result (&j, "host config", false, err) < 0)
+    return -1;
+  *out = og_steal_pointer (&cfg);
   return 0;
 }
 
@@ -386,11 +323,8 @@ og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags,
   cleanup_free char *data = NULL;
   size_t len = 0;
   *out = NULL;
-  if (og_jdoc_read_file (path, &data, &len, err) < 0)
-    {
-      og_error_prefix (err, "host config");
-      return -1;
-    }
+  if (og_jload_read_file (path, "host config", &data, &len, err) < 0)
+    return -1;
   return og_hostconfig_load_buffer (data, len, path, out, diags, err);
 }
 
@@ -422,6 +356,13 @@ og_hostconfig_free (og_hostconfig *cfg)
   free (cfg->manifests_dir);
   free (cfg->default_manifest);
   free (cfg);
+}
+
+void
+og_hostconfig_freep (og_hostconfig **cfg)
+{
+  og_hostconfig_free (*cfg);
+  *cfg = NULL;
 }
 
 static bool

@@ -68,6 +68,8 @@ int og_hostconfig_load_buffer (const char *data, size_t len, const char *file, o
 int og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags,
                              og_error **err);
 void og_hostconfig_free (og_hostconfig *cfg);
+void og_hostconfig_freep (og_hostconfig **cfg);
+#define cleanup_hostconfig __attribute__ ((cleanup (og_hostconfig_freep)))
 
 /* Pick the manifest and mode for a container: the first rule whose every
    condition holds (annotations: for each key regex some annotation whose key

@@ -1,385 +1,29 @@
-/* Allowed-content manifests (ocigate.manifest/v1): loading, validation with
-   file:line:column diagnostics, rule indexes, and generation from an
-   inventory.  The format is this project's own; its JSON Schema is
+/* Allowed-content manifests (ocigate.manifest/v1): loading and validation
+   with file:line:column diagnostics (through json/load.h), building the rule
+   indexes (rule_index.c).  The format is this project's own; its JSON Schema is
    policy/ocigate.manifest.schema.json.  Pure over bytes and inventories.  */
 #include <ctype.h>
-#include <openssl/evp.h>
 
+#include "json/load.h"
 #include "policy/glob.h"
+#include "policy/lint.h"
 #include "policy/manifest.h"
-#include "catalog/version.h"
-
-/* ---- version constraints --------------------------------------------- */
-
-const char *
-og_cmp_op_name (og_cmp_op op)
-{
-  switch (op)
-    {
-    case OG_CMP_EQ:
-      return "=";
-    case OG_CMP_NE:
-      return "!=";
-    case OG_CMP_LT:
-      return "<";
-    case OG_CMP_LE:
-      return "<=";
-    case OG_CMP_GT:
-      return ">";
-    case OG_CMP_GE:
-      return ">=";
-    default:
-      return "?";
-    }
-}
-
-static bool
-version_valid_any (og_pkg_type type, const char *v)
-{
-  if (type)
-    return og_version_valid (type, v);
-  return og_version_valid (OG_PKG_RPM, v) || og_version_valid (OG_PKG_DEB, v)
-         || og_version_valid (OG_PKG_APK, v);
-}
-
-void
-og_vconstraint_clear (og_vconstraint *c)
-{
-  for (size_t i = 0; i < c->n; i++)
-    free (c->terms[i].version);
-  free (c->terms);
-  memset (c, 0, sizeof *c);
-}
-
-static int
-parse_term (const char *s, size_t len, og_pkg_type type, og_vterm *t, const char **why)
-{
-  size_t i = 0, end = len;
-  while (i < len && isspace ((unsigned char)s[i]))
-    i++;
-  while (end > i && isspace ((unsigned char)s[end - 1]))
-    end--;
-  if (i == end)
-    return *why = "an empty term: expected \"OP VERSION\" (OP one of = != < <= > >=)", -1;
-  t->op = OG_CMP_EQ;
-  if (s[i] == '=' && i + 1 < end && s[i + 1] == '=')
-    i += 2;
-  else if (s[i] == '=')
-    i += 1;
-  else if (s[i] == '!' && i + 1 < end && s[i + 1] == '=')
-    t->op = OG_CMP_NE, i += 2;
-  else if (s[i] == '<' && i + 1 < end && s[i + 1] == '=')
-    t->op = OG_CMP_LE, i += 2;
-  else if (s[i] == '>' && i + 1 < end && s[i + 1] == '=')
-    t->op = OG_CMP_GE, i += 2;
-  else if (s[i] == '<')
-    t->op = OG_CMP_LT, i += 1;
-  else if (s[i] == '>')
-    t->op = OG_CMP_GT, i += 1;
-  else if (!isalnum ((unsigned char)s[i]))
-    return *why = "expected an operator (= != < <= > >=) or a version", -1;
-  while (i < end && isspace ((unsigned char)s[i]))
-    i++;
-  if (i == end)
-    return *why = "an operator without a version", -1;
-  for (size_t j = i; j < end; j++)
-    if (isspace ((unsigned char)s[j]) || s[j] == '<' || s[j] == '>' || s[j] == '=' || s[j] == '!')
-      return *why = "a version has no spaces or operators inside; join terms with ','", -1;
-  t->version = og_xstrndup (s + i, end - i);
-  if (!version_valid_any (type, t->version))
-    {
-      free (t->version);
-      t->version = NULL;
-      return *why = "not a valid version for the package type", -1;
-    }
-  return 0;
-}
-
-int
-og_vconstraint_parse (const char *text, og_pkg_type type, og_vconstraint *out, const char **why)
-{
-  const char *p = text;
-  size_t cap = 0;
-
-  memset (out, 0, sizeof *out);
-  for (;;)
-    {
-      const char *comma = strchr (p, ',');
-      size_t len = comma ? (size_t)(comma - p) : strlen (p);
-      og_vterm t = { 0 };
-      if (out->n >= 64 || parse_term (p, len, type, &t, why) < 0)
-        {
-          if (out->n >= 64)
-            *why = "more than 64 terms";
-          og_vconstraint_clear (out);
-          return -1;
-        }
-      og_grow (&out->terms, &cap, out->n + 1, sizeof *out->terms);
-      out->terms[out->n++] = t;
-      if (!comma)
-        return 0;
-      p = comma + 1;
-    }
-}
-
-bool
-og_vconstraint_eval (const og_vconstraint *c, og_pkg_type type, const char *evr)
-{
-  for (size_t i = 0; i < c->n; i++)
-    {
-      int r = og_version_cmp (type, evr, c->terms[i].version);
-      bool ok;
-      switch (c->terms[i].op)
-        {
-        case OG_CMP_EQ:
-          ok = r == 0;
-          break;
-        case OG_CMP_NE:
-          ok = r != 0;
-          break;
-        case OG_CMP_LT:
-          ok = r < 0;
-          break;
-        case OG_CMP_LE:
-          ok = r <= 0;
-          break;
-        case OG_CMP_GT:
-          ok = r > 0;
-          break;
-        case OG_CMP_GE:
-          ok = r >= 0;
-          break;
-        default:
-          ok = false;
-          break;
-        }
-      if (!ok)
-        return false;
-    }
-  return true;
-}
-
-/* ---- rule indexes ----------------------------------------------------- */
-
-typedef struct bucket
-{
-  size_t *v;
-  size_t n;
-  size_t cap;
-} bucket;
-
-static void
-bucket_free (void *p)
-{
-  bucket *b = p;
-  if (b)
-    free (b->v);
-  free (b);
-}
-
-static void
-bucket_add (og_strmap *m, const char *key, size_t rule)
-{
-  bucket *b = og_strmap_get (m, key);
-  if (b == NULL)
-    {
-      b = og_xcalloc (1, sizeof *b);
-      og_strmap_put (m, key, b);
-    }
-  og_grow (&b->v, &b->cap, b->n + 1, sizeof *b->v);
-  b->v[b->n++] = rule;
-}
-
-static void
-index_add (og_rule_index *idx, size_t *globs_cap, const char *pat, bool path, size_t rule)
-{
-  cleanup_free char *lit = og_glob_literal (pat);
-  cleanup_free char *dir = NULL;
-  cleanup_free char *base = NULL;
-
-  if (lit)
-    {
-      bucket_add (&idx->exact, lit, rule);
-      return;
-    }
-  if (path && (dir = og_glob_dir_prefix (pat)) != NULL)
-    {
-      bucket_add (&idx->dirs, dir, rule);
-      return;
-    }
-  if (path && (base = og_glob_any_basename (pat)) != NULL)
-    {
-      bucket_add (&idx->basenames, base, rule);
-      return;
-    }
-  if (path && pat[0] == '/')
-    {
-      /* The literal directory before the first wildcard or escape.  */
-      size_t stop = strcspn (pat, "*?[\\"), slash = 0;
-      for (size_t i = 0; i < stop; i++)
-        if (pat[i] == '/')
-          slash = i;
-      {
-        cleanup_free char *d = og_xstrndup (pat, slash);
-        bucket_add (&idx->globdirs, d, rule);
-      }
-      return;
-    }
-  og_grow (&idx->globs, globs_cap, idx->n_globs + 1, sizeof *idx->globs);
-  idx->globs[idx->n_globs++] = rule;
-}
-
-static void
-index_clear (og_rule_index *idx)
-{
-  og_strmap_clear (&idx->exact, bucket_free);
-  og_strmap_clear (&idx->dirs, bucket_free);
-  og_strmap_clear (&idx->basenames, bucket_free);
-  og_strmap_clear (&idx->globdirs, bucket_free);
-  free (idx->globs);
-  memset (idx, 0, sizeof *idx);
-}
-
-static bool
-visit_bucket (const og_strmap *m, const char *key, bool certain, og_candidate_fn fn, void *ud)
-{
-  const bucket *b = m->n ? og_strmap_get (m, key) : NULL;
-  if (b)
-    for (size_t i = 0; i < b->n; i++)
-      if (fn (b->v[i], certain, ud))
-        return true;
-  return false;
-}
-
-void
-og_rule_index_candidates (const og_rule_index *idx, const char *key, bool path, og_candidate_fn fn,
-                          void *ud)
-{
-  if (visit_bucket (&idx->exact, key, true, fn, ud))
-    return;
-  if (path && (idx->dirs.n || idx->globdirs.n))
-    {
-      char buf[512];
-      cleanup_free char *heap = NULL;
-      size_t len = strlen (key);
-      char *p = buf, *slash;
-      if (len >= sizeof buf)
-        p = heap = og_xstrdup (key);
-      else
-        memcpy (buf, key, len + 1);
-      while ((slash = strrchr (p, '/')) != NULL)
-        {
-          *slash = '\0';
-          if (visit_bucket (&idx->dirs, p, true, fn, ud)
-              || visit_bucket (&idx->globdirs, p, false, fn, ud))
-            return;
-        }
-    }
-  if (path && idx->basenames.n)
-    {
-      const char *base = strrchr (key, '/');
-      if (visit_bucket (&idx->basenames, base ? base + 1 : key, true, fn, ud))
-        return;
-    }
-  for (size_t i = 0; i < idx->n_globs; i++)
-    if (fn (idx->globs[i], false, ud))
-      return;
-}
 
 /* ---- loading ----------------------------------------------------------- */
 
 typedef struct ctx
 {
-  og_jdoc *doc;
+  og_jload *j;
   og_manifest *m;
-  og_buf ptr;
 } ctx;
 
-#define DIAG(c, key, ...) og_jdoc_diag ((c)->doc, (c)->ptr.data, (key), __VA_ARGS__)
-
-static size_t
-push (ctx *c, const char *name)
-{
-  size_t save = c->ptr.len;
-  og_jptr_push (&c->ptr, name);
-  return save;
-}
-
-static size_t
-push_index (ctx *c, size_t i)
-{
-  size_t save = c->ptr.len;
-  og_buf_printf (&c->ptr, "/%zu", i);
-  return save;
-}
-
-static void
-pop (ctx *c, size_t save)
-{
-  c->ptr.len = save;
-  c->ptr.data[save] = '\0';
-}
-
-static const char *
-json_type_name (const json_t *v)
-{
-  switch (json_typeof (v))
-    {
-    case JSON_OBJECT:
-      return "an object";
-    case JSON_ARRAY:
-      return "an array";
-    case JSON_STRING:
-      return "a string";
-    case JSON_INTEGER:
-      return "an integer";
-    case JSON_REAL:
-      return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-      return "a boolean";
-    case JSON_NULL:
-      return "null";
-    default:
-      return "a value";
-    }
-}
-
-/* Check the keys of obj (at c->ptr) against allowed (NULL-terminated).  */
-static void
-check_keys (ctx *c, json_t *obj, const char *const *allowed, const char *what)
-{
-  const char *key;
-  json_t *v;
-  json_object_foreach (obj, key, v)
-  {
-    bool ok = false;
-    size_t save;
-    for (size_t i = 0; allowed[i]; i++)
-      if (strcmp (key, allowed[i]) == 0)
-        ok = true;
-    if (ok)
-      continue;
-    save = push (c, key);
-    {
-      og_buf b = { 0 };
-      for (size_t i = 0; allowed[i]; i++)
-        og_buf_printf (&b, "%s\"%s\"", i ? ", " : "", allowed[i]);
-      DIAG (c, true, "unknown key \"%s\" in %s; expected one of %s", key, what, b.data);
-      og_buf_free (&b);
-    }
-    pop (c, save);
-  }
-}
-
-static bool
-expect_type (ctx *c, json_t *v, json_type t, const char *what, const char *expected)
-{
-  if (json_typeof (v) == t || (t == JSON_TRUE && json_is_boolean (v)))
-    return true;
-  DIAG (c, false, "%s must be %s, not %s", what, expected, json_type_name (v));
-  return false;
-}
+#define DIAG(c, key, ...)                    og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define push(c, name)                        og_jload_push ((c)->j, (name))
+#define push_index(c, i)                     og_jload_push_index ((c)->j, (i))
+#define pop(c, save)                         og_jload_pop ((c)->j, (save))
+#define check_keys(c, obj, allowed, what)    og_jload_check_keys ((c)->j, (obj), (allowed), (what))
+#define expect_type(c, v, t, what, expected) og_jload_expect ((c)->j, (v), (t), (what), (expected))
+#define json_type_name                       og_json_type_name
 
 static og_switch
 parse_switch (ctx *c, json_t *parent, const char *key, const char *what)
@@ -498,7 +142,7 @@ static void
 parse_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
 {
   json_t *arr = json_object_get (parent, key);
-  size_t save, i, globs_cap = 0;
+  size_t save, i;
   json_t *e;
 
   if (arr == NULL)
@@ -514,7 +158,7 @@ parse_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
         if (parse_pkg_rule (c, e, &r))
           {
             out->v[out->n] = r;
-            index_add (&out->idx, &globs_cap, r.name, false, out->n);
+            og_rule_index_add (&out->idx, r.name, false, out->n);
             out->n++;
           }
         else
@@ -523,16 +167,6 @@ parse_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
       }
     }
   pop (c, save);
-}
-
-static bool
-is_sha256_hex (const char *s)
-{
-  size_t n = 0;
-  for (; s[n]; n++)
-    if (!isxdigit ((unsigned char)s[n]) || isupper ((unsigned char)s[n]))
-      return false;
-  return n == 64;
 }
 
 static bool
@@ -565,7 +199,7 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
   if ((v = json_object_get (e, "sha256")) != NULL)
     {
       save = push (c, "sha256");
-      if (!json_is_string (v) || !is_sha256_hex (json_string_value (v)))
+      if (!og_json_is_sha256 (v))
         DIAG (c, false, "\"sha256\" must be 64 lower-case hex digits");
       else
         r->sha256 = og_xstrdup (json_string_value (v));
@@ -578,7 +212,7 @@ static void
 parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 {
   json_t *arr = json_object_get (parent, key);
-  size_t save, i, globs_cap = 0;
+  size_t save, i;
   json_t *e;
 
   if (arr == NULL)
@@ -594,7 +228,7 @@ parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
         if (parse_exec_rule (c, e, &r))
           {
             out->v[out->n] = r;
-            index_add (&out->idx, &globs_cap, r.path, true, out->n);
+            og_rule_index_add (&out->idx, r.path, true, out->n);
             out->n++;
           }
         else
@@ -606,99 +240,6 @@ parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
       }
     }
   pop (c, save);
-}
-
-/* ---- "a deny that hides an allow" -------------------------------------- */
-
-typedef struct hide_ud
-{
-  const og_manifest *m;
-  const char *subject;
-  const og_pkg_rule *allow;
-  ssize_t hit;
-} hide_ud;
-
-static bool
-pkg_hide_cb (size_t rule, bool certain, void *p)
-{
-  hide_ud *u = p;
-  const og_pkg_rule *d = &u->m->pkg_deny.v[rule];
-  if (d->version || (d->type && d->type != u->allow->type))
-    return false;
-  if (d->arch && !(u->allow->arch && strcmp (d->arch, u->allow->arch) == 0))
-    return false;
-  if (certain || og_name_glob_match (d->name, u->subject) || strcmp (d->name, u->allow->name) == 0)
-    {
-      if (u->hit < 0 || rule < (size_t)u->hit)
-        u->hit = (ssize_t)rule;
-    }
-  return false;
-}
-
-static bool
-exec_hide_cb (size_t rule, bool certain, void *p)
-{
-  hide_ud *u = p;
-  const og_exec_rule *d = &u->m->exec_deny.v[rule];
-  if (d->sha256)
-    return false;
-  if (certain || og_path_glob_match (d->path, u->subject))
-    if (u->hit < 0 || rule < (size_t)u->hit)
-      u->hit = (ssize_t)rule;
-  return false;
-}
-
-static void
-check_hidden (ctx *c)
-{
-  og_manifest *m = c->m;
-  size_t save;
-
-  for (size_t i = 0; i < m->pkg_allow.n; i++)
-    {
-      og_pkg_rule *a = &m->pkg_allow.v[i];
-      cleanup_free char *lit = og_glob_literal (a->name);
-      hide_ud u = { m, lit ? lit : a->name, a, -1 };
-      if (lit)
-        og_rule_index_candidates (&m->pkg_deny.idx, lit, false, pkg_hide_cb, &u);
-      else
-        for (size_t j = 0; j < m->pkg_deny.n; j++)
-          if (strcmp (m->pkg_deny.v[j].name, a->name) == 0)
-            pkg_hide_cb (j, true, &u);
-      if (u.hit < 0)
-        continue;
-      save = c->ptr.len;
-      og_buf_printf (&c->ptr, "/packages/allow/%zu", a->index);
-      DIAG (c, false,
-            "packages.allow[%zu] \"%s\" can never apply: packages.deny[%zu] \"%s\" denies "
-            "every package it names (deny beats allow)",
-            a->index, a->name, m->pkg_deny.v[u.hit].index, m->pkg_deny.v[u.hit].name);
-      pop (c, save);
-    }
-  for (size_t i = 0; i < m->exec_allow.n; i++)
-    {
-      og_exec_rule *a = &m->exec_allow.v[i];
-      cleanup_free char *lit = og_glob_literal (a->path);
-      hide_ud u = { m, lit ? lit : a->path, NULL, -1 };
-      if (lit)
-        og_rule_index_candidates (&m->exec_deny.idx, lit, true, exec_hide_cb, &u);
-      else
-        for (size_t j = 0; j < m->exec_deny.n; j++)
-          if (!m->exec_deny.v[j].sha256 && strcmp (m->exec_deny.v[j].path, a->path) == 0)
-            {
-              u.hit = (ssize_t)j;
-              break;
-            }
-      if (u.hit < 0)
-        continue;
-      save = c->ptr.len;
-      og_buf_printf (&c->ptr, "/executables/allow/%zu", a->index);
-      DIAG (c, false,
-            "executables.allow[%zu] \"%s\" can never apply: executables.deny[%zu] \"%s\" "
-            "denies it (deny beats allow)",
-            a->index, a->path, m->exec_deny.v[u.hit].index, m->exec_deny.v[u.hit].path);
-      pop (c, save);
-    }
 }
 
 /* ---- sections ---------------------------------------------------------- */
@@ -1048,49 +589,30 @@ parse_root (ctx *c, json_t *root)
   parse_launch (c, root);
   parse_limits (c, root);
   parse_exceptions (c, root);
-  check_hidden (c);
+  og_manifest_lint_hidden (c->m, c->j);
 }
 
 int
 og_manifest_load_buffer (const char *data, size_t len, const char *file, og_manifest **out,
                          og_diags *diags, og_error **err)
 {
-  og_jdoc doc;
-  og_manifest *m;
-  ctx c = { 0 };
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int mdlen = 0;
+  cleanup_manifest og_manifest *m = NULL;
+  cleanup_jload og_jload j = { 0 };
+  ctx c = { &j, NULL };
 
   *out = NULL;
-  if (diags->file == NULL)
-    diags->file = og_xstrdup (file ? file : "<manifest>");
-  if (og_jdoc_parse (data, len, &doc, diags) < 0)
-    {
-      cleanup_free char *msg = og_diag_format (diags, 0);
-      og_jdoc_clear (&doc);
-      return og_error_set (err, 0, "manifest %s", msg);
-    }
+  if (og_jload_parse (&j, data, len, file ? file : "<manifest>", "manifest", diags, err) < 0)
+    return -1;
   m = og_xcalloc (1, sizeof *m);
   m->file = og_xstrdup (diags->file);
   m->readonly_rootfs = -1;
   m->max_packages = m->max_executables = -1;
-  if (EVP_Digest (data, len, md, &mdlen, EVP_sha256 (), NULL) == 1 && mdlen == 32)
-    og_hex (md, 32, m->sha256);
-  c.doc = &doc;
+  m->sha256 = og_steal_pointer (&j.sha256);
   c.m = m;
-  og_buf_puts (&c.ptr, "");
-  parse_root (&c, doc.root);
-  og_buf_free (&c.ptr);
-  og_jdoc_clear (&doc);
-  if (diags->n)
-    {
-      cleanup_free char *msg = og_diag_format (diags, 0);
-      og_manifest_free (m);
-      if (diags->n > 1)
-        return og_error_set (err, 0, "manifest %s (and %zu more problems)", msg, diags->n - 1);
-      return og_error_set (err, 0, "manifest %s", msg);
-    }
-  *out = m;
+  parse_root (&c, j.doc.root);
+  if (og_jload_result (&j, "manifest", true, err) < 0)
+    return -1;
+  *out = og_steal_pointer (&m);
   return 0;
 }
 
@@ -1100,11 +622,8 @@ og_manifest_load_file (const char *path, og_manifest **out, og_diags *diags, og_
   cleanup_free char *data = NULL;
   size_t len = 0;
   *out = NULL;
-  if (og_jdoc_read_file (path, &data, &len, err) < 0)
-    {
-      og_error_prefix (err, "manifest");
-      return -1;
-    }
+  if (og_jload_read_file (path, "manifest", &data, &len, err) < 0)
+    return -1;
   return og_manifest_load_buffer (data, len, path, out, diags, err);
 }
 
@@ -1120,7 +639,7 @@ og_manifest_free (og_manifest *m)
       for (size_t i = 0; i < pl[l]->n; i++)
         pkg_rule_clear (&pl[l]->v[i]);
       free (pl[l]->v);
-      index_clear (&pl[l]->idx);
+      og_rule_index_clear (&pl[l]->idx);
     }
   for (size_t l = 0; l < OG_ARRAY_SIZE (el); l++)
     {
@@ -1130,7 +649,7 @@ og_manifest_free (og_manifest *m)
           free (el[l]->v[i].sha256);
         }
       free (el[l]->v);
-      index_clear (&el[l]->idx);
+      og_rule_index_clear (&el[l]->idx);
     }
   for (size_t i = 0; i < m->n_allowed_bind_mounts; i++)
     free (m->allowed_bind_mounts[i]);
@@ -1147,7 +666,15 @@ og_manifest_free (og_manifest *m)
   free (m->exceptions);
   free (m->file);
   free (m->name);
+  free (m->sha256);
   free (m);
+}
+
+void
+og_manifest_freep (og_manifest **m)
+{
+  og_manifest_free (*m);
+  *m = NULL;
 }
 
 bool
@@ -1160,158 +687,4 @@ og_manifest_needs_sha256 (const og_manifest *m)
     if (m->exec_deny.v[i].sha256)
       return true;
   return false;
-}
-
-/* ---- generation -------------------------------------------------------- */
-
-int
-og_gen_level_parse (const char *s, og_gen_level *out)
-{
-  if (strcmp (s, "names") == 0)
-    *out = OG_GEN_NAMES;
-  else if (strcmp (s, "versions") == 0)
-    *out = OG_GEN_VERSIONS;
-  else if (strcmp (s, "digests") == 0)
-    *out = OG_GEN_DIGESTS;
-  else
-    return -1;
-  return 0;
-}
-
-static int
-cmp_pkg_ptr (const void *a, const void *b)
-{
-  const og_package *x = *(const og_package *const *)a, *y = *(const og_package *const *)b;
-  int r = strcmp (x->name ? x->name : "", y->name ? y->name : "");
-  if (r)
-    return r;
-  return strcmp (x->arch ? x->arch : "", y->arch ? y->arch : "");
-}
-
-static int
-cmp_exec_ptr (const void *a, const void *b)
-{
-  const og_exec *x = *(const og_exec *const *)a, *y = *(const og_exec *const *)b;
-  return strcmp (x->path, y->path);
-}
-
-/* Escape glob characters so that a path or name is matched literally.  */
-static char *
-glob_escape (const char *s)
-{
-  og_buf b = { 0 };
-  og_buf_puts (&b, "");
-  for (; *s; s++)
-    {
-      if (*s == '*' || *s == '?' || *s == '[' || *s == '\\')
-        og_buf_putc (&b, '\\');
-      og_buf_putc (&b, *s);
-    }
-  return og_buf_steal (&b);
-}
-
-static json_t *
-gen_packages (const og_inventory *inv, og_gen_level level)
-{
-  json_t *allow = json_array ();
-  size_t n = inv->packages.n;
-  cleanup_free const og_package **v = og_xcalloc (n + 1, sizeof *v);
-  for (size_t i = 0; i < n; i++)
-    v[i] = &inv->packages.pkgs[i];
-  qsort (v, n, sizeof *v, cmp_pkg_ptr);
-  for (size_t i = 0; i < n; i++)
-    {
-      const og_package *p = v[i];
-      cleanup_free char *name = glob_escape (p->name ? p->name : "");
-      if (level == OG_GEN_NAMES)
-        {
-          if (i > 0 && og_str_eq (v[i - 1]->name, p->name))
-            continue;
-          json_array_append_new (allow, json_string (name));
-        }
-      else
-        {
-          cleanup_free char *evr = og_package_evr (p);
-          cleanup_free char *ver = og_xasprintf ("= %s", evr);
-          json_t *o = json_object ();
-          json_object_set_new (o, "name", json_string (name));
-          json_object_set_new (o, "type", json_string (og_pkg_type_name (p->type)));
-          if (p->arch)
-            {
-              cleanup_free char *arch = glob_escape (p->arch);
-              json_object_set_new (o, "arch", json_string (arch));
-            }
-          json_object_set_new (o, "version", json_string (ver));
-          json_array_append_new (allow, o);
-        }
-    }
-  return allow;
-}
-
-static const char *
-sw (bool deny)
-{
-  return deny ? "deny" : "allow";
-}
-
-char *
-og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *name)
-{
-  json_t *root = json_object (), *pk = json_object (), *ex = json_object (), *allow;
-  size_t n = inv->n_execs;
-  cleanup_free const og_exec **v = og_xcalloc (n + 1, sizeof *v);
-  size_t setuid = 0, setgid = 0, caps = 0, unowned = 0, modified = 0;
-  char *out;
-
-  json_object_set_new (root, "schema", json_string (OG_MANIFEST_SCHEMA));
-  json_object_set_new (root, "name", json_string (name ? name : "generated"));
-  json_object_set_new (pk, "allow", gen_packages (inv, level));
-  json_object_set_new (pk, "unlisted", json_string ("deny"));
-  json_object_set_new (root, "packages", pk);
-
-  for (size_t i = 0; i < n; i++)
-    {
-      const og_exec *e = &inv->execs[i];
-      v[i] = e;
-      setuid += e->setuid;
-      setgid += e->setgid;
-      caps += e->capabilities != NULL;
-      unowned += e->package < 0;
-      modified += e->integrity == OG_INTEGRITY_MODIFIED;
-    }
-  qsort (v, n, sizeof *v, cmp_exec_ptr);
-  allow = json_array ();
-  for (size_t i = 0; i < n; i++)
-    {
-      const og_exec *e = v[i];
-      cleanup_free char *path = glob_escape (e->path);
-      if (level == OG_GEN_DIGESTS && e->sha256)
-        {
-          json_t *o = json_object ();
-          json_object_set_new (o, "path", json_string (path));
-          json_object_set_new (o, "sha256", json_string (e->sha256));
-          json_array_append_new (allow, o);
-        }
-      else if (e->package < 0)
-        json_array_append_new (allow, json_string (path));
-    }
-  json_object_set_new (ex, "allow", allow);
-  json_object_set_new (ex, "unlisted", json_string ("deny"));
-  json_object_set_new (ex, "unowned", json_string (sw (unowned == 0)));
-  json_object_set_new (ex, "modified", json_string (sw (modified == 0)));
-  json_object_set_new (ex, "setuid", json_string (sw (setuid == 0)));
-  json_object_set_new (ex, "setgid", json_string (sw (setgid == 0)));
-  json_object_set_new (ex, "capabilities", json_string (sw (caps == 0)));
-  json_object_set_new (root, "executables", ex);
-
-  out = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-  json_decref (root);
-  if (out == NULL)
-    abort ();
-  {
-    /* Hand back memory from our allocator, with a final newline.  */
-    char *r = og_xasprintf ("%s\n", out);
-    free (out);
-    return r;
-  }
 }

@@ -97,6 +97,30 @@ og_audit_now (char buf[32])
   snprintf (buf, 32, "%.20s.%03dZ", sec, (int)(ts.tv_nsec / 1000000));
 }
 
+const char *
+og_decision_name (og_decision d)
+{
+  switch (d)
+    {
+    case OG_DECISION_ALLOW:
+      return "allow";
+    case OG_DECISION_DENY:
+      return "deny";
+    case OG_DECISION_ERROR_ALLOW:
+      return "error-allow";
+    case OG_DECISION_ERROR_DENY:
+      return "error-deny";
+    default:
+      return "error-deny";
+    }
+}
+
+og_decision
+og_decision_of_verdict (og_verdict v)
+{
+  return v == OG_VERDICT_ALLOW ? OG_DECISION_ALLOW : OG_DECISION_DENY;
+}
+
 char *
 og_audit_format (const og_audit_record *r, size_t *len)
 {
@@ -126,7 +150,7 @@ og_audit_format (const og_audit_record *r, size_t *len)
   else
     yajl_gen_null (g.g);
   og_jw_kv (&g, "mode", r->mode);
-  og_jw_kv (&g, "decision", r->decision);
+  og_jw_kv (&g, "decision", og_decision_name (r->decision));
   if (r->would)
     og_jw_kv (&g, "enforce_would", r->would);
   if (r->error)

@@ -12,6 +12,20 @@
 #define OG_AUDIT_SCHEMA       "ocigate.audit/v1"
 #define OG_AUDIT_MAX_FINDINGS 200
 
+/* What the hook decided: the policy's verdict, or what on_error says when
+   inspection failed.  */
+typedef enum og_decision
+{
+  OG_DECISION_ALLOW,
+  OG_DECISION_DENY,
+  OG_DECISION_ERROR_ALLOW,
+  OG_DECISION_ERROR_DENY,
+} og_decision;
+
+/* "allow" "deny" "error-allow" "error-deny", as the audit record writes it.  */
+const char *og_decision_name (og_decision d);
+og_decision og_decision_of_verdict (og_verdict v);
+
 typedef struct og_audit_record
 {
   const char *stage;
@@ -21,8 +35,8 @@ typedef struct og_audit_record
   const char *manifest_name;   /* NULL: none */
   const char *manifest_path;
   const char *manifest_sha256;
-  const char *mode;                    /* "enforce" | "audit" */
-  const char *decision;                /* "allow" | "deny" | "error-allow" | "error-deny" */
+  const char *mode; /* "enforce" | "audit" */
+  og_decision decision;
   const char *would;                   /* audit mode: what enforce would have decided, else NULL */
   const char *error;                   /* the error message for error-* decisions */
   const og_policy_result *result;      /* may be NULL */

@@ -6,42 +6,23 @@
 #include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
+#include "json/scan.h"
 #include "runtime/oci.h"
-#include "base/reader.h"
 #include "base/util.h"
 
 /* yajl builds and frees trees recursively: refuse nesting deeper than any
-   real state or config has before handing the bytes to it.  */
+   real state or config has before handing the bytes to it.  The tokenizer
+   stops at an unterminated string, where yajl stops too.  */
 static int
 check_depth (const char *data, size_t len, const char *name, og_error **err)
 {
-  og_reader r;
-  int depth = 0;
-  bool in_str = false;
-  uint8_t c;
+  og_jscan s;
+  og_jtok t;
 
-  og_reader_init (&r, data, len);
-  while (og_reader_u8 (&r, &c))
-    {
-      if (in_str)
-        {
-          if (c == '\\')
-            og_reader_skip (&r, 1); /* the escaped byte, if there is one */
-          else if (c == '"')
-            in_str = false;
-          continue;
-        }
-      if (c == '"')
-        in_str = true;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > OG_OCI_MAX_DEPTH)
-            return og_error_set (err, 0, "%s: JSON nested deeper than %d levels", name,
-                                 OG_OCI_MAX_DEPTH);
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
+  og_jscan_init (&s, data, len, 0);
+  while (og_jscan_next (&s, &t) > OG_JTOK_ERROR)
+    if (s.depth > OG_OCI_MAX_DEPTH)
+      return og_error_set (err, 0, "%s: JSON nested deeper than %d levels", name, OG_OCI_MAX_DEPTH);
   return 0;
 }
 

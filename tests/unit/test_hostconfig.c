@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "og-config.h"
 #include "policy/hostconfig.h"
 #include "base/util.h"
 
@@ -149,6 +150,29 @@ test_errors (void **state)
                 "bad glob");
 }
 
+/* Without "manifests_dir", manifests live under the build's sysconfdir:
+   /etc/ocigate/manifests for the packaged build (prefix /usr).  */
+static void
+test_default_manifests_dir (void **state)
+{
+  static const char text[] = "{\"schema\": \"ocigate.config/v1\", \"default\": "
+                             "{\"manifest\": \"base\"}}";
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  char *manifest = NULL;
+  og_mode mode = 0;
+
+  assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), 0);
+  assert_string_equal (cfg->manifests_dir, OG_SYSCONFDIR "/ocigate/manifests");
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, NULL, NULL, &manifest, &mode), -1);
+  assert_string_equal (manifest, OG_SYSCONFDIR "/ocigate/manifests/base.json");
+  assert_int_equal (mode, OG_MODE_AUDIT);
+  free (manifest);
+  og_hostconfig_free (cfg);
+  og_diags_clear (&d);
+}
+
 int
 main (void)
 {
@@ -156,6 +180,7 @@ main (void)
     cmocka_unit_test (test_loads),
     cmocka_unit_test (test_select),
     cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_default_manifests_dir),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

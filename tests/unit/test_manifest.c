@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "policy/generate.h"
 #include "policy/manifest.h"
 #include "policy_fixture.h"
 #include "catalog/version.h"
@@ -143,6 +144,40 @@ test_errors_have_positions (void **state)
   /* Multi-byte characters count as one column.  */
   expect_one ("{\"schema\": \"ocigate.manifest/v1\", \"name\": \"\xc3\xa9\", \"x\": 1}", "\"x",
               "unknown key \"x\"");
+}
+
+/* Positions come from the one tokenizer (json/scan.c): member names with
+   escapes (\uXXXX too, decoded as jansson decodes them), values after
+   nested containers and strings holding brackets, quotes and colons.  */
+static void
+test_positions_through_escapes (void **state)
+{
+  expect_one (HDR " \"packages\": {\"\\u0061low\": []}}", "\"\\u0061low", "unknown key \"alow\"");
+  expect_one (HDR " \"packages\": {\"a\\\"b\": 1}}", "\"a\\", "unknown key \"a\"b\"");
+  expect_one (HDR " \"name\": \"[{\\\"x\\\": ]}\", \"description\": \"}\",\n"
+                  " \"packages\": {\"allow\": [{\"name\": \"a\", \"arch\": \"x\"}, \"b\"]},\n"
+                  " \"launch\": {\"allowed_bind_mounts\": [\"/x\", 7]}}",
+              "7]", "a bind mount entry must be");
+  expect_one (HDR " \"name\": \"[{\\\"x\\\": ]}\", \"packages\": {\"allow\": [{\"name\": \"a\", "
+                  "\"arch\": \"x\"}, {}]},\n \"launch\": {\"allowed_bind_mounts\": [\"/x\"]}}",
+              "{}]", "needs \"name\"");
+  expect_one (HDR " \"packages\": {\"allow\": [\"a\"], \"\\ud83d\\ude00\": 1}}", "\"\\ud83d",
+              "unknown key \"\xf0\x9f\x98\x80\"");
+}
+
+/* The manifest's sha256 is of its exact bytes (recorded in audit records).  */
+static void
+test_manifest_digest (void **state)
+{
+  static const char text[] = "{\"schema\": \"ocigate.manifest/v1\", \"name\": \"sum\"}";
+  og_diags d = { 0 };
+  og_manifest *m = fx_manifest (text, &d);
+  assert_non_null (m);
+  assert_string_equal (m->sha256,
+                       "b6c39ece0757007a85dff2897f4bfb7e592c7366e2f1e4dee609a1463448ffb7");
+  assert_string_equal (m->name, "sum");
+  og_manifest_free (m);
+  og_diags_clear (&d);
 }
 
 static void
@@ -356,6 +391,8 @@ main (void)
   struct CMUnitTest tests[] = {
     cmocka_unit_test (test_full_manifest_loads),
     cmocka_unit_test (test_errors_have_positions),
+    cmocka_unit_test (test_positions_through_escapes),
+    cmocka_unit_test (test_manifest_digest),
     cmocka_unit_test (test_hidden_only_when_really_hidden),
     cmocka_unit_test (test_constraints_parse),
     cmocka_unit_test (test_constraints_follow_dpkg),

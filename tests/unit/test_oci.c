@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "json/scan.h"
 #include "runtime/oci.h"
 #include "base/util.h"
 
@@ -63,6 +64,111 @@ test_nesting_is_bounded (void **state)
   og_buf_free (&b);
 }
 
+/* Brackets inside strings (escaped quotes too) are not nesting: a state
+   whose annotation holds 1,000 '[' parses; 63 real levels pass, 65 do not.  */
+static void
+test_nesting_counts_structure_only (void **state)
+{
+  og_buf b = { 0 };
+  og_oci_state st;
+  og_error *err = NULL;
+  og_buf_puts (&b, "{\"id\":\"c\",\"bundle\":\"/b\",\"annotations\":{\"k\":\"\\\"");
+  for (int i = 0; i < 1000; i++)
+    og_buf_putc (&b, '[');
+  og_buf_puts (&b, "\"},\"x\":");
+  for (int i = 0; i < 63; i++)
+    og_buf_putc (&b, '[');
+  for (int i = 0; i < 63; i++)
+    og_buf_putc (&b, ']');
+  og_buf_putc (&b, '}');
+  if (og_oci_state_parse (b.data, b.len, &st, &err) < 0)
+    fprintf (stderr, "# %s\n", err->msg);
+  assert_null (err);
+  assert_string_equal (st.id, "c");
+  assert_int_equal (st.n_annotations, 1);
+  assert_int_equal (strlen (st.annotations[0].value), 1001);
+  og_oci_state_clear (&st);
+  og_buf_free (&b);
+
+  og_buf_puts (&b, "{\"id\":\"c\",\"bundle\":\"/b\",\"x\":");
+  for (int i = 0; i < 65; i++)
+    og_buf_putc (&b, '[');
+  for (int i = 0; i < 65; i++)
+    og_buf_putc (&b, ']');
+  og_buf_putc (&b, '}');
+  assert_int_equal (og_oci_state_parse (b.data, b.len, &st, &err), -1);
+  assert_non_null (strstr (err->msg, "nested deeper than 64"));
+  og_error_free (err);
+  og_buf_free (&b);
+}
+
+/* The tokenizer itself: kinds, offsets, line:column (characters), depth,
+   string decoding, value skipping, and an unterminated string.  */
+static void
+test_tokenizer (void **state)
+{
+  static const char text[] = "{\"a\\u00e9\": [1, true,\n \"\xc3\xa9\\\"}\"], \"b\":null}";
+  static const og_jtok_kind kinds[]
+      = { OG_JTOK_BEGIN_OBJECT, OG_JTOK_STRING,    OG_JTOK_COLON,      OG_JTOK_BEGIN_ARRAY,
+          OG_JTOK_SCALAR,       OG_JTOK_COMMA,     OG_JTOK_SCALAR,     OG_JTOK_COMMA,
+          OG_JTOK_STRING,       OG_JTOK_END_ARRAY, OG_JTOK_COMMA,      OG_JTOK_STRING,
+          OG_JTOK_COLON,        OG_JTOK_SCALAR,    OG_JTOK_END_OBJECT, OG_JTOK_END };
+  og_jscan s;
+  og_jtok t, first;
+  og_buf b = { 0 };
+  size_t end = 0;
+
+  og_jscan_init (&s, text, strlen (text), 0);
+  for (size_t i = 0; i < OG_ARRAY_SIZE (kinds); i++)
+    {
+      assert_int_equal (og_jscan_next (&s, &t), kinds[i]);
+      if (i == 1)
+        {
+          assert_true (og_jscan_string (&s, &t, &b));
+          assert_string_equal (b.data, "a\xc3\xa9");
+          assert_int_equal (t.start, 1);
+          assert_int_equal (t.end, 10);
+        }
+      if (i == 3)
+        assert_int_equal (s.depth, 2);
+      if (i == 6)
+        {
+          assert_int_equal (t.end - t.start, 4);
+          assert_int_equal (t.column, 17);
+        }
+      if (i == 8)
+        {
+          og_buf_free (&b);
+          assert_true (og_jscan_string (&s, &t, &b));
+          assert_string_equal (b.data, "\xc3\xa9\"}");
+          assert_int_equal (t.line, 2);
+          assert_int_equal (t.column, 2);
+        }
+      if (i == 13)
+        assert_int_equal (s.depth, 1);
+    }
+  assert_int_equal (s.depth, 0);
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_END);
+  og_buf_free (&b);
+
+  /* Skipping the array value of "a" lands after its ']'.  */
+  og_jscan_init (&s, text, strlen (text), 0);
+  for (int i = 0; i < 4; i++)
+    og_jscan_next (&s, &first);
+  assert_true (og_jscan_skip_value (&s, &first, &end));
+  assert_int_equal (text[end - 1], ']');
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_COMMA);
+
+  og_jscan_init (&s, "[\"abc\\\"", 7, 0);
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_BEGIN_ARRAY);
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_ERROR);
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_END);
+  og_jscan_init (&s, "\"\\x\"", 4, 0);
+  assert_int_equal (og_jscan_next (&s, &t), OG_JTOK_STRING);
+  assert_false (og_jscan_string (&s, &t, &b)); /* \\x is no escape */
+  og_buf_free (&b);
+}
+
 static void
 test_config (void **state)
 {
@@ -99,6 +205,8 @@ main (void)
     cmocka_unit_test (test_state),
     cmocka_unit_test (test_state_refusals),
     cmocka_unit_test (test_nesting_is_bounded),
+    cmocka_unit_test (test_nesting_counts_structure_only),
+    cmocka_unit_test (test_tokenizer),
     cmocka_unit_test (test_config),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

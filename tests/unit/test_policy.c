@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "policy/evaluate.h"
+#include "policy/generate.h"
 #include "runtime/oci.h"
 #include "policy_fixture.h"
 
@@ -63,7 +64,8 @@ test_generated_manifest_allows_its_image (void **state)
       og_manifest *m = load (text);
       evaluate (m, &inv, NULL, &r);
       assert_int_equal (r.n, 0);
-      assert_string_equal (og_policy_verdict (&r), "allow");
+      assert_int_equal (og_policy_verdict (&r), OG_VERDICT_ALLOW);
+      assert_string_equal (og_verdict_name (og_policy_verdict (&r)), "allow");
       og_policy_result_clear (&r);
 
       /* One extra binary: exactly one finding naming it.  */
@@ -73,7 +75,8 @@ test_generated_manifest_allows_its_image (void **state)
       assert_string_equal (r.findings[0].rule, "executables.unlisted");
       assert_string_equal (r.findings[0].subject, "/usr/local/bin/busybox");
       assert_int_equal (r.findings[0].kind, OG_SUBJECT_EXECUTABLE);
-      assert_string_equal (og_policy_verdict (&r), "deny");
+      assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+      assert_string_equal (og_verdict_name (og_policy_verdict (&r)), "deny");
       og_policy_result_clear (&r);
       og_exec *e = &inv.execs[--inv.n_execs];
       free (e->path);
@@ -340,6 +343,104 @@ test_bad_date (void **state)
   og_inventory_clear (&inv);
 }
 
+/* Nine deny rules flag /bin/sh and nine flag the package dash; exceptions
+   waive the first eight of each: the ninth still denies (issue 9: the
+   engine kept at most 8 candidates per subject, and only the lowest deny).  */
+static void
+test_ninth_rule_still_denies (void **state)
+{
+  static const char *const globs[] = { "/bin/sh",   "/bin/*", "/bin/s*", "**/sh",   "/bin/?h",
+                                       "/bin/[s]h", "/**",    "/bin/**", "/bin/sh*" };
+  static const char *const names[]
+      = { "dash", "d*", "da*", "das*", "?ash", "[d]ash", "*", "*h", "d?sh" };
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  og_buf b = { 0 };
+
+  memset (&inv, 0, sizeof inv);
+  fx_pkg (&inv, OG_PKG_DEB, "dash", "0.5.12-2", NULL, "amd64");
+  fx_exec (&inv, "/bin/sh", 0);
+  og_buf_puts (&b, HDR "\"packages\": {\"deny\": [");
+  for (size_t i = 0; i < OG_ARRAY_SIZE (names); i++)
+    og_buf_printf (&b, "%s\"%s\"", i ? ", " : "", names[i]);
+  og_buf_puts (&b, "]}, \"executables\": {\"deny\": [");
+  for (size_t i = 0; i < OG_ARRAY_SIZE (globs); i++)
+    og_buf_printf (&b, "%s\"%s\"", i ? ", " : "", globs[i]);
+  og_buf_puts (&b, "]}, \"exceptions\": [");
+  for (size_t i = 0; i < 8; i++)
+    og_buf_printf (&b,
+                   "{\"rule\": \"executables.deny[%zu]\", \"path\": \"/bin/sh\", \"expires\": "
+                   "\"2030-01-01\", \"reason\": \"r\"}, {\"rule\": \"packages.deny[%zu]\", "
+                   "\"package\": \"dash\", \"expires\": \"2030-01-01\", \"reason\": \"r\"}%s",
+                   i, i, i < 7 ? ", " : "");
+  og_buf_puts (&b, "]}");
+  m = load (b.data);
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 2);
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+  assert_string_equal (r.findings[0].rule, "packages.deny[8]");
+  assert_string_equal (r.findings[0].subject, "dash 0.5.12-2 amd64");
+  assert_non_null (strstr (r.findings[0].reason, "\"d?sh\""));
+  assert_string_equal (r.findings[1].rule, "executables.deny[8]");
+  assert_string_equal (r.findings[1].subject, "/bin/sh");
+  assert_non_null (strstr (r.findings[1].reason, "\"/bin/sh*\""));
+  assert_int_equal (r.n_waived, 16);
+  for (size_t i = 0; i < 8; i++)
+    {
+      cleanup_free char *want = og_xasprintf ("packages.deny[%zu]", i);
+      assert_string_equal (r.waived[i].rule, want);
+      assert_int_equal (r.waived[i].exception, 2 * i + 1);
+    }
+  for (size_t i = 0; i < 8; i++)
+    {
+      cleanup_free char *want = og_xasprintf ("executables.deny[%zu]", i);
+      assert_string_equal (r.waived[8 + i].rule, want);
+      assert_string_equal (r.waived[8 + i].subject, "/bin/sh");
+      assert_int_equal (r.waived[8 + i].exception, 2 * i);
+    }
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_buf_free (&b);
+  og_inventory_clear (&inv);
+}
+
+/* An exception that names a whole list waives its rules once per subject.  */
+static void
+test_list_exception_waives_once (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  m = load (HDR "\"executables\": {\"deny\": [\"**/bash\", \"/usr/bin/*\", \"/usr/**\"]}, "
+                "\"exceptions\": [{\"rule\": \"executables.deny\", \"path\": \"/usr/bin/bash\", "
+                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 2);
+  assert_string_equal (r.findings[0].rule, "executables.deny[1]");
+  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
+  assert_string_equal (r.findings[1].rule, "executables.deny[2]");
+  assert_string_equal (r.findings[1].subject, "/usr/sbin/ldconfig");
+  assert_int_equal (r.n_waived, 1);
+  assert_string_equal (r.waived[0].rule, "executables.deny[0]");
+  assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+static void
+test_verdict_names (void **state)
+{
+  og_policy_result r = { 0 };
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_ALLOW);
+  assert_string_equal (og_verdict_name (OG_VERDICT_ALLOW), "allow");
+  assert_string_equal (og_verdict_name (OG_VERDICT_DENY), "deny");
+  r.n = 1;
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+}
+
 int
 main (void)
 {
@@ -355,6 +456,9 @@ main (void)
     cmocka_unit_test (test_launch_facts),
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_bad_date),
+    cmocka_unit_test (test_ninth_rule_still_denies),
+    cmocka_unit_test (test_list_exception_waives_once),
+    cmocka_unit_test (test_verdict_names),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
