@@ -55,7 +55,7 @@ findings (og_jw *g, const og_policy_result *res)
       const og_finding *f = &res->findings[i];
       yajl_gen_map_open (g->g);
       og_jw_kv (g, "rule", f->rule);
-      og_jw_kv (g, "subject", f->subject);
+      og_jw_kpath (g, "subject", f->subject);
       og_jw_kv (g, "reason", f->reason);
       if (f->expired_exception)
         og_jw_kv (g, "expired_exception", f->expired_exception);
