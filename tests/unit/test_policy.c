@@ -250,6 +250,33 @@ test_not_utf8_paths_are_judged (void **state)
   og_inventory_clear (&inv);
 }
 
+/* A generated manifest is JSON, so a name that is not UTF-8 is written with
+   '?' for each byte that cannot be: the image still passes its own
+   manifest, and nothing is silently left out.  */
+static void
+test_generated_manifest_not_utf8 (void **state)
+{
+  og_inventory inv = { 0 };
+  og_policy_result r;
+  char *text;
+  og_manifest *m;
+  fx_pkg (&inv, OG_PKG_DEB, "lib\xff", "1.0", NULL, "amd64");
+  fx_exec (&inv, "/opt/\xff\xfe/run", -1);
+  fx_exec (&inv, "/opt/caf\xc3\xa9/r*n", -1);
+  text = og_manifest_generate (&inv, OG_GEN_VERSIONS, "hostile");
+  assert_non_null (strstr (text, "\"/opt/?"
+                                 "?/run\""));
+  assert_non_null (strstr (text, "\"/opt/caf\xc3\xa9/r\\\\*n\""));
+  assert_non_null (strstr (text, "\"lib?\""));
+  m = load (text);
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  free (text);
+  og_inventory_clear (&inv);
+}
+
 /* An inspection that could not be completed is a finding that denies, and
    no exception waives it, not even one for "inspection" at the root.  */
 static void
@@ -591,6 +618,7 @@ main (void)
     cmocka_unit_test (test_exceptions_and_expiry),
     cmocka_unit_test (test_waived_rule_falls_through),
     cmocka_unit_test (test_not_utf8_paths_are_judged),
+    cmocka_unit_test (test_generated_manifest_not_utf8),
     cmocka_unit_test (test_inspection_finding),
     cmocka_unit_test (test_skipped_subtrees),
     cmocka_unit_test (test_require),
