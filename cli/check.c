@@ -40,14 +40,40 @@ load_launch (const char *path, og_launch_facts *facts, og_error **err)
 }
 
 static int
-print_diags (const og_diags *d)
+load_manifest (const char *path, og_manifest **m)
 {
-  for (size_t i = 0; i < d->n; i++)
-    {
-      cleanup_free char *s = og_diag_format (d, i);
-      fprintf (stderr, "ocigate: %s\n", s);
-    }
+  cleanup_diags og_diags diags = { 0 };
+  og_error *err = NULL;
+
+  if (og_manifest_load_file (path, m, &diags, &err) == 0)
+    return 0;
+  if (diags.n == 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  og_error_free (err);
+  og_cli_print_diags ("ocigate: ", &diags);
   return OG_EXIT_USAGE;
+}
+
+/* Check SOURCE against m; the exit code.  */
+static int
+check (const char *spec, const og_source_options *sopts, unsigned flags, const og_manifest *m,
+       const og_launch_facts *facts, const char *today, og_format format)
+{
+  cleanup_inventory og_inventory inv = { 0 };
+  cleanup_policy_result og_policy_result res = { 0 };
+  og_error *err = NULL;
+
+  if (og_manifest_needs_sha256 (m))
+    flags |= OG_INV_SHA256;
+  if (og_cli_build_inventory (spec, sopts, flags, &inv, &err) < 0)
+    return og_cli_fail (OG_EXIT_INSPECT, err);
+  if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  if ((format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
+                                : og_check_write_table (m, &inv, &res, stdout, &err))
+      < 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  return res.n ? OG_EXIT_DENY : OG_EXIT_OK;
 }
 
 int
@@ -62,18 +88,15 @@ og_cmd_check (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *manifest_path = NULL, *oci_config = NULL;
+  const char *manifest_path = NULL, *oci_config = NULL, *spec;
   og_format format = OG_FORMAT_TABLE;
   og_source_options sopts = { 0 };
-  og_launch_facts facts = { 0 };
-  og_diags diags = { 0 };
-  og_manifest *m = NULL;
-  og_inventory inv;
-  og_policy_result res;
+  cleanup_launch_facts og_launch_facts facts = { 0 };
+  cleanup_manifest og_manifest *m = NULL;
   og_error *err = NULL;
   char today[11];
   unsigned flags = 0;
-  int c, ret;
+  int c, r;
 
   og_policy_today (today);
   optind = 1;
@@ -86,65 +109,24 @@ og_cmd_check (int argc, char **argv)
       case 'o':
         oci_config = optarg;
         break;
-      case 'f':
-        if (og_cli_parse_format (optarg, &format) < 0)
-          return og_cli_usage_error ("check", "--format must be json or table, not '%s'", optarg);
-        break;
       case 't':
         if (strlen (optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
           return og_cli_usage_error ("check", "--today must be YYYY-MM-DD, not '%s'", optarg);
         memcpy (today, optarg, 11);
         break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
       default:
-        if (og_cli_source_option (c, optarg, &sopts, &flags))
-          break;
-        return og_cli_usage_error ("check", "unknown option");
+        if ((r = og_cli_common_option ("check", c, optarg, &sopts, &flags, &format, usage))
+            != OG_CLI_GO_ON)
+          return r;
       }
   if (manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");
-  if (argc - optind != 1)
-    return og_cli_usage_error ("check", "expected exactly one SOURCE");
+  if ((spec = og_cli_one_source ("check", argc, argv)) == NULL)
+    return OG_EXIT_USAGE;
 
-  if (og_manifest_load_file (manifest_path, &m, &diags, &err) < 0)
-    {
-      if (diags.n == 0)
-        return og_cli_fail (OG_EXIT_USAGE, err);
-      og_error_free (err);
-      ret = print_diags (&diags);
-      og_diags_clear (&diags);
-      return ret;
-    }
-  og_diags_clear (&diags);
+  if ((r = load_manifest (manifest_path, &m)) != 0)
+    return r;
   if (oci_config && load_launch (oci_config, &facts, &err) < 0)
-    {
-      og_manifest_free (m);
-      return og_cli_fail (OG_EXIT_USAGE, err);
-    }
-  if (og_manifest_needs_sha256 (m))
-    flags |= OG_INV_SHA256;
-  if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
-    {
-      og_manifest_free (m);
-      og_launch_facts_clear (&facts);
-      return og_cli_fail (OG_EXIT_INSPECT, err);
-    }
-  if (og_policy_evaluate (m, &inv, &facts, today, &res, &err) < 0)
-    ret = -1;
-  else
-    {
-      ret = format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
-                                     : og_check_write_table (m, &inv, &res, stdout, &err);
-      if (ret == 0)
-        ret = res.n ? OG_EXIT_DENY : OG_EXIT_OK;
-      og_policy_result_clear (&res);
-    }
-  og_inventory_clear (&inv);
-  og_launch_facts_clear (&facts);
-  og_manifest_free (m);
-  if (ret < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  return ret;
+  return check (spec, &sopts, flags, m, &facts, today, format);
 }

@@ -1,10 +1,14 @@
-/* What every verb of the ocigate command shares: option parsing helpers,
-   how errors are shown, exit codes.  */
+/* What every verb of the ocigate command shares: the SOURCE options, the
+   "build the inventory, write it" of the verbs that print one, how errors
+   and diagnostics are shown, exit codes.  */
 #ifndef OG_CLI_COMMON_H
 #define OG_CLI_COMMON_H
 
 #include "base/error.h"
 #include "base/util.h"
+#include "catalog/inventory.h"
+#include "json/doc.h"
+#include "source/source.h"
 
 /* What every verb's --help says about SOURCE.  */
 #define OG_CLI_SOURCE_HELP                                                                         \
@@ -42,7 +46,6 @@ int og_cmd_inventory (int argc, char **argv);
 int og_cmd_files (int argc, char **argv);
 int og_cmd_check (int argc, char **argv);
 int og_cmd_manifest (int argc, char **argv);
-int og_cmd_diff (int argc, char **argv);
 int og_cmd_install (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
@@ -56,16 +59,39 @@ typedef enum og_format
   OG_FORMAT_JSON,
 } og_format;
 
-struct og_inventory;
-struct og_source_options;
 /* Open SOURCE and build its inventory; errors name the source.  */
-int og_cli_build_inventory (const char *spec, const struct og_source_options *opts, unsigned flags,
-                            struct og_inventory *inv, og_error **err);
+int og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
+                            og_inventory *inv, og_error **err);
 
 /* Handle one of OG_CLI_SOURCE_LONGOPTS; false when c is none of them.  */
-struct og_source_options;
-bool og_cli_source_option (int c, const char *arg, struct og_source_options *sopts,
-                           unsigned *flags);
+bool og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags);
+
+/* What og_cli_common_option returns when it took the option.  */
+#define OG_CLI_GO_ON (-1)
+
+/* The options a verb that reads a SOURCE shares with the others, for the
+   `default:` of its getopt switch: OG_CLI_SOURCE_LONGOPTS, --format
+   ('f', when format is not NULL) and -h/--help.  Returns OG_CLI_GO_ON when
+   it took c, else the exit code for the verb to return (help shown, a bad
+   --format, an unknown option).  */
+int og_cli_common_option (const char *verb, int c, const char *arg, og_source_options *sopts,
+                          unsigned *flags, og_format *format, void (*usage) (FILE *));
+
+/* The one SOURCE operand after the options, or NULL after a usage error.  */
+const char *og_cli_one_source (const char *verb, int argc, char **argv);
+
+/* Write an inventory to out (stdout); ctx is the verb's.  */
+typedef int (*og_cli_write_fn) (const og_inventory *inv, const void *ctx, FILE *out,
+                                og_error **err);
+
+/* The whole tail of a verb that prints what a SOURCE holds: the one SOURCE
+   operand, its inventory, written by write.  Returns the exit code.  */
+int og_cli_write_inventory (const char *verb, int argc, char **argv, const og_source_options *sopts,
+                            unsigned flags, og_cli_write_fn write, const void *ctx);
+
+/* Print diagnostics (file:line:column: what is expected), one a line on
+   stderr, each after prefix.  */
+void og_cli_print_diags (const char *prefix, const og_diags *d);
 
 /* Parse "json" / "table"; returns -1 for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);

@@ -157,6 +157,12 @@ int og_manifest_load_buffer (const char *data, size_t len, const char *file, og_
                              og_diags *diags, og_error **err);
 int og_manifest_load_file (const char *path, og_manifest **out, og_diags *diags, og_error **err);
 void og_manifest_free (og_manifest *m);
+static inline void
+og_manifest_freep (og_manifest **m)
+{
+  og_manifest_free (*m);
+}
+#define cleanup_manifest __attribute__ ((cleanup (og_manifest_freep)))
 
 /* Does any executable rule pin a sha256 (the inventory must then hash)?  */
 bool og_manifest_needs_sha256 (const og_manifest *m);
