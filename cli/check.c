@@ -54,23 +54,52 @@ load_manifest (const char *path, og_manifest **m)
   return OG_EXIT_USAGE;
 }
 
+typedef struct check_opts
+{
+  const char *manifest_path;
+  const char *oci_config;
+  char today[11];
+} check_opts;
+
+static int
+own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  check_opts *o = ctx;
+  switch (c)
+    {
+    case 'm':
+      o->manifest_path = arg;
+      return OG_CLI_GO_ON;
+    case 'o':
+      o->oci_config = arg;
+      return OG_CLI_GO_ON;
+    case 't':
+      if (strlen (arg) != 10 || arg[4] != '-' || arg[7] != '-')
+        return og_cli_usage_error (a->verb, "--today must be YYYY-MM-DD, not '%s'", arg);
+      memcpy (o->today, arg, 11);
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 /* Check SOURCE against m; the exit code.  */
 static int
-check (const char *spec, const og_source_options *sopts, unsigned flags, const og_manifest *m,
-       const og_launch_facts *facts, const char *today, og_format format)
+check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts, const char *today)
 {
   cleanup_inventory og_inventory inv = { 0 };
   cleanup_policy_result og_policy_result res = { 0 };
+  unsigned flags = a->flags;
   og_error *err = NULL;
 
   if (og_manifest_needs_sha256 (m))
     flags |= OG_INV_SHA256;
-  if (og_cli_build_inventory (spec, sopts, flags, &inv, &err) < 0)
+  if (og_cli_build_inventory (a->source, &a->sopts, flags, &inv, &err) < 0)
     return og_cli_fail (OG_EXIT_INSPECT, err);
   if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  if ((format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
-                                : og_check_write_table (m, &inv, &res, stdout, &err))
+  if ((a->format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
+                                   : og_check_write_table (m, &inv, &res, stdout, &err))
       < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return res.n ? OG_EXIT_DENY : OG_EXIT_OK;
@@ -88,45 +117,23 @@ og_cmd_check (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *manifest_path = NULL, *oci_config = NULL, *spec;
-  og_format format = OG_FORMAT_TABLE;
-  og_source_options sopts = { 0 };
+  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true };
+  check_opts o = { 0 };
   cleanup_launch_facts og_launch_facts facts = { 0 };
   cleanup_manifest og_manifest *m = NULL;
   og_error *err = NULL;
-  char today[11];
-  unsigned flags = 0;
-  int c, r;
+  int r;
 
-  og_policy_today (today);
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "m:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'm':
-        manifest_path = optarg;
-        break;
-      case 'o':
-        oci_config = optarg;
-        break;
-      case 't':
-        if (strlen (optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
-          return og_cli_usage_error ("check", "--today must be YYYY-MM-DD, not '%s'", optarg);
-        memcpy (today, optarg, 11);
-        break;
-      default:
-        if ((r = og_cli_common_option ("check", c, optarg, &sopts, &flags, &format, usage))
-            != OG_CLI_GO_ON)
-          return r;
-      }
-  if (manifest_path == NULL)
-    return og_cli_usage_error ("check", "--manifest FILE is required");
-  if ((spec = og_cli_one_source ("check", argc, argv)) == NULL)
-    return OG_EXIT_USAGE;
-
-  if ((r = load_manifest (manifest_path, &m)) != 0)
+  og_policy_today (o.today);
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:h", opts, own_option, &o)) != OG_CLI_GO_ON)
     return r;
-  if (oci_config && load_launch (oci_config, &facts, &err) < 0)
+  if (o.manifest_path == NULL)
+    return og_cli_usage_error ("check", "--manifest FILE is required");
+  if ((r = og_cli_take_source (&a, argc, argv)) != OG_CLI_GO_ON)
+    return r;
+  if ((r = load_manifest (o.manifest_path, &m)) != 0)
+    return r;
+  if (o.oci_config && load_launch (o.oci_config, &facts, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  return check (spec, &sopts, flags, m, &facts, today, format);
+  return check (&a, m, &facts, o.today);
 }

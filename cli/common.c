@@ -55,35 +55,59 @@ og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned
     }
 }
 
-int
-og_cli_common_option (const char *verb, int c, const char *arg, og_source_options *sopts,
-                      unsigned *flags, og_format *format, void (*usage) (FILE *))
+/* The options every verb that reads a SOURCE shares.  */
+static int
+common_option (og_cli_args *a, int c, const char *arg)
 {
-  if (og_cli_source_option (c, arg, sopts, flags))
+  if (og_cli_source_option (c, arg, &a->sopts, &a->flags))
     return OG_CLI_GO_ON;
-  if (c == 'f' && format)
+  if (c == 'f' && a->takes_format)
     {
-      if (og_cli_parse_format (arg, format) < 0)
-        return og_cli_usage_error (verb, "--format must be json or table, not '%s'", arg);
+      if (og_cli_parse_format (arg, &a->format) < 0)
+        return og_cli_usage_error (a->verb, "--format must be json or table, not '%s'", arg);
       return OG_CLI_GO_ON;
     }
   if (c == 'h')
     {
-      usage (stdout);
+      a->usage (stdout);
       return OG_EXIT_OK;
     }
-  return og_cli_usage_error (verb, "unknown option");
+  return og_cli_usage_error (a->verb, "unknown option");
 }
 
-const char *
-og_cli_one_source (const char *verb, int argc, char **argv)
+int
+og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, og_cli_option_fn own, void *ctx)
+{
+  int c, r;
+
+  optind = 1;
+  while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)
+    {
+      r = own ? own (a, c, optarg, ctx) : OG_CLI_NOT_MINE;
+      if (r == OG_CLI_NOT_MINE)
+        r = common_option (a, c, optarg);
+      if (r != OG_CLI_GO_ON)
+        return r;
+    }
+  return OG_CLI_GO_ON;
+}
+
+int
+og_cli_take_source (og_cli_args *a, int argc, char **argv)
 {
   if (argc - optind != 1)
-    {
-      og_cli_usage_error (verb, "expected exactly one SOURCE");
-      return NULL;
-    }
-  return argv[optind];
+    return og_cli_usage_error (a->verb, "expected exactly one SOURCE");
+  a->source = argv[optind];
+  return OG_CLI_GO_ON;
+}
+
+int
+og_cli_parse (og_cli_args *a, int argc, char **argv, const char *shortopts,
+              const struct option *longopts, og_cli_option_fn own, void *ctx)
+{
+  int r = og_cli_parse_options (a, argc, argv, shortopts, longopts, own, ctx);
+  return r == OG_CLI_GO_ON ? og_cli_take_source (a, argc, argv) : r;
 }
 
 /* The source layer names what it opens (the directory, the archive); what
@@ -109,16 +133,12 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
 }
 
 int
-og_cli_write_inventory (const char *verb, int argc, char **argv, const og_source_options *sopts,
-                        unsigned flags, og_cli_write_fn write, const void *ctx)
+og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn write, const void *ctx)
 {
   cleanup_inventory og_inventory inv = { 0 };
   og_error *err = NULL;
-  const char *spec = og_cli_one_source (verb, argc, argv);
 
-  if (spec == NULL)
-    return OG_EXIT_USAGE;
-  if (og_cli_build_inventory (spec, sopts, flags, &inv, &err) < 0
+  if (og_cli_build_inventory (a->source, &a->sopts, a->flags, &inv, &err) < 0
       || write (&inv, ctx, stdout, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return OG_EXIT_OK;

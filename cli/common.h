@@ -4,6 +4,8 @@
 #ifndef OG_CLI_COMMON_H
 #define OG_CLI_COMMON_H
 
+#include <getopt.h>
+
 #include "base/error.h"
 #include "base/util.h"
 #include "catalog/inventory.h"
@@ -66,28 +68,46 @@ int og_cli_build_inventory (const char *spec, const og_source_options *opts, uns
 /* Handle one of OG_CLI_SOURCE_LONGOPTS; false when c is none of them.  */
 bool og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags);
 
-/* What og_cli_common_option returns when it took the option.  */
-#define OG_CLI_GO_ON (-1)
+/* The arguments of a verb that reads a SOURCE.  */
+typedef struct og_cli_args
+{
+  const char *verb;        /* "inventory", "manifest generate" */
+  void (*usage) (FILE *f); /* its --help */
+  bool takes_format;       /* --format json|table ('f') */
+  og_format format;        /* OG_FORMAT_TABLE unless --format says otherwise */
+  og_source_options sopts; /* OG_CLI_SOURCE_LONGOPTS */
+  unsigned flags;          /* OG_INV_* */
+  const char *source;      /* the one SOURCE operand */
+} og_cli_args;
 
-/* The options a verb that reads a SOURCE shares with the others, for the
-   `default:` of its getopt switch: OG_CLI_SOURCE_LONGOPTS, --format
-   ('f', when format is not NULL) and -h/--help.  Returns OG_CLI_GO_ON when
-   it took c, else the exit code for the verb to return (help shown, a bad
-   --format, an unknown option).  */
-int og_cli_common_option (const char *verb, int c, const char *arg, og_source_options *sopts,
-                          unsigned *flags, og_format *format, void (*usage) (FILE *));
+/* What an option handler returns when it took the option, and when the
+   option is not its own.  Anything else is an exit code.  */
+#define OG_CLI_GO_ON    (-1)
+#define OG_CLI_NOT_MINE (-2)
 
-/* The one SOURCE operand after the options, or NULL after a usage error.  */
-const char *og_cli_one_source (const char *verb, int argc, char **argv);
+/* A verb's own options; ctx is the verb's.  */
+typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *ctx);
+
+/* Parse the options of argv: the verb's own through own (may be NULL),
+   then the shared ones (SOURCE options, --format, -h/--help).  Returns
+   OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
+   usage error printed).  */
+int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                          const struct option *longopts, og_cli_option_fn own, void *ctx);
+/* The one SOURCE operand after the options, into a->source: OG_CLI_GO_ON,
+   or the exit code after a usage error.  */
+int og_cli_take_source (og_cli_args *a, int argc, char **argv);
+/* Both.  */
+int og_cli_parse (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, og_cli_option_fn own, void *ctx);
 
 /* Write an inventory to out (stdout); ctx is the verb's.  */
 typedef int (*og_cli_write_fn) (const og_inventory *inv, const void *ctx, FILE *out,
                                 og_error **err);
 
-/* The whole tail of a verb that prints what a SOURCE holds: the one SOURCE
-   operand, its inventory, written by write.  Returns the exit code.  */
-int og_cli_write_inventory (const char *verb, int argc, char **argv, const og_source_options *sopts,
-                            unsigned flags, og_cli_write_fn write, const void *ctx);
+/* The tail of a verb that prints what a SOURCE holds: its inventory,
+   written by write.  Returns the exit code.  */
+int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn write, const void *ctx);
 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */

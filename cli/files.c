@@ -36,6 +36,28 @@ write_files (const og_inventory *inv, const void *ctx, FILE *out, og_error **err
              : og_files_write_table (inv, v->under, v->executables, out, err);
 }
 
+static int
+own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  files_view *v = ctx;
+  switch (c)
+    {
+    case 'u':
+      if (arg[0] != '/')
+        return og_cli_usage_error ("files",
+                                   "--under takes an absolute path inside the root, "
+                                   "like /usr/bin, not '%s'",
+                                   arg);
+      v->under = arg;
+      return OG_CLI_GO_ON;
+    case 'e':
+      v->executables = true;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 int
 og_cmd_files (int argc, char **argv)
 {
@@ -44,30 +66,12 @@ og_cmd_files (int argc, char **argv)
     { "format", required_argument, NULL, 'f' }, OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
-  files_view view = { .format = OG_FORMAT_TABLE };
-  og_source_options sopts = { 0 };
-  unsigned flags = OG_INV_FILES;
-  int c, r;
+  og_cli_args a = { .verb = "files", .usage = usage, .takes_format = true, .flags = OG_INV_FILES };
+  files_view view = { 0 };
+  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, &view);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'u':
-        view.under = optarg;
-        if (optarg[0] != '/')
-          return og_cli_usage_error ("files",
-                                     "--under takes an absolute path inside the root, "
-                                     "like /usr/bin, not '%s'",
-                                     optarg);
-        break;
-      case 'e':
-        view.executables = true;
-        break;
-      default:
-        if ((r = og_cli_common_option ("files", c, optarg, &sopts, &flags, &view.format, usage))
-            != OG_CLI_GO_ON)
-          return r;
-      }
-  return og_cli_write_inventory ("files", argc, argv, &sopts, flags, write_files, &view);
+  if (r != OG_CLI_GO_ON)
+    return r;
+  view.format = a.format;
+  return og_cli_write_inventory (&a, write_files, &view);
 }

@@ -28,6 +28,15 @@ write_inventory (const og_inventory *inv, const void *ctx, FILE *out, og_error *
                                    : og_inventory_write_table (inv, out, err);
 }
 
+static int
+own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  if (c != 'd')
+    return OG_CLI_NOT_MINE;
+  a->flags |= OG_INV_SHA256;
+  return OG_CLI_GO_ON;
+}
+
 int
 og_cmd_inventory (int argc, char **argv)
 {
@@ -38,22 +47,10 @@ og_cmd_inventory (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_format format = OG_FORMAT_TABLE;
-  og_source_options sopts = { 0 };
-  unsigned flags = 0;
-  int c, r;
+  og_cli_args a = { .verb = "inventory", .usage = usage, .takes_format = true };
+  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, NULL);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'd':
-        flags |= OG_INV_SHA256;
-        break;
-      default:
-        if ((r = og_cli_common_option ("inventory", c, optarg, &sopts, &flags, &format, usage))
-            != OG_CLI_GO_ON)
-          return r;
-      }
-  return og_cli_write_inventory ("inventory", argc, argv, &sopts, flags, write_inventory, &format);
+  if (r != OG_CLI_GO_ON)
+    return r;
+  return og_cli_write_inventory (&a, write_inventory, &a.format);
 }

@@ -42,6 +42,25 @@ write_manifest (const og_inventory *inv, const void *ctx, FILE *out, og_error **
 }
 
 static int
+generate_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  generate_opts *g = ctx;
+  switch (c)
+    {
+    case 'l':
+      if (og_gen_level_parse (arg, &g->level) < 0)
+        return og_cli_usage_error (a->verb, "--level must be names, versions or digests, not '%s'",
+                                   arg);
+      return OG_CLI_GO_ON;
+    case 'n':
+      g->name = arg;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
+static int
 cmd_generate (int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -51,32 +70,15 @@ cmd_generate (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
+  og_cli_args a = { .verb = "manifest generate", .usage = usage };
   generate_opts g = { .level = OG_GEN_VERSIONS };
-  og_source_options sopts = { 0 };
-  unsigned flags = 0;
-  int c, r;
+  int r = og_cli_parse (&a, argc, argv, "h", opts, generate_option, &g);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'l':
-        if (og_gen_level_parse (optarg, &g.level) < 0)
-          return og_cli_usage_error (
-              "manifest generate", "--level must be names, versions or digests, not '%s'", optarg);
-        break;
-      case 'n':
-        g.name = optarg;
-        break;
-      default:
-        if ((r = og_cli_common_option ("manifest generate", c, optarg, &sopts, &flags, NULL, usage))
-            != OG_CLI_GO_ON)
-          return r;
-      }
+  if (r != OG_CLI_GO_ON)
+    return r;
   if (g.level == OG_GEN_DIGESTS)
-    flags |= OG_INV_SHA256;
-  return og_cli_write_inventory ("manifest generate", argc, argv, &sopts, flags, write_manifest,
-                                 &g);
+    a.flags |= OG_INV_SHA256;
+  return og_cli_write_inventory (&a, write_manifest, &g);
 }
 
 /* Is the document a host config (by its "schema")?  */
