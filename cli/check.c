@@ -43,13 +43,12 @@ static int
 load_manifest (const char *path, og_manifest **m)
 {
   cleanup_diags og_diags diags = { 0 };
-  og_error *err = NULL;
+  cleanup_error og_error *err = NULL;
 
   if (og_manifest_load_file (path, m, &diags, &err) == 0)
     return 0;
   if (diags.n == 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  og_error_free (err);
+    return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
   og_cli_print_diags ("ocigate: ", &diags);
   return OG_EXIT_USAGE;
 }
