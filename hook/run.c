@@ -11,10 +11,8 @@
 static int
 load_config (hook *h, og_error **err)
 {
-  og_diags diags = { 0 }; /* the error already names the first problem as file:line:column */
-  int ret = og_hostconfig_load_file (h->config_path, &h->cfg, &diags, err);
-  og_diags_clear (&diags);
-  return ret;
+  cleanup_diags og_diags diags = { 0 }; /* the error names the first problem as file:line:column */
+  return og_hostconfig_load_file (h->config_path, &h->cfg, &diags, err);
 }
 
 static int
@@ -84,10 +82,8 @@ select_manifest (hook *h)
 static int
 load_manifest (hook *h, og_error **err)
 {
-  og_diags diags = { 0 };
-  int ret = og_manifest_load_file (h->manifest_path, &h->manifest, &diags, err);
-  og_diags_clear (&diags);
-  return ret;
+  cleanup_diags og_diags diags = { 0 }; /* as for the host config */
+  return og_manifest_load_file (h->manifest_path, &h->manifest, &diags, err);
 }
 
 /* The container's mount destinations: what is there comes from the runtime
