@@ -133,13 +133,13 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
 }
 
 int
-og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn write, const void *ctx)
+og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const void *ctx)
 {
   cleanup_inventory og_inventory inv = { 0 };
   og_error *err = NULL;
 
   if (og_cli_build_inventory (a->source, &a->sopts, a->flags, &inv, &err) < 0
-      || write (&inv, ctx, stdout, &err) < 0)
+      || writer (&inv, ctx, stdout, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return OG_EXIT_OK;
 }

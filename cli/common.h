@@ -106,8 +106,8 @@ typedef int (*og_cli_write_fn) (const og_inventory *inv, const void *ctx, FILE *
                                 og_error **err);
 
 /* The tail of a verb that prints what a SOURCE holds: its inventory,
-   written by write.  Returns the exit code.  */
-int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn write, const void *ctx);
+   written by writer.  Returns the exit code.  */
+int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const void *ctx);
 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */
