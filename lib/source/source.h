@@ -107,6 +107,12 @@ int og_source_open (const char *spec, const og_source_options *opts, og_source *
                     og_error **err);
 
 void og_source_free (og_source *s);
+static inline void
+og_source_freep (og_source **s)
+{
+  og_source_free (*s);
+}
+#define cleanup_source __attribute__ ((cleanup (og_source_freep)))
 
 static inline int
 og_source_walk (og_source *s, unsigned flags, og_walk_fn fn, void *ud, og_error **err)

@@ -59,9 +59,9 @@ static void
 test_select (void **state)
 {
   og_hostconfig *cfg = load_ok ();
-  og_annotation prod[]
+  og_kv prod[]
       = { { "io.kubernetes.pod.name", "web" }, { "io.kubernetes.pod.namespace", "prod-eu" } };
-  og_annotation dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
+  og_kv dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
                           { "xio.kubernetes.pod.namespace", "prod-1" } };
   og_osrelease alpine = { .id = "alpine", .version_id = "3.19.1" };
   og_osrelease deb12 = { .id = "debian", .version_id = "12" };

@@ -157,6 +157,7 @@ test_deadline (void **state)
   usleep (3000);
   assert_true (og_deadline_passed ());
   assert_int_equal (og_deadline_check (&err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
   assert_non_null (strstr (err->msg, "deadline of 1 ms"));
   og_error_free (err);
   og_deadline_start (0);
