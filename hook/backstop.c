@@ -29,7 +29,7 @@ format_backstop (const hook *h, size_t *len)
   og_audit_record r;
   char *line, *msg;
 
-  hook_audit_record (h, &r, deny ? "error-deny" : "error-allow", NULL,
+  hook_audit_record (h, &r, deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW, NULL,
                      "no decision before the deadline: the hook was stopped");
   r.duration_ms = h->cfg->deadline_ms;
   line = og_audit_format (&r, len);

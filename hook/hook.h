@@ -72,7 +72,7 @@ void hook_close_sinks (hook *h);
 /* The highest fd the hook writes to after the sandbox is in place.  */
 int hook_max_out_fd (const hook *h);
 /* Fill r from what h knows: the one place an audit record is put together.  */
-void hook_audit_record (const hook *h, og_audit_record *r, const char *decision, const char *would,
+void hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, const char *would,
                         const char *error);
 /* Record the outcome (audit file, syslog) and tell the runtime (stderr);
    returns the exit code.  err is the failure, or NULL.  */

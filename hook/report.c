@@ -86,7 +86,7 @@ elapsed_ms (const hook *h)
 }
 
 void
-hook_audit_record (const hook *h, og_audit_record *r, const char *decision, const char *would,
+hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, const char *would,
                    const char *error)
 {
   *r = (og_audit_record){
@@ -109,10 +109,10 @@ hook_audit_record (const hook *h, og_audit_record *r, const char *decision, cons
 }
 
 static void
-describe_denial (const hook *h, const char *decision, const char *error)
+describe_denial (const hook *h, og_decision decision, const char *error)
 {
   fprintf (stderr, "ocigate: container %s: launch denied (%s)",
-           h->have_state ? h->state.id : "(unknown)", decision);
+           h->have_state ? h->state.id : "(unknown)", og_decision_name (decision));
   if (h->manifest_path)
     fprintf (stderr, " by manifest %s%s%s%s", h->manifest ? "\"" : "",
              h->manifest && h->manifest->name ? h->manifest->name : "", h->manifest ? "\" " : "",
@@ -134,7 +134,7 @@ describe_denial (const hook *h, const char *decision, const char *error)
 }
 
 static void
-record (const hook *h, const char *decision, const char *would, const char *error)
+record (const hook *h, og_decision decision, const char *would, const char *error)
 {
   og_audit_record r;
   cleanup_error og_error *err = NULL;
@@ -146,9 +146,9 @@ record (const hook *h, const char *decision, const char *would, const char *erro
   if (line && h->audit_fd >= 0 && og_audit_append (h->audit_fd, h->audit_path, line, len, &err) < 0)
     fprintf (stderr, "ocigate-hook: %s\n", err->msg);
   if (h->syslog_open)
-    syslog (strncmp (decision, "allow", 5) == 0 ? LOG_INFO : LOG_WARNING,
+    syslog (decision == OG_DECISION_ALLOW ? LOG_INFO : LOG_WARNING,
             "container=%s decision=%s mode=%s manifest=%s findings=%zu%s%s",
-            h->have_state ? h->state.id : "-", decision, r.mode ? r.mode : "-",
+            h->have_state ? h->state.id : "-", og_decision_name (decision), r.mode ? r.mode : "-",
             h->manifest_path ? h->manifest_path : "-", h->have_res ? h->res.n : (size_t)0,
             error ? " error=" : "", error ? error : "");
 }
@@ -156,7 +156,7 @@ record (const hook *h, const char *decision, const char *would, const char *erro
 static int
 report_error (hook *h, const og_error *err, bool on_error_deny)
 {
-  const char *decision = on_error_deny ? "error-deny" : "error-allow";
+  og_decision decision = on_error_deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
 
   record (h, decision, NULL, err->msg);
   if (on_error_deny)
@@ -170,20 +170,19 @@ report_error (hook *h, const og_error *err, bool on_error_deny)
 int
 hook_report (hook *h, const og_error *err, bool on_error_deny)
 {
-  const char *decision;
-  int code;
+  og_verdict verdict;
 
   if (err)
     return report_error (h, err, on_error_deny);
-  decision = h->have_res ? og_policy_verdict (&h->res) : "allow";
+  verdict = h->have_res ? og_policy_verdict (&h->res) : OG_VERDICT_ALLOW;
   if (h->mode == OG_MODE_AUDIT)
     {
-      record (h, "allow", decision, NULL);
+      record (h, OG_DECISION_ALLOW, og_verdict_name (verdict), NULL);
       return 0;
     }
-  record (h, decision, NULL, NULL);
-  code = strcmp (decision, "allow") == 0 ? 0 : 1;
-  if (code)
-    describe_denial (h, decision, NULL);
-  return code;
+  record (h, og_decision_of_verdict (verdict), NULL, NULL);
+  if (verdict == OG_VERDICT_ALLOW)
+    return 0;
+  describe_denial (h, og_decision_of_verdict (verdict), NULL);
+  return 1;
 }
