@@ -1,10 +1,6 @@
 /* ELF and script classification: real binaries of this machine, then
    truncated and corrupted copies of them, then hand-built headers.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <elf.h>
 #include <fcntl.h>
 #include <unistd.h>

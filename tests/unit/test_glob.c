@@ -1,11 +1,7 @@
 /* Path and name globs: '*' within a segment, '**' across, classes, escapes,
    malformed patterns, and the literal / prefix / basename shapes the rule
    indexes use.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "policy/glob.h"
 #include "base/util.h"

@@ -1,9 +1,5 @@
 /* os-release parsing: quoting, escapes, comments, junk.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "catalog/osrelease.h"
 #include "base/util.h"

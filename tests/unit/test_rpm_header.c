@@ -8,11 +8,7 @@
    runs this program again after making them), the same truncation and
    bit-flip torture runs on those real blobs.  */
 #include <dirent.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/util.h"

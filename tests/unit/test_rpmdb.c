@@ -10,11 +10,7 @@
      sqlite database, in the order that rpm's own bdb_ro backend lists them,
      then hostile copies (truncated, bit-flipped, lying) that must give a
      clear error or the exact right answer, never a crash or a hang.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <sys/stat.h>
 
 #include "base/util.h"

@@ -1,11 +1,7 @@
 /* The hook's sandbox, tried in a child process: after og_sandbox_enter,
    reading works; opening for writing, creating, exec, fork, sockets and
    writes to fds above the outputs fail with EPERM; the outputs still work.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/prctl.h>

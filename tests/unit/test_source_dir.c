@@ -1,9 +1,5 @@
 /* The directory source and resolution inside a root, on trees made here.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <fcntl.h>
 #include <sys/stat.h>
 

@@ -1,11 +1,7 @@
 /* The image source on hand-made layers: each test writes layer tars with
    libarchive, wraps them into an OCI layout (index, manifest and config with
    their real sha256 digests) in a temporary directory, and opens it.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include <archive.h>
 #include <archive_entry.h>

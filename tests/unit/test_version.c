@@ -7,11 +7,7 @@
    - the real `rpm --eval '%{lua: rpm.vercmp(...)}'` and
      `dpkg --compare-versions`, run by this test (checks skipped, not passed,
      when the tool is missing).  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -128,13 +124,6 @@ static int
 sgn (int r)
 {
   return r < 0 ? -1 : r > 0;
-}
-
-static bool
-has_tool (const char *name)
-{
-  cleanup_free char *cmd = og_xasprintf ("command -v %s >/dev/null 2>&1", name);
-  return system (cmd) == 0;
 }
 
 /* ---- the real tools ----------------------------------------------------- */
@@ -294,8 +283,8 @@ test_rpm_tricky_vs_rpm (void **state)
   char *as[N], *bs[N];
   int want[N];
 
-  if (!has_tool ("rpm"))
-    skip ();
+  if (!fx_has_tool ("rpm"))
+    fx_skip ("rpm is not installed (scripts/deps.sh test)");
   for (size_t i = 0; i < NFIXED; i++)
     {
       as[i] = og_xstrdup (fixed[i][0]);
@@ -385,8 +374,8 @@ test_dpkg_tricky_vs_dpkg (void **state)
   };
   size_t n = 0;
 
-  if (!has_tool ("dpkg"))
-    skip ();
+  if (!fx_has_tool ("dpkg"))
+    fx_skip ("dpkg is not installed");
   for (size_t i = 0; i < OG_ARRAY_SIZE (fixed); i++, n++)
     {
       const char *a = fixed[i][0], *b = fixed[i][1];
@@ -419,8 +408,8 @@ test_dpkg_valid_vs_dpkg (void **state)
     "1.0-1_1", "0:0",           " 1.0 ",        "1.\xc3\xa9",
   };
 
-  if (!has_tool ("dpkg"))
-    skip ();
+  if (!fx_has_tool ("dpkg"))
+    fx_skip ("dpkg is not installed");
   for (size_t i = 0; i < OG_ARRAY_SIZE (cands); i++)
     {
       const char *args[] = { "dpkg", "--compare-versions", cands[i], "eq", cands[i], NULL };
