@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/digest.h"
 #include "base/fileio.h"
 #include "base/util.h"
 
@@ -210,6 +211,14 @@ fx_free_lines (char **lines, size_t n)
 /* ---- bytes -------------------------------------------------------------- */
 
 void
+fx_sha256 (const void *data, size_t len, char *out)
+{
+  og_error *err = NULL;
+  if (og_sha256_hex_of (data, len, out, &err) < 0)
+    fail_msg ("sha256: %s", err->msg);
+}
+
+void
 fx_put32 (uint8_t *p, uint32_t v, bool big_endian)
 {
   for (int i = 0; i < 4; i++)
@@ -217,21 +226,6 @@ fx_put32 (uint8_t *p, uint32_t v, bool big_endian)
 }
 
 /* ---- parsers and diagnostics -------------------------------------------- */
-
-void
-fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
-                       const char *want)
-{
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  assert_int_equal (parse ((const uint8_t *)text, strlen (text), name, &l, &err), -1);
-  assert_non_null (err);
-  if (strstr (err->msg, want) == NULL)
-    fail_msg ("message '%s' lacks '%s'", err->msg, want);
-  assert_int_equal (l.n, 0);
-  og_error_free (err);
-  og_pkglist_clear (&l);
-}
 
 void
 fx_position (const char *text, const char *at, bool utf8, int *line, int *col)

@@ -12,7 +12,10 @@
 #include <stdbool.h>
 
 #include "json/doc.h"
-#include "catalog/pkgdb/pkgdb.h"
+
+/* Not included here: base/digest.h and catalog/pkgdb/pkgdb.h both define an
+   og_digest_algo, so a test can include only one of them.  */
+struct og_pkglist;
 
 /* ---- skipping ----------------------------------------------------------
    A test that needs something the host may lack (a tool, $OG_REAL_FIXTURES,
@@ -56,13 +59,16 @@ void fx_free_lines (char **lines, size_t n);
 
 /* ---- bytes -------------------------------------------------------------- */
 
+/* The sha256 of data in hex (lib/base/digest.h), asserting that it worked.  */
+void fx_sha256 (const void *data, size_t len, char *out /* an og_sha256_hex */);
 void fx_put32 (uint8_t *p, uint32_t v, bool big_endian);
 
 /* ---- parsers and diagnostics -------------------------------------------- */
 
-/* A package-database parser (og_dpkg_status_parse, og_apk_installed_parse).  */
+/* A package-database parser (og_dpkg_status_parse, og_apk_installed_parse);
+   in fixtures_pkgdb.c.  */
 typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *name,
-                                  og_pkglist *out, og_error **err);
+                                  struct og_pkglist *out, og_error **err);
 /* Parsing text as file NAME fails with a message containing want, and
    leaves no packages.  */
 void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,

@@ -5,9 +5,9 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include "base/digest.h"
 #include "source/image/image.h"
 #include "base/util.h"
 
@@ -28,25 +28,6 @@ typedef struct ent
   }
 
 static char tmpdir[] = "/tmp/og-test-image-XXXXXX";
-
-static void
-sha256_hex (const void *data, size_t len, char out[65])
-{
-  uint8_t md[32];
-  unsigned int n = 0;
-  EVP_Digest (data, len, md, &n, EVP_sha256 (), NULL);
-  og_hex (md, n, out);
-}
-
-static void
-write_file (const char *dir, const char *name, const void *data, size_t len)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, name);
-  FILE *f = fopen (p, "w");
-  assert_non_null (f);
-  assert_int_equal (fwrite (data, 1, len, f), len);
-  fclose (f);
-}
 
 /* A tar of ENTS in memory (gzip-compressed when GZ).  */
 static og_buf
@@ -112,33 +93,31 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
 {
   static int seq;
   char *dir = og_xasprintf ("%s/l%d", tmpdir, seq++);
-  cleanup_free char *blobs = og_xasprintf ("%s/blobs/sha256", dir);
-  cleanup_free char *b1 = og_xasprintf ("%s/blobs", dir);
   og_buf manifest_layers = { 0 }, diff_ids = { 0 }, cfg = { 0 }, man = { 0 }, idx = { 0 };
-  char hex[65];
+  og_sha256_hex hex;
   size_t i;
 
   assert_int_equal (mkdir (dir, 0755), 0);
-  assert_int_equal (mkdir (b1, 0755), 0);
-  assert_int_equal (mkdir (blobs, 0755), 0);
-  write_file (dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+  fx_mkdir (dir, "blobs");
+  fx_mkdir (dir, "blobs/sha256");
+  fx_write (dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
   for (i = 0; layers[i]; i++)
     {
       og_buf t = make_tar (layers[i], gz);
       og_buf u = gz ? make_tar (layers[i], false) : (og_buf){ 0 };
-      char uhex[65];
+      og_sha256_hex uhex;
       cleanup_free char *name = NULL;
-      sha256_hex (t.data, t.len, hex);
-      sha256_hex (gz ? u.data : t.data, gz ? u.len : t.len, uhex);
+      fx_sha256 (t.data, t.len, hex);
+      fx_sha256 (gz ? u.data : t.data, gz ? u.len : t.len, uhex);
       name = og_xasprintf ("blobs/sha256/%s", hex);
-      write_file (dir, name, t.data, t.len);
+      fx_write (dir, name, t.data, t.len);
       if (corrupt_digest && layers[i + 1] == NULL)
         {
           /* The same bytes under a name they do not hash to.  */
           cleanup_free char *bad = NULL;
           hex[0] = hex[0] == '0' ? '1' : '0';
           bad = og_xasprintf ("blobs/sha256/%s", hex);
-          write_file (dir, bad, t.data, t.len);
+          fx_write (dir, bad, t.data, t.len);
         }
       og_buf_printf (&manifest_layers,
                      "%s{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar%s\","
@@ -152,10 +131,10 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
                  "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                  "\"diff_ids\":[%s]}}",
                  diff_ids.data);
-  sha256_hex (cfg.data, cfg.len, hex);
+  fx_sha256 (cfg.data, cfg.len, hex);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
-    write_file (dir, name, cfg.data, cfg.len);
+    fx_write (dir, name, cfg.data, cfg.len);
   }
   og_buf_printf (
       &man,
@@ -163,17 +142,17 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
       "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
       "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[%s]}",
       hex, cfg.len, manifest_layers.data);
-  sha256_hex (man.data, man.len, hex);
+  fx_sha256 (man.data, man.len, hex);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
-    write_file (dir, name, man.data, man.len);
+    fx_write (dir, name, man.data, man.len);
   }
   og_buf_printf (&idx,
                  "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
                  "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\","
                  "\"size\":%zu,\"annotations\":{\"org.opencontainers.image.ref.name\":\"t\"}}]}",
                  hex, man.len);
-  write_file (dir, "index.json", idx.data, idx.len);
+  fx_write (dir, "index.json", idx.data, idx.len);
   og_buf_free (&manifest_layers);
   og_buf_free (&diff_ids);
   og_buf_free (&cfg);
@@ -456,7 +435,7 @@ test_garbage_and_plain_dirs (void **state)
   og_error *err = NULL;
   assert_int_equal (mkdir (plain, 0755), 0);
   assert_int_equal (og_source_open_image (plain, NULL, &s, &err), 1);
-  write_file (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
+  fx_write (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
   assert_int_equal (og_source_open_image (junk, NULL, &s, &err), -1);
   assert_non_null (strstr (err->msg, "junk.tar"));
   og_error_free (err);
