@@ -248,8 +248,8 @@ fx_assert_one_diag (const og_diags *d, int line, int col, const char *what)
 {
   if (d->n != 1 || d->v[0].line != line || d->v[0].column != col || !strstr (d->v[0].msg, what))
     for (size_t i = 0; i < d->n; i++)
-      fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d->v[i].line, d->v[i].column,
-               d->v[i].msg, line, col);
+      fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d->v[i].line, d->v[i].column, d->v[i].msg,
+               line, col);
   assert_int_equal (d->n, 1);
   assert_int_equal (d->v[0].line, line);
   assert_int_equal (d->v[0].column, col);

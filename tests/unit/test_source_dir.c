@@ -23,10 +23,10 @@ setup (void **state)
   fx_mkdir (root, "usr/bin");
   fx_mkdir (root, "usr/lib");
   fx_mkdir (root, "etc");
-  fx_symlink ("usr/bin", root, "bin");                        /* usrmerge */
+  fx_symlink ("usr/bin", root, "bin"); /* usrmerge */
   fx_put (root, "usr/lib/os-release", "ID=inside\n");
   fx_symlink ("../usr/lib/os-release", root, "etc/os-release");
-  fx_symlink (outside, root, "etc/abs-out");                  /* absolute: resolves inside */
+  fx_symlink (outside, root, "etc/abs-out"); /* absolute: resolves inside */
   fx_symlink ("../../../../../../../../../../tmp", root, "etc/dotdot");
   fx_symlink ("loop-b", root, "etc/loop-a");
   fx_symlink ("loop-a", root, "etc/loop-b");
@@ -59,7 +59,7 @@ test_read_file_stays_in_root (void **state)
 
   assert_int_equal (og_source_open_dir (root, &s, &err), 0);
   assert_int_equal (og_source_read_file (s, "/etc/os-release", 4096, &data, &len, &err), 0);
-  assert_string_equal ((char *) data, "ID=inside\n");
+  assert_string_equal ((char *)data, "ID=inside\n");
   free (data);
   /* The host file the absolute link names is not reachable.  */
   assert_int_equal (og_source_read_file (s, "/etc/abs-out", 4096, &data, &len, &err), 1);
@@ -93,7 +93,8 @@ test_resolve_dir (void **state)
   assert_int_equal (og_source_resolve_dir (s, "/../../..", &out, &err), 0);
   assert_string_equal (out, "/");
   free (out);
-  assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err), 1); /* "/tmp" is not in the root */
+  /* "/tmp" is not in the root */
+  assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err), 1);
   assert_int_equal (og_source_resolve_dir (s, "/etc/os-release", &out, &err), 1); /* a file */
   assert_int_equal (og_source_resolve_dir (s, "/etc/loop-a", &out, &err), -1);
   og_error_freep (&err);
@@ -110,7 +111,7 @@ static int
 collect (const og_entry *e, void *ud, og_error **err)
 {
   seen *s = ud;
-  og_strmap_put (&s->paths, e->path, (void *) (uintptr_t) (e->head_len + 1));
+  og_strmap_put (&s->paths, e->path, (void *)(uintptr_t)(e->head_len + 1));
   s->n++;
   return 0;
 }
@@ -129,7 +130,7 @@ test_walk_does_not_follow_links (void **state)
   assert_false (og_strmap_has (&sn.paths, "/bin/tool"));
   assert_true (og_strmap_has (&sn.paths, "/usr/bin/tool"));
   assert_true (og_strmap_has (&sn.paths, "/etc/abs-out"));
-  assert_int_equal ((uintptr_t) og_strmap_get (&sn.paths, "/usr/bin/tool") - 1, 10);
+  assert_int_equal ((uintptr_t)og_strmap_get (&sn.paths, "/usr/bin/tool") - 1, 10);
   assert_int_equal (sn.n, sn.paths.n);
   og_strmap_clear (&sn.paths, NULL);
   og_source_free (s);
@@ -143,7 +144,7 @@ test_open_errors_name_the_path (void **state)
   assert_int_equal (og_source_open_dir ("/nonexistent/og", &s, &err), -1);
   assert_non_null (strstr (err->msg, "/nonexistent/og"));
   og_error_freep (&err);
-  assert_int_equal (og_source_open_dir ("/etc/hostname", &s, &err), -1);
+  assert_int_equal (og_source_open_dir (outside, &s, &err), -1);
   assert_non_null (strstr (err->msg, "not a directory"));
   og_error_freep (&err);
 }
