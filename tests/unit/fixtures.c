@@ -112,7 +112,7 @@ fx_real_fixture (const char *rel)
   cleanup_free char *p = NULL;
   if (real == NULL || *real == '\0')
     return NULL;
-  p = og_xasprintf ("%s/%s", real, rel);
+  p = *rel ? og_xasprintf ("%s/%s", real, rel) : og_xstrdup (real);
   if (access (p, F_OK) != 0)
     return NULL;
   return og_steal_pointer (&p);

@@ -31,13 +31,15 @@ struct og_pkglist;
     {                                                                                              \
       fx_skip_reason (__VA_ARGS__);                                                                \
       skip ();                                                                                     \
+      __builtin_unreachable (); /* cmocka's skip () leaves the test by longjmp */                  \
     }                                                                                              \
   while (0)
 void fx_skip_reason (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 /* Is the program NAME on $PATH?  */
 bool fx_has_tool (const char *name);
-/* $OG_REAL_FIXTURES/REL when that folder exists (malloc'd), else NULL.  */
+/* $OG_REAL_FIXTURES/REL (the folder itself when REL is "") when it exists
+   (malloc'd), else NULL: ../shared/fixtures/real, see tests/README.md.  */
 char *fx_real_fixture (const char *rel);
 
 /* ---- files the test makes ---------------------------------------------- */
