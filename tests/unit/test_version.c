@@ -319,17 +319,27 @@ static void
 test_rpm_valid (void **state)
 {
   /* rpmbuild's rule for Version and Release: letters, digits, "._+~^".  */
-  assert_true (og_version_valid (OG_PKG_RPM, "1.0"));
-  assert_true (og_version_valid (OG_PKG_RPM, "1:1.0.2k-19.el7_9"));
-  assert_true (og_version_valid (OG_PKG_RPM, "1.0~rc1^git2+x-0.1"));
-  assert_false (og_version_valid (OG_PKG_RPM, ""));
-  assert_false (og_version_valid (OG_PKG_RPM, NULL));
-  assert_false (og_version_valid (OG_PKG_RPM, ":1.0"));
-  assert_false (og_version_valid (OG_PKG_RPM, "1.0-"));
-  assert_false (og_version_valid (OG_PKG_RPM, "1-2-3"));
-  assert_false (og_version_valid (OG_PKG_RPM, "a:1"));
-  assert_false (og_version_valid (OG_PKG_RPM, "1 0"));
-  assert_false (og_version_valid (OG_PKG_RPM, "1.%{dist}"));
+  static const struct
+  {
+    const char *version;
+    bool valid;
+  } cases[] = {
+    { "1.0", true },
+    { "1:1.0.2k-19.el7_9", true },
+    { "1.0~rc1^git2+x-0.1", true },
+    { "", false },
+    { NULL, false },
+    { ":1.0", false },
+    { "1.0-", false },
+    { "1-2-3", false },
+    { "a:1", false },
+    { "1 0", false },
+    { "1.%{dist}", false },
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (cases); i++)
+    if (og_version_valid (OG_PKG_RPM, cases[i].version) != cases[i].valid)
+      fail_msg ("og_version_valid (RPM, %s) should be %s",
+                cases[i].version ? cases[i].version : "NULL", cases[i].valid ? "true" : "false");
 }
 
 /* ---- dpkg --------------------------------------------------------------- */
