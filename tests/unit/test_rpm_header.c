@@ -207,22 +207,52 @@ test_dribbles_win (void **state)
   og_package_clear (&p);
 }
 
+/* What the blob being refused is (for the failure message), or NULL.  */
+static const char *expect_what;
+
 static void
 expect_error (const uint8_t *blob, size_t n, const char *needle)
 {
   og_package p;
   og_error *err = NULL;
+  const char *what = expect_what ? expect_what : "blob";
 
   memset (&p, 0x5a, sizeof p);
-  assert_int_equal (og_rpm_header_parse (blob, n, "rec 9", &p, &err), -1);
+  if (og_rpm_header_parse (blob, n, "rec 9", &p, &err) != -1)
+    fail_msg ("%s: parsed, but must fail (with \"%s\")", what, needle ? needle : "rec 9");
   assert_non_null (err);
   assert_non_null (err->msg);
   if (strstr (err->msg, "rec 9") == NULL || (needle && strstr (err->msg, needle) == NULL))
-    fail_msg ("error \"%s\" lacks \"%s\"", err->msg, needle ? needle : "rec 9");
+    fail_msg ("%s: error \"%s\" lacks \"%s\"", what, err->msg, needle ? needle : "rec 9");
   /* On error the package is left cleared.  */
   assert_null (p.name);
   assert_int_equal (p.n_files, 0);
   og_error_free (err);
+}
+
+/* One 32-bit big-endian value written at an offset of a good blob, and the
+   error it must give (NULL: any error naming the record).  */
+typedef struct patch
+{
+  const char *what;
+  size_t at;
+  uint32_t value;
+  const char *needle;
+} patch;
+
+static void
+expect_patch_errors (const uint8_t *blob, size_t n, const patch *p, size_t np)
+{
+  uint8_t b[8192];
+  assert_true (n <= sizeof b);
+  for (size_t i = 0; i < np; i++)
+    {
+      memcpy (b, blob, n);
+      fx_put32 (b + p[i].at, p[i].value, true);
+      expect_what = p[i].what;
+      expect_error (b, n, p[i].needle);
+    }
+  expect_what = NULL;
 }
 
 static void
@@ -268,69 +298,34 @@ test_bad_files (void **state)
 static void
 test_lying_counts_and_offsets (void **state)
 {
-  uint8_t blob[8192], b[8192];
+  uint8_t blob[8192];
   size_t n = good_blob (blob);
   size_t il = OG_ARRAY_SIZE (good) + 1;
-
-  /* il and dl that do not match the size.  */
-  memcpy (b, blob, n);
-  fx_put32 (b, (uint32_t)il + 1, true);
-  expect_error (b, n, "size");
-  memcpy (b, blob, n);
-  fx_put32 (b, 0x7fffffff, true);
-  expect_error (b, n, "out of range");
-  memcpy (b, blob, n);
-  fx_put32 (b + 4, 0xffffffff, true);
-  expect_error (b, n, "out of range");
-  memcpy (b, blob, n);
-  fx_put32 (b + 4, (uint32_t)(n - 8 - 16 * il - 1), true);
-  expect_error (b, n, "size");
-  memcpy (b, blob, n);
-  fx_put32 (b, 0, true);
-  expect_error (b, n, NULL);
-
-  /* A count larger than the data: EPOCH (entry 4) claims 1000 INT32s.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (4, 3), 1000, true);
-  expect_error (b, n, "do not fit");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (4, 3), 0x40000001, true); /* 4 * count overflows 32 bits */
-  expect_error (b, n, "do not fit");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (4, 3), 0, true);
-  expect_error (b, n, "do not fit");
-  /* A STRING with count 2.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (1, 3), 2, true);
-  expect_error (b, n, NULL);
-  /* A STRING_ARRAY claiming more strings than there are.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (10, 3), 50, true);
-  expect_error (b, n, NULL);
-  /* Misaligned INT32 (EPOCH), out-of-range type and tag, offset past dl.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (4, 2), 1 + ((uint32_t)b[IDX (4, 2) + 3]), true);
-  expect_error (b, n, NULL);
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (2, 1), 10, true);
-  expect_error (b, n, "type 10 out of range");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (2, 1), 0, true);
-  expect_error (b, n, "type 0 out of range");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (2, 0), 99, true);
-  expect_error (b, n, "tag 99 out of range");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (3, 2), 0xfffffff0, true);
-  expect_error (b, n, "beyond data");
-  /* Entries out of offset order overlap.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (3, 2), 0, true);
-  expect_error (b, n, NULL);
-  /* Duplicate tag in the region.  */
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (2, 0), 1000, true);
-  expect_error (b, n, "twice");
+  const patch patches[] = {
+    /* il and dl that do not match the size.  */
+    { "il + 1", 0, (uint32_t)il + 1, "size" },
+    { "il huge", 0, 0x7fffffff, "out of range" },
+    { "dl huge", 4, 0xffffffff, "out of range" },
+    { "dl - 1", 4, (uint32_t)(n - 8 - 16 * il - 1), "size" },
+    { "il 0", 0, 0, NULL },
+    /* A count larger than the data: EPOCH (entry 4) claims 1000 INT32s.  */
+    { "EPOCH count 1000", IDX (4, 3), 1000, "do not fit" },
+    { "EPOCH count overflowing 4 * count", IDX (4, 3), 0x40000001, "do not fit" },
+    { "EPOCH count 0", IDX (4, 3), 0, "do not fit" },
+    { "a STRING with count 2", IDX (1, 3), 2, NULL },
+    { "a STRING_ARRAY claiming more strings than there are", IDX (10, 3), 50, NULL },
+    /* Misaligned INT32 (EPOCH), out-of-range type and tag, offset past dl.  */
+    { "misaligned EPOCH", IDX (4, 2), 1 + ((uint32_t)blob[IDX (4, 2) + 3]), NULL },
+    { "type 10", IDX (2, 1), 10, "type 10 out of range" },
+    { "type 0", IDX (2, 1), 0, "type 0 out of range" },
+    { "tag 99", IDX (2, 0), 99, "tag 99 out of range" },
+    { "offset past dl", IDX (3, 2), 0xfffffff0, "beyond data" },
+    /* Entries out of offset order overlap.  */
+    { "overlapping entries", IDX (3, 2), 0, NULL },
+    /* Duplicate tag in the region.  */
+    { "duplicate tag", IDX (2, 0), 1000, "twice" },
+  };
+  expect_patch_errors (blob, n, patches, OG_ARRAY_SIZE (patches));
 }
 
 static void
@@ -352,42 +347,26 @@ test_string_without_nul (void **state)
 static void
 test_region_trailer (void **state)
 {
-  uint8_t blob[8192], b[8192];
+  uint8_t blob[8192];
   size_t n = good_blob (blob);
   size_t il = OG_ARRAY_SIZE (good) + 1;
   size_t data = 8 + 16 * il;
   uint32_t toff = ((uint32_t)blob[IDX (0, 2)] << 24) | ((uint32_t)blob[IDX (0, 2) + 1] << 16)
                   | ((uint32_t)blob[IDX (0, 2) + 2] << 8) | blob[IDX (0, 2) + 3];
-  uint8_t *t = b + data + toff;
-
-  memcpy (b, blob, n);
-  fx_put32 (t, 62, true); /* trailer tag differs from the region tag */
-  expect_error (b, n, "region trailer");
-  memcpy (b, blob, n);
-  fx_put32 (t + 4, 6, true);
-  expect_error (b, n, "region trailer");
-  memcpy (b, blob, n);
-  fx_put32 (t + 8, (uint32_t) - (int32_t)(16 * il + 16), true); /* ril > il */
-  expect_error (b, n, "region size");
-  memcpy (b, blob, n);
-  fx_put32 (t + 8, (uint32_t) - (int32_t)(16 * 3 + 4), true); /* not a multiple of 16 */
-  expect_error (b, n, "region size");
-  memcpy (b, blob, n);
-  fx_put32 (t + 8, 16 * 3, true); /* positive */
-  expect_error (b, n, "region size");
-  memcpy (b, blob, n);
-  fx_put32 (t + 8, (uint32_t) - (int32_t)(16 * 3),
-            true); /* a shorter region: rest would be dribbles */
-  expect_error (b, n, NULL);
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (0, 2), (uint32_t)(n - data - 8), true); /* trailer past the end */
-  expect_error (b, n, "trailer offset");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (0, 3), 15, true);
-  expect_error (b, n, "region tag");
-  memcpy (b, blob, n);
-  fx_put32 (b + IDX (0, 1), 4, true);
-  expect_error (b, n, "region tag");
+  size_t t = data + toff;
+  const patch patches[] = {
+    { "trailer tag differs from the region tag", t, 62, "region trailer" },
+    { "trailer type", t + 4, 6, "region trailer" },
+    { "ril > il", t + 8, (uint32_t) - (int32_t)(16 * il + 16), "region size" },
+    { "region size not a multiple of 16", t + 8, (uint32_t) - (int32_t)(16 * 3 + 4),
+      "region size" },
+    { "positive region size", t + 8, 16 * 3, "region size" },
+    { "a shorter region: rest would be dribbles", t + 8, (uint32_t) - (int32_t)(16 * 3), NULL },
+    { "trailer past the end", IDX (0, 2), (uint32_t)(n - data - 8), "trailer offset" },
+    { "region count", IDX (0, 3), 15, "region tag" },
+    { "region type", IDX (0, 1), 4, "region tag" },
+  };
+  expect_patch_errors (blob, n, patches, OG_ARRAY_SIZE (patches));
 }
 
 /* Parse every prefix and every single-bit flip of a blob: errors are fine,
