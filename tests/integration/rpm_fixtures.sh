@@ -26,6 +26,25 @@ rpmq() { # rpmq ROOT ARGS...: query the database at ROOT/var/lib/rpm
 fields='%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\t%{LONGSIZE}\t%{LICENSE}\t%{VENDOR}\t%{FILEDIGESTALGO}\n'
 files_qf='[%{FILENAMES}\t%{FILEMODES:octal}\t%{FILEDIGESTS}\n]'
 
+# same_rows LABEL WANT GOT WHAT: the same number of packages, then each row
+# of GOT equal to the same row of WANT (one check per package).
+same_rows() {
+  local label=$1 want_f=$2 got_f=$3 what=$4 i=0 want got
+  if [ "$(wc -l <"$want_f")" -ne "$(wc -l <"$got_f")" ]; then
+    ok 1 "$label: package count: $(wc -l <"$want_f") $what, ocigate $(wc -l <"$got_f")"
+  else
+    ok 0 "$label: $(wc -l <"$got_f") packages, same count and order $what"
+  fi
+  while IFS= read -r want; do
+    i=$((i + 1))
+    got=$(sed -n "${i}p" "$got_f")
+    if [ "$want" = "$got" ]; then ok 0 "$label: package $i ${want%%	*}: all fields $what"; else
+      ok 1 "$label: package $i ${want%%	*}"
+      printf '# want:    %s\n# ocigate: %s\n' "$want" "$got"
+    fi
+  done <"$want_f"
+}
+
 # compare_db ROOT LABEL: every package's fields (+ file count) and every file line.
 compare_db() {
   local root=$1 label=$2 db=$1/var/lib/rpm/rpmdb.sqlite
@@ -38,20 +57,7 @@ compare_db() {
   rpmq "$root" -qa --qf '%{FILENAMES:arraysize}\n' 2>/dev/null |
     sed 's/^(none)$/0/' >"$tmp/rpm.nfiles"
   paste "$tmp/rpm.fields" "$tmp/rpm.nfiles" >"$tmp/rpm.tsv"
-  if [ "$(wc -l <"$tmp/rpm.tsv")" -ne "$(wc -l <"$tmp/og.tsv")" ]; then
-    ok 1 "$label: package count: rpm $(wc -l <"$tmp/rpm.tsv"), ocigate $(wc -l <"$tmp/og.tsv")"
-  else
-    ok 0 "$label: $(wc -l <"$tmp/og.tsv") packages, same count and order as rpm -qa"
-  fi
-  local i=0
-  while IFS= read -r want; do
-    i=$((i + 1))
-    got=$(sed -n "${i}p" "$tmp/og.tsv")
-    if [ "$want" = "$got" ]; then ok 0 "$label: package $i ${want%%	*}: all fields as rpm"; else
-      ok 1 "$label: package $i ${want%%	*}"
-      printf '# rpm:      %s\n# ocigate:  %s\n' "$want" "$got" >&2
-    fi
-  done <"$tmp/rpm.tsv"
+  same_rows "$label" "$tmp/rpm.tsv" "$tmp/og.tsv" "as rpm -qa"
   rpmq "$root" -qa --qf "$files_qf" >"$tmp/rpm.files" 2>/dev/null
   "$pkgdump" rpmdb --files "$db" >"$tmp/og.files" 2>&1
   same "$label: all $(wc -l <"$tmp/rpm.files") file lines (path, mode, digest) as rpm prints them" \
@@ -147,18 +153,7 @@ else
   "$pkgdump" rpmdb "$al/rpmdb.sqlite" >"$tmp/al.tsv" 2>&1
   grep -v '^#' "$al/EXPECTED-fields.rpm418.tsv" |
     awk -F'\t' 'BEGIN { OFS = "\t" } { if ($2 == "") $2 = "(none)"; print }' >"$tmp/al.want"
-  if [ "$(wc -l <"$tmp/al.want")" -eq "$(wc -l <"$tmp/al.tsv")" ]; then
-    ok 0 "amazonlinux2023: $(wc -l <"$tmp/al.tsv") packages as EXPECTED-fields"
-  else ok 1 "amazonlinux2023: package count $(wc -l <"$tmp/al.tsv") vs $(wc -l <"$tmp/al.want")"; fi
-  i=0
-  while IFS= read -r want; do
-    i=$((i + 1))
-    got=$(sed -n "${i}p" "$tmp/al.tsv")
-    if [ "$want" = "$got" ]; then ok 0 "amazonlinux2023: package $i ${want%%	*} as EXPECTED-fields"; else
-      ok 1 "amazonlinux2023: package $i ${want%%	*}"
-      printf '# want: %s\n# got:  %s\n' "$want" "$got" >&2
-    fi
-  done <"$tmp/al.want"
+  same_rows amazonlinux2023 "$tmp/al.want" "$tmp/al.tsv" "as EXPECTED-fields"
   awk -F'\t' '{ printf "%s-%s-%s.%s\n", $1, $3, $4, $5 }' "$tmp/al.tsv" >"$tmp/al.nvra"
   same "amazonlinux2023: NVRA list in storage order as EXPECTED-nvra.rpm418.txt" \
     "$al/EXPECTED-nvra.rpm418.txt" "$tmp/al.nvra"

@@ -459,16 +459,23 @@ check_fixture (const char *variant, const char *file, foreach_fn fn, uint8_t **d
   fx_free_lines (list, nlist);
 }
 
+/* A database made by the real tools: what rpm stored, then 1500 hostile copies.  */
 static void
-bdb_fixture (const char *variant)
+db_fixture (const char *variant, const char *file, foreach_fn fn)
 {
   cleanup_free uint8_t *d = NULL;
   size_t len;
   blobs good = { 0 };
 
-  check_fixture (variant, "Packages", og_rpmdb_bdb_foreach, &d, &len, &good);
-  hostile_sweep (og_rpmdb_bdb_foreach, d, len, &good, 1500);
+  check_fixture (variant, file, fn, &d, &len, &good);
+  hostile_sweep (fn, d, len, &good, 1500);
   blobs_clear (&good);
+}
+
+static void
+bdb_fixture (const char *variant)
+{
+  db_fixture (variant, "Packages", og_rpmdb_bdb_foreach);
 }
 
 static void
@@ -650,13 +657,7 @@ test_bdb_lies_be (void **state)
 static void
 ndb_fixture (const char *variant)
 {
-  cleanup_free uint8_t *d = NULL;
-  size_t len;
-  blobs good = { 0 };
-
-  check_fixture (variant, "Packages.db", og_rpmdb_ndb_foreach, &d, &len, &good);
-  hostile_sweep (og_rpmdb_ndb_foreach, d, len, &good, 1500);
-  blobs_clear (&good);
+  db_fixture (variant, "Packages.db", og_rpmdb_ndb_foreach);
 }
 
 static void
