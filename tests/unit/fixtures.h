@@ -20,12 +20,14 @@ struct og_pkglist;
 /* ---- skipping ----------------------------------------------------------
    A test that needs something the host may lack (a tool, $OG_REAL_FIXTURES,
    a fixture an integration script builds) checks for it first and, when it
-   is absent, calls fx_skip ("why") and returns: the test is reported as
+   is absent, calls fx_skip ("why"), which leaves the test (by longjmp: no
+   cleanup runs, so allocate nothing before it).  The test is reported as
    "ok N - name # SKIP why", which meson and scripts/count-tap.py count as
    skipped, never as passed.  Never leave such a test out of the list, and
    never let it pass without checking.  (cmocka 1.1.5 prints its own skip()
    as "not ok N # SKIP", which TAP counts as a failure; fixtures.c rewrites
-   that line, so use fx_skip, not skip().)  */
+   that line, so use fx_skip, not skip().)  The shell tests' counterpart is
+   skip in tests/lib/tap.sh; both are described in tests/README.md.  */
 #define fx_skip(...)                                                                               \
   do                                                                                               \
     {                                                                                              \
