@@ -237,6 +237,20 @@ test_corruptions (void **state)
         buf[i] ^= (uint8_t)(1 << bit);
       }
   assert_int_equal (not_elf, (EI_DATA + 1) * 8);
+
+  /* Entries smaller than an Elf64_Phdr are not program headers: none is
+     read, not even a PT_INTERP whose first 48 bytes are all there.  */
+  {
+    og_exec_class c;
+    le (buf + 32, PH_OFF + PH_SIZE, 8); /* e_phoff: the PT_INTERP entry */
+    le (buf + 54, 48, 2);               /* e_phentsize */
+    le (buf + 56, 1, 2);                /* e_phnum */
+    og_exec_classify (buf, n, &c);
+    assert_int_equal (c.kind, OG_KIND_ELF);
+    assert_true (c.elf.phdrs_complete);
+    assert_false (c.elf.dynamic);
+    assert_string_equal (c.interpreter, "");
+  }
 }
 
 /* A hand-made 32-bit big-endian header whose program headers point past the
