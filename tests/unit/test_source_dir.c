@@ -1,9 +1,5 @@
 /* The directory source and resolution inside a root, on trees made here.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -13,61 +9,32 @@
 #include "base/strmap.h"
 #include "base/util.h"
 
-static char root[256];
-static char outside[256];
-
-static void
-put (const char *rel, const char *content)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
-  FILE *f = fopen (p, "w");
-  assert_non_null (f);
-  fputs (content, f);
-  fclose (f);
-}
-
-static void
-link_ (const char *target, const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
-  assert_int_equal (symlink (target, p), 0);
-}
-
-static void
-mkdir_ (const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
-  assert_int_equal (mkdir (p, 0755), 0);
-}
+static char *root;
+static char *outside_dir;
+static char *outside;
 
 static int
 setup (void **state)
 {
-  char tmpl[] = "/tmp/og-srcdir-XXXXXX";
-  char tmpl2[] = "/tmp/og-outside-XXXXXX";
-  FILE *f;
-  assert_non_null (mkdtemp (tmpl));
-  assert_non_null (mkdtemp (tmpl2));
-  snprintf (root, sizeof root, "%s", tmpl);
-  snprintf (outside, sizeof outside, "%s/secret", tmpl2);
-  f = fopen (outside, "w");
-  fputs ("HOST SECRET", f);
-  fclose (f);
-  mkdir_ ("usr");
-  mkdir_ ("usr/bin");
-  mkdir_ ("usr/lib");
-  mkdir_ ("etc");
-  link_ ("usr/bin", "bin"); /* usrmerge */
-  put ("usr/lib/os-release", "ID=inside\n");
-  link_ ("../usr/lib/os-release", "etc/os-release");
-  link_ (outside, "etc/abs-out"); /* absolute: resolves inside */
-  link_ ("../../../../../../../../../../tmp", "etc/dotdot");
-  link_ ("loop-b", "etc/loop-a");
-  link_ ("loop-a", "etc/loop-b");
-  put ("usr/bin/tool", "#!/bin/sh\n");
+  root = fx_tmpdir ("srcdir");
+  outside_dir = fx_tmpdir ("outside");
+  outside = og_xasprintf ("%s/secret", outside_dir);
+  fx_put (outside_dir, "secret", "HOST SECRET");
+  fx_mkdir (root, "usr");
+  fx_mkdir (root, "usr/bin");
+  fx_mkdir (root, "usr/lib");
+  fx_mkdir (root, "etc");
+  fx_symlink ("usr/bin", root, "bin"); /* usrmerge */
+  fx_put (root, "usr/lib/os-release", "ID=inside\n");
+  fx_symlink ("../usr/lib/os-release", root, "etc/os-release");
+  fx_symlink (outside, root, "etc/abs-out"); /* absolute: resolves inside */
+  fx_symlink ("../../../../../../../../../../tmp", root, "etc/dotdot");
+  fx_symlink ("loop-b", root, "etc/loop-a");
+  fx_symlink ("loop-a", root, "etc/loop-b");
+  fx_put (root, "usr/bin/tool", "#!/bin/sh\n");
   {
     cleanup_free char *tool = og_xasprintf ("%s/usr/bin/tool", root);
-    chmod (tool, 0755);
+    assert_int_equal (chmod (tool, 0755), 0);
   }
   return 0;
 }
@@ -75,8 +42,12 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  cleanup_free char *cmd = og_xasprintf ("rm -rf '%s' '%s'", root, outside);
-  return system (cmd) == 0 ? 0 : -1;
+  fx_rm_rf (root);
+  fx_rm_rf (outside_dir);
+  free (root);
+  free (outside_dir);
+  free (outside);
+  return 0;
 }
 
 static void
@@ -123,8 +94,8 @@ test_resolve_dir (void **state)
   assert_int_equal (og_source_resolve_dir (s, "/../../..", &out, &err), 0);
   assert_string_equal (out, "/");
   free (out);
-  assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err),
-                    1); /* "/tmp" is not in the root */
+  /* "/tmp" is not in the root */
+  assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err), 1);
   assert_int_equal (og_source_resolve_dir (s, "/etc/os-release", &out, &err), 1); /* a file */
   assert_int_equal (og_source_resolve_dir (s, "/etc/loop-a", &out, &err), -1);
   og_error_freep (&err);
@@ -208,7 +179,7 @@ test_open_errors_name_the_path (void **state)
   assert_int_equal (og_source_open_dir ("/nonexistent/og", NULL, &s, &err), -1);
   assert_non_null (strstr (err->msg, "/nonexistent/og"));
   og_error_freep (&err);
-  assert_int_equal (og_source_open_dir ("/etc/hostname", NULL, &s, &err), -1);
+  assert_int_equal (og_source_open_dir (outside, NULL, &s, &err), -1);
   assert_non_null (strstr (err->msg, "not a directory"));
   og_error_freep (&err);
 }

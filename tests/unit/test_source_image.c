@@ -1,11 +1,7 @@
 /* The image source on hand-made layers: each test writes layer tars with
    libarchive, wraps them into an OCI layout (index, manifest and config with
    their real sha256 digests) in a temporary directory, and opens it.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -33,16 +29,6 @@ typedef struct ent
   }
 
 static char tmpdir[] = "/tmp/og-test-image-XXXXXX";
-
-static void
-write_file (const char *dir, const char *name, const void *data, size_t len)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, name);
-  FILE *f = fopen (p, "w");
-  assert_non_null (f);
-  assert_int_equal (fwrite (data, 1, len, f), len);
-  fclose (f);
-}
 
 /* A tar of ENTS in memory (gzip-compressed when GZ).  */
 static og_buf
@@ -108,33 +94,31 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
 {
   static int seq;
   char *dir = og_xasprintf ("%s/l%d", tmpdir, seq++);
-  cleanup_free char *blobs = og_xasprintf ("%s/blobs/sha256", dir);
-  cleanup_free char *b1 = og_xasprintf ("%s/blobs", dir);
   og_buf manifest_layers = { 0 }, diff_ids = { 0 }, cfg = { 0 }, man = { 0 }, idx = { 0 };
   og_sha256_hex hex;
   size_t i;
 
   assert_int_equal (mkdir (dir, 0755), 0);
-  assert_int_equal (mkdir (b1, 0755), 0);
-  assert_int_equal (mkdir (blobs, 0755), 0);
-  write_file (dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
+  fx_mkdir (dir, "blobs");
+  fx_mkdir (dir, "blobs/sha256");
+  fx_write (dir, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
   for (i = 0; layers[i]; i++)
     {
       og_buf t = make_tar (layers[i], gz);
       og_buf u = gz ? make_tar (layers[i], false) : (og_buf){ 0 };
       og_sha256_hex uhex;
       cleanup_free char *name = NULL;
-      assert_int_equal (og_sha256_hex_of (t.data, t.len, hex, NULL), 0);
-      assert_int_equal (og_sha256_hex_of (gz ? u.data : t.data, gz ? u.len : t.len, uhex, NULL), 0);
+      fx_sha256 (t.data, t.len, hex);
+      fx_sha256 (gz ? u.data : t.data, gz ? u.len : t.len, uhex);
       name = og_xasprintf ("blobs/sha256/%s", hex);
-      write_file (dir, name, t.data, t.len);
+      fx_write (dir, name, t.data, t.len);
       if (corrupt_digest && layers[i + 1] == NULL)
         {
           /* The same bytes under a name they do not hash to.  */
           cleanup_free char *bad = NULL;
           hex[0] = hex[0] == '0' ? '1' : '0';
           bad = og_xasprintf ("blobs/sha256/%s", hex);
-          write_file (dir, bad, t.data, t.len);
+          fx_write (dir, bad, t.data, t.len);
         }
       og_buf_printf (&manifest_layers,
                      "%s{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar%s\","
@@ -148,10 +132,10 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
                  "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                  "\"diff_ids\":[%s]}}",
                  diff_ids.data);
-  assert_int_equal (og_sha256_hex_of (cfg.data, cfg.len, hex, NULL), 0);
+  fx_sha256 (cfg.data, cfg.len, hex);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
-    write_file (dir, name, cfg.data, cfg.len);
+    fx_write (dir, name, cfg.data, cfg.len);
   }
   og_buf_printf (
       &man,
@@ -159,17 +143,17 @@ make_layout (const ent *const *layers, bool gz, bool corrupt_digest)
       "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
       "\"digest\":\"sha256:%s\",\"size\":%zu},\"layers\":[%s]}",
       hex, cfg.len, manifest_layers.data);
-  assert_int_equal (og_sha256_hex_of (man.data, man.len, hex, NULL), 0);
+  fx_sha256 (man.data, man.len, hex);
   {
     cleanup_free char *name = og_xasprintf ("blobs/sha256/%s", hex);
-    write_file (dir, name, man.data, man.len);
+    fx_write (dir, name, man.data, man.len);
   }
   og_buf_printf (&idx,
                  "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
                  "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\","
                  "\"size\":%zu,\"annotations\":{\"org.opencontainers.image.ref.name\":\"t\"}}]}",
                  hex, man.len);
-  write_file (dir, "index.json", idx.data, idx.len);
+  fx_write (dir, "index.json", idx.data, idx.len);
   og_buf_free (&manifest_layers);
   og_buf_free (&diff_ids);
   og_buf_free (&cfg);
@@ -559,7 +543,7 @@ test_garbage_and_plain_dirs (void **state)
   assert_string_equal (s->info.kind, "dir");
   og_source_free (s);
   s = NULL;
-  write_file (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
+  fx_write (tmpdir, "junk.tar", "this is not a tar at all, not even close", 40);
   assert_int_equal (og_source_open (junk, NULL, &s, &err), -1);
   assert_non_null (strstr (err->msg, "junk.tar"));
   og_error_free (err);
