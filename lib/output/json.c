@@ -119,7 +119,7 @@ write_elf (og_jw *w, const og_exec_class *c)
 }
 
 static void
-write_exec (og_jw *w, const og_inventory *inv, const og_exec *x, bool with_source)
+write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 {
   char mode[8];
   og_mode_octal (x->mode, mode);
@@ -183,7 +183,7 @@ emit_inventory (og_jw *w, const og_inventory *inv, bool with_source)
   og_jw_str (w, "executables");
   yajl_gen_array_open (w->g);
   for (size_t i = 0; i < inv->n_execs; i++)
-    write_exec (w, inv, &inv->execs[i], with_source);
+    write_exec (w, inv, &inv->execs[i]);
   yajl_gen_array_close (w->g);
   write_summary (w, &inv->summary, false);
   yajl_gen_map_close (w->g);
