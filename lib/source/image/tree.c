@@ -16,6 +16,7 @@ img_ino_new (void)
 {
   img_ino *ino = og_xcalloc (1, sizeof *ino);
   ino->refs = 1;
+  ino->src_layer = -1;
   return ino;
 }
 
@@ -322,6 +323,7 @@ img_free (og_source *s)
   img_source *im = (img_source *)s;
   if (im == NULL)
     return;
+  img_layers_clear (im);
   if (im->root)
     img_node_delete (im, im->root);
   og_strmap_clear (&im->nodes, NULL);
