@@ -350,8 +350,8 @@ push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
     {
       close (fd);
       return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                                "`%s`: directories nested deeper than the depth limit of %d "
-                                "levels: what is below is not inspected",
+                                "`%s`: directories nested deeper than %d levels (the depth "
+                                "limit): what is below is not inspected",
                                 w->path, OG_MAX_DEPTH);
     }
   f = &w->stack[w->depth];
@@ -392,8 +392,8 @@ visit (walk_state *w, og_error **err)
     {
       w->path[f->path_len] = '\0';
       return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                                "`%s/%.200s`: a path longer than the path length limit of %d "
-                                "bytes: not inspected",
+                                "`%s/%s`: path longer than %d bytes (the path length limit): "
+                                "not inspected",
                                 w->path, name, OG_MAX_PATH);
     }
   w->path[f->path_len] = '/';

@@ -25,7 +25,7 @@
 #define OG_DIR_MAX_ENTRIES 1000000u
 /* Largest executable hashed (holes of sparse files count): beyond it the
    digest would take minutes, and no real executable is this large.  */
-#define OG_HASH_MAX (64ull << 30)
+#define OG_HASH_MAX (16ull << 30)
 
 /* Why a walk leaves something out.  The entry is still handed to the walk
    function, with og_entry.skipped set, so that it can be counted and

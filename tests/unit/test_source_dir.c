@@ -5,8 +5,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "base/deadline.h"
 #include "base/digest.h"
 #include "source/dir.h"
 #include "base/resolve.h"
@@ -31,6 +34,18 @@ link_ (const char *target, const char *rel)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", root, rel);
   assert_int_equal (symlink (target, p), 0);
+}
+
+/* DIR/NAME with CONTENT and MODE.  */
+static void
+put_at (const char *dir, const char *name, const char *content, mode_t mode)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, name);
+  FILE *f = fopen (p, "w");
+  assert_non_null (f);
+  fputs (content, f);
+  fclose (f);
+  assert_int_equal (chmod (p, mode), 0);
 }
 
 static void
@@ -213,6 +228,188 @@ test_open_errors_name_the_path (void **state)
   og_error_freep (&err);
 }
 
+/* A fresh directory of its own for a test.  */
+static char *
+fresh_dir (void)
+{
+  char tmpl[] = "/var/tmp/og-srcdir2-XXXXXX";
+  assert_non_null (mkdtemp (tmpl));
+  return og_xstrdup (tmpl);
+}
+
+static void
+remove_dir (const char *d)
+{
+  cleanup_free char *cmd = og_xasprintf ("rm -rf '%s'", d);
+  assert_int_equal (system (cmd), 0);
+}
+
+static int
+count_entry (const og_entry *e, void *ud, og_error **err)
+{
+  (*(size_t *)ud)++;
+  return 0;
+}
+
+/* 257 nested directories: past OG_MAX_DEPTH, an OG_ERR_LIMIT that says
+   "depth" and where.  */
+static void
+test_walk_depth_limit (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  og_buf p = { 0 };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  size_t n = 0;
+
+  og_buf_puts (&p, d);
+  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
+    {
+      og_buf_puts (&p, "/d");
+      assert_int_equal (mkdir (p.data, 0755), 0);
+    }
+  assert_int_equal (og_source_open_dir (d, NULL, &s, &err), 0);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
+  assert_non_null (strstr (err->msg, "nested deeper than 256 levels (the depth limit)"));
+  assert_true (og_str_has_prefix (err->msg, "`/d/d/d/"));
+  og_error_freep (&err);
+  og_source_free (s);
+  og_buf_free (&p);
+  remove_dir (d);
+}
+
+/* A sparse executable far larger than its blocks: hashing it checks the
+   deadline and stops soon after it passes, with OG_ERR_DEADLINE; past
+   OG_HASH_MAX it is refused with OG_ERR_LIMIT.  */
+static void
+test_hashing_checks_deadline (void **state)
+{
+  og_source_options opts = { .digests = true };
+  cleanup_free char *d = fresh_dir ();
+  cleanup_free char *huge = og_xasprintf ("%s/huge", d);
+  og_source *s = NULL;
+  og_error *err = NULL;
+  struct timespec t0, t1;
+  size_t n = 0;
+  int fd = open (huge, O_WRONLY | O_CREAT | O_EXCL, 0755);
+
+  assert_true (fd >= 0);
+  assert_int_equal (ftruncate (fd, 15ll << 30), 0); /* 15 GiB, no blocks */
+  assert_int_equal (og_source_open_dir (d, &opts, &s, &err), 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  og_deadline_start (200);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  og_deadline_start (0);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
+  assert_non_null (strstr (err->msg, "hashing `/huge`"));
+  assert_non_null (strstr (err->msg, "deadline"));
+  assert_true ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
+  og_error_freep (&err);
+  /* Past OG_HASH_MAX it is not hashed at all: a limit, at once.  */
+  assert_int_equal (ftruncate (fd, (off_t)OG_HASH_MAX + 1), 0);
+  close (fd);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
+  assert_non_null (strstr (err->msg, "`/huge`: an executable of 17179869185 bytes, over the limit"));
+  og_error_freep (&err);
+  og_source_free (s);
+  remove_dir (d);
+}
+
+typedef struct skips
+{
+  og_buf seen;    /* "PATH\n" of every entry not skipped */
+  og_buf skipped; /* "PATH\n" of every skipped entry */
+} skips;
+
+static int
+collect_skips (const og_entry *e, void *ud, og_error **err)
+{
+  skips *k = ud;
+  og_buf_printf (e->skipped ? &k->skipped : &k->seen, "%s\n", e->path);
+  return 0;
+}
+
+static void
+walk_skips (const char *dir, unsigned flags, skips *k)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  assert_int_equal (og_source_open_dir (dir, NULL, &s, &err), 0);
+  assert_int_equal (og_source_walk (s, flags, collect_skips, k, &err), 0);
+  og_source_free (s);
+  og_buf_putc (&k->seen, '\0');
+  og_buf_putc (&k->skipped, '\0');
+}
+
+/* Mounts are found by mount ID: an overlay root whose lower layer is a
+   tmpfs and whose upper layer is on disk is walked whole, though its files
+   report different st_dev; a mount inside a root is handed over as
+   skipped and not entered.  Needs root (mount(2)).  */
+static void
+test_mounts_by_mount_id (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  cleanup_free char *lower = og_xasprintf ("%s/lower", d);
+  cleanup_free char *upper = og_xasprintf ("%s/upper", d);
+  cleanup_free char *work = og_xasprintf ("%s/work", d);
+  cleanup_free char *merged = og_xasprintf ("%s/merged", d);
+  cleanup_free char *opts = NULL;
+  cleanup_free char *inner = og_xasprintf ("%s/merged/mnt", d);
+  skips k = { { 0 } }, cross = { { 0 } };
+  struct stat a, b;
+
+  assert_int_equal (mkdir (lower, 0755), 0);
+  assert_int_equal (mkdir (upper, 0755), 0);
+  assert_int_equal (mkdir (work, 0755), 0);
+  assert_int_equal (mkdir (merged, 0755), 0);
+  if (mount ("tmpfs", lower, "tmpfs", 0, "size=4m") < 0)
+    {
+      remove_dir (d);
+      skip ();
+    }
+  put_at (lower, "bin-tool", "#!/bin/sh\n", 0755);
+  {
+    cleanup_free char *m = og_xasprintf ("%s/mnt", lower);
+    assert_int_equal (mkdir (m, 0755), 0);
+  }
+  put_at (upper, "etc-os-release", "ID=upper\n", 0644);
+  opts = og_xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+  if (mount ("overlay", merged, "overlay", 0, opts) < 0)
+    {
+      umount (lower);
+      remove_dir (d);
+      skip ();
+    }
+  /* The premise: the lower layer's file reports another st_dev.  */
+  assert_int_equal (stat (merged, &a), 0);
+  {
+    cleanup_free char *t = og_xasprintf ("%s/bin-tool", merged);
+    assert_int_equal (stat (t, &b), 0);
+  }
+  assert_true (a.st_dev != b.st_dev);
+  assert_int_equal (mount ("tmpfs", inner, "tmpfs", 0, "size=1m"), 0);
+  put_at (inner, "hidden", "x", 0755);
+
+  walk_skips (merged, 0, &k);
+  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n");
+  assert_string_equal (k.skipped.data, "/mnt\n");
+  walk_skips (merged, OG_WALK_CROSS_MOUNTS, &cross);
+  assert_string_equal (cross.seen.data, "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n");
+  assert_string_equal (cross.skipped.data, "");
+
+  assert_int_equal (umount (inner), 0);
+  assert_int_equal (umount (merged), 0);
+  assert_int_equal (umount (lower), 0);
+  og_buf_free (&k.seen);
+  og_buf_free (&k.skipped);
+  og_buf_free (&cross.seen);
+  og_buf_free (&cross.skipped);
+  remove_dir (d);
+}
+
 int
 main (void)
 {
@@ -222,6 +419,9 @@ main (void)
     cmocka_unit_test (test_walk_does_not_follow_links),
     cmocka_unit_test (test_walk_digests_when_opened_with_them),
     cmocka_unit_test (test_open_errors_name_the_path),
+    cmocka_unit_test (test_walk_depth_limit),
+    cmocka_unit_test (test_hashing_checks_deadline),
+    cmocka_unit_test (test_mounts_by_mount_id),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
