@@ -108,7 +108,7 @@ typedef struct og_inventory
 void og_inventory_clear (og_inventory *inv);
 #define cleanup_inventory __attribute__ ((cleanup (og_inventory_clear)))
 
-const char *og_integrity_name (og_integrity i); /* "unchecked" "ok" "modified" "unowned" */
+const char *og_integrity_name (og_integrity i);     /* "unchecked" "ok" "modified" "unowned" */
 const char *og_skip_reason_name (og_skip_reason r); /* "mount" "excluded" */
 
 #endif

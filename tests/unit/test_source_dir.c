@@ -312,7 +312,8 @@ test_hashing_checks_deadline (void **state)
   close (fd);
   assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
   assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
-  assert_non_null (strstr (err->msg, "`/huge`: an executable of 17179869185 bytes, over the limit"));
+  assert_non_null (
+      strstr (err->msg, "`/huge`: an executable of 17179869185 bytes, over the limit"));
   og_error_freep (&err);
   og_source_free (s);
   remove_dir (d);

@@ -10,7 +10,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "base/deadline.h"
 #include "base/digest.h"
 #include "catalog/pkgdb_paths.h"
 #include "source/image/image.h"
@@ -51,6 +53,8 @@ make_tar (const ent *ents, bool gz)
   struct archive *a = archive_write_new ();
   size_t cap = 1 << 20, used = 0;
   og_buf b = { 0 };
+  for (const ent *e = ents; e->path; e++)
+    cap += e->type == 'f' && e->data ? strlen (e->data) + 1024 : 1024;
   b.data = og_xmalloc (cap);
   archive_write_set_format_pax_restricted (a);
   if (gz)
@@ -239,6 +243,21 @@ open_fails (const char *dir)
   return msg;
 }
 
+/* Open DIR expecting a failure: its code, and its message in *msg.  */
+static og_errcode
+open_fails_code (const char *dir, char **msg)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  og_errcode code;
+  assert_int_equal (og_source_open (dir, NULL, &s, &err), -1);
+  assert_non_null (err);
+  code = err->code;
+  *msg = og_xstrdup (err->msg);
+  og_error_free (err);
+  return code;
+}
+
 static char *
 walk_text (og_source *s)
 {
@@ -386,9 +405,15 @@ test_hardlink_header_applies (void **state)
   static const char cap[] = "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
                             "\x00\x00\x00\x00";
   static const ent l0[] = { { "bin", 'd', 0, NULL, NULL, 0 },
-                            { "bin/data.bin", 'f', 0644, "\x7f" "ELFdata", NULL, 0 },
+                            { "bin/data.bin", 'f', 0644,
+                              "\x7f"
+                              "ELFdata",
+                              NULL, 0 },
                             { "bin/tool", 'h', 04755, "bin/data.bin", NULL, 0 },
-                            { "bin/capped", 'f', 0755, "\x7f" "ELFcap", cap, 20 },
+                            { "bin/capped", 'f', 0755,
+                              "\x7f"
+                              "ELFcap",
+                              cap, 20 },
                             { "bin/plain", 'h', 0755, "bin/capped", NULL, 0 },
                             { "bin/late.bin", 'f', 0600, "#!/bin/late\n", NULL, 0 },
                             END };
@@ -411,8 +436,14 @@ test_hardlink_header_applies (void **state)
                           "/bin/late.bin 102711 12 2 - 0 0\n"
                           "/bin/plain 100755 7 2 - 0 0\n"
                           "/bin/tool 104755 8 2 - 0 0\n");
-  assert_int_equal (og_sha256_hex_of ("\x7f" "ELFdata", 8, h_data, NULL), 0);
-  assert_int_equal (og_sha256_hex_of ("\x7f" "ELFcap", 7, h_cap, NULL), 0);
+  assert_int_equal (og_sha256_hex_of ("\x7f"
+                                      "ELFdata",
+                                      8, h_data, NULL),
+                    0);
+  assert_int_equal (og_sha256_hex_of ("\x7f"
+                                      "ELFcap",
+                                      7, h_cap, NULL),
+                    0);
   assert_int_equal (og_sha256_hex_of ("#!/bin/late\n", 12, h_late, NULL), 0);
   want = og_xasprintf ("/bin/capped %s\n/bin/data.bin %s\n/bin/late %s\n/bin/late.bin %s\n"
                        "/bin/plain %s\n/bin/tool %s\n",
@@ -421,7 +452,10 @@ test_hardlink_header_applies (void **state)
   /* The head read again is the file's bytes.  */
   assert_int_equal (og_source_read_file (s, "/bin/tool", 100, &d, &len, &err), 0);
   assert_int_equal (len, 8);
-  assert_memory_equal (d, "\x7f" "ELFdata", 8);
+  assert_memory_equal (d,
+                       "\x7f"
+                       "ELFdata",
+                       8);
   free (d);
   og_source_free (s);
   {
@@ -473,8 +507,8 @@ test_layout_fifo_refused (void **state)
     {
       cleanup_free char *blob = og_xasprintf ("%s/%s", blobs, names[i]);
       cleanup_free char *keep = og_xasprintf ("%s.keep", blob);
-      cleanup_free char *name = og_xasprintf ("`blobs/sha256/%s` is a FIFO, not a regular file",
-                                              names[i]);
+      cleanup_free char *name
+          = og_xasprintf ("`blobs/sha256/%s` is a FIFO, not a regular file", names[i]);
       assert_int_equal (rename (blob, keep), 0);
       assert_int_equal (mkfifo (blob, 0644), 0);
       m2 = open_fails (d2);
@@ -662,6 +696,51 @@ test_hostile_layers (void **state)
   assert_non_null (strstr (m4, "digest mismatch"));
 }
 
+/* Limits reached on a layer's content carry OG_ERR_LIMIT and name the
+   limit; the deadline stops the streaming with OG_ERR_DEADLINE.  */
+static void
+test_limits_and_deadline (void **state)
+{
+  og_buf deep = { 0 };
+  cleanup_free char *big = og_xmalloc (12u << 20);
+  cleanup_free char *m1 = NULL;
+  cleanup_free char *m2 = NULL;
+  for (int i = 0; i <= OG_MAX_DEPTH; i++)
+    og_buf_puts (&deep, "d/");
+  og_buf_puts (&deep, "x");
+  memset (big, 'A', (12u << 20) - 1);
+  big[(12u << 20) - 1] = '\0';
+  {
+    ent l0[] = { { deep.data, 'f', 0, "x", NULL, 0 }, END };
+    const ent *layers[] = { l0, NULL };
+    cleanup_free char *dir = make_layout (layers, false, false);
+    assert_int_equal (open_fails_code (dir, &m1), OG_ERR_LIMIT);
+    assert_non_null (strstr (m1, "the depth limit of 256 levels"));
+  }
+  {
+    ent l0[] = { { "big", 'f', 0755, big, NULL, 0 }, END };
+    const ent *layers[] = { l0, NULL };
+    cleanup_free char *dir = make_layout (layers, true, false);
+    og_source_options o = { .digests = true };
+    og_source *s = NULL;
+    og_error *err = NULL;
+    struct timespec ts = { 0, 5 * 1000 * 1000 };
+    og_deadline_start (1);
+    nanosleep (&ts, NULL);
+    assert_int_equal (og_source_open (dir, &o, &s, &err), -1);
+    og_deadline_start (0);
+    assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
+    m2 = og_xstrdup (err->msg);
+    og_error_free (err);
+    assert_non_null (strstr (m2, "layer 0 (sha256:"));
+    assert_non_null (strstr (m2, "ran past its deadline"));
+    /* Without the deadline the same image opens.  */
+    assert_int_equal (og_source_open (dir, &o, &s, &err), 0);
+    og_source_free (s);
+  }
+  og_buf_free (&deep);
+}
+
 static void
 test_garbage_and_plain_dirs (void **state)
 {
@@ -701,6 +780,7 @@ main (void)
     cmocka_unit_test (test_kept_files_follow_layers),
     cmocka_unit_test (test_keep_covers_catalog_paths),
     cmocka_unit_test (test_hostile_layers),
+    cmocka_unit_test (test_limits_and_deadline),
     cmocka_unit_test (test_garbage_and_plain_dirs),
   };
   int r;

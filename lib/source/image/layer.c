@@ -24,9 +24,9 @@ typedef struct layer_ctx
   int index;
   const char *name; /* for messages: "layer 2 (sha256:...)" */
   og_error **err;
-  uint64_t entry_no;     /* ordinal of the current tar entry, from 1 */
-  uint64_t since_check;  /* bytes since the deadline was last checked */
-  img_ino *const *want;  /* reading again: the inodes whose data to read, by src_entry */
+  uint64_t entry_no;    /* ordinal of the current tar entry, from 1 */
+  uint64_t since_check; /* bytes since the deadline was last checked */
+  img_ino *const *want; /* reading again: the inodes whose data to read, by src_entry */
   size_t n_want, next_want;
 } layer_ctx;
 
@@ -532,8 +532,9 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
              img_ino *const *want, size_t n_want, og_error **err)
 {
   cleanup_free char *name = og_xasprintf ("layer %d (%s)", index, expect);
-  layer_ctx lc = { .im = im, .st = st, .index = index, .name = name, .err = err,
-                   .want = want, .n_want = n_want };
+  layer_ctx lc = {
+    .im = im, .st = st, .index = index, .name = name, .err = err, .want = want, .n_want = n_want
+  };
   og_oci_digest got;
   int ret = apply_entries (&lc, err);
 
@@ -593,8 +594,7 @@ img_stream_layer (img_source *im, img_store *store, const char *member, int inde
   img_layer_src *src;
   if (index < 0 || (size_t)index != im->n_layer_srcs)
     return og_error_set (err, EINVAL, "layer %d streamed out of order", index);
-  im->layer_srcs
-      = og_xreallocarray (im->layer_srcs, im->n_layer_srcs + 1, sizeof *im->layer_srcs);
+  im->layer_srcs = og_xreallocarray (im->layer_srcs, im->n_layer_srcs + 1, sizeof *im->layer_srcs);
   src = &im->layer_srcs[im->n_layer_srcs++];
   src->member = og_xstrdup (member);
   src->expect = og_xstrdup (expect);
@@ -628,8 +628,7 @@ img_finish_layers (img_source *im, img_store *store, og_error **err)
       if ((size_t)layer >= im->n_layer_srcs)
         ret = og_error_set (err, EINVAL, "layer %d: not streamed", layer);
       else
-        ret = stream_layer (im, store, &im->layer_srcs[layer], layer, im->refetch + i, j - i,
-                            err);
+        ret = stream_layer (im, store, &im->layer_srcs[layer], layer, im->refetch + i, j - i, err);
       i = j;
     }
   img_layers_clear (im);
