@@ -251,6 +251,7 @@ typedef struct walk_state
   char path[OG_MAX_PATH + 1];
   walk_frame stack[OG_MAX_DEPTH];
   size_t depth;
+  size_t visited;
   uint8_t head[OG_HEAD_MAX];
   uint8_t cap[OG_CAP_MAX];
   og_sha256_hex sha256;
@@ -480,6 +481,8 @@ dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error 
       walk_frame *f = &w->stack[w->depth - 1];
       if (f->next >= f->n)
         pop_dir (w);
+      else if ((++w->visited & 255) == 0 && og_deadline_check (err) < 0)
+        ret = -1;
       else
         ret = visit (w, err);
     }

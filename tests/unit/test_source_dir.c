@@ -11,6 +11,7 @@
 
 #include "base/deadline.h"
 #include "base/digest.h"
+#include "catalog/build.h"
 #include "source/dir.h"
 #include "base/resolve.h"
 #include "base/strmap.h"
@@ -349,10 +350,30 @@ walk_skips (const char *dir, unsigned flags, skips *k)
    tmpfs and whose upper layer is on disk is walked whole, though its files
    report different st_dev; a mount inside a root is handed over as
    skipped and not entered.  Needs root (mount(2)).  */
+/* What test_mounts_by_mount_id mounted, undone even when it fails.  */
+static char *mounted_dir;
+
+static int
+unmount_all (void **state)
+{
+  static const char *const order[] = { "merged/mnt", "merged", "lower" };
+  if (mounted_dir == NULL)
+    return 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (order); i++)
+    {
+      cleanup_free char *m = og_xasprintf ("%s/%s", mounted_dir, order[i]);
+      umount2 (m, MNT_DETACH); /* not mounted: EINVAL, fine */
+    }
+  remove_dir (mounted_dir);
+  free (mounted_dir);
+  mounted_dir = NULL;
+  return 0;
+}
+
 static void
 test_mounts_by_mount_id (void **state)
 {
-  cleanup_free char *d = fresh_dir ();
+  char *d = mounted_dir = fresh_dir ();
   cleanup_free char *lower = og_xasprintf ("%s/lower", d);
   cleanup_free char *upper = og_xasprintf ("%s/upper", d);
   cleanup_free char *work = og_xasprintf ("%s/work", d);
@@ -367,23 +388,22 @@ test_mounts_by_mount_id (void **state)
   assert_int_equal (mkdir (work, 0755), 0);
   assert_int_equal (mkdir (merged, 0755), 0);
   if (mount ("tmpfs", lower, "tmpfs", 0, "size=4m") < 0)
-    {
-      remove_dir (d);
-      skip ();
-    }
+    skip (); /* not root: the teardown removes d */
   put_at (lower, "bin-tool", "#!/bin/sh\n", 0755);
   {
     cleanup_free char *m = og_xasprintf ("%s/mnt", lower);
     assert_int_equal (mkdir (m, 0755), 0);
   }
   put_at (upper, "etc-os-release", "ID=upper\n", 0644);
+  {
+    cleanup_free char *o = og_xasprintf ("%s/opt", upper);
+    assert_int_equal (mkdir (o, 0755), 0);
+    put_at (o, "a", "#!/bin/a\n", 0755);
+    put_at (o, "b", "b", 0644);
+  }
   opts = og_xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
   if (mount ("overlay", merged, "overlay", 0, opts) < 0)
-    {
-      umount (lower);
-      remove_dir (d);
-      skip ();
-    }
+    skip ();
   /* The premise: the lower layer's file reports another st_dev.  */
   assert_int_equal (stat (merged, &a), 0);
   {
@@ -394,21 +414,41 @@ test_mounts_by_mount_id (void **state)
   assert_int_equal (mount ("tmpfs", inner, "tmpfs", 0, "size=1m"), 0);
   put_at (inner, "hidden", "x", 0755);
 
+  {
+    /* The inventory counts and lists what the walk left out: the mount
+       point, and the top of an excluded subtree (once).  */
+    static const char *const excludes[] = { "/opt/" };
+    cleanup_inventory og_inventory inv = { 0 };
+    og_source *s = NULL;
+    og_error *err = NULL;
+    assert_int_equal (og_source_open_dir (merged, NULL, &s, &err), 0);
+    assert_int_equal (og_inventory_build_excluding (s, OG_INV_NO_PACKAGES, excludes, 1, &inv, &err),
+                      0);
+    og_source_free (s);
+    assert_int_equal (inv.n_skipped, 2);
+    assert_int_equal (inv.summary.skipped, 2);
+    assert_string_equal (inv.skipped[0].path, "/mnt");
+    assert_int_equal (inv.skipped[0].reason, OG_SKIPPED_MOUNT);
+    assert_true (S_ISDIR (inv.skipped[0].mode));
+    assert_string_equal (og_skip_reason_name (inv.skipped[0].reason), "mount");
+    assert_string_equal (inv.skipped[1].path, "/opt");
+    assert_int_equal (inv.skipped[1].reason, OG_SKIPPED_EXCLUDED);
+    assert_string_equal (og_skip_reason_name (inv.skipped[1].reason), "excluded");
+    assert_int_equal (inv.n_execs, 1); /* /bin-tool, from the tmpfs lower layer */
+    assert_string_equal (inv.execs[0].path, "/bin-tool");
+  }
   walk_skips (merged, 0, &k);
-  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n");
+  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n/opt\n/opt/a\n/opt/b\n");
   assert_string_equal (k.skipped.data, "/mnt\n");
   walk_skips (merged, OG_WALK_CROSS_MOUNTS, &cross);
-  assert_string_equal (cross.seen.data, "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n");
+  assert_string_equal (cross.seen.data,
+                       "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n/opt\n/opt/a\n/opt/b\n");
   assert_string_equal (cross.skipped.data, "");
 
-  assert_int_equal (umount (inner), 0);
-  assert_int_equal (umount (merged), 0);
-  assert_int_equal (umount (lower), 0);
   og_buf_free (&k.seen);
   og_buf_free (&k.skipped);
   og_buf_free (&cross.seen);
   og_buf_free (&cross.skipped);
-  remove_dir (d);
 }
 
 int
@@ -422,7 +462,7 @@ main (void)
     cmocka_unit_test (test_open_errors_name_the_path),
     cmocka_unit_test (test_walk_depth_limit),
     cmocka_unit_test (test_hashing_checks_deadline),
-    cmocka_unit_test (test_mounts_by_mount_id),
+    cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }
