@@ -14,8 +14,10 @@ if [ -z "$tree" ]; then
   tree=bench/out/minbase
 fi
 bash scripts/build.sh
-mkdir -p bench/out
-cc -std=gnu11 -O2 -D_GNU_SOURCE -Ilib -Ibuild -o bench/out/policy_bench bench/policy_bench.c \
-  build/lib/libocigate.a $(pkg-config --libs libarchive yajl jansson libseccomp libcap sqlite3 libcrypto)
+# The driver is built by meson (bench/meson.build) with the tests, or with -Dbench=true.
+if [ ! -x build/bench/policy_bench ]; then
+  meson configure build -Dbench=true >/dev/null
+  ninja -C build >/dev/null
+fi
 echo "machine: $(machine)"
-bench/out/policy_bench "$tree"
+build/bench/policy_bench "$tree"

@@ -1,7 +1,7 @@
 /* Benchmark driver (not installed): evaluation of a manifest with 400
    package rules and 2,000 executable rules against an inventory of 400
    packages and 2,000 executables, next to the wall time of building the
-   inventory of a real tree.  Built and run by bench/policy.sh.  */
+   inventory of a real tree.  Built by bench/meson.build, run by bench/policy.sh.  */
 #include <time.h>
 
 #include "catalog/build.h"

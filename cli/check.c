@@ -40,14 +40,67 @@ load_launch (const char *path, og_launch_facts *facts, og_error **err)
 }
 
 static int
-print_diags (const og_diags *d)
+load_manifest (const char *path, og_manifest **m)
 {
-  for (size_t i = 0; i < d->n; i++)
-    {
-      cleanup_free char *s = og_diag_format (d, i);
-      fprintf (stderr, "ocigate: %s\n", s);
-    }
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
+
+  if (og_manifest_load_file (path, m, &diags, &err) == 0)
+    return 0;
+  if (diags.n == 0)
+    return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
+  og_cli_print_diags ("ocigate: ", &diags);
   return OG_EXIT_USAGE;
+}
+
+typedef struct check_opts
+{
+  const char *manifest_path;
+  const char *oci_config;
+  char today[11];
+} check_opts;
+
+static int
+own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  check_opts *o = ctx;
+  switch (c)
+    {
+    case 'm':
+      o->manifest_path = arg;
+      return OG_CLI_GO_ON;
+    case 'o':
+      o->oci_config = arg;
+      return OG_CLI_GO_ON;
+    case 't':
+      if (strlen (arg) != 10 || arg[4] != '-' || arg[7] != '-')
+        return og_cli_usage_error (a->verb, "--today must be YYYY-MM-DD, not '%s'", arg);
+      memcpy (o->today, arg, 11);
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
+/* Check SOURCE against m; the exit code.  */
+static int
+check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts, const char *today)
+{
+  cleanup_inventory og_inventory inv = { 0 };
+  cleanup_policy_result og_policy_result res = { 0 };
+  og_source_options sopts = a->sopts;
+  og_error *err = NULL;
+
+  sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
+  if (og_cli_build_inventory (a->source, &sopts, a->flags, &inv, &err) < 0)
+    return og_cli_fail (OG_EXIT_INSPECT, err);
+  if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  if ((a->format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
+                                   : og_check_write_table (m, &inv, &res, stdout, &err))
+      < 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  return res.n ? OG_EXIT_DENY : OG_EXIT_OK;
 }
 
 int
@@ -62,89 +115,23 @@ og_cmd_check (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  const char *manifest_path = NULL, *oci_config = NULL;
-  og_format format = OG_FORMAT_TABLE;
-  og_source_options sopts = { 0 };
-  og_launch_facts facts = { 0 };
-  og_diags diags = { 0 };
-  og_manifest *m = NULL;
-  og_inventory inv;
-  og_policy_result res;
+  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true };
+  check_opts o = { 0 };
+  cleanup_launch_facts og_launch_facts facts = { 0 };
+  cleanup_manifest og_manifest *m = NULL;
   og_error *err = NULL;
-  char today[11];
-  unsigned flags = 0;
-  int c, ret;
+  int r;
 
-  og_policy_today (today);
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "m:h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'm':
-        manifest_path = optarg;
-        break;
-      case 'o':
-        oci_config = optarg;
-        break;
-      case 'f':
-        if (og_cli_parse_format (optarg, &format) < 0)
-          return og_cli_usage_error ("check", "--format must be json or table, not '%s'", optarg);
-        break;
-      case 't':
-        if (strlen (optarg) != 10 || optarg[4] != '-' || optarg[7] != '-')
-          return og_cli_usage_error ("check", "--today must be YYYY-MM-DD, not '%s'", optarg);
-        memcpy (today, optarg, 11);
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        if (og_cli_source_option (c, optarg, &sopts, &flags))
-          break;
-        return og_cli_usage_error ("check", "unknown option");
-      }
-  if (manifest_path == NULL)
+  og_policy_today (o.today);
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:h", opts, own_option, &o)) != OG_CLI_GO_ON)
+    return r;
+  if (o.manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");
-  if (argc - optind != 1)
-    return og_cli_usage_error ("check", "expected exactly one SOURCE");
-
-  if (og_manifest_load_file (manifest_path, &m, &diags, &err) < 0)
-    {
-      if (diags.n == 0)
-        return og_cli_fail (OG_EXIT_USAGE, err);
-      og_error_free (err);
-      ret = print_diags (&diags);
-      og_diags_clear (&diags);
-      return ret;
-    }
-  og_diags_clear (&diags);
-  if (oci_config && load_launch (oci_config, &facts, &err) < 0)
-    {
-      og_manifest_free (m);
-      return og_cli_fail (OG_EXIT_USAGE, err);
-    }
-  if (og_manifest_needs_sha256 (m))
-    sopts.digests = true;
-  if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
-    {
-      og_manifest_free (m);
-      og_launch_facts_clear (&facts);
-      return og_cli_fail (OG_EXIT_INSPECT, err);
-    }
-  if (og_policy_evaluate (m, &inv, &facts, today, &res, &err) < 0)
-    ret = -1;
-  else
-    {
-      ret = format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
-                                     : og_check_write_table (m, &inv, &res, stdout, &err);
-      if (ret == 0)
-        ret = og_policy_verdict (&res) == OG_VERDICT_DENY ? OG_EXIT_DENY : OG_EXIT_OK;
-      og_policy_result_clear (&res);
-    }
-  og_inventory_clear (&inv);
-  og_launch_facts_clear (&facts);
-  og_manifest_free (m);
-  if (ret < 0)
+  if ((r = og_cli_take_source (&a, argc, argv)) != OG_CLI_GO_ON)
+    return r;
+  if ((r = load_manifest (o.manifest_path, &m)) != 0)
+    return r;
+  if (o.oci_config && load_launch (o.oci_config, &facts, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  return ret;
+  return check (&a, m, &facts, o.today);
 }

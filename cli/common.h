@@ -1,10 +1,16 @@
-/* What every verb of the ocigate command shares: option parsing helpers,
-   how errors are shown, exit codes.  */
+/* What every verb of the ocigate command shares: the SOURCE options, the
+   "build the inventory, write it" of the verbs that print one, how errors
+   and diagnostics are shown, exit codes.  */
 #ifndef OG_CLI_COMMON_H
 #define OG_CLI_COMMON_H
 
+#include <getopt.h>
+
 #include "base/error.h"
 #include "base/util.h"
+#include "catalog/inventory.h"
+#include "json/doc.h"
+#include "source/source.h"
 
 /* What every verb's --help says about SOURCE.  */
 #define OG_CLI_SOURCE_HELP                                                                         \
@@ -42,7 +48,6 @@ int og_cmd_inventory (int argc, char **argv);
 int og_cmd_files (int argc, char **argv);
 int og_cmd_check (int argc, char **argv);
 int og_cmd_manifest (int argc, char **argv);
-int og_cmd_diff (int argc, char **argv);
 int og_cmd_install (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
@@ -56,16 +61,57 @@ typedef enum og_format
   OG_FORMAT_JSON,
 } og_format;
 
-struct og_inventory;
-struct og_source_options;
 /* Open SOURCE and build its inventory; errors name the source.  */
-int og_cli_build_inventory (const char *spec, const struct og_source_options *opts, unsigned flags,
-                            struct og_inventory *inv, og_error **err);
+int og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
+                            og_inventory *inv, og_error **err);
 
 /* Handle one of OG_CLI_SOURCE_LONGOPTS; false when c is none of them.  */
-struct og_source_options;
-bool og_cli_source_option (int c, const char *arg, struct og_source_options *sopts,
-                           unsigned *flags);
+bool og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags);
+
+/* The arguments of a verb that reads a SOURCE.  */
+typedef struct og_cli_args
+{
+  const char *verb;        /* "inventory", "manifest generate" */
+  void (*usage) (FILE *f); /* its --help */
+  bool takes_format;       /* --format json|table ('f') */
+  og_format format;        /* OG_FORMAT_TABLE unless --format says otherwise */
+  og_source_options sopts; /* OG_CLI_SOURCE_LONGOPTS */
+  unsigned flags;          /* OG_INV_* */
+  const char *source;      /* the one SOURCE operand */
+} og_cli_args;
+
+/* What an option handler returns when it took the option, and when the
+   option is not its own.  Anything else is an exit code.  */
+#define OG_CLI_GO_ON    (-1)
+#define OG_CLI_NOT_MINE (-2)
+
+/* A verb's own options; ctx is the verb's.  */
+typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *ctx);
+
+/* Parse the options of argv: the verb's own through own (may be NULL),
+   then the shared ones (SOURCE options, --format, -h/--help).  Returns
+   OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
+   usage error printed).  */
+int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                          const struct option *longopts, og_cli_option_fn own, void *ctx);
+/* The one SOURCE operand after the options, into a->source: OG_CLI_GO_ON,
+   or the exit code after a usage error.  */
+int og_cli_take_source (og_cli_args *a, int argc, char **argv);
+/* Both.  */
+int og_cli_parse (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                  const struct option *longopts, og_cli_option_fn own, void *ctx);
+
+/* Write an inventory to out (stdout); ctx is the verb's.  */
+typedef int (*og_cli_write_fn) (const og_inventory *inv, const void *ctx, FILE *out,
+                                og_error **err);
+
+/* The tail of a verb that prints what a SOURCE holds: its inventory,
+   written by writer.  Returns the exit code.  */
+int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const void *ctx);
+
+/* Print diagnostics (file:line:column: what is expected), one a line on
+   stderr, each after prefix.  */
+void og_cli_print_diags (const char *prefix, const og_diags *d);
 
 /* Parse "json" / "table"; returns -1 for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);

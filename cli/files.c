@@ -20,6 +20,44 @@ usage (FILE *f)
          "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
+typedef struct files_view
+{
+  og_format format;
+  const char *under;
+  bool executables;
+} files_view;
+
+static int
+write_files (const og_inventory *inv, const void *ctx, FILE *out, og_error **err)
+{
+  const files_view *v = ctx;
+  return v->format == OG_FORMAT_JSON
+             ? og_files_write_json (inv, v->under, v->executables, out, err)
+             : og_files_write_table (inv, v->under, v->executables, out, err);
+}
+
+static int
+own_option (og_cli_args *a OG_UNUSED, int c, const char *arg, void *ctx)
+{
+  files_view *v = ctx;
+  switch (c)
+    {
+    case 'u':
+      if (arg[0] != '/')
+        return og_cli_usage_error ("files",
+                                   "--under takes an absolute path inside the root, "
+                                   "like /usr/bin, not '%s'",
+                                   arg);
+      v->under = arg;
+      return OG_CLI_GO_ON;
+    case 'e':
+      v->executables = true;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 int
 og_cmd_files (int argc, char **argv)
 {
@@ -28,51 +66,12 @@ og_cmd_files (int argc, char **argv)
     { "format", required_argument, NULL, 'f' }, OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
-  og_format format = OG_FORMAT_TABLE;
-  og_source_options sopts = { 0 };
-  og_inventory inv;
-  og_error *err = NULL;
-  const char *under = NULL;
-  bool executables = false;
-  unsigned flags = OG_INV_FILES;
-  int c, ret;
+  og_cli_args a = { .verb = "files", .usage = usage, .takes_format = true, .flags = OG_INV_FILES };
+  files_view view = { 0 };
+  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, &view);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'u':
-        under = optarg;
-        if (under[0] != '/')
-          return og_cli_usage_error ("files",
-                                     "--under takes an absolute path inside the root, "
-                                     "like /usr/bin, not '%s'",
-                                     under);
-        break;
-      case 'e':
-        executables = true;
-        break;
-      case 'f':
-        if (og_cli_parse_format (optarg, &format) < 0)
-          return og_cli_usage_error ("files", "--format must be json or table, not '%s'", optarg);
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        if (og_cli_source_option (c, optarg, &sopts, &flags))
-          break;
-        return og_cli_usage_error ("files", "unknown option");
-      }
-  if (argc - optind != 1)
-    return og_cli_usage_error ("files", "expected exactly one SOURCE");
-
-  if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  ret = format == OG_FORMAT_JSON ? og_files_write_json (&inv, under, executables, stdout, &err)
-                                 : og_files_write_table (&inv, under, executables, stdout, &err);
-  og_inventory_clear (&inv);
-  if (ret < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  return OG_EXIT_OK;
+  if (r != OG_CLI_GO_ON)
+    return r;
+  view.format = a.format;
+  return og_cli_write_inventory (&a, write_files, &view);
 }

@@ -20,6 +20,23 @@ usage (FILE *f)
            "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
+static int
+write_inventory (const og_inventory *inv, const void *ctx, FILE *out, og_error **err)
+{
+  const og_format *format = ctx;
+  return *format == OG_FORMAT_JSON ? og_inventory_write_json (inv, out, err)
+                                   : og_inventory_write_table (inv, out, err);
+}
+
+static int
+own_option (og_cli_args *a, int c, const char *arg OG_UNUSED, void *ctx OG_UNUSED)
+{
+  if (c != 'd')
+    return OG_CLI_NOT_MINE;
+  a->sopts.digests = true;
+  return OG_CLI_GO_ON;
+}
+
 int
 og_cmd_inventory (int argc, char **argv)
 {
@@ -30,42 +47,10 @@ og_cmd_inventory (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_format format = OG_FORMAT_TABLE;
-  og_source_options sopts = { 0 };
-  og_inventory inv;
-  og_error *err = NULL;
-  unsigned flags = 0;
-  int c, ret;
+  og_cli_args a = { .verb = "inventory", .usage = usage, .takes_format = true };
+  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, NULL);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'f':
-        if (og_cli_parse_format (optarg, &format) < 0)
-          return og_cli_usage_error ("inventory", "--format must be json or table, not '%s'",
-                                     optarg);
-        break;
-      case 'd':
-        sopts.digests = true;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        if (og_cli_source_option (c, optarg, &sopts, &flags))
-          break;
-        return og_cli_usage_error ("inventory", "unknown option");
-      }
-  if (argc - optind != 1)
-    return og_cli_usage_error ("inventory", "expected exactly one SOURCE");
-
-  if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  ret = format == OG_FORMAT_JSON ? og_inventory_write_json (&inv, stdout, &err)
-                                 : og_inventory_write_table (&inv, stdout, &err);
-  og_inventory_clear (&inv);
-  if (ret < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  return OG_EXIT_OK;
+  if (r != OG_CLI_GO_ON)
+    return r;
+  return og_cli_write_inventory (&a, write_inventory, &a.format);
 }

@@ -26,6 +26,41 @@ usage (FILE *f)
            "Exit status: 0 success; 2 bad usage, an unreadable source or a lint error.\n");
 }
 
+typedef struct generate_opts
+{
+  og_gen_level level;
+  const char *name;
+} generate_opts;
+
+static int
+write_manifest (const og_inventory *inv, const void *ctx, FILE *out, og_error **err)
+{
+  const generate_opts *g = ctx;
+  cleanup_free char *text = og_manifest_generate (inv, g->level, g->name);
+  if (fputs (text, out) == EOF || fflush (out) != 0)
+    return og_error_set (err, errno, "write output");
+  return 0;
+}
+
+static int
+generate_option (og_cli_args *a, int c, const char *arg, void *ctx)
+{
+  generate_opts *g = ctx;
+  switch (c)
+    {
+    case 'l':
+      if (og_gen_level_parse (arg, &g->level) < 0)
+        return og_cli_usage_error (a->verb, "--level must be names, versions or digests, not '%s'",
+                                   arg);
+      return OG_CLI_GO_ON;
+    case 'n':
+      g->name = arg;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 static int
 cmd_generate (int argc, char **argv)
 {
@@ -36,93 +71,48 @@ cmd_generate (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_gen_level level = OG_GEN_VERSIONS;
-  const char *name = NULL;
-  og_source_options sopts = { 0 };
-  og_inventory inv;
-  og_error *err = NULL;
-  unsigned flags = 0;
-  cleanup_free char *text = NULL;
-  int c;
+  og_cli_args a = { .verb = "manifest generate", .usage = usage };
+  generate_opts g = { .level = OG_GEN_VERSIONS };
+  int r = og_cli_parse (&a, argc, argv, "h", opts, generate_option, &g);
 
-  optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'l':
-        if (og_gen_level_parse (optarg, &level) < 0)
-          return og_cli_usage_error (
-              "manifest generate", "--level must be names, versions or digests, not '%s'", optarg);
-        break;
-      case 'n':
-        name = optarg;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        if (og_cli_source_option (c, optarg, &sopts, &flags))
-          break;
-        return og_cli_usage_error ("manifest generate", "unknown option");
-      }
-  if (argc - optind != 1)
-    return og_cli_usage_error ("manifest generate", "expected exactly one SOURCE");
-  if (level == OG_GEN_DIGESTS)
-    sopts.digests = true;
-  if (og_cli_build_inventory (argv[optind], &sopts, flags, &inv, &err) < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
-  text = og_manifest_generate (&inv, level, name);
-  og_inventory_clear (&inv);
-  if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
-    {
-      og_error_set (&err, errno, "write output");
-      return og_cli_fail (OG_EXIT_USAGE, err);
-    }
-  return OG_EXIT_OK;
+  if (r != OG_CLI_GO_ON)
+    return r;
+  if (g.level == OG_GEN_DIGESTS)
+    a.sopts.digests = true;
+  return og_cli_write_inventory (&a, write_manifest, &g);
 }
 
 /* Is the document a host config (by its "schema")?  */
 static bool
 is_host_config (const char *data, size_t len)
 {
-  json_t *root = json_loadb (data, len, 0, NULL);
-  bool r = root && json_is_string (json_object_get (root, "schema"))
-           && strcmp (json_string_value (json_object_get (root, "schema")), OG_CONFIG_SCHEMA) == 0;
-  if (root)
-    json_decref (root);
-  return r;
+  cleanup_json json_t *root = json_loadb (data, len, 0, NULL);
+  json_t *schema = root ? json_object_get (root, "schema") : NULL;
+  return json_is_string (schema) && strcmp (json_string_value (schema), OG_CONFIG_SCHEMA) == 0;
 }
 
 static int
 lint_one (const char *path)
 {
   cleanup_free char *data = NULL;
-  og_diags diags = { 0 };
-  og_error *err = NULL;
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
   size_t len = 0;
   int r;
 
   if (og_jdoc_read_file (path, &data, &len, &err) < 0)
-    return og_cli_fail (OG_EXIT_USAGE, err);
+    return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
   if (is_host_config (data, len))
     {
-      og_hostconfig *cfg = NULL;
+      cleanup_hostconfig og_hostconfig *cfg = NULL;
       r = og_hostconfig_load_buffer (data, len, path, &cfg, &diags, &err);
-      og_hostconfig_free (cfg);
     }
   else
     {
-      og_manifest *m = NULL;
+      cleanup_manifest og_manifest *m = NULL;
       r = og_manifest_load_buffer (data, len, path, &m, &diags, &err);
-      og_manifest_free (m);
     }
-  og_error_free (err);
-  for (size_t i = 0; i < diags.n; i++)
-    {
-      cleanup_free char *s = og_diag_format (&diags, i);
-      fprintf (stderr, "%s\n", s);
-    }
-  og_diags_clear (&diags);
+  og_cli_print_diags ("", &diags);
   if (r < 0)
     return OG_EXIT_USAGE;
   printf ("%s: ok\n", path);

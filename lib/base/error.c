@@ -2,8 +2,8 @@
 #include "base/error.h"
 #include "base/util.h"
 
-/* The first error is the one reported: it is the cause, what follows is
-   usually its consequence.  */
+/* The first error is the cause and keeps its code; a later one, usually a
+   consequence, is appended ("...; then: ...") rather than dropped.  */
 static int error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_list ap)
     __attribute__ ((format (printf, 4, 0)));
 
@@ -14,14 +14,22 @@ error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_lis
   og_error *e;
   char *m = NULL;
 
-  if (err == NULL || *err != NULL)
+  if (err == NULL)
     return -1;
+  if (*err)
+    og_buf_printf (&b, "%s; then: ", (*err)->msg);
   if (vasprintf (&m, fmt, ap) < 0)
     m = NULL;
   og_buf_puts (&b, m ? m : "(error)");
   free (m);
   if (status)
     og_buf_printf (&b, ": %s", strerror (status));
+  if (*err)
+    {
+      free ((*err)->msg);
+      (*err)->msg = og_buf_steal (&b);
+      return -1;
+    }
   e = og_xmalloc (sizeof *e);
   e->code = code;
   e->status = status;

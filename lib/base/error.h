@@ -22,8 +22,10 @@ typedef struct og_error
   char *msg;
 } og_error;
 
-/* Set *err (when err is not NULL and *err is still empty) and return -1.
-   With status != 0, ": strerror(status)" is appended.  */
+/* Set *err (when err is not NULL) and return -1.  With status != 0,
+   ": strerror(status)" is appended.  When *err already holds an error, that
+   one stays the cause (its code and status) and this message is appended to
+   it after "; then: ", so no error is lost.  */
 int og_error_set (og_error **err, int status, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 /* The same with an explicit code (og_error_set picks OG_ERR_SYSTEM when

@@ -27,6 +27,31 @@ excluded (const build_state *st, const char *path)
   return false;
 }
 
+/* Is the parent of PATH excluded too (then PATH is not the top of an
+   excluded subtree)?  */
+static bool
+parent_excluded (const build_state *st, const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  cleanup_free char *parent = NULL;
+  if (slash == NULL || slash == path)
+    return false; /* the root is never walked */
+  parent = og_xstrndup (path, (size_t)(slash - path));
+  return excluded (st, parent);
+}
+
+static void
+add_skipped (og_inventory *inv, const og_entry *e, og_skip_reason reason)
+{
+  og_skipped *k;
+  /* Rare (a few mount points): grown one at a time.  */
+  inv->skipped = og_xreallocarray (inv->skipped, inv->n_skipped + 1, sizeof *inv->skipped);
+  k = &inv->skipped[inv->n_skipped++];
+  k->path = og_xstrdup (e->path);
+  k->mode = e->mode;
+  k->reason = reason;
+}
+
 /* ---- the walk ----------------------------------------------------------- */
 
 static int
@@ -41,7 +66,19 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
   if (st->n_excludes && excluded (st, e->path))
-    return 0;
+    {
+      if (!parent_excluded (st, e->path))
+        add_skipped (inv, e, OG_SKIPPED_EXCLUDED);
+      return 0;
+    }
+  if (e->skipped != OG_SKIP_NONE)
+    {
+      add_skipped (inv, e, OG_SKIPPED_MOUNT);
+      /* A mount point directory is still part of the tree (listed, not
+         entered); anything else on another mount is not the image's.  */
+      if (!S_ISDIR (e->mode))
+        return 0;
+    }
   if (S_ISDIR (e->mode))
     og_strmap_put (&st->tree, e->path, OG_CATALOG_DIR_MARK);
   else if (S_ISLNK (e->mode) && e->link_target)
@@ -93,6 +130,7 @@ summarize (og_inventory *inv)
   s->packages = inv->packages.n;
   s->executables = inv->n_execs;
   s->files = inv->n_files;
+  s->skipped = inv->n_skipped;
   for (size_t i = 0; i < inv->n_execs; i++)
     {
       const og_exec *x = &inv->execs[i];
@@ -201,7 +239,24 @@ og_inventory_clear (og_inventory *inv)
       free (inv->files[i].link_target);
     }
   free (inv->files);
+  for (size_t i = 0; i < inv->n_skipped; i++)
+    free (inv->skipped[i].path);
+  free (inv->skipped);
   memset (inv, 0, sizeof *inv);
+}
+
+const char *
+og_skip_reason_name (og_skip_reason r)
+{
+  switch (r)
+    {
+    case OG_SKIPPED_MOUNT:
+      return "mount";
+    case OG_SKIPPED_EXCLUDED:
+      return "excluded";
+    default:
+      return "?";
+    }
 }
 
 const char *

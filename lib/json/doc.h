@@ -47,6 +47,7 @@ void og_diags_add (og_diags *d, int line, int column, const char *fmt, ...)
 /* "file:line:column: message"; the caller frees.  */
 char *og_diag_format (const og_diags *d, size_t i);
 void og_diags_clear (og_diags *d);
+#define cleanup_diags __attribute__ ((cleanup (og_diags_clear)))
 
 typedef struct og_jdoc
 {

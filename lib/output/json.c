@@ -1,9 +1,9 @@
 /* JSON writers, streamed with yajl_gen so large inventories never sit in
    memory twice.  */
 #include <sys/stat.h>
-#include <openssl/evp.h>
 #include <yajl/yajl_gen.h>
 
+#include "base/digest.h"
 #include "base/util.h"
 #include "json/writer.h"
 #include "catalog/purl.h"
@@ -119,7 +119,7 @@ write_elf (og_jw *w, const og_exec_class *c)
 }
 
 static void
-write_exec (og_jw *w, const og_inventory *inv, const og_exec *x, bool with_source)
+write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 {
   char mode[8];
   og_mode_octal (x->mode, mode);
@@ -183,7 +183,7 @@ emit_inventory (og_jw *w, const og_inventory *inv, bool with_source)
   og_jw_str (w, "executables");
   yajl_gen_array_open (w->g);
   for (size_t i = 0; i < inv->n_execs; i++)
-    write_exec (w, inv, &inv->execs[i], with_source);
+    write_exec (w, inv, &inv->execs[i]);
   yajl_gen_array_close (w->g);
   write_summary (w, &inv->summary, false);
   yajl_gen_map_close (w->g);
@@ -202,32 +202,22 @@ og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err)
 static void
 hash_print (void *ctx, const char *s, size_t len)
 {
-  EVP_DigestUpdate (ctx, s, len);
+  og_digest_update (ctx, s, len);
 }
 
 int
-og_inventory_digest (const og_inventory *inv, char out[65], og_error **err)
+og_inventory_digest (const og_inventory *inv, og_sha256_hex out, og_error **err)
 {
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
+  cleanup_digest og_digest *d = NULL;
   og_jw w = { 0 };
 
-  if (ctx == NULL || !EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL))
-    {
-      EVP_MD_CTX_free (ctx);
-      return og_error_set (err, ENOMEM, "sha256");
-    }
-  if (og_jw_open_cb (&w, hash_print, ctx, err) < 0)
-    {
-      EVP_MD_CTX_free (ctx);
-      return -1;
-    }
+  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
+    return -1;
+  if (og_jw_open_cb (&w, hash_print, d, err) < 0)
+    return -1;
   emit_inventory (&w, inv, false);
   og_jw_close (&w, NULL);
-  EVP_DigestFinal_ex (ctx, md, &n);
-  EVP_MD_CTX_free (ctx);
-  og_hex (md, n, out);
+  og_digest_final_hex (d, out);
   return 0;
 }
 

@@ -4,13 +4,14 @@
 
 #include <stdio.h>
 
+#include "base/digest.h"
 #include "catalog/inventory.h"
 
 /* ocigate.inventory/v1 */
 int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);
 /* sha256 of the canonical inventory: the compact ocigate.inventory/v1 JSON
    without `source` and `layer` (what the image holds, not where it came from).  */
-int og_inventory_digest (const og_inventory *inv, char out[65], og_error **err);
+int og_inventory_digest (const og_inventory *inv, og_sha256_hex out, og_error **err);
 int og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err);
 
 /* ocigate.files/v1: every entry (or those under `under`; executables only

@@ -25,19 +25,35 @@ static void
 cellf (table *t, const char *fmt, ...)
 {
   va_list ap;
-  char *s = NULL;
+  cleanup_free char *s = NULL;
   va_start (ap, fmt);
   if (vasprintf (&s, fmt, ap) < 0)
     s = NULL;
   va_end (ap);
   cell (t, s);
-  free (s);
 }
+
+static void
+table_clear (table *t)
+{
+  for (size_t i = 0; i < t->n; i++)
+    free (t->cells[i]);
+  free (t->cells);
+  memset (t, 0, sizeof *t);
+}
+#define cleanup_table __attribute__ ((cleanup (table_clear)))
+
+static void
+buf_clear (og_buf *b)
+{
+  og_buf_free (b);
+}
+#define cleanup_buf __attribute__ ((cleanup (buf_clear)))
 
 static void
 table_print (table *t, FILE *out)
 {
-  size_t *w = og_xcalloc (t->ncols, sizeof *w);
+  cleanup_free size_t *w = og_xcalloc (t->ncols, sizeof *w);
   for (size_t i = 0; i < t->n; i++)
     {
       size_t l = strlen (t->cells[i]);
@@ -52,11 +68,7 @@ table_print (table *t, FILE *out)
       else
         fprintf (out, "%-*s  ", (int)w[c], t->cells[i]);
     }
-  for (size_t i = 0; i < t->n; i++)
-    free (t->cells[i]);
-  free (t->cells);
-  free (w);
-  memset (t, 0, sizeof *t);
+  table_clear (t); /* ready for the next table */
 }
 
 void
@@ -111,8 +123,8 @@ exec_flags_text (const og_exec *x, og_buf *b)
 int
 og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
 {
-  table t = { 0 };
-  og_buf flags = { 0 };
+  cleanup_table table t = { 0 };
+  cleanup_buf og_buf flags = { 0 };
   const og_inventory_summary *s = &inv->summary;
 
   fprintf (out, "SOURCE  %s %s\n", inv->source.kind ? inv->source.kind : "-",
@@ -174,7 +186,6 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
         }
       table_print (&t, out);
     }
-  og_buf_free (&flags);
   fprintf (out,
            "\nSUMMARY packages %zu, executables %zu (elf %zu, scripts %zu, other %zu), "
            "setuid %zu, setgid %zu, capabilities %zu, unowned %zu\n",
@@ -189,7 +200,7 @@ int
 og_files_write_table (const og_inventory *inv, const char *under, bool executables_only, FILE *out,
                       og_error **err)
 {
-  table t = { .ncols = 5 };
+  cleanup_table table t = { .ncols = 5 };
   size_t shown = 0;
 
   cell (&t, "MODE");
@@ -218,12 +229,6 @@ og_files_write_table (const og_inventory *inv, const char *under, bool executabl
     }
   if (shown)
     table_print (&t, out);
-  else
-    {
-      for (size_t i = 0; i < t.n; i++)
-        free (t.cells[i]);
-      free (t.cells);
-    }
   fprintf (out, "%zu entries\n", shown);
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write output");

@@ -18,6 +18,7 @@ typedef struct og_launch_facts
 } og_launch_facts;
 
 void og_launch_facts_clear (og_launch_facts *f);
+#define cleanup_launch_facts __attribute__ ((cleanup (og_launch_facts_clear)))
 typedef enum og_subject_kind
 {
   OG_SUBJECT_PACKAGE,
@@ -64,6 +65,7 @@ int og_policy_evaluate (const og_manifest *m, const og_inventory *inv,
                         const og_launch_facts *launch, const char *today, og_policy_result *out,
                         og_error **err);
 void og_policy_result_clear (og_policy_result *r);
+#define cleanup_policy_result __attribute__ ((cleanup (og_policy_result_clear)))
 
 /* An `inspection` finding: the inspection of an opened root could not be
    completed (a limit reached on the image's content, malformed content, the

@@ -542,7 +542,7 @@ og_hostconfig_freep (og_hostconfig **cfg)
 }
 
 static bool
-annotation_holds (const og_hc_annotation *a, const og_annotation *v, size_t n)
+annotation_holds (const og_hc_annotation *a, const og_kv *v, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     if (v[i].key && v[i].value && regexec (&a->key, v[i].key, 0, NULL, 0) == 0
@@ -552,7 +552,7 @@ annotation_holds (const og_hc_annotation *a, const og_annotation *v, size_t n)
 }
 
 static bool
-rule_holds (const og_hc_rule *r, const og_annotation *v, size_t n, const og_osrelease *os,
+rule_holds (const og_hc_rule *r, const og_kv *v, size_t n, const og_osrelease *os,
             const char *image)
 {
   for (size_t i = 0; i < r->n_annotations; i++)
@@ -581,7 +581,7 @@ manifest_path (const og_hostconfig *cfg, const char *name)
 }
 
 ssize_t
-og_hostconfig_select (const og_hostconfig *cfg, const og_annotation *annotations,
+og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations,
                       size_t n_annotations, const og_osrelease *os, const char *image,
                       char **manifest, og_mode *mode)
 {

@@ -8,6 +8,7 @@
 #include <regex.h>
 
 #include "base/error.h"
+#include "base/kv.h"
 #include "json/doc.h"
 #include "catalog/osrelease.h"
 
@@ -57,12 +58,6 @@ typedef struct og_hostconfig
   og_mode default_mode;   /* 0: the config's mode */
 } og_hostconfig;
 
-typedef struct og_annotation
-{
-  const char *key;
-  const char *value;
-} og_annotation;
-
 int og_hostconfig_load_buffer (const char *data, size_t len, const char *file, og_hostconfig **out,
                                og_diags *diags, og_error **err);
 int og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags,
@@ -79,7 +74,7 @@ void og_hostconfig_freep (og_hostconfig **cfg);
    added when NAME has no extension); the caller frees.  Returns the index of
    the rule that matched, or -1 for the default.  os and image may be NULL
    (conditions on them then do not hold).  */
-ssize_t og_hostconfig_select (const og_hostconfig *cfg, const og_annotation *annotations,
+ssize_t og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations,
                               size_t n_annotations, const og_osrelease *os, const char *image,
                               char **manifest, og_mode *mode);
 

@@ -77,11 +77,19 @@ og_deadline_backstop_cancel (void)
   signal (SIGALRM, SIG_IGN);
 }
 
+static void
+cap_freep (cap_t *c)
+{
+  if (*c)
+    cap_free (*c);
+}
+#define cleanup_cap __attribute__ ((cleanup (cap_freep)))
+
 static int
 drop_capabilities (og_error **err)
 {
-  cap_t have = cap_get_proc ();
-  cap_t want = cap_init ();
+  cleanup_cap cap_t have = cap_get_proc ();
+  cleanup_cap cap_t want = cap_init ();
   cap_value_t keep = CAP_DAC_READ_SEARCH;
   cap_flag_value_t v = CAP_CLEAR;
   int ret = 0;
@@ -100,8 +108,6 @@ drop_capabilities (og_error **err)
       if (cap_set_proc (want) < 0)
         ret = og_error_set (err, errno, "drop capabilities");
     }
-  cap_free (have);
-  cap_free (want);
   return ret;
 }
 

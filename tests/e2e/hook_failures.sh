@@ -26,6 +26,18 @@ expect "missing host config (default --on-error deny)" 1 $rc error-deny miss "$F
 check "missing host config: the message names the file" grep -q "$E2E/nope.json" "$E2E/err"
 state miss2 "$B" | "$HOOK" --config "$E2E/nope.json" --audit-file "$FA" --on-error allow > /dev/null 2>&1; rc=$?
 expect "missing host config with --on-error allow" 0 $rc error-allow miss2 "$FA"
+# Without --config the hook reads the build's SYSCONFDIR/ocigate/ocigate.json
+# (/etc/... only when sysconfdir is /etc, as for the packages).
+sysconf=$(sed -n 's/^#define OG_SYSCONFDIR "\(.*\)"$/\1/p' "$OG_BUILD_ROOT/og-config.h")
+if [ -e "$sysconf/ocigate/ocigate.json" ]; then
+  ok 0 "# SKIP $sysconf/ocigate/ocigate.json exists on this host"
+else
+  state dflt "$B" | "$HOOK" --audit-file "$FA" --on-error allow > /dev/null 2> "$E2E/err"; rc=$?
+  expect "no --config, no host config at the default path" 0 $rc error-allow dflt "$FA"
+  check "... the default path is SYSCONFDIR's ($sysconf)" \
+    jq -e --arg p "$sysconf/ocigate/ocigate.json" '.error | contains($p)' <(last_record "$FA")
+  check "... and --help names it" grep -q "default $sysconf/ocigate/ocigate.json" <("$HOOK" --help)
+fi
 
 for onerr in deny allow; do
   want=$([ $onerr = deny ] && echo 1 || echo 0)

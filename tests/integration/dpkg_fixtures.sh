@@ -8,11 +8,7 @@ T="$OG_BUILD_ROOT/tests/pkgdump-text"
 FMT='${Package}\t${Version}\t${Architecture}\t${db:Status-Abbrev}\t${source:Package}\t${source:Version}\n'
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-notok () { n=$((n + 1)); echo "not ok $n - $1"; }
-skip () { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check () { local d=$1; shift; if "$@" > "$tmp/check.out" 2>&1; then ok "$d"; else notok "$d"; sed 's/^/# /' "$tmp/check.out" | head -20; fi; }
+. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
 
 # Package lines only (file lines start with a tab).
 pkglines () { grep -v $'^\t' "$1"; }
@@ -31,9 +27,9 @@ parsed_or_clear () { local rc=$1 msg=$2 file=$3; [ "$rc" -eq 0 ] || { [ "$rc" -e
 # --- databases made by dpkg ------------------------------------------------
 admin=$(bash "$OG_SOURCE_ROOT/tests/fixtures/make-deb-fixtures.sh" "$OG_FIXTURES_OUT/deb" 2> "$tmp/mk.err")
 if [ -z "$admin" ] || [ ! -f "$admin/status" ]; then
-  notok "make-deb-fixtures.sh built a dpkg database"; sed 's/^/# /' "$tmp/mk.err"
+  ok 1 "make-deb-fixtures.sh built a dpkg database"; sed 's/^/# /' "$tmp/mk.err"
 else
-  ok "make-deb-fixtures.sh built a dpkg database"
+  ok 0 "make-deb-fixtures.sh built a dpkg database"
   root=$(dirname "$(dirname "$(dirname "$admin")")")
   dpkg-query --admindir="$admin" -W -f="$FMT" > "$tmp/oracle.all"
   awk -F'\t' 'substr($4, 2, 1) !~ /[nc]/' "$tmp/oracle.all" | sort > "$tmp/oracle.tsv"
@@ -68,7 +64,9 @@ fi
 
 # --- real-world databases ----------------------------------------------------
 R=${OG_REAL_FIXTURES:-}
-if [ -n "$R" ] && [ -d "$R" ]; then
+if ! real_fixtures; then
+  skip "real-world dpkg databases (dpkg-debian12, image-dpkg, distroless, status.d)" "$NO_REAL_FIXTURES"
+else
   A="$R/dpkg-debian12/var/lib/dpkg"
   "$T" dpkg-status "$A/status" --files > "$tmp/d12.files" 2> "$tmp/d12.err"
   pkglines "$tmp/d12.files" > "$tmp/d12.tsv"
@@ -119,4 +117,4 @@ if [ -n "$R" ] && [ -d "$R" ]; then
   check "status.d/corrupt: a clear error naming file and line" clear_error "$rc" "$out" "status.d/corrupt:5: field name"
   check "status.d/installed-size-4KB: parsed" diff <("$T" dpkg-status "$S/installed-size-4KB" | cut -f1,2) <(printf 'apt\t1.8.2\n')
 fi
-echo "1..$n"
+plan_end

@@ -9,20 +9,17 @@ FX=${OG_FIXTURES_OUT:?}/images
 WD=$B/tests/walkdump
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-nok () { n=$((n + 1)); echo "not ok $n - $1"; }
-check () { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+. "$S/tests/lib/tap.sh"
 
 FORMS="img.docker.tar img.oci.tar img.oci-dir img.oci-gzip img.oci-zstd"
 echo "1..24"
 if ! command -v podman >/dev/null || ! bash "$S/tests/fixtures/make-image-fixtures.sh" "$FX" >"$T/fx.log" 2>&1; then
   sed 's/^/# /' "$T/fx.log"
-  nok "fixtures made by podman and skopeo"
-  for i in $(seq 2 24); do echo "ok $i - # SKIP no podman fixtures"; done
+  ok 1 "fixtures made by podman and skopeo"
+  for i in $(seq 2 24); do skip "image source check $i" "no podman fixtures"; done
   exit 0
 fi
-ok "fixtures made by podman and skopeo"
+ok 0 "fixtures made by podman and skopeo"
 PODMAN=(podman --root "$FX/storage" --runroot "$FX/run" --storage-driver vfs --events-backend none)
 
 # The oracle: the exported filesystem, listed by find.
@@ -32,10 +29,10 @@ find "$FX/export" -mindepth 1 -printf '/%P\t%y\t%m\t%U\t%G\t%s\t%n\t%l\n' \
 for f in $FORMS; do
   if "$WD" --sha256 "$FX/$f" >"$T/$f.walk" 2>"$T/$f.err"; then
     cut -f1-8 "$T/$f.walk" | LC_ALL=C sort >"$T/$f.cmp"
-    if diff "$T/find.txt" "$T/$f.cmp" >"$T/$f.diff"; then ok "$f walks like the exported filesystem"
-    else sed 's/^/# /' "$T/$f.diff" | head -20; nok "$f walks like the exported filesystem"; fi
+    if diff "$T/find.txt" "$T/$f.cmp" >"$T/$f.diff"; then ok 0 "$f walks like the exported filesystem"
+    else sed 's/^/# /' "$T/$f.diff" | head -20; ok 1 "$f walks like the exported filesystem"; fi
   else
-    sed 's/^/# /' "$T/$f.err"; nok "$f walks like the exported filesystem"
+    sed 's/^/# /' "$T/$f.err"; ok 1 "$f walks like the exported filesystem"
   fi
 done
 
@@ -104,7 +101,7 @@ check "--platform linux/arm64 picks the arm64 image" grep -qx "config	sha256:$ar
 if [ "$(uname -m)" = x86_64 ]; then
   check "no --platform picks the host's (amd64) image" grep -qx "config	sha256:$amd" "$T/host"
 else
-  echo "ok $((n += 1)) - # SKIP host is not x86_64"
+  skip "no --platform picks the host's (amd64) image" "host is not x86_64"
 fi
 "$WD" --info --platform linux/s390x "$FX/multi.oci" >"$T/s390" 2>&1
 check "an absent platform is an error that lists the platforms" \

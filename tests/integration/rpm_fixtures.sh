@@ -12,20 +12,10 @@ pkgdump=$build/tests/pkgdump
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-results=()
-ok() { n=$((n + 1)); results+=("ok $n - $*"); }
-notok() { n=$((n + 1)); results+=("not ok $n - $*"); }
-check() { # check DESCRIPTION EXPECTED_FILE ACTUAL_FILE
-  if cmp -s "$2" "$3"; then ok "$1"; else
-    notok "$1"
-    diff "$2" "$3" | head -20 | sed 's/^/# /' >&2
-  fi
-}
+. "$src/tests/lib/tap.sh"
 finish() {
-  echo "1..$n"
-  printf '%s\n' "${results[@]}"
-  exit 0
+  plan_end
+  exit
 }
 
 rpmq() { # rpmq ROOT ARGS...: query the database at ROOT/var/lib/rpm
@@ -36,11 +26,30 @@ rpmq() { # rpmq ROOT ARGS...: query the database at ROOT/var/lib/rpm
 fields='%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\t%{SOURCERPM}\t%{LONGSIZE}\t%{LICENSE}\t%{VENDOR}\t%{FILEDIGESTALGO}\n'
 files_qf='[%{FILENAMES}\t%{FILEMODES:octal}\t%{FILEDIGESTS}\n]'
 
+# same_rows LABEL WANT GOT WHAT: the same number of packages, then each row
+# of GOT equal to the same row of WANT (one check per package).
+same_rows() {
+  local label=$1 want_f=$2 got_f=$3 what=$4 i=0 want got
+  if [ "$(wc -l <"$want_f")" -ne "$(wc -l <"$got_f")" ]; then
+    ok 1 "$label: package count: $(wc -l <"$want_f") $what, ocigate $(wc -l <"$got_f")"
+  else
+    ok 0 "$label: $(wc -l <"$got_f") packages, same count and order $what"
+  fi
+  while IFS= read -r want; do
+    i=$((i + 1))
+    got=$(sed -n "${i}p" "$got_f")
+    if [ "$want" = "$got" ]; then ok 0 "$label: package $i ${want%%	*}: all fields $what"; else
+      ok 1 "$label: package $i ${want%%	*}"
+      printf '# want:    %s\n# ocigate: %s\n' "$want" "$got"
+    fi
+  done <"$want_f"
+}
+
 # compare_db ROOT LABEL: every package's fields (+ file count) and every file line.
 compare_db() {
   local root=$1 label=$2 db=$1/var/lib/rpm/rpmdb.sqlite
   if ! "$pkgdump" rpmdb "$db" >"$tmp/og.tsv" 2>"$tmp/og.err"; then
-    notok "$label: pkgdump reads the database ($(head -c 300 "$tmp/og.err"))"
+    ok 1 "$label: pkgdump reads the database ($(head -c 300 "$tmp/og.err"))"
     return
   fi
   rpmq "$root" -qa --qf "$fields" >"$tmp/rpm.fields" 2>/dev/null
@@ -48,31 +57,18 @@ compare_db() {
   rpmq "$root" -qa --qf '%{FILENAMES:arraysize}\n' 2>/dev/null |
     sed 's/^(none)$/0/' >"$tmp/rpm.nfiles"
   paste "$tmp/rpm.fields" "$tmp/rpm.nfiles" >"$tmp/rpm.tsv"
-  if [ "$(wc -l <"$tmp/rpm.tsv")" -ne "$(wc -l <"$tmp/og.tsv")" ]; then
-    notok "$label: package count: rpm $(wc -l <"$tmp/rpm.tsv"), ocigate $(wc -l <"$tmp/og.tsv")"
-  else
-    ok "$label: $(wc -l <"$tmp/og.tsv") packages, same count and order as rpm -qa"
-  fi
-  local i=0
-  while IFS= read -r want; do
-    i=$((i + 1))
-    got=$(sed -n "${i}p" "$tmp/og.tsv")
-    if [ "$want" = "$got" ]; then ok "$label: package $i ${want%%	*}: all fields as rpm"; else
-      notok "$label: package $i ${want%%	*}"
-      printf '# rpm:      %s\n# ocigate:  %s\n' "$want" "$got" >&2
-    fi
-  done <"$tmp/rpm.tsv"
+  same_rows "$label" "$tmp/rpm.tsv" "$tmp/og.tsv" "as rpm -qa"
   rpmq "$root" -qa --qf "$files_qf" >"$tmp/rpm.files" 2>/dev/null
   "$pkgdump" rpmdb --files "$db" >"$tmp/og.files" 2>&1
-  check "$label: all $(wc -l <"$tmp/rpm.files") file lines (path, mode, digest) as rpm prints them" \
+  same "$label: all $(wc -l <"$tmp/rpm.files") file lines (path, mode, digest) as rpm prints them" \
     "$tmp/rpm.files" "$tmp/og.files"
 }
 
 # 1. The fixtures, made by rpmbuild and rpm.
 if bash "$src/tests/fixtures/make-rpm-fixtures.sh" "$fx" >"$tmp/make.log" 2>&1; then
-  ok "make-rpm-fixtures.sh built and installed the packages"
+  ok 0 "make-rpm-fixtures.sh built and installed the packages"
 else
-  notok "make-rpm-fixtures.sh failed"
+  ok 1 "make-rpm-fixtures.sh failed"
   sed 's/^/# /' "$tmp/make.log" >&2
   finish
 fi
@@ -88,26 +84,26 @@ grep -q $'^/usr/bin/og-setuid\t104755\t[0-9a-f]\{64\}$' "$tmp/fx.files" &&
   grep -q $'^og-caret\t(none)\t2.0^git20240101.abc\t1.og\tnoarch\t' "$tmp/fx.fields" &&
   grep -q $'^og-many\t.*\t10$' "$tmp/fx.fields" &&
   [ "$(grep -c '^/usr/lib/og-many/' "$tmp/fx.files")" -gt 600 ] &&
-  ok "fixtures: setuid file, symlink, directory, epoch, ~ and ^ versions, noarch and x86_64, sha512 digests, 600+ files" ||
-  notok "fixtures do not hold what make-rpm-fixtures.sh promises"
+  ok 0 "fixtures: setuid file, symlink, directory, epoch, ~ and ^ versions, noarch and x86_64, sha512 digests, 600+ files" ||
+  ok 1 "fixtures do not hold what make-rpm-fixtures.sh promises"
 
 compare_db "$R" "fixtures"
 
 # The config file is flagged as such (RPMFILE_CONFIG) and its state is normal.
 if rpmq "$R" -q --qf '[%{FILENAMES} %{FILEFLAGS} %{FILESTATES}\n]' og-epoch 2>/dev/null |
   grep -q '^/etc/og/og.conf 17 0$'; then
-  ok "rpm records /etc/og/og.conf as %config(noreplace) (flags 17), state normal"
+  ok 0 "rpm records /etc/og/og.conf as %config(noreplace) (flags 17), state normal"
 else
-  notok "rpm's view of /etc/og/og.conf is not what the spec asks"
+  ok 1 "rpm's view of /etc/og/og.conf is not what the spec asks"
 fi
 
 # 2. Torture of the real blobs exported from that database (unit test binary,
-#    which runs its real-blob case only when the blobs exist).
+#    which skips its real-blob case when the blobs do not exist: a skip is no pass).
 if CMOCKA_MESSAGE_OUTPUT=TAP "$build/tests/test_rpm_header" >"$tmp/unit.tap" 2>&1 &&
-  grep -q '^ok .* test_torture_real_blobs' "$tmp/unit.tap"; then
-  ok "every prefix and bit flip of $(ls "$fx/blobs" | wc -l) real header blobs: error or consistent package, no crash"
+  grep -q '^ok [0-9]* - test_torture_real_blobs$' "$tmp/unit.tap"; then
+  ok 0 "every prefix and bit flip of $(ls "$fx/blobs" | wc -l) real header blobs: error or consistent package, no crash"
 else
-  notok "torture of real header blobs"
+  ok 1 "torture of real header blobs"
   sed 's/^/# /' "$tmp/unit.tap" >&2
 fi
 
@@ -137,38 +133,29 @@ for f in truncated.sqlite garbage badblob.sqlite view.sqlite; do
   "$pkgdump" rpmdb "$tmp/$f" >/dev/null 2>"$tmp/err"
   rc=$?
   if [ $rc -eq 1 ] && grep -q "$tmp/$f" "$tmp/err"; then
-    ok "hostile $f: refused with an error naming the file: $(head -c 120 "$tmp/err")"
+    ok 0 "hostile $f: refused with an error naming the file: $(head -c 120 "$tmp/err")"
   else
-    notok "hostile $f: exit $rc: $(head -c 300 "$tmp/err")"
+    ok 1 "hostile $f: exit $rc: $(head -c 300 "$tmp/err")"
   fi
 done
 msg=$("$pkgdump" rpmdb "$tmp/badblob.sqlite" 2>&1 >/dev/null)
 grep -q "^pkgdump: rpmdb $tmp/badblob.sqlite: record $badhnum: header size" <<<"$msg" &&
-  ok "a shortened blob is reported with its record number and reason" ||
-  notok "a shortened blob is not reported with its record number"
+  ok 0 "a shortened blob is reported with its record number and reason" ||
+  ok 1 "a shortened blob is not reported with its record number"
 
 # 4. Real-world databases (../shared/fixtures/real), when present.
 real=${OG_REAL_FIXTURES:-}
 al=$real/rpm/amazonlinux2023
-if [ -n "$real" ] && [ -d "$al" ]; then
+if ! real_fixtures || [ ! -d "$al" ]; then
+  skip "amazonlinux2023: recorded rpm 4.18 answers and rpm run now" "$NO_REAL_FIXTURES"
+else
   # Against the recorded answers of rpm 4.18 (EPOCH recorded empty when absent).
   "$pkgdump" rpmdb "$al/rpmdb.sqlite" >"$tmp/al.tsv" 2>&1
   grep -v '^#' "$al/EXPECTED-fields.rpm418.tsv" |
     awk -F'\t' 'BEGIN { OFS = "\t" } { if ($2 == "") $2 = "(none)"; print }' >"$tmp/al.want"
-  if [ "$(wc -l <"$tmp/al.want")" -eq "$(wc -l <"$tmp/al.tsv")" ]; then
-    ok "amazonlinux2023: $(wc -l <"$tmp/al.tsv") packages as EXPECTED-fields"
-  else notok "amazonlinux2023: package count $(wc -l <"$tmp/al.tsv") vs $(wc -l <"$tmp/al.want")"; fi
-  i=0
-  while IFS= read -r want; do
-    i=$((i + 1))
-    got=$(sed -n "${i}p" "$tmp/al.tsv")
-    if [ "$want" = "$got" ]; then ok "amazonlinux2023: package $i ${want%%	*} as EXPECTED-fields"; else
-      notok "amazonlinux2023: package $i ${want%%	*}"
-      printf '# want: %s\n# got:  %s\n' "$want" "$got" >&2
-    fi
-  done <"$tmp/al.want"
+  same_rows amazonlinux2023 "$tmp/al.want" "$tmp/al.tsv" "as EXPECTED-fields"
   awk -F'\t' '{ printf "%s-%s-%s.%s\n", $1, $3, $4, $5 }' "$tmp/al.tsv" >"$tmp/al.nvra"
-  check "amazonlinux2023: NVRA list in storage order as EXPECTED-nvra.rpm418.txt" \
+  same "amazonlinux2023: NVRA list in storage order as EXPECTED-nvra.rpm418.txt" \
     "$al/EXPECTED-nvra.rpm418.txt" "$tmp/al.nvra"
   # And against rpm itself, run now on a copy, for every file.
   mkdir -p "$tmp/al/var/lib/rpm"

@@ -22,8 +22,8 @@ MAX_REPORTED=20
 
 work=$(mktemp -d)
 
-n=0
-trap 'rm -rf "$work"; echo "1..$n"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+trap 'rm -rf "$work"; echo "1..$_tap_n"' EXIT
 
 # check NAME PAIRS OURS THEIRS: one "not ok" per disagreement, then one
 # summary line.
@@ -31,31 +31,26 @@ check () {
   local name=$1 pairs=$2 ours=$3 theirs=$4 total bad
   total=$(wc -l <"$pairs")
   if [ "$(wc -l <"$ours")" != "$total" ] || [ "$(wc -l <"$theirs")" != "$total" ]; then
-    n=$((n + 1))
-    echo "not ok $n - $name: result counts differ (pairs $total, ours $(wc -l <"$ours"), tool $(wc -l <"$theirs"))"
+    _tap_n=$((_tap_n + 1))
+    echo "not ok $_tap_n - $name: result counts differ (pairs $total, ours $(wc -l <"$ours"), tool $(wc -l <"$theirs"))"
     return
   fi
   paste -d' ' "$pairs" "$ours" "$theirs" | awk '$3 != $4' >"$work/bad"
   bad=$(wc -l <"$work/bad")
   while read -r a b o t; do
-    n=$((n + 1))
-    echo "not ok $n - $name: '$a' vs '$b': ours $o, tool $t"
+    _tap_n=$((_tap_n + 1))
+    echo "not ok $_tap_n - $name: '$a' vs '$b': ours $o, tool $t"
   done < <(head -n "$MAX_REPORTED" "$work/bad")
-  n=$((n + 1))
+  _tap_n=$((_tap_n + 1))
   if [ "$total" -gt 0 ] && [ "$bad" -eq 0 ]; then
-    echo "ok $n - $total $name pairs agree (seed $SEED)"
+    echo "ok $_tap_n - $total $name pairs agree (seed $SEED)"
   else
-    echo "not ok $n - $name: $bad of $total pairs disagree (seed $SEED)"
+    echo "not ok $_tap_n - $name: $bad of $total pairs disagree (seed $SEED)"
   fi
 }
 
-skip_or_fail () {
-  n=$((n + 1))
-  echo "not ok $n - $1"
-}
-
 if [ ! -x "$VERCMP" ]; then
-  skip_or_fail "vercmp helper not built at $VERCMP"
+  ok 1 "vercmp helper not built at $VERCMP"
   exit 0
 fi
 
@@ -83,7 +78,7 @@ for kind in rpmseg rpmevr; do
     sed -i '/^$/d' "$work/$kind.tool"
     check "$label vs rpm.vercmp" "$work/$kind.pairs" "$work/$kind.ours" "$work/$kind.tool"
   else
-    skip_or_fail "$label: rpm is not installed (scripts/deps.sh test)"
+    skip "$label vs rpm.vercmp" "rpm is not installed (scripts/deps.sh test)"
   fi
 done
 
@@ -107,5 +102,5 @@ if command -v dpkg >/dev/null; then
   done <"$work/dpkg.pairs" >"$work/dpkg.tool"
   check "dpkg vs dpkg --compare-versions" "$work/dpkg.pairs" "$work/dpkg.ours" "$work/dpkg.tool"
 else
-  skip_or_fail "dpkg is not installed"
+  skip "dpkg vs dpkg --compare-versions" "dpkg is not installed (scripts/deps.sh test)"
 fi

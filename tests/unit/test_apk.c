@@ -1,9 +1,5 @@
 /* The apk installed-database reader on small databases and hostile input.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/util.h"
@@ -17,15 +13,7 @@ parse_str (const char *s, og_pkglist *l, og_error **err)
 static void
 assert_apk_error (const char *s, const char *want)
 {
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  assert_int_equal (parse_str (s, &l, &err), -1);
-  assert_non_null (err);
-  if (strstr (err->msg, want) == NULL)
-    fail_msg ("message '%s' lacks '%s'", err->msg, want);
-  assert_int_equal (l.n, 0);
-  og_error_free (err);
-  og_pkglist_clear (&l);
+  fx_assert_parse_error (og_apk_installed_parse, "installed", s, want);
 }
 
 /* sha1("abc") = a9993e36...; its base64 is qZk+NkcGgWq6PiVxeFDCbJzQ2J0=.  */

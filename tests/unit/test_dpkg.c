@@ -1,9 +1,5 @@
 /* The dpkg readers on small databases and on hostile input.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/util.h"
@@ -18,15 +14,7 @@ status_str (const char *s, og_pkglist *l, og_error **err)
 static void
 assert_status_error (const char *s, const char *want)
 {
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  assert_int_equal (status_str (s, &l, &err), -1);
-  assert_non_null (err);
-  if (strstr (err->msg, want) == NULL)
-    fail_msg ("message '%s' lacks '%s'", err->msg, want);
-  assert_int_equal (l.n, 0);
-  og_error_free (err);
-  og_pkglist_clear (&l);
+  fx_assert_parse_error (og_dpkg_status_parse, "status", s, want);
 }
 
 static const char two_stanzas[] = "Package: libfoo1\n"

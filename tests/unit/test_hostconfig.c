@@ -1,11 +1,7 @@
 /* Host config: loading, positions of errors, and the choice of manifest and
    mode for a container (first matching rule wins, else default).  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <time.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "og-config.h"
 #include "policy/hostconfig.h"
@@ -60,10 +56,10 @@ static void
 test_select (void **state)
 {
   og_hostconfig *cfg = load_ok ();
-  og_annotation prod[]
+  og_kv prod[]
       = { { "io.kubernetes.pod.name", "web" }, { "io.kubernetes.pod.namespace", "prod-eu" } };
-  og_annotation dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
-                          { "xio.kubernetes.pod.namespace", "prod-1" } };
+  og_kv dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
+                  { "xio.kubernetes.pod.namespace", "prod-1" } };
   og_osrelease alpine = { .id = "alpine", .version_id = "3.19.1" };
   og_osrelease deb12 = { .id = "debian", .version_id = "12" };
   og_osrelease deb11 = { .id = "debian", .version_id = "11" };
@@ -109,24 +105,11 @@ expect_error (const char *text, const char *at, const char *what)
   og_diags d = { 0 };
   og_error *err = NULL;
   og_hostconfig *cfg = NULL;
-  const char *hit = strstr (text, at);
-  int line = 1, col = 1;
-  assert_non_null (hit);
-  for (const char *p = text; p < hit; p++)
-    if (*p == '\n')
-      line++, col = 1;
-    else
-      col++;
+  int line, col;
+  fx_position (text, at, false, &line, &col);
   assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), -1);
   assert_null (cfg);
-  if (d.n < 1 || !strstr (d.v[0].msg, what) || d.v[0].line != line || d.v[0].column != col)
-    for (size_t i = 0; i < d.n; i++)
-      fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d.v[i].line, d.v[i].column, d.v[i].msg,
-               line, col);
-  assert_int_equal (d.n, 1);
-  assert_int_equal (d.v[0].line, line);
-  assert_int_equal (d.v[0].column, col);
-  assert_non_null (strstr (d.v[0].msg, what));
+  fx_assert_one_diag (&d, line, col, what);
   og_error_free (err);
   og_diags_clear (&d);
 }

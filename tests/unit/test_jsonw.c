@@ -1,12 +1,8 @@
 /* The JSON writer: whatever bytes it is given, what it writes is well-formed
    UTF-8 JSON (jansson, which refuses anything else, reads it back), and a
    path that is not UTF-8 comes with its raw bytes in base64 (<key>_bytes).  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
 #include <jansson.h>
+#include "fixtures.h"
 
 #include "base/text.h"
 #include "json/writer.h"

@@ -1,9 +1,5 @@
 /* OCI state and config.json: the fields the hook uses, and refusals.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "json/scan.h"
 #include "runtime/oci.h"

@@ -1,12 +1,8 @@
 /* The policy engine on inventories built in C: one finding per offending
    subject naming the most specific rule, deny beats allow, exceptions and
    their expiry, required packages, launch facts, limits, sha256 pins.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <sys/stat.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "policy/evaluate.h"
 #include "policy/generate.h"

@@ -1,9 +1,5 @@
 /* The bounds-checked reader on truncated and hostile input.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 
 #include "base/reader.h"
 

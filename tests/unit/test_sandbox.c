@@ -1,11 +1,7 @@
 /* The hook's sandbox, tried in a child process: after og_sandbox_enter,
    reading works; opening for writing, creating, exec, fork, sockets and
    writes to fds above the outputs fail with EPERM; the outputs still work.  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "fixtures.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/prctl.h>
@@ -36,12 +32,17 @@ in_child (int (*probe) (int out_fd))
   return WEXITSTATUS (status);
 }
 
+/* A file test_sandbox makes before the probes run, and its content.  */
+static char *readable;
+static const char readable_text[] = "read me inside the sandbox\n";
+
 static int
 probe_read (int out)
 {
-  char buf[16];
-  int fd = open ("/etc/hostname", O_RDONLY | O_CLOEXEC);
-  return fd >= 0 && read (fd, buf, sizeof buf) >= 0 ? 0 : 1;
+  char buf[64];
+  int fd = open (readable, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf) : -1;
+  return n == (ssize_t)strlen (readable_text) && memcmp (buf, readable_text, n) == 0 ? 0 : 1;
 }
 
 static int
@@ -133,6 +134,9 @@ probe_no_new_privs (int out)
 static void
 test_sandbox (void **state)
 {
+  cleanup_free char *dir = fx_tmpdir ("sandbox");
+  fx_put (dir, "readable", readable_text);
+  readable = og_xasprintf ("%s/readable", dir);
   assert_int_equal (in_child (probe_read), 0);
   assert_int_equal (in_child (probe_output), 0);
   assert_int_equal (in_child (probe_write_open), 0);
@@ -144,6 +148,8 @@ test_sandbox (void **state)
   assert_int_equal (in_child (probe_socket), 0);
   assert_int_equal (in_child (probe_unlink_mkdir), 0);
   assert_int_equal (in_child (probe_no_new_privs), 0);
+  fx_rm_rf (dir);
+  free (readable);
 }
 
 static void
@@ -157,6 +163,7 @@ test_deadline (void **state)
   usleep (3000);
   assert_true (og_deadline_passed ());
   assert_int_equal (og_deadline_check (&err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
   assert_non_null (strstr (err->msg, "deadline of 1 ms"));
   og_error_free (err);
   og_deadline_start (0);

@@ -1,0 +1,88 @@
+/* ocigate-hook's one state: main.c fills the options, run.c what it learns
+   about the container, report.c and backstop.c write it out.  */
+#ifndef OG_HOOK_H
+#define OG_HOOK_H
+
+#include <time.h>
+
+#include "base/digest.h"
+#include "base/error.h"
+#include "catalog/inventory.h"
+#include "policy/evaluate.h"
+#include "policy/hostconfig.h"
+#include "policy/manifest.h"
+#include "runtime/audit.h"
+#include "runtime/oci.h"
+#include "og-config.h"
+
+/* OG_SYSCONFDIR is prefix/sysconfdir: /etc for the packages (prefix /usr).  */
+#define HOOK_DEFAULT_CONFIG OG_SYSCONFDIR "/ocigate/ocigate.json"
+#define HOOK_DEFAULT_AUDIT  "/var/log/ocigate/audit.jsonl"
+
+/* Where the hook is in its flow; a failure records the phase it happened in.  */
+typedef enum hook_phase
+{
+  HOOK_PHASE_CONFIG = 1, /* loading the host config */
+  HOOK_PHASE_STATE,      /* reading the OCI state on stdin */
+  HOOK_PHASE_BUNDLE,     /* reading BUNDLE/config.json */
+  HOOK_PHASE_SANDBOX,    /* entering the sandbox */
+  HOOK_PHASE_INSPECT,    /* inventory, manifest, evaluation */
+  HOOK_PHASE_DONE,
+} hook_phase;
+
+typedef struct hook
+{
+  /* options */
+  const char *config_path;
+  const char *stage;
+  bool fallback_deny;         /* on_error when the host config cannot be loaded */
+  const char *fallback_audit; /* audit file when the host config cannot be loaded */
+  /* what we learn */
+  hook_phase phase; /* where the flow is, or where it failed */
+  og_hostconfig *cfg;
+  og_oci_state state;
+  bool have_state;
+  og_oci_config oci;
+  bool have_oci;
+  char *root;
+  og_mode mode;
+  char *manifest_path;
+  og_manifest *manifest;
+  og_inventory inv;
+  bool have_inv;
+  og_policy_result res;
+  bool have_res;
+  og_sha256_hex inv_sha256;
+  /* the sinks, opened before the sandbox */
+  int audit_fd;
+  const char *audit_path;
+  bool syslog_open;
+  int syslog_fd; /* the socket openlog (LOG_NDELAY) connected, or -1 */
+  struct timespec t0;
+} hook;
+
+/* run.c: the whole flow, from the host config to the decision; returns the
+   exit code.  */
+int hook_run (hook *h);
+void hook_clear (hook *h);
+
+/* report.c */
+void hook_open_sinks (hook *h);
+void hook_close_sinks (hook *h);
+/* The highest fd the hook writes to after the sandbox is in place.  */
+int hook_max_out_fd (const hook *h);
+/* Fill r from what h knows: the one place an audit record is put together.  */
+void hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, const char *would,
+                        const char *error);
+/* Record the outcome (audit file, syslog) and tell the runtime (stderr);
+   returns the exit code.  err is the failure, or NULL.  */
+int hook_report (hook *h, const og_error *err, bool on_error_deny);
+
+/* backstop.c */
+void hook_arm_startup_backstop (const hook *h);
+void hook_arm_backstop (const hook *h);
+/* What the armed backstop writes, now that the container is known.  */
+void hook_update_backstop (const hook *h);
+void hook_backstop_free (void);
+
+#endif

@@ -1,0 +1,234 @@
+/* The hook's flow: the host config, the OCI state on stdin and the bundle's
+   config.json (runtime-spec runtime.md "State", config.md), the sandbox, the
+   inventory of the root, the manifest the host config picks, the verdict.  */
+#include "hook.h"
+#include "base/fileio.h"
+#include "catalog/build.h"
+#include "output/output.h"
+#include "runtime/sandbox.h"
+#include "source/dir.h"
+
+static int
+load_config (hook *h, og_error **err)
+{
+  cleanup_diags og_diags diags = { 0 }; /* the error names the first problem as file:line:column */
+  return og_hostconfig_load_file (h->config_path, &h->cfg, &diags, err);
+}
+
+static int
+read_state (hook *h, og_error **err)
+{
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  if (og_read_fd (STDIN_FILENO, "the OCI state on stdin", OG_OCI_STATE_MAX, &data, &len, err) < 0)
+    return -1;
+  if (og_oci_state_parse (data, len, &h->state, err) < 0)
+    return -1;
+  h->have_state = true;
+  return 0;
+}
+
+/* The root is root.path of BUNDLE/config.json, relative to the bundle when
+   not absolute.  */
+static int
+read_bundle_config (hook *h, og_error **err)
+{
+  cleanup_free char *path = og_xasprintf ("%s/config.json", h->state.bundle);
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+
+  if (og_read_file (path, OG_OCI_CONFIG_MAX, &data, &len, err) < 0)
+    return -1;
+  if (og_oci_config_parse (data, len, path, &h->oci, err) < 0)
+    return -1;
+  h->have_oci = true;
+  h->root = h->oci.root_path[0] == '/' ? og_xstrdup (h->oci.root_path)
+                                       : og_xasprintf ("%s/%s", h->state.bundle, h->oci.root_path);
+  return 0;
+}
+
+static const char *
+image_name (const hook *h)
+{
+  static const char *const keys[]
+      = { "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri.image-name",
+          "org.opencontainers.image.ref.name", "org.opencontainers.image.base.name" };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (keys); i++)
+    {
+      const char *v = og_kv_get (h->oci.annotations, h->oci.n_annotations, keys[i]);
+      if (v == NULL && h->have_state)
+        v = og_kv_get (h->state.annotations, h->state.n_annotations, keys[i]);
+      if (v)
+        return v;
+    }
+  return NULL;
+}
+
+/* The rules see config.json's annotations, then the state's (borrowed).  */
+static void
+select_manifest (hook *h)
+{
+  size_t no = h->oci.n_annotations, ns = h->state.n_annotations;
+  cleanup_free og_kv *a = og_xcalloc (no + ns ? no + ns : 1, sizeof *a);
+
+  if (no)
+    memcpy (a, h->oci.annotations, no * sizeof *a);
+  if (ns)
+    memcpy (a + no, h->state.annotations, ns * sizeof *a);
+  og_hostconfig_select (h->cfg, a, no + ns, &h->inv.os, image_name (h), &h->manifest_path,
+                        &h->mode);
+}
+
+static int
+load_manifest (hook *h, og_error **err)
+{
+  cleanup_diags og_diags diags = { 0 }; /* as for the host config */
+  return og_manifest_load_file (h->manifest_path, &h->manifest, &diags, err);
+}
+
+/* The container's mount destinations: what is there comes from the runtime
+   (podman's /etc/hostname, /etc/hosts, /run/.containerenv, /proc, /dev...),
+   and the container never sees the image's version of it.  */
+static const char **
+mount_destinations (const hook *h, size_t *n)
+{
+  const char **v = og_xcalloc (h->oci.n_mounts + 1, sizeof *v);
+  *n = 0;
+  for (size_t i = 0; i < h->oci.n_mounts; i++)
+    {
+      const char *d = h->oci.mounts[i].destination;
+      if (d && d[0] == '/' && d[1] != '\0')
+        v[(*n)++] = d;
+    }
+  return v;
+}
+
+static int
+build_inventory (hook *h, bool digests, og_error **err)
+{
+  og_source_options opts = { .digests = digests };
+  cleanup_source og_source *src = NULL;
+  cleanup_free const char **mounts = NULL;
+  size_t n = 0;
+
+  og_inventory_clear (&h->inv);
+  h->have_inv = false;
+  if (og_source_open_dir (h->root, &opts, &src, err) < 0)
+    return -1;
+  mounts = mount_destinations (h, &n);
+  if (og_inventory_build_excluding (src, 0, mounts, n, &h->inv, err) < 0)
+    {
+      og_error_prefix (err, "inspect `%s`", h->root);
+      return -1;
+    }
+  h->have_inv = true;
+  return 0;
+}
+
+static int
+evaluate (hook *h, og_error **err)
+{
+  cleanup_launch_facts og_launch_facts facts = { 0 };
+  char today[11];
+
+  og_launch_facts_from_oci (&h->oci, &facts);
+  og_policy_today (today);
+  if (og_policy_evaluate (h->manifest, &h->inv, &facts, today, &h->res, err) < 0)
+    return -1;
+  h->have_res = true;
+  return 0;
+}
+
+/* Everything after the sinks are open and the sandbox is in place.  */
+static int
+inspect_and_evaluate (hook *h, og_error **err)
+{
+  if (build_inventory (h, false, err) < 0)
+    return -1;
+  select_manifest (h);
+  if (h->manifest_path)
+    {
+      if (load_manifest (h, err) < 0)
+        return -1;
+      if (og_manifest_needs_sha256 (h->manifest) && build_inventory (h, true, err) < 0)
+        return -1;
+      if (og_deadline_check (err) < 0)
+        return -1;
+      if (evaluate (h, err) < 0)
+        return -1;
+    }
+  return og_inventory_digest (&h->inv, h->inv_sha256, err);
+}
+
+/* With the host config loaded: the container, the sandbox, the inspection.
+   h->phase says how far it went.  */
+static int
+inspect_container (hook *h, og_error **err)
+{
+  h->phase = HOOK_PHASE_STATE;
+  if (read_state (h, err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_BUNDLE;
+  if (read_bundle_config (h, err) < 0)
+    return -1;
+  hook_update_backstop (h);
+  h->phase = HOOK_PHASE_SANDBOX;
+  if (og_sandbox_enter (hook_max_out_fd (h), err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_INSPECT;
+  if (inspect_and_evaluate (h, err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_DONE;
+  return 0;
+}
+
+/* The host config failed first: still name the container in the record
+   (what goes wrong here is not the error to report).  */
+static void
+name_the_container (hook *h)
+{
+  cleanup_error og_error *err = NULL;
+  if (read_state (h, &err) == 0)
+    read_bundle_config (h, &err);
+}
+
+int
+hook_run (hook *h)
+{
+  cleanup_error og_error *err = NULL;
+  bool on_error_deny = h->fallback_deny;
+
+  h->phase = HOOK_PHASE_CONFIG;
+  h->mode = OG_MODE_ENFORCE;
+  if (load_config (h, &err) == 0)
+    {
+      on_error_deny = h->cfg->on_error_deny;
+      h->mode = h->cfg->mode;
+    }
+  hook_open_sinks (h);
+  if (err == NULL)
+    {
+      og_deadline_start (h->cfg->deadline_ms);
+      hook_arm_backstop (h);
+      inspect_container (h, &err);
+    }
+  if (err && h->phase == HOOK_PHASE_CONFIG)
+    name_the_container (h);
+  og_deadline_backstop_cancel ();
+  return hook_report (h, err, on_error_deny);
+}
+
+void
+hook_clear (hook *h)
+{
+  hook_close_sinks (h);
+  og_policy_result_clear (&h->res);
+  og_inventory_clear (&h->inv);
+  og_manifest_free (h->manifest);
+  free (h->manifest_path);
+  free (h->root);
+  og_oci_config_clear (&h->oci);
+  og_oci_state_clear (&h->state);
+  og_hostconfig_free (h->cfg);
+  hook_backstop_free ();
+}

@@ -1,0 +1,88 @@
+/* What every unit test shares: files and trees made by the test itself, byte
+   packing, diagnostics at a position, and the one way to skip a test.  */
+#ifndef OG_TEST_FIXTURES_H
+#define OG_TEST_FIXTURES_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+
+#include "json/doc.h"
+
+struct og_pkglist;
+
+/* ---- skipping ----------------------------------------------------------
+   A test that needs something the host may lack (a tool, $OG_REAL_FIXTURES,
+   a fixture an integration script builds) checks for it first and, when it
+   is absent, calls fx_skip ("why"), which leaves the test (by longjmp: no
+   cleanup runs, so allocate nothing before it).  The test is reported as
+   "ok N - name # SKIP why", which meson and scripts/count-tap.py count as
+   skipped, never as passed.  Never leave such a test out of the list, and
+   never let it pass without checking.  (cmocka 1.1.5 prints its own skip()
+   as "not ok N # SKIP", which TAP counts as a failure; fixtures.c rewrites
+   that line, so use fx_skip, not skip().)  The shell tests' counterpart is
+   skip in tests/lib/tap.sh; both are described in tests/README.md.  */
+#define fx_skip(...)                                                                               \
+  do                                                                                               \
+    {                                                                                              \
+      fx_skip_reason (__VA_ARGS__);                                                                \
+      skip ();                                                                                     \
+      __builtin_unreachable (); /* cmocka's skip () leaves the test by longjmp */                  \
+    }                                                                                              \
+  while (0)
+void fx_skip_reason (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+/* Is the program NAME on $PATH?  */
+bool fx_has_tool (const char *name);
+/* $OG_REAL_FIXTURES/REL (the folder itself when REL is "") when it exists
+   (malloc'd), else NULL: ../shared/fixtures/real, see tests/README.md.  */
+char *fx_real_fixture (const char *rel);
+
+/* ---- files the test makes ---------------------------------------------- */
+
+/* A new directory /tmp/og-TAG-XXXXXX (malloc'd).  */
+char *fx_tmpdir (const char *tag);
+/* rm -rf DIR.  */
+void fx_rm_rf (const char *dir);
+/* DIR/REL with these bytes, or this text; a directory; a symlink to TARGET.  */
+void fx_write (const char *dir, const char *rel, const void *data, size_t len);
+void fx_put (const char *dir, const char *rel, const char *text);
+void fx_mkdir (const char *dir, const char *rel);
+/* chmod DIR/REL to mode, asserting it worked.  */
+void fx_chmod (const char *dir, const char *rel, mode_t mode);
+void fx_symlink (const char *target, const char *dir, const char *rel);
+/* The whole file (malloc'd, *len its size), or NULL when it cannot be read.  */
+uint8_t *fx_slurp (const char *path, size_t *len);
+/* The lines of a text file, without their newlines; free with fx_free_lines.  */
+char **fx_read_lines (const char *path, size_t *n);
+void fx_free_lines (char **lines, size_t n);
+
+/* ---- bytes -------------------------------------------------------------- */
+
+/* The sha256 of data in hex (lib/base/digest.h), asserting that it worked.  */
+void fx_sha256 (const void *data, size_t len, char *out /* an og_sha256_hex */);
+void fx_put32 (uint8_t *p, uint32_t v, bool big_endian);
+
+/* ---- parsers and diagnostics -------------------------------------------- */
+
+/* A package-database parser (og_dpkg_status_parse, og_apk_installed_parse);
+   in fixtures_pkgdb.c.  */
+typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *name,
+                                  struct og_pkglist *out, og_error **err);
+/* Parsing text as file NAME fails with a message containing want, and
+   leaves no packages.  */
+void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                            const char *want);
+
+/* Line and column (from 1) of the first occurrence of at in text; columns
+   count UTF-8 characters when utf8, else bytes.  */
+void fx_position (const char *text, const char *at, bool utf8, int *line, int *col);
+/* d holds exactly one diagnostic, at line:col, whose message contains what
+   (all of them are printed first when not).  */
+void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
+
+#endif

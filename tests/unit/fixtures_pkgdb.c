@@ -1,0 +1,22 @@
+/* The shared unit-test helper for package-database parsers (fixtures.h); apart
+   from fixtures.c because catalog/pkgdb/pkgdb.h and base/digest.h clash.  */
+#include "fixtures.h"
+
+#include <string.h>
+
+#include "catalog/pkgdb/pkgdb.h"
+
+void
+fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                       const char *want)
+{
+  og_pkglist l = { 0 };
+  og_error *err = NULL;
+  assert_int_equal (parse ((const uint8_t *)text, strlen (text), name, &l, &err), -1);
+  assert_non_null (err);
+  if (strstr (err->msg, want) == NULL)
+    fail_msg ("message '%s' lacks '%s'", err->msg, want);
+  assert_int_equal (l.n, 0);
+  og_error_free (err);
+  og_pkglist_clear (&l);
+}
