@@ -565,6 +565,20 @@ og_policy_judge_skipped (const og_manifest *m, const char *today, const char *pa
   free (ev.cand);
 }
 
+void
+og_policy_evaluate_skipped (const og_manifest *m, const og_inventory *inv, const char *today,
+                            og_policy_result *out)
+{
+  for (size_t i = 0; i < inv->n_skipped; i++)
+    {
+      const og_skipped *k = &inv->skipped[i];
+      /* OG_SKIPPED_EXCLUDED: a runtime's placeholder the hook chose to leave
+         out after checking it holds nothing of the image.  */
+      if (k->reason == OG_SKIPPED_MOUNT)
+        og_policy_judge_skipped (m, today, k->path, k->mode, out);
+    }
+}
+
 int
 og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_launch_facts *launch,
                     const char *today, og_policy_result *out, og_error **err)

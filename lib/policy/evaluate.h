@@ -91,6 +91,13 @@ void og_policy_add_inspection (og_policy_result *r, const char *subject, const c
 void og_policy_judge_skipped (const og_manifest *m, const char *today, const char *path,
                               uint32_t mode, og_policy_result *out);
 
+/* og_policy_judge_skipped for each thing inv->skipped lists with the reason
+   OG_SKIPPED_MOUNT, in walk order.  The hook calls it after
+   og_policy_evaluate: at launch, what it could not see denies unless
+   vouched for; the offline verbs only count and list what they skipped.  */
+void og_policy_evaluate_skipped (const og_manifest *m, const og_inventory *inv, const char *today,
+                                 og_policy_result *out);
+
 /* The verdict of a policy result: allow when there is no finding.  */
 typedef enum og_verdict
 {

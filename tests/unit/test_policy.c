@@ -377,6 +377,35 @@ test_skipped_subtrees (void **state)
     }
 }
 
+/* The inventory's list of what was skipped: mounts are judged, the hook's
+   excluded placeholders are not.  */
+static void
+test_inventory_skipped (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  inv.skipped = og_xcalloc (3, sizeof *inv.skipped);
+  inv.skipped[0] = (og_skipped){ og_xstrdup ("/opt/tools"), S_IFDIR | 0755, OG_SKIPPED_MOUNT };
+  inv.skipped[1]
+      = (og_skipped){ og_xstrdup ("/etc/resolv.conf"), S_IFREG | 0644, OG_SKIPPED_EXCLUDED };
+  inv.skipped[2] = (og_skipped){ og_xstrdup ("/usr/bin/\xff"), S_IFREG | 0755, OG_SKIPPED_MOUNT };
+  inv.n_skipped = 3;
+  m = load (HDR "\"executables\": {\"deny\": [\"**/busybox\"]}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0); /* og_policy_evaluate itself judges content only */
+  og_policy_evaluate_skipped (m, &inv, TODAY, &r);
+  assert_int_equal (r.n, 2);
+  assert_string_equal (r.findings[0].rule, "inspection");
+  assert_string_equal (r.findings[0].subject, "/opt/tools");
+  assert_string_equal (r.findings[1].subject, "/usr/bin/\xff");
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
 static void
 test_require (void **state)
 {
@@ -617,6 +646,7 @@ main (void)
     cmocka_unit_test (test_generated_manifest_not_utf8),
     cmocka_unit_test (test_inspection_finding),
     cmocka_unit_test (test_skipped_subtrees),
+    cmocka_unit_test (test_inventory_skipped),
     cmocka_unit_test (test_require),
     cmocka_unit_test (test_sha256_pins),
     cmocka_unit_test (test_launch_facts),
