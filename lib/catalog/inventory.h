@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "catalog/deps.h"
 #include "catalog/elfinfo.h"
 #include "catalog/osrelease.h"
 #include "catalog/pkgdb/pkgdb.h"
@@ -84,6 +85,7 @@ typedef struct og_inventory
   og_file *files; /* only with OG_INV_FILES */
   size_t n_files;
   og_inventory_summary summary;
+  og_depgraph deps; /* only with OG_INV_DEPS: deps.links is NULL otherwise */
 } og_inventory;
 
 void og_inventory_clear (og_inventory *inv);
