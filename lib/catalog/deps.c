@@ -353,8 +353,12 @@ og_depgraph_chains (const og_depgraph *g, const og_pkglist *pkgs, size_t start, 
     {
       size_t x = queue[head++];
       const og_idxv *up = &g->links[x].required_by;
-      if (up->n == 0)
-        roots[n_roots++] = (root_at){ x, dist[x], pkgs->pkgs[x].name };
+      /* A protected package holds itself in: what requires it is beside the point.  */
+      if (up->n == 0 || og_package_protected (&pkgs->pkgs[x]))
+        {
+          roots[n_roots++] = (root_at){ x, dist[x], pkgs->pkgs[x].name };
+          continue;
+        }
       for (size_t k = 0; k < up->n; k++)
         if (dist[up->v[k]] == NONE)
           {

@@ -55,7 +55,8 @@ void og_depgraph_clear (og_depgraph *g);
 bool og_package_protected (const og_package *p);
 
 /* The chains that keep package `start` installed, following required_by up
-   to roots (packages nothing requires): one shortest chain per root, the
+   to roots (packages nothing requires, or protected ones, which hold
+   themselves in; start is a root when it is either): one shortest chain per root, the
    shortest first (ties by root name), at most max.  chains[i] is a list of
    indices from start to the root.  *cycle is set when start is held in only
    by a dependency cycle (no root above it).  */
