@@ -42,6 +42,61 @@ if bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX"; then
   "$depdump" "docker-archive:$W/minbase.docker.tar" | sort >"$W/minbase-img.og"
   "$depdump" "$R" | sort >"$W/minbase-dir.og"
   same "minbase: the docker-archive gives the same graph as the tree" "$W/minbase-dir.og" "$W/minbase-img.og"
+  # why: an executable of an essential package, a library, docker-archive = tree.
+  "$OCIGATE" why "$R" /usr/bin/chmod >"$W/why-chmod"; ok $? "why ROOT /usr/bin/chmod exits 0"
+  check "why /usr/bin/chmod names coreutils and its chain to (essential)" \
+    grep -qx '  /usr/bin/chmod <- coreutils <- (essential)' "$W/why-chmod"
+  "$OCIGATE" why --format json "$R" /bin/chmod >"$W/why-chmod.json"
+  check "why --format json of /bin/chmod (through the /bin -> usr/bin link): coreutils, essential" \
+    jq -e '.path == "/bin/chmod" and .package == "coreutils" and .essential and .chains == [["coreutils"]]' "$W/why-chmod.json"
+  "$OCIGATE" why --format json "$R" libuuid1 >"$W/why-uuid.json"
+  awk -F'\t' '$1 == "libuuid1" {print $2}' "$W/minbase.oracle" | tr ' ' '\n' | sed '/^$/d' >"$W/uuid-oracle"
+  jq -r '.required_by[]' "$W/why-uuid.json" | sort >"$W/uuid-why"
+  same "why libuuid1: required_by is what dpkg-query's relations say" "$W/uuid-oracle" "$W/uuid-why"
+  check "why libuuid1: every chain starts at libuuid1 and ends at a root" \
+    jq -e '(.chains | length) > 0 and all(.chains[]; .[0] == "libuuid1") and ([.chains[] | length] == ([.chains[] | length] | sort))' "$W/why-uuid.json"
+  "$OCIGATE" why --format json "docker-archive:$W/minbase.docker.tar" libuuid1 >"$W/why-uuid-img.json"
+  same "why libuuid1: the docker-archive answers as the tree" "$W/why-uuid.json" "$W/why-uuid-img.json"
+  "$OCIGATE" why "$R" /etc/hostname >"$W/why-host"
+  check "why of a file no package owns says so" grep -qx '/etc/hostname: no package owns it' "$W/why-host"
+  "$OCIGATE" why "$R" no-such-package 2>"$W/why-err"
+  ok $(($? == 2 ? 0 : 1)) "why of an unknown package exits 2"
+
+  # slim: one leaf package added with dpkg --root to a copy of the database.
+  L=$W/leaf
+  mkdir -p "$L/src/DEBIAN" "$L/src/usr/bin" "$L/root/var/lib" "$L/root/var/log"
+  cp -a "$R/var/lib/dpkg" "$L/root/var/lib/"
+  printf 'Package: og-leaf\nVersion: 1.0-1\nArchitecture: all\nMaintainer: ocigate tests <tests@example.invalid>\nDepends: libc6, coreutils
+Installed-Size: 20
+Description: a package nothing needs\n' >"$L/src/DEBIAN/control"
+  head -c 20000 /dev/urandom >"$L/src/usr/bin/og-leaf"
+  chmod 755 "$L/src/usr/bin/og-leaf"
+  dpkg-deb --root-owner-group --build "$L/src" "$L/og-leaf.deb" >/dev/null &&
+    dpkg --root="$L/root" --log="$L/root/var/log/dpkg.log" --force-not-root --force-bad-path \
+      --force-script-chrootless -i "$L/og-leaf.deb" >"$L/dpkg.log" 2>&1
+  ok $? "dpkg --root install of a leaf package"
+  isize=$(dpkg-query --admindir="$L/root/var/lib/dpkg" -W -f='${Installed-Size}' og-leaf)
+  "$OCIGATE" slim --format json "$L/root" >"$W/slim.json"; ok $? "slim --format json exits 0"
+  check "slim lists og-leaf as a leaf, with dpkg's Installed-Size ($isize KiB) and its executable" \
+    jq -e --argjson kib "$isize" '[.leaves[] | select(.name == "og-leaf")] | length == 1 and .[0].size == $kib * 1024 and .[0].executables == ["/usr/bin/og-leaf"] and (.[0].essential | not)' "$W/slim.json"
+  dpkg-query --admindir="$L/root/var/lib/dpkg" -W \
+    -f='${db:Status-Abbrev}\t${Package}\t${Version}\t${Depends}\t${Pre-Depends}\t${Provides}\n' |
+    python3 "$oracle" | awk -F'\t' '$2 == "" {print $1}' | sort >"$W/leaves-oracle"
+  jq -r '.leaves[].name' "$W/slim.json" | sort >"$W/leaves-og"
+  same "slim: the leaves are the packages that, by dpkg-query's relations, nothing depends on" "$W/leaves-oracle" "$W/leaves-og"
+  check "og-leaf's Depends: coreutils made coreutils no leaf" sh -c "! grep -qx coreutils '$W/leaves-og'"
+  "$OCIGATE" slim "$L/root" >"$W/slim.txt"
+  check "slim (table) shows og-leaf with its size" grep -Eq "^og-leaf +1.0-1 +$isize.0 KiB +1 " "$W/slim.txt"
+  "$OCIGATE" slim --format json --keep apt "$L/root" >"$W/slim-keep.json"
+  check "slim --keep apt: og-leaf (nothing kept needs it) is outside the closure, coreutils inside" \
+    jq -e '(.keep.outside.list | map(.name)) == ["og-leaf"] and (.keep.closure | index("coreutils")) != null and .keep.outside.executables == 1' "$W/slim-keep.json"
+  "$OCIGATE" why "$L/root" libc6 >"$W/why-libc"
+  check "why libc6 now names og-leaf among what needs it" grep -q 'og-leaf' "$W/why-libc"
+  "$OCIGATE" slim --format markdown "$L/root" >"$W/slim.md"
+  check "slim --format markdown is a table with og-leaf" grep -q '^| og-leaf | 1.0-1 |' "$W/slim.md"
+  "$OCIGATE" slim --format json "docker-archive:$W/minbase.docker.tar" >"$W/slim-img.json"
+  "$OCIGATE" slim --format json "$R" >"$W/slim-dir.json"
+  same "slim: the docker-archive answers as the tree" "$W/slim-dir.json" "$W/slim-img.json"
 else
   ok 1 "tests/fixtures/make-debootstrap.sh"
 fi
