@@ -48,6 +48,20 @@ if bash "$src/tests/fixtures/make-rpm-fixtures.sh" "$fx"; then
   "$depdump" "$R" | awk -F'\t' '$3 ~ /(^| )og-deps-base( |$)/ {print $1}' | sort >"$W/og-file"
   check "the file requirement /usr/bin/og-deps-tool: rpm -q --whatrequires names og-deps-lib, which requires og-deps-base here" \
     sh -c "grep -qx og-deps-lib '$W/rpm-file' && grep -qx og-deps-lib '$W/og-file'"
+  # why and slim on the same tree.
+  "$OCIGATE" why --format json "$R" /usr/bin/og-deps-tool >"$W/why-tool.json"
+  check "why /usr/bin/og-deps-tool: og-deps-base, required by app and lib, chain up to the leaf" \
+    jq -e '.package == "og-deps-base" and .required_by == ["og-deps-lib", "og-deps-app"] and .chains == [["og-deps-base", "og-deps-app", "og-deps-leaf"]] and (.essential | not)' "$W/why-tool.json"
+  "$OCIGATE" why "$R" og-deps-lib >"$W/why-lib"
+  check "why og-deps-lib (table): og-deps-lib <- og-deps-app <- og-deps-leaf" \
+    grep -qx '  og-deps-lib <- og-deps-app <- og-deps-leaf' "$W/why-lib"
+  "$OCIGATE" slim --format json "$R" >"$W/slim.json"
+  size=$(rpm --root "$R" --dbpath /var/lib/rpm -q --qf '%{LONGSIZE}' og-deps-leaf)
+  check "slim: og-deps-leaf is a leaf with rpm's size ($size) and its executable, and everything goes with it" \
+    jq -e --argjson size "$size" '[.leaves[] | select(.name == "og-deps-leaf")][0] | .size == $size and .executables == ["/usr/bin/og-deps-leaf"] and ([.also_goes[].name] | sort) == ["og-deps-app", "og-deps-base", "og-deps-lib"]' "$W/slim.json"
+  "$OCIGATE" slim --format json --keep /usr/bin/og-deps-tool "$R" >"$W/slim-keep.json"
+  check "slim --keep /usr/bin/og-deps-tool keeps og-deps-base alone; app, lib and leaf are outside" \
+    jq -e '.keep.kept == ["og-deps-base"] and (.keep.outside.list | map(.name) | map(select(startswith("og-deps"))) | sort) == ["og-deps-app", "og-deps-leaf", "og-deps-lib"]' "$W/slim-keep.json"
 else
   ok 1 "tests/fixtures/make-rpm-fixtures.sh"
 fi

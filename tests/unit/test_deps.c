@@ -260,6 +260,211 @@ test_rpm_fields (void **state)
   og_pkglist_clear (&l);
 }
 
+/* ---- the graph ---------------------------------------------------------- */
+
+static void
+parse_dpkg (const char *text, og_pkglist *l)
+{
+  og_error *err = NULL;
+  if (og_dpkg_status_parse ((const uint8_t *)text, strlen (text), "status", l, &err) < 0)
+    fail_msg ("%s", err->msg);
+}
+
+static size_t
+idx (const og_pkglist *l, const char *name)
+{
+  return (size_t)(find_pkg (l, name) - l->pkgs);
+}
+
+/* The names of x, space-separated, in package order.  */
+static char *
+names (const og_pkglist *l, const og_idxv *x)
+{
+  og_buf b = { 0 };
+  og_buf_puts (&b, "");
+  for (size_t k = 0; k < x->n; k++)
+    og_buf_printf (&b, "%s%s", k ? " " : "", l->pkgs[x->v[k]].name);
+  return og_buf_steal (&b);
+}
+
+static void
+assert_links (const og_pkglist *l, const og_depgraph *g, const char *name, const char *requires,
+              const char *required_by)
+{
+  size_t i = idx (l, name);
+  cleanup_free char *r = names (l, &g->links[i].requires);
+  cleanup_free char *rb = names (l, &g->links[i].required_by);
+  assert_string_equal (r, requires);
+  assert_string_equal (rb, required_by);
+}
+
+#define ST "Status: install ok installed\n"
+
+static void
+test_graph_dpkg (void **state)
+{
+  static const char text[]
+      = "Package: app\n" ST "Version: 1\n"
+        "Depends: awk | mawk, libv (>= 2), virt (>= 1), plainvirt, gone | libv, self-api\n"
+        "Provides: self-api\n"
+        "Recommends: rec\n\n"
+        "Package: mawk\n" ST "Version: 1.3\nProvides: awk\n\n"
+        "Package: gawk\n" ST "Version: 5\nProvides: awk\n\n"
+        "Package: libv\n" ST "Version: 1:1.0\n\n" /* epoch 1 > 2: satisfies >= 2 */
+        "Package: vprov\n" ST "Version: 9\nProvides: virt (= 1.5)\n\n"
+        "Package: unv\n" ST "Version: 9\nProvides: virt, plainvirt\n\n" /* unversioned */
+        "Package: rec\n" ST "Version: 1\n\n"
+        "Package: removed\nStatus: deinstall ok config-files\nVersion: 1\nProvides: awk\n\n"
+        "Package: old\n" ST "Version: 1\nDepends: libv (<< 1:0)\n";
+  og_pkglist l = { 0 };
+  og_depgraph g;
+
+  parse_dpkg (text, &l);
+  og_depgraph_build (&l, &g);
+  /* awk: every installed provider; virt (>= 1): only the versioned
+     Provides; plainvirt: the unversioned one; self-api: itself, no edge.  */
+  assert_links (&l, &g, "app", "mawk gawk libv vprov unv", "");
+  assert_int_equal (g.links[idx (&l, "app")].unresolved, 0);
+  assert_links (&l, &g, "libv", "", "app");
+  assert_links (&l, &g, "unv", "", "app");
+  assert_links (&l, &g, "rec", "", "");
+  assert_int_equal (g.links[idx (&l, "app")].recommends.n, 1);
+  /* libv 1:1.0 is not << 1:0 */
+  assert_links (&l, &g, "old", "", "");
+  assert_int_equal (g.links[idx (&l, "old")].unresolved, 1);
+  og_depgraph_clear (&g);
+  og_pkglist_clear (&l);
+}
+
+static void
+test_graph_apk (void **state)
+{
+  static const char db[]
+      = "P:app\nV:1.0-r0\nD:so:libz.so.1 lib~1.2 /bin/sh cmd:tool>2 !conflict\n\n"
+        "P:zlib\nV:1.3-r0\np:so:libz.so.1=1.3\n\n"
+        "P:lib\nV:1.2.13-r1\n\n"
+        "P:sh\nV:1-r0\np:/bin/sh\n\n"
+        "P:tool\nV:3-r0\np:cmd:tool=3-r0\n\n"
+        "P:conflict\nV:1-r0\n";
+  og_pkglist l = { 0 };
+  og_error *err = NULL;
+  og_depgraph g;
+
+  if (og_apk_installed_parse ((const uint8_t *)db, strlen (db), "installed", &l, &err) < 0)
+    fail_msg ("%s", err->msg);
+  og_depgraph_build (&l, &g);
+  assert_links (&l, &g, "app", "zlib lib sh tool", "");
+  assert_links (&l, &g, "conflict", "", "");
+  og_depgraph_clear (&g);
+  og_pkglist_clear (&l);
+}
+
+/* rpm rules on packages made here: a missing release is not compared, an
+   unversioned provide overlaps any version, a file requirement resolves
+   against file lists, install-only prerequisites hold nothing.  */
+static og_package *
+rpm_pkg (og_pkglist *l, const char *name, const char *version, const char *release)
+{
+  og_package *p = og_pkglist_add (l);
+  p->type = OG_PKG_RPM;
+  p->name = og_xstrdup (name);
+  p->version = og_xstrdup (version);
+  p->release = og_xstrdup (release);
+  return p;
+}
+
+static void
+req (og_package *p, const char *name, uint32_t sense, const char *version, og_dep_kind kind)
+{
+  og_pkg_deps_add (&p->depends, name, strlen (name), version, version ? strlen (version) : 0, sense,
+                   p->n_clauses++, kind);
+}
+
+static void
+test_graph_rpm (void **state)
+{
+  og_pkglist l = { 0 };
+  og_depgraph g;
+  og_package *p;
+
+  p = rpm_pkg (&l, "app", "1", "1");
+  req (p, "base", OG_DEP_EQUAL, "2.0", OG_DEP_REQUIRES);   /* no release: matches 2.0-7 */
+  req (p, "virt", OG_DEP_GREATER, "100", OG_DEP_REQUIRES); /* unversioned provide overlaps */
+  req (p, "/usr/bin/tool", 0, NULL, OG_DEP_REQUIRES);
+  req (p, "pre", 0, NULL, OG_DEP_INSTALL_ONLY);
+  req (p, "newer", OG_DEP_GREATER | OG_DEP_EQUAL, "2.0-2", OG_DEP_REQUIRES);
+  p = rpm_pkg (&l, "base", "2.0", "7");
+  og_pkg_deps_add (&p->provides, "virt", 4, NULL, 0, 0, 0, OG_DEP_REQUIRES);
+  p = rpm_pkg (&l, "tools", "1", "1");
+  og_package_add_file (p, "/usr/bin/tool", 13);
+  rpm_pkg (&l, "pre", "1", "1");
+  rpm_pkg (&l, "newer", "2.0", "1"); /* 2.0-1 < 2.0-2 */
+  og_depgraph_build (&l, &g);
+  assert_links (&l, &g, "app", "base tools", "");
+  assert_links (&l, &g, "pre", "", "");
+  assert_int_equal (g.links[idx (&l, "app")].unresolved, 1);
+  og_depgraph_clear (&g);
+  og_pkglist_clear (&l);
+}
+
+static void
+test_chains_and_holders (void **state)
+{
+  /* leaf -> mid -> low; top -> low; ess (essential) -> low; c1 <-> c2 cycle -> low */
+  static const char text[] = "Package: leaf\n" ST "Version: 1\nDepends: mid\n\n"
+                             "Package: mid\n" ST "Version: 1\nDepends: low, only\n\n"
+                             "Package: only\n" ST "Version: 1\n\n"
+                             "Package: top\n" ST "Version: 1\nDepends: low\n\n"
+                             "Package: ess\n" ST "Essential: yes\nVersion: 1\nDepends: low\n\n"
+                             "Package: low\n" ST "Version: 1\n\n"
+                             "Package: c1\n" ST "Version: 1\nDepends: c2\n\n"
+                             "Package: c2\n" ST "Version: 1\nDepends: c1, low\n";
+  og_pkglist l = { 0 };
+  og_depgraph g;
+  og_chains c;
+  size_t held[8];
+  bool in[8];
+  size_t keep;
+
+  parse_dpkg (text, &l);
+  assert_int_equal (l.n, 8);
+  og_depgraph_build (&l, &g);
+  og_depgraph_chains (&g, &l, idx (&l, "low"), 10, &c);
+  /* roots by distance, then name: ess, top (1), leaf (2); the cycle has no root */
+  assert_int_equal (c.total, 3);
+  assert_int_equal (c.n, 3);
+  assert_int_equal (c.v[0].n, 2);
+  assert_int_equal (c.v[0].v[1], idx (&l, "ess"));
+  assert_int_equal (c.v[1].v[1], idx (&l, "top"));
+  assert_int_equal (c.v[2].n, 3);
+  assert_int_equal (c.v[2].v[1], idx (&l, "mid"));
+  assert_int_equal (c.v[2].v[2], idx (&l, "leaf"));
+  assert_false (c.cycle);
+  og_chains_clear (&c);
+  og_depgraph_chains (&g, &l, idx (&l, "c1"), 10, &c);
+  assert_true (c.cycle);
+  assert_int_equal (c.n, 0);
+  og_chains_clear (&c);
+  og_depgraph_chains (&g, &l, idx (&l, "low"), 1, &c);
+  assert_int_equal (c.n, 1);
+  assert_int_equal (c.total, 3);
+  og_chains_clear (&c);
+
+  og_depgraph_sole_holders (&g, &l, held);
+  assert_int_equal (held[idx (&l, "mid")], idx (&l, "leaf"));
+  assert_int_equal (held[idx (&l, "only")], idx (&l, "leaf"));
+  assert_int_equal (held[idx (&l, "low")], (size_t)-1);  /* held by several */
+  assert_int_equal (held[idx (&l, "leaf")], (size_t)-1); /* a root itself */
+
+  keep = idx (&l, "top");
+  og_depgraph_closure (&g, &l, &keep, 1, in);
+  assert_true (in[idx (&l, "top")] && in[idx (&l, "low")] && in[idx (&l, "ess")]);
+  assert_false (in[idx (&l, "leaf")] || in[idx (&l, "mid")] || in[idx (&l, "only")]
+                || in[idx (&l, "c1")]);
+  og_depgraph_clear (&g);
+  og_pkglist_clear (&l);
+}
+
 int
 main (void)
 {
@@ -267,6 +472,8 @@ main (void)
     cmocka_unit_test (test_dpkg_fields), cmocka_unit_test (test_dpkg_errors),
     cmocka_unit_test (test_dpkg_real),   cmocka_unit_test (test_apk_real),
     cmocka_unit_test (test_apk_ops),     cmocka_unit_test (test_rpm_fields),
+    cmocka_unit_test (test_graph_dpkg),  cmocka_unit_test (test_graph_apk),
+    cmocka_unit_test (test_graph_rpm),   cmocka_unit_test (test_chains_and_holders),
   };
   return cmocka_run_group_tests_name ("deps", tests, NULL, NULL);
 }
