@@ -10,6 +10,8 @@
 
 #include "base/util.h"
 #include "catalog/deps.h"
+#include "catalog/inventory.h"
+#include "output/deps.h"
 #include "catalog/pkgdb/pkgdb.h"
 
 static const og_package *
@@ -465,6 +467,45 @@ test_chains_and_holders (void **state)
   og_pkglist_clear (&l);
 }
 
+/* The graph keys of a package in the inventory JSON.  */
+static void
+test_deps_json (void **state)
+{
+  static const char text[] = "Package: a\n" ST "Version: 1\nDepends: b\nRecommends: c\n\n"
+                             "Package: b\n" ST "Essential: yes\nVersion: 1\n\n"
+                             "Package: c\n" ST "Version: 1\n";
+  og_inventory inv = { 0 };
+  og_buf buf = { 0 };
+  og_error *err = NULL;
+  og_jw w;
+
+  parse_dpkg (text, &inv.packages);
+  /* Without the graph: nothing.  */
+  assert_int_equal (og_jw_open_buf (&w, &buf, &err), 0);
+  yajl_gen_map_open (w.g);
+  og_package_write_deps_json (&w, &inv, 0);
+  yajl_gen_map_close (w.g);
+  assert_int_equal (og_jw_close (&w, &err), 0);
+  assert_string_equal (buf.data, "{}");
+  buf.len = 0;
+  og_depgraph_build (&inv.packages, &inv.deps);
+  for (size_t i = 0; i < 2; i++)
+    {
+      assert_int_equal (og_jw_open_buf (&w, &buf, &err), 0);
+      yajl_gen_map_open (w.g);
+      og_package_write_deps_json (&w, &inv, i);
+      yajl_gen_map_close (w.g);
+      assert_int_equal (og_jw_close (&w, &err), 0);
+      og_buf_putc (&buf, '\n');
+    }
+  assert_string_equal (buf.data, "{\"requires\":[\"b\"],\"required_by\":[],\"recommends\":[\"c\"],"
+                                 "\"essential\":false,\"priority_required\":false}\n"
+                                 "{\"requires\":[],\"required_by\":[\"a\"],\"recommends\":[],"
+                                 "\"essential\":true,\"priority_required\":false}\n");
+  og_buf_free (&buf);
+  og_inventory_clear (&inv);
+}
+
 int
 main (void)
 {
@@ -474,6 +515,7 @@ main (void)
     cmocka_unit_test (test_apk_ops),     cmocka_unit_test (test_rpm_fields),
     cmocka_unit_test (test_graph_dpkg),  cmocka_unit_test (test_graph_apk),
     cmocka_unit_test (test_graph_rpm),   cmocka_unit_test (test_chains_and_holders),
+    cmocka_unit_test (test_deps_json),
   };
   return cmocka_run_group_tests_name ("deps", tests, NULL, NULL);
 }
