@@ -48,6 +48,28 @@ assert_dep (const og_pkg_deps *d, const char *name, uint32_t sense, const char *
   assert_int_equal (x->kind, kind);
 }
 
+/* Parsing text with the dependency fields fails with a message containing
+   want, and without them it succeeds (the hook never reads them).  */
+static void
+assert_deps_error (fx_pkgdb_parse_fn parse, const char *text, const char *want)
+{
+  og_pkglist l = { .with_deps = true };
+  og_error *err = NULL;
+  assert_int_equal (parse ((const uint8_t *)text, strlen (text), "db", &l, &err), -1);
+  assert_non_null (err);
+  if (strstr (err->msg, want) == NULL)
+    fail_msg ("message '%s' lacks '%s'", err->msg, want);
+  assert_int_equal (l.n, 0);
+  og_error_free (err);
+  og_pkglist_clear (&l);
+  l.with_deps = false;
+  if (parse ((const uint8_t *)text, strlen (text), "db", &l, &err) < 0)
+    fail_msg ("without the dependency fields: %s", err->msg);
+  assert_int_equal (l.n, 1);
+  assert_int_equal (l.pkgs[0].depends.n + l.pkgs[0].provides.n, 0);
+  og_pkglist_clear (&l);
+}
+
 /* ---- dpkg --------------------------------------------------------------- */
 
 static const char dpkg_status[] = "Package: app\n"
@@ -72,7 +94,7 @@ static const char dpkg_status[] = "Package: app\n"
 static void
 test_dpkg_fields (void **state)
 {
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_error *err = NULL;
   const og_package *p;
 
@@ -116,7 +138,7 @@ test_dpkg_errors (void **state)
   for (size_t i = 0; i < OG_ARRAY_SIZE (bad); i++)
     {
       cleanup_free char *text = og_xasprintf ("%s%s", head, bad[i]);
-      fx_assert_parse_error (og_dpkg_status_parse, "status", text, "malformed relation");
+      assert_deps_error (og_dpkg_status_parse, text, "malformed relation");
     }
 }
 
@@ -128,7 +150,7 @@ test_dpkg_real (void **state)
   cleanup_free char *dir = fx_real_fixture ("dpkg-debian12/var/lib/dpkg");
   cleanup_free char *path = NULL;
   cleanup_free uint8_t *data = NULL;
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_error *err = NULL;
   size_t len, with_deps = 0;
   const og_package *p;
@@ -159,7 +181,7 @@ test_apk_real (void **state)
 {
   cleanup_free char *path = fx_real_fixture ("apk/multiple-1/lib/apk/db/installed");
   cleanup_free uint8_t *data = NULL;
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_error *err = NULL;
   size_t len;
   const og_package *p;
@@ -191,15 +213,17 @@ test_apk_real (void **state)
 static void
 test_apk_ops (void **state)
 {
-  static const char db[] = "P:a\nV:1-r0\nD:!gone b>=2 c<3 d~1.2 e>1 f<=4 /bin/sh\np:x=1 y\n";
-  og_pkglist l = { 0 };
+  static const char db[]
+      = "P:a\nV:1-r0\nD:!gone b>=2 c<3 d~1.2 e>1 f<=4 /bin/sh g><Q1abc=\np:x=1 y\n";
+  og_pkglist l = { .with_deps = true };
   og_error *err = NULL;
   const og_package *p;
 
   if (og_apk_installed_parse ((const uint8_t *)db, strlen (db), "installed", &l, &err) < 0)
     fail_msg ("%s", err->msg);
   p = &l.pkgs[0];
-  assert_int_equal (p->depends.n, 6); /* the !gone conflict holds nothing in */
+  assert_int_equal (p->depends.n, 7);                      /* the !gone conflict holds nothing in */
+  assert_dep (&p->depends, "g", 0, NULL, OG_DEP_REQUIRES); /* a checksum pin: any version */
   assert_null (find_dep (&p->depends, "gone"));
   assert_dep (&p->depends, "b", OG_DEP_GREATER | OG_DEP_EQUAL, "2", OG_DEP_REQUIRES);
   assert_dep (&p->depends, "c", OG_DEP_LESS, "3", OG_DEP_REQUIRES);
@@ -209,10 +233,9 @@ test_apk_ops (void **state)
   assert_dep (&p->provides, "x", OG_DEP_EQUAL, "1", OG_DEP_REQUIRES);
   assert_dep (&p->provides, "y", 0, NULL, OG_DEP_REQUIRES);
   og_pkglist_clear (&l);
-  fx_assert_parse_error (og_apk_installed_parse, "installed", "P:a\nV:1\nD:b>=\n",
-                         "is not 'name[OP version]'");
-  fx_assert_parse_error (og_apk_installed_parse, "installed", "P:a\nV:1\nD:=1\n",
-                         "is not 'name[OP version]'");
+  assert_deps_error (og_apk_installed_parse, "P:a\nV:1\nD:b>=\n", "is not 'name[OP version]'");
+  assert_deps_error (og_apk_installed_parse, "P:a\nV:1\nD:=1\n", "is not 'name[OP version]'");
+  assert_deps_error (og_apk_installed_parse, "P:a\nV:1\np:x=\n", "is not 'name[OP version]'");
 }
 
 /* ---- rpm ---------------------------------------------------------------- */
@@ -237,7 +260,7 @@ load_rpm_fixture (og_pkglist *l)
 static void
 test_rpm_fields (void **state)
 {
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   const og_package *p;
 
   if (!load_rpm_fixture (&l))
@@ -259,6 +282,12 @@ test_rpm_fields (void **state)
   p = find_pkg (&l, "og-deps-lib");
   assert_dep (&p->depends, "og-deps-base", OG_DEP_GREATER | OG_DEP_EQUAL, "2.0", OG_DEP_REQUIRES);
   assert_dep (&p->depends, "/usr/bin/og-deps-tool", 0, NULL, OG_DEP_REQUIRES);
+  og_pkglist_clear (&l);
+  /* Without with_deps (the hook), no dependency field is read.  */
+  l.with_deps = false;
+  assert_true (load_rpm_fixture (&l));
+  for (size_t i = 0; i < l.n; i++)
+    assert_int_equal (l.pkgs[i].depends.n + l.pkgs[i].provides.n, 0);
   og_pkglist_clear (&l);
 }
 
@@ -318,7 +347,7 @@ test_graph_dpkg (void **state)
         "Package: rec\n" ST "Version: 1\n\n"
         "Package: removed\nStatus: deinstall ok config-files\nVersion: 1\nProvides: awk\n\n"
         "Package: old\n" ST "Version: 1\nDepends: libv (<< 1:0)\n";
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_depgraph g;
 
   parse_dpkg (text, &l);
@@ -348,7 +377,7 @@ test_graph_apk (void **state)
         "P:sh\nV:1-r0\np:/bin/sh\n\n"
         "P:tool\nV:3-r0\np:cmd:tool=3-r0\n\n"
         "P:conflict\nV:1-r0\n";
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_error *err = NULL;
   og_depgraph g;
 
@@ -385,7 +414,7 @@ req (og_package *p, const char *name, uint32_t sense, const char *version, og_de
 static void
 test_graph_rpm (void **state)
 {
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_depgraph g;
   og_package *p;
 
@@ -421,7 +450,7 @@ test_chains_and_holders (void **state)
                              "Package: low\n" ST "Version: 1\n\n"
                              "Package: c1\n" ST "Version: 1\nDepends: c2\n\n"
                              "Package: c2\n" ST "Version: 1\nDepends: c1, low\n";
-  og_pkglist l = { 0 };
+  og_pkglist l = { .with_deps = true };
   og_depgraph g;
   og_chains c;
   size_t held[8];
@@ -474,7 +503,7 @@ test_deps_json (void **state)
   static const char text[] = "Package: a\n" ST "Version: 1\nDepends: b\nRecommends: c\n\n"
                              "Package: b\n" ST "Essential: yes\nVersion: 1\n\n"
                              "Package: c\n" ST "Version: 1\n";
-  og_inventory inv = { 0 };
+  og_inventory inv = { .packages.with_deps = true };
   og_buf buf = { 0 };
   og_error *err = NULL;
   og_jw w;

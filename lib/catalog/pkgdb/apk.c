@@ -42,6 +42,7 @@ typedef struct apk_state
   size_t dir_n;
   bool have_dir;
   og_pkg_file *file; /* last R */
+  bool with_deps;    /* parse D: and p: */
 } apk_state;
 
 static int
@@ -282,9 +283,11 @@ parse_dep_word (const char *w, size_t n, og_pkg_deps *out, uint32_t clause)
     i++;
   if (i == 0)
     return false;
-  if (i == n)
+  /* "name><Q1..." pins a package checksum (apk-tools APK_VERSION_CHECKSUM):
+     for what holds what in, any version of name.  */
+  if (i == n || (n - i > 2 && w[i] == '>' && w[i + 1] == '<'))
     {
-      og_pkg_deps_add (out, w, n, NULL, 0, 0, clause, OG_DEP_REQUIRES);
+      og_pkg_deps_add (out, w, i, NULL, 0, 0, clause, OG_DEP_REQUIRES);
       return true;
     }
   for (size_t k = 0; k < OG_ARRAY_SIZE (ops); k++)
@@ -359,9 +362,9 @@ field_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
       set_str (&p->source, v, n);
       return 0;
     case 'D':
-      return parse_dep_line (s, v, n, true, err);
+      return s->with_deps ? parse_dep_line (s, v, n, true, err) : 0;
     case 'p':
-      return parse_dep_line (s, v, n, false, err);
+      return s->with_deps ? parse_dep_line (s, v, n, false, err) : 0;
     case 'I':
       if (!parse_u64 (v, n, &p->size))
         return og_error_set (err, 0, "%s:%zu: I: '%.*s' is not a size", s->name, s->lineno,
@@ -413,7 +416,7 @@ int
 og_apk_installed_parse (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
                         og_error **err)
 {
-  apk_state s = { .name = name };
+  apk_state s = { .name = name, .with_deps = out->with_deps };
   size_t before = out->n;
   const uint8_t *nul = len ? memchr (data, '\0', len) : NULL;
 

@@ -514,7 +514,7 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
   p->name = og_xstrndup (st->package.p, st->package.n);
   if (parse_version (st->version, p, name, st->line, err) < 0
       || (st->source.p && st->source.n && parse_source (st->source, p, name, st->line, err) < 0)
-      || parse_stanza_deps (st, p, name, err) < 0)
+      || (out->with_deps && parse_stanza_deps (st, p, name, err) < 0))
     {
       og_package_clear (p);
       out->n--;

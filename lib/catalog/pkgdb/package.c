@@ -78,8 +78,10 @@ og_pkglist_clear (og_pkglist *l)
 {
   for (size_t i = 0; i < l->n; i++)
     og_package_clear (&l->pkgs[i]);
+  bool with_deps = l->with_deps;
   free (l->pkgs);
   memset (l, 0, sizeof *l);
+  l->with_deps = with_deps;
 }
 
 char *

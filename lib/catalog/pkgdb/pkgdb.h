@@ -102,6 +102,9 @@ typedef struct og_pkglist
   og_package *pkgs;
   size_t n;
   size_t cap;
+  bool with_deps; /* set by the caller: also parse the dependency fields (depends,
+                     provides, essential, priority_required), which only the
+                     dependency graph reads; off, the hook pays nothing for them */
 } og_pkglist;
 
 /* Append a zeroed package and return it.  */
@@ -138,6 +141,10 @@ const char *og_pkg_type_name (og_pkg_type t); /* "rpm" "deb" "apk" */
    hdrblobVerifyInfo, hdrblobVerifyRegion) and lib/header_internal.h.  */
 int og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                          og_error **err);
+/* The same, with the dependency fields only when with_deps
+   (og_rpm_header_parse parses them).  */
+int og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+                            og_package *pkg, og_error **err);
 
 /* Backends.  Each walks its container format and hands every header blob to
    fn in storage order (recno: the rpmdb instance number, for messages); the

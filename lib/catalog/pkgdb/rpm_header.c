@@ -691,7 +691,7 @@ parse_deps (const hdr *h, og_package *pkg, og_error **err)
 }
 
 static int
-parse_package (const hdr *h, og_package *pkg, og_error **err)
+parse_package (const hdr *h, bool with_deps, og_package *pkg, og_error **err)
 {
   uint64_t v;
   uint32_t nfiles;
@@ -727,7 +727,7 @@ parse_package (const hdr *h, og_package *pkg, og_error **err)
     pkg->size = v;
 
   if (parse_paths (h, pkg, &nfiles, err) < 0 || parse_file_attrs (h, pkg, nfiles, err) < 0
-      || parse_deps (h, pkg, err) < 0)
+      || (with_deps && parse_deps (h, pkg, err) < 0))
     return -1;
 
   /* rpm: no FILEDIGESTALGO means MD5 (packages older than rpm 4.6).  */
@@ -750,13 +750,20 @@ int
 og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                      og_error **err)
 {
+  return og_rpm_header_parse_ex (blob, len, what, true, pkg, err);
+}
+
+int
+og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+                        og_package *pkg, og_error **err)
+{
   hdr h = { .what = what ? what : "rpm header" };
   int ret;
 
   memset (pkg, 0, sizeof *pkg);
   ret = hdr_load (&h, blob, len, err);
   if (ret == 0)
-    ret = parse_package (&h, pkg, err);
+    ret = parse_package (&h, with_deps, pkg, err);
   free (h.e);
   if (ret < 0)
     {
