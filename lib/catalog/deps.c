@@ -266,8 +266,10 @@ resolve_one (const name_index *ix, const og_pkglist *pkgs, size_t i, og_depgraph
       if (!resolved && kind != OG_DEP_RECOMMENDS)
         L->unresolved++;
     }
-  qsort (L->requires.v, L->requires.n, sizeof *L->requires.v, cmp_size);
-  qsort (L->recommends.v, L->recommends.n, sizeof *L->recommends.v, cmp_size);
+  if (L->requires.n > 1)
+    qsort (L->requires.v, L->requires.n, sizeof *L->requires.v, cmp_size);
+  if (L->recommends.n > 1)
+    qsort (L->recommends.v, L->recommends.n, sizeof *L->recommends.v, cmp_size);
 }
 
 void
@@ -367,7 +369,8 @@ og_depgraph_chains (const og_depgraph *g, const og_pkglist *pkgs, size_t start, 
             queue[tail++] = up->v[k];
           }
     }
-  qsort (roots, n_roots, sizeof *roots, cmp_root);
+  if (n_roots > 1)
+    qsort (roots, n_roots, sizeof *roots, cmp_root);
   out->total = n_roots;
   out->cycle = n_roots == 0;
   out->v = og_xcalloc (n_roots ? n_roots : 1, sizeof *out->v);

@@ -122,7 +122,7 @@ og_inventory_path_owner (const og_inventory *inv, const char *path, ssize_t *pkg
         break;
       }
   if (ret < 0)
-    og_error_set (err, ENOENT, "%s: no such file in the source", path);
+    og_error_set (err, 0, "%s: no such file in the source", path);
   return ret;
 }
 
