@@ -14,6 +14,8 @@ static const struct
   { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
   { "check", og_cmd_check, "compare a source with an allowed-content manifest" },
   { "manifest", og_cmd_manifest, "generate or lint allowed-content manifests" },
+  { "why", og_cmd_why, "what keeps a package or a file in the image (its dependency chains)" },
+  { "slim", og_cmd_slim, "what could go: leaf packages, and what a --keep set leaves out" },
   { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
 };
 

@@ -198,6 +198,8 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
       ret = og_catalog_load_packages (&st, err);
       if (ret == 0)
         ret = og_catalog_index_owners (&st, err);
+      if (ret == 0 && (flags & OG_INV_DEPS))
+        og_depgraph_build (&inv->packages, &inv->deps);
     }
   if (ret == 0)
     og_catalog_join_owners (&st);
@@ -225,6 +227,7 @@ og_inventory_clear (og_inventory *inv)
       free (inv->dbs[i].backend);
     }
   free (inv->dbs);
+  og_depgraph_clear (&inv->deps);
   og_pkglist_clear (&inv->packages);
   for (size_t i = 0; i < inv->n_execs; i++)
     {

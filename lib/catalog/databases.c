@@ -253,7 +253,10 @@ load_apk (build_state *st, og_error **err)
 int
 og_catalog_load_packages (build_state *st, og_error **err)
 {
-  int ret = load_rpm (st, err);
+  int ret;
+  /* Only the dependency graph reads the dependency fields.  */
+  st->inv->packages.with_deps = (st->flags & OG_INV_DEPS) != 0;
+  ret = load_rpm (st, err);
   if (ret == 0)
     ret = og_deadline_check (err);
   if (ret == 0)

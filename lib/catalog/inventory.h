@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "catalog/deps.h"
 #include "catalog/elfinfo.h"
 #include "catalog/osrelease.h"
 #include "catalog/pkgdb/pkgdb.h"
@@ -103,6 +104,7 @@ typedef struct og_inventory
   og_skipped *skipped; /* in walk order */
   size_t n_skipped;
   og_inventory_summary summary;
+  og_depgraph deps; /* only with OG_INV_DEPS: deps.links is NULL otherwise */
 } og_inventory;
 
 void og_inventory_clear (og_inventory *inv);

@@ -58,7 +58,7 @@ fuzz_pkgdb (const char *target, const uint8_t *data, size_t size)
   bool found = false;
   for (size_t i = 0; i < OG_ARRAY_SIZE (pkgdb_parsers); i++)
     {
-      og_pkglist l = { 0 };
+      og_pkglist l = { .with_deps = true };
       og_package p = { 0 };
       og_error *err = NULL;
 

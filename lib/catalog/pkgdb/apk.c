@@ -10,8 +10,12 @@
    R file in the last F directory, a "uid:gid:mode[:xattr digest]" of the last
    R (octal permission bits, kept in file->mode without a file type, since apk
    records none), Z checksum of the last R ("Q1"+base64 = SHA-1, "Q2"+base64 =
-   SHA-256, 32 hex = MD5, 40 hex = SHA-1; stored as lower-case hex).  Other
-   keys (T, U, D, p, r, c, t, S, C, M, m, i, k, ...) are skipped.  The version
+   SHA-256, 32 hex = MD5, 40 hex = SHA-1; stored as lower-case hex),
+   D dependencies and p provides: space-separated "name[OP version]" (apk-tools
+   src/package.c apk_dep_parse / apk_blob_pull_dep: OP of '<' '>' '=' '~'),
+   names including "so:" and "cmd:" ones and paths ("/bin/sh"); a "!name"
+   conflict is skipped, since it holds nothing in.  Other keys (T, U, r, c,
+   t, S, C, M, m, i, k, ...) are skipped.  The version
    stays whole in version: no epoch, release NULL.
 
    Errors name the file and line: a line that is not "X:value", a NUL byte,
@@ -38,6 +42,7 @@ typedef struct apk_state
   size_t dir_n;
   bool have_dir;
   og_pkg_file *file; /* last R */
+  bool with_deps;    /* parse D: and p: */
 } apk_state;
 
 static int
@@ -254,6 +259,78 @@ file_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
     }
 }
 
+/* "name[OP version]" (one word of D: or p:) into out.  */
+static bool
+parse_dep_word (const char *w, size_t n, og_pkg_deps *out, uint32_t clause)
+{
+  static const struct
+  {
+    const char *op;
+    uint32_t sense;
+  } ops[] = {
+    { "<=", OG_DEP_LESS | OG_DEP_EQUAL },
+    { ">=", OG_DEP_GREATER | OG_DEP_EQUAL },
+    { "~=", OG_DEP_FUZZY | OG_DEP_EQUAL },
+    { "=~", OG_DEP_FUZZY | OG_DEP_EQUAL },
+    { "<", OG_DEP_LESS },
+    { ">", OG_DEP_GREATER },
+    { "=", OG_DEP_EQUAL },
+    { "~", OG_DEP_FUZZY | OG_DEP_EQUAL },
+  };
+  size_t i = 0;
+
+  while (i < n && strchr ("<>=~", w[i]) == NULL)
+    i++;
+  if (i == 0)
+    return false;
+  /* "name><Q1..." pins a package checksum (apk-tools APK_VERSION_CHECKSUM):
+     for what holds what in, any version of name.  */
+  if (i == n || (n - i > 2 && w[i] == '>' && w[i + 1] == '<'))
+    {
+      og_pkg_deps_add (out, w, i, NULL, 0, 0, clause, OG_DEP_REQUIRES);
+      return true;
+    }
+  for (size_t k = 0; k < OG_ARRAY_SIZE (ops); k++)
+    {
+      size_t on = strlen (ops[k].op);
+      if (n - i > on && memcmp (w + i, ops[k].op, on) == 0 && strchr ("<>=~", w[i + on]) == NULL)
+        {
+          og_pkg_deps_add (out, w, i, w + i + on, n - i - on, ops[k].sense, clause,
+                           OG_DEP_REQUIRES);
+          return true;
+        }
+    }
+  return false;
+}
+
+/* A D: or p: line: words separated by spaces.  */
+static int
+parse_dep_line (apk_state *s, const char *v, size_t n, bool requires, og_error **err)
+{
+  og_package *p = s->pkg;
+  size_t i = 0;
+
+  while (i < n)
+    {
+      size_t start;
+      while (i < n && v[i] == ' ')
+        i++;
+      start = i;
+      while (i < n && v[i] != ' ')
+        i++;
+      if (i == start || (requires && v[start] == '!'))
+        continue;
+      if (!parse_dep_word (v + start, i - start, requires ? &p->depends : &p->provides,
+                           requires ? p->n_clauses : 0))
+        return og_error_set (err, 0, "%s:%zu: %c: '%.*s' is not 'name[OP version]'", s->name,
+                             s->lineno, requires ? 'D' : 'p',
+                             (int)(i - start > 200 ? 200 : i - start), v + start);
+      if (requires)
+        p->n_clauses++;
+    }
+  return 0;
+}
+
 static int
 field_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
 {
@@ -284,6 +361,10 @@ field_line (apk_state *s, char key, const char *v, size_t n, og_error **err)
     case 'o':
       set_str (&p->source, v, n);
       return 0;
+    case 'D':
+      return s->with_deps ? parse_dep_line (s, v, n, true, err) : 0;
+    case 'p':
+      return s->with_deps ? parse_dep_line (s, v, n, false, err) : 0;
     case 'I':
       if (!parse_u64 (v, n, &p->size))
         return og_error_set (err, 0, "%s:%zu: I: '%.*s' is not a size", s->name, s->lineno,
@@ -335,7 +416,7 @@ int
 og_apk_installed_parse (const uint8_t *data, size_t len, const char *name, og_pkglist *out,
                         og_error **err)
 {
-  apk_state s = { .name = name };
+  apk_state s = { .name = name, .with_deps = out->with_deps };
   size_t before = out->n;
   const uint8_t *nul = len ? memchr (data, '\0', len) : NULL;
 

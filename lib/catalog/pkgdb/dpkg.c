@@ -18,7 +18,14 @@
      no digits, or a value that does not fit, gives 0.
    - Continuation lines are allowed after any field except the single-line
      fields this reader keeps (Package, Version, Architecture, Status, Source,
-     Installed-Size), where they are an error.
+     Installed-Size, Essential, Priority), where they are an error.
+   - Depends, Pre-Depends, Recommends and Provides (deb-control(5)
+     "Package interrelationship fields", Debian Policy 7.1): "name[:arch]
+     [(op version)]" alternatives joined by '|', clauses by ','; a folded
+     value may span lines.  The ":arch" qualifier is dropped (an image holds
+     one architecture's packages in practice), "[arch]" and "<profile>"
+     restrictions (build fields only) are skipped; the obsolete "<" and ">"
+     mean "<=" and ">=", as in dpkg.  A malformed relation is an error.
    - A NUL byte anywhere, a line longer than OG_DPKG_LINE_MAX or a line with no
      colon is an error that names the file and the line.
    On error, the packages this call appended are removed again.  */
@@ -46,7 +53,8 @@ typedef struct stanza
 {
   size_t line; /* first line, for messages */
   bool any;    /* saw a field */
-  span package, version, arch, status, source, isize;
+  span package, version, arch, status, source, isize, essential, priority;
+  span depends, predepends, recommends, provides; /* may span lines */
 } stanza;
 
 typedef enum parse_mode
@@ -280,6 +288,194 @@ parse_isize (span s)
   return v * 1024;
 }
 
+static bool
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+skip_space (span s, size_t *i)
+{
+  while (*i < s.n && is_space (s.p[*i]))
+    (*i)++;
+}
+
+/* "(op version)" at s.p[*i] == '('.  */
+static int
+parse_relation_version (span s, size_t *i, uint32_t *sense, span *ver)
+{
+  static const struct
+  {
+    const char *op;
+    uint32_t sense;
+  } ops[] = {
+    { "<<", OG_DEP_LESS },
+    { "<=", OG_DEP_LESS | OG_DEP_EQUAL },
+    { ">>", OG_DEP_GREATER },
+    { ">=", OG_DEP_GREATER | OG_DEP_EQUAL },
+    { "=", OG_DEP_EQUAL },
+    { "<", OG_DEP_LESS | OG_DEP_EQUAL }, /* obsolete, dpkg reads it as <= */
+    { ">", OG_DEP_GREATER | OG_DEP_EQUAL },
+  };
+  size_t k;
+
+  (*i)++;
+  skip_space (s, i);
+  for (k = 0; k < OG_ARRAY_SIZE (ops); k++)
+    {
+      size_t n = strlen (ops[k].op);
+      if (s.n - *i >= n && memcmp (s.p + *i, ops[k].op, n) == 0)
+        break;
+    }
+  if (k == OG_ARRAY_SIZE (ops))
+    return -1;
+  *sense = ops[k].sense;
+  *i += strlen (ops[k].op);
+  skip_space (s, i);
+  ver->p = s.p + *i;
+  while (*i < s.n && !is_space (s.p[*i]) && s.p[*i] != ')')
+    (*i)++;
+  ver->n = (size_t)(s.p + *i - ver->p);
+  skip_space (s, i);
+  if (ver->n == 0 || *i >= s.n || s.p[*i] != ')')
+    return -1;
+  (*i)++;
+  return 0;
+}
+
+/* Skip a "[...]" or "<...>" restriction list.  */
+static int
+skip_restriction (span s, size_t *i, char close)
+{
+  const char *end = memchr (s.p + *i, close, s.n - *i);
+  if (end == NULL)
+    return -1;
+  *i = (size_t)(end - s.p) + 1;
+  return 0;
+}
+
+/* One "name[:arch] [(op version)] [restrictions]".  */
+static int
+parse_alternative (span s, size_t *i, og_pkg_deps *out, uint32_t clause, og_dep_kind kind)
+{
+  span nm, ver = { NULL, 0 };
+  uint32_t sense = 0;
+
+  skip_space (s, i);
+  nm.p = s.p + *i;
+  while (*i < s.n && !is_space (s.p[*i]) && strchr ("(|,:[<", s.p[*i]) == NULL)
+    (*i)++;
+  nm.n = (size_t)(s.p + *i - nm.p);
+  if (!valid_pkg_name (nm))
+    return -1;
+  if (*i < s.n && s.p[*i] == ':')
+    while (*i < s.n && !is_space (s.p[*i]) && strchr ("(|,[<", s.p[*i]) == NULL)
+      (*i)++;
+  skip_space (s, i);
+  if (*i < s.n && s.p[*i] == '(' && parse_relation_version (s, i, &sense, &ver) < 0)
+    return -1;
+  for (;;)
+    {
+      skip_space (s, i);
+      if (*i < s.n && s.p[*i] == '[')
+        {
+          if (skip_restriction (s, i, ']') < 0)
+            return -1;
+        }
+      else if (*i < s.n && s.p[*i] == '<')
+        {
+          if (skip_restriction (s, i, '>') < 0)
+            return -1;
+        }
+      else
+        break;
+    }
+  og_pkg_deps_add (out, nm.p, nm.n, ver.p, ver.n, sense, clause, kind);
+  return 0;
+}
+
+/* The clauses of a relationship field into out; false when malformed.
+   alt: whether '|' is allowed (not in Provides).  */
+static bool
+scan_relations (span s, bool alt, og_dep_kind kind, og_pkg_deps *out, uint32_t *clause)
+{
+  size_t i = 0;
+
+  skip_space (s, &i);
+  while (i < s.n)
+    {
+      for (;;)
+        {
+          if (parse_alternative (s, &i, out, *clause, kind) < 0)
+            return false;
+          skip_space (s, &i);
+          if (!(i < s.n && s.p[i] == '|' && alt))
+            break;
+          i++;
+        }
+      (*clause)++;
+      if (i < s.n && s.p[i] != ',')
+        return false;
+      if (i < s.n)
+        i++;
+      skip_space (s, &i);
+    }
+  return true;
+}
+
+/* A relationship field into out; *clause counts the clauses.  */
+static int
+parse_relations (span s, bool alt, og_dep_kind kind, og_pkg_deps *out, uint32_t *clause,
+                 const char *field, const char *name, size_t line, og_error **err)
+{
+  size_t before = out->n;
+
+  if (scan_relations (s, alt, kind, out, clause))
+    return 0;
+  while (out->n > before)
+    {
+      out->n--;
+      free (out->v[out->n].name);
+      free (out->v[out->n].version);
+    }
+  return og_error_set (err, 0, "%s:%zu: %s: malformed relation in '%.*s'", name, line, field,
+                       (int)(s.n > 200 ? 200 : s.n), s.p);
+}
+
+static bool
+span_is (span s, const char *word)
+{
+  return s.n == strlen (word) && strncasecmp (s.p, word, s.n) == 0;
+}
+
+static int
+parse_stanza_deps (const stanza *st, og_package *p, const char *name, og_error **err)
+{
+  uint32_t c = 0, pc = 0;
+  if ((st->predepends.p
+       && parse_relations (st->predepends, true, OG_DEP_PRE_DEPENDS, &p->depends, &c, "Pre-Depends",
+                           name, st->line, err)
+              < 0)
+      || (st->depends.p
+          && parse_relations (st->depends, true, OG_DEP_REQUIRES, &p->depends, &c, "Depends", name,
+                              st->line, err)
+                 < 0)
+      || (st->recommends.p
+          && parse_relations (st->recommends, true, OG_DEP_RECOMMENDS, &p->depends, &c,
+                              "Recommends", name, st->line, err)
+                 < 0)
+      || (st->provides.p
+          && parse_relations (st->provides, false, OG_DEP_REQUIRES, &p->provides, &pc, "Provides",
+                              name, st->line, err)
+                 < 0))
+    return -1;
+  p->n_clauses = c;
+  p->essential = st->essential.p && span_is (st->essential, "yes");
+  p->priority_required = st->priority.p && span_is (st->priority, "required");
+  return 0;
+}
+
 /* Turn a finished stanza into a package in out (or skip it).  */
 static int
 finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *out, og_error **err)
@@ -317,7 +513,8 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
   p->type = OG_PKG_DEB;
   p->name = og_xstrndup (st->package.p, st->package.n);
   if (parse_version (st->version, p, name, st->line, err) < 0
-      || (st->source.p && st->source.n && parse_source (st->source, p, name, st->line, err) < 0))
+      || (st->source.p && st->source.n && parse_source (st->source, p, name, st->line, err) < 0)
+      || (out->with_deps && parse_stanza_deps (st, p, name, err) < 0))
     {
       og_package_clear (p);
       out->n--;
@@ -332,6 +529,26 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
   return 0;
 }
 
+/* The kept multi-line (folded) field a name refers to, or NULL.  */
+static span *
+kept_folded_field (stanza *st, const char *f, size_t n)
+{
+  static const struct
+  {
+    const char *name;
+    size_t off;
+  } fields[] = {
+    { "Depends", offsetof (stanza, depends) },
+    { "Pre-Depends", offsetof (stanza, predepends) },
+    { "Recommends", offsetof (stanza, recommends) },
+    { "Provides", offsetof (stanza, provides) },
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
+    if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
+      return (span *)((char *)st + fields[i].off);
+  return NULL;
+}
+
 /* The kept field a name refers to, or NULL.  */
 static span *
 kept_field (stanza *st, const char *f, size_t n)
@@ -341,9 +558,10 @@ kept_field (stanza *st, const char *f, size_t n)
     const char *name;
     size_t off;
   } fields[] = {
-    { "Package", offsetof (stanza, package) },   { "Version", offsetof (stanza, version) },
-    { "Architecture", offsetof (stanza, arch) }, { "Status", offsetof (stanza, status) },
-    { "Source", offsetof (stanza, source) },     { "Installed-Size", offsetof (stanza, isize) },
+    { "Package", offsetof (stanza, package) },     { "Version", offsetof (stanza, version) },
+    { "Architecture", offsetof (stanza, arch) },   { "Status", offsetof (stanza, status) },
+    { "Source", offsetof (stanza, source) },       { "Installed-Size", offsetof (stanza, isize) },
+    { "Essential", offsetof (stanza, essential) }, { "Priority", offsetof (stanza, priority) },
   };
   for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
     if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
@@ -361,6 +579,7 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
   const char *line;
   bool in_field = false; /* a continuation line may follow */
   bool cur_kept = false; /* the current field is one of ours */
+  span *folded = NULL;   /* the current field is a folded one of ours */
   int rc;
 
   if (check_no_nul (data, len, name, err) < 0)
@@ -380,6 +599,7 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
             return -1;
           memset (&st, 0, sizeof st);
           in_field = false;
+          folded = NULL;
           continue;
         }
       if (line[0] == ' ' || line[0] == '\t')
@@ -390,6 +610,8 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
           if (cur_kept)
             return og_error_set (err, 0, "%s:%zu: continuation of a single-line field", name,
                                  lineno);
+          if (folded)
+            folded->n = (size_t)(line + n - folded->p); /* the value runs on to here */
           continue;
         }
       colon = memchr (line, ':', n);
@@ -404,6 +626,9 @@ parse_stanzas (const uint8_t *data, size_t len, const char *name, parse_mode mod
       in_field = true;
       f = kept_field (&st, line, (size_t)(colon - line));
       cur_kept = f != NULL;
+      folded = NULL;
+      if (f == NULL)
+        f = folded = kept_folded_field (&st, line, (size_t)(colon - line));
       if (f == NULL)
         continue;
       if (f->p)

@@ -23,6 +23,33 @@ og_package_add_file (og_package *p, const char *path, size_t path_len)
   return f;
 }
 
+og_pkg_dep *
+og_pkg_deps_add (og_pkg_deps *l, const char *name, size_t name_len, const char *version,
+                 size_t version_len, uint32_t sense, uint32_t clause, og_dep_kind kind)
+{
+  og_pkg_dep *d;
+  og_grow (&l->v, &l->cap, l->n + 1, sizeof *l->v);
+  d = &l->v[l->n++];
+  d->name = og_xstrndup (name, name_len);
+  d->version = version ? og_xstrndup (version, version_len) : NULL;
+  d->sense = version ? sense : 0;
+  d->clause = clause;
+  d->kind = kind;
+  return d;
+}
+
+void
+og_pkg_deps_clear (og_pkg_deps *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    {
+      free (l->v[i].name);
+      free (l->v[i].version);
+    }
+  free (l->v);
+  memset (l, 0, sizeof *l);
+}
+
 void
 og_package_clear (og_package *p)
 {
@@ -41,6 +68,8 @@ og_package_clear (og_package *p)
   free (p->license);
   free (p->vendor);
   free (p->state);
+  og_pkg_deps_clear (&p->depends);
+  og_pkg_deps_clear (&p->provides);
   memset (p, 0, sizeof *p);
 }
 
@@ -49,8 +78,10 @@ og_pkglist_clear (og_pkglist *l)
 {
   for (size_t i = 0; i < l->n; i++)
     og_package_clear (&l->pkgs[i]);
+  bool with_deps = l->with_deps;
   free (l->pkgs);
   memset (l, 0, sizeof *l);
+  l->with_deps = with_deps;
 }
 
 char *

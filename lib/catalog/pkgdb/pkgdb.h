@@ -26,8 +26,50 @@ typedef struct og_pkg_file
   uint64_t size;  /* 0 when the database does not say */
   uint32_t mode;  /* st_mode bits, 0 when the database does not say */
   uint32_t flags; /* rpm FILEFLAGS (RPMFILE_CONFIG 1, RPMFILE_GHOST 64, ...), else 0 */
-  uint8_t state;  /* rpm FILESTATES (0 normal, 1 replaced, 2 notinstalled, 3 netshared, 4 wrongcolor) */
+  uint8_t
+      state; /* rpm FILESTATES (0 normal, 1 replaced, 2 notinstalled, 3 netshared, 4 wrongcolor) */
 } og_pkg_file;
+
+/* Version comparison of a dependency or a provide, as rpm's RPMSENSE bits
+   (include/rpm/rpmds.h): LESS 2, GREATER 4, EQUAL 8; 0 for none.  dpkg "<<"
+   is LESS, "<=" LESS|EQUAL, "=" EQUAL, ">=" GREATER|EQUAL, ">>" GREATER;
+   apk's "~" (fuzzy) is OG_DEP_FUZZY.  */
+enum
+{
+  OG_DEP_LESS = 1u << 1,
+  OG_DEP_GREATER = 1u << 2,
+  OG_DEP_EQUAL = 1u << 3,
+  OG_DEP_FUZZY = 1u << 4,
+};
+
+typedef enum og_dep_kind
+{
+  OG_DEP_REQUIRES = 0, /* rpm Requires, dpkg Depends, apk D: */
+  OG_DEP_PRE_DEPENDS,  /* dpkg Pre-Depends */
+  OG_DEP_RECOMMENDS,   /* dpkg Recommends: reported apart, not in the graph */
+  OG_DEP_INSTALL_ONLY, /* rpm Requires(pre), (post), (pretrans), (posttrans) alone: needed
+                          to install, not what keeps a package (rpm's Requirename index
+                          leaves them out, lib/rpmdb.c), so not in the graph */
+} og_dep_kind;
+
+/* One alternative of a dependency, or one provide.  The alternatives of one
+   dependency ("a | b" in dpkg) share `clause`; rpm and apk have one
+   alternative per clause.  */
+typedef struct og_pkg_dep
+{
+  char *name;      /* "libc6", "so:libc.musl-x86_64.so.1", "/bin/sh" */
+  char *version;   /* NULL when unversioned */
+  uint32_t sense;  /* OG_DEP_* bits; 0 when unversioned */
+  uint32_t clause; /* index of the dependency this alternative belongs to */
+  og_dep_kind kind;
+} og_pkg_dep;
+
+typedef struct og_pkg_deps
+{
+  og_pkg_dep *v;
+  size_t n;
+  size_t cap;
+} og_pkg_deps;
 
 typedef struct og_package
 {
@@ -36,18 +78,23 @@ typedef struct og_package
   bool has_epoch;
   uint32_t epoch;
   char *version;
-  char *release;  /* rpm only; NULL elsewhere */
-  char *arch;     /* NULL when the database has none (rpm gpg-pubkey) */
-  char *source;   /* rpm SOURCERPM, dpkg Source (name only), apk o: origin; may be NULL */
+  char *release;        /* rpm only; NULL elsewhere */
+  char *arch;           /* NULL when the database has none (rpm gpg-pubkey) */
+  char *source;         /* rpm SOURCERPM, dpkg Source (name only), apk o: origin; may be NULL */
   char *source_version; /* dpkg "Source: name (version)"; NULL elsewhere */
   char *license;
   char *vendor;
-  char *state;    /* dpkg only: the Status field ("install ok installed"); NULL elsewhere */
-  uint64_t size;  /* rpm SIZE/LONGSIZE, dpkg Installed-Size (KiB * 1024), apk I: */
+  char *state;   /* dpkg only: the Status field ("install ok installed"); NULL elsewhere */
+  uint64_t size; /* rpm SIZE/LONGSIZE, dpkg Installed-Size (KiB * 1024), apk I: */
   og_digest_algo digest_algo; /* of files[].digest */
   og_pkg_file *files;
   size_t n_files;
   size_t cap_files;
+  og_pkg_deps depends;    /* what it needs (requires, pre-depends, recommends) */
+  og_pkg_deps provides;   /* what it offers besides its own name */
+  uint32_t n_clauses;     /* clauses in depends */
+  bool essential;         /* dpkg "Essential: yes" */
+  bool priority_required; /* dpkg "Priority: required" */
 } og_package;
 
 typedef struct og_pkglist
@@ -55,6 +102,9 @@ typedef struct og_pkglist
   og_package *pkgs;
   size_t n;
   size_t cap;
+  bool with_deps; /* set by the caller: also parse the dependency fields (depends,
+                     provides, essential, priority_required), which only the
+                     dependency graph reads; off, the hook pays nothing for them */
 } og_pkglist;
 
 /* Append a zeroed package and return it.  */
@@ -62,6 +112,11 @@ og_package *og_pkglist_add (og_pkglist *l);
 /* Append a file entry (path is copied) and return it.  */
 og_pkg_file *og_package_add_file (og_package *p, const char *path, size_t path_len);
 void og_package_clear (og_package *p);
+/* Append a dependency (or provide) to l; name and version are copied
+   (version may be NULL).  */
+og_pkg_dep *og_pkg_deps_add (og_pkg_deps *l, const char *name, size_t name_len, const char *version,
+                             size_t version_len, uint32_t sense, uint32_t clause, og_dep_kind kind);
+void og_pkg_deps_clear (og_pkg_deps *l);
 void og_pkglist_clear (og_pkglist *l);
 
 /* "name-[epoch:]version-release.arch" for rpm, "name version arch" for others;
@@ -72,12 +127,12 @@ char *og_package_nevra (const og_package *p);
    "[E:]V", apk "V".  The caller frees.  */
 char *og_package_evr (const og_package *p);
 
-const char *og_pkg_type_name (og_pkg_type t);          /* "rpm" "deb" "apk" */
+const char *og_pkg_type_name (og_pkg_type t); /* "rpm" "deb" "apk" */
 
 /* ---- rpm ---------------------------------------------------------------- */
 
 /* Caps that bound what one header may claim (rpm lib/header.c uses similar ones).  */
-#define OG_RPM_HEADER_MAX (256u << 20)
+#define OG_RPM_HEADER_MAX  (256u << 20)
 #define OG_RPM_MAX_ENTRIES 65536u
 
 /* Parse one header blob as stored in an rpmdb (no lead, no magic: il, dl,
@@ -86,6 +141,10 @@ const char *og_pkg_type_name (og_pkg_type t);          /* "rpm" "deb" "apk" */
    hdrblobVerifyInfo, hdrblobVerifyRegion) and lib/header_internal.h.  */
 int og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                          og_error **err);
+/* The same, with the dependency fields only when with_deps
+   (og_rpm_header_parse parses them).  */
+int og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+                            og_package *pkg, og_error **err);
 
 /* Backends.  Each walks its container format and hands every header blob to
    fn in storage order (recno: the rpmdb instance number, for messages); the

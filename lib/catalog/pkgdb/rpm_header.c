@@ -13,7 +13,19 @@
    ("dribbles") replace region entries of the same tag.  On top of rpm we
    refuse duplicate tags within the region or within the dribbles, and data
    that straddles the region trailer, because either would make the answer
-   depend on lookup order.  */
+   depend on lookup order.
+
+   Dependencies: REQUIRENAME/REQUIREFLAGS/REQUIREVERSION and
+   PROVIDENAME/PROVIDEFLAGS/PROVIDEVERSION, parallel arrays (rpm
+   lib/rpmds.c rpmdsNewPool: the flags and versions, when present, have one
+   item per name).  Only the comparison bits of the flags (RPMSENSE_LESS,
+   GREATER, EQUAL) are kept.  "rpmlib(...)" requirements name features of rpm
+   itself that no package provides (rpm lib/rpmds.c rpmdsRpmlib), so they
+   are dropped here.  A requirement whose flags make it an install-time
+   prerequisite only (rpm lib/rpmlib.h isInstallPreReq && !isErasePreReq:
+   Requires(pre), (post), (pretrans), (posttrans)) is kept as
+   OG_DEP_INSTALL_ONLY: rpm does not index it in Requirename, so it keeps
+   nothing installed.  */
 #include <stdlib.h>
 
 #include "catalog/pkgdb/pkgdb.h"
@@ -55,6 +67,12 @@ enum
   TAG_FILEDIGESTS = 1035,
   TAG_FILEFLAGS = 1037,
   TAG_SOURCERPM = 1044,
+  TAG_PROVIDENAME = 1047,
+  TAG_REQUIREFLAGS = 1048,
+  TAG_REQUIRENAME = 1049,
+  TAG_REQUIREVERSION = 1050,
+  TAG_PROVIDEFLAGS = 1112,
+  TAG_PROVIDEVERSION = 1113,
   TAG_DIRINDEXES = 1116,
   TAG_BASENAMES = 1117,
   TAG_DIRNAMES = 1118,
@@ -608,8 +626,72 @@ parse_file_attrs (const hdr *h, og_package *pkg, uint32_t nfiles, og_error **err
   return 0;
 }
 
+/* rpm include/rpm/rpmds.h: the comparison bits of a dependency's flags, and
+   lib/rpmlib.h _INSTALL_ONLY_MASK (POSTTRANS, PRETRANS, SCRIPT_PRE,
+   SCRIPT_POST, RPMLIB, KEYRING) and _ERASE_ONLY_MASK (SCRIPT_PREUN,
+   SCRIPT_POSTUN, PREUNTRANS, POSTUNTRANS).  */
+#define RPMSENSE_CMP_MASK (2u | 4u | 8u)
+#define RPMSENSE_INSTALL_ONLY                                                                      \
+  ((1u << 5) | (1u << 7) | (1u << 9) | (1u << 10) | (1u << 24) | (1u << 26))
+#define RPMSENSE_ERASE_ONLY ((1u << 11) | (1u << 12) | (1u << 20) | (1u << 21))
+
+/* One dependency set (REQUIRE* or PROVIDE*) into out.  */
 static int
-parse_package (const hdr *h, og_package *pkg, og_error **err)
+parse_dep_set (const hdr *h, uint32_t name_tag, uint32_t flags_tag, uint32_t version_tag,
+               const char *tname, bool requires, og_pkg_deps *out, uint32_t *clauses,
+               og_error **err)
+{
+  og_reader names, versions;
+  uint32_t n = 0, nv = 0;
+  const hdr_entry *flags = NULL;
+  int has_v, r;
+
+  r = get_string_array (h, name_tag, tname, false, 0, &names, &n, err);
+  if (r <= 0)
+    return r;
+  if (get_file_ints (h, flags_tag, tname, n, &flags, err) < 0)
+    return -1;
+  has_v = get_string_array (h, version_tag, tname, true, n, &versions, &nv, err);
+  if (has_v < 0)
+    return -1;
+  for (uint32_t i = 0; i < n; i++)
+    {
+      const char *s, *v = NULL;
+      size_t sl, vl = 0;
+      uint64_t f = 0;
+      if (!next_str (&names, &s, &sl) || (has_v && !next_str (&versions, &v, &vl)))
+        return og_error_set (err, 0, "%s: %s unreadable", h->what, tname);
+      if (flags && !entry_int (h, flags, i, &f))
+        return og_error_set (err, 0, "%s: %s flags unreadable", h->what, tname);
+      if (sl == 0)
+        continue;
+      if (requires && sl >= 7 && memcmp (s, "rpmlib(", 7) == 0)
+        continue;
+      if (vl == 0 || (f & RPMSENSE_CMP_MASK) == 0)
+        v = NULL;
+      og_pkg_deps_add (out, s, sl, v, vl, (uint32_t)f & RPMSENSE_CMP_MASK, *clauses,
+                       requires && (f & RPMSENSE_INSTALL_ONLY) && !(f & RPMSENSE_ERASE_ONLY)
+                           ? OG_DEP_INSTALL_ONLY
+                           : OG_DEP_REQUIRES);
+      (*clauses)++;
+    }
+  return 0;
+}
+
+static int
+parse_deps (const hdr *h, og_package *pkg, og_error **err)
+{
+  uint32_t np = 0;
+  if (parse_dep_set (h, TAG_REQUIRENAME, TAG_REQUIREFLAGS, TAG_REQUIREVERSION, "REQUIRENAME", true,
+                     &pkg->depends, &pkg->n_clauses, err)
+      < 0)
+    return -1;
+  return parse_dep_set (h, TAG_PROVIDENAME, TAG_PROVIDEFLAGS, TAG_PROVIDEVERSION, "PROVIDENAME",
+                        false, &pkg->provides, &np, err);
+}
+
+static int
+parse_package (const hdr *h, bool with_deps, og_package *pkg, og_error **err)
 {
   uint64_t v;
   uint32_t nfiles;
@@ -644,7 +726,8 @@ parse_package (const hdr *h, og_package *pkg, og_error **err)
   if (r > 0)
     pkg->size = v;
 
-  if (parse_paths (h, pkg, &nfiles, err) < 0 || parse_file_attrs (h, pkg, nfiles, err) < 0)
+  if (parse_paths (h, pkg, &nfiles, err) < 0 || parse_file_attrs (h, pkg, nfiles, err) < 0
+      || (with_deps && parse_deps (h, pkg, err) < 0))
     return -1;
 
   /* rpm: no FILEDIGESTALGO means MD5 (packages older than rpm 4.6).  */
@@ -667,13 +750,20 @@ int
 og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                      og_error **err)
 {
+  return og_rpm_header_parse_ex (blob, len, what, true, pkg, err);
+}
+
+int
+og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+                        og_package *pkg, og_error **err)
+{
   hdr h = { .what = what ? what : "rpm header" };
   int ret;
 
   memset (pkg, 0, sizeof *pkg);
   ret = hdr_load (&h, blob, len, err);
   if (ret == 0)
-    ret = parse_package (&h, pkg, err);
+    ret = parse_package (&h, with_deps, pkg, err);
   free (h.e);
   if (ret < 0)
     {

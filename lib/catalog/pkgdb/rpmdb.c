@@ -61,7 +61,7 @@ parse_blob (const uint8_t *blob, size_t len, uint32_t recno, void *userdata, og_
   cleanup_free char *what = og_xasprintf ("rpmdb %s: record %u", ctx->name, recno);
   og_package *pkg = og_pkglist_add (ctx->out);
 
-  if (og_rpm_header_parse (blob, len, what, pkg, err) < 0)
+  if (og_rpm_header_parse_ex (blob, len, what, ctx->out->with_deps, pkg, err) < 0)
     {
       ctx->out->n--;
       return -1;
