@@ -15,6 +15,7 @@ static const struct
   { "check", og_cmd_check, "compare a source with an allowed-content manifest" },
   { "manifest", og_cmd_manifest, "generate or lint allowed-content manifests" },
   { "why", og_cmd_why, "what keeps a package or a file in the image (its dependency chains)" },
+  { "verify", og_cmd_verify, "packaged files checked against their package databases" },
   { "slim", og_cmd_slim, "what could go: leaf packages, and what a --keep set leaves out" },
   { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
 };
@@ -32,7 +33,8 @@ usage (FILE *f)
   fprintf (f, "\nSOURCE is a root filesystem directory or an image (docker-archive:PATH,\n"
               "oci-archive:PATH, oci:DIR[:TAG]).\n"
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
-              "Exit status: 0 success; 1 denied (check); 2 bad usage or unreadable input;\n"
+              "Exit status: 0 success; 1 denied (check), modified or missing files (verify);\n"
+              "2 bad usage or unreadable input;\n"
               "3 the source cannot be inspected (check).\n");
 }
 

@@ -126,7 +126,10 @@ static void
 summarize (og_inventory *inv)
 {
   og_inventory_summary *s = &inv->summary;
+  size_t verified = s->verified, verified_ok = s->verified_ok; /* set by integrity.c */
   memset (s, 0, sizeof *s);
+  s->verified = verified;
+  s->verified_ok = verified_ok;
   s->packages = inv->packages.n;
   s->executables = inv->n_execs;
   s->files = inv->n_files;
@@ -143,6 +146,12 @@ summarize (og_inventory *inv)
       s->owned += x->package >= 0;
       s->unowned += x->integrity == OG_INTEGRITY_UNOWNED;
       s->modified += x->integrity == OG_INTEGRITY_MODIFIED;
+    }
+  for (size_t i = 0; i < inv->n_verified; i++)
+    {
+      s->verified_modified += inv->verified[i].integrity == OG_INTEGRITY_MODIFIED;
+      s->verified_missing += inv->verified[i].integrity == OG_INTEGRITY_MISSING;
+      s->verified_unverifiable += inv->verified[i].integrity == OG_INTEGRITY_UNVERIFIABLE;
     }
 }
 
@@ -203,6 +212,8 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
     }
   if (ret == 0)
     og_catalog_join_owners (&st);
+  if (ret == 0 && !(flags & OG_INV_NO_PACKAGES) && (flags & (OG_INV_VERIFY | OG_INV_VERIFY_ALL)))
+    ret = og_catalog_verify (&st, err);
   og_strmap_clear (&st.owners, NULL);
   og_strmap_clear (&st.dircache, free);
   og_strmap_clear (&st.tree, og_catalog_tree_value_free);
@@ -245,6 +256,17 @@ og_inventory_clear (og_inventory *inv)
   for (size_t i = 0; i < inv->n_skipped; i++)
     free (inv->skipped[i].path);
   free (inv->skipped);
+  for (size_t i = 0; i < inv->n_verified; i++)
+    {
+      og_verified *v = &inv->verified[i];
+      free (v->path);
+      free (v->listed);
+      free (v->want_digest);
+      free (v->have_digest);
+      free (v->want_user);
+      free (v->want_group);
+    }
+  free (inv->verified);
   memset (inv, 0, sizeof *inv);
 }
 
@@ -273,6 +295,10 @@ og_integrity_name (og_integrity i)
       return "modified";
     case OG_INTEGRITY_UNOWNED:
       return "unowned";
+    case OG_INTEGRITY_MISSING:
+      return "missing";
+    case OG_INTEGRITY_UNVERIFIABLE:
+      return "unverifiable";
     case OG_INTEGRITY_UNCHECKED:
     default:
       return "unchecked";

@@ -12,6 +12,11 @@ enum
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
   OG_INV_DEPS = 1 << 4,         /* resolve the packages' dependencies into inv->deps */
+  /* Check the executables that packages own (OG_INV_VERIFY), or every file
+     that packages own (OG_INV_VERIFY_ALL), against the packages'
+     databases: og_exec.integrity and inv->verified (integrity.c).  */
+  OG_INV_VERIFY = 1 << 5,
+  OG_INV_VERIFY_ALL = 1 << 6,
 };
 
 /* The executables carry the sha256 that the source's entries carry: open

@@ -34,5 +34,12 @@ int og_catalog_load_packages (build_state *st, og_error **err);
    join executables and files to their owners (ownership.c).  */
 int og_catalog_index_owners (build_state *st, og_error **err);
 void og_catalog_join_owners (build_state *st);
+/* The canonical path of a path as a package lists it, its directory
+   resolved against the walked tree; NULL with *err clear when its directory
+   is not in the tree (ownership.c).  The caller frees.  */
+char *og_catalog_canonical_path (build_state *st, const char *listed, og_error **err);
+/* Packaged files checked against their databases, with OG_INV_VERIFY or
+   OG_INV_VERIFY_ALL (integrity.c).  */
+int og_catalog_verify (build_state *st, og_error **err);
 
 #endif

@@ -126,6 +126,22 @@ load_rpm (build_state *st, og_error **err)
 
 /* ---- dpkg --------------------------------------------------------------- */
 
+/* info/<name>.md5sums (or <name>:<arch>.md5sums, the same form as its
+   .list) into p: only verification reads the digests.  */
+static int
+load_dpkg_md5sums (build_state *st, const char *infodir, og_package *p, bool with_arch,
+                   og_error **err)
+{
+  cleanup_free char *path = with_arch ? og_xasprintf ("%s/%s:%s.md5sums", infodir, p->name, p->arch)
+                                      : og_xasprintf ("%s/%s.md5sums", infodir, p->name);
+  cleanup_free uint8_t *data = NULL;
+  size_t len = 0;
+  int ret = read_opt (st->src, path, &data, &len, err);
+  if (ret != 0)
+    return ret > 0 ? 0 : ret;
+  return og_dpkg_md5sums_parse (data, len, path, p, err);
+}
+
 /* Read info/<name>.list (or <name>:<arch>.list) into p: what the package
    owns.  */
 static int
@@ -149,7 +165,11 @@ load_dpkg_info (build_state *st, const char *infodir, og_package *p, og_error **
             return ret;
           continue;
         }
-      return og_dpkg_list_parse (data, len, path, p, err);
+      if (og_dpkg_list_parse (data, len, path, p, err) < 0)
+        return -1;
+      if (st->inv->packages.with_verify)
+        return load_dpkg_md5sums (st, infodir, p, with_arch != 0, err);
+      return 0;
     }
   return 0;
 }
@@ -256,6 +276,8 @@ og_catalog_load_packages (build_state *st, og_error **err)
   int ret;
   /* Only the dependency graph reads the dependency fields.  */
   st->inv->packages.with_deps = (st->flags & OG_INV_DEPS) != 0;
+  /* Only verification reads the files' owners (rpm) and conffiles (dpkg).  */
+  st->inv->packages.with_verify = (st->flags & (OG_INV_VERIFY | OG_INV_VERIFY_ALL)) != 0;
   ret = load_rpm (st, err);
   if (ret == 0)
     ret = og_deadline_check (err);

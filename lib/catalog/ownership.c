@@ -60,6 +60,22 @@ canonical_dir (build_state *st, const char *dir, og_error **err)
   return canon;
 }
 
+char *
+og_catalog_canonical_path (build_state *st, const char *listed, og_error **err)
+{
+  const char *slash = strrchr (listed, '/');
+  cleanup_free char *dir = NULL;
+  const char *canon;
+
+  if (listed[0] != '/' || slash == NULL || slash[1] == '\0')
+    return NULL;
+  dir = og_xstrndup (listed, slash == listed ? 1 : (size_t)(slash - listed));
+  canon = canonical_dir (st, dir, err);
+  if (canon == NULL || *canon == '\0')
+    return NULL;
+  return og_xasprintf ("%s%s", strcmp (canon, "/") == 0 ? "" : canon, slash);
+}
+
 int
 og_catalog_index_owners (build_state *st, og_error **err)
 {

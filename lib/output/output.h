@@ -21,6 +21,11 @@ int og_files_write_json (const og_inventory *inv, const char *under, bool execut
 int og_files_write_table (const og_inventory *inv, const char *under, bool executables_only,
                           FILE *out, og_error **err);
 
+/* `ocigate verify`: inv->verified and the unowned executables, as an rpm -V
+   style table or as ocigate.verify/v1.  */
+int og_verify_write_table (const og_inventory *inv, FILE *out, og_error **err);
+int og_verify_write_json (const og_inventory *inv, FILE *out, og_error **err);
+
 /* "4755" style permission bits.  */
 void og_mode_octal (uint32_t mode, char out[8]);
 /* "drwxr-xr-x" style, as ls prints it.  */

@@ -34,7 +34,8 @@ typedef struct og_source_dir
   dev_t rootdev;
   uint64_t rootmnt; /* mount ID of the root, when has_mnt_id */
   bool has_mnt_id;
-  bool digests; /* hash executables during the walk */
+  bool digests;         /* hash executables during the walk */
+  uint8_t *inspect_buf; /* INSPECT_BUF bytes, made at the first inspect */
 } og_source_dir;
 
 static int
@@ -266,7 +267,8 @@ typedef struct walk_state
    deadline is checked every few MiB: an image must not be able to hold the
    inspection until the hook's backstop fires.  */
 static int
-hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
+digest_fd (int fd, const char *what, const char *kind, uint64_t size, og_digest_algo algo,
+           uint8_t *buf, size_t bufsize, char *hex, og_error **err)
 {
   cleanup_digest og_digest *md = NULL;
   off_t off = 0;
@@ -274,34 +276,47 @@ hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
 
   if (size > OG_HASH_MAX)
     return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                              "`%s`: an executable of %llu bytes, over the limit of %llu bytes "
+                              "`%s`: %s of %llu bytes, over the limit of %llu bytes "
                               "hashed (a sparse file?): not inspected",
-                              w->path, (unsigned long long)size, (unsigned long long)OG_HASH_MAX);
-  if (og_digest_new (OG_DIGEST_SHA256, &md, err) < 0)
+                              what, kind, (unsigned long long)size,
+                              (unsigned long long)OG_HASH_MAX);
+  if (og_digest_new (algo, &md, err) < 0)
     return -1;
+  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   for (;;)
     {
-      ssize_t n = TEMP_FAILURE_RETRY (pread (fd, w->hashbuf, sizeof w->hashbuf, off));
+      ssize_t n = TEMP_FAILURE_RETRY (pread (fd, buf, bufsize, off));
       if (n < 0)
-        return og_error_set (err, errno, "read `%s`", w->path);
+        return og_error_set (err, errno, "read `%s`", what);
       if (n == 0)
         break;
-      og_digest_update (md, w->hashbuf, (size_t)n);
+      og_digest_update (md, buf, (size_t)n);
       off += n;
       since_check += (uint64_t)n;
+      /* A file that grows while it is read is bounded too.  */
+      if ((uint64_t)off > OG_HASH_MAX)
+        return og_error_set_code (err, OG_ERR_LIMIT, 0, "`%s`: grew past %llu bytes while hashed",
+                                  what, (unsigned long long)OG_HASH_MAX);
       if (since_check >= HASH_DEADLINE_STEP)
         {
           since_check = 0;
           if (og_deadline_check (err) < 0)
             {
-              og_error_prefix (err, "hashing `%s` (%llu bytes, %llu read)", w->path,
+              og_error_prefix (err, "hashing `%s` (%llu bytes, %llu read)", what,
                                (unsigned long long)size, (unsigned long long)off);
               return -1;
             }
         }
     }
-  og_digest_final_hex (md, w->sha256);
+  og_digest_final_hex (md, hex);
   return 0;
+}
+
+static int
+hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
+{
+  return digest_fd (fd, w->path, "an executable", size, OG_DIGEST_SHA256, w->hashbuf,
+                    sizeof w->hashbuf, w->sha256, err);
 }
 
 /* Read the head, the capability xattr and (when asked) the digest of an
@@ -492,12 +507,66 @@ dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error 
   return ret;
 }
 
+/* Reads for verification are large and sequential.  */
+#define INSPECT_BUF (256u << 10)
+
+static int
+dir_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
+             og_error **err)
+{
+  og_source_dir *d = (og_source_dir *)s;
+  cleanup_close int fd = -1;
+  struct stat st;
+
+  memset (out, 0, sizeof *out);
+  /* O_PATH|O_NOFOLLOW first: the last component may be a symlink, a fifo
+     or a device, none of which may be opened for reading.  */
+  fd = openat2_in_root (d->rootfd, path, O_PATH | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return 1;
+      return og_error_set (err, errno, "open `%s` in `%s`", path, s->info.path);
+    }
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", path);
+  out->mode = st.st_mode;
+  out->uid = st.st_uid;
+  out->gid = st.st_gid;
+  out->size = S_ISREG (st.st_mode) || S_ISLNK (st.st_mode) ? (uint64_t)st.st_size : 0;
+  if (!S_ISREG (st.st_mode) || algo == OG_DIGEST_NONE)
+    return 0;
+  close (og_steal_fd (&fd));
+  fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_NOATIME);
+  if (fd < 0 && errno == EPERM)
+    fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    return og_error_set (err, errno, "open `%s` in `%s`", path, s->info.path);
+  /* What we read must be what we stat'ed.  */
+  {
+    struct stat st2;
+    if (fstat (fd, &st2) < 0)
+      return og_error_set (err, errno, "stat `%s`", path);
+    if (!S_ISREG (st2.st_mode) || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
+      return og_error_set (err, 0, "`%s` changed while it was inspected", path);
+  }
+  if (d->inspect_buf == NULL)
+    d->inspect_buf = og_xmalloc (INSPECT_BUF);
+  if (digest_fd (fd, path, "a file", (uint64_t)st.st_size, algo, d->inspect_buf, INSPECT_BUF,
+                 out->digest, err)
+      < 0)
+    return -1;
+  out->has_digest = true;
+  return 0;
+}
+
 static void
 dir_free (og_source *s)
 {
   og_source_dir *d = (og_source_dir *)s;
   if (d->rootfd >= 0)
     close (d->rootfd);
+  free (d->inspect_buf);
   og_source_info_clear (&s->info);
   free (d);
 }
@@ -507,6 +576,7 @@ static const og_source_ops dir_ops = {
   .read_file = dir_read_file,
   .list_dir = dir_list_dir,
   .resolve_dir = dir_resolve_dir,
+  .inspect = dir_inspect,
   .free = dir_free,
 };
 

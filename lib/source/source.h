@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 #include "base/resolve.h"
 #include "source/info.h"
@@ -70,6 +71,17 @@ og_entry_is_executable (uint32_t mode)
 
 typedef int (*og_walk_fn) (const og_entry *e, void *userdata, og_error **err);
 
+/* What og_source_inspect finds at one path.  */
+typedef struct og_file_facts
+{
+  uint32_t mode; /* st_mode, type bits included */
+  uint32_t uid;
+  uint32_t gid;
+  uint64_t size;
+  bool has_digest; /* digest holds the content's digest in the algorithm asked for */
+  char digest[OG_DIGEST_HEX_MAX];
+} og_file_facts;
+
 typedef struct og_source og_source;
 
 typedef struct og_source_ops
@@ -92,6 +104,15 @@ typedef struct og_source_ops
      ("/bin" -> "/usr/bin" on usrmerge).  Returns 0, 1 when it does not
      resolve to a directory, -1 on error.  */
   int (*resolve_dir) (og_source *s, const char *path, char **out, og_error **err);
+  /* The facts of one path, its last component not followed (intermediate
+     symlinks resolve inside the root) and, for a regular file when algo is
+     not OG_DIGEST_NONE, the digest of its content in algo.  A source that
+     has no way to compute that digest leaves has_digest false (an image
+     keeps only the sha256 of executables, computed as its layers stream,
+     with og_source_options.digests).  Returns 0, 1 when the path does not
+     exist, or -1 with *err (OG_ERR_LIMIT past OG_HASH_MAX, OG_ERR_DEADLINE).  */
+  int (*inspect) (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
+                  og_error **err);
   void (*free) (og_source *s);
 } og_source_ops;
 
@@ -150,6 +171,13 @@ static inline int
 og_source_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error **err)
 {
   return s->ops->list_dir (s, path, names, n, err);
+}
+
+static inline int
+og_source_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
+                   og_error **err)
+{
+  return s->ops->inspect (s, path, algo, out, err);
 }
 
 static inline int

@@ -55,6 +55,7 @@ typedef struct stanza
   bool any;    /* saw a field */
   span package, version, arch, status, source, isize, essential, priority;
   span depends, predepends, recommends, provides; /* may span lines */
+  span conffiles;                                 /* lines of " PATH HASH [obsolete]" */
 } stanza;
 
 typedef enum parse_mode
@@ -476,6 +477,78 @@ parse_stanza_deps (const stanza *st, og_package *p, const char *name, og_error *
   return 0;
 }
 
+static bool
+is_hex (char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The last blank-separated word of s[0..*n), and *n cut before it.  */
+static span
+last_word (const char *s, size_t *n)
+{
+  span w;
+  size_t end = *n, start;
+  while (end > 0 && is_blank (s[end - 1]))
+    end--;
+  start = end;
+  while (start > 0 && !is_blank (s[start - 1]))
+    start--;
+  w.p = s + start;
+  w.n = end - start;
+  *n = start;
+  return w;
+}
+
+/* Conffiles: one " PATH HASH[ obsolete][ remove-on-upgrade]" a line (dpkg
+   lib/dpkg/fields.c f_conffiles; the path may hold blanks, so the line is
+   read from its end).  Each becomes a file flagged OG_PKG_FILE_CONFIG with
+   its MD5; a hash that is not one ("newconffile": unpacked, never
+   configured) leaves the digest unset.  */
+static int
+parse_conffiles (span v, og_package *p, const char *name, size_t line, og_error **err)
+{
+  og_reader r;
+  const char *l;
+  size_t n, ln;
+  og_reader_init (&r, (const uint8_t *)v.p, v.n);
+  while (og_reader_line (&r, v.n, &l, &ln))
+    {
+      span w;
+      og_pkg_file *f;
+
+      n = ln;
+      trim (&l, &n);
+      if (n == 0)
+        continue;
+      do
+        w = last_word (l, &n);
+      while (n > 0 && (span_is (w, "obsolete") || span_is (w, "remove-on-upgrade")));
+      while (n > 0 && is_blank (l[n - 1]))
+        n--;
+      if (n == 0 || l[0] != '/')
+        return og_error_set (err, 0, "%s:%zu: Conffiles: '%.*s' is not 'PATH HASH'", name, line,
+                             (int)(ln > 200 ? 200 : ln), l);
+      f = og_package_add_file (p, l, n);
+      f->flags |= OG_PKG_FILE_CONFIG;
+      if (w.n == 32)
+        {
+          bool hex = true;
+          for (size_t i = 0; i < 32; i++)
+            hex = hex && is_hex (w.p[i]);
+          if (hex)
+            {
+              f->digest = og_xmalloc (33);
+              for (size_t i = 0; i < 32; i++)
+                f->digest[i] = (char)tolower ((unsigned char)w.p[i]);
+              f->digest[32] = '\0';
+              p->digest_algo = OG_DIGEST_MD5;
+            }
+        }
+    }
+  return 0;
+}
+
 /* Turn a finished stanza into a package in out (or skip it).  */
 static int
 finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *out, og_error **err)
@@ -514,7 +587,9 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
   p->name = og_xstrndup (st->package.p, st->package.n);
   if (parse_version (st->version, p, name, st->line, err) < 0
       || (st->source.p && st->source.n && parse_source (st->source, p, name, st->line, err) < 0)
-      || (out->with_deps && parse_stanza_deps (st, p, name, err) < 0))
+      || (out->with_deps && parse_stanza_deps (st, p, name, err) < 0)
+      || (out->with_verify && st->conffiles.p
+          && parse_conffiles (st->conffiles, p, name, st->line, err) < 0))
     {
       og_package_clear (p);
       out->n--;
@@ -542,6 +617,7 @@ kept_folded_field (stanza *st, const char *f, size_t n)
     { "Pre-Depends", offsetof (stanza, predepends) },
     { "Recommends", offsetof (stanza, recommends) },
     { "Provides", offsetof (stanza, provides) },
+    { "Conffiles", offsetof (stanza, conffiles) },
   };
   for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
     if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
@@ -682,6 +758,17 @@ drop_files_from (og_package *p, size_t before)
     }
 }
 
+/* Is this path among the first `before` files (the few conffiles that the
+   status stanza listed, with verification)?  */
+static bool
+listed_before (const og_package *pkg, size_t before, const char *path, size_t n)
+{
+  for (size_t i = 0; i < before; i++)
+    if (strncmp (pkg->files[i].path, path, n) == 0 && pkg->files[i].path[n] == '\0')
+      return true;
+  return false;
+}
+
 /* info/<pkg>.list: one absolute path a line; "/." (the root) and empty lines
    are not files.  On error the files added by this call are removed.  */
 int
@@ -707,17 +794,12 @@ og_dpkg_list_parse (const uint8_t *data, size_t len, const char *name, og_packag
           drop_files_from (pkg, before);
           return -1;
         }
-      og_package_add_file (pkg, line, n);
+      if (!listed_before (pkg, before, line, n))
+        og_package_add_file (pkg, line, n);
     }
   if (rc < 0)
     drop_files_from (pkg, before);
   return rc;
-}
-
-static bool
-is_hex (char c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* Parse "<32 hex> <' ' or '*'><path>" (md5sum(1) output).  */

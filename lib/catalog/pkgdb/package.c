@@ -57,6 +57,8 @@ og_package_clear (og_package *p)
     {
       free (p->files[i].path);
       free (p->files[i].digest);
+      free (p->files[i].user);
+      free (p->files[i].group);
     }
   free (p->files);
   free (p->name);
@@ -78,10 +80,11 @@ og_pkglist_clear (og_pkglist *l)
 {
   for (size_t i = 0; i < l->n; i++)
     og_package_clear (&l->pkgs[i]);
-  bool with_deps = l->with_deps;
+  bool with_deps = l->with_deps, with_verify = l->with_verify;
   free (l->pkgs);
   memset (l, 0, sizeof *l);
   l->with_deps = with_deps;
+  l->with_verify = with_verify;
 }
 
 char *

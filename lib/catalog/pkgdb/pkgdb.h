@@ -25,10 +25,22 @@ typedef struct og_pkg_file
   char *digest;   /* lower-case hex, or NULL (directories, links, ghost files, or none recorded) */
   uint64_t size;  /* 0 when the database does not say */
   uint32_t mode;  /* st_mode bits, 0 when the database does not say */
-  uint32_t flags; /* rpm FILEFLAGS (RPMFILE_CONFIG 1, RPMFILE_GHOST 64, ...), else 0 */
+  uint32_t flags; /* OG_PKG_FILE_*: rpm FILEFLAGS as rpm has them; dpkg conffiles CONFIG */
+  char *user;     /* rpm FILEUSERNAME, with og_pkglist.with_verify only; else NULL */
+  char *group;    /* rpm FILEGROUPNAME, likewise */
   uint8_t
       state; /* rpm FILESTATES (0 normal, 1 replaced, 2 notinstalled, 3 netshared, 4 wrongcolor) */
 } og_pkg_file;
+
+/* og_pkg_file.flags: rpm's RPMFILE_* bits (include/rpm/rpmfiles.h), which
+   dpkg's conffiles reuse as CONFIG.  */
+enum
+{
+  OG_PKG_FILE_CONFIG = 1u << 0,
+  OG_PKG_FILE_DOC = 1u << 1,
+  OG_PKG_FILE_MISSINGOK = 1u << 3,
+  OG_PKG_FILE_GHOST = 1u << 6,
+};
 
 /* Version comparison of a dependency or a provide, as rpm's RPMSENSE bits
    (include/rpm/rpmds.h): LESS 2, GREATER 4, EQUAL 8; 0 for none.  dpkg "<<"
@@ -102,9 +114,11 @@ typedef struct og_pkglist
   og_package *pkgs;
   size_t n;
   size_t cap;
-  bool with_deps; /* set by the caller: also parse the dependency fields (depends,
-                     provides, essential, priority_required), which only the
-                     dependency graph reads; off, the hook pays nothing for them */
+  bool with_deps;   /* set by the caller: also parse the dependency fields (depends,
+                       provides, essential, priority_required), which only the
+                       dependency graph reads; off, the hook pays nothing for them */
+  bool with_verify; /* set by the caller: also parse what only verification reads
+                       (rpm FILEUSERNAME/FILEGROUPNAME, dpkg Conffiles) */
 } og_pkglist;
 
 /* Append a zeroed package and return it.  */
@@ -141,9 +155,15 @@ const char *og_pkg_type_name (og_pkg_type t); /* "rpm" "deb" "apk" */
    hdrblobVerifyInfo, hdrblobVerifyRegion) and lib/header_internal.h.  */
 int og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                          og_error **err);
-/* The same, with the dependency fields only when with_deps
-   (og_rpm_header_parse parses them).  */
-int og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+/* The same, with the dependency fields only with OG_RPM_PARSE_DEPS
+   (og_rpm_header_parse parses them) and the files' user and group names
+   only with OG_RPM_PARSE_VERIFY.  */
+enum
+{
+  OG_RPM_PARSE_DEPS = 1u << 0,
+  OG_RPM_PARSE_VERIFY = 1u << 1,
+};
+int og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, unsigned parts,
                             og_package *pkg, og_error **err);
 
 /* Backends.  Each walks its container format and hands every header blob to

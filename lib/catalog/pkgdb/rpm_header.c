@@ -66,6 +66,8 @@ enum
   TAG_FILEMODES = 1030,
   TAG_FILEDIGESTS = 1035,
   TAG_FILEFLAGS = 1037,
+  TAG_FILEUSERNAME = 1039,
+  TAG_FILEGROUPNAME = 1040,
   TAG_SOURCERPM = 1044,
   TAG_PROVIDENAME = 1047,
   TAG_REQUIREFLAGS = 1048,
@@ -626,6 +628,41 @@ parse_file_attrs (const hdr *h, og_package *pkg, uint32_t nfiles, og_error **err
   return 0;
 }
 
+/* FILEUSERNAME and FILEGROUPNAME: one name per file, or absent.  */
+static int
+parse_file_owners (const hdr *h, og_package *pkg, uint32_t nfiles, og_error **err)
+{
+  static const struct
+  {
+    uint32_t tag;
+    const char *name;
+  } tags[] = { { TAG_FILEUSERNAME, "FILEUSERNAME" }, { TAG_FILEGROUPNAME, "FILEGROUPNAME" } };
+
+  for (size_t t = 0; t < OG_ARRAY_SIZE (tags); t++)
+    {
+      og_reader r;
+      uint32_t n = 0;
+      int has = get_string_array (h, tags[t].tag, tags[t].name, true, nfiles, &r, &n, err);
+      if (has <= 0)
+        {
+          if (has < 0)
+            return -1;
+          continue;
+        }
+      for (uint32_t i = 0; i < nfiles; i++)
+        {
+          const char *s;
+          size_t len;
+          char **slot = t == 0 ? &pkg->files[i].user : &pkg->files[i].group;
+          if (!next_str (&r, &s, &len))
+            return og_error_set (err, 0, "%s: %s unreadable", h->what, tags[t].name);
+          if (len > 0)
+            *slot = og_xstrndup (s, len);
+        }
+    }
+  return 0;
+}
+
 /* rpm include/rpm/rpmds.h: the comparison bits of a dependency's flags, and
    lib/rpmlib.h _INSTALL_ONLY_MASK (POSTTRANS, PRETRANS, SCRIPT_PRE,
    SCRIPT_POST, RPMLIB, KEYRING) and _ERASE_ONLY_MASK (SCRIPT_PREUN,
@@ -691,7 +728,7 @@ parse_deps (const hdr *h, og_package *pkg, og_error **err)
 }
 
 static int
-parse_package (const hdr *h, bool with_deps, og_package *pkg, og_error **err)
+parse_package (const hdr *h, unsigned parts, og_package *pkg, og_error **err)
 {
   uint64_t v;
   uint32_t nfiles;
@@ -727,7 +764,8 @@ parse_package (const hdr *h, bool with_deps, og_package *pkg, og_error **err)
     pkg->size = v;
 
   if (parse_paths (h, pkg, &nfiles, err) < 0 || parse_file_attrs (h, pkg, nfiles, err) < 0
-      || (with_deps && parse_deps (h, pkg, err) < 0))
+      || ((parts & OG_RPM_PARSE_VERIFY) && parse_file_owners (h, pkg, nfiles, err) < 0)
+      || ((parts & OG_RPM_PARSE_DEPS) && parse_deps (h, pkg, err) < 0))
     return -1;
 
   /* rpm: no FILEDIGESTALGO means MD5 (packages older than rpm 4.6).  */
@@ -750,11 +788,11 @@ int
 og_rpm_header_parse (const uint8_t *blob, size_t len, const char *what, og_package *pkg,
                      og_error **err)
 {
-  return og_rpm_header_parse_ex (blob, len, what, true, pkg, err);
+  return og_rpm_header_parse_ex (blob, len, what, OG_RPM_PARSE_DEPS, pkg, err);
 }
 
 int
-og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool with_deps,
+og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, unsigned parts,
                         og_package *pkg, og_error **err)
 {
   hdr h = { .what = what ? what : "rpm header" };
@@ -763,7 +801,7 @@ og_rpm_header_parse_ex (const uint8_t *blob, size_t len, const char *what, bool 
   memset (pkg, 0, sizeof *pkg);
   ret = hdr_load (&h, blob, len, err);
   if (ret == 0)
-    ret = parse_package (&h, with_deps, pkg, err);
+    ret = parse_package (&h, parts, pkg, err);
   free (h.e);
   if (ret < 0)
     {

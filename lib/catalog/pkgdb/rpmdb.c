@@ -61,7 +61,11 @@ parse_blob (const uint8_t *blob, size_t len, uint32_t recno, void *userdata, og_
   cleanup_free char *what = og_xasprintf ("rpmdb %s: record %u", ctx->name, recno);
   og_package *pkg = og_pkglist_add (ctx->out);
 
-  if (og_rpm_header_parse_ex (blob, len, what, ctx->out->with_deps, pkg, err) < 0)
+  if (og_rpm_header_parse_ex (blob, len, what,
+                              (ctx->out->with_deps ? OG_RPM_PARSE_DEPS : 0u)
+                                  | (ctx->out->with_verify ? OG_RPM_PARSE_VERIFY : 0u),
+                              pkg, err)
+      < 0)
     {
       ctx->out->n--;
       return -1;

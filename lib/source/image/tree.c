@@ -243,6 +243,31 @@ img_walk (og_source *s, unsigned flags, og_walk_fn fn, void *ud, og_error **err)
   return walk_dir (im->root, fn, ud, &visited, err);
 }
 
+/* The content of a regular file when the tree still holds it whole: kept
+   (package databases, os-release), as small as its head, or empty.  */
+static bool
+held_bytes (const img_ino *ino, const uint8_t **data, size_t *len)
+{
+  if (ino->kept)
+    {
+      *data = ino->data;
+      *len = ino->data_len;
+    }
+  else if (ino->head && ino->head_len == ino->size)
+    {
+      *data = ino->head;
+      *len = ino->head_len;
+    }
+  else if (ino->size == 0)
+    {
+      *data = (const uint8_t *)"";
+      *len = 0;
+    }
+  else
+    return false;
+  return true;
+}
+
 static int
 img_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_t *len,
                og_error **err)
@@ -256,22 +281,7 @@ img_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_
     return r;
   if ((n->ino->mode & S_IFMT) != S_IFREG)
     return og_error_set (err, EISDIR, "%s: not a regular file", path);
-  if (n->ino->kept)
-    {
-      src = n->ino->data;
-      srclen = n->ino->data_len;
-    }
-  else if (n->ino->head && n->ino->head_len == n->ino->size)
-    {
-      src = n->ino->head;
-      srclen = n->ino->head_len;
-    }
-  else if (n->ino->size == 0)
-    {
-      src = (const uint8_t *)"";
-      srclen = 0;
-    }
-  else
+  if (!held_bytes (n->ino, &src, &srclen))
     return og_error_set (err, 0,
                          "%s: the image source keeps only package databases and "
                          "os-release in memory",
@@ -282,6 +292,52 @@ img_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_
   memcpy (*data, src, srclen);
   (*data)[srclen] = 0;
   *len = srclen;
+  return 0;
+}
+
+/* An image's layers are read once, at open: a file's content is still here
+   only when it was kept (package databases), fits in its head, or is empty;
+   otherwise only the sha256 of an executable computed while its layer
+   streamed (og_source_options.digests) can answer.  */
+static int
+img_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
+             og_error **err)
+{
+  img_source *im = (img_source *)s;
+  cleanup_free char *canon = NULL;
+  const img_ino *ino;
+  const uint8_t *data = NULL;
+  size_t len = 0;
+  img_node *n;
+
+  memset (out, 0, sizeof *out);
+  if (og_resolve_in_root (path, false, img_lstat, im, &canon, err) < 0)
+    return -1;
+  n = img_lookup (im, canon);
+  if (n == NULL)
+    return 1;
+  ino = n->ino;
+  out->mode = ino->mode;
+  out->uid = ino->uid;
+  out->gid = ino->gid;
+  out->size = (ino->mode & S_IFMT) == S_IFREG || (ino->mode & S_IFMT) == S_IFLNK ? ino->size : 0;
+  if ((ino->mode & S_IFMT) != S_IFREG || algo == OG_DIGEST_NONE)
+    return 0;
+  if (algo == OG_DIGEST_SHA256 && ino->sha256)
+    {
+      snprintf (out->digest, sizeof out->digest, "%s", ino->sha256);
+      out->has_digest = true;
+      return 0;
+    }
+  if (held_bytes (ino, &data, &len))
+    {
+      cleanup_digest og_digest *md = NULL;
+      if (og_digest_new (algo, &md, err) < 0)
+        return -1;
+      og_digest_update (md, data, len);
+      og_digest_final_hex (md, out->digest);
+      out->has_digest = true;
+    }
   return 0;
 }
 
@@ -348,6 +404,7 @@ static const og_source_ops img_ops = {
   .read_file = img_read_file,
   .list_dir = img_list_dir,
   .resolve_dir = img_resolve_dir,
+  .inspect = img_inspect,
   .free = img_free,
 };
 

@@ -1,0 +1,86 @@
+#!/bin/bash
+# ocigate verify against the package tools' own verification: a debootstrap
+# minbase tree (copied, then changed: one byte appended to /usr/bin/tac and to
+# a conffile, /usr/bin/bash removed, /usr/local/bin/dropped added) must give
+# the same files, modified vs missing, conffiles flagged, as
+# `dpkg --root=DIR --verify`; `dropped` is the one new unowned executable.
+set -u
+. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+FIX=${OG_FIXTURES_OUT:?}
+bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || { echo "not ok 1 - debootstrap"; echo 1..1; exit 1; }
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+T=$W/tree
+cp -a "$FIX/minbase" "$T"
+
+# The canonical path of a path as dpkg lists it: its directory resolved in
+# the tree (usrmerge: /bin -> usr/bin).  Every symlink of minbase is relative.
+canon () {
+  local d b r
+  d=$(dirname "$1"); b=$(basename "$1")
+  r=$(cd "$T$d" 2>/dev/null && pwd -P) || { echo "$1"; return; }
+  r=${r#"$T"}; echo "${r%/}/$b"
+}
+# dpkg --verify lines ("??5?????? c /etc/x", "missing     /bin/bash") as
+# "STATE CONFIG PATH" with canonical paths, sorted.
+dpkg_view () {
+  dpkg --root="$T" --verify 2>/dev/null | while read -r a b c; do
+    if [ "$a" = missing ]; then st=missing; else st=modified; fi
+    if [ -n "$c" ]; then cf=c; p=$c; else cf=-; p=$b; fi
+    echo "$st $cf $(canon "$p")"
+  done | sort
+}
+og_view () { # og_view JSON: the same from ocigate.verify/v1
+  jq -r '.files[] | select(.integrity == "modified" or .integrity == "missing")
+         | "\(.integrity) \(if .config then "c" else "-" end) \(.path)"' "$1" | sort
+}
+
+"$OCIGATE" verify --format json "$T" > "$W/clean.json"; ok $? "verify of the untouched tree exits 0"
+"$OCIGATE" verify --all --format json "$T" > "$W/clean-all.json"; ok $? "verify --all of the untouched tree exits 0"
+dpkg_view > "$W/dpkg-clean"
+og_view "$W/clean-all.json" > "$W/og-clean"
+same "untouched tree: verify --all reports what dpkg --verify reports" "$W/dpkg-clean" "$W/og-clean"
+check "untouched tree: files were checked, none unverifiable" \
+  jq -e '.summary.checked > 1000 and .summary.unverifiable == 0 and .summary.ok == .summary.checked' "$W/clean-all.json"
+# Every file with a hash in info/*.md5sums (or a conffile hash) is checked once.
+want=$(cat "$T"/var/lib/dpkg/info/*.md5sums | awk '{print $2}' | while read -r p; do canon "/$p"; done | sort -u | wc -l)
+check "verify --all checks at least every file info/*.md5sums lists ($want)" \
+  jq -e --argjson w "$want" '.summary.checked >= $w' "$W/clean-all.json"
+
+conf=$(awk '/^Conffiles:/ {getline; print $1; exit}' "$T/var/lib/dpkg/status")
+printf x >> "$T/usr/bin/tac"
+printf x >> "$T$conf"
+rm "$T/usr/bin/bash"
+mkdir -p "$T/usr/local/bin"; cp "$T/usr/bin/true" "$T/usr/local/bin/dropped"
+
+dpkg_view > "$W/dpkg-changed"
+check "dpkg --verify sees the three changes (oracle sanity)" test "$(wc -l < "$W/dpkg-changed")" -eq 3
+"$OCIGATE" verify --all --format json "$T" > "$W/all.json"; rc=$?
+ok $((rc != 1)) "verify --all of the changed tree exits 1 (got $rc)"
+og_view "$W/all.json" > "$W/og-all"
+same "verify --all: the same files, modified vs missing, conffile flagged, as dpkg --verify" "$W/dpkg-changed" "$W/og-all"
+check "the missing file names the path as dpkg lists it" \
+  jq -e '[.files[] | select(.integrity == "missing") | {path, listed, package}] == [{"path":"/usr/bin/bash","listed":"/bin/bash","package":"bash"}]' "$W/all.json"
+check "tac: the md5 differs, and the recorded digest is info/coreutils.md5sums's" \
+  jq -e --arg md5 "$(awk '$2 == "usr/bin/tac" {print $1}' "$T/var/lib/dpkg/info/coreutils.md5sums")" \
+     --arg now "$(md5sum < "$T/usr/bin/tac" | cut -d' ' -f1)" \
+  '[.files[] | select(.path == "/usr/bin/tac")] | length == 1 and .[0].differs == ["digest"] and .[0].expected_digest == $md5 and .[0].actual_digest == $now' "$W/all.json"
+jq -r '.unowned[]' "$W/clean.json" | sort > "$W/unowned-before"
+"$OCIGATE" verify --format json "$T" > "$W/exec.json"; rc=$?
+ok $((rc != 1)) "verify (executables) of the changed tree exits 1 (got $rc)"
+jq -r '.unowned[]' "$W/exec.json" | sort > "$W/unowned-after"
+echo /usr/local/bin/dropped > "$W/unowned-want"
+comm -13 "$W/unowned-before" "$W/unowned-after" > "$W/unowned-new"
+same "the one new unowned executable is /usr/local/bin/dropped" "$W/unowned-want" "$W/unowned-new"
+# Without --all: dpkg's findings on executables (tac) and missing files in
+# bin directories (bash); not the conffile.
+grep -v " $conf\$" "$W/dpkg-changed" > "$W/dpkg-exec"
+og_view "$W/exec.json" > "$W/og-exec"
+same "verify (executables): dpkg --verify's findings on executables" "$W/dpkg-exec" "$W/og-exec"
+"$OCIGATE" verify "$T" > "$W/table"; rc=$?
+ok $((rc != 1)) "table: exit 1 (got $rc)"
+check "table: tac in rpm -V's columns, as dpkg prints them" grep -qx '??5??????      /usr/bin/tac  coreutils' "$W/table"
+check "table: bash missing, named as dpkg lists it" grep -qx 'missing        /usr/bin/bash  bash (listed as /bin/bash)' "$W/table"
+check "table: dropped unowned" grep -q '^unowned  *  /usr/local/bin/dropped' "$W/table"
+"$OCIGATE" verify "$W/nonexistent" > /dev/null 2>&1; rc=$?
+ok $((rc != 2)) "a source that does not exist: exit 2 (got $rc)"
+plan_end
