@@ -92,7 +92,15 @@ check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts,
   og_error *err = NULL;
 
   sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
-  if (og_cli_build_inventory (a->source, &sopts, a->flags, &inv, &err) < 0)
+  /* Verification only when the manifest judges its results.  An image
+     source compares only what its layers' stream gave (the sha256 of
+     executables): the rest is unverifiable, never "ok".  */
+  if (og_manifest_needs_verify (m))
+    sopts.digests = true;
+  if (og_cli_build_inventory (a->source, &sopts,
+                              a->flags | (og_manifest_needs_verify (m) ? OG_INV_VERIFY : 0u), &inv,
+                              &err)
+      < 0)
     return og_cli_fail (OG_EXIT_INSPECT, err);
   if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);

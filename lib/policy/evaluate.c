@@ -396,6 +396,45 @@ probe_exec (const og_exec_rules *rules, const og_exec *e, og_rule_hits *all, exe
     hits_sort (all);
 }
 
+/* "PATH differs from what PKG installed: digest (md5 WANT, now HAVE)".  */
+static char *
+modified_reason (const og_inventory *inv, const og_exec *e)
+{
+  const og_verified *v = NULL;
+  og_buf b = { 0 };
+  const char *sep = ": ";
+  for (size_t i = 0; i < inv->n_verified && v == NULL; i++)
+    if (inv->verified[i].exec == e - inv->execs)
+      v = &inv->verified[i];
+  og_buf_printf (&b, "%s differs from what its package %s installed", e->path,
+                 e->package >= 0 ? inv->packages.pkgs[e->package].name : "?");
+  if (v && (v->differs & OG_DIFF_DIGEST))
+    {
+      og_buf_printf (&b, "%sdigest (%s %s, now %s)", sep, og_digest_name (v->algo),
+                     v->want_digest ? v->want_digest : "?", v->have_digest ? v->have_digest : "?");
+      sep = ", ";
+    }
+  if (v && (v->differs & OG_DIFF_SIZE))
+    {
+      og_buf_printf (&b, "%ssize (%llu, now %llu)", sep, (unsigned long long)v->want_size,
+                     (unsigned long long)v->have_size);
+      sep = ", ";
+    }
+  if (v && (v->differs & OG_DIFF_MODE))
+    {
+      og_buf_printf (&b, "%smode (%o, now %o)", sep, v->want_mode, v->have_mode);
+      sep = ", ";
+    }
+  if (v && (v->differs & OG_DIFF_USER))
+    {
+      og_buf_printf (&b, "%suser (%s, now uid %u)", sep, v->want_user, v->have_uid);
+      sep = ", ";
+    }
+  if (v && (v->differs & OG_DIFF_GROUP))
+    og_buf_printf (&b, "%sgroup (%s, now gid %u)", sep, v->want_group, v->have_gid);
+  return og_buf_steal (&b);
+}
+
 static void
 eval_exec (eval *ev, const og_exec *e)
 {
@@ -429,8 +468,7 @@ eval_exec (eval *ev, const og_exec *e)
     cand_add (ev, og_xstrdup ("executables.capabilities"),
               og_xasprintf ("%s has file capabilities %s", e->path, e->capabilities));
   if (m->modified == OG_SWITCH_DENY && e->integrity == OG_INTEGRITY_MODIFIED)
-    cand_add (ev, og_xstrdup ("executables.modified"),
-              og_xasprintf ("%s differs from what its package installed", e->path));
+    cand_add (ev, og_xstrdup ("executables.modified"), modified_reason (ev->inv, e));
   if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
     cand_add (ev, og_xstrdup ("executables.unowned"),
               og_xasprintf ("%s belongs to no package and no rule allows it", e->path));
@@ -439,6 +477,26 @@ eval_exec (eval *ev, const og_exec *e)
               og_xasprintf ("%s belongs to no package and no executables rule allows it", e->path));
   if (ev->n_cand)
     settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
+}
+
+/* A packaged file that is gone, one finding each (waivable by its path or
+   its package).  */
+static void
+eval_missing (eval *ev)
+{
+  const og_inventory *inv = ev->inv;
+  for (size_t i = 0; i < inv->n_verified; i++)
+    {
+      const og_verified *v = &inv->verified[i];
+      const char *pkg = inv->packages.pkgs[v->package].name;
+      if (v->integrity != OG_INTEGRITY_MISSING)
+        continue;
+      cand_add (ev, og_xstrdup ("packages.missing_files"),
+                og_xasprintf ("%s%s%s%s, installed by package %s, is missing", v->path,
+                              v->listed ? " (listed as " : "", v->listed ? v->listed : "",
+                              v->listed ? ")" : "", pkg));
+      settle (ev, OG_SUBJECT_PACKAGE, v->path, pkg, v->path);
+    }
 }
 
 /* ---- launch and limits ------------------------------------------------- */
@@ -594,6 +652,8 @@ og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_laun
     eval_require (&ev, &m->pkg_require.v[i]);
   for (size_t i = 0; i < inv->n_execs; i++)
     eval_exec (&ev, &inv->execs[i]);
+  if (m->missing_files == OG_SWITCH_DENY)
+    eval_missing (&ev);
   if (launch && launch->known)
     eval_launch (&ev, launch);
   eval_limits (&ev);

@@ -247,7 +247,8 @@ parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 static void
 parse_packages (ctx *c, json_t *root)
 {
-  static const char *const keys[] = { "allow", "deny", "require", "unlisted", NULL };
+  static const char *const keys[]
+      = { "allow", "deny", "require", "unlisted", "missing_files", NULL };
   json_t *p = json_object_get (root, "packages");
   size_t save;
   if (p == NULL)
@@ -260,6 +261,8 @@ parse_packages (ctx *c, json_t *root)
       parse_pkg_list (c, p, "deny", &c->m->pkg_deny);
       parse_pkg_list (c, p, "require", &c->m->pkg_require);
       c->m->pkg_unlisted = parse_switch (c, p, "unlisted", "packages that no rule names");
+      c->m->missing_files = parse_switch (c, p, "missing_files",
+                                          "files that their packages installed and are gone");
     }
   pop (c, save);
 }
@@ -409,6 +412,7 @@ static bool
 valid_rule_name (const og_manifest *m, const char *rule, const char **why)
 {
   static const char *const plain[] = { "packages.unlisted",
+                                       "packages.missing_files",
                                        "executables.unlisted",
                                        "executables.unowned",
                                        "executables.modified",
@@ -687,6 +691,12 @@ og_manifest_freep (og_manifest **m)
 {
   og_manifest_free (*m);
   *m = NULL;
+}
+
+bool
+og_manifest_needs_verify (const og_manifest *m)
+{
+  return m->modified == OG_SWITCH_DENY || m->missing_files == OG_SWITCH_DENY;
 }
 
 bool

@@ -84,6 +84,7 @@ typedef struct og_manifest
   og_pkg_rules pkg_deny;
   og_pkg_rules pkg_require;
   og_switch pkg_unlisted;
+  og_switch missing_files; /* a file a package installed is gone */
 
   og_exec_rules exec_allow;
   og_exec_rules exec_deny;
@@ -119,5 +120,9 @@ void og_manifest_freep (og_manifest **m);
 
 /* Does any executable rule pin a sha256 (the inventory must then hash)?  */
 bool og_manifest_needs_sha256 (const og_manifest *m);
+/* Does the manifest judge packaged files against their databases
+   ("modified" or "missing_files" deny)?  The inventory must then be built
+   with OG_INV_VERIFY; a manifest that does not ask pays nothing.  */
+bool og_manifest_needs_verify (const og_manifest *m);
 
 #endif

@@ -46,6 +46,13 @@ want=$(cat "$T"/var/lib/dpkg/info/*.md5sums | awk '{print $2}' | while read -r p
 check "verify --all checks at least every file info/*.md5sums lists ($want)" \
   jq -e --argjson w "$want" '.summary.checked >= $w' "$W/clean-all.json"
 
+# The golden manifest, made from the tree before the changes.
+"$OCIGATE" manifest generate "$T" > "$W/golden.json"; ok $? "manifest generate of the untouched tree"
+check "the generated manifest denies modified executables and missing files" \
+  jq -e '.executables.modified == "deny" and .packages.missing_files == "deny"' "$W/golden.json"
+"$OCIGATE" check --manifest "$W/golden.json" --format json "$T" > "$W/check-clean.json"; rc=$?
+ok $rc "check of the untouched tree against its own manifest allows (exit $rc)"
+
 conf=$(awk '/^Conffiles:/ {getline; print $1; exit}' "$T/var/lib/dpkg/status")
 printf x >> "$T/usr/bin/tac"
 printf x >> "$T$conf"
@@ -81,6 +88,22 @@ ok $((rc != 1)) "table: exit 1 (got $rc)"
 check "table: tac in rpm -V's columns, as dpkg prints them" grep -qx '??5??????      /usr/bin/tac  coreutils' "$W/table"
 check "table: bash missing, named as dpkg lists it" grep -qx 'missing        /usr/bin/bash  bash (listed as /bin/bash)' "$W/table"
 check "table: dropped unowned" grep -q '^unowned  *  /usr/local/bin/dropped' "$W/table"
+# check: one finding for each change that the manifest judges (the conffile
+# is not an executable, and the manifest judges executables and missing files).
+"$OCIGATE" check --manifest "$W/golden.json" --format json "$T" > "$W/check.json"; rc=$?
+ok $((rc != 1)) "check of the changed tree against the golden manifest denies (exit $rc)"
+jq -r '.findings[] | "\(.rule) \(.subject)"' "$W/check.json" | sort > "$W/findings"
+printf '%s\n' "executables.modified /usr/bin/tac" "executables.unlisted /usr/local/bin/dropped" \
+  "packages.missing_files /usr/bin/bash" > "$W/findings-want"
+same "check: one finding per change (tac modified, bash missing, dropped unlisted)" "$W/findings-want" "$W/findings"
+check "check: the modified finding says what differs" \
+  jq -e '[.findings[] | select(.rule == "executables.modified")][0].reason | test("digest \\(md5 [0-9a-f]{32}, now [0-9a-f]{32}\\)")' "$W/check.json"
+# A manifest that does not judge integrity pays nothing and finds nothing of it.
+jq '.executables.modified = "allow" | .packages.missing_files = "allow"' "$W/golden.json" > "$W/lax.json"
+"$OCIGATE" check --manifest "$W/lax.json" --format json "$T" > "$W/check-lax.json"
+check "check with modified/missing_files allow: only the unlisted executable" \
+  jq -e '[.findings[] | .rule] == ["executables.unlisted"]' "$W/check-lax.json"
+
 "$OCIGATE" verify "$W/nonexistent" > /dev/null 2>&1; rc=$?
 ok $((rc != 2)) "a source that does not exist: exit 2 (got $rc)"
 plan_end
