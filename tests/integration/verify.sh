@@ -104,6 +104,20 @@ jq '.executables.modified = "allow" | .packages.missing_files = "allow"' "$W/gol
 check "check with modified/missing_files allow: only the unlisted executable" \
   jq -e '[.findings[] | .rule] == ["executables.unlisted"]' "$W/check-lax.json"
 
+# Every document validates against its schema (Debian's python3-jsonschema).
+validate () { # validate SCHEMA JSON...
+  python3 - "$OG_SOURCE_ROOT/policy/$1" "${@:2}" <<'PY'
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for f in sys.argv[2:]:
+    v.validate(json.load(open(f)))
+PY
+}
+check "verify --format json validates against ocigate.verify.schema.json" \
+  validate ocigate.verify.schema.json "$W/clean.json" "$W/clean-all.json" "$W/all.json" "$W/exec.json"
+"$OCIGATE" inventory --format json "$T" > "$W/inv.json"
+check "the inventory still validates against ocigate.inventory.schema.json" validate ocigate.inventory.schema.json "$W/inv.json"
+
 "$OCIGATE" verify "$W/nonexistent" > /dev/null 2>&1; rc=$?
 ok $((rc != 2)) "a source that does not exist: exit 2 (got $rc)"
 plan_end

@@ -98,6 +98,11 @@ else
   skip "verify on a docker-archive of the changed root" "podman is not installed"
 fi
 
+check "verify --format json (rpm, with user, group, modes and sizes) validates against its schema" \
+  python3 -c 'import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+[v.validate(json.load(open(f))) for f in sys.argv[2:]]' "$OG_SOURCE_ROOT/policy/ocigate.verify.schema.json" "$W/all.json" "$W/exec.json"
+
 # Berkeley DB: the same headers in a hash Packages file, as RHEL 7/8 keep them.
 if command -v db5.3_load >/dev/null && command -v python3 >/dev/null; then
   python3 - "$FIX/blobs" "$W/kv" <<'PY'
