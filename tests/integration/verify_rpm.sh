@@ -2,7 +2,8 @@
 # ocigate verify against rpm -Va: a root made by the real rpm
 # (tests/fixtures/make-rpm-fixtures.sh, rpmbuild + rpm --root), copied and
 # changed (a packaged executable appended to, another removed, a %config
-# file appended to, a file's and a directory's mode changed), read through
+# file appended to, a file's and a directory's mode changed, a file given to
+# another user and group), read through
 # its SQLite database and through a Berkeley DB Packages made from the same
 # header blobs by db5.3_load: the same files, modified vs missing, the same
 # S/M/5 columns and %config flag as `rpm --root R -Va`.
@@ -51,9 +52,10 @@ printf y >> "$R/etc/og/og.conf"
 chmod 600 "$R/usr/share/og-epoch/data.txt"
 chmod g+w "$R/usr/lib/og-many/d3"
 printf z >> "$R/usr/lib/og-many/d2/f2.txt" # an executable in og-many (sha512)
+chown 1:1 "$R/usr/share/og-caret/one"          # rpm records "root" "root"
 
 rpm_view "$R" sqlite > "$W/rpm-all"
-check "rpm -Va sees the six changes (oracle sanity)" test "$(wc -l < "$W/rpm-all")" -eq 6
+check "rpm -Va sees the seven changes (oracle sanity)" test "$(wc -l < "$W/rpm-all")" -eq 7
 "$OCIGATE" verify --all --format json "$R" > "$W/all.json"; rc=$?
 ok $((rc != 1)) "verify --all of the changed root exits 1 (got $rc)"
 og_view "$W/all.json" > "$W/og-all"

@@ -268,6 +268,72 @@ test_list_and_md5sums (void **state)
   og_package_clear (&p);
 }
 
+/* With with_verify, Conffiles become files flagged CONFIG with their MD5
+   (a path with a blank, "obsolete" and "remove-on-upgrade" read from the
+   line's end, "newconffile" leaving no digest); the .list does not list
+   them twice; md5sums then wins, as in dpkg's verify.  Without
+   with_verify the field is not read.  */
+static void
+test_conffiles (void **state)
+{
+  static const char st[] = "Package: login\n"
+                           "Status: install ok installed\n"
+                           "Version: 1:4.13\n"
+                           "Conffiles:\n"
+                           " /etc/login.defs 6C2AA2F6D2A2E5BC9E0E5C8F1A0D2E4B\n"
+                           " /etc/with blank.conf 0123456789abcdef0123456789abcdef obsolete\n"
+                           " /etc/gone.conf 11111111111111111111111111111111 remove-on-upgrade\n"
+                           " /etc/new.conf newconffile\n"
+                           "Description: x\n";
+  static const char list[] = "/.\n/etc\n/etc/login.defs\n/usr/bin/login\n";
+  static const char md5[] = "22222222222222222222222222222222  etc/login.defs\n";
+  og_pkglist l = { .with_verify = true };
+  og_error *err = NULL;
+  og_package *p;
+  (void)state;
+
+  assert_int_equal (status_str (st, &l, &err), 0);
+  assert_int_equal (l.n, 1);
+  p = &l.pkgs[0];
+  assert_int_equal (p->n_files, 4);
+  assert_string_equal (p->files[0].path, "/etc/login.defs");
+  assert_string_equal (p->files[0].digest, "6c2aa2f6d2a2e5bc9e0e5c8f1a0d2e4b");
+  assert_true (p->files[0].flags & OG_PKG_FILE_CONFIG);
+  assert_string_equal (p->files[1].path, "/etc/with blank.conf");
+  assert_string_equal (p->files[1].digest, "0123456789abcdef0123456789abcdef");
+  assert_string_equal (p->files[2].path, "/etc/gone.conf");
+  assert_string_equal (p->files[3].path, "/etc/new.conf");
+  assert_null (p->files[3].digest);
+  assert_int_equal (p->digest_algo, OG_DIGEST_MD5);
+  assert_int_equal (
+      og_dpkg_list_parse ((const uint8_t *)list, strlen (list), "login.list", p, &err), 0);
+  assert_int_equal (p->n_files, 6); /* /etc and /usr/bin/login added, login.defs not twice */
+  assert_string_equal (p->files[5].path, "/usr/bin/login");
+  assert_false (p->files[5].flags & OG_PKG_FILE_CONFIG);
+  assert_int_equal (
+      og_dpkg_md5sums_parse ((const uint8_t *)md5, strlen (md5), "login.md5sums", p, &err), 0);
+  assert_int_equal (p->n_files, 6);
+  assert_string_equal (p->files[0].digest, "22222222222222222222222222222222");
+  assert_true (p->files[0].flags & OG_PKG_FILE_CONFIG);
+  og_pkglist_clear (&l);
+
+  l.with_verify = false;
+  assert_int_equal (status_str (st, &l, &err), 0);
+  assert_int_equal (l.pkgs[0].n_files, 0);
+  og_pkglist_clear (&l);
+
+  l.with_verify = true;
+  assert_int_equal (status_str ("Package: a\nStatus: install ok installed\nVersion: 1\n"
+                                "Conffiles:\n etc/relative 0123456789abcdef0123456789abcdef\n",
+                                &l, &err),
+                    -1);
+  assert_non_null (strstr (err->msg, "status:1: Conffiles: 'etc/relative "
+                                     "0123456789abcdef0123456789abcdef' is not 'PATH HASH'"));
+  assert_int_equal (l.n, 0);
+  og_error_free (err);
+  og_pkglist_clear (&l);
+}
+
 int
 main (void)
 {
@@ -276,7 +342,7 @@ main (void)
     cmocka_unit_test (test_status_skips),       cmocka_unit_test (test_status_crlf_and_blanks),
     cmocka_unit_test (test_status_errors),      cmocka_unit_test (test_status_nul_and_huge_lines),
     cmocka_unit_test (test_status_truncations), cmocka_unit_test (test_statusd),
-    cmocka_unit_test (test_list_and_md5sums),
+    cmocka_unit_test (test_list_and_md5sums),   cmocka_unit_test (test_conffiles),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -504,13 +504,14 @@ last_word (const char *s, size_t *n)
    lib/dpkg/fields.c f_conffiles; the path may hold blanks, so the line is
    read from its end).  Each becomes a file flagged OG_PKG_FILE_CONFIG with
    its MD5; a hash that is not one ("newconffile": unpacked, never
-   configured) leaves the digest unset.  */
+   configured) leaves the digest unset.  Errors name the stanza's first
+   line.  */
 static int
 parse_conffiles (span v, og_package *p, const char *name, size_t line, og_error **err)
 {
   og_reader r;
   const char *l;
-  size_t n, ln;
+  size_t n, ln, whole;
   og_reader_init (&r, (const uint8_t *)v.p, v.n);
   while (og_reader_line (&r, v.n, &l, &ln))
     {
@@ -521,6 +522,7 @@ parse_conffiles (span v, og_package *p, const char *name, size_t line, og_error 
       trim (&l, &n);
       if (n == 0)
         continue;
+      whole = n;
       do
         w = last_word (l, &n);
       while (n > 0 && (span_is (w, "obsolete") || span_is (w, "remove-on-upgrade")));
@@ -528,7 +530,7 @@ parse_conffiles (span v, og_package *p, const char *name, size_t line, og_error 
         n--;
       if (n == 0 || l[0] != '/')
         return og_error_set (err, 0, "%s:%zu: Conffiles: '%.*s' is not 'PATH HASH'", name, line,
-                             (int)(ln > 200 ? 200 : ln), l);
+                             (int)(whole > 200 ? 200 : whole), l);
       f = og_package_add_file (p, l, n);
       f->flags |= OG_PKG_FILE_CONFIG;
       if (w.n == 32)
