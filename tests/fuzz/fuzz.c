@@ -58,7 +58,7 @@ fuzz_pkgdb (const char *target, const uint8_t *data, size_t size)
   bool found = false;
   for (size_t i = 0; i < OG_ARRAY_SIZE (pkgdb_parsers); i++)
     {
-      og_pkglist l = { .with_deps = true };
+      og_pkglist l = { .with_deps = true, .with_verify = true };
       og_package p = { 0 };
       og_error *err = NULL;
 
@@ -75,7 +75,8 @@ fuzz_pkgdb (const char *target, const uint8_t *data, size_t size)
           pkgdb_parsers[i].pkg (data, size, "fuzz", &p, &err);
         }
       else
-        og_rpm_header_parse (data, size, "fuzz", &p, &err);
+        og_rpm_header_parse_ex (data, size, "fuzz", OG_RPM_PARSE_DEPS | OG_RPM_PARSE_VERIFY, &p,
+                                &err);
       og_error_free (err);
       og_pkglist_clear (&l);
       og_package_clear (&p);
