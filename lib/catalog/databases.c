@@ -230,6 +230,19 @@ load_dpkg_statusd (build_state *st, og_error **err)
   return ret;
 }
 
+/* Where diversions put the files of packages other than the diverting one:
+   verification looks for them there, as dpkg --verify does.  */
+static int
+load_dpkg_diversions (build_state *st, og_error **err)
+{
+  cleanup_free uint8_t *data = NULL;
+  size_t len = 0;
+  int ret = read_opt (st->src, OG_DPKG_DIVERSIONS, &data, &len, err);
+  if (ret != 0)
+    return ret > 0 ? 0 : ret;
+  return og_dpkg_diversions_apply (data, len, OG_DPKG_DIVERSIONS, &st->inv->packages, err);
+}
+
 static int
 load_dpkg (build_state *st, og_error **err)
 {
@@ -248,6 +261,8 @@ load_dpkg (build_state *st, og_error **err)
       for (size_t i = before; i < st->inv->packages.n; i++)
         if (load_dpkg_info (st, OG_DPKG_INFO, &st->inv->packages.pkgs[i], err) < 0)
           return -1;
+      if (st->inv->packages.with_verify && load_dpkg_diversions (st, err) < 0)
+        return -1;
     }
   return load_dpkg_statusd (st, err);
 }

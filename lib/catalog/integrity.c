@@ -11,7 +11,8 @@
    - dpkg (src/main/verify.c verify_package): only the MD5 of info/PKG.md5sums
      (status.d/PKG.md5sums for distroless), or for a conffile without one the
      hash of the status file's Conffiles field; files without a hash are
-     not checked.
+     not checked; a file that another package diverted is checked where the
+     diversion put it.
    - apk: the Z: checksum of each file, and the permission bits of its a:
      line.
    User and group names are looked up in the tree's own /etc/passwd and
@@ -197,6 +198,7 @@ verify_file (verify_state *vs, size_t pi, const og_pkg_file *f, og_error **err)
   og_inventory *inv = vs->st->inv;
   const og_package *p = &inv->packages.pkgs[pi];
   cleanup_free char *canon = NULL;
+  const char *where;
   og_file_facts ff;
   og_verified *v;
   uintptr_t xi;
@@ -204,12 +206,15 @@ verify_file (verify_state *vs, size_t pi, const og_pkg_file *f, og_error **err)
   unsigned differs;
   int r;
 
-  canon = og_catalog_canonical_path (vs->st, f->path, err);
+  /* A file that another package diverted is looked for where the
+     diversion put it (dpkg-divert(1)).  */
+  where = f->diverted ? f->diverted : f->path;
+  canon = og_catalog_canonical_path (vs->st, where, err);
   if (canon == NULL)
     {
       if (err && *err)
         return -1;
-      canon = og_xstrdup (f->path); /* its directory is gone: so is the file */
+      canon = og_xstrdup (where); /* its directory is gone: so is the file */
     }
   if (og_strmap_has (&vs->seen, canon))
     return 0;

@@ -23,6 +23,8 @@ static const char *const og_rpmdb_files[] = { "rpmdb.sqlite", "Packages.db", "Pa
 #define OG_DPKG_STATUS   "/var/lib/dpkg/status"
 #define OG_DPKG_STATUS_D "/var/lib/dpkg/status.d"
 #define OG_DPKG_INFO     "/var/lib/dpkg/info"
+/* dpkg-divert's database: read only for verification.  */
+#define OG_DPKG_DIVERSIONS "/var/lib/dpkg/diversions"
 
 /* apk.  */
 #define OG_APK_INSTALLED "/lib/apk/db/installed"
@@ -42,6 +44,7 @@ static const char *const og_pkgdb_keep[] = {
   "dpkg/status.d/*",      /* OG_DPKG_STATUS_D */
   "dpkg/info/?*.list",    /* OG_DPKG_INFO */
   "dpkg/info/?*.md5sums", /* OG_DPKG_INFO */
+  "dpkg/diversions",      /* OG_DPKG_DIVERSIONS */
   "apk/db/installed",     /* OG_APK_INSTALLED */
   NULL,
 };

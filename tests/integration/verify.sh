@@ -118,6 +118,19 @@ check "verify --format json validates against ocigate.verify.schema.json" \
 "$OCIGATE" inventory --format json "$T" > "$W/inv.json"
 check "the inventory still validates against ocigate.inventory.schema.json" validate ocigate.inventory.schema.json "$W/inv.json"
 
+# A diversion: /usr/bin/yes moved to yes.distrib by dpkg-divert, then changed.
+# The file is checked where the diversion put it, against coreutils' md5sums
+# (as debsums does; dpkg --verify looks the hash up under the new name, finds
+# none, and skips the file).
+dpkg-divert --root="$T" --local --rename --divert /usr/bin/yes.distrib --add /usr/bin/yes > /dev/null 2>&1
+ok $? "dpkg-divert --local --rename /usr/bin/yes to /usr/bin/yes.distrib"
+printf x >> "$T/usr/bin/yes.distrib"
+"$OCIGATE" verify --format json "$T" > "$W/divert.json"
+check "the diverted file is checked at its new place, against its package's md5sums" \
+  jq -e --arg md5 "$(awk '$2 == "usr/bin/yes" {print $1}' "$T/var/lib/dpkg/info/coreutils.md5sums")" \
+  '[.files[] | select(.listed == "/usr/bin/yes")] | length == 1 and .[0].path == "/usr/bin/yes.distrib"
+   and .[0].differs == ["digest"] and .[0].expected_digest == $md5' "$W/divert.json"
+
 "$OCIGATE" verify "$W/nonexistent" > /dev/null 2>&1; rc=$?
 ok $((rc != 2)) "a source that does not exist: exit 2 (got $rc)"
 plan_end

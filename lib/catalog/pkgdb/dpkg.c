@@ -922,3 +922,87 @@ og_dpkg_md5sums_parse (const uint8_t *data, size_t len, const char *name, og_pac
   og_buf_free (&key);
   return rc;
 }
+
+/* One diversion: FROM -> TO by PACKAGE.  */
+typedef struct diversion
+{
+  char *to;
+  char *by;
+} diversion;
+
+static void
+diversion_free (void *v)
+{
+  diversion *d = v;
+  free (d->to);
+  free (d->by);
+  free (d);
+}
+
+static int
+parse_diversions (const uint8_t *data, size_t len, const char *name, og_strmap *m, og_error **err)
+{
+  og_reader r;
+  size_t lineno = 0, n[3];
+  const char *line[3];
+  int rc = 0;
+
+  if (check_no_nul (data, len, name, err) < 0)
+    return -1;
+  og_reader_init (&r, data, len);
+  for (;;)
+    {
+      size_t k;
+      for (k = 0;
+           k < 3 && next_line (&r, OG_DPKG_PATH_MAX, &lineno, name, &line[k], &n[k], &rc, err); k++)
+        ;
+      if (rc < 0)
+        return -1;
+      if (k == 0)
+        return 0;
+      if (k < 3)
+        return og_error_set (err, 0, "%s:%zu: a diversion is three lines (from, to, package)", name,
+                             lineno);
+      if (n[0] == 0 || line[0][0] != '/' || n[1] == 0 || line[1][0] != '/')
+        return og_error_set (err, 0, "%s:%zu: a diversion's paths must be absolute", name,
+                             lineno - 2);
+      {
+        cleanup_free char *from = og_xstrndup (line[0], n[0]);
+        diversion *d = og_xcalloc (1, sizeof *d);
+        d->to = og_xstrndup (line[1], n[1]);
+        d->by = og_xstrndup (line[2], n[2]);
+        if (og_strmap_has (m, from))
+          {
+            diversion_free (d);
+            return og_error_set (err, 0, "%s:%zu: '%s' is diverted twice", name, lineno - 2, from);
+          }
+        og_strmap_put (m, from, d);
+      }
+    }
+}
+
+int
+og_dpkg_diversions_apply (const uint8_t *data, size_t len, const char *name, og_pkglist *l,
+                          og_error **err)
+{
+  og_strmap m = { 0 };
+  int rc = parse_diversions (data, len, name, &m, err);
+
+  for (size_t i = 0; i < l->n && rc == 0 && m.n > 0; i++)
+    {
+      og_package *p = &l->pkgs[i];
+      if (p->type != OG_PKG_DEB)
+        continue;
+      for (size_t j = 0; j < p->n_files; j++)
+        {
+          const diversion *d = og_strmap_get (&m, p->files[j].path);
+          if (d && strcmp (d->by, p->name) != 0)
+            {
+              free (p->files[j].diverted);
+              p->files[j].diverted = og_xstrdup (d->to);
+            }
+        }
+    }
+  og_strmap_clear (&m, diversion_free);
+  return rc;
+}

@@ -59,6 +59,7 @@ og_package_clear (og_package *p)
       free (p->files[i].digest);
       free (p->files[i].user);
       free (p->files[i].group);
+      free (p->files[i].diverted);
     }
   free (p->files);
   free (p->name);

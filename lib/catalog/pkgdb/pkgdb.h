@@ -28,6 +28,8 @@ typedef struct og_pkg_file
   uint32_t flags; /* OG_PKG_FILE_*: rpm FILEFLAGS as rpm has them; dpkg conffiles CONFIG */
   char *user;     /* rpm FILEUSERNAME, with og_pkglist.with_verify only; else NULL */
   char *group;    /* rpm FILEGROUPNAME, likewise */
+  char *diverted; /* dpkg: where a diversion by another package (or a local one)
+                     put this file, with og_pkglist.with_verify; else NULL */
   uint8_t
       state; /* rpm FILESTATES (0 normal, 1 replaced, 2 notinstalled, 3 netshared, 4 wrongcolor) */
 } og_pkg_file;
@@ -223,6 +225,14 @@ int og_dpkg_list_parse (const uint8_t *data, size_t len, const char *name, og_pa
    Sets the digest of the matching files (adding files not yet listed).  */
 int og_dpkg_md5sums_parse (const uint8_t *data, size_t len, const char *name, og_package *pkg,
                            og_error **err);
+
+/* var/lib/dpkg/diversions: triples of lines "FROM", "TO", "PACKAGE" (":" for
+   a local diversion).  With them, the files that packages other than the
+   diverting one list at FROM get `diverted` = TO, where dpkg's verify looks
+   for them (dpkg src/main/verify.c namenodetouse).  Source: dpkg-divert(1),
+   dpkg src/main/divertdb.c.  */
+int og_dpkg_diversions_apply (const uint8_t *data, size_t len, const char *name, og_pkglist *l,
+                              og_error **err);
 
 /* ---- apk ---------------------------------------------------------------- */
 
