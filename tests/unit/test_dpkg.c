@@ -334,6 +334,45 @@ test_conffiles (void **state)
   og_pkglist_clear (&l);
 }
 
+/* Diversions: the files of packages other than the diverting one get the
+   new place; the diverting package's own file and a local diversion's
+   packages are told apart; malformed triples are errors.  */
+static void
+test_diversions (void **state)
+{
+  static const char div[] = "/bin/sh\n/bin/sh.distrib\ndash\n"
+                            "/usr/bin/yes\n/usr/bin/yes.distrib\n:\n";
+  og_pkglist l = { 0 };
+  og_error *err = NULL;
+  og_package *dash, *cu;
+  (void)state;
+
+  dash = og_pkglist_add (&l);
+  dash->type = OG_PKG_DEB;
+  dash->name = og_xstrdup ("dash");
+  og_package_add_file (dash, "/bin/sh", 7);
+  cu = og_pkglist_add (&l);
+  cu->type = OG_PKG_DEB;
+  cu->name = og_xstrdup ("coreutils");
+  og_package_add_file (cu, "/usr/bin/yes", 12);
+  og_package_add_file (cu, "/bin/sh", 7);
+  assert_int_equal (
+      og_dpkg_diversions_apply ((const uint8_t *)div, strlen (div), "diversions", &l, &err), 0);
+  assert_null (l.pkgs[0].files[0].diverted); /* dash's own /bin/sh */
+  assert_string_equal (l.pkgs[1].files[0].diverted, "/usr/bin/yes.distrib");
+  assert_string_equal (l.pkgs[1].files[1].diverted, "/bin/sh.distrib");
+  assert_int_equal (
+      og_dpkg_diversions_apply ((const uint8_t *)"/a\n/b\n", 5, "diversions", &l, &err), -1);
+  assert_non_null (strstr (err->msg, "diversions:2: a diversion is three lines"));
+  og_error_free (err);
+  err = NULL;
+  assert_int_equal (
+      og_dpkg_diversions_apply ((const uint8_t *)"a\n/b\np\n", 7, "diversions", &l, &err), -1);
+  assert_non_null (strstr (err->msg, "diversions:1: a diversion's paths must be absolute"));
+  og_error_free (err);
+  og_pkglist_clear (&l);
+}
+
 int
 main (void)
 {
@@ -343,6 +382,7 @@ main (void)
     cmocka_unit_test (test_status_errors),      cmocka_unit_test (test_status_nul_and_huge_lines),
     cmocka_unit_test (test_status_truncations), cmocka_unit_test (test_statusd),
     cmocka_unit_test (test_list_and_md5sums),   cmocka_unit_test (test_conffiles),
+    cmocka_unit_test (test_diversions),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
