@@ -22,6 +22,8 @@
    are executables in the tree, and the files the database records as
    executables (or, for dpkg, which records no modes, the files in the
    usual bin directories) when they are missing.  */
+#include <pthread.h>
+#include <sched.h>
 #include <sys/stat.h>
 
 #include "base/deadline.h"
@@ -57,7 +59,6 @@ typedef struct verify_state
   og_strmap groups;
   bool ids_loaded;
   size_t cap;
-  size_t checked;
   size_t ok;
 } verify_state;
 
@@ -192,19 +193,30 @@ wanted (const verify_state *vs, const og_package *p, const og_pkg_file *f, ssize
   return p->type == OG_PKG_DEB && in_bin_dir (f->path);
 }
 
-static int
-verify_file (verify_state *vs, size_t pi, const og_pkg_file *f, og_error **err)
+/* One packaged file to look at: chosen in package order, inspected by the
+   pool in any order, judged in package order again (deterministic output).  */
+typedef struct work
 {
-  og_inventory *inv = vs->st->inv;
-  const og_package *p = &inv->packages.pkgs[pi];
+  size_t pkg;
+  const og_pkg_file *f;
+  char *canon;
+  ssize_t exec;
+  int r; /* of og_source_inspect */
+  og_file_facts ff;
+} work;
+
+/* Is this file to be looked at (once: by its canonical path)?  Appends it
+   to *ws.  */
+static int
+choose (verify_state *vs, size_t pi, const og_pkg_file *f, work **ws, size_t *n, size_t *cap,
+        og_error **err)
+{
+  const og_package *p = &vs->st->inv->packages.pkgs[pi];
   cleanup_free char *canon = NULL;
   const char *where;
-  og_file_facts ff;
-  og_verified *v;
   uintptr_t xi;
   ssize_t exec;
-  unsigned differs;
-  int r;
+  work *w;
 
   /* A file that another package diverted is looked for where the
      diversion put it (dpkg-divert(1)).  */
@@ -225,51 +237,158 @@ verify_file (verify_state *vs, size_t pi, const og_pkg_file *f, og_error **err)
     return 0;
   if ((f->user || f->group) && !vs->ids_loaded && load_ids (vs, err) < 0)
     return -1;
-  if ((++vs->checked & 255) == 0 && og_deadline_check (err) < 0)
-    return -1;
+  og_grow (ws, cap, *n + 1, sizeof **ws);
+  w = &(*ws)[(*n)++];
+  memset (w, 0, sizeof *w);
+  w->pkg = pi;
+  w->f = f;
+  w->canon = og_steal_pointer (&canon);
+  w->exec = exec;
+  return 0;
+}
 
-  r = og_source_inspect (vs->st->src, canon, f->digest ? p->digest_algo : OG_DIGEST_NONE, &ff, err);
-  if (r < 0)
-    return -1;
-  if (r > 0)
+/* ---- the pool: the digests of the chosen files, on every CPU we may use -- */
+
+#define POOL_MAX_THREADS    8
+#define POOL_MIN_PER_THREAD 32 /* fewer files are not worth a thread */
+
+typedef struct pool
+{
+  og_source *src;
+  const og_inventory *inv;
+  work *w;
+  size_t n;
+  size_t next; /* atomic: the next item to take */
+  int stop;    /* atomic: an item failed */
+  pthread_mutex_t mu;
+  og_error *err; /* of the failed item with the lowest index */
+  size_t err_at;
+} pool;
+
+static void *
+pool_worker (void *arg)
+{
+  pool *pl = arg;
+  size_t i;
+  while (!__atomic_load_n (&pl->stop, __ATOMIC_RELAXED)
+         && (i = __atomic_fetch_add (&pl->next, 1, __ATOMIC_RELAXED)) < pl->n)
+    {
+      work *w = &pl->w[i];
+      const og_package *p = &pl->inv->packages.pkgs[w->pkg];
+      og_error *e = NULL;
+      if ((i & 255) == 255 && og_deadline_check (&e) < 0)
+        w->r = -1;
+      else
+        w->r = og_source_inspect (pl->src, w->canon, w->f->digest ? p->digest_algo : OG_DIGEST_NONE,
+                                  &w->ff, &e);
+      if (w->r < 0)
+        {
+          pthread_mutex_lock (&pl->mu);
+          if (pl->err == NULL || i < pl->err_at)
+            {
+              og_error_free (pl->err);
+              pl->err = og_steal_pointer (&e);
+              pl->err_at = i;
+            }
+          pthread_mutex_unlock (&pl->mu);
+          og_error_free (e);
+          __atomic_store_n (&pl->stop, 1, __ATOMIC_RELAXED);
+        }
+    }
+  return NULL;
+}
+
+/* The CPUs this process may run on.  */
+static size_t
+usable_cpus (void)
+{
+  cpu_set_t set;
+  if (sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) > 0)
+    return (size_t)CPU_COUNT (&set);
+  return 1;
+}
+
+/* Inspect every item; the calling thread works too, so a sandbox that
+   refuses new threads only makes this sequential.  */
+static int
+inspect_all (og_source *src, const og_inventory *inv, work *ws, size_t n, og_error **err)
+{
+  pool pl = { .src = src, .inv = inv, .w = ws, .n = n };
+  pthread_t tids[POOL_MAX_THREADS];
+  size_t want = usable_cpus (), started = 0;
+
+  if (want > POOL_MAX_THREADS)
+    want = POOL_MAX_THREADS;
+  if (want > n / POOL_MIN_PER_THREAD)
+    want = n / POOL_MIN_PER_THREAD;
+  pthread_mutex_init (&pl.mu, NULL);
+  for (size_t t = 1; t < want; t++)
+    if (pthread_create (&tids[started], NULL, pool_worker, &pl) == 0)
+      started++;
+  pool_worker (&pl);
+  for (size_t t = 0; t < started; t++)
+    pthread_join (tids[t], NULL);
+  pthread_mutex_destroy (&pl.mu);
+  if (pl.err)
+    {
+      if (err && *err == NULL)
+        *err = pl.err;
+      else
+        og_error_free (pl.err);
+      return -1;
+    }
+  return 0;
+}
+
+/* What one inspected file is: ok (counted), or an og_verified.  */
+static void
+judge (verify_state *vs, const work *w)
+{
+  og_inventory *inv = vs->st->inv;
+  const og_package *p = &inv->packages.pkgs[w->pkg];
+  const og_pkg_file *f = w->f;
+  const og_file_facts *ff = &w->ff;
+  og_verified *v;
+  unsigned differs;
+
+  if (w->r > 0)
     {
       if (f->flags & OG_PKG_FILE_MISSINGOK)
         {
           vs->ok++;
-          return 0;
+          return;
         }
-      v = add_verified (vs, canon, f, pi, exec);
+      v = add_verified (vs, w->canon, f, w->pkg, w->exec);
       v->integrity = OG_INTEGRITY_MISSING;
-      return 0;
+      return;
     }
-  differs = compare (vs, p, f, &ff);
-  if (differs == 0 && S_ISREG (ff.mode) && (f->digest ? !ff.has_digest : exec >= 0))
+  differs = compare (vs, p, f, ff);
+  if (differs == 0 && S_ISREG (ff->mode) && (f->digest ? !ff->has_digest : w->exec >= 0))
     {
       /* Nothing differs, but the content was not compared.  */
-      v = add_verified (vs, canon, f, pi, exec);
+      v = add_verified (vs, w->canon, f, w->pkg, w->exec);
       v->integrity = OG_INTEGRITY_UNVERIFIABLE;
     }
   else if (differs == 0)
     {
       vs->ok++;
-      if (exec >= 0)
-        inv->execs[exec].integrity = OG_INTEGRITY_OK;
-      return 0;
+      if (w->exec >= 0)
+        inv->execs[w->exec].integrity = OG_INTEGRITY_OK;
+      return;
     }
   else
     {
-      v = add_verified (vs, canon, f, pi, exec);
+      v = add_verified (vs, w->canon, f, w->pkg, w->exec);
       v->integrity = OG_INTEGRITY_MODIFIED;
       v->differs = differs;
     }
-  v->have_digest = ff.has_digest ? og_xstrdup (ff.digest) : NULL;
-  v->have_size = ff.size;
-  v->have_mode = ff.mode;
-  v->have_uid = ff.uid;
-  v->have_gid = ff.gid;
-  if (exec >= 0)
-    inv->execs[exec].integrity = v->integrity;
-  return 0;
+  v->have_digest = ff->has_digest ? og_xstrdup (ff->digest) : NULL;
+  v->have_size = ff->size;
+  v->have_mode = ff->mode;
+  v->have_uid = ff->uid;
+  v->have_gid = ff->gid;
+  if (w->exec >= 0)
+    inv->execs[w->exec].integrity = v->integrity;
 }
 
 static void
@@ -281,20 +400,39 @@ verify_state_clear (verify_state *vs)
   og_strmap_clear (&vs->groups, NULL);
 }
 
+static void
+works_free (work *ws, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (ws[i].canon);
+  free (ws);
+}
+
 int
 og_catalog_verify (build_state *st, og_error **err)
 {
   og_inventory *inv = st->inv;
   __attribute__ ((cleanup (verify_state_clear))) verify_state vs
       = { .st = st, .all = (st->flags & OG_INV_VERIFY_ALL) != 0 };
+  work *ws = NULL;
+  size_t n = 0, cap = 0;
+  int ret = 0;
 
   inv->verify = vs.all ? OG_VERIFY_ALL : OG_VERIFY_EXECUTABLES;
   for (size_t i = 0; i < inv->n_execs; i++)
     og_strmap_put (&vs.execs, inv->execs[i].path, (void *)(uintptr_t)(i + 1));
-  for (size_t i = 0; i < inv->packages.n; i++)
-    for (size_t j = 0; j < inv->packages.pkgs[i].n_files; j++)
-      if (verify_file (&vs, i, &inv->packages.pkgs[i].files[j], err) < 0)
-        return -1;
+  for (size_t i = 0; i < inv->packages.n && ret == 0; i++)
+    for (size_t j = 0; j < inv->packages.pkgs[i].n_files && ret == 0; j++)
+      ret = choose (&vs, i, &inv->packages.pkgs[i].files[j], &ws, &n, &cap, err);
+  if (ret == 0)
+    ret = og_deadline_check (err);
+  if (ret == 0)
+    ret = inspect_all (st->src, inv, ws, n, err);
+  for (size_t i = 0; i < n && ret == 0; i++)
+    judge (&vs, &ws[i]);
+  works_free (ws, n);
+  if (ret < 0)
+    return -1;
   /* An owned executable that no record reached (its package lists it under
      another name only) was not compared.  */
   for (size_t i = 0; i < inv->n_execs; i++)

@@ -34,8 +34,7 @@ typedef struct og_source_dir
   dev_t rootdev;
   uint64_t rootmnt; /* mount ID of the root, when has_mnt_id */
   bool has_mnt_id;
-  bool digests;         /* hash executables during the walk */
-  uint8_t *inspect_buf; /* INSPECT_BUF bytes, made at the first inspect */
+  bool digests; /* hash executables during the walk */
 } og_source_dir;
 
 static int
@@ -507,8 +506,9 @@ dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error 
   return ret;
 }
 
-/* Reads for verification are large and sequential.  */
-#define INSPECT_BUF (256u << 10)
+/* Reads for verification are large and sequential; the buffer is on the
+   stack, since verification inspects from several threads at once.  */
+#define INSPECT_BUF (128u << 10)
 
 static int
 dir_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
@@ -550,12 +550,13 @@ dir_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts 
     if (!S_ISREG (st2.st_mode) || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
       return og_error_set (err, 0, "`%s` changed while it was inspected", path);
   }
-  if (d->inspect_buf == NULL)
-    d->inspect_buf = og_xmalloc (INSPECT_BUF);
-  if (digest_fd (fd, path, "a file", (uint64_t)st.st_size, algo, d->inspect_buf, INSPECT_BUF,
-                 out->digest, err)
-      < 0)
-    return -1;
+  {
+    uint8_t buf[INSPECT_BUF];
+    if (digest_fd (fd, path, "a file", (uint64_t)st.st_size, algo, buf, sizeof buf, out->digest,
+                   err)
+        < 0)
+      return -1;
+  }
   out->has_digest = true;
   return 0;
 }
@@ -566,7 +567,6 @@ dir_free (og_source *s)
   og_source_dir *d = (og_source_dir *)s;
   if (d->rootfd >= 0)
     close (d->rootfd);
-  free (d->inspect_buf);
   og_source_info_clear (&s->info);
   free (d);
 }

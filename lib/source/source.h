@@ -110,7 +110,8 @@ typedef struct og_source_ops
      has no way to compute that digest leaves has_digest false (an image
      keeps only the sha256 of executables, computed as its layers stream,
      with og_source_options.digests).  Returns 0, 1 when the path does not
-     exist, or -1 with *err (OG_ERR_LIMIT past OG_HASH_MAX, OG_ERR_DEADLINE).  */
+     exist, or -1 with *err (OG_ERR_LIMIT past OG_HASH_MAX, OG_ERR_DEADLINE).
+     Safe to call from several threads at once (nothing else is).  */
   int (*inspect) (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
                   og_error **err);
   void (*free) (og_source *s);
