@@ -18,8 +18,8 @@ under (const char *path, const char *prefix)
   return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static bool
-excluded (const build_state *st, const char *path)
+bool
+og_catalog_excluded (const build_state *st, const char *path)
 {
   for (size_t i = 0; i < st->n_excludes; i++)
     if (under (path, st->excludes[i]))
@@ -37,7 +37,7 @@ parent_excluded (const build_state *st, const char *path)
   if (slash == NULL || slash == path)
     return false; /* the root is never walked */
   parent = og_xstrndup (path, (size_t)(slash - path));
-  return excluded (st, parent);
+  return og_catalog_excluded (st, parent);
 }
 
 static void
@@ -65,7 +65,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
-  if (st->n_excludes && excluded (st, e->path))
+  if (st->n_excludes && og_catalog_excluded (st, e->path))
     {
       if (!parent_excluded (st, e->path))
         add_skipped (inv, e, OG_SKIPPED_EXCLUDED);

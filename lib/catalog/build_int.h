@@ -26,6 +26,9 @@ extern char og_catalog_dir_mark[];
 #define OG_CATALOG_DIR_MARK og_catalog_dir_mark
 void og_catalog_tree_value_free (void *v);
 
+/* Is path (or a directory above it) one of the excluded paths (build.c)?  */
+bool og_catalog_excluded (const build_state *st, const char *path);
+
 /* os-release into inv->os (databases.c).  */
 int og_catalog_load_os (build_state *st, og_error **err);
 /* Every package database the source holds: rpm, dpkg, apk (databases.c).  */

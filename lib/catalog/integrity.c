@@ -231,6 +231,10 @@ choose (verify_state *vs, size_t pi, const og_pkg_file *f, work **ws, size_t *n,
   if (og_strmap_has (&vs->seen, canon))
     return 0;
   og_strmap_put (&vs->seen, canon, NULL);
+  /* What the runtime mounts over (the hook's excludes) is not the image's
+     to judge.  */
+  if (vs->st->n_excludes && og_catalog_excluded (vs->st, canon))
+    return 0;
   xi = (uintptr_t)og_strmap_get (&vs->execs, canon);
   exec = xi ? (ssize_t)xi - 1 : -1;
   if (!wanted (vs, p, f, exec))
