@@ -43,6 +43,10 @@ cp -a "$FIX/root" "$R"
 "$OCIGATE" verify --all --format json "$R" > "$W/clean.json"; ok $? "verify --all of the untouched root exits 0"
 check "untouched root: every file checked, all ok, digests in sha256 and sha512 (og-many)" \
   jq -e '.summary.checked > 600 and .summary.ok == .summary.checked' "$W/clean.json"
+check "the %ghost file (listed, never installed) is not reported" \
+  jq -e '[.files[] | select(.path == "/var/log/og-epoch.log")] == []' "$W/clean.json"
+check "the %ghost file is in the database (oracle sanity)" \
+  sh -c "rpm --root '$R' --dbpath /var/lib/rpm --define '_db_backend sqlite' -q --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' og-epoch 2>/dev/null | grep -qx 'g /var/log/og-epoch.log'"
 rpm_view "$R" sqlite > "$W/rpm-clean"
 check "untouched root: rpm -Va finds nothing either (oracle sanity)" test ! -s "$W/rpm-clean"
 
