@@ -7,23 +7,23 @@
 #include "catalog/build_int.h"
 #include "catalog/filecap.h"
 
+/* Is e the runtime's placeholder at an exclusion: an empty regular file at
+   exactly that path?  Only such an entry is left out; a directory at a
+   destination is walked as any other (an empty one yields nothing, and a
+   non-empty one holds image content, e.g. an image's VOLUME), and nothing
+   below a destination is ever left out.  */
 static bool
-under (const char *path, const char *prefix)
+excluded (build_state *st, const og_entry *e)
 {
-  size_t n = strlen (prefix);
-  while (n > 1 && prefix[n - 1] == '/')
-    n--;
-  if (n == 1 && prefix[0] == '/')
-    return true;
-  return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static bool
-excluded (const build_state *st, const char *path)
-{
+  if ((e->mode & 0170000) != 0100000 || e->size != 0)
+    return false;
   for (size_t i = 0; i < st->n_excludes; i++)
-    if (under (path, st->excludes[i]))
-      return true;
+    if (strcmp (e->path, st->excludes[i]) == 0)
+      {
+        if (st->left_out)
+          st->left_out[i] = true;
+        return true;
+      }
   return false;
 }
 
@@ -40,7 +40,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
-  if (st->n_excludes && excluded (st, e->path))
+  if (st->n_excludes && excluded (st, e))
     return 0;
   if (S_ISDIR (e->mode))
     og_strmap_put (&st->tree, e->path, OG_CATALOG_DIR_MARK);
@@ -134,15 +134,19 @@ copy_source_info (og_source_info *dst, const og_source_info *src)
 int
 og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err)
 {
-  return og_inventory_build_excluding (src, flags, NULL, 0, inv, err);
+  return og_inventory_build_excluding (src, flags, NULL, 0, NULL, inv, err);
 }
 
 int
 og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
-                              size_t n_excludes, og_inventory *inv, og_error **err)
+                              size_t n_excludes, bool *left_out, og_inventory *inv, og_error **err)
 {
-  build_state st
-      = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
+  build_state st = { .src = src,
+                     .inv = inv,
+                     .flags = flags,
+                     .excludes = excludes,
+                     .n_excludes = n_excludes,
+                     .left_out = left_out };
   unsigned walk_flags = 0;
   int ret;
 

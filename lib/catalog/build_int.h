@@ -17,8 +17,9 @@ typedef struct build_state
   size_t entries;
   size_t cap_execs;
   size_t cap_files;
-  const char *const *excludes; /* paths (and what is below them) left out of the walk */
+  const char *const *excludes; /* exact paths whose empty placeholder file is left out */
   size_t n_excludes;
+  bool *left_out; /* [n_excludes]: set when that exclusion left an entry out; may be NULL */
 } build_state;
 
 /* The value of a directory in build_state.tree (symlinks hold their target).  */

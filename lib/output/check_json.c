@@ -18,6 +18,8 @@ kind_name (og_subject_kind k)
       return "launch";
     case OG_SUBJECT_LIMIT:
       return "limit";
+    case OG_SUBJECT_INSPECTION:
+      return "inspection";
     default:
       return "other";
     }

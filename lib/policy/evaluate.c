@@ -28,6 +28,19 @@ og_policy_verdict (const og_policy_result *r)
   return r->n ? OG_VERDICT_DENY : OG_VERDICT_ALLOW;
 }
 
+void
+og_policy_add_inspection (og_policy_result *r, const char *subject, const char *reason)
+{
+  og_finding *f;
+  og_grow (&r->findings, &r->cap, r->n + 1, sizeof *r->findings);
+  f = &r->findings[r->n++];
+  memset (f, 0, sizeof *f);
+  f->rule = og_xstrdup ("inspection");
+  f->subject = og_xstrdup (subject);
+  f->reason = og_xstrdup (reason);
+  f->kind = OG_SUBJECT_INSPECTION;
+}
+
 const char *
 og_verdict_name (og_verdict v)
 {

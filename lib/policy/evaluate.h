@@ -25,6 +25,7 @@ typedef enum og_subject_kind
   OG_SUBJECT_EXECUTABLE,
   OG_SUBJECT_LAUNCH,
   OG_SUBJECT_LIMIT,
+  OG_SUBJECT_INSPECTION, /* the inspection itself could not be completed */
 } og_subject_kind;
 
 typedef struct og_finding
@@ -70,6 +71,12 @@ typedef enum og_verdict
 } og_verdict;
 
 og_verdict og_policy_verdict (const og_policy_result *r);
+
+/* Add a finding with rule "inspection": the content could not be inspected
+   whole (a limit reached, malformed content, the deadline), so it cannot be
+   vouched for.  subject is the path concerned or "/"; reason says what and
+   what to do.  */
+void og_policy_add_inspection (og_policy_result *r, const char *subject, const char *reason);
 const char *og_verdict_name (og_verdict v); /* "allow" "deny" */
 
 /* The current UTC date "YYYY-MM-DD" into buf (11 bytes).  */

@@ -158,6 +158,14 @@ og_audit_format (const og_audit_record *r, size_t *len)
   findings (&g, r->result);
   summary (&g, r->summary);
   og_jw_kv (&g, "inventory_sha256", r->inventory_sha256);
+  if (r->n_left_out)
+    {
+      og_jw_str (&g, "left_out");
+      yajl_gen_array_open (g.g);
+      for (size_t i = 0; i < r->n_left_out; i++)
+        og_jw_str (&g, r->left_out[i]);
+      yajl_gen_array_close (g.g);
+    }
   og_jw_kint (&g, "duration_ms", r->duration_ms);
   og_jw_kv (&g, "version", OG_VERSION);
   yajl_gen_map_close (g.g);

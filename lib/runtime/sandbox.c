@@ -56,7 +56,8 @@ og_deadline_backstop (long long ms, int fd, const char *record, size_t record_le
 }
 
 void
-og_deadline_backstop_update (int fd, const char *record, size_t record_len, const char *message)
+og_deadline_backstop_update (int fd, const char *record, size_t record_len, const char *message,
+                             int code)
 {
   sigset_t alrm, old;
   sigemptyset (&alrm);
@@ -66,6 +67,7 @@ og_deadline_backstop_update (int fd, const char *record, size_t record_len, cons
   backstop_record = record;
   backstop_len = record_len;
   backstop_message = message;
+  backstop_code = code;
   sigprocmask (SIG_SETMASK, &old, NULL);
 }
 

@@ -14,9 +14,10 @@
    Only async-signal-safe calls run in the handler.  */
 int og_deadline_backstop (long long ms, int fd, const char *record, size_t record_len,
                           const char *message, int code, og_error **err);
-/* Replace what the armed backstop writes, without touching its timer.  */
+/* Replace what the armed backstop writes and its exit code, without
+   touching its timer.  */
 void og_deadline_backstop_update (int fd, const char *record, size_t record_len,
-                                  const char *message);
+                                  const char *message, int code);
 void og_deadline_backstop_cancel (void);
 
 /* Drop every capability but CAP_DAC_READ_SEARCH (reading any file), set
