@@ -107,6 +107,23 @@ host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
 (cd "$B/rootfs" && state envtest "$B" | env -i PATH=/nonexistent LD_PRELOAD=/nonexistent.so HOME=/tmp "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2>&1); rc=$?
 ok $(( rc == 1 ? 0 : 1 )) "a strange environment and working directory change nothing (deny on content)"
 check "... and the record is a content decision" jq -e '.decision == "deny" and .container.id == "envtest"' <(last_record "$A")
+# Mount destinations are normalised, and only the empty placeholder file at
+# exactly one is left out (listed in the record): not a subtree, not "/".
+P=$E2E/placeholders; mkdir -p "$P/rootfs/etc" "$P/rootfs/opt/tools/bin"
+cp -a "$B/rootfs/." "$P/rootfs/"; : > "$P/rootfs/etc/hostname"; cp /bin/busybox "$P/rootfs/opt/tools/bin/busybox"
+jq --arg r "$P/rootfs" '.root.path = $r | .mounts = [
+    {destination: "/etc//./hostname/", type: "bind", source: "/etc/hostname", options: ["bind"]},
+    {destination: "/opt/x/../tools/", type: "bind", source: "/tmp", options: ["rbind"]},
+    {destination: "/./", type: "bind", source: "/tmp", options: ["rbind"]}]' "$B/config.json" > "$P/config.json"
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce allow
+hook placeholders "$P"; rc=$?
+ok $(( rc == 1 ? 0 : 1 )) "mount destinations: still denied on content (rc=$rc)"
+check "mount destinations: the placeholder is left out and listed, normalised" \
+  jq -e '.left_out == ["/etc/hostname"]' <(last_record "$A")
+check "mount destinations: what the image holds under a destination is inspected" \
+  jq -e '.findings | any(.subject == "/opt/tools/bin/busybox")' <(last_record "$A")
+check "mount destinations: a destination naming the root leaves nothing else out" \
+  jq -e '.findings | any(.subject == "/bin/busybox")' <(last_record "$A")
 # Every record written above, allow, deny and error alike, follows the published schema.
 cat "$A" "$FA" > "$E2E/all.jsonl"
 /usr/bin/python3 - "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$E2E/all.jsonl" > "$E2E/schema.out" 2>&1 <<'PY'
