@@ -211,7 +211,8 @@ inspect_and_evaluate (hook *h, og_error **err)
 {
   if (build_inventory (h, false, err) < 0)
     return -1;
-  select_manifest (h); /* again, now that os-release is known */
+  select_manifest (h);      /* again, now that os-release is known */
+  hook_update_backstop (h); /* the mode may have changed with it */
   if (h->manifest_path)
     {
       h->phase = HOOK_PHASE_MANIFEST;
