@@ -35,10 +35,13 @@ format_operational (const hook *h, size_t *len)
                      "no decision before the deadline: the hook was stopped");
   r.duration_ms = h->cfg->deadline_ms;
   line = og_audit_format (&r, len);
-  msg = og_xasprintf ("ocigate: container %s: no decision within %lld ms; on_error is %s, so the "
-                      "launch %s\n",
-                      h->have_state ? h->state.id : "(unknown)", h->cfg->deadline_ms,
-                      deny ? "deny" : "allow", deny ? "is stopped" : "goes on");
+  {
+    cleanup_free char *id = og_text_escaped (h->have_state ? h->state.id : "(unknown)");
+    msg = og_xasprintf ("ocigate: container %s: no decision within %lld ms; on_error is %s, so "
+                        "the launch %s\n",
+                        id, h->cfg->deadline_ms, deny ? "deny" : "allow",
+                        deny ? "is stopped" : "goes on");
+  }
   replace (line, msg);
   return deny ? 1 : 0;
 }
