@@ -59,7 +59,8 @@ typedef struct hook
   og_policy_result res;
   bool have_res;
   og_sha256_hex inv_sha256;
-  /* mount destinations left out as runtime placeholders (normalised) */
+  /* the normalised mount destinations; once an inventory is built, only
+     those at which it left a runtime placeholder out (the record lists them) */
   char **placeholders;
   size_t n_placeholders;
   /* the sinks, opened before the sandbox */
