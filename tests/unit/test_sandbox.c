@@ -273,7 +273,11 @@ probe_bpf (int out)
 static bool
 have_landlock (void)
 {
+#ifdef SYS_landlock_create_ruleset
   return syscall (SYS_landlock_create_ruleset, NULL, 0, 1U /* _VERSION */) >= 1;
+#else
+  return false;
+#endif
 }
 
 static void
