@@ -37,7 +37,7 @@ write_files (const og_inventory *inv, const void *ctx, FILE *out, og_error **err
 }
 
 static int
-own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+own_option (og_cli_args *a OG_UNUSED, int c, const char *arg, void *ctx)
 {
   files_view *v = ctx;
   switch (c)

@@ -29,7 +29,7 @@ write_inventory (const og_inventory *inv, const void *ctx, FILE *out, og_error *
 }
 
 static int
-own_option (og_cli_args *a, int c, const char *arg, void *ctx)
+own_option (og_cli_args *a, int c, const char *arg OG_UNUSED, void *ctx OG_UNUSED)
 {
   if (c != 'd')
     return OG_CLI_NOT_MINE;

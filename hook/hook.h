@@ -59,8 +59,8 @@ typedef struct hook
   og_policy_result res;
   bool have_res;
   og_sha256_hex inv_sha256;
-  /* the normalised mount destinations; once an inventory is built, only
-     those at which it left a runtime placeholder out (the record lists them) */
+  /* the normalised mount destinations: the empty placeholder file at one is
+     left out of the inventory (and listed in its skipped) */
   char **placeholders;
   size_t n_placeholders;
   /* the sinks, opened before the sandbox */

@@ -108,8 +108,8 @@ hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, cons
     .result = h->have_res ? &h->res : NULL,
     .summary = h->have_inv ? &h->inv.summary : NULL,
     .inventory_sha256 = h->inv_sha256[0] ? h->inv_sha256 : NULL,
-    .left_out = h->have_inv ? (const char *const *)h->placeholders : NULL,
-    .n_left_out = h->have_inv ? h->n_placeholders : 0,
+    .skipped = h->have_inv ? h->inv.skipped : NULL,
+    .n_skipped = h->have_inv ? h->inv.n_skipped : 0,
     .duration_ms = elapsed_ms (h),
   };
 }

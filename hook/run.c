@@ -156,7 +156,6 @@ build_inventory (hook *h, bool digests, og_error **err)
 {
   og_source_options opts = { .digests = digests };
   cleanup_source og_source *src = NULL;
-  cleanup_free bool *left_out = NULL;
 
   og_inventory_clear (&h->inv);
   h->have_inv = false;
@@ -168,27 +167,51 @@ build_inventory (hook *h, bool digests, og_error **err)
   h->phase = HOOK_PHASE_INSPECT;
   hook_update_backstop (h);
   mount_destinations (h);
-  left_out = og_xcalloc (h->n_placeholders + 1, sizeof *left_out);
   if (og_inventory_build_excluding (src, 0, (const char *const *)h->placeholders, h->n_placeholders,
-                                    left_out, &h->inv, err)
+                                    &h->inv, err)
       < 0)
     {
       og_error_prefix (err, "inspect `%s`", h->root);
       return -1;
     }
-  /* Keep only the destinations that did leave a placeholder out: the record
-     lists them.  */
-  {
-    size_t j = 0;
-    for (size_t i = 0; i < h->n_placeholders; i++)
-      if (left_out[i])
-        h->placeholders[j++] = h->placeholders[i];
-      else
-        free (h->placeholders[i]);
-    h->n_placeholders = j;
-  }
   h->have_inv = true;
   return 0;
+}
+
+/* Is path a mount the runtime made of something that is not the image's
+   content: a kernel or fresh filesystem (proc, sysfs, tmpfs, devpts,
+   mqueue, cgroup: not a bind), or a file bound over a destination (the
+   runtime's /etc/hosts, /etc/resolv.conf, an init binary)?  A directory
+   bound there may be a volume the runtime filled from the image (podman
+   copies what an image holds under its VOLUME into it): judged.  */
+static bool
+runtime_mount (const hook *h, const og_skipped *k)
+{
+  for (size_t i = 0; i < h->oci.n_mounts; i++)
+    {
+      const og_oci_mount *m = &h->oci.mounts[i];
+      cleanup_free char *d = m->destination && m->destination[0] == '/'
+                                 ? normalise_destination (m->destination)
+                                 : NULL;
+      if (d && strcmp (d, k->path) == 0)
+        return !m->bind || (k->mode & 0170000) != 0040000;
+    }
+  return false;
+}
+
+/* What the walk could not see (inventory.h og_skipped) is an "inspection"
+   finding unless the manifest vouches for it (og_policy_judge_skipped),
+   except what the runtime mounted there and the placeholders the hook
+   left out, which hold no image content.  */
+static void
+judge_skipped (hook *h, const char *today)
+{
+  for (size_t i = 0; i < h->inv.n_skipped; i++)
+    {
+      const og_skipped *k = &h->inv.skipped[i];
+      if (k->reason == OG_SKIPPED_MOUNT && !runtime_mount (h, k))
+        og_policy_judge_skipped (h->manifest, today, k->path, k->mode, &h->res);
+    }
 }
 
 static int
@@ -201,6 +224,7 @@ evaluate (hook *h, og_error **err)
   og_policy_today (today);
   if (og_policy_evaluate (h->manifest, &h->inv, &facts, today, &h->res, err) < 0)
     return -1;
+  judge_skipped (h, today);
   h->have_res = true;
   return 0;
 }

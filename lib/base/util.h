@@ -26,6 +26,9 @@
 
 #define OG_ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
 
+/* A parameter a callback type requires and this callback does not use.  */
+#define OG_UNUSED __attribute__ ((unused))
+
 static inline void
 og_freep (void *p)
 {

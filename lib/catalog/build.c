@@ -8,23 +8,32 @@
 #include "catalog/filecap.h"
 
 /* Is e the runtime's placeholder at an exclusion: an empty regular file at
-   exactly that path?  Only such an entry is left out; a directory at a
-   destination is walked as any other (an empty one yields nothing, and a
-   non-empty one holds image content, e.g. an image's VOLUME), and nothing
-   below a destination is ever left out.  */
+   exactly that path?  Only such an entry is left out (and listed as
+   skipped, "excluded"); a directory at a destination is walked as any other
+   (an empty one yields nothing, and a non-empty one holds image content,
+   e.g. an image's VOLUME), and nothing below a destination is ever left
+   out.  */
 static bool
-excluded (build_state *st, const og_entry *e)
+excluded (const build_state *st, const og_entry *e)
 {
   if ((e->mode & 0170000) != 0100000 || e->size != 0)
     return false;
   for (size_t i = 0; i < st->n_excludes; i++)
     if (strcmp (e->path, st->excludes[i]) == 0)
-      {
-        if (st->left_out)
-          st->left_out[i] = true;
-        return true;
-      }
+      return true;
   return false;
+}
+
+static void
+add_skipped (og_inventory *inv, const og_entry *e, og_skip_reason reason)
+{
+  og_skipped *k;
+  /* Rare (a few mount points): grown one at a time.  */
+  inv->skipped = og_xreallocarray (inv->skipped, inv->n_skipped + 1, sizeof *inv->skipped);
+  k = &inv->skipped[inv->n_skipped++];
+  k->path = og_xstrdup (e->path);
+  k->mode = e->mode;
+  k->reason = reason;
 }
 
 /* ---- the walk ----------------------------------------------------------- */
@@ -41,7 +50,18 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
   if (st->n_excludes && excluded (st, e))
-    return 0;
+    {
+      add_skipped (inv, e, OG_SKIPPED_EXCLUDED);
+      return 0;
+    }
+  if (e->skipped != OG_SKIP_NONE)
+    {
+      add_skipped (inv, e, OG_SKIPPED_MOUNT);
+      /* A mount point directory is still part of the tree (listed, not
+         entered); anything else on another mount is not the image's.  */
+      if (!S_ISDIR (e->mode))
+        return 0;
+    }
   if (S_ISDIR (e->mode))
     og_strmap_put (&st->tree, e->path, OG_CATALOG_DIR_MARK);
   else if (S_ISLNK (e->mode) && e->link_target)
@@ -93,6 +113,7 @@ summarize (og_inventory *inv)
   s->packages = inv->packages.n;
   s->executables = inv->n_execs;
   s->files = inv->n_files;
+  s->skipped = inv->n_skipped;
   for (size_t i = 0; i < inv->n_execs; i++)
     {
       const og_exec *x = &inv->execs[i];
@@ -134,19 +155,15 @@ copy_source_info (og_source_info *dst, const og_source_info *src)
 int
 og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err)
 {
-  return og_inventory_build_excluding (src, flags, NULL, 0, NULL, inv, err);
+  return og_inventory_build_excluding (src, flags, NULL, 0, inv, err);
 }
 
 int
 og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
-                              size_t n_excludes, bool *left_out, og_inventory *inv, og_error **err)
+                              size_t n_excludes, og_inventory *inv, og_error **err)
 {
-  build_state st = { .src = src,
-                     .inv = inv,
-                     .flags = flags,
-                     .excludes = excludes,
-                     .n_excludes = n_excludes,
-                     .left_out = left_out };
+  build_state st
+      = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
   int ret;
 
@@ -205,7 +222,24 @@ og_inventory_clear (og_inventory *inv)
       free (inv->files[i].link_target);
     }
   free (inv->files);
+  for (size_t i = 0; i < inv->n_skipped; i++)
+    free (inv->skipped[i].path);
+  free (inv->skipped);
   memset (inv, 0, sizeof *inv);
+}
+
+const char *
+og_skip_reason_name (og_skip_reason r)
+{
+  switch (r)
+    {
+    case OG_SKIPPED_MOUNT:
+      return "mount";
+    case OG_SKIPPED_EXCLUDED:
+      return "excluded";
+    default:
+      return "?";
+    }
 }
 
 const char *

@@ -20,12 +20,10 @@ int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_er
    (normalised, absolute, never "/") destinations of the container's mounts,
    and an entry at exactly such a path is left out when it is an empty
    regular file (podman's /etc/hostname, /etc/hosts, /run/.containerenv are
-   such placeholders in the root filesystem).  Nothing below a destination is
-   left out: what an image holds under its own VOLUME is inspected.
-   left_out (n_excludes flags, may be NULL) tells which exclusions left an
-   entry out, for the record.  */
+   such placeholders in the root filesystem); inv->skipped lists it with the
+   reason OG_SKIPPED_EXCLUDED.  Nothing below a destination is left out:
+   what an image holds under its own VOLUME is inspected.  */
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
-                                  size_t n_excludes, bool *left_out, og_inventory *inv,
-                                  og_error **err);
+                                  size_t n_excludes, og_inventory *inv, og_error **err);
 
 #endif

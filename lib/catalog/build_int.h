@@ -19,7 +19,6 @@ typedef struct build_state
   size_t cap_files;
   const char *const *excludes; /* exact paths whose empty placeholder file is left out */
   size_t n_excludes;
-  bool *left_out; /* [n_excludes]: set when that exclusion left an entry out; may be NULL */
 } build_state;
 
 /* The value of a directory in build_state.tree (symlinks hold their target).  */

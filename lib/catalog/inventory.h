@@ -49,6 +49,22 @@ typedef struct og_file
   ssize_t exec; /* index into inv->execs, or -1 */
 } og_file;
 
+/* Why the walk left something out of the inventory.  */
+typedef enum og_skip_reason
+{
+  OG_SKIPPED_MOUNT = 1, /* a mount point or another filesystem, not entered (no --cross-mounts) */
+  OG_SKIPPED_EXCLUDED,  /* a path the caller excluded (the hook: a mount destination) */
+} og_skip_reason;
+
+/* One thing left out: a mount point directory (listed, not entered), a
+   file on another mount, or the top of an excluded subtree.  */
+typedef struct og_skipped
+{
+  char *path;
+  uint32_t mode; /* st_mode, type bits included */
+  og_skip_reason reason;
+} og_skipped;
+
 typedef struct og_pkgdb_ref
 {
   char *type;    /* "rpm" "deb" "apk" */
@@ -70,6 +86,7 @@ typedef struct og_inventory_summary
   size_t unowned;
   size_t modified;
   size_t files;
+  size_t skipped; /* n_skipped: what the walk left out */
 } og_inventory_summary;
 
 typedef struct og_inventory
@@ -83,12 +100,15 @@ typedef struct og_inventory
   size_t n_execs;
   og_file *files; /* only with OG_INV_FILES */
   size_t n_files;
+  og_skipped *skipped; /* in walk order */
+  size_t n_skipped;
   og_inventory_summary summary;
 } og_inventory;
 
 void og_inventory_clear (og_inventory *inv);
 #define cleanup_inventory __attribute__ ((cleanup (og_inventory_clear)))
 
-const char *og_integrity_name (og_integrity i); /* "unchecked" "ok" "modified" "unowned" */
+const char *og_integrity_name (og_integrity i);     /* "unchecked" "ok" "modified" "unowned" */
+const char *og_skip_reason_name (og_skip_reason r); /* "mount" "excluded" */
 
 #endif

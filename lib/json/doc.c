@@ -136,6 +136,13 @@ value_ended (positions *p)
           p->depth--;
           truncate_ptr (&p->ptr, p->stack[p->depth].ptrlen);
           break;
+        case OG_JTOK_END:
+        case OG_JTOK_ERROR:
+        case OG_JTOK_BEGIN_OBJECT:
+        case OG_JTOK_BEGIN_ARRAY:
+        case OG_JTOK_COLON:
+        case OG_JTOK_STRING:
+        case OG_JTOK_SCALAR:
         default:
           return false;
         }

@@ -1,4 +1,5 @@
 #include "json/writer.h"
+#include "base/text.h"
 
 static void
 print_file (void *ctx, const char *s, size_t len)
@@ -26,8 +27,9 @@ open_gen (og_jw *w, yajl_print_t print, void *ctx, bool pretty, og_error **err)
       yajl_gen_config (w->g, yajl_gen_beautify, 1);
       yajl_gen_config (w->g, yajl_gen_indent_string, "  ");
     }
-  /* Paths and package fields are bytes from the image: written as they are.  */
-  yajl_gen_config (w->g, yajl_gen_validate_utf8, 0);
+  /* og_jw_str hands yajl only well-formed UTF-8; yajl checks it again, and a
+     string it refuses fails the document instead of breaking it.  */
+  yajl_gen_config (w->g, yajl_gen_validate_utf8, 1);
   yajl_gen_config (w->g, yajl_gen_print_callback, print, ctx);
   return 0;
 }
@@ -58,20 +60,48 @@ og_jw_open_cb (og_jw *w, yajl_print_t print, void *ctx, og_error **err)
 int
 og_jw_close (og_jw *w, og_error **err)
 {
+  bool bad = w->bad_string;
   yajl_gen_free (w->g);
   w->g = NULL;
   if (w->out && (fflush (w->out) != 0 || w->failed || ferror (w->out)))
     return og_error_set (err, errno, "write output");
+  if (bad)
+    return og_error_set (err, EILSEQ, "JSON output: a string the generator refused");
   return 0;
 }
 
 void
 og_jw_str (og_jw *w, const char *s)
 {
+  cleanup_free char *lossy = NULL;
+  size_t len;
   if (s == NULL)
-    yajl_gen_null (w->g);
-  else
-    yajl_gen_string (w->g, (const unsigned char *)s, strlen (s));
+    {
+      yajl_gen_null (w->g);
+      return;
+    }
+  len = strlen (s);
+  if (!og_utf8_valid (s, len))
+    {
+      lossy = og_utf8_lossy (s, len);
+      s = lossy;
+      len = strlen (s);
+    }
+  if (yajl_gen_string (w->g, (const unsigned char *)s, len) != yajl_gen_status_ok)
+    w->bad_string = true;
+}
+
+void
+og_jw_kpath (og_jw *w, const char *key, const char *value)
+{
+  cleanup_free char *bkey = NULL;
+  cleanup_free char *b64 = NULL;
+  og_jw_kv (w, key, value);
+  if (value == NULL || og_utf8_valid (value, strlen (value)))
+    return;
+  bkey = og_xasprintf ("%s_bytes", key);
+  b64 = og_base64 (value, strlen (value));
+  og_jw_kv (w, bkey, b64);
 }
 
 void

@@ -62,7 +62,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
   og_jw_str (&w, "source");
   yajl_gen_map_open (w.g);
   og_jw_kv (&w, "kind", inv->source.kind);
-  og_jw_kv (&w, "path", inv->source.path);
+  og_jw_kpath (&w, "path", inv->source.path);
   yajl_gen_map_close (w.g);
   og_jw_str (&w, "os");
   yajl_gen_map_open (w.g);
@@ -78,7 +78,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
       yajl_gen_map_open (w.g);
       og_jw_kv (&w, "rule", f->rule);
       og_jw_kv (&w, "kind", kind_name (f->kind));
-      og_jw_kv (&w, "subject", f->subject);
+      og_jw_kpath (&w, "subject", f->subject);
       og_jw_kv (&w, "reason", f->reason);
       if (f->expired_exception)
         og_jw_kv (&w, "expired_exception", f->expired_exception);
@@ -93,7 +93,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
       const og_exception *e = &m->exceptions[x->exception];
       yajl_gen_map_open (w.g);
       og_jw_kv (&w, "rule", x->rule);
-      og_jw_kv (&w, "subject", x->subject);
+      og_jw_kpath (&w, "subject", x->subject);
       og_jw_kint (&w, "exception", (long long)x->exception);
       og_jw_kv (&w, "expires", e->expires);
       og_jw_kv (&w, "reason", e->reason);

@@ -21,7 +21,7 @@ write_source (og_jw *w, const og_source_info *s)
   og_jw_str (w, "source");
   yajl_gen_map_open (w->g);
   og_jw_kv (w, "kind", s->kind);
-  og_jw_kv (w, "path", s->path);
+  og_jw_kpath (w, "path", s->path);
   if (s->config_digest)
     og_jw_kv (w, "config_digest", s->config_digest);
   if (s->manifest_digest)
@@ -59,7 +59,7 @@ write_packages (og_jw *w, const og_inventory *inv)
     {
       yajl_gen_map_open (w->g);
       og_jw_kv (w, "type", inv->dbs[i].type);
-      og_jw_kv (w, "path", inv->dbs[i].path);
+      og_jw_kpath (w, "path", inv->dbs[i].path);
       og_jw_kv (w, "backend", inv->dbs[i].backend);
       yajl_gen_map_close (w->g);
     }
@@ -119,12 +119,12 @@ write_elf (og_jw *w, const og_exec_class *c)
 }
 
 static void
-write_exec (og_jw *w, const og_inventory *inv, const og_exec *x, bool with_source)
+write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 {
   char mode[8];
   og_mode_octal (x->mode, mode);
   yajl_gen_map_open (w->g);
-  og_jw_kv (w, "path", x->path);
+  og_jw_kpath (w, "path", x->path);
   og_jw_kv (w, "mode", mode);
   og_jw_kint (w, "uid", x->uid);
   og_jw_kint (w, "gid", x->gid);
@@ -183,7 +183,7 @@ emit_inventory (og_jw *w, const og_inventory *inv, bool with_source)
   og_jw_str (w, "executables");
   yajl_gen_array_open (w->g);
   for (size_t i = 0; i < inv->n_execs; i++)
-    write_exec (w, inv, &inv->execs[i], with_source);
+    write_exec (w, inv, &inv->execs[i]);
   yajl_gen_array_close (w->g);
   write_summary (w, &inv->summary, false);
   yajl_gen_map_close (w->g);
@@ -280,14 +280,14 @@ og_files_write_json (const og_inventory *inv, const char *under, bool executable
         continue;
       og_mode_octal (f->mode, mode);
       yajl_gen_map_open (w.g);
-      og_jw_kv (&w, "path", f->path);
+      og_jw_kpath (&w, "path", f->path);
       og_jw_kv (&w, "type", type_name (f->mode));
       og_jw_kv (&w, "mode", mode);
       og_jw_kint (&w, "uid", f->uid);
       og_jw_kint (&w, "gid", f->gid);
       og_jw_kint (&w, "size", (long long)f->size);
       if (f->link_target)
-        og_jw_kv (&w, "target", f->link_target);
+        og_jw_kpath (&w, "target", f->link_target);
       og_jw_kv (&w, "package", f->package >= 0 ? inv->packages.pkgs[f->package].name : NULL);
       og_jw_kbool (&w, "executable", f->exec >= 0);
       if (f->exec >= 0)

@@ -5,6 +5,7 @@
    order) to the least (unlisted), and the first one that no current
    exception waives is reported.  */
 #include <jansson.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "policy/glob.h"
@@ -26,19 +27,6 @@ og_verdict
 og_policy_verdict (const og_policy_result *r)
 {
   return r->n ? OG_VERDICT_DENY : OG_VERDICT_ALLOW;
-}
-
-void
-og_policy_add_inspection (og_policy_result *r, const char *subject, const char *reason)
-{
-  og_finding *f;
-  og_grow (&r->findings, &r->cap, r->n + 1, sizeof *r->findings);
-  f = &r->findings[r->n++];
-  memset (f, 0, sizeof *f);
-  f->rule = og_xstrdup ("inspection");
-  f->subject = og_xstrdup (subject);
-  f->reason = og_xstrdup (reason);
-  f->kind = OG_SUBJECT_INSPECTION;
 }
 
 const char *
@@ -164,6 +152,8 @@ waived (const og_manifest *m, const char *today, const char *rule, og_subject_ki
         continue;
       if (x->path && !(path && og_path_glob_match (x->path, path)))
         continue;
+      if (kind == OG_SUBJECT_INSPECTION && x->path == NULL)
+        continue; /* the loader requires a path; never waive what was not seen by default */
       if (strcmp (today, x->expires) <= 0)
         {
           *which = i;
@@ -517,6 +507,75 @@ eval_limits (eval *ev)
                 og_xasprintf ("%zu executables, more than the limit of %lld", ev->inv->n_execs,
                               m->max_executables));
       settle (ev, OG_SUBJECT_LIMIT, "executables", NULL, NULL);
+    }
+}
+
+/* ---- inspection -------------------------------------------------------- */
+
+void
+og_policy_add_inspection (og_policy_result *r, const char *subject, const char *reason)
+{
+  og_finding *f;
+  og_grow (&r->findings, &r->cap, r->n + 1, sizeof *r->findings);
+  f = &r->findings[r->n++];
+  memset (f, 0, sizeof *f);
+  f->rule = og_xstrdup (OG_RULE_INSPECTION);
+  f->subject = og_xstrdup (subject ? subject : "/");
+  f->reason = og_xstrdup (reason ? reason : "the inspection could not be completed");
+  f->kind = OG_SUBJECT_INSPECTION;
+}
+
+/* Could any content, wherever it sits, make this manifest deny?  When not,
+   what a mount hides cannot change the verdict.  */
+static bool
+judges_content (const og_manifest *m)
+{
+  for (size_t i = 0; i < m->pkg_allow.n; i++)
+    if (m->pkg_allow.v[i].version)
+      return true;
+  for (size_t i = 0; i < m->exec_allow.n; i++)
+    if (m->exec_allow.v[i].sha256)
+      return true;
+  return m->pkg_deny.n || m->pkg_require.n || m->pkg_unlisted == OG_SWITCH_DENY || m->exec_deny.n
+         || m->exec_unlisted == OG_SWITCH_DENY || m->unowned == OG_SWITCH_DENY
+         || m->modified == OG_SWITCH_DENY || m->setuid == OG_SWITCH_DENY
+         || m->setgid == OG_SWITCH_DENY || m->capabilities == OG_SWITCH_DENY
+         || m->no_new_privileges == OG_NNP_WHEN_PRIVILEGED || m->max_packages >= 0
+         || m->max_executables >= 0;
+}
+
+void
+og_policy_judge_skipped (const og_manifest *m, const char *today, const char *path, uint32_t mode,
+                         og_policy_result *out)
+{
+  eval ev = { .m = m, .today = today, .out = out };
+  if (!judges_content (m))
+    return;
+  cand_add (&ev, og_xstrdup (OG_RULE_INSPECTION),
+            S_ISDIR (mode)
+                ? og_xasprintf ("%s is a mount point: what is under it was not inspected; "
+                                "inspect it, or vouch for it with an exception "
+                                "{\"rule\": \"inspection\", \"path\": \"%s\"}",
+                                path, path)
+                : og_xasprintf ("%s is on another mount: it was not inspected; inspect it, or "
+                                "vouch for it with an exception "
+                                "{\"rule\": \"inspection\", \"path\": \"%s\"}",
+                                path, path));
+  settle (&ev, OG_SUBJECT_INSPECTION, path, NULL, path);
+  free (ev.cand);
+}
+
+void
+og_policy_evaluate_skipped (const og_manifest *m, const og_inventory *inv, const char *today,
+                            og_policy_result *out)
+{
+  for (size_t i = 0; i < inv->n_skipped; i++)
+    {
+      const og_skipped *k = &inv->skipped[i];
+      /* OG_SKIPPED_EXCLUDED: a runtime's placeholder the hook chose to leave
+         out after checking it holds nothing of the image.  */
+      if (k->reason == OG_SKIPPED_MOUNT)
+        og_policy_judge_skipped (m, today, k->path, k->mode, out);
     }
 }
 

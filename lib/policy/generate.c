@@ -2,6 +2,7 @@
    policy/ocigate.manifest.schema.json): names, versions or digests pinned.  */
 #include <jansson.h>
 
+#include "base/text.h"
 #include "json/doc.h"
 #include "policy/generate.h"
 #include "policy/manifest.h"
@@ -37,19 +38,55 @@ cmp_exec_ptr (const void *a, const void *b)
   return strcmp (x->path, y->path);
 }
 
-/* Escape glob characters so that a path or name is matched literally.  */
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629), or 0.  */
+static size_t
+utf8_at (const char *s)
+{
+  unsigned char c = (unsigned char)*s;
+  size_t n = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+  for (size_t i = 1; i < n; i++)
+    if (s[i] == '\0')
+      return 0;
+  return n && og_utf8_valid (s, n) ? n : 0;
+}
+
+/* Escape glob characters so that a path or name is matched literally.  A
+   manifest is JSON, always UTF-8, so a byte of the name that is not part of
+   well-formed UTF-8 cannot be written: it becomes '?', which matches one
+   byte (globs match bytes), and the rule then also allows names that differ
+   from this one in those bytes only.  */
 static char *
 glob_escape (const char *s)
 {
   og_buf b = { 0 };
   og_buf_puts (&b, "");
-  for (; *s; s++)
+  while (*s)
     {
+      size_t n = utf8_at (s);
+      if (n == 0)
+        {
+          og_buf_putc (&b, '?');
+          s++;
+          continue;
+        }
       if (*s == '*' || *s == '?' || *s == '[' || *s == '\\')
         og_buf_putc (&b, '\\');
-      og_buf_putc (&b, *s);
+      og_buf_append (&b, s, n);
+      s += n;
     }
   return og_buf_steal (&b);
+}
+
+/* A JSON string of text from the image: jansson refuses what is not UTF-8
+   (json_string returns NULL and the member would silently go missing), so
+   such text is written lossy.  */
+static json_t *
+text_string (const char *s)
+{
+  cleanup_free char *lossy = NULL;
+  if (!og_utf8_valid (s, strlen (s)))
+    s = lossy = og_utf8_lossy (s, strlen (s));
+  return json_string (s);
 }
 
 static json_t *
@@ -83,7 +120,7 @@ gen_packages (const og_inventory *inv, og_gen_level level)
               cleanup_free char *arch = glob_escape (p->arch);
               json_object_set_new (o, "arch", json_string (arch));
             }
-          json_object_set_new (o, "version", json_string (ver));
+          json_object_set_new (o, "version", text_string (ver));
           json_array_append_new (allow, o);
         }
     }

@@ -11,6 +11,13 @@
    Name globs (package names, image names) are the same without the path
    rule: '*' and '?' match any character and '**' is simply '*'.
 
+   Matching is on bytes, as the kernel sees a name: '?' and a class match
+   one byte, '*' any run of bytes but '/', and a literal its own bytes.  A
+   name that is not UTF-8 (0xFF, an overlong "\xC0\xAF", which is not a
+   '/') is matched like any other, so it cannot slip past "**" + "/busybox"
+   or "/bin/" + "*"; a manifest's own patterns are UTF-8 (JSON text), and a
+   multi-byte character in a pattern matches those bytes literally.
+
    Matching is a set-of-positions walk over the subject (linear in pattern
    tokens x subject length), never backtracking, so hostile patterns cannot
    make it exponential.  */

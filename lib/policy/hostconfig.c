@@ -2,6 +2,7 @@
    in policy/ocigate.config.schema.json).  Annotation conditions are POSIX
    extended regular expressions (regcomp(3), REG_EXTENDED | REG_NOSUB),
    unanchored unless they anchor themselves.  */
+#include "base/text.h"
 #include "json/load.h"
 #include "og-config.h"
 #include "policy/glob.h"
@@ -47,15 +48,190 @@ get_mode (ctx *c, json_t *obj, const char *key)
   return 0;
 }
 
+/* ---- bounded regular expressions ---------------------------------------
+
+   glibc's regcomp builds an automaton whose size grows with the repetitions
+   of repetitions in the pattern: "a" followed by 25 "+" took 4.8 GB before
+   anything was matched.  So before regcomp, a pattern must be small and
+   flat: at most OG_HC_REGEX_MAX bytes and OG_HC_REGEX_MAX_QUANT quantifiers,
+   no quantifier on what is already quantified ("a++", "a*{2}"), none on a
+   group that holds one ("(a+)+", "(a*)*", "((a|b+))*"), bounds {m,n} of at
+   most OG_HC_REGEX_MAX_BOUND, and no back-references (the one ERE feature
+   whose matching is exponential).  Within those, compiling and matching
+   stay linear in the pattern times the annotation.  The syntax walked is
+   POSIX.1-2017 XBD 9.4 (EREs) with glibc's bracket expressions.  */
+
+enum
+{
+  OG_HC_REGEX_MAX = 256,
+  OG_HC_REGEX_MAX_QUANT = 32,
+  OG_HC_REGEX_MAX_BOUND = 16,
+  OG_HC_REGEX_MAX_DEPTH = 8,
+};
+
+/* What precedes the character at hand, for the quantifier rules.  */
+enum
+{
+  RX_NOTHING, /* the start, '(', '|', an anchor: a quantifier there is regcomp's to judge */
+  RX_ATOM,
+  RX_GROUP,       /* a group without a quantifier inside */
+  RX_GROUP_QUANT, /* a group with a quantifier inside */
+  RX_QUANTIFIED,
+};
+
+/* The end of the bracket expression at src[i] == '[' (just past its ']'),
+   or 0 when it is not closed.  A ']' first (after an optional '^') is a
+   member; "[:", "[." and "[=" open classes, collating symbols and
+   equivalence classes that end with ":]", ".]" and "=]".  */
+static size_t
+rx_bracket_end (const char *src, size_t i)
+{
+  size_t j = i + 1;
+  if (src[j] == '^')
+    j++;
+  if (src[j] == ']')
+    j++;
+  while (src[j] && src[j] != ']')
+    {
+      if (src[j] == '[' && (src[j + 1] == ':' || src[j + 1] == '.' || src[j + 1] == '='))
+        {
+          char d = src[j + 1];
+          j += 2;
+          while (src[j] && !(src[j] == d && src[j + 1] == ']'))
+            j++;
+          if (!src[j])
+            return 0;
+          j += 2;
+        }
+      else
+        j++;
+    }
+  return src[j] == ']' ? j + 1 : 0;
+}
+
+/* A bound "{m}", "{m,}", "{m,n}" or glibc's "{,n}" at src[i] == '{': its
+   length, with *hi the largest count it names (saturated); 0 when it is not
+   one (regcomp judges).  */
+static size_t
+rx_bound (const char *src, size_t i, unsigned long *hi)
+{
+  size_t j = i + 1;
+  unsigned long m = 0, n = 0;
+  bool comma = false, digits = false;
+  for (; src[j] >= '0' && src[j] <= '9'; j++, digits = true)
+    m = m > 100000 ? m : m * 10 + (unsigned long)(src[j] - '0');
+  if (src[j] == ',')
+    {
+      comma = true;
+      for (j++; src[j] >= '0' && src[j] <= '9'; j++, digits = true)
+        n = n > 100000 ? n : n * 10 + (unsigned long)(src[j] - '0');
+    }
+  if (!digits || src[j] != '}')
+    return 0;
+  *hi = comma && n > m ? n : m;
+  return j - i + 1;
+}
+
+/* NULL when src is within the bounds above; else what is wrong, with *at
+   the byte where it goes wrong.  */
+static const char *
+rx_refusal (const char *src, size_t *at)
+{
+  bool quant_in[OG_HC_REGEX_MAX_DEPTH + 1] = { false };
+  size_t depth = 0, n_quant = 0, i = 0, len = strlen (src);
+  int last = RX_NOTHING;
+
+  *at = 0;
+  if (len > OG_HC_REGEX_MAX)
+    return *at = OG_HC_REGEX_MAX, "it is longer than 256 bytes";
+  while (i < len)
+    {
+      char ch = src[i];
+      size_t step = 1;
+      unsigned long hi = 0;
+      bool quant = ch == '*' || ch == '+' || ch == '?';
+      if (ch == '{' && last != RX_NOTHING && (step = rx_bound (src, i, &hi)) > 0)
+        {
+          quant = true;
+          if (hi > OG_HC_REGEX_MAX_BOUND)
+            return *at = i, "a bound {m,n} above 16";
+        }
+      else if (step == 0)
+        step = 1;
+      if (quant && last != RX_NOTHING)
+        {
+          if (last == RX_QUANTIFIED)
+            return *at = i, "a quantifier on a quantifier, as in a++ or a*{2}";
+          if (last == RX_GROUP_QUANT)
+            return *at = i, "a quantifier on a group that holds a quantifier, as in (a+)+";
+          if (++n_quant > OG_HC_REGEX_MAX_QUANT)
+            return *at = i, "more than 32 quantifiers";
+          quant_in[depth] = true;
+          last = RX_QUANTIFIED;
+        }
+      else if (quant)
+        ; /* nothing to repeat: regcomp refuses it or takes it literally */
+      else if (ch == '(')
+        {
+          if (depth == OG_HC_REGEX_MAX_DEPTH)
+            return *at = i, "groups nested deeper than 8";
+          quant_in[++depth] = false;
+          last = RX_NOTHING;
+        }
+      else if (ch == ')' && depth > 0)
+        {
+          bool inner = quant_in[depth--];
+          quant_in[depth] = quant_in[depth] || inner;
+          last = inner ? RX_GROUP_QUANT : RX_GROUP;
+        }
+      else if (ch == '|' || ch == '^' || ch == '$')
+        last = RX_NOTHING;
+      else if (ch == '[')
+        {
+          size_t end = rx_bracket_end (src, i);
+          if (end == 0)
+            return NULL; /* unclosed: regcomp says so */
+          step = end - i;
+          last = RX_ATOM;
+        }
+      else if (ch == '\\')
+        {
+          if (src[i + 1] >= '1' && src[i + 1] <= '9')
+            return *at = i, "a back-reference (\\1 to \\9)";
+          step = src[i + 1] ? 2 : 1;
+          last = RX_ATOM;
+        }
+      else
+        last = RX_ATOM;
+      i += step;
+    }
+  return NULL;
+}
+
 static bool
 compile (ctx *c, const char *src, regex_t *re, bool key)
 {
-  int rc = regcomp (re, src, REG_EXTENDED | REG_NOSUB);
+  cleanup_free char *shown = og_text_escaped (src);
+  const char *why;
+  size_t at;
+  int rc;
+
+  if ((why = rx_refusal (src, &at)) != NULL)
+    {
+      DIAG (c, key,
+            "regular expression \"%.80s%s\" is refused before it is compiled: %s (at byte "
+            "%zu); keep host-config patterns flat: one quantifier per atom, none on a group "
+            "that holds one, bounds up to 16, at most 32 quantifiers and 256 bytes "
+            "(ocigate.json(5))",
+            shown, strlen (shown) > 80 ? "..." : "", why, at + 1);
+      return false;
+    }
+  rc = regcomp (re, src, REG_EXTENDED | REG_NOSUB);
   if (rc != 0)
     {
       char buf[256];
       regerror (rc, re, buf, sizeof buf);
-      DIAG (c, key, "bad regular expression \"%s\": %s", src, buf);
+      DIAG (c, key, "bad regular expression \"%s\": %s", shown, buf);
       return false;
     }
   return true;

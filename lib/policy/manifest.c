@@ -420,6 +420,7 @@ valid_rule_name (const og_manifest *m, const char *rule, const char **why)
                                        "launch.allowed_bind_mounts",
                                        "limits.max_packages",
                                        "limits.max_executables",
+                                       "inspection",
                                        NULL };
   static const char *const lists[] = { "packages.allow",    "packages.deny",    "packages.require",
                                        "executables.allow", "executables.deny", NULL };
@@ -510,6 +511,17 @@ parse_exceptions (ctx *c, json_t *root)
       }
     if (x.package && x.path)
       DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
+    /* What was not inspected is waived one named place at a time: a pattern
+       would let content the operator never saw slip through unseen.  */
+    if (x.rule && strcmp (x.rule, "inspection") == 0)
+      {
+        cleanup_free char *lit = x.path ? og_glob_literal (x.path) : NULL;
+        if (lit == NULL)
+          DIAG (c, false,
+                "an exception for \"inspection\" needs \"path\": the exact path (no wildcard) "
+                "of the mount point or file it vouches for"),
+              ok = false;
+      }
     if ((v = json_object_get (e, "expires")) == NULL)
       DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
     else

@@ -42,10 +42,10 @@ typedef struct og_audit_record
   const og_policy_result *result;      /* may be NULL */
   const og_inventory_summary *summary; /* may be NULL */
   const char *inventory_sha256;
-  /* what the inventory left out as runtime placeholders (mount destinations
-     holding an empty file), listed so that nothing is hidden unsaid */
-  const char *const *left_out;
-  size_t n_left_out;
+  /* what the inventory left out (mount points, the runtime's placeholders),
+     listed so that nothing is hidden unsaid; may be NULL */
+  const og_skipped *skipped;
+  size_t n_skipped;
   long long duration_ms;
 } og_audit_record;
 

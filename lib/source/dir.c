@@ -7,8 +7,11 @@
    file.  The walk reads directories with getdents64 and never follows a
    symlink: every entry is fstatat(AT_SYMLINK_NOFOLLOW)'d relative to its
    parent's fd, and files are opened with O_NOFOLLOW relative to that fd.  The
-   walk is iterative with an explicit, bounded stack.
-   Sources: openat2(2), getdents64(2), fstatat(2), capabilities(7).  */
+   walk is iterative with an explicit, bounded stack.  Mounts are recognised
+   by mount ID (statx STATX_MNT_ID, Linux 5.8), not by st_dev: on an overlay
+   root whose layers sit on different filesystems, files report the st_dev
+   of the layer they come from, yet they are the image's content.
+   Sources: openat2(2), getdents64(2), statx(2), capabilities(7).  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -18,6 +21,7 @@
 #include <sys/xattr.h>
 
 #include "source/dir.h"
+#include "base/deadline.h"
 #include "base/digest.h"
 #include "base/fileio.h"
 #include "base/resolve.h"
@@ -28,6 +32,8 @@ typedef struct og_source_dir
   og_source base;
   int rootfd;
   dev_t rootdev;
+  uint64_t rootmnt; /* mount ID of the root, when has_mnt_id */
+  bool has_mnt_id;
   bool digests; /* hash executables during the walk */
 } og_source_dir;
 
@@ -58,8 +64,9 @@ read_fd_bounded (int fd, const char *what, size_t max, uint8_t **data, size_t *l
   if (!S_ISREG (st.st_mode))
     return og_error_set (err, 0, "`%s` is not a regular file", what);
   if ((uint64_t)st.st_size > max)
-    return og_error_set (err, EFBIG, "`%s` is %llu bytes, over the limit of %zu", what,
-                         (unsigned long long)st.st_size, max);
+    return og_error_set_code (err, OG_ERR_LIMIT, EFBIG,
+                              "`%s` is %llu bytes, over the limit of %zu bytes read whole", what,
+                              (unsigned long long)st.st_size, max);
   if (og_read_fd (fd, quoted, max, &bytes, len, err) < 0)
     return -1;
   *data = (uint8_t *)bytes;
@@ -108,12 +115,28 @@ read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
         }
       if (got == 0)
         break;
+      if (og_deadline_check (err) < 0)
+        {
+          free (offs);
+          og_buf_free (&arena);
+          og_error_prefix (err, "reading directory `%s`", what);
+          return -1;
+        }
       for (long off = 0; off < got;)
         {
           struct dirent64 *de = (struct dirent64 *)(buf + off);
           off += de->d_reclen;
           if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
             continue;
+          if (cnt == OG_DIR_MAX_ENTRIES)
+            {
+              free (offs);
+              og_buf_free (&arena);
+              return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                                        "directory `%s` holds more than %u names, the limit of "
+                                        "names in one directory: not inspected",
+                                        what, OG_DIR_MAX_ENTRIES);
+            }
           og_grow (&offs, &cap, cnt + 1, sizeof *offs);
           offs[cnt++] = arena.len;
           og_buf_append (&arena, de->d_name, strlen (de->d_name) + 1);
@@ -228,18 +251,32 @@ typedef struct walk_state
   char path[OG_MAX_PATH + 1];
   walk_frame stack[OG_MAX_DEPTH];
   size_t depth;
+  size_t visited;
   uint8_t head[OG_HEAD_MAX];
   uint8_t cap[OG_CAP_MAX];
   og_sha256_hex sha256;
   uint8_t hashbuf[65536];
 } walk_state;
 
+/* Bytes hashed between two looks at the deadline.  */
+#define HASH_DEADLINE_STEP (4u << 20)
+
+/* The sha256 of an executable.  A file can be far larger than its blocks
+   (a sparse file of 200 GB takes no room), so the size is capped and the
+   deadline is checked every few MiB: an image must not be able to hold the
+   inspection until the hook's backstop fires.  */
 static int
-hash_fd (walk_state *w, int fd, og_error **err)
+hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
 {
   cleanup_digest og_digest *md = NULL;
   off_t off = 0;
+  uint64_t since_check = 0;
 
+  if (size > OG_HASH_MAX)
+    return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                              "`%s`: an executable of %llu bytes, over the limit of %llu bytes "
+                              "hashed (a sparse file?): not inspected",
+                              w->path, (unsigned long long)size, (unsigned long long)OG_HASH_MAX);
   if (og_digest_new (OG_DIGEST_SHA256, &md, err) < 0)
     return -1;
   for (;;)
@@ -251,6 +288,17 @@ hash_fd (walk_state *w, int fd, og_error **err)
         break;
       og_digest_update (md, w->hashbuf, (size_t)n);
       off += n;
+      since_check += (uint64_t)n;
+      if (since_check >= HASH_DEADLINE_STEP)
+        {
+          since_check = 0;
+          if (og_deadline_check (err) < 0)
+            {
+              og_error_prefix (err, "hashing `%s` (%llu bytes, %llu read)", w->path,
+                               (unsigned long long)size, (unsigned long long)off);
+              return -1;
+            }
+        }
     }
   og_digest_final_hex (md, w->sha256);
   return 0;
@@ -288,7 +336,7 @@ inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_
     }
   if (w->d->digests)
     {
-      if (hash_fd (w, fd, err) < 0)
+      if (hash_fd (w, fd, (uint64_t)st.st_size, err) < 0)
         return -1;
       e->sha256 = w->sha256;
     }
@@ -302,7 +350,9 @@ push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
   if (w->depth >= OG_MAX_DEPTH)
     {
       close (fd);
-      og_error_set_code (err, OG_ERR_LIMIT, 0, "`%s`: directories nested deeper than %d levels",
+      og_error_set_code (err, OG_ERR_LIMIT, 0,
+                         "`%s`: directories nested deeper than %d levels (the depth "
+                         "limit): what is below is not inspected",
                          w->path, OG_MAX_DEPTH);
       og_error_set_subject (err, w->path);
       return -1;
@@ -344,14 +394,18 @@ visit (walk_state *w, og_error **err)
   if (f->path_len + 1 + nlen > OG_MAX_PATH)
     {
       w->path[f->path_len] = '\0';
-      return og_error_set (err, ENAMETOOLONG, "`%s/%s`: path longer than %d bytes", w->path, name,
-                           OG_MAX_PATH);
+      return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                                "`%s/%s`: path longer than %d bytes (the path length limit): "
+                                "not inspected",
+                                w->path, name, OG_MAX_PATH);
     }
   w->path[f->path_len] = '/';
   memcpy (w->path + f->path_len + 1, name, nlen + 1);
 
   if (statx (f->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-             STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_NLINK, &stx)
+             STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_NLINK
+                 | STATX_MNT_ID,
+             &stx)
       < 0)
     {
       if (errno == ENOENT)
@@ -360,14 +414,15 @@ visit (walk_state *w, og_error **err)
     }
   st.st_mode = stx.stx_mode;
   st.st_dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
-  /* Another filesystem, or a mount of this one (a runtime's bind-mounted
-     /etc/hostname, /proc): not the image's content.  Such a directory is
-     listed but not entered; such a file is left out.  */
-  other_mount = st.st_dev != w->d->rootdev
-                || ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-                    && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT));
-  if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS) && !S_ISDIR (st.st_mode))
-    return 0;
+  /* Another mount (a runtime's bind-mounted /etc/hostname, /proc): not the
+     image's content.  Such a directory is listed but not entered; anything
+     else is handed over as skipped only.  */
+  other_mount = ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT));
+  if (w->d->has_mnt_id && (stx.stx_mask & STATX_MNT_ID))
+    other_mount |= stx.stx_mnt_id != w->d->rootmnt;
+  else
+    other_mount |= st.st_dev != w->d->rootdev; /* no mount IDs: the old rule */
   e.path = w->path;
   e.mode = stx.stx_mode;
   e.uid = stx.stx_uid;
@@ -375,6 +430,11 @@ visit (walk_state *w, og_error **err)
   e.size = stx.stx_size;
   e.nlink = stx.stx_nlink;
   e.layer = -1;
+  if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
+    {
+      e.skipped = OG_SKIP_MOUNT;
+      return w->fn (&e, w->userdata, err);
+    }
   if (S_ISLNK (st.st_mode))
     {
       ssize_t n = readlinkat (f->fd, name, target, sizeof target - 1);
@@ -394,10 +454,7 @@ visit (walk_state *w, og_error **err)
 
   if (S_ISDIR (st.st_mode))
     {
-      int fd;
-      if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
-        return 0;
-      fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0)
         return og_error_set (err, errno, "open directory `%s`", w->path);
       return push_dir (w, fd, f->path_len + 1 + nlen, err);
@@ -426,6 +483,8 @@ dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error 
       walk_frame *f = &w->stack[w->depth - 1];
       if (f->next >= f->n)
         pop_dir (w);
+      else if ((++w->visited & 255) == 0 && og_deadline_check (err) < 0)
+        ret = -1;
       else
         ret = visit (w, err);
     }
@@ -486,6 +545,15 @@ og_source_open_dir (const char *path, const og_source_options *opts, og_source *
   d->base.info.path = og_xstrdup (path);
   d->rootfd = og_steal_fd (&fd);
   d->rootdev = st.st_dev;
+  {
+    struct statx stx;
+    if (statx (d->rootfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0
+        && (stx.stx_mask & STATX_MNT_ID))
+      {
+        d->rootmnt = stx.stx_mnt_id;
+        d->has_mnt_id = true;
+      }
+  }
   d->digests = opts && opts->digests;
   *out = &d->base;
   return 0;

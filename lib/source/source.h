@@ -21,6 +21,21 @@
 #define OG_CAP_MAX 64
 /* Largest single file (package database, os-release) read whole.  */
 #define OG_READ_MAX (512u << 20)
+/* Most names in one directory of a directory source.  */
+#define OG_DIR_MAX_ENTRIES 1000000u
+/* Largest executable hashed (holes of sparse files count): beyond it the
+   digest would take minutes, and no real executable is this large.  */
+#define OG_HASH_MAX (16ull << 30)
+
+/* Why a walk leaves something out.  The entry is still handed to the walk
+   function, with og_entry.skipped set, so that it can be counted and
+   reported: a directory is listed but not entered, anything else is not
+   part of the image's content.  */
+typedef enum og_skip
+{
+  OG_SKIP_NONE = 0,
+  OG_SKIP_MOUNT, /* a mount point or another filesystem (without OG_WALK_CROSS_MOUNTS) */
+} og_skip;
 
 typedef struct og_entry
 {
@@ -38,6 +53,7 @@ typedef struct og_entry
   size_t cap_len;
   const char *sha256; /* hex, when the source was opened with digests; else NULL */
   int layer;          /* image sources: the layer that last wrote it; else -1 */
+  og_skip skipped;    /* left out (see og_skip); head, cap and sha256 are then unset */
 } og_entry;
 
 /* Walk flags.  */
@@ -59,7 +75,10 @@ typedef struct og_source og_source;
 typedef struct og_source_ops
 {
   /* Every entry below the root except the root itself, depth first, without
-     following symlinks.  fn returning < 0 stops the walk.  */
+     following symlinks.  What the walk leaves out is handed over too, with
+     og_entry.skipped set.  fn returning < 0 stops the walk.  Limits reached
+     on content (depth, path length, names in a directory, hashed bytes)
+     fail with OG_ERR_LIMIT, the deadline with OG_ERR_DEADLINE.  */
   int (*walk) (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error **err);
   /* Read a whole regular file, following symlinks inside the root only.
      Returns 0 and the bytes (NUL-terminated for convenience, *len without the

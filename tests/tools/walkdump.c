@@ -37,7 +37,7 @@ type_char (uint32_t mode)
 }
 
 static int
-print_entry (const og_entry *e, void *ud, og_error **err)
+print_entry (const og_entry *e, void *ud OG_UNUSED, og_error **err OG_UNUSED)
 {
   char type = type_char (e->mode);
   char cap[2 * OG_CAP_MAX + 1] = "-";

@@ -255,3 +255,10 @@ fx_assert_one_diag (const og_diags *d, int line, int col, const char *what)
   assert_int_equal (d->v[0].column, col);
   assert_non_null (strstr (d->v[0].msg, what));
 }
+
+void
+fx_chmod (const char *dir, const char *rel, mode_t mode)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  assert_int_equal (chmod (p, mode), 0);
+}

@@ -13,8 +13,6 @@
 
 #include "json/doc.h"
 
-/* Not included here: base/digest.h and catalog/pkgdb/pkgdb.h both define an
-   og_digest_algo, so a test can include only one of them.  */
 struct og_pkglist;
 
 /* ---- skipping ----------------------------------------------------------
@@ -54,6 +52,8 @@ void fx_rm_rf (const char *dir);
 void fx_write (const char *dir, const char *rel, const void *data, size_t len);
 void fx_put (const char *dir, const char *rel, const char *text);
 void fx_mkdir (const char *dir, const char *rel);
+/* chmod DIR/REL to mode, asserting it worked.  */
+void fx_chmod (const char *dir, const char *rel, mode_t mode);
 void fx_symlink (const char *target, const char *dir, const char *rel);
 /* The whole file (malloc'd, *len its size), or NULL when it cannot be read.  */
 uint8_t *fx_slurp (const char *path, size_t *len);

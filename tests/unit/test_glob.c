@@ -1,6 +1,7 @@
 /* Path and name globs: '*' within a segment, '**' across, classes, escapes,
    malformed patterns, and the literal / prefix / basename shapes the rule
    indexes use.  */
+#include <stdio.h>
 #include "fixtures.h"
 
 #include "policy/glob.h"
@@ -152,6 +153,42 @@ test_shapes (void **state)
     }
 }
 
+/* Names that are not UTF-8 are matched on their bytes: none escapes a glob
+   that would catch it if it were ASCII.  */
+static void
+test_not_utf8_names (void **state)
+{
+  static const char *const dirs[] = {
+    "/\xff\xfe", "/over\xc0\xaflong", "/\xc0\xaf", "/a\xe0\x80\xaf", "/\xed\xa0\x80", "/x\x80",
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (dirs); i++)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "%s/busybox", dirs[i]);
+      assert_true (og_path_glob_match ("**/busybox", path));
+      assert_true (og_path_glob_match ("/*/busybox", path));
+      assert_true (og_path_glob_match ("/**", path));
+      assert_true (og_path_glob_match ("**", path));
+      assert_true (og_name_glob_match ("*", path));
+      assert_true (og_name_glob_match ("*busybox", path));
+      /* The overlong "\xC0\xAF" is not a '/': it does not make a segment.  */
+      assert_false (og_path_glob_match ("/*/*/busybox", path));
+    }
+  assert_true (og_path_glob_match ("/bin/*", "/bin/\xff"));
+  assert_true (og_path_glob_match ("/bin/*", "/bin/\xc0\xaf"));
+  assert_true (og_path_glob_match ("/bin/*", "/bin/sh\xff"));
+  assert_true (og_path_glob_match ("/bin/?", "/bin/\xff"));
+  assert_true (og_path_glob_match ("/bin/??", "/bin/\xc0\xaf"));
+  assert_true (og_path_glob_match ("/bin/[!a]", "/bin/\xff"));
+  assert_true (og_path_glob_match ("/bin/*sh", "/bin/\xff\xfesh"));
+  assert_false (og_path_glob_match ("/bin/*", "/bin/\xc0\xaf/x"));
+  assert_true (og_path_glob_match ("/usr/lib/**", "/usr/lib/\xff/\xc0\xaf/x"));
+  /* A multi-byte character in a pattern matches its own bytes.  */
+  assert_true (og_path_glob_match ("/opt/caf\xc3\xa9/*", "/opt/caf\xc3\xa9/x"));
+  assert_false (og_path_glob_match ("/opt/caf\xc3\xa9/*", "/opt/caf\xc3/x"));
+  assert_true (og_name_glob_match ("py*", "py\xff\xfe"));
+}
+
 static void
 test_long_and_hostile (void **state)
 {
@@ -184,6 +221,7 @@ main (void)
     cmocka_unit_test (test_name_globs),
     cmocka_unit_test (test_malformed),
     cmocka_unit_test (test_shapes),
+    cmocka_unit_test (test_not_utf8_names),
     cmocka_unit_test (test_long_and_hostile),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

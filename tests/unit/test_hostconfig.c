@@ -1,5 +1,6 @@
 /* Host config: loading, positions of errors, and the choice of manifest and
    mode for a container (first matching rule wins, else default).  */
+#include <time.h>
 #include "fixtures.h"
 
 #include "og-config.h"
@@ -58,7 +59,7 @@ test_select (void **state)
   og_kv prod[]
       = { { "io.kubernetes.pod.name", "web" }, { "io.kubernetes.pod.namespace", "prod-eu" } };
   og_kv dev[] = { { "io.kubernetes.pod.namespace", "dev-prod-x" },
-                          { "xio.kubernetes.pod.namespace", "prod-1" } };
+                  { "xio.kubernetes.pod.namespace", "prod-1" } };
   og_osrelease alpine = { .id = "alpine", .version_id = "3.19.1" };
   og_osrelease deb12 = { .id = "debian", .version_id = "12" };
   og_osrelease deb11 = { .id = "debian", .version_id = "11" };
@@ -133,6 +134,99 @@ test_errors (void **state)
                 "bad glob");
 }
 
+/* A rule whose one annotation condition is {key: value}, as JSON text.  */
+static char *
+rule_with (const char *key, const char *value)
+{
+  return og_xasprintf (CHDR " \"rules\": [{\"match\": {\"annotations\": {\"%s\": \"%s\"}}, "
+                            "\"manifest\": null}]}",
+                       key, value);
+}
+
+static void
+refused (const char *key, const char *value, const char *what)
+{
+  cleanup_free char *text = rule_with (key, value);
+  cleanup_free char *at = og_xasprintf ("\"%s\"", value[0] == 'x' && value[1] == 0 ? key : value);
+  expect_error (text, at, what);
+}
+
+static void
+accepted (const char *value)
+{
+  cleanup_free char *text = rule_with ("k", value);
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  if (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err) < 0)
+    fprintf (stderr, "# %s: %s\n", value, err->msg);
+  assert_non_null (cfg);
+  og_hostconfig_free (cfg);
+  og_diags_clear (&d);
+}
+
+/* Regexes are bounded before regcomp: what would make glibc's automaton
+   explode is refused at the pattern's position (key or value), at once.  */
+static void
+test_regex_bounds (void **state)
+{
+  char plus[40] = "a", big[300], quants[80];
+  memset (plus + 1, '+', 25);
+  refused (plus, "x", "a quantifier on a quantifier");
+  refused ("k", "a++", "a quantifier on a quantifier");
+  refused ("k", "a*{2}", "a quantifier on a quantifier");
+  refused ("k", "a??", "a quantifier on a quantifier");
+  refused ("k", "(a+)+", "a group that holds a quantifier");
+  refused ("k", "(a*)*", "a group that holds a quantifier");
+  refused ("k", "((a|b+))*", "a group that holds a quantifier");
+  refused ("k", "(x(a+)y){2}", "a group that holds a quantifier");
+  refused ("k", "a{1,17}", "a bound {m,n} above 16");
+  refused ("k", "a{,50}", "a bound {m,n} above 16");
+  refused ("k", "a{17,}", "a bound {m,n} above 16");
+  refused ("k", "a{99999999999999999999}", "a bound {m,n} above 16");
+  refused ("k", "(a)\\\\1", "a back-reference");
+  refused ("k", "((((((((((a))))))))))", "groups nested deeper than 8");
+  memset (big, 'a', 257);
+  big[257] = 0;
+  refused ("k", big, "longer than 256 bytes");
+  quants[0] = 0;
+  for (int i = 0; i < 33; i++)
+    strcat (quants, "a+");
+  refused ("k", quants, "more than 32 quantifiers");
+
+  /* What real host configs write still loads.  */
+  accepted ("^prod-");
+  accepted ("^(prod|staging)-[a-z0-9-]+$");
+  accepted ("(ab|cd)+x*");
+  accepted ("[]a+]+b");
+  accepted ("[[:alpha:]_]+[[:digit:]]{1,16}");
+  accepted ("a\\\\++");
+  accepted ("[+*]+");
+  accepted ("x{2,}y{,3}");
+}
+
+/* A refused pattern takes no time and no memory: a bomb that took 4.8 GB in
+   regcomp comes back at once.  */
+static void
+test_regex_bomb_is_cheap (void **state)
+{
+  char bomb[64] = "a";
+  cleanup_free char *text = NULL;
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  struct timespec t0, t1;
+  memset (bomb + 1, '+', 40);
+  text = rule_with (bomb, "x");
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), -1);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  assert_true ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+  assert_non_null (strstr (err->msg, "c.json:2:"));
+  og_error_free (err);
+  og_diags_clear (&d);
+}
+
 /* Without "manifests_dir", manifests live under the build's sysconfdir:
    /etc/ocigate/manifests for the packaged build (prefix /usr).  */
 static void
@@ -163,6 +257,8 @@ main (void)
     cmocka_unit_test (test_loads),
     cmocka_unit_test (test_select),
     cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_regex_bounds),
+    cmocka_unit_test (test_regex_bomb_is_cheap),
     cmocka_unit_test (test_default_manifests_dir),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

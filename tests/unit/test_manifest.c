@@ -114,6 +114,22 @@ test_errors_have_positions (void **state)
   expect_one (HDR " \"exceptions\": [{\"rule\": \"packages.deny[3]\", \"reason\": \"x\", "
                   "\"expires\": \"2025-02-03\"}]}",
               "\"packages.deny", "past the end");
+  /* "inspection" is waived one exact path at a time, never by a pattern.  */
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"inspection\", \"reason\": \"x\", "
+                  "\"expires\": \"2025-02-03\"}]}",
+              "{\"rule", "an exception for \"inspection\" needs \"path\"");
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/srv/**\", "
+                  "\"reason\": \"x\", \"expires\": \"2025-02-03\"}]}",
+              "{\"rule", "the exact path (no wildcard)");
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"inspection\", \"path\": \"**\", "
+                  "\"reason\": \"x\", \"expires\": \"2025-02-03\"}]}",
+              "{\"rule", "the exact path (no wildcard)");
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"inspection\", \"package\": \"x\", "
+                  "\"reason\": \"x\", \"expires\": \"2025-02-03\"}]}",
+              "{\"rule", "needs \"path\"");
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"inspection[0]\", \"path\": \"/srv\", "
+                  "\"reason\": \"x\", \"expires\": \"2025-02-03\"}]}",
+              "\"inspection[0]", "bad \"rule\"");
   expect_one (HDR " \"packages\": {\"allow\": [\"python3\"], \"deny\": [\"py*\"]}}", "\"python3",
               "can never apply");
   expect_one (HDR " \"executables\": {\"allow\": [\"/usr/bin/sh\"], \"deny\": [\"/usr/**\"]}}",

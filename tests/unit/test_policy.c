@@ -1,6 +1,7 @@
 /* The policy engine on inventories built in C: one finding per offending
    subject naming the most specific rule, deny beats allow, exceptions and
    their expiry, required packages, launch facts, limits, sha256 pins.  */
+#include <sys/stat.h>
 #include "fixtures.h"
 
 #include "policy/evaluate.h"
@@ -206,6 +207,200 @@ test_waived_rule_falls_through (void **state)
   assert_string_equal (r.findings[0].rule, "executables.unlisted");
   assert_int_equal (r.n_waived, 1);
   assert_string_equal (r.waived[0].rule, "executables.deny[0]");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+/* Names that are not UTF-8 are judged on their bytes: a deny rule catches
+   them, and an overlong "\xC0\xAF" is not a '/' that puts a file under an
+   allowed directory.  */
+static void
+test_not_utf8_paths_are_judged (void **state)
+{
+  og_inventory inv = { 0 };
+  og_policy_result r;
+  og_manifest *m;
+  fx_exec (&inv, "/\xff\xfe/busybox", -1);
+  fx_exec (&inv, "/over\xc0\xaflong/busybox", -1);
+  fx_exec (&inv, "/bin/\xff", -1);
+  fx_exec (&inv,
+           "/opt\xc0\xaf"
+           "app",
+           -1);
+  fx_exec (&inv, "/opt/\xff/run", -1);
+  m = load (HDR "\"executables\": {\"allow\": [\"/opt/**\"], "
+                "\"deny\": [\"**/busybox\", \"/bin/*\"], \"unlisted\": \"deny\"}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 4);
+  assert_string_equal (r.findings[0].rule, "executables.deny[0]");
+  assert_string_equal (r.findings[0].subject, "/\xff\xfe/busybox");
+  assert_string_equal (r.findings[1].rule, "executables.deny[0]");
+  assert_string_equal (r.findings[1].subject, "/over\xc0\xaflong/busybox");
+  assert_string_equal (r.findings[2].rule, "executables.deny[1]");
+  assert_string_equal (r.findings[3].rule, "executables.unlisted");
+  assert_string_equal (r.findings[3].subject, "/opt\xc0\xaf"
+                                              "app");
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+/* A generated manifest is JSON, so a name that is not UTF-8 is written with
+   '?' for each byte that cannot be: the image still passes its own
+   manifest, and nothing is silently left out.  */
+static void
+test_generated_manifest_not_utf8 (void **state)
+{
+  og_inventory inv = { 0 };
+  og_policy_result r;
+  char *text;
+  og_manifest *m;
+  fx_pkg (&inv, OG_PKG_DEB, "lib\xff", "1.0", NULL, "amd64");
+  fx_exec (&inv, "/opt/\xff\xfe/run", -1);
+  fx_exec (&inv, "/opt/caf\xc3\xa9/r*n", -1);
+  text = og_manifest_generate (&inv, OG_GEN_VERSIONS, "hostile");
+  assert_non_null (strstr (text, "\"/opt/?"
+                                 "?/run\""));
+  assert_non_null (strstr (text, "\"/opt/caf\xc3\xa9/r\\\\*n\""));
+  assert_non_null (strstr (text, "\"lib?\""));
+  m = load (text);
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  free (text);
+  og_inventory_clear (&inv);
+}
+
+/* An inspection that could not be completed is a finding that denies, and
+   no exception waives it, not even one for "inspection" at the root.  */
+static void
+test_inspection_finding (void **state)
+{
+  og_inventory inv;
+  og_policy_result r = { 0 };
+  og_manifest *m;
+  og_policy_add_inspection (&r, "/usr/lib/x", "the directory is nested deeper than 256 levels");
+  og_policy_add_inspection (&r, NULL, NULL);
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+  assert_int_equal (r.n, 2);
+  assert_string_equal (r.findings[0].rule, "inspection");
+  assert_string_equal (r.findings[0].rule, OG_RULE_INSPECTION);
+  assert_int_equal (r.findings[0].kind, OG_SUBJECT_INSPECTION);
+  assert_string_equal (r.findings[0].subject, "/usr/lib/x");
+  assert_string_equal (r.findings[0].reason, "the directory is nested deeper than 256 levels");
+  assert_string_equal (r.findings[1].subject, "/");
+  assert_non_null (r.findings[1].reason);
+  og_policy_result_clear (&r);
+
+  base_inventory (&inv);
+  m = load (HDR "\"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/\", "
+                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0);
+  og_policy_add_inspection (&r, "/", "the inspection ran past its deadline of 5000 ms");
+  assert_int_equal (r.n, 1);
+  assert_int_equal (r.n_waived, 0);
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+  og_inventory_clear (&inv);
+}
+
+/* What the walk left out unseen is an inspection finding unless the
+   manifest vouches for it: an exception naming that exact path, or a
+   manifest that judges no content at all.  */
+static void
+test_skipped_subtrees (void **state)
+{
+  og_policy_result r = { 0 };
+  og_manifest *m;
+  m = load (HDR "\"executables\": {\"deny\": [\"**/busybox\"]}, \"exceptions\": ["
+                "{\"rule\": \"inspection\", \"path\": \"/srv/data\", \"expires\": \"2030-01-01\", "
+                "\"reason\": \"an operator volume\"},"
+                "{\"rule\": \"inspection\", \"path\": \"/var/cache\", \"expires\": \"2026-01-01\", "
+                "\"reason\": \"lapsed\"},"
+                "{\"rule\": \"executables.deny\", \"expires\": \"2030-01-01\", "
+                "\"reason\": \"another rule\"}]}");
+  og_policy_judge_skipped (m, TODAY, "/opt/tools", S_IFDIR | 0755, &r);
+  og_policy_judge_skipped (m, TODAY, "/srv/data", S_IFDIR | 0755, &r);
+  og_policy_judge_skipped (m, TODAY, "/srv/data/x", S_IFREG | 0755, &r);
+  og_policy_judge_skipped (m, TODAY, "/var/cache", S_IFDIR | 0755, &r);
+  og_policy_judge_skipped (m, TODAY, "/etc/hosts", S_IFREG | 0644, &r);
+  assert_int_equal (r.n, 4);
+  assert_string_equal (r.findings[0].rule, "inspection");
+  assert_int_equal (r.findings[0].kind, OG_SUBJECT_INSPECTION);
+  assert_string_equal (r.findings[0].subject, "/opt/tools");
+  assert_non_null (strstr (r.findings[0].reason, "mount point"));
+  assert_non_null (strstr (r.findings[0].reason, "\"path\": \"/opt/tools\""));
+  /* The exception names /srv/data, not what is below it.  */
+  assert_string_equal (r.findings[1].subject, "/srv/data/x");
+  assert_non_null (strstr (r.findings[1].reason, "another mount"));
+  assert_string_equal (r.findings[2].subject, "/var/cache");
+  assert_string_equal (r.findings[2].expired_exception, "2026-01-01");
+  assert_string_equal (r.findings[3].subject, "/etc/hosts");
+  assert_int_equal (r.n_waived, 1);
+  assert_string_equal (r.waived[0].rule, "inspection");
+  assert_string_equal (r.waived[0].subject, "/srv/data");
+  assert_int_equal (r.waived[0].exception, 0);
+  og_policy_result_clear (&r);
+  og_manifest_free (m);
+
+  /* A manifest that judges only the launch cannot be fooled by hidden content.  */
+  m = load (HDR "\"launch\": {\"readonly_rootfs\": true}, \"executables\": "
+                "{\"unlisted\": \"allow\", \"setuid\": \"allow\"}}");
+  og_policy_judge_skipped (m, TODAY, "/opt/tools", S_IFDIR | 0755, &r);
+  assert_int_equal (r.n, 0);
+  og_manifest_free (m);
+  /* Any rule on content makes it count.  */
+  static const char *const judging[] = {
+    "\"packages\": {\"deny\": [\"x\"]}",
+    "\"packages\": {\"unlisted\": \"deny\"}",
+    "\"packages\": {\"require\": [\"x\"]}",
+    "\"packages\": {\"allow\": [{\"name\": \"x\", \"version\": \">= 1\"}]}",
+    "\"executables\": {\"unowned\": \"deny\"}",
+    "\"executables\": {\"setgid\": \"deny\"}",
+    "\"executables\": {\"allow\": [{\"path\": \"/x\", \"sha256\": \""
+    "0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+    "\"limits\": {\"max_executables\": 10}",
+    "\"launch\": {\"no_new_privileges\": \"when-privileged\"}",
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (judging); i++)
+    {
+      cleanup_free char *text = og_xasprintf (HDR "%s}", judging[i]);
+      m = load (text);
+      og_policy_judge_skipped (m, TODAY, "/opt/tools", S_IFDIR | 0755, &r);
+      assert_int_equal (r.n, 1);
+      og_policy_result_clear (&r);
+      og_manifest_free (m);
+    }
+}
+
+/* The inventory's list of what was skipped: mounts are judged, the hook's
+   excluded placeholders are not.  */
+static void
+test_inventory_skipped (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  base_inventory (&inv);
+  inv.skipped = og_xcalloc (3, sizeof *inv.skipped);
+  inv.skipped[0] = (og_skipped){ og_xstrdup ("/opt/tools"), S_IFDIR | 0755, OG_SKIPPED_MOUNT };
+  inv.skipped[1]
+      = (og_skipped){ og_xstrdup ("/etc/resolv.conf"), S_IFREG | 0644, OG_SKIPPED_EXCLUDED };
+  inv.skipped[2] = (og_skipped){ og_xstrdup ("/usr/bin/\xff"), S_IFREG | 0755, OG_SKIPPED_MOUNT };
+  inv.n_skipped = 3;
+  m = load (HDR "\"executables\": {\"deny\": [\"**/busybox\"]}}");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0); /* og_policy_evaluate itself judges content only */
+  og_policy_evaluate_skipped (m, &inv, TODAY, &r);
+  assert_int_equal (r.n, 2);
+  assert_string_equal (r.findings[0].rule, "inspection");
+  assert_string_equal (r.findings[0].subject, "/opt/tools");
+  assert_string_equal (r.findings[1].subject, "/usr/bin/\xff");
+  assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
   og_policy_result_clear (&r);
   og_manifest_free (m);
   og_inventory_clear (&inv);
@@ -447,6 +642,11 @@ main (void)
     cmocka_unit_test (test_unlisted_and_unowned),
     cmocka_unit_test (test_exceptions_and_expiry),
     cmocka_unit_test (test_waived_rule_falls_through),
+    cmocka_unit_test (test_not_utf8_paths_are_judged),
+    cmocka_unit_test (test_generated_manifest_not_utf8),
+    cmocka_unit_test (test_inspection_finding),
+    cmocka_unit_test (test_skipped_subtrees),
+    cmocka_unit_test (test_inventory_skipped),
     cmocka_unit_test (test_require),
     cmocka_unit_test (test_sha256_pins),
     cmocka_unit_test (test_launch_facts),

@@ -1,9 +1,13 @@
 /* The directory source and resolution inside a root, on trees made here.  */
 #include "fixtures.h"
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "base/deadline.h"
 #include "base/digest.h"
+#include "catalog/build.h"
 #include "source/dir.h"
 #include "base/resolve.h"
 #include "base/strmap.h"
@@ -184,6 +188,239 @@ test_open_errors_name_the_path (void **state)
   og_error_freep (&err);
 }
 
+/* A fresh directory of its own for a test.  */
+static char *
+fresh_dir (void)
+{
+  char tmpl[] = "/var/tmp/og-srcdir2-XXXXXX";
+  assert_non_null (mkdtemp (tmpl));
+  return og_xstrdup (tmpl);
+}
+
+static void
+remove_dir (const char *d)
+{
+  cleanup_free char *cmd = og_xasprintf ("rm -rf '%s'", d);
+  assert_int_equal (system (cmd), 0);
+}
+
+static int
+count_entry (const og_entry *e, void *ud, og_error **err)
+{
+  (*(size_t *)ud)++;
+  return 0;
+}
+
+/* 257 nested directories: past OG_MAX_DEPTH, an OG_ERR_LIMIT that says
+   "depth" and where.  */
+static void
+test_walk_depth_limit (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  og_buf p = { 0 };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  size_t n = 0;
+
+  og_buf_puts (&p, d);
+  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
+    {
+      og_buf_puts (&p, "/d");
+      assert_int_equal (mkdir (p.data, 0755), 0);
+    }
+  assert_int_equal (og_source_open_dir (d, NULL, &s, &err), 0);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
+  assert_non_null (strstr (err->msg, "nested deeper than 256 levels (the depth limit)"));
+  assert_true (og_str_has_prefix (err->msg, "`/d/d/d/"));
+  og_error_freep (&err);
+  og_source_free (s);
+  og_buf_free (&p);
+  remove_dir (d);
+}
+
+/* A sparse executable far larger than its blocks: hashing it checks the
+   deadline and stops soon after it passes, with OG_ERR_DEADLINE; past
+   OG_HASH_MAX it is refused with OG_ERR_LIMIT.  */
+static void
+test_hashing_checks_deadline (void **state)
+{
+  og_source_options opts = { .digests = true };
+  cleanup_free char *d = fresh_dir ();
+  cleanup_free char *huge = og_xasprintf ("%s/huge", d);
+  og_source *s = NULL;
+  og_error *err = NULL;
+  struct timespec t0, t1;
+  size_t n = 0;
+  int fd = open (huge, O_WRONLY | O_CREAT | O_EXCL, 0755);
+
+  assert_true (fd >= 0);
+  assert_int_equal (ftruncate (fd, 15ll << 30), 0); /* 15 GiB, no blocks */
+  assert_int_equal (og_source_open_dir (d, &opts, &s, &err), 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  og_deadline_start (200);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  og_deadline_start (0);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
+  assert_non_null (strstr (err->msg, "hashing `/huge`"));
+  assert_non_null (strstr (err->msg, "deadline"));
+  assert_true ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1500);
+  og_error_freep (&err);
+  /* Past OG_HASH_MAX it is not hashed at all: a limit, at once.  */
+  assert_int_equal (ftruncate (fd, (off_t)OG_HASH_MAX + 1), 0);
+  close (fd);
+  assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
+  assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
+  assert_non_null (
+      strstr (err->msg, "`/huge`: an executable of 17179869185 bytes, over the limit"));
+  og_error_freep (&err);
+  og_source_free (s);
+  remove_dir (d);
+}
+
+typedef struct skips
+{
+  og_buf seen;    /* "PATH\n" of every entry not skipped */
+  og_buf skipped; /* "PATH\n" of every skipped entry */
+} skips;
+
+static int
+collect_skips (const og_entry *e, void *ud, og_error **err)
+{
+  skips *k = ud;
+  og_buf_printf (e->skipped ? &k->skipped : &k->seen, "%s\n", e->path);
+  return 0;
+}
+
+static void
+walk_skips (const char *dir, unsigned flags, skips *k)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  assert_int_equal (og_source_open_dir (dir, NULL, &s, &err), 0);
+  assert_int_equal (og_source_walk (s, flags, collect_skips, k, &err), 0);
+  og_source_free (s);
+  og_buf_putc (&k->seen, '\0');
+  og_buf_putc (&k->skipped, '\0');
+}
+
+/* Mounts are found by mount ID: an overlay root whose lower layer is a
+   tmpfs and whose upper layer is on disk is walked whole, though its files
+   report different st_dev; a mount inside a root is handed over as
+   skipped and not entered.  Needs root (mount(2)).  */
+/* What test_mounts_by_mount_id mounted, undone even when it fails.  */
+static char *mounted_dir;
+
+static int
+unmount_all (void **state)
+{
+  static const char *const order[] = { "merged/mnt", "merged", "lower" };
+  if (mounted_dir == NULL)
+    return 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (order); i++)
+    {
+      cleanup_free char *m = og_xasprintf ("%s/%s", mounted_dir, order[i]);
+      umount2 (m, MNT_DETACH); /* not mounted: EINVAL, fine */
+    }
+  remove_dir (mounted_dir);
+  free (mounted_dir);
+  mounted_dir = NULL;
+  return 0;
+}
+
+static void
+test_mounts_by_mount_id (void **state)
+{
+  char *d = mounted_dir = fresh_dir ();
+  cleanup_free char *lower = og_xasprintf ("%s/lower", d);
+  cleanup_free char *upper = og_xasprintf ("%s/upper", d);
+  cleanup_free char *work = og_xasprintf ("%s/work", d);
+  cleanup_free char *merged = og_xasprintf ("%s/merged", d);
+  cleanup_free char *opts = NULL;
+  cleanup_free char *inner = og_xasprintf ("%s/merged/mnt", d);
+  skips k = { { 0 } }, cross = { { 0 } };
+  struct stat a, b;
+
+  assert_int_equal (mkdir (lower, 0755), 0);
+  assert_int_equal (mkdir (upper, 0755), 0);
+  assert_int_equal (mkdir (work, 0755), 0);
+  assert_int_equal (mkdir (merged, 0755), 0);
+  if (mount ("tmpfs", lower, "tmpfs", 0, "size=4m") < 0)
+    skip (); /* not root: the teardown removes d */
+  fx_put (lower, "bin-tool", "#!/bin/sh\n");
+  fx_chmod (lower, "bin-tool", 0755);
+  {
+    cleanup_free char *m = og_xasprintf ("%s/mnt", lower);
+    assert_int_equal (mkdir (m, 0755), 0);
+  }
+  fx_put (upper, "etc-os-release", "ID=upper\n");
+  fx_chmod (upper, "etc-os-release", 0644);
+  {
+    cleanup_free char *o = og_xasprintf ("%s/opt", upper);
+    assert_int_equal (mkdir (o, 0755), 0);
+    fx_put (o, "a", "#!/bin/a\n");
+    fx_chmod (o, "a", 0755);
+    fx_put (o, "b", "b");
+    fx_chmod (o, "b", 0644);
+    fx_put (o, "c", ""); /* a runtime's placeholder */
+    fx_chmod (o, "c", 0644);
+  }
+  opts = og_xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
+  if (mount ("overlay", merged, "overlay", 0, opts) < 0)
+    skip ();
+  /* The premise: the lower layer's file reports another st_dev.  */
+  assert_int_equal (stat (merged, &a), 0);
+  {
+    cleanup_free char *t = og_xasprintf ("%s/bin-tool", merged);
+    assert_int_equal (stat (t, &b), 0);
+  }
+  assert_true (a.st_dev != b.st_dev);
+  assert_int_equal (mount ("tmpfs", inner, "tmpfs", 0, "size=1m"), 0);
+  fx_put (inner, "hidden", "x");
+  fx_chmod (inner, "hidden", 0755);
+
+  {
+    /* The inventory counts and lists what the walk left out: the mount
+       point, and the placeholder (an empty file) at an excluded path; a
+       directory at an excluded path is walked (what an image holds under
+       its VOLUME is inspected, issue 10).  */
+    static const char *const excludes[] = { "/opt", "/opt/c" };
+    cleanup_inventory og_inventory inv = { 0 };
+    og_source *s = NULL;
+    og_error *err = NULL;
+    assert_int_equal (og_source_open_dir (merged, NULL, &s, &err), 0);
+    assert_int_equal (og_inventory_build_excluding (s, OG_INV_NO_PACKAGES, excludes, 2, &inv, &err),
+                      0);
+    og_source_free (s);
+    assert_int_equal (inv.n_skipped, 2);
+    assert_int_equal (inv.summary.skipped, 2);
+    assert_string_equal (inv.skipped[0].path, "/mnt");
+    assert_int_equal (inv.skipped[0].reason, OG_SKIPPED_MOUNT);
+    assert_true (S_ISDIR (inv.skipped[0].mode));
+    assert_string_equal (og_skip_reason_name (inv.skipped[0].reason), "mount");
+    assert_string_equal (inv.skipped[1].path, "/opt/c");
+    assert_int_equal (inv.skipped[1].reason, OG_SKIPPED_EXCLUDED);
+    assert_string_equal (og_skip_reason_name (inv.skipped[1].reason), "excluded");
+    assert_int_equal (inv.n_execs, 2); /* /bin-tool, from the tmpfs lower layer, and /opt/a */
+    assert_string_equal (inv.execs[0].path, "/bin-tool");
+    assert_string_equal (inv.execs[1].path, "/opt/a");
+  }
+  walk_skips (merged, 0, &k);
+  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n/opt\n/opt/a\n/opt/b\n/opt/c\n");
+  assert_string_equal (k.skipped.data, "/mnt\n");
+  walk_skips (merged, OG_WALK_CROSS_MOUNTS, &cross);
+  assert_string_equal (
+      cross.seen.data,
+      "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n/opt\n/opt/a\n/opt/b\n/opt/c\n");
+  assert_string_equal (cross.skipped.data, "");
+
+  og_buf_free (&k.seen);
+  og_buf_free (&k.skipped);
+  og_buf_free (&cross.seen);
+  og_buf_free (&cross.skipped);
+}
+
 int
 main (void)
 {
@@ -193,6 +430,9 @@ main (void)
     cmocka_unit_test (test_walk_does_not_follow_links),
     cmocka_unit_test (test_walk_digests_when_opened_with_them),
     cmocka_unit_test (test_open_errors_name_the_path),
+    cmocka_unit_test (test_walk_depth_limit),
+    cmocka_unit_test (test_hashing_checks_deadline),
+    cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all),
   };
   return cmocka_run_group_tests (tests, setup, teardown);
 }

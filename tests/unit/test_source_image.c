@@ -6,7 +6,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
+#include <time.h>
 
+#include "base/deadline.h"
 #include "base/digest.h"
 #include "catalog/pkgdb_paths.h"
 #include "source/image/image.h"
@@ -37,6 +39,8 @@ make_tar (const ent *ents, bool gz)
   struct archive *a = archive_write_new ();
   size_t cap = 1 << 20, used = 0;
   og_buf b = { 0 };
+  for (const ent *e = ents; e->path; e++)
+    cap += e->type == 'f' && e->data ? strlen (e->data) + 1024 : 1024;
   b.data = og_xmalloc (cap);
   archive_write_set_format_pax_restricted (a);
   if (gz)
@@ -223,6 +227,21 @@ open_fails (const char *dir)
   return msg;
 }
 
+/* Open DIR expecting a failure: its code, and its message in *msg.  */
+static og_errcode
+open_fails_code (const char *dir, char **msg)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  og_errcode code;
+  assert_int_equal (og_source_open (dir, NULL, &s, &err), -1);
+  assert_non_null (err);
+  code = err->code;
+  *msg = og_xstrdup (err->msg);
+  og_error_free (err);
+  return code;
+}
+
 static char *
 walk_text (og_source *s)
 {
@@ -311,8 +330,10 @@ test_hardlinks_share_metadata (void **state)
                               "\x7f"
                               "ELFxyz",
                               cap, 20 },
-                            { "bin/alias", 'h', 0, "bin/tool", NULL, 0 },
-                            { "bin/alias2", 'h', 0, "./bin/tool", NULL, 0 },
+                            /* As docker and containers-storage write hard links:
+                               the header carries the inode's mode and xattrs.  */
+                            { "bin/alias", 'h', 04755, "bin/tool", cap, 20 },
+                            { "bin/alias2", 'h', 04755, "./bin/tool", cap, 20 },
                             END };
   const ent *layers[] = { l0, NULL };
   cleanup_free char *dir = make_layout (layers, false, false);
@@ -355,6 +376,135 @@ test_hardlinks_share_metadata (void **state)
     free (d);
   }
   s->ops->free (s);
+}
+
+/* A hard link entry's own header gives the shared inode its mode, owner
+   and xattrs, as containers-storage applies it (link, Lchown, which drops
+   a file capability, Lsetxattr, chmod): a 0644 file linked as 04755 is a
+   setuid executable under both names, with its head and sha256 read
+   (the layer is read again for them), in the same layer or a later one.  */
+static void
+test_hardlink_header_applies (void **state)
+{
+  static const char cap[] = "\x01\x00\x00\x02\x00\x20\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+                            "\x00\x00\x00\x00";
+  static const ent l0[] = { { "bin", 'd', 0, NULL, NULL, 0 },
+                            { "bin/data.bin", 'f', 0644,
+                              "\x7f"
+                              "ELFdata",
+                              NULL, 0 },
+                            { "bin/tool", 'h', 04755, "bin/data.bin", NULL, 0 },
+                            { "bin/capped", 'f', 0755,
+                              "\x7f"
+                              "ELFcap",
+                              cap, 20 },
+                            { "bin/plain", 'h', 0755, "bin/capped", NULL, 0 },
+                            { "bin/late.bin", 'f', 0600, "#!/bin/late\n", NULL, 0 },
+                            END };
+  static const ent l1[] = { { "bin/late", 'h', 02711, "bin/late.bin", NULL, 0 }, END };
+  const ent *layers[] = { l0, l1, NULL };
+  cleanup_free char *dir = make_layout (layers, true, false);
+  og_source *s = open_ok (dir, true);
+  cleanup_free char *w = walk_text (s);
+  cleanup_free char *shas = walk_sha (s);
+  cleanup_free char *want = NULL;
+  og_sha256_hex h_data, h_cap, h_late;
+  uint8_t *d = NULL;
+  size_t len;
+  og_error *err = NULL;
+
+  assert_string_equal (w, "/bin 40755 0 2 - 0 0\n"
+                          "/bin/capped 100755 7 2 - 0 0\n"
+                          "/bin/data.bin 104755 8 2 - 0 0\n"
+                          "/bin/late 102711 12 2 - 0 1\n"
+                          "/bin/late.bin 102711 12 2 - 0 0\n"
+                          "/bin/plain 100755 7 2 - 0 0\n"
+                          "/bin/tool 104755 8 2 - 0 0\n");
+  assert_int_equal (og_sha256_hex_of ("\x7f"
+                                      "ELFdata",
+                                      8, h_data, NULL),
+                    0);
+  assert_int_equal (og_sha256_hex_of ("\x7f"
+                                      "ELFcap",
+                                      7, h_cap, NULL),
+                    0);
+  assert_int_equal (og_sha256_hex_of ("#!/bin/late\n", 12, h_late, NULL), 0);
+  want = og_xasprintf ("/bin/capped %s\n/bin/data.bin %s\n/bin/late %s\n/bin/late.bin %s\n"
+                       "/bin/plain %s\n/bin/tool %s\n",
+                       h_cap, h_data, h_late, h_late, h_cap, h_data);
+  assert_string_equal (shas, want);
+  /* The head read again is the file's bytes.  */
+  assert_int_equal (og_source_read_file (s, "/bin/tool", 100, &d, &len, &err), 0);
+  assert_int_equal (len, 8);
+  assert_memory_equal (d,
+                       "\x7f"
+                       "ELFdata",
+                       8);
+  free (d);
+  og_source_free (s);
+  {
+    /* Without digests the heads are read again all the same.  */
+    og_source *plain = open_ok (dir, false);
+    assert_int_equal (og_source_read_file (plain, "/bin/late", 100, &d, &len, &err), 0);
+    assert_int_equal (len, 12);
+    free (d);
+    og_source_free (plain);
+  }
+}
+
+/* Open before you look: a FIFO (or anything but a regular file) in an OCI
+   layout is refused at once, naming the file.  */
+static void
+test_layout_fifo_refused (void **state)
+{
+  static const ent l0[] = { { "x", 'f', 0, "x", NULL, 0 }, END };
+  const ent *layers[] = { l0, NULL };
+  cleanup_free char *d1 = make_layout (layers, false, false);
+  cleanup_free char *d2 = make_layout (layers, false, false);
+  cleanup_free char *index = og_xasprintf ("%s/index.json", d1);
+  cleanup_free char *blobs = og_xasprintf ("%s/blobs/sha256", d2);
+  cleanup_free char *m1 = NULL;
+  cleanup_free char *m2 = NULL;
+  char **names = NULL;
+  size_t n = 0;
+
+  assert_int_equal (unlink (index), 0);
+  assert_int_equal (mkfifo (index, 0644), 0);
+  m1 = open_fails (d1);
+  assert_non_null (strstr (m1, "`index.json` is a FIFO, not a regular file"));
+  /* Every blob of d2 in turn: the config, the manifest, the layer.  */
+  {
+    cleanup_free char *cmd = og_xasprintf ("ls '%s'", blobs);
+    FILE *p = popen (cmd, "r");
+    char line[256];
+    assert_non_null (p);
+    while (fgets (line, sizeof line, p))
+      {
+        line[strcspn (line, "\n")] = '\0';
+        names = og_xreallocarray (names, n + 1, sizeof *names);
+        names[n++] = og_xstrdup (line);
+      }
+    pclose (p);
+  }
+  assert_int_equal (n, 3);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *blob = og_xasprintf ("%s/%s", blobs, names[i]);
+      cleanup_free char *keep = og_xasprintf ("%s.keep", blob);
+      cleanup_free char *name
+          = og_xasprintf ("`blobs/sha256/%s` is a FIFO, not a regular file", names[i]);
+      assert_int_equal (rename (blob, keep), 0);
+      assert_int_equal (mkfifo (blob, 0644), 0);
+      m2 = open_fails (d2);
+      if (strstr (m2, name) == NULL)
+        fail_msg ("%s: %s", names[i], m2);
+      free (m2);
+      m2 = NULL;
+      assert_int_equal (unlink (blob), 0);
+      assert_int_equal (rename (keep, blob), 0);
+      free (names[i]);
+    }
+  free (names);
 }
 
 static void
@@ -530,6 +680,51 @@ test_hostile_layers (void **state)
   assert_non_null (strstr (m4, "digest mismatch"));
 }
 
+/* Limits reached on a layer's content carry OG_ERR_LIMIT and name the
+   limit; the deadline stops the streaming with OG_ERR_DEADLINE.  */
+static void
+test_limits_and_deadline (void **state)
+{
+  og_buf deep = { 0 };
+  cleanup_free char *big = og_xmalloc (12u << 20);
+  cleanup_free char *m1 = NULL;
+  cleanup_free char *m2 = NULL;
+  for (int i = 0; i <= OG_MAX_DEPTH; i++)
+    og_buf_puts (&deep, "d/");
+  og_buf_puts (&deep, "x");
+  memset (big, 'A', (12u << 20) - 1);
+  big[(12u << 20) - 1] = '\0';
+  {
+    ent l0[] = { { deep.data, 'f', 0, "x", NULL, 0 }, END };
+    const ent *layers[] = { l0, NULL };
+    cleanup_free char *dir = make_layout (layers, false, false);
+    assert_int_equal (open_fails_code (dir, &m1), OG_ERR_LIMIT);
+    assert_non_null (strstr (m1, "the depth limit of 256 levels"));
+  }
+  {
+    ent l0[] = { { "big", 'f', 0755, big, NULL, 0 }, END };
+    const ent *layers[] = { l0, NULL };
+    cleanup_free char *dir = make_layout (layers, true, false);
+    og_source_options o = { .digests = true };
+    og_source *s = NULL;
+    og_error *err = NULL;
+    struct timespec ts = { 0, 5 * 1000 * 1000 };
+    og_deadline_start (1);
+    nanosleep (&ts, NULL);
+    assert_int_equal (og_source_open (dir, &o, &s, &err), -1);
+    og_deadline_start (0);
+    assert_int_equal (og_error_code (err), OG_ERR_DEADLINE);
+    m2 = og_xstrdup (err->msg);
+    og_error_free (err);
+    assert_non_null (strstr (m2, "layer 0 (sha256:"));
+    assert_non_null (strstr (m2, "ran past its deadline"));
+    /* Without the deadline the same image opens.  */
+    assert_int_equal (og_source_open (dir, &o, &s, &err), 0);
+    og_source_free (s);
+  }
+  og_buf_free (&deep);
+}
+
 static void
 test_garbage_and_plain_dirs (void **state)
 {
@@ -563,10 +758,13 @@ main (void)
     cmocka_unit_test (test_whiteouts_and_opaque),
     cmocka_unit_test (test_deleted_subtree_stays_deleted),
     cmocka_unit_test (test_hardlinks_share_metadata),
+    cmocka_unit_test (test_hardlink_header_applies),
+    cmocka_unit_test (test_layout_fifo_refused),
     cmocka_unit_test (test_symlinks_resolve_inside_root),
     cmocka_unit_test (test_kept_files_follow_layers),
     cmocka_unit_test (test_keep_covers_catalog_paths),
     cmocka_unit_test (test_hostile_layers),
+    cmocka_unit_test (test_limits_and_deadline),
     cmocka_unit_test (test_garbage_and_plain_dirs),
   };
   int r;

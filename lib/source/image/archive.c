@@ -4,6 +4,8 @@
    relocation would add milliseconds to every directory inventory and every
    hook run, which never read an archive.  */
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include "source/image/image_int.h"
 
@@ -79,13 +81,69 @@ img_new_reader (og_error **err)
   return a;
 }
 
+/* The outer archive is read from an fd we opened and checked ourselves.  */
+typedef struct outer_file
+{
+  int fd;
+  uint8_t buf[1 << 16];
+} outer_file;
+
+static la_ssize_t
+outer_read_cb (struct archive *a, void *ud, const void **buf)
+{
+  outer_file *f = ud;
+  ssize_t n = TEMP_FAILURE_RETRY (read (f->fd, f->buf, sizeof f->buf));
+  if (n < 0)
+    og_archive_set_error (a, errno, "read: %s", strerror (errno));
+  *buf = f->buf;
+  return n;
+}
+
+static int
+outer_close_cb (struct archive *a, void *ud)
+{
+  outer_file *f = ud;
+  (void)a;
+  close (f->fd);
+  free (f);
+  return ARCHIVE_OK;
+}
+
+/* Open the archive before looking at it: O_NONBLOCK so that a FIFO cannot
+   block the open, then fstat: only a regular file is read.  The path is
+   the one the operator gave, so a symbolic link to the archive is
+   followed; its members are never opened by name.  */
+static int
+outer_open_fd (const char *path, og_error **err)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  struct stat st;
+  if (fd < 0)
+    return og_error_set (err, errno, "open `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "image archive `%s` is %s, not a regular file", path,
+                         img_file_type_name (st.st_mode));
+  return og_steal_fd (&fd);
+}
+
 struct archive *
 img_outer_open (const char *path, og_error **err)
 {
   cleanup_archive struct archive *a = img_new_reader (err);
+  outer_file *f;
+  int fd;
   if (a == NULL)
     return NULL;
-  if (og_archive_read_open_filename (a, path, 1 << 16) != ARCHIVE_OK)
+  fd = outer_open_fd (path, err);
+  if (fd < 0)
+    return NULL;
+  f = og_xmalloc (sizeof *f);
+  f->fd = fd;
+  /* From here the archive owns f: the close callback frees it when the
+     archive is freed, after a failure too.  */
+  if (og_archive_read_open2 (a, f, NULL, outer_read_cb, NULL, outer_close_cb) != ARCHIVE_OK)
     {
       og_error_set (err, og_archive_errno (a) > 0 ? og_archive_errno (a) : 0, "open `%s`: %s", path,
                     og_archive_error_string (a));

@@ -86,6 +86,9 @@ img_archive_freep (struct archive **a)
 }
 #define cleanup_archive __attribute__ ((cleanup (img_archive_freep)))
 
+/* "a FIFO", "a character device", ...: what a file that is not a regular
+   file is, for messages.  */
+const char *img_file_type_name (mode_t mode);
 /* A reader for tar streams, plain or compressed.  */
 struct archive *img_new_reader (og_error **err);
 /* A reader positioned before the first member of the tar at PATH.  */
@@ -109,6 +112,11 @@ typedef struct img_ino
   size_t data_len;
   bool kept;
   char *sha256;
+  /* The tar entry that wrote the data: layer and ordinal in it, to read it
+     again when a hard link makes the file an executable (layer.c).  */
+  int src_layer;
+  uint64_t src_entry;
+  bool refetch; /* in img_source.refetch */
 } img_ino;
 
 typedef struct img_node
@@ -121,6 +129,14 @@ typedef struct img_node
   int seen;  /* last layer that wrote it or anything below it */
 } img_node;
 
+/* Where a layer was read from, to read it again (layer.c).  */
+typedef struct img_layer_src
+{
+  char *member;
+  char *expect;
+  int64_t size;
+} img_layer_src;
+
 typedef struct img_source
 {
   og_source base;
@@ -131,6 +147,13 @@ typedef struct img_source
   uint64_t head_bytes;
   bool digests;            /* hash executables while the layers stream */
   const char *const *keep; /* while opening: patterns of the files kept whole */
+  /* While opening: the layers read so far, and the inodes that a hard link
+     made executable after their data had streamed by (each holds a
+     reference), whose heads and digests are read by img_finish_layers.  */
+  img_layer_src *layer_srcs;
+  size_t n_layer_srcs;
+  img_ino **refetch;
+  size_t n_refetch;
 } img_source;
 
 /* A new, empty image source of KIND for PATH.  */
@@ -189,6 +212,7 @@ typedef struct img_stream
   img_hasher h;
   uint64_t total;
   uint64_t expect_off;
+  uint64_t since_check; /* bytes since the deadline was last checked */
   char *name;
   og_error *err;
   uint8_t buf[1 << 16];
@@ -231,5 +255,10 @@ char *img_blob_name (const char *digest);
    manifest claims.  */
 int img_stream_layer (img_source *im, img_store *store, const char *member, int index,
                       const char *expect, int64_t size, og_error **err);
+/* After the last layer: read again the layers that hold the data of files
+   a hard link entry made executable, for their heads and digests.  */
+int img_finish_layers (img_source *im, img_store *store, og_error **err);
+/* Forget what img_stream_layer kept for img_finish_layers.  */
+void img_layers_clear (img_source *im);
 
 #endif

@@ -2,11 +2,20 @@
    becomes a node (whiteouts ".wh.NAME" and opaque ".wh..wh..opq" remove
    what lower layers wrote), executables keep their heads (and their sha256
    when digests were asked for), the files the caller named are kept whole.
-   Source: OCI image-spec layer.md (changesets, whiteouts).  */
+   Hard link entries apply their own header's owner, xattrs and mode to the
+   inode both names share, as containers-storage does.  Every loop over the
+   stream checks the deadline; caps reached fail with OG_ERR_LIMIT.
+   Sources: OCI image-spec layer.md (changesets, whiteouts, hardlinks);
+   containers/storage pkg/archive/archive.go createTarFile (TypeLink: link,
+   Lchown, Lsetxattr, then chmod unless the target is a symlink).  */
 #include <fnmatch.h>
 
+#include "base/deadline.h"
 #include "base/reader.h"
 #include "source/image/image_int.h"
+
+/* Bytes read or hashed between two looks at the deadline.  */
+#define LAYER_DEADLINE_STEP (4u << 20)
 
 typedef struct layer_ctx
 {
@@ -15,7 +24,52 @@ typedef struct layer_ctx
   int index;
   const char *name; /* for messages: "layer 2 (sha256:...)" */
   og_error **err;
+  uint64_t entry_no;    /* ordinal of the current tar entry, from 1 */
+  uint64_t since_check; /* bytes since the deadline was last checked */
+  img_ino *const *want; /* reading again: the inodes whose data to read, by src_entry */
+  size_t n_want, next_want;
 } layer_ctx;
+
+/* Count N bytes handled for PATH; every few MiB, check the deadline.  */
+static int
+layer_tick (layer_ctx *lc, uint64_t n, const char *path)
+{
+  lc->since_check += n;
+  if (lc->since_check < LAYER_DEADLINE_STEP)
+    return 0;
+  lc->since_check = 0;
+  if (og_deadline_check (lc->err) < 0)
+    {
+      og_error_prefix (lc->err, "%s: `%s`", lc->name, path);
+      return -1;
+    }
+  return 0;
+}
+
+/* The error of the tar reader: the stream's own when reading the blob
+   failed (its code kept: the deadline, a read error), else libarchive's.  */
+static int
+layer_fail (layer_ctx *lc, struct archive *a, const char *path)
+{
+  if (lc->st->err)
+    {
+      og_error *e = og_steal_pointer (&lc->st->err);
+      if (lc->err == NULL || *lc->err != NULL)
+        {
+          og_error_free (e);
+          return -1;
+        }
+      *lc->err = e;
+      if (path)
+        og_error_prefix (lc->err, "%s: `%s`", lc->name, path);
+      else
+        og_error_prefix (lc->err, "%s", lc->name);
+      return -1;
+    }
+  if (path)
+    return og_error_set (lc->err, 0, "%s: `%s`: %s", lc->name, path, archive_error_string (a));
+  return og_error_set (lc->err, 0, "%s: %s", lc->name, archive_error_string (a));
+}
 
 static la_ssize_t
 layer_read_cb (struct archive *a, void *ud, const void **buf)
@@ -59,8 +113,10 @@ layer_path (const layer_ctx *lc, const char *name, char **out)
         s++;
     }
   if (b.len > OG_MAX_PATH || depth > OG_MAX_DEPTH)
-    return og_error_set (lc->err, ENAMETOOLONG, "%s: entry `%.100s...`: path too long or deep",
-                         lc->name, name);
+    return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+                              "%s: entry `%.200s...`: %zu bytes and %zu levels deep, past the "
+                              "path length limit of %d bytes or the depth limit of %d levels",
+                              lc->name, name, b.len, depth, OG_MAX_PATH, OG_MAX_DEPTH);
   if (b.len == 0)
     og_buf_putc (&b, '/');
   *out = og_buf_steal (&b);
@@ -97,22 +153,28 @@ static int
 check_layer_bytes (layer_ctx *lc, struct archive *a)
 {
   if ((uint64_t)archive_filter_bytes (a, 0) > OG_IMAGE_LAYER_BYTES_MAX)
-    return og_error_set (lc->err, EFBIG, "%s: more than %llu uncompressed bytes", lc->name,
-                         (unsigned long long)OG_IMAGE_LAYER_BYTES_MAX);
+    return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+                              "%s: more than %llu uncompressed bytes, the limit of one layer "
+                              "(a decompression bomb?)",
+                              lc->name, (unsigned long long)OG_IMAGE_LAYER_BYTES_MAX);
   return 0;
 }
 
-/* Hash N zero bytes (the holes of a sparse file).  */
-static void
-digest_zeros (og_digest *md, uint64_t n)
+/* Hash N zero bytes (the holes of a sparse file of PATH): a hole takes no
+   room in the layer, so this is where the deadline matters most.  */
+static int
+digest_zeros (layer_ctx *lc, og_digest *md, uint64_t n, const char *path)
 {
-  static const uint8_t zeros[4096];
+  static const uint8_t zeros[65536];
   while (n > 0)
     {
       size_t z = n < sizeof zeros ? (size_t)n : sizeof zeros;
       og_digest_update (md, zeros, z);
       n -= z;
+      if (layer_tick (lc, z, path) < 0)
+        return -1;
     }
+  return 0;
 }
 
 /* Room for what an entry keeps: its head when it is an executable, all of
@@ -125,8 +187,16 @@ prepare_entry (layer_ctx *lc, const char *path, img_ino *ino, bool exec, bool ke
     {
       ino->head_len = ino->size < OG_HEAD_MAX ? (size_t)ino->size : OG_HEAD_MAX;
       if (im->head_bytes + ino->head_len > OG_IMAGE_HEADS_MAX)
-        return og_error_set (lc->err, 0, "%s: `%s`: more than %llu bytes of executable heads",
-                             lc->name, path, (unsigned long long)OG_IMAGE_HEADS_MAX);
+        return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+                                  "%s: `%s`: more than %llu bytes of executable heads, the limit "
+                                  "of one image (too many executables)",
+                                  lc->name, path, (unsigned long long)OG_IMAGE_HEADS_MAX);
+      if (im->digests && ino->size > OG_HASH_MAX)
+        return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+                                  "%s: `%s`: an executable of %llu bytes, over the limit of %llu "
+                                  "bytes hashed (a sparse file?)",
+                                  lc->name, path, (unsigned long long)ino->size,
+                                  (unsigned long long)OG_HASH_MAX);
       ino->head = og_xcalloc (1, ino->head_len + 1);
       im->head_bytes += ino->head_len;
       if (im->digests && og_digest_new (OG_DIGEST_SHA256, md, lc->err) < 0)
@@ -135,12 +205,14 @@ prepare_entry (layer_ctx *lc, const char *path, img_ino *ino, bool exec, bool ke
   if (keep)
     {
       if (ino->size > OG_READ_MAX)
-        return og_error_set (lc->err, EFBIG, "%s: `%s`: %llu bytes, more than %u", lc->name, path,
-                             (unsigned long long)ino->size, OG_READ_MAX);
+        return og_error_set_code (lc->err, OG_ERR_LIMIT, EFBIG,
+                                  "%s: `%s`: %llu bytes, over the limit of %u bytes read whole",
+                                  lc->name, path, (unsigned long long)ino->size, OG_READ_MAX);
       if (im->kept_bytes + ino->size > OG_IMAGE_KEEP_MAX)
-        return og_error_set (lc->err, EFBIG,
-                             "%s: `%s`: the package databases of the image exceed %llu bytes",
-                             lc->name, path, (unsigned long long)OG_IMAGE_KEEP_MAX);
+        return og_error_set_code (lc->err, OG_ERR_LIMIT, EFBIG,
+                                  "%s: `%s`: the package databases of the image exceed the limit "
+                                  "of %llu bytes kept",
+                                  lc->name, path, (unsigned long long)OG_IMAGE_KEEP_MAX);
       ino->data_len = (size_t)ino->size;
       ino->data = og_xcalloc (1, ino->data_len + 1);
       ino->kept = true;
@@ -169,8 +241,8 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
       if (r == ARCHIVE_EOF)
         break;
       if (r < ARCHIVE_WARN)
-        return og_error_set (lc->err, 0, "%s: `%s`: %s", lc->name, path, archive_error_string (a));
-      if (check_layer_bytes (lc, a) < 0)
+        return layer_fail (lc, a, path);
+      if (check_layer_bytes (lc, a) < 0 || layer_tick (lc, size, path) < 0)
         return -1;
       if (off < 0 || (uint64_t)off < pos || !og_span_ok (ino->size, (uint64_t)off, size))
         {
@@ -179,8 +251,9 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
           return og_error_set (lc->err, 0, "%s: `%s`: data past the size of the file", lc->name,
                                path);
         }
-      if (md) /* a hole of a sparse file reads as zeros */
-        digest_zeros (md, (uint64_t)off - pos);
+      /* A hole of a sparse file reads as zeros.  */
+      if (md && digest_zeros (lc, md, (uint64_t)off - pos, path) < 0)
+        return -1;
       pos = (uint64_t)off;
       if (ino->head && pos < ino->head_len)
         {
@@ -196,7 +269,8 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
   if (md)
     {
       og_sha256_hex hex;
-      digest_zeros (md, ino->size - pos);
+      if (digest_zeros (lc, md, ino->size - pos, path) < 0)
+        return -1;
       og_digest_final_hex (md, hex);
       ino->sha256 = og_xstrdup (hex);
     }
@@ -253,9 +327,38 @@ skip_data (layer_ctx *lc, struct archive *a, const char *path)
   return read_entry_data (lc, a, path, &(img_ino){ 0 }, false, false);
 }
 
+/* The header of a hard link entry applies to the inode both names share:
+   containers-storage links the name, Lchowns it to the header's owner
+   (a chown drops a file capability and the setuid bits), sets the
+   header's xattrs and chmods it to the header's mode, unless the target
+   is a symlink.  A file that becomes executable this way streamed by
+   without its head being kept: it is read again at the end.  */
+static void
+apply_link_header (layer_ctx *lc, struct archive_entry *e, img_ino *ino)
+{
+  img_source *im = lc->im;
+  ino->uid = (uint32_t)archive_entry_uid (e);
+  ino->gid = (uint32_t)archive_entry_gid (e);
+  free (ino->cap);
+  ino->cap = NULL;
+  ino->cap_len = 0;
+  copy_xattrs (e, ino);
+  if ((ino->mode & S_IFMT) == S_IFLNK)
+    return;
+  ino->mode = (ino->mode & S_IFMT) | ((uint32_t)archive_entry_mode (e) & 07777);
+  if (og_entry_is_executable (ino->mode) && ino->head == NULL && ino->src_layer >= 0
+      && !ino->refetch)
+    {
+      im->refetch = og_xreallocarray (im->refetch, im->n_refetch + 1, sizeof *im->refetch);
+      im->refetch[im->n_refetch++] = ino;
+      ino->refetch = true;
+      ino->refs++; /* held until it is read again */
+    }
+}
+
 static int
-apply_hardlink (layer_ctx *lc, struct archive *a, const char *path, const char *hl,
-                img_node *parent, img_node *old)
+apply_hardlink (layer_ctx *lc, struct archive *a, struct archive_entry *e, const char *path,
+                const char *hl, img_node *parent, img_node *old)
 {
   img_source *im = lc->im;
   cleanup_free char *target = NULL;
@@ -273,6 +376,7 @@ apply_hardlink (layer_ctx *lc, struct archive *a, const char *path, const char *
       t->ino->refs++;
       img_node_new (im, parent, path, t->ino, lc->index);
     }
+  apply_link_header (lc, e, t->ino);
   return skip_data (lc, a, path);
 }
 
@@ -311,7 +415,7 @@ apply_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
 
   hl = archive_entry_hardlink (e);
   if (hl)
-    return apply_hardlink (lc, a, path, hl, parent, old);
+    return apply_hardlink (lc, a, e, path, hl, parent, old);
 
   if (old && img_is_dir (old) && type == AE_IFDIR)
     {
@@ -336,22 +440,47 @@ apply_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
   if (type == AE_IFLNK)
     {
       const char *sl = archive_entry_symlink (e);
-      if (sl == NULL || *sl == '\0' || strlen (sl) > OG_MAX_PATH)
-        return og_error_set (lc->err, 0, "%s: symlink `%s`: empty or too long target", lc->name,
-                             path);
+      if (sl == NULL || *sl == '\0')
+        return og_error_set (lc->err, 0, "%s: symlink `%s`: empty target", lc->name, path);
+      if (strlen (sl) > OG_MAX_PATH)
+        return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+                                  "%s: symlink `%s`: a target longer than the path length limit "
+                                  "of %d bytes",
+                                  lc->name, path, OG_MAX_PATH);
       ino->link = og_xstrdup (sl);
       ino->size = strlen (sl);
     }
   if (type == AE_IFREG)
     {
       ino->size = archive_entry_size_is_set (e) ? (uint64_t)archive_entry_size (e) : 0;
+      ino->src_layer = lc->index;
+      ino->src_entry = lc->entry_no;
       return read_entry_data (lc, a, path, ino, og_entry_is_executable (mode),
                               want_kept (im, path));
     }
   return skip_data (lc, a, path);
 }
 
-/* Every entry of the layer's tar, applied in order.  */
+/* Reading a layer again: the data of the entry whose ordinal the next
+   wanted inode names, as the head (and digest) of an executable.  */
+static int
+refetch_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
+{
+  cleanup_free char *path = NULL;
+  img_ino *ino = lc->want[lc->next_want];
+  if (ino->src_entry != lc->entry_no)
+    return 0;
+  lc->next_want++;
+  if (layer_path (lc, archive_entry_pathname (e), &path) < 0)
+    return -1;
+  if (archive_entry_filetype (e) != AE_IFREG || archive_entry_hardlink (e) != NULL)
+    return og_error_set (lc->err, 0, "%s: `%s`: read again, the entry is not the same", lc->name,
+                         path);
+  return read_entry_data (lc, a, path, ino, true, false);
+}
+
+/* Every entry of the layer's tar, applied in order (or, reading it again,
+   the wanted ones only).  */
 static int
 apply_entries (layer_ctx *lc, og_error **err)
 {
@@ -362,30 +491,56 @@ apply_entries (layer_ctx *lc, og_error **err)
   if (a == NULL)
     return -1;
   if (archive_read_open2 (a, lc, NULL, layer_read_cb, NULL, NULL) != ARCHIVE_OK)
-    return og_error_set (err, 0, "%s: %s", lc->name, archive_error_string (a));
+    return layer_fail (lc, a, NULL);
   while ((r = archive_read_next_header (a, &e)) != ARCHIVE_EOF)
     {
       if (r < ARCHIVE_WARN)
-        return og_error_set (err, 0, "%s: %s", lc->name, archive_error_string (a));
+        return layer_fail (lc, a, NULL);
+      lc->entry_no++;
+      if ((lc->entry_no & 255) == 0 && og_deadline_check (err) < 0)
+        {
+          og_error_prefix (err, "%s", lc->name);
+          return -1;
+        }
+      if (check_layer_bytes (lc, a) < 0)
+        return -1;
+      if (lc->want)
+        {
+          if (refetch_entry (lc, a, e) < 0)
+            return -1;
+          if (lc->next_want == lc->n_want)
+            return 0; /* the rest of the blob is only hashed */
+          continue;
+        }
       if (++lc->im->entries > OG_IMAGE_MAX_ENTRIES)
-        return og_error_set (err, 0, "%s: more than %u entries in the image", lc->name,
-                             OG_IMAGE_MAX_ENTRIES);
-      if (check_layer_bytes (lc, a) < 0 || apply_entry (lc, a, e) < 0)
+        return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                                  "%s: more than %u entries in the image, the limit of entries "
+                                  "over all layers",
+                                  lc->name, OG_IMAGE_MAX_ENTRIES);
+      if (apply_entry (lc, a, e) < 0)
         return -1;
     }
+  if (lc->want && lc->next_want < lc->n_want)
+    return og_error_set (err, 0, "%s: read again, it has fewer entries", lc->name);
   return 0;
 }
 
-/* Apply the layer in ST as layer INDEX and check its size and digest.  */
+/* Apply the layer in ST as layer INDEX (or, with WANT, read the data of
+   those inodes only) and check its size and digest.  */
 static int
 apply_layer (img_source *im, img_stream *st, int index, const char *expect, int64_t size,
-             og_error **err)
+             img_ino *const *want, size_t n_want, og_error **err)
 {
   cleanup_free char *name = og_xasprintf ("layer %d (%s)", index, expect);
-  layer_ctx lc = { im, st, index, name, err };
+  layer_ctx lc = {
+    .im = im, .st = st, .index = index, .name = name, .err = err, .want = want, .n_want = n_want
+  };
   og_oci_digest got;
   int ret = apply_entries (&lc, err);
 
+  /* Past the deadline nothing more is read.  */
+  if (ret < 0 && err && *err && (*err)->code == OG_ERR_DEADLINE)
+    return ret;
   /* The rest of the blob (end-of-archive padding) counts for the digest.
      After a failure too: a blob that does not hash right is reported as
      that, not as whatever its damaged bytes made the tar reader say.  */
@@ -396,7 +551,7 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
       if (n < 0 && ret < 0)
         return ret;
       if (n < 0)
-        return og_error_set (err, 0, "%s: %s", name, st->err->msg);
+        return layer_fail (&lc, NULL, NULL);
       if (n == 0)
         break;
     }
@@ -413,18 +568,90 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
   return 0;
 }
 
+/* Stream layer INDEX as SRC names it, applying it, or with WANT reading
+   those inodes' data only.  */
+static int
+stream_layer (img_source *im, img_store *store, const img_layer_src *src, int index,
+              img_ino *const *want, size_t n_want, og_error **err)
+{
+  img_stream st;
+  uint64_t sz = 0;
+  int r = img_store_stream (store, src->member, &st, &sz, err);
+  if (r == 1)
+    return og_error_set (err, ENOENT, "layer %d (%s): blob `%s` is missing", index, src->expect,
+                         src->member);
+  if (r < 0)
+    return -1;
+  r = apply_layer (im, &st, index, src->expect, src->size, want, n_want, err);
+  img_stream_close (&st);
+  return r;
+}
+
 int
 img_stream_layer (img_source *im, img_store *store, const char *member, int index,
                   const char *expect, int64_t size, og_error **err)
 {
-  img_stream st;
-  uint64_t sz = 0;
-  int r = img_store_stream (store, member, &st, &sz, err);
-  if (r == 1)
-    return og_error_set (err, ENOENT, "layer %d (%s): blob `%s` is missing", index, expect, member);
-  if (r < 0)
-    return -1;
-  r = apply_layer (im, &st, index, expect, size, err);
-  img_stream_close (&st);
-  return r;
+  img_layer_src *src;
+  if (index < 0 || (size_t)index != im->n_layer_srcs)
+    return og_error_set (err, EINVAL, "layer %d streamed out of order", index);
+  im->layer_srcs = og_xreallocarray (im->layer_srcs, im->n_layer_srcs + 1, sizeof *im->layer_srcs);
+  src = &im->layer_srcs[im->n_layer_srcs++];
+  src->member = og_xstrdup (member);
+  src->expect = og_xstrdup (expect);
+  src->size = size;
+  return stream_layer (im, store, src, index, NULL, 0, err);
+}
+
+static int
+cmp_src (const void *a, const void *b)
+{
+  const img_ino *x = *(img_ino *const *)a, *y = *(img_ino *const *)b;
+  if (x->src_layer != y->src_layer)
+    return x->src_layer < y->src_layer ? -1 : 1;
+  return x->src_entry < y->src_entry ? -1 : x->src_entry > y->src_entry;
+}
+
+int
+img_finish_layers (img_source *im, img_store *store, og_error **err)
+{
+  size_t i = 0;
+  int ret = 0;
+  if (im->n_refetch > 1)
+    qsort (im->refetch, im->n_refetch, sizeof *im->refetch, cmp_src);
+  /* Each layer is read again at most once, for all its wanted inodes.  */
+  while (ret == 0 && i < im->n_refetch)
+    {
+      int layer = im->refetch[i]->src_layer;
+      size_t j = i;
+      while (j < im->n_refetch && im->refetch[j]->src_layer == layer)
+        j++;
+      if ((size_t)layer >= im->n_layer_srcs)
+        ret = og_error_set (err, EINVAL, "layer %d: not streamed", layer);
+      else
+        ret = stream_layer (im, store, &im->layer_srcs[layer], layer, im->refetch + i, j - i, err);
+      i = j;
+    }
+  img_layers_clear (im);
+  return ret;
+}
+
+void
+img_layers_clear (img_source *im)
+{
+  for (size_t i = 0; i < im->n_refetch; i++)
+    {
+      im->refetch[i]->refetch = false;
+      img_ino_unref (im, im->refetch[i]);
+    }
+  free (im->refetch);
+  im->refetch = NULL;
+  im->n_refetch = 0;
+  for (size_t i = 0; i < im->n_layer_srcs; i++)
+    {
+      free (im->layer_srcs[i].member);
+      free (im->layer_srcs[i].expect);
+    }
+  free (im->layer_srcs);
+  im->layer_srcs = NULL;
+  im->n_layer_srcs = 0;
 }

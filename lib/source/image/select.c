@@ -291,7 +291,7 @@ open_docker_archive (open_ctx *oc, og_error **err)
       if (img_stream_layer (im, &oc->store, member, (int)i, diff, -1, err) < 0)
         return -1;
     }
-  return 0;
+  return img_finish_layers (im, &oc->store, err);
 }
 
 /* The candidates of an index at DEPTH: the one --image or the tag names at
@@ -462,7 +462,7 @@ open_oci (open_ctx *oc, og_error **err)
           < 0)
         return -1;
     }
-  return 0;
+  return img_finish_layers (im, &oc->store, err);
 }
 
 /* ---- the entry points ----------------------------------------------------- */

@@ -7,7 +7,11 @@
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
+#include "base/deadline.h"
 #include "source/image/image_int.h"
+
+/* Bytes read between two looks at the deadline.  */
+#define STREAM_DEADLINE_STEP (4u << 20)
 
 /* ---- the hasher thread --------------------------------------------------- */
 
@@ -162,6 +166,16 @@ img_stream_read (img_stream *st, const void **p)
     {
       hasher_feed (&st->h, *p, (size_t)n);
       st->total += (uint64_t)n;
+      st->since_check += (uint64_t)n;
+      if (st->since_check >= STREAM_DEADLINE_STEP)
+        {
+          st->since_check = 0;
+          if (og_deadline_check (&st->err) < 0)
+            {
+              og_error_prefix (&st->err, "reading `%s`", st->name);
+              return -1;
+            }
+        }
     }
   return n;
 }
@@ -256,10 +270,35 @@ outer_find (const char *path, const char *name, struct archive **out, uint64_t *
   return og_error_set (err, ELOOP, "%s: member `%s`: too many symbolic links", path, name);
 }
 
+const char *
+img_file_type_name (mode_t mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFLNK:
+      return "a symbolic link";
+    default:
+      return "not a file";
+    }
+}
+
+/* Open a file of an OCI layout before looking at it: O_NONBLOCK so that a
+   FIFO cannot block the open, O_NOFOLLOW so that the name is the file, then
+   fstat: only a regular file is read.  */
 static int
 layout_open (int dirfd, const char *name, int *fd, og_error **err)
 {
-  struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
+  struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   cleanup_close int r
       = (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, dirfd, name, &how, sizeof how));
@@ -268,10 +307,15 @@ layout_open (int dirfd, const char *name, int *fd, og_error **err)
     {
       if (errno == ENOENT)
         return 1;
+      if (errno == ELOOP)
+        return og_error_set (err, 0, "image: `%s` is a symbolic link, not a regular file", name);
       return og_error_set (err, errno, "open `%s`", name);
     }
-  if (fstat (r, &st) < 0 || !S_ISREG (st.st_mode))
-    return og_error_set (err, 0, "`%s` is not a regular file", name);
+  if (fstat (r, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", name);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "image: `%s` is %s, not a regular file", name,
+                         img_file_type_name (st.st_mode));
   *fd = og_steal_fd (&r);
   return 0;
 }
@@ -314,18 +358,25 @@ img_store_read (img_store *s, const char *name, size_t max, uint8_t **data, size
     return r;
   opened = &st;
   if (size > max)
-    return og_error_set (err, 0, "`%s`: %llu bytes, more than the %zu allowed", name,
-                         (unsigned long long)size, max);
+    return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                              "`%s`: %llu bytes, over the limit of %zu bytes for such a document",
+                              name, (unsigned long long)size, max);
   for (;;)
     {
       const void *p;
       ssize_t n = img_stream_read (&st, &p);
       if (n < 0)
-        return og_error_set (err, st.err->status, "%s", st.err->msg);
+        {
+          if (err && *err == NULL)
+            *err = og_steal_pointer (&st.err); /* its code kept: the deadline, a read error */
+          return -1;
+        }
       if (n == 0)
         break;
       if (b.len + (size_t)n > max)
-        return og_error_set (err, 0, "`%s`: more than %zu bytes", name, max);
+        return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                                  "`%s`: more than %zu bytes, the limit for such a document", name,
+                                  max);
       og_buf_append (&b, p, (size_t)n);
     }
   if (digest)

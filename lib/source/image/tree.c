@@ -3,6 +3,7 @@
    source operations (walk, read, list, resolve) over it.  Paths resolve
    inside the image root through base/resolve.c, as the directory source's
    do.  */
+#include "base/deadline.h"
 #include "source/image/image_int.h"
 
 static bool
@@ -16,6 +17,7 @@ img_ino_new (void)
 {
   img_ino *ino = og_xcalloc (1, sizeof *ino);
   ino->refs = 1;
+  ino->src_layer = -1;
   return ino;
 }
 
@@ -214,17 +216,19 @@ fill_entry (img_node *n, og_entry *e)
 }
 
 static int
-walk_dir (img_node *dir, og_walk_fn fn, void *ud, og_error **err)
+walk_dir (img_node *dir, og_walk_fn fn, void *ud, size_t *visited, og_error **err)
 {
   size_t n;
   cleanup_free img_node **kids = sorted_children (dir, &n);
   for (size_t i = 0; i < n; i++)
     {
       og_entry e;
+      if ((++*visited & 255) == 0 && og_deadline_check (err) < 0)
+        return -1;
       fill_entry (kids[i], &e);
       if (fn (&e, ud, err) < 0)
         return -1;
-      if (img_is_dir (kids[i]) && walk_dir (kids[i], fn, ud, err) < 0)
+      if (img_is_dir (kids[i]) && walk_dir (kids[i], fn, ud, visited, err) < 0)
         return -1;
     }
   return 0;
@@ -234,8 +238,9 @@ static int
 img_walk (og_source *s, unsigned flags, og_walk_fn fn, void *ud, og_error **err)
 {
   img_source *im = (img_source *)s;
+  size_t visited = 0;
   (void)flags; /* the walk flags are for directory sources */
-  return walk_dir (im->root, fn, ud, err);
+  return walk_dir (im->root, fn, ud, &visited, err);
 }
 
 static int
@@ -322,6 +327,7 @@ img_free (og_source *s)
   img_source *im = (img_source *)s;
   if (im == NULL)
     return;
+  img_layers_clear (im);
   if (im->root)
     img_node_delete (im, im->root);
   og_strmap_clear (&im->nodes, NULL);
