@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "catalog/build.h"
+#include "catalog/pkgdb_paths.h"
 #include "json/doc.h"
 #include "policy/manifest.h"
 #include "output/check.h"
@@ -22,8 +23,9 @@ usage (FILE *f)
               "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
               "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, "
               "UTC)\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help              show this help\n\n"
-              "Exit status: 0 allowed; 1 denied; 2 bad usage or manifest errors;\n"
-              "3 the source cannot be inspected.\n");
+              "Exit status: 0 allowed; 1 denied (also when the content cannot be inspected\n"
+              "whole: a limit reached, malformed content; an \"inspection\" finding says so);\n"
+              "2 bad usage or manifest errors; 3 the source cannot be opened.\n");
 }
 
 static int
@@ -82,6 +84,55 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     }
 }
 
+/* An inventory that cannot be built from the content (a limit reached,
+   malformed content) is not an error of the run but a verdict: the content
+   cannot be vouched for.  The same rule as the hook's (ocigate-hook(8)).  */
+static bool
+is_content_failure (const og_error *err)
+{
+  switch (og_error_code (err))
+    {
+    case OG_ERR_CONTENT:
+    case OG_ERR_LIMIT:
+    case OG_ERR_DEADLINE:
+      return true;
+    case OG_ERR_SYSTEM:
+    case OG_ERR_USAGE:
+    default:
+      return false;
+    }
+}
+
+static void
+add_inspection (og_policy_result *res, const og_error *err)
+{
+  cleanup_free char *reason
+      = og_xasprintf ("the inspection could not be completed: %s; the content cannot be vouched "
+                      "for (fix the image, or raise the limit it reached if that is possible)",
+                      err->msg);
+  og_policy_add_inspection (res, err->subject ? err->subject : "/", reason);
+}
+
+/* Open SOURCE and build its inventory.  Returns 0 with an inventory, 1 when
+   the content could not be inspected (*err says why), or -1 when SOURCE
+   cannot be opened at all (missing, unreadable: exit 3).  */
+static int
+build (const og_cli_args *a, const og_source_options *sopts, og_inventory *inv, og_error **err)
+{
+  og_source_options o = *sopts;
+  cleanup_source og_source *src = NULL;
+
+  o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
+  if (og_source_open (a->source, &o, &src, err) < 0)
+    return is_content_failure (*err) ? 1 : -1;
+  if (og_inventory_build (src, a->flags, inv, err) < 0)
+    {
+      og_error_prefix (err, "%s", a->source);
+      return 1;
+    }
+  return 0;
+}
+
 /* Check SOURCE against m; the exit code.  */
 static int
 check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts, const char *today)
@@ -90,11 +141,19 @@ check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts,
   cleanup_policy_result og_policy_result res = { 0 };
   og_source_options sopts = a->sopts;
   og_error *err = NULL;
+  int r;
 
   sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
-  if (og_cli_build_inventory (a->source, &sopts, a->flags, &inv, &err) < 0)
+  r = build (a, &sopts, &inv, &err);
+  if (r < 0)
     return og_cli_fail (OG_EXIT_INSPECT, err);
-  if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
+  if (r > 0)
+    {
+      add_inspection (&res, err);
+      og_error_free (err);
+      err = NULL;
+    }
+  else if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   if ((a->format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
                                    : og_check_write_table (m, &inv, &res, stdout, &err))

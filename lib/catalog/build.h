@@ -17,11 +17,13 @@ enum
 /* The executables carry the sha256 that the source's entries carry: open
    it with og_source_options.digests to have them.  */
 int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);
-/* The same, leaving out the given absolute paths and everything below them:
-   the hook passes the destinations of the container's mounts, whose content
-   the runtime provides (podman's /etc/hostname, /etc/hosts, /run/.containerenv
-   are empty placeholders in the root filesystem) and the container never sees
-   the image's version of.  */
+/* The same, leaving out the runtime's placeholders: the hook passes the
+   (normalised, absolute, never "/") destinations of the container's mounts,
+   and an entry at exactly such a path is left out when it is an empty
+   regular file (podman's /etc/hostname, /etc/hosts, /run/.containerenv are
+   such placeholders in the root filesystem); inv->skipped lists it with the
+   reason OG_SKIPPED_EXCLUDED.  Nothing below a destination is left out:
+   what an image holds under its own VOLUME is inspected.  */
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                                   size_t n_excludes, og_inventory *inv, og_error **err);
 

@@ -17,7 +17,7 @@ typedef struct build_state
   size_t entries;
   size_t cap_execs;
   size_t cap_files;
-  const char *const *excludes; /* paths (and what is below them) left out of the walk */
+  const char *const *excludes; /* exact paths whose empty placeholder file is left out */
   size_t n_excludes;
 } build_state;
 

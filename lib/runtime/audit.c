@@ -158,6 +158,19 @@ og_audit_format (const og_audit_record *r, size_t *len)
   findings (&g, r->result);
   summary (&g, r->summary);
   og_jw_kv (&g, "inventory_sha256", r->inventory_sha256);
+  if (r->n_skipped)
+    {
+      og_jw_str (&g, "skipped");
+      yajl_gen_array_open (g.g);
+      for (size_t i = 0; i < r->n_skipped; i++)
+        {
+          yajl_gen_map_open (g.g);
+          og_jw_kpath (&g, "path", r->skipped[i].path);
+          og_jw_kv (&g, "reason", og_skip_reason_name (r->skipped[i].reason));
+          yajl_gen_map_close (g.g);
+        }
+      yajl_gen_array_close (g.g);
+    }
   og_jw_kint (&g, "duration_ms", r->duration_ms);
   og_jw_kv (&g, "version", OG_VERSION);
   yajl_gen_map_close (g.g);

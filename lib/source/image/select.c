@@ -496,10 +496,11 @@ og_image_detect_archive (const char *path, og_image_kind *kind, og_error **err)
           && (*err)->status != ELIBACC)
         {
           og_error_freep (err);
-          og_error_set (err, 0,
-                        "`%s` is neither a directory nor an image archive: give a root "
-                        "filesystem directory, docker-archive:PATH, oci-archive:PATH or oci:DIR",
-                        path);
+          og_error_set_code (
+              err, OG_ERR_USAGE, 0,
+              "`%s` is neither a directory nor an image archive: give a root "
+              "filesystem directory, docker-archive:PATH, oci-archive:PATH or oci:DIR",
+              path);
         }
       return -1;
     }
