@@ -15,8 +15,10 @@ usage (FILE *f)
            "filesystem, with its ELF or script facts, setuid/setgid, file capabilities and\n"
            "owning package.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
            "  --format json|table  output format (default: table); json is ocigate.inventory/v1\n"
-           "  --digests            also compute the sha256 of every "
-           "executable\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help           show this help\n\n"
+           "  --digests            also compute the sha256 of every executable\n"
+           "  --deps               also resolve each package's dependencies (requires,\n"
+           "                       required_by, recommends, essential) against what is\n"
+           "                       installed\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help           show this help\n\n"
            "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
@@ -31,10 +33,17 @@ write_inventory (const og_inventory *inv, const void *ctx, FILE *out, og_error *
 static int
 own_option (og_cli_args *a, int c, const char *arg OG_UNUSED, void *ctx OG_UNUSED)
 {
-  if (c != 'd')
-    return OG_CLI_NOT_MINE;
-  a->sopts.digests = true;
-  return OG_CLI_GO_ON;
+  switch (c)
+    {
+    case 'd':
+      a->sopts.digests = true;
+      return OG_CLI_GO_ON;
+    case 'D':
+      a->flags |= OG_INV_DEPS;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
 }
 
 int
@@ -43,6 +52,7 @@ og_cmd_inventory (int argc, char **argv)
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
     { "digests", no_argument, NULL, 'd' },
+    { "deps", no_argument, NULL, 'D' },
     OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },

@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "json/writer.h"
 #include "catalog/purl.h"
+#include "output/deps.h"
 #include "output/output.h"
 
 void
@@ -87,6 +88,7 @@ write_packages (og_jw *w, const og_inventory *inv)
       og_jw_kv (w, "purl", purl);
       og_jw_kint (w, "files", (long long)p->n_files);
       og_jw_kv (w, "state", p->state);
+      og_package_write_deps_json (w, inv, i); /* nothing unless built with OG_INV_DEPS */
       yajl_gen_map_close (w->g);
     }
   yajl_gen_array_close (w->g);
