@@ -135,7 +135,8 @@ build (const og_cli_args *a, const og_source_options *sopts, og_inventory *inv, 
 
 /* Check SOURCE against m; the exit code.  */
 static int
-check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts, const char *today)
+run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts,
+           const char *today)
 {
   cleanup_inventory og_inventory inv = { 0 };
   cleanup_policy_result og_policy_result res = { 0 };
@@ -192,5 +193,5 @@ og_cmd_check (int argc, char **argv)
     return r;
   if (o.oci_config && load_launch (o.oci_config, &facts, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  return check (&a, m, &facts, o.today);
+  return run_check (&a, m, &facts, o.today);
 }

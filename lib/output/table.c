@@ -47,13 +47,6 @@ table_clear (table *t)
 #define cleanup_table __attribute__ ((cleanup (table_clear)))
 
 static void
-buf_clear (og_buf *b)
-{
-  og_buf_free (b);
-}
-#define cleanup_buf __attribute__ ((cleanup (buf_clear)))
-
-static void
 table_print (table *t, FILE *out)
 {
   cleanup_free size_t *w = og_xcalloc (t->ncols, sizeof *w);

@@ -161,3 +161,25 @@ img_norm_member (const char *name)
     name++;
   return name;
 }
+
+const char *
+img_file_type_name (mode_t mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFLNK:
+      return "a symbolic link";
+    default:
+      return "not a file";
+    }
+}
