@@ -94,8 +94,10 @@ apk_first (apk_tok *t, apk_in *in)
   apk_digits (t, in);
 }
 
-static void
-apk_next (apk_tok *t, apk_in *in)
+/* One token after t into t; false when what follows is not a valid token
+   in this position.  */
+static bool
+apk_step (apk_tok *t, apk_in *in)
 {
   int c = ch (in->s, in->pos);
   size_t start;
@@ -103,12 +105,12 @@ apk_next (apk_tok *t, apk_in *in)
   if (in->pos >= in->s.n)
     {
       t->token = APK_T_END;
-      return;
+      return true;
     }
   if (c >= 'a' && c <= 'z')
     {
       if (t->token > APK_T_DIGIT)
-        goto invalid;
+        return false;
       t->value = span_sub (in->s, in->pos, in->pos + 1);
       t->token = APK_T_LETTER;
       in->pos++;
@@ -118,7 +120,7 @@ apk_next (apk_tok *t, apk_in *in)
       if (c == '.')
         {
           if (t->token > APK_T_DIGIT)
-            goto invalid;
+            return false;
           in->pos++;
         }
       if (t->token == APK_T_INITIAL_DIGIT || t->token == APK_T_DIGIT)
@@ -126,49 +128,53 @@ apk_next (apk_tok *t, apk_in *in)
       else if (t->token == APK_T_SUFFIX)
         t->token = APK_T_SUFFIX_NO;
       else
-        goto invalid;
+        return false;
       apk_digits (t, in);
     }
   else if (c == '_')
     {
       if (t->token > APK_T_SUFFIX_NO)
-        goto invalid;
+        return false;
       start = ++in->pos;
       while (ch (in->s, in->pos) >= 'a' && ch (in->s, in->pos) <= 'z')
         in->pos++;
       t->value = span_sub (in->s, start, in->pos);
       t->suffix = apk_suffix_of (t->value);
       if (t->suffix == APK_S_INVALID)
-        goto invalid;
+        return false;
       t->token = APK_T_SUFFIX;
     }
   else if (c == '~')
     {
       if (t->token >= APK_T_COMMIT_HASH)
-        goto invalid;
+        return false;
       start = ++in->pos;
       while (is_digit (ch (in->s, in->pos))
              || (ch (in->s, in->pos) >= 'a' && ch (in->s, in->pos) <= 'f'))
         in->pos++;
       t->value = span_sub (in->s, start, in->pos);
       if (t->value.n == 0)
-        goto invalid;
+        return false;
       t->token = APK_T_COMMIT_HASH;
     }
   else if (c == '-')
     {
       if (t->token >= APK_T_REVISION_NO || ch (in->s, in->pos + 1) != 'r')
-        goto invalid;
+        return false;
       in->pos += 2;
       t->token = APK_T_REVISION_NO;
       apk_digits (t, in);
     }
   else
-    goto invalid;
-  return;
+    return false;
+  return true;
+}
 
-invalid:
-  t->token = APK_T_INVALID;
+static void
+apk_next (apk_tok *t, apk_in *in)
+{
+  if (!apk_step (t, in))
+    t->token = APK_T_INVALID;
 }
 
 static int
