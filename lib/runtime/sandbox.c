@@ -284,6 +284,7 @@ static const allowed plain[] = {
   { "rt_sigreturn", "returning from the backstop's handler" },
   { "rt_sigaction", "the backstop's SIGALRM handler, and cancelling it" },
   { "rt_sigprocmask", "the backstop's updates block SIGALRM" },
+  { "sigaltstack", "the sanitizers ask for the alternate signal stack before a noreturn call" },
   { "setitimer", "the backstop's timer, cancelled at the end" },
   { "getitimer", "as setitimer" },
   { "restart_syscall", "a call interrupted by the backstop's signal" },
