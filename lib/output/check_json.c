@@ -4,6 +4,7 @@
 #include "base/text.h"
 #include "base/util.h"
 #include "output/check.h"
+#include "output/output.h"
 #include "json/writer.h"
 
 static const char *
@@ -24,22 +25,6 @@ kind_name (og_subject_kind k)
     default:
       return "other";
     }
-}
-
-static void
-write_summary (og_jw *w, const og_inventory *inv)
-{
-  const og_inventory_summary *s = &inv->summary;
-  og_jw_str (w, "summary");
-  yajl_gen_map_open (w->g);
-  og_jw_kint (w, "packages", (long long)inv->packages.n);
-  og_jw_kint (w, "executables", (long long)inv->n_execs);
-  og_jw_kint (w, "setuid", (long long)s->setuid);
-  og_jw_kint (w, "setgid", (long long)s->setgid);
-  og_jw_kint (w, "capabilities", (long long)s->capabilities);
-  og_jw_kint (w, "unowned", (long long)s->unowned);
-  og_jw_kint (w, "modified", (long long)s->modified);
-  yajl_gen_map_close (w->g);
 }
 
 int
@@ -69,7 +54,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
   og_jw_kv (&w, "id", inv->os.id);
   og_jw_kv (&w, "version_id", inv->os.version_id);
   yajl_gen_map_close (w.g);
-  write_summary (&w, inv);
+  og_summary_write (&w, "summary", &inv->summary, OG_SUMMARY_CHECK);
   og_jw_str (&w, "findings");
   yajl_gen_array_open (w.g);
   for (size_t i = 0; i < r->n; i++)
