@@ -26,8 +26,9 @@ og_cli_usage_error (const char *verb, const char *fmt, ...)
   return OG_EXIT_USAGE;
 }
 
+/* In the order the messages list them.  */
 static const og_format all_formats[] = {
-  OG_FORMAT_TABLE, OG_FORMAT_JSON, OG_FORMAT_MARKDOWN, OG_FORMAT_SPDX, OG_FORMAT_CYCLONEDX,
+  OG_FORMAT_JSON, OG_FORMAT_TABLE, OG_FORMAT_MARKDOWN, OG_FORMAT_SPDX, OG_FORMAT_CYCLONEDX,
 };
 
 const char *
@@ -62,7 +63,7 @@ og_cli_parse_format (const char *s, og_format *out)
   return -1;
 }
 
-/* "json or table", "table, json or markdown": what --format takes here.  */
+/* "json or table", "json, table or markdown": what --format takes here.  */
 static char *
 formats_text (unsigned formats)
 {

@@ -3,7 +3,7 @@
    (spdx-spec v2.3, schemas/spdx-schema.json).
    - packages: what was inspected (SPDXRef-Subject, purpose CONTAINER; the
      document DESCRIBES it), the operating system (SPDXRef-OperatingSystem,
-     purpose OPERATING-SYSTEM), then SPDXRef-Package-N per OS package in
+     purpose OPERATING_SYSTEM, as the JSON form spells it), then SPDXRef-Package-N per OS package in
      inventory order, with its purl as a PACKAGE-MANAGER external ref;
    - files: the executables whose sha256 was computed (SPDX requires a
      checksum on every file), SPDXRef-File-N with N their inventory index;
@@ -167,7 +167,7 @@ write_subject (og_jw *w, const og_inventory *inv)
     {
       yajl_gen_map_open (w->g);
       package_head (w, "SPDXRef-OperatingSystem", inv->os.id, inv->os.version_id,
-                    "OPERATING-SYSTEM");
+                    "OPERATING_SYSTEM");
       if (inv->os.pretty_name)
         og_jw_kv (w, "description", inv->os.pretty_name);
       yajl_gen_map_close (w->g);

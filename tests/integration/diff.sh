@@ -177,5 +177,5 @@ check "--what everything: exit 2 and what it takes" bash -c "test $rc -eq 2 && g
 "$OCIGATE" diff "$A" 2> "$W/err"; rc=$?
 check "one source: exit 2" bash -c "test $rc -eq 2 && grep -q 'two sources' '$W/err'"
 "$OCIGATE" diff --format cyclonedx "$A" "$C" 2> "$W/err"; rc=$?
-check "--format cyclonedx is not a diff format: exit 2" bash -c "test $rc -eq 2 && grep -q 'table, json or markdown' '$W/err'"
+check "--format cyclonedx is not a diff format: exit 2" bash -c "test $rc -eq 2 && grep -q 'json, table or markdown' '$W/err'"
 plan_end
