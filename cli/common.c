@@ -75,7 +75,10 @@ formats_text (unsigned formats)
     if (formats & OG_FORMAT_BIT (all_formats[i]))
       {
         k++;
-        og_buf_printf (&b, "%s%s", k == 1 ? "" : k == n ? " or " : ", ",
+        og_buf_printf (&b, "%s%s",
+                       k == 1   ? ""
+                       : k == n ? " or "
+                                : ", ",
                        og_cli_format_name (all_formats[i]));
       }
   return og_buf_steal (&b);

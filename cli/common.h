@@ -64,12 +64,15 @@ typedef enum og_format
   OG_FORMAT_SPDX,
   OG_FORMAT_CYCLONEDX,
 } og_format;
-#define OG_FORMAT_BIT(f)    (1u << (f))
-#define OG_FORMATS_DEFAULT  (OG_FORMAT_BIT (OG_FORMAT_TABLE) | OG_FORMAT_BIT (OG_FORMAT_JSON))
+#define OG_FORMAT_BIT(f)   (1u << (f))
+#define OG_FORMATS_DEFAULT (OG_FORMAT_BIT (OG_FORMAT_TABLE) | OG_FORMAT_BIT (OG_FORMAT_JSON))
 
 /* --output FILE / -o FILE, for the verbs that write a document: add the
    entry to the verb's options and "o:" to its short options.  */
-#define OG_CLI_OUTPUT_LONGOPT { "output", required_argument, NULL, 'o' }
+#define OG_CLI_OUTPUT_LONGOPT                                                                      \
+  {                                                                                                \
+    "output", required_argument, NULL, 'o'                                                         \
+  }
 #define OG_CLI_OUTPUT_HELP                                                                         \
   "  -o, --output FILE    write the document to FILE (atomically: a temporary file\n"              \
   "                       renamed over FILE) instead of standard output\n"

@@ -8,16 +8,17 @@
 static void
 usage (FILE *f)
 {
-  fprintf (
-      f, "Usage: ocigate files [OPTIONS] SOURCE\n\n"
-         "List every file, directory and link of a root filesystem with its type, mode,\n"
-         "owner, size and owning package: the view an image review starts with\n"
-         "(\"what is in /bin, and why?\").\n\n" OG_CLI_SOURCE_HELP "Options:\n"
-         "  --under PATH         only entries at or below PATH (inside the root, e.g. /usr/bin)\n"
-         "  --executables        only executables (execute, setuid or setgid bit)\n"
-         "  --format json|table  output format (default: table); json is "
-         "ocigate.files/v1\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help           show this help\n\n"
-         "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
+  fprintf (f,
+           "Usage: ocigate files [OPTIONS] SOURCE\n\n"
+           "List every file, directory and link of a root filesystem with its type, mode,\n"
+           "owner, size and owning package: the view an image review starts with\n"
+           "(\"what is in /bin, and why?\").\n\n" OG_CLI_SOURCE_HELP "Options:\n"
+           "  --under PATH         only entries at or below PATH (inside the root, e.g. /usr/bin)\n"
+           "  --executables        only executables (execute, setuid or setgid bit)\n"
+           "  --format json|table  output format (default: table); json is "
+           "ocigate.files/v1\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+           "  -h, --help           show this help\n\n"
+           "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
 typedef struct files_view
@@ -62,13 +63,23 @@ int
 og_cmd_files (int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "under", required_argument, NULL, 'u' },  { "executables", no_argument, NULL, 'e' },
-    { "format", required_argument, NULL, 'f' }, OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+    { "under", required_argument, NULL, 'u' },
+    { "executables", no_argument, NULL, 'e' },
+    { "format", required_argument, NULL, 'f' },
+    OG_CLI_OUTPUT_LONGOPT,
+    OG_CLI_SOURCE_LONGOPTS,
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
   };
-  og_cli_args a = { .verb = "files", .usage = usage, .takes_format = true, .flags = OG_INV_FILES };
+  og_cli_args a = {
+    .verb = "files",
+    .usage = usage,
+    .takes_format = true,
+    .takes_output = true,
+    .flags = OG_INV_FILES,
+  };
   files_view view = { 0 };
-  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, &view);
+  int r = og_cli_parse (&a, argc, argv, "ho:", opts, own_option, &view);
 
   if (r != OG_CLI_GO_ON)
     return r;

@@ -9,24 +9,23 @@
 static void
 usage (FILE *f)
 {
-  fprintf (f,
-           "Usage: ocigate inventory [OPTIONS] SOURCE\n\n"
-           "List the OS packages (rpm, dpkg, apk databases, read as data) and every\n"
-           "executable (a regular file with an execute, setuid or setgid bit) of a root\n"
-           "filesystem, with its ELF or script facts, setuid/setgid, file capabilities and\n"
-           "owning package.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
-           "  --format json|table|spdx|cyclonedx\n"
-           "                       output format (default: table); json is\n"
-           "                       ocigate.inventory/v1, spdx is SPDX 2.3 JSON, cyclonedx is\n"
-           "                       CycloneDX 1.6 JSON; the SBOMs take their time from\n"
-           "                       SOURCE_DATE_EPOCH when it is set, and list executables\n"
-           "                       as files (SPDX: only those with a sha256, see --digests)\n"
-           "  --cyclonedx-version 1.6|1.5\n"
-           "                       the CycloneDX specification to write (default: 1.6)\n"
-           "  --digests            also compute the sha256 of every "
-           "executable\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
-           "  -h, --help           show this help\n\n"
-           "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
+  fprintf (f, "Usage: ocigate inventory [OPTIONS] SOURCE\n\n"
+              "List the OS packages (rpm, dpkg, apk databases, read as data) and every\n"
+              "executable (a regular file with an execute, setuid or setgid bit) of a root\n"
+              "filesystem, with its ELF or script facts, setuid/setgid, file capabilities and\n"
+              "owning package.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
+              "  --format json|table|spdx|cyclonedx\n"
+              "                       output format (default: table); json is\n"
+              "                       ocigate.inventory/v1, spdx is SPDX 2.3 JSON, cyclonedx is\n"
+              "                       CycloneDX 1.6 JSON; the SBOMs take their time from\n"
+              "                       SOURCE_DATE_EPOCH when it is set, and list executables\n"
+              "                       as files (SPDX: only those with a sha256, see --digests)\n"
+              "  --cyclonedx-version 1.6|1.5\n"
+              "                       the CycloneDX specification to write (default: 1.6)\n"
+              "  --digests            also compute the sha256 of every "
+              "executable\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+              "  -h, --help           show this help\n\n"
+              "Exit status: 0 success; 2 bad usage or a source that cannot be read.\n");
 }
 
 typedef struct inventory_view
@@ -92,8 +91,8 @@ document_time (time_t *out)
   errno = 0;
   v = strtoull (s, &end, 10);
   if (errno || *end || *s < '0' || *s > '9' || v > (unsigned long long)INT64_MAX)
-    return og_cli_usage_error ("inventory", "SOURCE_DATE_EPOCH must be seconds since 1970, not '%s'",
-                               s);
+    return og_cli_usage_error ("inventory",
+                               "SOURCE_DATE_EPOCH must be seconds since 1970, not '%s'", s);
   *out = (time_t)v;
   return 0;
 }
@@ -114,8 +113,8 @@ og_cmd_inventory (int argc, char **argv)
     .verb = "inventory",
     .usage = usage,
     .takes_format = true,
-    .formats = OG_FORMATS_DEFAULT | OG_FORMAT_BIT (OG_FORMAT_SPDX)
-               | OG_FORMAT_BIT (OG_FORMAT_CYCLONEDX),
+    .formats
+    = OG_FORMATS_DEFAULT | OG_FORMAT_BIT (OG_FORMAT_SPDX) | OG_FORMAT_BIT (OG_FORMAT_CYCLONEDX),
     .takes_output = true,
   };
   inventory_view v = { 0 };

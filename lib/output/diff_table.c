@@ -68,10 +68,10 @@ package_cells (const og_diff *d, cells *c)
     {
       const og_diff_pkg *r = &d->pkgs[i];
       /* A changed row whose arch changed shows it; the key has none.  */
-      bool arch_changed = r->a && r->b && r->arch == NULL
-                          && (r->a->arch == NULL || r->b->arch == NULL
-                                  ? r->a->arch != r->b->arch
-                                  : strcmp (r->a->arch, r->b->arch) != 0);
+      bool arch_changed
+          = r->a && r->b && r->arch == NULL
+            && (r->a->arch == NULL || r->b->arch == NULL ? r->a->arch != r->b->arch
+                                                         : strcmp (r->a->arch, r->b->arch) != 0);
       cells_add (c, pkg_key (r), pkg_version (r->a, arch_changed),
                  pkg_version (r->b, arch_changed));
     }
@@ -237,8 +237,7 @@ md_cell (FILE *out, const char *s)
 }
 
 int
-og_diff_write_markdown (const og_diff *d, const char *la, const char *lb, FILE *out,
-                        og_error **err)
+og_diff_write_markdown (const og_diff *d, const char *la, const char *lb, FILE *out, og_error **err)
 {
   cells c = { 0 };
   cleanup_free char *sum = og_diff_summary_text (d, la, lb);

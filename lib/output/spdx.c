@@ -132,8 +132,7 @@ write_extracted (og_jw *w, license_refs *l)
 }
 
 static void
-package_head (og_jw *w, const char *id, const char *name, const char *version,
-              const char *purpose)
+package_head (og_jw *w, const char *id, const char *name, const char *version, const char *purpose)
 {
   og_jw_kv (w, "SPDXID", id);
   og_jw_kv (w, "name", name);

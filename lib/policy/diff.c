@@ -86,8 +86,7 @@ add_pkg_row (pkg_rows *r, const char *name, const char *arch, const og_package *
 /* End of the run of entries in s[from, n) that share s[from]'s name (and
    arch, when by_arch).  */
 static size_t
-run_end (const side_pkg *s, size_t from, size_t n, const char *name, const char *arch,
-         bool by_arch)
+run_end (const side_pkg *s, size_t from, size_t n, const char *name, const char *arch, bool by_arch)
 {
   size_t i = from;
   while (i < n && cmp_nullable (s[i].p->name, name) == 0
@@ -109,8 +108,8 @@ several_arches (const side_pkg *s, size_t from, size_t to)
    and arch on both sides cancel; one left on each side is a changed row;
    anything else is a row of its own (rpm installonly kernels, gpg-pubkey).  */
 static void
-compare_group (pkg_rows *r, const char *name, const char *arch, side_pkg *a, size_t na,
-               side_pkg *b, size_t nb)
+compare_group (pkg_rows *r, const char *name, const char *arch, side_pkg *a, size_t na, side_pkg *b,
+               size_t nb)
 {
   cleanup_free bool *used_b = og_xcalloc (nb + 1, sizeof *used_b);
   cleanup_free size_t *ra = og_xcalloc (na + 1, sizeof *ra);
@@ -302,12 +301,10 @@ diff_paths (og_diff *d, bool files)
   size_t na = files ? d->inv_a->n_files : d->inv_a->n_execs;
   size_t nb = files ? d->inv_b->n_files : d->inv_b->n_execs;
   size_t size = files ? sizeof (og_file) : sizeof (og_exec);
-  cleanup_free const void **a
-      = sorted_paths (files ? (const void *)d->inv_a->files : (const void *)d->inv_a->execs, na,
-                      size);
-  cleanup_free const void **b
-      = sorted_paths (files ? (const void *)d->inv_b->files : (const void *)d->inv_b->execs, nb,
-                      size);
+  cleanup_free const void **a = sorted_paths (
+      files ? (const void *)d->inv_a->files : (const void *)d->inv_a->execs, na, size);
+  cleanup_free const void **b = sorted_paths (
+      files ? (const void *)d->inv_b->files : (const void *)d->inv_b->execs, nb, size);
   size_t i = 0, j = 0, cap = 0;
 
   while (i < na || j < nb)

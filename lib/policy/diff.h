@@ -65,8 +65,8 @@ typedef struct og_diff
   size_t n_paths;
   size_t only_a;
   size_t only_b;
-  size_t changed;               /* both sides, different */
-  size_t ignored_version_only;  /* rows --ignore-versions left out */
+  size_t changed;              /* both sides, different */
+  size_t ignored_version_only; /* rows --ignore-versions left out */
 } og_diff;
 
 int og_diff_compute (const og_inventory *a, const og_inventory *b, og_diff_what what,
@@ -80,7 +80,7 @@ og_diff_count (const og_diff *d)
   return d->only_a + d->only_b + d->changed;
 }
 
-const char *og_diff_what_name (og_diff_what w);          /* "packages" "executables" "files" */
+const char *og_diff_what_name (og_diff_what w);            /* "packages" "executables" "files" */
 int og_diff_what_parse (const char *s, og_diff_what *out); /* -1 when unknown */
 /* The name of one OG_DIFF_F_* bit ("mode", "owner", ...).  */
 const char *og_diff_field_name (unsigned bit);

@@ -170,6 +170,19 @@ check "rpm: og-caret is one row with both versions, og-diff has its epoch" \
 ok $((rc != 1)) "--output: exit status as without it"
 check "--output writes the document, nothing on stdout" bash -c "cmp '$W/out.json' '$W/ac.json' && test ! -s '$W/out.stdout'"
 check "--output leaves no temporary file" bash -c "test \$(ls -A '$W' | grep -c '^out\\.json') -eq 1"
+# --output on the other verbs that write a document: the same bytes as stdout.
+APK=$FIX/apk/root
+bash "$S/tests/fixtures/make-apk-fixtures.sh" "$FIX/apk" > /dev/null 2>&1
+echo '{"schema": "ocigate.manifest/v1", "packages": {"deny": ["og-*"]}}' > "$W/deny.json"
+for v in "inventory --format json" "files --format json" "manifest generate" "check -m $W/deny.json --format json"; do
+  "$OCIGATE" $v "$APK" > "$W/v.stdout"; rc1=$?
+  "$OCIGATE" $v --output "$W/v.out" "$APK" > "$W/v.none"; rc2=$?
+  check "$v --output FILE: the same document and exit status ($rc1) as on stdout" \
+    bash -c "test $rc1 -eq $rc2 && test -s '$W/v.stdout' && cmp '$W/v.stdout' '$W/v.out' && test ! -s '$W/v.none'"
+  rm -f "$W/v.out"
+done
+"$OCIGATE" inventory -o "$W/no/such/dir/x.json" "$APK" 2> "$W/err"; rc=$?
+check "--output into a missing directory: exit 2, the message names the file" bash -c "test $rc -eq 2 && grep -q 'no/such/dir' '$W/err'"
 "$OCIGATE" diff "$A" "$W/missing" 2> "$W/err"; rc=$?
 check "a missing source: exit 2, the message names it" bash -c "test $rc -eq 2 && grep -q '$W/missing' '$W/err'"
 "$OCIGATE" diff --what everything "$A" "$C" 2> "$W/err"; rc=$?
