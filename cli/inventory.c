@@ -111,6 +111,7 @@ og_cmd_inventory (int argc, char **argv)
   };
   og_cli_args a = {
     .verb = "inventory",
+    .flags = OG_INV_LICENSES,
     .usage = usage,
     .takes_format = true,
     .formats

@@ -11,6 +11,7 @@ enum
   OG_INV_FILES = 1 << 0,        /* record every entry, for `ocigate files` */
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
+  OG_INV_LICENSES = 1 << 4,     /* dpkg: licenses from machine-readable copyright files */
 };
 
 /* The executables carry the sha256 that the source's entries carry: open

@@ -11,6 +11,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "base/util.h"
+#include "catalog/license.h"
 #include "catalog/purl.h"
 #include "json/writer.h"
 #include "og-config.h"
@@ -150,9 +151,18 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, const og_sbom_owned 
     }
   og_jw_kv (w, "name", p->name);
   og_jw_kv (w, "version", evr);
-  if (p->license && p->license[0])
+  if (p->license && og_license_is_spdx_expression (p->license))
     {
-      /* The database's own words: not always an SPDX expression.  */
+      og_jw_str (w, "licenses");
+      yajl_gen_array_open (w->g);
+      yajl_gen_map_open (w->g);
+      og_jw_kv (w, "expression", p->license);
+      yajl_gen_map_close (w->g);
+      yajl_gen_array_close (w->g);
+    }
+  else if (p->license && p->license[0])
+    {
+      /* The database's own words, which are no SPDX expression.  */
       og_jw_str (w, "licenses");
       yajl_gen_array_open (w->g);
       yajl_gen_map_open (w->g);

@@ -9,8 +9,9 @@
      checksum on every file), SPDXRef-File-N with N their inventory index;
    - relationships: the subject CONTAINS the OS and every package; a package
      CONTAINS the executables it owns, the subject those of no package.
-   A license is declared as written when it reads as an SPDX expression,
-   else as a LicenseRef- with the database's text as its extracted text.  */
+   A license is declared as written when it is an SPDX expression of
+   identifiers that catalog/license.c knows, else as a LicenseRef- with the
+   database's text as its extracted text.  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,71 +19,30 @@
 
 #include "base/strmap.h"
 #include "base/util.h"
+#include "catalog/license.h"
 #include "catalog/purl.h"
 #include "json/writer.h"
 #include "og-config.h"
 #include "output/sbom.h"
 
-/* Tokens of an SPDX license expression (SPDX 2.3 annex D): identifiers of
-   letters, digits, '.', '-' (a trailing '+'), AND / OR / WITH, parentheses.
-   A syntax check only: whether an identifier is on the SPDX list is not
-   known here.  */
-static bool
-reads_as_expression (const char *s)
-{
-  int depth = 0;
-  bool want_id = true;
-
-  while (*s)
-    {
-      size_t n = 0;
-      if (*s == ' ')
-        {
-          s++;
-          continue;
-        }
-      if (*s == '(' && want_id)
-        {
-          depth++, s++;
-          continue;
-        }
-      if (*s == ')' && !want_id)
-        {
-          if (--depth < 0)
-            return false;
-          s++;
-          continue;
-        }
-      while (isalnum ((unsigned char)s[n]) || s[n] == '.' || s[n] == '-' || s[n] == '+')
-        n++;
-      if (n == 0)
-        return false;
-      if ((n == 3 && strncmp (s, "AND", 3) == 0) || (n == 2 && strncmp (s, "OR", 2) == 0)
-          || (n == 4 && strncmp (s, "WITH", 4) == 0))
-        {
-          if (want_id)
-            return false;
-          want_id = true;
-        }
-      else
-        {
-          if (!want_id || memchr (s, '+', n - 1) != NULL)
-            return false;
-          want_id = false;
-        }
-      s += n;
-    }
-  return depth == 0 && !want_id;
-}
-
-/* The LicenseRef- of each license text that is not an expression.  */
+/* The LicenseRef-s the document declares: one per license text that is no
+   SPDX expression (its text the database's words), and each LicenseRef-
+   that an expression names (from a copyright file's short names).  */
 typedef struct license_refs
 {
   og_strmap by_text; /* text -> ref */
-  og_strmap taken;   /* ref -> text */
-  char **texts;      /* in order of first use */
+  og_strmap taken;   /* ref -> extracted text */
+  char **refs;       /* in order of first use */
   size_t n;
 } license_refs;
+
+static void
+declare_ref (license_refs *l, const char *ref, const char *text)
+{
+  og_strmap_put (&l->taken, ref, og_xstrdup (text));
+  l->refs = og_xreallocarray (l->refs, l->n + 1, sizeof *l->refs);
+  l->refs[l->n++] = og_xstrdup (ref);
+}
 
 static const char *
 license_ref (license_refs *l, const char *text)
@@ -99,18 +59,36 @@ license_ref (license_refs *l, const char *text)
     og_buf_printf (&b, "-%zu", l->n);
   ref = og_buf_steal (&b);
   og_strmap_put (&l->by_text, text, ref);
-  og_strmap_put (&l->taken, ref, NULL);
-  l->texts = og_xreallocarray (l->texts, l->n + 1, sizeof *l->texts);
-  l->texts[l->n++] = og_xstrdup (text);
+  declare_ref (l, ref, text);
   return ref;
+}
+
+/* Declare the LicenseRef-s of an expression.  */
+static void
+expression_refs (license_refs *l, const char *expr)
+{
+  for (const char *s = strstr (expr, "LicenseRef-"); s; s = strstr (s + 1, "LicenseRef-"))
+    {
+      size_t n = 0;
+      cleanup_free char *ref = NULL;
+      if (s != expr && (isalnum ((unsigned char)s[-1]) || s[-1] == '-'))
+        continue;
+      while (isalnum ((unsigned char)s[n]) || s[n] == '.' || s[n] == '-')
+        n++;
+      ref = og_xstrndup (s, n);
+      if (!og_strmap_has (&l->taken, ref))
+        declare_ref (l, ref,
+                     "A license that the package's machine-readable copyright file names "
+                     "without an SPDX identifier: see its License: paragraph of that name.");
+    }
 }
 
 static void
 license_refs_clear (license_refs *l)
 {
   og_strmap_clear (&l->by_text, free);
-  og_strmap_clear (&l->taken, NULL);
-  og_strv_free (l->texts, l->n);
+  og_strmap_clear (&l->taken, free);
+  og_strv_free (l->refs, l->n);
 }
 
 static void
@@ -123,9 +101,9 @@ write_extracted (og_jw *w, license_refs *l)
   for (size_t i = 0; i < l->n; i++)
     {
       yajl_gen_map_open (w->g);
-      og_jw_kv (w, "licenseId", og_strmap_get (&l->by_text, l->texts[i]));
-      og_jw_kv (w, "extractedText", l->texts[i]);
-      og_jw_kv (w, "name", l->texts[i]);
+      og_jw_kv (w, "licenseId", l->refs[i]);
+      og_jw_kv (w, "extractedText", og_strmap_get (&l->taken, l->refs[i]));
+      og_jw_kv (w, "name", l->refs[i] + strlen ("LicenseRef-"));
       yajl_gen_map_close (w->g);
     }
   yajl_gen_array_close (w->g);
@@ -192,9 +170,13 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, license_refs *lic)
       s = og_buf_steal (&b);
       og_jw_kv (w, "supplier", s);
     }
-  if (p->license && p->license[0])
-    og_jw_kv (w, "licenseDeclared",
-              reads_as_expression (p->license) ? p->license : license_ref (lic, p->license));
+  if (p->license && og_license_is_spdx_expression (p->license))
+    {
+      expression_refs (lic, p->license);
+      og_jw_kv (w, "licenseDeclared", p->license);
+    }
+  else if (p->license && p->license[0])
+    og_jw_kv (w, "licenseDeclared", license_ref (lic, p->license));
   else
     og_jw_kv (w, "licenseDeclared", "NOASSERTION");
   if (p->source)

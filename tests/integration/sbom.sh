@@ -54,7 +54,7 @@ for t in minbase:"$FIX/minbase" rpm:"$FIX/rpm/root" apk:"$FIX/apk/root"; do
   inv_rows "$W/$n.inv.json" > "$W/$n.want"
   check "$n: the inventory has packages and executables with their sha256 to compare" \
     jq -e '(.packages | length > 0) and (.executables | length > 0) and ([.executables[] | select(.sha256 == null)] == [])' "$W/$n.inv.json"
-  jq -r '.components[] | select(.type == "library") | [.name, .version, .purl, (.licenses[0].license.name // "")] | @tsv' \
+  jq -r '.components[] | select(.type == "library") | [.name, .version, .purl, (.licenses[0].license.name // .licenses[0].expression // "")] | @tsv' \
     "$W/$n.cdx.json" | LC_ALL=C sort > "$W/$n.cdx.rows"
   same "$n: CycloneDX libraries are the inventory's packages (name, version, purl, license)" "$W/$n.want" "$W/$n.cdx.rows"
   jq -r '.packages[] | select(.primaryPackagePurpose == "LIBRARY") | [.name, .versionInfo,
@@ -105,6 +105,76 @@ check "rpm: SPDX declares a license that is no SPDX expression as a LicenseRef- 
          | ($r | startswith("LicenseRef-")) and ([.hasExtractedLicensingInfos[] | select(.licenseId == $r) | .extractedText] == ["ASL 2.0 and (GPLv2+ or MIT)"])' "$W/rpm.spdx.json"
 check "rpm: a license that is an SPDX expression is declared as it is" \
   jq -e '[.packages[] | select(.name == "og-epoch") | .licenseDeclared] == ["MIT"]' "$W/rpm.spdx.json"
+
+# Licenses of the minbase tree from its machine-readable (DEP-5) copyright
+# files: every such package has them, no other package has any, and each
+# single-name License: line of a file is one AND-operand of the package's
+# expression, mapped as documented (the SPDX license list of
+# tests/data/sbom/cyclonedx/spdx.SNAPSHOT.schema.json without regard to case,
+# Debian's GNU names GPL-2+ -> GPL-2.0-or-later, Expat -> MIT, else
+# LicenseRef-NAME); every identifier of every SPDX licenseDeclared is on the
+# SPDX list and every LicenseRef- is declared.
+python3 - "$FIX/minbase" "$W/minbase.inv.json" "$W/minbase.spdx.json" "$D/cyclonedx/spdx.SNAPSHOT.schema.json" > "$W/lic.txt" 2>&1 <<'PY'
+import json, os, re, sys
+root, inv, spdx, ids = sys.argv[1:]
+official = {i.lower(): i for i in json.load(open(ids))["enum"]}
+aliases = {"expat": "MIT", "apache-2": "Apache-2.0", "artistic": "Artistic-1.0", "cc0": "CC0-1.0"}
+def gnu(name):
+    m = re.fullmatch(r"(GFDL-NIV|AGPL|LGPL|GFDL|GPL)(?:[-v]([0-9]+(?:\.[0-9]+)?))?(\+?)", name, re.I)
+    if not m: return None
+    fam, ver, plus = m.group(1).upper(), m.group(2), m.group(3)
+    if ver is None:
+        ver, plus = {"GPL": "1.0", "LGPL": "2.0", "AGPL": "1.0"}.get(fam, "1.1"), "+"
+    if "." not in ver: ver += ".0"
+    base = "GFDL" if fam == "GFDL-NIV" else fam
+    return "%s-%s%s-%s" % (base, ver, "-no-invariants" if fam == "GFDL-NIV" else "", "or-later" if plus else "only")
+def mapped(name):
+    return gnu(name) or aliases.get(name.lower()) or official.get(name.lower()) or "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]", "-", name)
+def operands(expr):
+    out, depth, cur = [], 0, ""
+    for tok in re.split(r"( AND )", expr):
+        if tok == " AND " and depth == 0: out.append(cur); cur = ""; continue
+        depth += tok.count("(") - tok.count(")"); cur += tok
+    out.append(cur)
+    return {o[1:-1] if o.startswith("(") and o.endswith(")") else o for o in out}
+lic = {p["name"]: p["license"] for p in json.load(open(inv))["packages"]}
+bad = dep5 = checked = 0
+for name, got in sorted(lic.items()):
+    f = os.path.join(root, "usr/share/doc", name, "copyright")
+    try: text = open(f, encoding="utf-8", errors="replace").read()
+    except OSError: text = ""
+    paras = [p for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    is_dep5 = bool(paras) and re.search(r"^Format(-Specification)?:.*(copyright-format|dep5)", paras[0], re.I | re.M)
+    if not is_dep5:
+        if got is not None: print("# %s: no DEP-5 file but license %r" % (name, got)); bad += 1
+        continue
+    dep5 += 1
+    if got is None: print("# %s: DEP-5 but no license" % name); bad += 1; continue
+    ops = operands(got)
+    for i, p in enumerate(paras):
+        if i > 0 and not re.search(r"^Files:", p, re.M): continue
+        m = re.search(r"^License:[ \t]*(\S+)[ \t]*$", p, re.M)
+        if not m: continue
+        checked += 1
+        if mapped(m.group(1)) not in ops:
+            print("# %s: License: %s -> %s not in %r" % (name, m.group(1), mapped(m.group(1)), got)); bad += 1
+doc = json.load(open(spdx))
+declared = {e["licenseId"] for e in doc.get("hasExtractedLicensingInfos", [])}
+for p in doc["packages"]:
+    for tok in re.findall(r"[A-Za-z0-9.+-]+", p.get("licenseDeclared", "NOASSERTION")):
+        t = tok.rstrip("+")
+        if tok in ("AND", "OR", "WITH", "NOASSERTION"): continue
+        if t.startswith("LicenseRef-"):
+            if t not in declared: print("# %s: %s not declared" % (p["name"], t)); bad += 1
+        elif t not in official.values(): print("# %s: %s is not on the SPDX list" % (p["name"], t)); bad += 1
+print("dep5 %d checked %d bad %d" % (dep5, checked, bad))
+PY
+grep '^#' "$W/lic.txt" | head -20
+check "minbase: DEP-5 licenses match the copyright files' License: lines, ids on the SPDX list" \
+  grep -qE '^dep5 [1-9][0-9] checked [1-9][0-9]+ bad 0$' "$W/lic.txt"
+grep -v '^#' "$W/lic.txt" | sed 's/^/# /'
+check "minbase: the CycloneDX licenses of deb packages are SPDX expressions" \
+  jq -e '[.components[] | select(.type == "library" and .licenses) | .licenses[0] | keys[0]] | unique == ["expression"]' "$W/minbase.cdx.json"
 
 # The validators can fail: the same documents with one wrong field.
 jq '.components[1].type = "no-such-type"' "$W/minbase.cdx.json" > "$W/bad.cdx.json"
