@@ -21,9 +21,17 @@ print("   CycloneDX specification ships it; do not edit.  */")
 print("#ifndef OG_CATALOG_SPDX_IDS_H")
 print("#define OG_CATALOG_SPDX_IDS_H")
 print()
+print("/* clang-format off */")
 print("static const char *const og_spdx_ids[] = {")
+line = " "
 for i in ids:
-    print('  "%s",' % i)
+    item = ' "%s",' % i
+    if len(line) + len(item) > 100:
+        print(line)
+        line = " "
+    line += item
+print(line)
 print("};")
+print("/* clang-format on */")
 print()
 print("#endif")
