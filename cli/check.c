@@ -22,7 +22,8 @@ usage (FILE *f)
               "  --oci-config FILE       an OCI runtime config.json, for the launch rules\n"
               "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
               "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, "
-              "UTC)\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help              show this help\n\n"
+              "UTC)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+              "  -h, --help              show this help\n\n"
               "Exit status: 0 allowed; 1 denied (also when the content cannot be inspected\n"
               "whole: a limit reached, malformed content; an \"inspection\" finding says so);\n"
               "2 bad usage or manifest errors; 3 the source cannot be opened.\n");
@@ -71,7 +72,7 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     case 'm':
       o->manifest_path = arg;
       return OG_CLI_GO_ON;
-    case 'o':
+    case 'c':
       o->oci_config = arg;
       return OG_CLI_GO_ON;
     case 't':
@@ -133,6 +134,22 @@ build (const og_cli_args *a, const og_source_options *sopts, og_inventory *inv, 
   return 0;
 }
 
+typedef struct check_doc
+{
+  og_format format;
+  const og_manifest *m;
+  const og_inventory *inv;
+  const og_policy_result *res;
+} check_doc;
+
+static int
+emit_check (const void *ctx, FILE *out, og_error **err)
+{
+  const check_doc *d = ctx;
+  return d->format == OG_FORMAT_JSON ? og_check_write_json (d->m, d->inv, d->res, out, err)
+                                     : og_check_write_table (d->m, d->inv, d->res, out, err);
+}
+
 /* Check SOURCE against m; the exit code.  */
 static int
 run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts,
@@ -142,6 +159,7 @@ run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *fa
   cleanup_policy_result og_policy_result res = { 0 };
   og_source_options sopts = a->sopts;
   og_error *err = NULL;
+  check_doc doc;
   int r;
 
   sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
@@ -156,9 +174,8 @@ run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *fa
     }
   else if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  if ((a->format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
-                                   : og_check_write_table (m, &inv, &res, stdout, &err))
-      < 0)
+  doc = (check_doc){ .format = a->format, .m = m, .inv = &inv, .res = &res };
+  if (og_cli_emit (a->output, emit_check, &doc, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return res.n ? OG_EXIT_DENY : OG_EXIT_OK;
 }
@@ -168,14 +185,15 @@ og_cmd_check (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "manifest", required_argument, NULL, 'm' },
-    { "oci-config", required_argument, NULL, 'o' },
+    { "oci-config", required_argument, NULL, 'c' },
+    OG_CLI_OUTPUT_LONGOPT,
     { "format", required_argument, NULL, 'f' },
     { "today", required_argument, NULL, 't' },
     OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true };
+  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true, .takes_output = true };
   check_opts o = { 0 };
   cleanup_launch_facts og_launch_facts facts = { 0 };
   cleanup_manifest og_manifest *m = NULL;
@@ -183,7 +201,7 @@ og_cmd_check (int argc, char **argv)
   int r;
 
   og_policy_today (o.today);
-  if ((r = og_cli_parse_options (&a, argc, argv, "m:h", opts, own_option, &o)) != OG_CLI_GO_ON)
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:ho:", opts, own_option, &o)) != OG_CLI_GO_ON)
     return r;
   if (o.manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");

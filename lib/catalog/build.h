@@ -12,6 +12,7 @@ enum
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
   OG_INV_DEPS = 1 << 4,         /* resolve the packages' dependencies into inv->deps */
+  OG_INV_LICENSES = 1 << 5,     /* dpkg: licenses from machine-readable copyright files */
 };
 
 /* The executables carry the sha256 that the source's entries carry: open
