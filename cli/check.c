@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "catalog/build.h"
+#include "catalog/pkgdb_paths.h"
 #include "json/doc.h"
 #include "policy/manifest.h"
 #include "output/check.h"
@@ -24,9 +25,11 @@ usage (FILE *f)
               "  --oci-config FILE       an OCI runtime config.json, for the launch rules\n"
               "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
               "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, "
-              "UTC)\n" OG_CLI_SOURCE_OPTIONS_HELP "  -h, --help              show this help\n\n"
-              "Exit status: 0 allowed; 1 denied; 2 bad usage or manifest errors;\n"
-              "3 the source cannot be inspected.\n");
+              "UTC)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+              "  -h, --help              show this help\n\n"
+              "Exit status: 0 allowed; 1 denied (also when the content cannot be inspected\n"
+              "whole: a limit reached, malformed content; an \"inspection\" finding says so);\n"
+              "2 bad usage or manifest errors; 3 the source cannot be opened.\n");
 }
 
 static int
@@ -72,7 +75,7 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     case 'm':
       o->manifest_path = arg;
       return OG_CLI_GO_ON;
-    case 'o':
+    case 'c':
       o->oci_config = arg;
       return OG_CLI_GO_ON;
     case 't':
@@ -85,31 +88,106 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     }
 }
 
+/* An inventory that cannot be built from the content (a limit reached,
+   malformed content) is not an error of the run but a verdict: the content
+   cannot be vouched for.  The same rule as the hook's (ocigate-hook(8)).  */
+static bool
+is_content_failure (const og_error *err)
+{
+  switch (og_error_code (err))
+    {
+    case OG_ERR_CONTENT:
+    case OG_ERR_LIMIT:
+    case OG_ERR_DEADLINE:
+      return true;
+    case OG_ERR_SYSTEM:
+    case OG_ERR_USAGE:
+    default:
+      return false;
+    }
+}
+
+static void
+add_inspection (og_policy_result *res, const og_error *err)
+{
+  cleanup_free char *reason
+      = og_xasprintf ("the inspection could not be completed: %s; the content cannot be vouched "
+                      "for (fix the image, or raise the limit it reached if that is possible)",
+                      err->msg);
+  og_policy_add_inspection (res, err->subject ? err->subject : "/", reason);
+}
+
+/* Open SOURCE and build its inventory.  Returns 0 with an inventory, 1 when
+   the content could not be inspected (*err says why), or -1 when SOURCE
+   cannot be opened at all (missing, unreadable: exit 3).  */
+static int
+build (const og_cli_args *a, const og_source_options *sopts, og_inventory *inv, og_error **err)
+{
+  og_source_options o = *sopts;
+  cleanup_source og_source *src = NULL;
+
+  o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
+  if (og_source_open (a->source, &o, &src, err) < 0)
+    return is_content_failure (*err) ? 1 : -1;
+  if (og_inventory_build (src, a->flags, inv, err) < 0)
+    {
+      og_error_prefix (err, "%s", a->source);
+      return 1;
+    }
+  return 0;
+}
+
+typedef struct check_doc
+{
+  og_format format;
+  const og_manifest *m;
+  const og_inventory *inv;
+  const og_policy_result *res;
+} check_doc;
+
+static int
+emit_check (const void *ctx, FILE *out, og_error **err)
+{
+  const check_doc *d = ctx;
+  return d->format == OG_FORMAT_JSON ? og_check_write_json (d->m, d->inv, d->res, out, err)
+                                     : og_check_write_table (d->m, d->inv, d->res, out, err);
+}
+
 /* Check SOURCE against m; the exit code.  */
 static int
-check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts, const char *today)
+run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *facts,
+           const char *today)
 {
   cleanup_inventory og_inventory inv = { 0 };
   cleanup_policy_result og_policy_result res = { 0 };
   og_source_options sopts = a->sopts;
+  og_cli_args va = *a;
   og_error *err = NULL;
+  check_doc doc;
+  int r;
 
   sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
   /* Verification only when the manifest judges its results.  An image
      source compares only what its layers' stream gave (the sha256 of
      executables): the rest is unverifiable, never "ok".  */
   if (og_manifest_needs_verify (m))
-    sopts.digests = true;
-  if (og_cli_build_inventory (a->source, &sopts,
-                              a->flags | (og_manifest_needs_verify (m) ? OG_INV_VERIFY : 0u), &inv,
-                              &err)
-      < 0)
+    {
+      sopts.digests = true;
+      va.flags |= OG_INV_VERIFY;
+    }
+  r = build (&va, &sopts, &inv, &err);
+  if (r < 0)
     return og_cli_fail (OG_EXIT_INSPECT, err);
-  if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
+  if (r > 0)
+    {
+      add_inspection (&res, err);
+      og_error_free (err);
+      err = NULL;
+    }
+  else if (og_policy_evaluate (m, &inv, facts, today, &res, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  if ((a->format == OG_FORMAT_JSON ? og_check_write_json (m, &inv, &res, stdout, &err)
-                                   : og_check_write_table (m, &inv, &res, stdout, &err))
-      < 0)
+  doc = (check_doc){ .format = a->format, .m = m, .inv = &inv, .res = &res };
+  if (og_cli_emit (a->output, emit_check, &doc, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return res.n ? OG_EXIT_DENY : OG_EXIT_OK;
 }
@@ -119,14 +197,15 @@ og_cmd_check (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "manifest", required_argument, NULL, 'm' },
-    { "oci-config", required_argument, NULL, 'o' },
+    { "oci-config", required_argument, NULL, 'c' },
+    OG_CLI_OUTPUT_LONGOPT,
     { "format", required_argument, NULL, 'f' },
     { "today", required_argument, NULL, 't' },
     OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true };
+  og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true, .takes_output = true };
   check_opts o = { 0 };
   cleanup_launch_facts og_launch_facts facts = { 0 };
   cleanup_manifest og_manifest *m = NULL;
@@ -134,7 +213,7 @@ og_cmd_check (int argc, char **argv)
   int r;
 
   og_policy_today (o.today);
-  if ((r = og_cli_parse_options (&a, argc, argv, "m:h", opts, own_option, &o)) != OG_CLI_GO_ON)
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:ho:", opts, own_option, &o)) != OG_CLI_GO_ON)
     return r;
   if (o.manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");
@@ -144,5 +223,5 @@ og_cmd_check (int argc, char **argv)
     return r;
   if (o.oci_config && load_launch (o.oci_config, &facts, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
-  return check (&a, m, &facts, o.today);
+  return run_check (&a, m, &facts, o.today);
 }

@@ -4,6 +4,7 @@
 #include "common.h"
 #include "catalog/build.h"
 #include "catalog/pkgdb_paths.h"
+#include "base/fileio.h"
 
 int
 og_cli_fail (int code, og_error *err)
@@ -25,16 +26,98 @@ og_cli_usage_error (const char *verb, const char *fmt, ...)
   return OG_EXIT_USAGE;
 }
 
+/* In the order the messages list them.  */
+static const og_format all_formats[] = {
+  OG_FORMAT_JSON, OG_FORMAT_TABLE, OG_FORMAT_MARKDOWN, OG_FORMAT_SPDX, OG_FORMAT_CYCLONEDX,
+};
+
+const char *
+og_cli_format_name (og_format f)
+{
+  switch (f)
+    {
+    case OG_FORMAT_TABLE:
+      return "table";
+    case OG_FORMAT_JSON:
+      return "json";
+    case OG_FORMAT_MARKDOWN:
+      return "markdown";
+    case OG_FORMAT_SPDX:
+      return "spdx";
+    case OG_FORMAT_CYCLONEDX:
+      return "cyclonedx";
+    default:
+      return "?";
+    }
+}
+
 int
 og_cli_parse_format (const char *s, og_format *out)
 {
-  if (strcmp (s, "json") == 0)
-    *out = OG_FORMAT_JSON;
-  else if (strcmp (s, "table") == 0)
-    *out = OG_FORMAT_TABLE;
-  else
-    return -1;
-  return 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (all_formats); i++)
+    if (strcmp (s, og_cli_format_name (all_formats[i])) == 0)
+      {
+        *out = all_formats[i];
+        return 0;
+      }
+  return -1;
+}
+
+/* "json or table", "json, table or markdown": what --format takes here.  */
+static char *
+formats_text (unsigned formats)
+{
+  og_buf b = { 0 };
+  size_t n = 0, k = 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (all_formats); i++)
+    n += (formats & OG_FORMAT_BIT (all_formats[i])) != 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (all_formats); i++)
+    if (formats & OG_FORMAT_BIT (all_formats[i]))
+      {
+        k++;
+        og_buf_printf (&b, "%s%s",
+                       k == 1   ? ""
+                       : k == n ? " or "
+                                : ", ",
+                       og_cli_format_name (all_formats[i]));
+      }
+  return og_buf_steal (&b);
+}
+
+static int
+parse_format_option (og_cli_args *a, const char *arg)
+{
+  unsigned formats = a->formats ? a->formats : OG_FORMATS_DEFAULT;
+  og_format f;
+  if (og_cli_parse_format (arg, &f) < 0 || !(formats & OG_FORMAT_BIT (f)))
+    {
+      cleanup_free char *names = formats_text (formats);
+      return og_cli_usage_error (a->verb, "--format must be %s, not '%s'", names, arg);
+    }
+  a->format = f;
+  return OG_CLI_GO_ON;
+}
+
+int
+og_cli_emit (const char *output, og_cli_emit_fn fn, const void *ctx, og_error **err)
+{
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  FILE *m;
+
+  if (output == NULL || strcmp (output, "-") == 0)
+    return fn (ctx, stdout, err);
+  m = open_memstream (&data, &len);
+  if (m == NULL)
+    return og_error_set (err, errno, "open a memory stream for %s", output);
+  if (fn (ctx, m, err) < 0)
+    {
+      fclose (m);
+      return -1;
+    }
+  if (fclose (m) != 0)
+    return og_error_set (err, errno, "write %s", output);
+  return og_write_atomic (output, data, len, 0644, NULL, err);
 }
 
 bool
@@ -63,9 +146,10 @@ common_option (og_cli_args *a, int c, const char *arg)
   if (og_cli_source_option (c, arg, &a->sopts, &a->flags))
     return OG_CLI_GO_ON;
   if (c == 'f' && a->takes_format)
+    return parse_format_option (a, arg);
+  if (c == 'o' && a->takes_output)
     {
-      if (og_cli_parse_format (arg, &a->format) < 0)
-        return og_cli_usage_error (a->verb, "--format must be json or table, not '%s'", arg);
+      a->output = arg;
       return OG_CLI_GO_ON;
     }
   if (c == 'h')
@@ -132,14 +216,29 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
   return 0;
 }
 
+typedef struct inventory_doc
+{
+  const og_inventory *inv;
+  og_cli_write_fn writer;
+  const void *ctx;
+} inventory_doc;
+
+static int
+emit_inventory (const void *ctx, FILE *out, og_error **err)
+{
+  const inventory_doc *d = ctx;
+  return d->writer (d->inv, d->ctx, out, err);
+}
+
 int
 og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const void *ctx)
 {
   cleanup_inventory og_inventory inv = { 0 };
+  inventory_doc doc = { .inv = &inv, .writer = writer, .ctx = ctx };
   og_error *err = NULL;
 
   if (og_cli_build_inventory (a->source, &a->sopts, a->flags, &inv, &err) < 0
-      || writer (&inv, ctx, stdout, &err) < 0)
+      || og_cli_emit (a->output, emit_inventory, &doc, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return OG_EXIT_OK;
 }

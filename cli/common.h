@@ -51,6 +51,7 @@ int og_cmd_manifest (int argc, char **argv);
 int og_cmd_install (int argc, char **argv);
 int og_cmd_why (int argc, char **argv);
 int og_cmd_slim (int argc, char **argv);
+int og_cmd_diff (int argc, char **argv);
 int og_cmd_verify (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
@@ -62,7 +63,27 @@ typedef enum og_format
 {
   OG_FORMAT_TABLE,
   OG_FORMAT_JSON,
+  OG_FORMAT_MARKDOWN,
+  OG_FORMAT_SPDX,
+  OG_FORMAT_CYCLONEDX,
 } og_format;
+#define OG_FORMAT_BIT(f)   (1u << (f))
+#define OG_FORMATS_DEFAULT (OG_FORMAT_BIT (OG_FORMAT_TABLE) | OG_FORMAT_BIT (OG_FORMAT_JSON))
+
+/* --output FILE / -o FILE, for the verbs that write a document: add the
+   entry to the verb's options and "o:" to its short options.  */
+#define OG_CLI_OUTPUT_LONGOPT                                                                      \
+  {                                                                                                \
+    "output", required_argument, NULL, 'o'                                                         \
+  }
+#define OG_CLI_OUTPUT_HELP                                                                         \
+  "  -o, --output FILE    write the document to FILE (atomically: a temporary file\n"              \
+  "                       renamed over FILE) instead of standard output\n"
+
+/* Write a document: fn to stdout, or, with output set (and not "-"), into
+   memory and then atomically to that file.  */
+typedef int (*og_cli_emit_fn) (const void *ctx, FILE *out, og_error **err);
+int og_cli_emit (const char *output, og_cli_emit_fn fn, const void *ctx, og_error **err);
 
 /* Open SOURCE and build its inventory; errors name the source.  */
 int og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
@@ -76,8 +97,11 @@ typedef struct og_cli_args
 {
   const char *verb;        /* "inventory", "manifest generate" */
   void (*usage) (FILE *f); /* its --help */
-  bool takes_format;       /* --format json|table ('f') */
+  bool takes_format;       /* --format ('f'), one of formats */
+  unsigned formats;        /* OG_FORMAT_BIT()s the verb writes; 0: OG_FORMATS_DEFAULT */
   og_format format;        /* OG_FORMAT_TABLE unless --format says otherwise */
+  bool takes_output;       /* --output/-o ('o') */
+  const char *output;      /* NULL: standard output */
   og_source_options sopts; /* OG_CLI_SOURCE_LONGOPTS */
   unsigned flags;          /* OG_INV_* */
   const char *source;      /* the one SOURCE operand */
@@ -116,7 +140,9 @@ int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const 
    stderr, each after prefix.  */
 void og_cli_print_diags (const char *prefix, const og_diags *d);
 
-/* Parse "json" / "table"; returns -1 for anything else.  */
+/* Parse "json" / "table" / "markdown" / "spdx" / "cyclonedx"; returns -1
+   for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);
+const char *og_cli_format_name (og_format f);
 
 #endif

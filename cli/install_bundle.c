@@ -8,7 +8,7 @@
 
 #include "base/fileio.h"
 #include "common.h"
-#include "install.h"
+#include "install_common.h"
 #include "json/doc.h"
 
 static json_t *

@@ -4,7 +4,7 @@
 
 #include "base/fileio.h"
 #include "common.h"
-#include "install.h"
+#include "install_common.h"
 #include "json/doc.h"
 
 /* The hooks.d document, as `ocigate install hooks-dir` and the package ship it.  */

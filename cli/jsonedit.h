@@ -67,8 +67,6 @@ jedit_edit_clear (jedit_edit *e)
 }
 #define cleanup_edit __attribute__ ((cleanup (jedit_edit_clear)))
 
-/* An og_buf freed when it goes out of scope.  */
-#define cleanup_buf __attribute__ ((cleanup (og_buf_free)))
 
 /* The document with the edit applied; the caller frees out.  */
 void jedit_apply (const og_reader *doc, const jedit_edit *e, og_buf *out);

@@ -12,6 +12,7 @@ static const struct
 } verbs[] = {
   { "inventory", og_cmd_inventory, "packages and executables of a root filesystem or image" },
   { "files", og_cmd_files, "every file, with type, mode, owner and owning package" },
+  { "diff", og_cmd_diff, "what differs between two sources: packages, executables, files" },
   { "check", og_cmd_check, "compare a source with an allowed-content manifest" },
   { "manifest", og_cmd_manifest, "generate or lint allowed-content manifests" },
   { "why", og_cmd_why, "what keeps a package or a file in the image (its dependency chains)" },
@@ -33,8 +34,8 @@ usage (FILE *f)
   fprintf (f, "\nSOURCE is a root filesystem directory or an image (docker-archive:PATH,\n"
               "oci-archive:PATH, oci:DIR[:TAG]).\n"
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
-              "Exit status: 0 success; 1 denied (check), modified or missing files (verify);\n"
-              "2 bad usage or unreadable input;\n"
+              "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
+              "missing files (verify); 2 bad usage or unreadable input;\n"
               "3 the source cannot be inspected (check).\n");
 }
 

@@ -14,13 +14,15 @@ usage (FILE *f)
   fprintf (f,
            "Usage: ocigate manifest generate [OPTIONS] SOURCE\n"
            "       ocigate manifest lint FILE...\n\n"
-           "generate writes (on stdout) an ocigate.manifest/v1 that allows exactly SOURCE:\n"
+           "generate writes (on stdout, or to --output) an ocigate.manifest/v1 that allows exactly "
+           "SOURCE:\n"
            "every package, every executable that no package owns, unlisted packages and\n"
            "executables denied, and the setuid/setgid/capabilities/unowned/modified\n"
            "switches set to what SOURCE has.\n"
            "  --level names|versions|digests  pin packages by name, by exact version, and\n"
            "                                  also every executable by sha256 (default: versions)\n"
-           "  --name NAME                     the manifest's name\n" OG_CLI_SOURCE_OPTIONS_HELP "\n"
+           "  --name NAME                     the manifest's name\n" OG_CLI_OUTPUT_HELP
+               OG_CLI_SOURCE_OPTIONS_HELP "\n"
            "lint checks manifests (and host configs, ocigate.config/v1, told apart by their\n"
            "\"schema\") and prints every problem as FILE:LINE:COLUMN: what is expected.\n\n"
            "Exit status: 0 success; 2 bad usage, an unreadable source or a lint error.\n");
@@ -67,13 +69,14 @@ cmd_generate (int argc, char **argv)
   static const struct option opts[] = {
     { "level", required_argument, NULL, 'l' },
     { "name", required_argument, NULL, 'n' },
+    OG_CLI_OUTPUT_LONGOPT,
     OG_CLI_SOURCE_LONGOPTS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  og_cli_args a = { .verb = "manifest generate", .usage = usage };
+  og_cli_args a = { .verb = "manifest generate", .usage = usage, .takes_output = true };
   generate_opts g = { .level = OG_GEN_VERSIONS };
-  int r = og_cli_parse (&a, argc, argv, "h", opts, generate_option, &g);
+  int r = og_cli_parse (&a, argc, argv, "ho:", opts, generate_option, &g);
 
   if (r != OG_CLI_GO_ON)
     return r;

@@ -26,7 +26,12 @@ typedef enum hook_phase
   HOOK_PHASE_STATE,      /* reading the OCI state on stdin */
   HOOK_PHASE_BUNDLE,     /* reading BUNDLE/config.json */
   HOOK_PHASE_SANDBOX,    /* entering the sandbox */
-  HOOK_PHASE_INSPECT,    /* inventory, manifest, evaluation */
+  HOOK_PHASE_ROOT,       /* opening the container's root */
+  HOOK_PHASE_MANIFEST,   /* loading the manifest the host config picks */
+  /* From here on a failure is the content's doing (a limit, malformed
+     content, the deadline while walking or hashing): an "inspection"
+     finding, never on_error.  */
+  HOOK_PHASE_INSPECT,
   HOOK_PHASE_DONE,
 } hook_phase;
 
@@ -46,6 +51,7 @@ typedef struct hook
   bool have_oci;
   char *root;
   og_mode mode;
+  bool selected; /* the host config's rules have picked manifest_path and mode */
   char *manifest_path;
   og_manifest *manifest;
   og_inventory inv;
@@ -53,6 +59,10 @@ typedef struct hook
   og_policy_result res;
   bool have_res;
   og_sha256_hex inv_sha256;
+  /* the normalised mount destinations: the empty placeholder file at one is
+     left out of the inventory (and listed in its skipped) */
+  char **placeholders;
+  size_t n_placeholders;
   /* the sinks, opened before the sandbox */
   int audit_fd;
   const char *audit_path;

@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "hook.h"
+#include "base/text.h"
 
 #define SHOW_FINDINGS 5
 
@@ -46,7 +47,10 @@ hook_open_sinks (hook *h)
     {
       h->audit_fd = og_audit_open (h->audit_path, &err);
       if (h->audit_fd < 0)
-        fprintf (stderr, "ocigate-hook: %s\n", err->msg);
+        {
+          cleanup_free char *msg = og_text_escaped (err->msg);
+          fprintf (stderr, "ocigate-hook: %s\n", msg);
+        }
     }
   if (h->cfg == NULL || h->cfg->audit_syslog)
     {
@@ -104,33 +108,95 @@ hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, cons
     .result = h->have_res ? &h->res : NULL,
     .summary = h->have_inv ? &h->inv.summary : NULL,
     .inventory_sha256 = h->inv_sha256[0] ? h->inv_sha256 : NULL,
+    .skipped = h->have_inv ? h->inv.skipped : NULL,
+    .n_skipped = h->have_inv ? h->inv.n_skipped : 0,
     .duration_ms = elapsed_ms (h),
   };
+}
+
+/* Text from the image, the state or an error message, escaped
+   (base/text.h) so that one line on stderr or in syslog is one record: a
+   name holding a newline or ESC cannot forge a line such as "ocigate:
+   launch allowed".  */
+static void
+put_safe (og_buf *b, const char *s)
+{
+  og_text_escape (b, s ? s : "");
 }
 
 static void
 describe_denial (const hook *h, og_decision decision, const char *error)
 {
-  fprintf (stderr, "ocigate: container %s: launch denied (%s)",
-           h->have_state ? h->state.id : "(unknown)", og_decision_name (decision));
+  og_buf b = { 0 };
+  cleanup_free char *text = NULL;
+
+  og_buf_puts (&b, "ocigate: container ");
+  put_safe (&b, h->have_state ? h->state.id : "(unknown)");
+  og_buf_printf (&b, ": launch denied (%s)", og_decision_name (decision));
   if (h->manifest_path)
-    fprintf (stderr, " by manifest %s%s%s%s", h->manifest ? "\"" : "",
-             h->manifest && h->manifest->name ? h->manifest->name : "", h->manifest ? "\" " : "",
-             h->manifest_path);
-  fprintf (stderr, ".\n");
+    {
+      og_buf_puts (&b, " by manifest ");
+      if (h->manifest)
+        {
+          og_buf_putc (&b, '"');
+          put_safe (&b, h->manifest->name);
+          og_buf_puts (&b, "\" ");
+        }
+      put_safe (&b, h->manifest_path);
+    }
+  og_buf_puts (&b, ".\n");
   if (error)
-    fprintf (stderr, "  error: %s\n", error);
+    {
+      og_buf_puts (&b, "  error: ");
+      put_safe (&b, error);
+      og_buf_putc (&b, '\n');
+    }
   if (h->have_res)
     {
       for (size_t i = 0; i < h->res.n && i < SHOW_FINDINGS; i++)
-        fprintf (stderr, "  %s: %s: %s\n", h->res.findings[i].rule, h->res.findings[i].subject,
-                 h->res.findings[i].reason);
+        {
+          og_buf_puts (&b, "  ");
+          put_safe (&b, h->res.findings[i].rule);
+          og_buf_puts (&b, ": ");
+          put_safe (&b, h->res.findings[i].subject);
+          og_buf_puts (&b, ": ");
+          put_safe (&b, h->res.findings[i].reason);
+          og_buf_putc (&b, '\n');
+        }
       if (h->res.n > SHOW_FINDINGS)
-        fprintf (stderr, "  ... and %zu more finding%s\n", h->res.n - SHOW_FINDINGS,
-                 h->res.n - SHOW_FINDINGS == 1 ? "" : "s");
+        og_buf_printf (&b, "  ... and %zu more finding%s\n", h->res.n - SHOW_FINDINGS,
+                       h->res.n - SHOW_FINDINGS == 1 ? "" : "s");
     }
   if (h->audit_path)
-    fprintf (stderr, "  full record: %s\n", h->audit_path);
+    {
+      og_buf_puts (&b, "  full record: ");
+      put_safe (&b, h->audit_path);
+      og_buf_putc (&b, '\n');
+    }
+  text = og_buf_steal (&b);
+  fputs (text, stderr);
+}
+
+/* One syslog record, escaped as the stderr paragraph is.  */
+static void
+log_decision (const hook *h, const og_audit_record *r, og_decision decision, const char *error)
+{
+  og_buf b = { 0 };
+  cleanup_free char *text = NULL;
+
+  og_buf_puts (&b, "container=");
+  put_safe (&b, h->have_state ? h->state.id : "-");
+  og_buf_printf (&b, " decision=%s mode=%s manifest=", og_decision_name (decision),
+                 r->mode ? r->mode : "-");
+  put_safe (&b, h->manifest_path ? h->manifest_path : "-");
+  og_buf_printf (&b, " findings=%zu", h->have_res ? h->res.n : (size_t)0);
+  if (error)
+    {
+      og_buf_puts (&b, " error=");
+      put_safe (&b, error);
+    }
+  text = og_buf_steal (&b);
+  syslog (decision == OG_DECISION_ALLOW ? LOG_INFO : LOG_WARNING, "%s", text);
 }
 
 static void
@@ -144,13 +210,12 @@ record (const hook *h, og_decision decision, const char *would, const char *erro
   hook_audit_record (h, &r, decision, would, error);
   line = og_audit_format (&r, &len);
   if (line && h->audit_fd >= 0 && og_audit_append (h->audit_fd, h->audit_path, line, len, &err) < 0)
-    fprintf (stderr, "ocigate-hook: %s\n", err->msg);
+    {
+      cleanup_free char *msg = og_text_escaped (err->msg);
+      fprintf (stderr, "ocigate-hook: %s\n", msg);
+    }
   if (h->syslog_open)
-    syslog (decision == OG_DECISION_ALLOW ? LOG_INFO : LOG_WARNING,
-            "container=%s decision=%s mode=%s manifest=%s findings=%zu%s%s",
-            h->have_state ? h->state.id : "-", og_decision_name (decision), r.mode ? r.mode : "-",
-            h->manifest_path ? h->manifest_path : "-", h->have_res ? h->res.n : (size_t)0,
-            error ? " error=" : "", error ? error : "");
+    log_decision (h, &r, decision, error);
 }
 
 static int
@@ -162,8 +227,12 @@ report_error (hook *h, const og_error *err, bool on_error_deny)
   if (on_error_deny)
     describe_denial (h, decision, err->msg);
   else
-    fprintf (stderr, "ocigate: container %s: %s; on_error is allow, the launch goes on\n",
-             h->have_state ? h->state.id : "(unknown)", err->msg);
+    {
+      cleanup_free char *id = og_text_escaped (h->have_state ? h->state.id : "(unknown)");
+      cleanup_free char *msg = og_text_escaped (err->msg);
+      fprintf (stderr, "ocigate: container %s: %s; on_error is allow, the launch goes on\n", id,
+               msg);
+    }
   return on_error_deny ? 1 : 0;
 }
 

@@ -64,7 +64,9 @@ image_name (const hook *h)
   return NULL;
 }
 
-/* The rules see config.json's annotations, then the state's (borrowed).  */
+/* The rules see config.json's annotations, then the state's (borrowed).
+   Called when the root is open (before the inventory: so that the backstop
+   knows the mode; no os-release is known yet) and again with the inventory.  */
 static void
 select_manifest (hook *h)
 {
@@ -75,8 +77,11 @@ select_manifest (hook *h)
     memcpy (a, h->oci.annotations, no * sizeof *a);
   if (ns)
     memcpy (a + no, h->state.annotations, ns * sizeof *a);
+  free (h->manifest_path);
+  h->manifest_path = NULL;
   og_hostconfig_select (h->cfg, a, no + ns, &h->inv.os, image_name (h), &h->manifest_path,
                         &h->mode);
+  h->selected = true;
 }
 
 static int
@@ -86,43 +91,127 @@ load_manifest (hook *h, og_error **err)
   return og_manifest_load_file (h->manifest_path, &h->manifest, &diags, err);
 }
 
-/* The container's mount destinations: what is there comes from the runtime
-   (podman's /etc/hostname, /etc/hosts, /run/.containerenv, /proc, /dev...),
-   and the container never sees the image's version of it.  */
-static const char **
-mount_destinations (const hook *h, size_t *n)
+/* A mount destination as a canonical absolute path: "//", "/./", ".." and a
+   trailing "/" folded (".." stops at the root, as the runtime resolves it
+   inside the root).  NULL when it names the root itself, which is never
+   left out.  */
+static char *
+normalise_destination (const char *d)
 {
-  const char **v = og_xcalloc (h->oci.n_mounts + 1, sizeof *v);
-  *n = 0;
+  size_t n = strlen (d);
+  cleanup_free char *out = og_xmalloc (n + 2);
+  size_t len = 0;
+
+  for (const char *p = d; *p;)
+    {
+      const char *q = p;
+      size_t c;
+      while (*q && *q != '/')
+        q++;
+      c = (size_t)(q - p);
+      if (c == 2 && p[0] == '.' && p[1] == '.')
+        {
+          while (len > 0 && out[len - 1] != '/')
+            len--;
+          if (len > 0)
+            len--;
+        }
+      else if (c > 0 && !(c == 1 && p[0] == '.'))
+        {
+          out[len++] = '/';
+          memcpy (out + len, p, c);
+          len += c;
+        }
+      p = *q ? q + 1 : q;
+    }
+  if (len == 0)
+    return NULL;
+  out[len] = '\0';
+  return og_steal_pointer (&out);
+}
+
+/* The container's mount destinations, normalised: where the runtime puts
+   what it provides (podman's /etc/hostname, /etc/hosts, /run/.containerenv).
+   Only the empty placeholder file at exactly such a path is left out of the
+   inventory (catalog/build.h); what an image holds there is inspected.  */
+static void
+mount_destinations (hook *h)
+{
+  if (h->placeholders)
+    return;
+  h->placeholders = og_xcalloc (h->oci.n_mounts + 1, sizeof *h->placeholders);
   for (size_t i = 0; i < h->oci.n_mounts; i++)
     {
       const char *d = h->oci.mounts[i].destination;
-      if (d && d[0] == '/' && d[1] != '\0')
-        v[(*n)++] = d;
+      char *p = d && d[0] == '/' ? normalise_destination (d) : NULL;
+      if (p)
+        h->placeholders[h->n_placeholders++] = p;
     }
-  return v;
 }
 
+/* Open the root (an operational failure when it cannot be), then inventory
+   it (a failure there is the content's: HOOK_PHASE_INSPECT).  */
 static int
 build_inventory (hook *h, bool digests, og_error **err)
 {
   og_source_options opts = { .digests = digests };
   cleanup_source og_source *src = NULL;
-  cleanup_free const char **mounts = NULL;
-  size_t n = 0;
 
   og_inventory_clear (&h->inv);
   h->have_inv = false;
+  h->phase = HOOK_PHASE_ROOT;
   if (og_source_open_dir (h->root, &opts, &src, err) < 0)
     return -1;
-  mounts = mount_destinations (h, &n);
-  if (og_inventory_build_excluding (src, 0, mounts, n, &h->inv, err) < 0)
+  if (!h->selected)
+    select_manifest (h);
+  h->phase = HOOK_PHASE_INSPECT;
+  hook_update_backstop (h);
+  mount_destinations (h);
+  if (og_inventory_build_excluding (src, 0, (const char *const *)h->placeholders, h->n_placeholders,
+                                    &h->inv, err)
+      < 0)
     {
       og_error_prefix (err, "inspect `%s`", h->root);
       return -1;
     }
   h->have_inv = true;
   return 0;
+}
+
+/* Is path a mount the runtime made of something that is not the image's
+   content: a kernel or fresh filesystem (proc, sysfs, tmpfs, devpts,
+   mqueue, cgroup: not a bind), or a file bound over a destination (the
+   runtime's /etc/hosts, /etc/resolv.conf, an init binary)?  A directory
+   bound there may be a volume the runtime filled from the image (podman
+   copies what an image holds under its VOLUME into it): judged.  */
+static bool
+runtime_mount (const hook *h, const og_skipped *k)
+{
+  for (size_t i = 0; i < h->oci.n_mounts; i++)
+    {
+      const og_oci_mount *m = &h->oci.mounts[i];
+      cleanup_free char *d = m->destination && m->destination[0] == '/'
+                                 ? normalise_destination (m->destination)
+                                 : NULL;
+      if (d && strcmp (d, k->path) == 0)
+        return !m->bind || (k->mode & 0170000) != 0040000;
+    }
+  return false;
+}
+
+/* What the walk could not see (inventory.h og_skipped) is an "inspection"
+   finding unless the manifest vouches for it (og_policy_judge_skipped),
+   except what the runtime mounted there and the placeholders the hook
+   left out, which hold no image content.  */
+static void
+judge_skipped (hook *h, const char *today)
+{
+  for (size_t i = 0; i < h->inv.n_skipped; i++)
+    {
+      const og_skipped *k = &h->inv.skipped[i];
+      if (k->reason == OG_SKIPPED_MOUNT && !runtime_mount (h, k))
+        og_policy_judge_skipped (h->manifest, today, k->path, k->mode, &h->res);
+    }
 }
 
 static int
@@ -135,6 +224,7 @@ evaluate (hook *h, og_error **err)
   og_policy_today (today);
   if (og_policy_evaluate (h->manifest, &h->inv, &facts, today, &h->res, err) < 0)
     return -1;
+  judge_skipped (h, today);
   h->have_res = true;
   return 0;
 }
@@ -145,11 +235,14 @@ inspect_and_evaluate (hook *h, og_error **err)
 {
   if (build_inventory (h, false, err) < 0)
     return -1;
-  select_manifest (h);
+  select_manifest (h);      /* again, now that os-release is known */
+  hook_update_backstop (h); /* the mode may have changed with it */
   if (h->manifest_path)
     {
+      h->phase = HOOK_PHASE_MANIFEST;
       if (load_manifest (h, err) < 0)
         return -1;
+      h->phase = HOOK_PHASE_INSPECT;
       if (og_manifest_needs_sha256 (h->manifest) && build_inventory (h, true, err) < 0)
         return -1;
       if (og_deadline_check (err) < 0)
@@ -160,8 +253,52 @@ inspect_and_evaluate (hook *h, og_error **err)
   return og_inventory_digest (&h->inv, h->inv_sha256, err);
 }
 
+/* What to do about an inspection that could not be completed.  */
+static const char *
+advice (og_errcode code)
+{
+  switch (code)
+    {
+    case OG_ERR_LIMIT:
+      return "the image holds more than the hook inspects; make it smaller or simpler, or check it "
+             "offline with `ocigate check`";
+    case OG_ERR_DEADLINE:
+      return "the inspection ran past deadline_ms; make the image smaller, or raise deadline_ms in "
+             "the host config if such images are expected";
+    case OG_ERR_CONTENT:
+      return "the image holds a file that is not what its format says; rebuild the image";
+    case OG_ERR_SYSTEM:
+    case OG_ERR_USAGE:
+    default:
+      return "check the root filesystem with `ocigate check`";
+    }
+}
+
+/* The root was open and the inspection failed: the content cannot be
+   vouched for, which is an "inspection" finding (a deny in enforce mode,
+   whatever on_error says), not an error.  The manifest is still named in
+   the record when it can be loaded.  */
+static void
+inspection_failed (hook *h, const og_error *e)
+{
+  cleanup_free char *reason = NULL;
+  cleanup_error og_error *merr = NULL;
+
+  if (!h->selected)
+    select_manifest (h);
+  if (h->manifest_path && h->manifest == NULL)
+    load_manifest (h, &merr);
+  og_policy_result_clear (&h->res);
+  reason = og_xasprintf (
+      "the inspection could not be completed: %s; %s%s%s", e->msg, advice (e->code),
+      merr ? "; the manifest could not be loaded either: " : "", merr ? merr->msg : "");
+  og_policy_add_inspection (&h->res, e->subject ? e->subject : "/", reason);
+  h->have_res = true;
+}
+
 /* With the host config loaded: the container, the sandbox, the inspection.
-   h->phase says how far it went.  */
+   h->phase says how far it went.  A failure once the root is open is an
+   inspection finding, not an error.  */
 static int
 inspect_container (hook *h, og_error **err)
 {
@@ -175,9 +312,14 @@ inspect_container (hook *h, og_error **err)
   h->phase = HOOK_PHASE_SANDBOX;
   if (og_sandbox_enter (hook_max_out_fd (h), err) < 0)
     return -1;
-  h->phase = HOOK_PHASE_INSPECT;
   if (inspect_and_evaluate (h, err) < 0)
-    return -1;
+    {
+      if (h->phase != HOOK_PHASE_INSPECT)
+        return -1;
+      inspection_failed (h, *err);
+      og_error_freep (err);
+      *err = NULL;
+    }
   h->phase = HOOK_PHASE_DONE;
   return 0;
 }
@@ -226,6 +368,9 @@ hook_clear (hook *h)
   og_inventory_clear (&h->inv);
   og_manifest_free (h->manifest);
   free (h->manifest_path);
+  for (size_t i = 0; i < h->n_placeholders; i++)
+    free (h->placeholders[i]);
+  free (h->placeholders);
   free (h->root);
   og_oci_config_clear (&h->oci);
   og_oci_state_clear (&h->state);

@@ -11,6 +11,10 @@ build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
 # Real tools that make the fixtures and act as oracles in the tests.
 test_pkgs=(clang libclang-rt-14-dev libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq time
   runc crun podman skopeo uidmap groff-base man-db)
+# The CycloneDX validator of tests/integration/sbom.sh: the npm package
+# @cyclonedx/cyclonedx-library and the optional peers its JSON validator loads
+# (node and npm come with the machine: nodejs from Debian conflicts with them).
+test_npm=(@cyclonedx/cyclonedx-library@10 'ajv@^8.12.0' 'ajv-formats@^3.0.1' 'ajv-formats-draft2019@^1.6.1')
 demo_pkgs=(libcap2-bin busybox-static runc python3)
 
 want=("${build_pkgs[@]}")
@@ -30,4 +34,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-build}" = test ] && ! [ -d "$(npm root -g)/@cyclonedx/cyclonedx-library" ]; then
+  echo "deps: npm install -g ${test_npm[*]}"
+  npm install -g --no-audit --no-fund "${test_npm[@]}" >/dev/null
 fi

@@ -12,12 +12,16 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test || exit 1
 bash scripts/build.sh || exit 1
+# The fixtures some unit tests read, made by the real tools before meson runs
+# the unit tests (which run before the integration scripts that also make them).
+unit_fixtures () { bash tests/fixtures/make-rpm-fixtures.sh "$PWD/$1/fixtures/rpm" > /dev/null; }
 rc=0
+unit_fixtures build || { echo "FAILED: making the rpm fixtures"; rc=1; }
 meson test -C build --print-errorlogs --no-rebuild "$@" || rc=1
 logs=("main=build/meson-logs/testlog.json")
 if [ -z "${OG_TEST_QUICK:-}" ]; then
   { [ -f build-asan/build.ninja ] || meson setup build-asan -Dsanitize=true > /dev/null; } \
-    && ninja -C build-asan > /dev/null \
+    && ninja -C build-asan > /dev/null && unit_fixtures build-asan \
     && { meson test -C build-asan --print-errorlogs --no-rebuild --suite unit --suite integration \
            || rc=1; } \
     || { echo "FAILED: the sanitizer build"; rc=1; }

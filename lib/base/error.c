@@ -34,6 +34,7 @@ error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_lis
   e->code = code;
   e->status = status;
   e->msg = og_buf_steal (&b);
+  e->subject = NULL;
   *err = e;
   return -1;
 }
@@ -85,7 +86,15 @@ og_error_free (og_error *err)
   if (err == NULL)
     return;
   free (err->msg);
+  free (err->subject);
   free (err);
+}
+
+void
+og_error_set_subject (og_error **err, const char *subject)
+{
+  if (err && *err && (*err)->subject == NULL && subject)
+    (*err)->subject = og_xstrdup (subject);
 }
 
 void

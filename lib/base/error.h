@@ -20,6 +20,10 @@ typedef struct og_error
   og_errcode code;
   int status; /* errno, or 0 when the failure is about content.  */
   char *msg;
+  /* The path or item inside the inspected content the failure is about,
+     when the code that failed knows it (the hook's "inspection" finding
+     names it), else NULL.  */
+  char *subject;
 } og_error;
 
 /* Set *err (when err is not NULL) and return -1.  With status != 0,
@@ -42,6 +46,9 @@ og_error_code (const og_error *err)
 
 /* Put "prefix: " in front of the message of an existing error.  */
 void og_error_prefix (og_error **err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+
+/* Name what an existing error is about (the first one named stays).  */
+void og_error_set_subject (og_error **err, const char *subject);
 
 void og_error_free (og_error *err);
 void og_error_freep (og_error **err);

@@ -1,3 +1,5 @@
+/* The bounds-checked reader (see reader.h): every untrusted byte is read
+   through these, never by pointer arithmetic on file data.  */
 #include "base/reader.h"
 
 bool

@@ -1,3 +1,4 @@
+/* The string hash map (see strmap.h): open addressing, keys copied.  */
 #include "base/strmap.h"
 #include "base/util.h"
 

@@ -1,3 +1,4 @@
+/* Checked allocation, the growable buffer and string vectors (see util.h).  */
 #include "base/util.h"
 
 static void __attribute__ ((noreturn)) oom (void)

@@ -100,6 +100,8 @@ void og_buf_puts (og_buf *b, const char *s);
 void og_buf_putc (og_buf *b, char c);
 void og_buf_printf (og_buf *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 void og_buf_free (og_buf *b);
+/* An og_buf freed when it goes out of scope.  */
+#define cleanup_buf __attribute__ ((cleanup (og_buf_free)))
 /* Hand the bytes over to the caller; the buffer is empty afterwards.  */
 char *og_buf_steal (og_buf *b);
 

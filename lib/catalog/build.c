@@ -7,37 +7,21 @@
 #include "catalog/build_int.h"
 #include "catalog/filecap.h"
 
+/* Is e the runtime's placeholder at an exclusion: an empty regular file at
+   exactly that path?  Only such an entry is left out (and listed as
+   skipped, "excluded"); a directory at a destination is walked as any other
+   (an empty one yields nothing, and a non-empty one holds image content,
+   e.g. an image's VOLUME), and nothing below a destination is ever left
+   out.  */
 static bool
-under (const char *path, const char *prefix)
+excluded (const build_state *st, const og_entry *e)
 {
-  size_t n = strlen (prefix);
-  while (n > 1 && prefix[n - 1] == '/')
-    n--;
-  if (n == 1 && prefix[0] == '/')
-    return true;
-  return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-bool
-og_catalog_excluded (const build_state *st, const char *path)
-{
+  if ((e->mode & 0170000) != 0100000 || e->size != 0)
+    return false;
   for (size_t i = 0; i < st->n_excludes; i++)
-    if (under (path, st->excludes[i]))
+    if (strcmp (e->path, st->excludes[i]) == 0)
       return true;
   return false;
-}
-
-/* Is the parent of PATH excluded too (then PATH is not the top of an
-   excluded subtree)?  */
-static bool
-parent_excluded (const build_state *st, const char *path)
-{
-  const char *slash = strrchr (path, '/');
-  cleanup_free char *parent = NULL;
-  if (slash == NULL || slash == path)
-    return false; /* the root is never walked */
-  parent = og_xstrndup (path, (size_t)(slash - path));
-  return og_catalog_excluded (st, parent);
 }
 
 static void
@@ -65,10 +49,9 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
-  if (st->n_excludes && og_catalog_excluded (st, e->path))
+  if (st->n_excludes && excluded (st, e))
     {
-      if (!parent_excluded (st, e->path))
-        add_skipped (inv, e, OG_SKIPPED_EXCLUDED);
+      add_skipped (inv, e, OG_SKIPPED_EXCLUDED);
       return 0;
     }
   if (e->skipped != OG_SKIP_NONE)

@@ -12,21 +12,24 @@ enum
   OG_INV_CROSS_MOUNTS = 1 << 2, /* directory source: descend into other filesystems */
   OG_INV_NO_PACKAGES = 1 << 3,  /* skip the package databases */
   OG_INV_DEPS = 1 << 4,         /* resolve the packages' dependencies into inv->deps */
+  OG_INV_LICENSES = 1 << 5,     /* dpkg: licenses from machine-readable copyright files */
   /* Check the executables that packages own (OG_INV_VERIFY), or every file
      that packages own (OG_INV_VERIFY_ALL), against the packages'
      databases: og_exec.integrity and inv->verified (integrity.c).  */
-  OG_INV_VERIFY = 1 << 5,
-  OG_INV_VERIFY_ALL = 1 << 6,
+  OG_INV_VERIFY = 1 << 6,
+  OG_INV_VERIFY_ALL = 1 << 7,
 };
 
 /* The executables carry the sha256 that the source's entries carry: open
    it with og_source_options.digests to have them.  */
 int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_error **err);
-/* The same, leaving out the given absolute paths and everything below them:
-   the hook passes the destinations of the container's mounts, whose content
-   the runtime provides (podman's /etc/hostname, /etc/hosts, /run/.containerenv
-   are empty placeholders in the root filesystem) and the container never sees
-   the image's version of.  */
+/* The same, leaving out the runtime's placeholders: the hook passes the
+   (normalised, absolute, never "/") destinations of the container's mounts,
+   and an entry at exactly such a path is left out when it is an empty
+   regular file (podman's /etc/hostname, /etc/hosts, /run/.containerenv are
+   such placeholders in the root filesystem); inv->skipped lists it with the
+   reason OG_SKIPPED_EXCLUDED.  Nothing below a destination is left out:
+   what an image holds under its own VOLUME is inspected.  */
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                                   size_t n_excludes, og_inventory *inv, og_error **err);
 

@@ -17,7 +17,7 @@ typedef struct build_state
   size_t entries;
   size_t cap_execs;
   size_t cap_files;
-  const char *const *excludes; /* paths (and what is below them) left out of the walk */
+  const char *const *excludes; /* exact paths whose empty placeholder file is left out */
   size_t n_excludes;
 } build_state;
 
@@ -25,9 +25,6 @@ typedef struct build_state
 extern char og_catalog_dir_mark[];
 #define OG_CATALOG_DIR_MARK og_catalog_dir_mark
 void og_catalog_tree_value_free (void *v);
-
-/* Is path (or a directory above it) one of the excluded paths (build.c)?  */
-bool og_catalog_excluded (const build_state *st, const char *path);
 
 /* os-release into inv->os (databases.c).  */
 int og_catalog_load_os (build_state *st, og_error **err);

@@ -3,6 +3,7 @@
 #include "base/deadline.h"
 #include "base/util.h"
 #include "catalog/build_int.h"
+#include "catalog/license.h"
 #include "catalog/pkgdb_paths.h"
 
 static void
@@ -243,6 +244,45 @@ load_dpkg_diversions (build_state *st, og_error **err)
   return og_dpkg_diversions_apply (data, len, OG_DPKG_DIVERSIONS, &st->inv->packages, err);
 }
 
+/* The licenses of the dpkg packages that have none, from their copyright
+   files.  A license is a fact for SBOMs, not for the verdict: a file that is
+   missing, too large or not a regular file leaves it unknown rather than
+   failing the inventory; a failing read of the source does not.  */
+static int
+load_dpkg_licenses (build_state *st, size_t from, og_error **err)
+{
+  for (size_t i = from; i < st->inv->packages.n; i++)
+    {
+      og_package *p = &st->inv->packages.pkgs[i];
+      cleanup_free char *path = NULL;
+      cleanup_free uint8_t *data = NULL;
+      og_error *e = NULL;
+      size_t len = 0;
+      int ret;
+
+      if (p->type != OG_PKG_DEB || p->license || p->name == NULL || strchr (p->name, '/'))
+        continue;
+      path = og_xasprintf ("%s/%s/copyright", OG_DPKG_DOC, p->name);
+      ret = og_source_read_file (st->src, path, OG_DPKG_COPYRIGHT_MAX, &data, &len, &e);
+      if (ret < 0 && (og_error_code (e) == OG_ERR_LIMIT || og_error_code (e) == OG_ERR_CONTENT))
+        {
+          og_error_free (e);
+          continue;
+        }
+      if (ret < 0)
+        {
+          if (err && *err == NULL)
+            *err = e;
+          else
+            og_error_free (e);
+          return -1;
+        }
+      if (ret == 0)
+        p->license = og_license_from_dep5 (data, len);
+    }
+  return og_deadline_check (err);
+}
+
 static int
 load_dpkg (build_state *st, og_error **err)
 {
@@ -264,7 +304,9 @@ load_dpkg (build_state *st, og_error **err)
       if (st->inv->packages.with_verify && load_dpkg_diversions (st, err) < 0)
         return -1;
     }
-  return load_dpkg_statusd (st, err);
+  if (load_dpkg_statusd (st, err) < 0)
+    return -1;
+  return (st->flags & OG_INV_LICENSES) ? load_dpkg_licenses (st, before, err) : 0;
 }
 
 /* ---- apk ---------------------------------------------------------------- */

@@ -53,9 +53,10 @@ typedef struct verify_state
 {
   build_state *st;
   bool all;
-  og_strmap execs; /* path -> exec index + 1 */
-  og_strmap seen;  /* canonical paths checked */
-  og_strmap users; /* name -> id + 1, from the tree's /etc/passwd */
+  og_strmap execs;    /* path -> exec index + 1 */
+  og_strmap seen;     /* canonical paths checked */
+  og_strmap excluded; /* inv->skipped as OG_SKIPPED_EXCLUDED */
+  og_strmap users;    /* name -> id + 1, from the tree's /etc/passwd */
   og_strmap groups;
   bool ids_loaded;
   size_t cap;
@@ -231,9 +232,9 @@ choose (verify_state *vs, size_t pi, const og_pkg_file *f, work **ws, size_t *n,
   if (og_strmap_has (&vs->seen, canon))
     return 0;
   og_strmap_put (&vs->seen, canon, NULL);
-  /* What the runtime mounts over (the hook's excludes) is not the image's
-     to judge.  */
-  if (vs->st->n_excludes && og_catalog_excluded (vs->st, canon))
+  /* The runtime's placeholders that the walk left out (the hook's
+     excludes) are not the image's to judge.  */
+  if (og_strmap_has (&vs->excluded, canon))
     return 0;
   xi = (uintptr_t)og_strmap_get (&vs->execs, canon);
   exec = xi ? (ssize_t)xi - 1 : -1;
@@ -400,6 +401,7 @@ verify_state_clear (verify_state *vs)
 {
   og_strmap_clear (&vs->execs, NULL);
   og_strmap_clear (&vs->seen, NULL);
+  og_strmap_clear (&vs->excluded, NULL);
   og_strmap_clear (&vs->users, NULL);
   og_strmap_clear (&vs->groups, NULL);
 }
@@ -425,6 +427,9 @@ og_catalog_verify (build_state *st, og_error **err)
   inv->verify = vs.all ? OG_VERIFY_ALL : OG_VERIFY_EXECUTABLES;
   for (size_t i = 0; i < inv->n_execs; i++)
     og_strmap_put (&vs.execs, inv->execs[i].path, (void *)(uintptr_t)(i + 1));
+  for (size_t i = 0; i < inv->n_skipped; i++)
+    if (inv->skipped[i].reason == OG_SKIPPED_EXCLUDED)
+      og_strmap_put (&vs.excluded, inv->skipped[i].path, NULL);
   for (size_t i = 0; i < inv->packages.n && ret == 0; i++)
     for (size_t j = 0; j < inv->packages.pkgs[i].n_files && ret == 0; j++)
       ret = choose (&vs, i, &inv->packages.pkgs[i].files[j], &ws, &n, &cap, err);

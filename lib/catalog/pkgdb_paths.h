@@ -23,6 +23,10 @@ static const char *const og_rpmdb_files[] = { "rpmdb.sqlite", "Packages.db", "Pa
 #define OG_DPKG_STATUS   "/var/lib/dpkg/status"
 #define OG_DPKG_STATUS_D "/var/lib/dpkg/status.d"
 #define OG_DPKG_INFO     "/var/lib/dpkg/info"
+/* A package's copyright file, OG_DPKG_DOC "/PKG/copyright" (Debian Policy
+   12.5), read for its licenses when it is machine-readable (DEP-5).  */
+#define OG_DPKG_DOC           "/usr/share/doc"
+#define OG_DPKG_COPYRIGHT_MAX (1u << 20)
 /* dpkg-divert's database: read only for verification.  */
 #define OG_DPKG_DIVERSIONS "/var/lib/dpkg/diversions"
 
@@ -44,6 +48,7 @@ static const char *const og_pkgdb_keep[] = {
   "dpkg/status.d/*",      /* OG_DPKG_STATUS_D */
   "dpkg/info/?*.list",    /* OG_DPKG_INFO */
   "dpkg/info/?*.md5sums", /* OG_DPKG_INFO */
+  "doc/?*/copyright",     /* OG_DPKG_DOC */
   "dpkg/diversions",      /* OG_DPKG_DIVERSIONS */
   "apk/db/installed",     /* OG_APK_INSTALLED */
   NULL,

@@ -20,6 +20,8 @@ int og_dpkg_vercmp (const char *a, const char *b);
 
 /* apk: "1.2.3_rc1-r4".  Source: apk-tools src/version.c.  */
 int og_apk_vercmp (const char *a, const char *b);
+/* apk: what apk_version_validate accepts.  */
+bool og_apk_version_valid (const char *v);
 
 /* Dispatch by ecosystem, on og_package_evr() strings.  */
 int og_version_cmp (og_pkg_type type, const char *a, const char *b);

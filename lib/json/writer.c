@@ -1,3 +1,5 @@
+/* The streaming JSON writer over yajl_gen (see writer.h): every string it
+   emits is valid UTF-8.  */
 #include "json/writer.h"
 #include "base/text.h"
 

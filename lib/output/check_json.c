@@ -1,8 +1,10 @@
 /* ocigate.check/v1 (JSON, streamed with yajl_gen) and the check table.  */
 #include <yajl/yajl_gen.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "output/check.h"
+#include "output/output.h"
 #include "json/writer.h"
 
 static const char *
@@ -23,22 +25,6 @@ kind_name (og_subject_kind k)
     default:
       return "other";
     }
-}
-
-static void
-write_summary (og_jw *w, const og_inventory *inv)
-{
-  const og_inventory_summary *s = &inv->summary;
-  og_jw_str (w, "summary");
-  yajl_gen_map_open (w->g);
-  og_jw_kint (w, "packages", (long long)inv->packages.n);
-  og_jw_kint (w, "executables", (long long)inv->n_execs);
-  og_jw_kint (w, "setuid", (long long)s->setuid);
-  og_jw_kint (w, "setgid", (long long)s->setgid);
-  og_jw_kint (w, "capabilities", (long long)s->capabilities);
-  og_jw_kint (w, "unowned", (long long)s->unowned);
-  og_jw_kint (w, "modified", (long long)s->modified);
-  yajl_gen_map_close (w->g);
 }
 
 int
@@ -68,7 +54,7 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
   og_jw_kv (&w, "id", inv->os.id);
   og_jw_kv (&w, "version_id", inv->os.version_id);
   yajl_gen_map_close (w.g);
-  write_summary (&w, inv);
+  og_summary_write (&w, "summary", &inv->summary, OG_SUMMARY_CHECK);
   og_jw_str (&w, "findings");
   yajl_gen_array_open (w.g);
   for (size_t i = 0; i < r->n; i++)
@@ -104,16 +90,30 @@ og_check_write_json (const og_manifest *m, const og_inventory *inv, const og_pol
 }
 
 /* Findings grouped by rule, groups in order of first appearance.  */
+/* The findings' text, escaped for a terminal (base/text.h): subjects and
+   reasons carry names from the image.  */
+typedef struct safe_finding
+{
+  char *rule, *subject, *reason;
+} safe_finding;
+
 int
 og_check_write_table (const og_manifest *m, const og_inventory *inv, const og_policy_result *r,
                       FILE *out, og_error **err)
 {
   cleanup_free bool *done = og_xcalloc (r->n + 1, sizeof *done);
+  cleanup_free safe_finding *sf = og_xcalloc (r->n + 1, sizeof *sf);
+  cleanup_free char *mname = og_text_escaped (m->name ? m->name : m->file);
   size_t wrule = 4, wsubj = 7;
 
   for (size_t i = 0; i < r->n; i++)
     {
-      size_t a = strlen (r->findings[i].rule), b = strlen (r->findings[i].subject);
+      size_t a, b;
+      sf[i] = (safe_finding){ og_text_escaped (r->findings[i].rule),
+                              og_text_escaped (r->findings[i].subject),
+                              og_text_escaped (r->findings[i].reason) };
+      a = strlen (sf[i].rule);
+      b = strlen (sf[i].subject);
       wrule = a > wrule ? a : wrule;
       wsubj = b > wsubj ? b : wsubj;
     }
@@ -126,18 +126,24 @@ og_check_write_table (const og_manifest *m, const og_inventory *inv, const og_po
         continue;
       for (size_t j = i; j < r->n; j++)
         {
-          const og_finding *f = &r->findings[j];
-          if (done[j] || strcmp (f->rule, r->findings[i].rule) != 0)
+          if (done[j] || strcmp (r->findings[j].rule, r->findings[i].rule) != 0)
             continue;
           done[j] = true;
-          fprintf (out, "%-*s  %-*s  %s\n", (int)wrule, f->rule, (int)wsubj, f->subject, f->reason);
+          fprintf (out, "%-*s  %-*s  %s\n", (int)wrule, sf[j].rule, (int)wsubj, sf[j].subject,
+                   sf[j].reason);
         }
+    }
+  for (size_t i = 0; i < r->n; i++)
+    {
+      free (sf[i].rule);
+      free (sf[i].subject);
+      free (sf[i].reason);
     }
   fprintf (out,
            "verdict: %s (%zu finding%s, %zu waived by exceptions; manifest %s, %zu packages, "
            "%zu executables)\n",
-           og_verdict_name (og_policy_verdict (r)), r->n, r->n == 1 ? "" : "s", r->n_waived,
-           m->name ? m->name : m->file, inv->packages.n, inv->n_execs);
+           og_verdict_name (og_policy_verdict (r)), r->n, r->n == 1 ? "" : "s", r->n_waived, mname,
+           inv->packages.n, inv->n_execs);
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write output");
   return 0;

@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "json/writer.h"
 #include "catalog/purl.h"
+#include "output/deps.h"
 #include "output/output.h"
 
 void
@@ -87,6 +88,7 @@ write_packages (og_jw *w, const og_inventory *inv)
       og_jw_kv (w, "purl", purl);
       og_jw_kint (w, "files", (long long)p->n_files);
       og_jw_kv (w, "state", p->state);
+      og_package_write_deps_json (w, inv, i); /* nothing unless built with OG_INV_DEPS */
       yajl_gen_map_close (w->g);
     }
   yajl_gen_array_close (w->g);
@@ -152,26 +154,6 @@ write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 }
 
 static void
-write_summary (og_jw *w, const og_inventory_summary *s, bool with_files)
-{
-  og_jw_str (w, "summary");
-  yajl_gen_map_open (w->g);
-  og_jw_kint (w, "packages", (long long)s->packages);
-  og_jw_kint (w, "executables", (long long)s->executables);
-  og_jw_kint (w, "elf", (long long)s->elf);
-  og_jw_kint (w, "scripts", (long long)s->scripts);
-  og_jw_kint (w, "other", (long long)s->other);
-  og_jw_kint (w, "setuid", (long long)s->setuid);
-  og_jw_kint (w, "setgid", (long long)s->setgid);
-  og_jw_kint (w, "capabilities", (long long)s->capabilities);
-  og_jw_kint (w, "owned", (long long)s->owned);
-  og_jw_kint (w, "unowned", (long long)s->unowned);
-  if (with_files)
-    og_jw_kint (w, "files", (long long)s->files);
-  yajl_gen_map_close (w->g);
-}
-
-static void
 emit_inventory (og_jw *w, const og_inventory *inv, bool with_source)
 {
   yajl_gen_map_open (w->g);
@@ -185,7 +167,7 @@ emit_inventory (og_jw *w, const og_inventory *inv, bool with_source)
   for (size_t i = 0; i < inv->n_execs; i++)
     write_exec (w, inv, &inv->execs[i]);
   yajl_gen_array_close (w->g);
-  write_summary (w, &inv->summary, false);
+  og_summary_write (w, "summary", &inv->summary, OG_SUMMARY_INVENTORY);
   yajl_gen_map_close (w->g);
 }
 

@@ -6,6 +6,29 @@
 
 #include "base/digest.h"
 #include "catalog/inventory.h"
+#include "json/writer.h"
+
+/* The counters of a summary, by group, and the set each document writes.  */
+enum
+{
+  OG_SUMMARY_PACKAGES = 1 << 0,
+  OG_SUMMARY_EXECUTABLES = 1 << 1,
+  OG_SUMMARY_KINDS = 1 << 2,     /* elf, scripts, other */
+  OG_SUMMARY_PRIVILEGE = 1 << 3, /* setuid, setgid, capabilities */
+  OG_SUMMARY_OWNED = 1 << 4,
+  OG_SUMMARY_UNOWNED = 1 << 5,
+  OG_SUMMARY_MODIFIED = 1 << 6,
+  OG_SUMMARY_SKIPPED = 1 << 7,
+  OG_SUMMARY_FILES = 1 << 8,
+  OG_SUMMARY_AUDIT
+  = OG_SUMMARY_PACKAGES | OG_SUMMARY_EXECUTABLES | OG_SUMMARY_PRIVILEGE | OG_SUMMARY_UNOWNED,
+  OG_SUMMARY_CHECK = OG_SUMMARY_AUDIT | OG_SUMMARY_MODIFIED,
+  OG_SUMMARY_INVENTORY
+  = OG_SUMMARY_AUDIT | OG_SUMMARY_KINDS | OG_SUMMARY_OWNED | OG_SUMMARY_SKIPPED,
+};
+
+/* Write "key": {counters in fields} (null when s is NULL).  */
+void og_summary_write (og_jw *w, const char *key, const og_inventory_summary *s, unsigned fields);
 
 /* ocigate.inventory/v1 */
 int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);

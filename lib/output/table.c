@@ -1,7 +1,10 @@
 /* Tables aligned for a terminal: columns padded to their widest cell, the
-   last column left unpadded (it holds paths).  */
+   last column left unpadded (it holds paths).  Every cell and every header
+   value is escaped (base/text.h): a name from the image holding a newline or
+   ESC cannot forge a line or drive the terminal.  */
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "base/util.h"
 #include "output/output.h"
 
@@ -17,7 +20,7 @@ static void
 cell (table *t, const char *s)
 {
   og_grow (&t->cells, &t->cap, t->n + 1, sizeof *t->cells);
-  t->cells[t->n++] = og_xstrdup (s ? s : "-");
+  t->cells[t->n++] = og_text_escaped (s ? s : "-");
 }
 
 static void cellf (table *t, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
@@ -42,13 +45,6 @@ table_clear (table *t)
   memset (t, 0, sizeof *t);
 }
 #define cleanup_table __attribute__ ((cleanup (table_clear)))
-
-static void
-buf_clear (og_buf *b)
-{
-  og_buf_free (b);
-}
-#define cleanup_buf __attribute__ ((cleanup (buf_clear)))
 
 static void
 table_print (table *t, FILE *out)
@@ -120,6 +116,16 @@ exec_flags_text (const og_exec *x, og_buf *b)
     og_buf_puts (b, "-");
 }
 
+/* The escaped copy of s, in b (reused: one buffer per %s of a call).  */
+static const char *
+safe (og_buf *b, const char *s)
+{
+  b->len = 0;
+  og_buf_puts (b, "");
+  og_text_escape (b, s ? s : "-");
+  return b->data;
+}
+
 int
 og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
 {
@@ -127,14 +133,17 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
   cleanup_buf og_buf flags = { 0 };
   const og_inventory_summary *s = &inv->summary;
 
-  fprintf (out, "SOURCE  %s %s\n", inv->source.kind ? inv->source.kind : "-",
-           inv->source.path ? inv->source.path : "-");
+  cleanup_buf og_buf e1 = { 0 }, e2 = { 0 }, e3 = { 0 };
+
+  fprintf (out, "SOURCE  %s ", safe (&e1, inv->source.kind));
+  fprintf (out, "%s\n", safe (&e1, inv->source.path));
   fprintf (out, "OS      %s\n",
-           inv->os.pretty_name ? inv->os.pretty_name
-           : inv->os.id        ? inv->os.id
-                               : "unknown (no os-release)");
+           safe (&e1, inv->os.pretty_name ? inv->os.pretty_name
+                      : inv->os.id        ? inv->os.id
+                                          : "unknown (no os-release)"));
   for (size_t i = 0; i < inv->n_dbs; i++)
-    fprintf (out, "DB      %s %s (%s)\n", inv->dbs[i].type, inv->dbs[i].path, inv->dbs[i].backend);
+    fprintf (out, "DB      %s %s (%s)\n", safe (&e1, inv->dbs[i].type),
+             safe (&e2, inv->dbs[i].path), safe (&e3, inv->dbs[i].backend));
 
   fprintf (out, "\nPACKAGES (%zu)\n", inv->packages.n);
   if (inv->packages.n)

@@ -8,239 +8,9 @@
 #include "policy/glob.h"
 #include "policy/lint.h"
 #include "policy/manifest.h"
+#include "policy/manifest_int.h"
 
 /* ---- loading ----------------------------------------------------------- */
-
-typedef struct ctx
-{
-  og_jload *j;
-  og_manifest *m;
-} ctx;
-
-#define DIAG(c, key, ...)                    og_jload_diag ((c)->j, (key), __VA_ARGS__)
-#define push(c, name)                        og_jload_push ((c)->j, (name))
-#define push_index(c, i)                     og_jload_push_index ((c)->j, (i))
-#define pop(c, save)                         og_jload_pop ((c)->j, (save))
-#define check_keys(c, obj, allowed, what)    og_jload_check_keys ((c)->j, (obj), (allowed), (what))
-#define expect_type(c, v, t, what, expected) og_jload_expect ((c)->j, (v), (t), (what), (expected))
-#define json_type_name                       og_json_type_name
-
-static og_switch
-parse_switch (ctx *c, json_t *parent, const char *key, const char *what)
-{
-  json_t *v = json_object_get (parent, key);
-  og_switch r = OG_SWITCH_UNSET;
-  size_t save;
-  if (v == NULL)
-    return r;
-  save = push (c, key);
-  if (json_is_string (v) && strcmp (json_string_value (v), "allow") == 0)
-    r = OG_SWITCH_ALLOW;
-  else if (json_is_string (v) && strcmp (json_string_value (v), "deny") == 0)
-    r = OG_SWITCH_DENY;
-  else
-    DIAG (c, false, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
-  pop (c, save);
-  return r;
-}
-
-static char *
-get_glob (ctx *c, json_t *v, bool path, const char *what)
-{
-  const char *why = NULL;
-  size_t off = 0;
-  if (!expect_type (c, v, JSON_STRING, what, path ? "a path glob string" : "a name glob string"))
-    return NULL;
-  if (!og_glob_valid (json_string_value (v), path, &why, &off))
-    {
-      DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
-            why);
-      return NULL;
-    }
-  return og_xstrdup (json_string_value (v));
-}
-
-static og_pkg_type
-parse_pkg_type (const char *s)
-{
-  if (strcmp (s, "rpm") == 0)
-    return OG_PKG_RPM;
-  if (strcmp (s, "deb") == 0)
-    return OG_PKG_DEB;
-  if (strcmp (s, "apk") == 0)
-    return OG_PKG_APK;
-  return 0;
-}
-
-static void
-pkg_rule_clear (og_pkg_rule *r)
-{
-  free (r->name);
-  free (r->version);
-  free (r->arch);
-  og_vconstraint_clear (&r->constraint);
-}
-
-static bool
-parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r)
-{
-  static const char *const keys[] = { "name", "version", "type", "arch", NULL };
-  json_t *v;
-  size_t save;
-
-  if (json_is_string (e))
-    return (r->name = get_glob (c, e, false, "a package entry")) != NULL;
-  if (!json_is_object (e))
-    {
-      DIAG (c, false,
-            "a package entry must be a name glob string or an object {\"name\", "
-            "\"version\", \"type\", \"arch\"}, not %s",
-            json_type_name (e));
-      return false;
-    }
-  check_keys (c, e, keys, "a package entry");
-  v = json_object_get (e, "name");
-  if (v == NULL)
-    {
-      DIAG (c, false, "a package entry needs \"name\" (a name glob)");
-      return false;
-    }
-  save = push (c, "name");
-  r->name = get_glob (c, v, false, "\"name\"");
-  pop (c, save);
-  if ((v = json_object_get (e, "type")) != NULL)
-    {
-      save = push (c, "type");
-      if (!json_is_string (v) || (r->type = parse_pkg_type (json_string_value (v))) == 0)
-        DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
-      pop (c, save);
-    }
-  if ((v = json_object_get (e, "arch")) != NULL)
-    {
-      save = push (c, "arch");
-      r->arch = get_glob (c, v, false, "\"arch\"");
-      pop (c, save);
-    }
-  if ((v = json_object_get (e, "version")) != NULL)
-    {
-      save = push (c, "version");
-      if (expect_type (c, v, JSON_STRING, "\"version\"",
-                       "a constraint string like \">= 1:1.0.2k, < 1:1.1\""))
-        {
-          const char *why = NULL;
-          if (og_vconstraint_parse (json_string_value (v), r->type, &r->constraint, &why) < 0)
-            DIAG (c, false, "bad version constraint \"%s\": %s", json_string_value (v), why);
-          else
-            r->version = og_xstrdup (json_string_value (v));
-        }
-      pop (c, save);
-    }
-  return r->name != NULL;
-}
-
-static void
-parse_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
-{
-  json_t *arr = json_object_get (parent, key);
-  size_t save, i;
-  json_t *e;
-
-  if (arr == NULL)
-    return;
-  save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, "an array of package entries"))
-    {
-      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
-      json_array_foreach (arr, i, e)
-      {
-        size_t s2 = push_index (c, i);
-        og_pkg_rule r = { .index = i };
-        if (parse_pkg_rule (c, e, &r))
-          {
-            out->v[out->n] = r;
-            og_rule_index_add (&out->idx, r.name, false, out->n);
-            out->n++;
-          }
-        else
-          pkg_rule_clear (&r);
-        pop (c, s2);
-      }
-    }
-  pop (c, save);
-}
-
-static bool
-parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
-{
-  static const char *const keys[] = { "path", "sha256", NULL };
-  json_t *v;
-  size_t save;
-
-  if (json_is_string (e))
-    return (r->path = get_glob (c, e, true, "an executable entry")) != NULL;
-  if (!json_is_object (e))
-    {
-      DIAG (c, false,
-            "an executable entry must be a path glob string or an object {\"path\", \"sha256\"}, "
-            "not %s",
-            json_type_name (e));
-      return false;
-    }
-  check_keys (c, e, keys, "an executable entry");
-  v = json_object_get (e, "path");
-  if (v == NULL)
-    {
-      DIAG (c, false, "an executable entry needs \"path\" (a path glob)");
-      return false;
-    }
-  save = push (c, "path");
-  r->path = get_glob (c, v, true, "\"path\"");
-  pop (c, save);
-  if ((v = json_object_get (e, "sha256")) != NULL)
-    {
-      save = push (c, "sha256");
-      if (!og_json_is_sha256 (v))
-        DIAG (c, false, "\"sha256\" must be 64 lower-case hex digits");
-      else
-        r->sha256 = og_xstrdup (json_string_value (v));
-      pop (c, save);
-    }
-  return r->path != NULL;
-}
-
-static void
-parse_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
-{
-  json_t *arr = json_object_get (parent, key);
-  size_t save, i;
-  json_t *e;
-
-  if (arr == NULL)
-    return;
-  save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, "an array of executable entries"))
-    {
-      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
-      json_array_foreach (arr, i, e)
-      {
-        size_t s2 = push_index (c, i);
-        og_exec_rule r = { .index = i };
-        if (parse_exec_rule (c, e, &r))
-          {
-            out->v[out->n] = r;
-            og_rule_index_add (&out->idx, r.path, true, out->n);
-            out->n++;
-          }
-        else
-          {
-            free (r.path);
-            free (r.sha256);
-          }
-        pop (c, s2);
-      }
-    }
-  pop (c, save);
-}
 
 /* ---- sections ---------------------------------------------------------- */
 
@@ -257,12 +27,12 @@ parse_packages (ctx *c, json_t *root)
   if (expect_type (c, p, JSON_OBJECT, "\"packages\"", "an object"))
     {
       check_keys (c, p, keys, "\"packages\"");
-      parse_pkg_list (c, p, "allow", &c->m->pkg_allow);
-      parse_pkg_list (c, p, "deny", &c->m->pkg_deny);
-      parse_pkg_list (c, p, "require", &c->m->pkg_require);
-      c->m->pkg_unlisted = parse_switch (c, p, "unlisted", "packages that no rule names");
-      c->m->missing_files = parse_switch (c, p, "missing_files",
-                                          "files that their packages installed and are gone");
+      og_mload_pkg_list (c, p, "allow", &c->m->pkg_allow);
+      og_mload_pkg_list (c, p, "deny", &c->m->pkg_deny);
+      og_mload_pkg_list (c, p, "require", &c->m->pkg_require);
+      c->m->pkg_unlisted = og_mload_switch (c, p, "unlisted", "packages that no rule names");
+      c->m->missing_files = og_mload_switch (c, p, "missing_files",
+                                             "files that their packages installed and are gone");
     }
   pop (c, save);
 }
@@ -281,15 +51,17 @@ parse_executables (ctx *c, json_t *root)
     {
       og_manifest *m = c->m;
       check_keys (c, p, keys, "\"executables\"");
-      parse_exec_list (c, p, "allow", &m->exec_allow);
-      parse_exec_list (c, p, "deny", &m->exec_deny);
-      m->exec_unlisted
-          = parse_switch (c, p, "unlisted", "executables that no rule names and no package owns");
-      m->unowned = parse_switch (c, p, "unowned", "executables that no package owns");
-      m->modified = parse_switch (c, p, "modified", "executables that differ from their package");
-      m->setuid = parse_switch (c, p, "setuid", "set-user-ID executables");
-      m->setgid = parse_switch (c, p, "setgid", "set-group-ID executables");
-      m->capabilities = parse_switch (c, p, "capabilities", "executables with file capabilities");
+      og_mload_exec_list (c, p, "allow", &m->exec_allow);
+      og_mload_exec_list (c, p, "deny", &m->exec_deny);
+      m->exec_unlisted = og_mload_switch (c, p, "unlisted",
+                                          "executables that no rule names and no package owns");
+      m->unowned = og_mload_switch (c, p, "unowned", "executables that no package owns");
+      m->modified
+          = og_mload_switch (c, p, "modified", "executables that differ from their package");
+      m->setuid = og_mload_switch (c, p, "setuid", "set-user-ID executables");
+      m->setgid = og_mload_switch (c, p, "setgid", "set-group-ID executables");
+      m->capabilities
+          = og_mload_switch (c, p, "capabilities", "executables with file capabilities");
     }
   pop (c, save);
 }
@@ -341,7 +113,7 @@ parse_launch (ctx *c, json_t *root)
           json_array_foreach (v, i, e)
           {
             size_t s3 = push_index (c, i);
-            char *g = get_glob (c, e, true, "a bind mount entry");
+            char *g = og_mload_glob (c, e, true, "a bind mount entry");
             if (g)
               m->allowed_bind_mounts[m->n_allowed_bind_mounts++] = g;
             pop (c, s3);
@@ -502,14 +274,14 @@ parse_exceptions (ctx *c, json_t *root)
     if ((v = json_object_get (e, "package")) != NULL)
       {
         s3 = push (c, "package");
-        x.package = get_glob (c, v, false, "\"package\"");
+        x.package = og_mload_glob (c, v, false, "\"package\"");
         ok = ok && x.package;
         pop (c, s3);
       }
     if ((v = json_object_get (e, "path")) != NULL)
       {
         s3 = push (c, "path");
-        x.path = get_glob (c, v, true, "\"path\"");
+        x.path = og_mload_glob (c, v, true, "\"path\"");
         ok = ok && x.path;
         pop (c, s3);
       }
@@ -653,7 +425,7 @@ og_manifest_free (og_manifest *m)
   for (size_t l = 0; l < OG_ARRAY_SIZE (pl); l++)
     {
       for (size_t i = 0; i < pl[l]->n; i++)
-        pkg_rule_clear (&pl[l]->v[i]);
+        og_mload_pkg_rule_clear (&pl[l]->v[i]);
       free (pl[l]->v);
       og_rule_index_clear (&pl[l]->idx);
     }

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <yajl/yajl_gen.h>
 
+#include "output/output.h"
 #include "runtime/audit.h"
 #include "og-config.h"
 #include "json/writer.h"
@@ -64,25 +65,6 @@ findings (og_jw *g, const og_policy_result *res)
   yajl_gen_array_close (g->g);
   og_jw_kint (g, "findings_total", (long long)n);
   og_jw_kint (g, "waived", res ? (long long)res->n_waived : 0);
-}
-
-static void
-summary (og_jw *g, const og_inventory_summary *s)
-{
-  og_jw_str (g, "inventory");
-  if (s == NULL)
-    {
-      yajl_gen_null (g->g);
-      return;
-    }
-  yajl_gen_map_open (g->g);
-  og_jw_kint (g, "packages", (long long)s->packages);
-  og_jw_kint (g, "executables", (long long)s->executables);
-  og_jw_kint (g, "setuid", (long long)s->setuid);
-  og_jw_kint (g, "setgid", (long long)s->setgid);
-  og_jw_kint (g, "capabilities", (long long)s->capabilities);
-  og_jw_kint (g, "unowned", (long long)s->unowned);
-  yajl_gen_map_close (g->g);
 }
 
 void
@@ -156,8 +138,21 @@ og_audit_format (const og_audit_record *r, size_t *len)
   if (r->error)
     og_jw_kv (&g, "error", r->error);
   findings (&g, r->result);
-  summary (&g, r->summary);
+  og_summary_write (&g, "inventory", r->summary, OG_SUMMARY_AUDIT);
   og_jw_kv (&g, "inventory_sha256", r->inventory_sha256);
+  if (r->n_skipped)
+    {
+      og_jw_str (&g, "skipped");
+      yajl_gen_array_open (g.g);
+      for (size_t i = 0; i < r->n_skipped; i++)
+        {
+          yajl_gen_map_open (g.g);
+          og_jw_kpath (&g, "path", r->skipped[i].path);
+          og_jw_kv (&g, "reason", og_skip_reason_name (r->skipped[i].reason));
+          yajl_gen_map_close (g.g);
+        }
+      yajl_gen_array_close (g.g);
+    }
   og_jw_kint (&g, "duration_ms", r->duration_ms);
   og_jw_kv (&g, "version", OG_VERSION);
   yajl_gen_map_close (g.g);

@@ -42,6 +42,10 @@ typedef struct og_audit_record
   const og_policy_result *result;      /* may be NULL */
   const og_inventory_summary *summary; /* may be NULL */
   const char *inventory_sha256;
+  /* what the inventory left out (mount points, the runtime's placeholders),
+     listed so that nothing is hidden unsaid; may be NULL */
+  const og_skipped *skipped;
+  size_t n_skipped;
   long long duration_ms;
 } og_audit_record;
 

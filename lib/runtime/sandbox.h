@@ -14,16 +14,20 @@
    Only async-signal-safe calls run in the handler.  */
 int og_deadline_backstop (long long ms, int fd, const char *record, size_t record_len,
                           const char *message, int code, og_error **err);
-/* Replace what the armed backstop writes, without touching its timer.  */
+/* Replace what the armed backstop writes and its exit code, without
+   touching its timer.  */
 void og_deadline_backstop_update (int fd, const char *record, size_t record_len,
-                                  const char *message);
+                                  const char *message, int code);
 void og_deadline_backstop_cancel (void);
 
 /* Drop every capability but CAP_DAC_READ_SEARCH (reading any file), set
-   no_new_privs, and install a seccomp filter that refuses (EPERM) exec,
-   fork, sockets and connections, every call that changes a file, and opening
-   for writing; writes are allowed only to fds <= max_out_fd (stdout, stderr
-   and the outputs opened before).  */
+   no_new_privs, make the whole filesystem read-only and unexecutable for the
+   process with Landlock (when the kernel has it), and install a seccomp
+   allow-list: what the inspection uses is allowed (sandbox.c lists each call
+   with why), everything else fails with EPERM, and ptrace, mount, bpf,
+   module loading and the like kill the process.  open/openat are allowed
+   read-only only; writes and sends only to fds <= max_out_fd (stdout,
+   stderr and the outputs opened before); signals only to itself.  */
 int og_sandbox_enter (int max_out_fd, og_error **err);
 
 #endif

@@ -364,10 +364,12 @@ push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
   if (w->depth >= OG_MAX_DEPTH)
     {
       close (fd);
-      return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                                "`%s`: directories nested deeper than %d levels (the depth "
-                                "limit): what is below is not inspected",
-                                w->path, OG_MAX_DEPTH);
+      og_error_set_code (err, OG_ERR_LIMIT, 0,
+                         "`%s`: directories nested deeper than %d levels (the depth "
+                         "limit): what is below is not inspected",
+                         w->path, OG_MAX_DEPTH);
+      og_error_set_subject (err, w->path);
+      return -1;
     }
   f = &w->stack[w->depth];
   memset (f, 0, sizeof *f);

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Failure modes: a missing host config, a broken manifest, a root that
-# vanished, a deadline of 1 ms, a state that is not JSON, an unknown stage.
-# Each follows on_error (deny: exit 1; allow: exit 0) and leaves a record.
+# vanished, a state that is not JSON, an unknown stage: operational errors,
+# each follows on_error (deny: exit 1; allow: exit 0) and leaves a record.
+# A deadline of 1 ms on a big tree is the content's doing, not an
+# operational error: an "inspection" finding, deny in enforce mode whatever
+# on_error says, allow with enforce_would deny in audit mode.
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 FIX=${OG_FIXTURES_OUT:?}
@@ -59,12 +62,18 @@ done
 bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || true
 mkdir -p "$E2E/big"; jq --arg r "$FIX/minbase" '.root.path = $r' "$B/config.json" > "$E2E/big/config.json"
 for onerr in deny allow; do
-  want=$([ $onerr = deny ] && echo 1 || echo 0)
   host_config "$E2E/ocigate.json" "$A" "$M" deny enforce $onerr 1
   hook deadline-$onerr "$E2E/big"; rc=$?
-  expect "deadline of 1 ms, on_error $onerr" $want $rc error-$onerr deadline-$onerr
-  check "deadline: the error says so" jq -e '.error | test("deadline")' <(last_record "$A")
+  ok $(( rc == 1 ? 0 : 1 )) "deadline of 1 ms, enforce, on_error $onerr: an inspection deny, exit 1 (got $rc)"
+  check "deadline, on_error $onerr: the record says deny with an inspection finding on the deadline" \
+    jq -e --arg id deadline-$onerr '.decision == "deny" and .container.id == $id and .error == null and (.findings | any(.rule == "inspection" and (.reason | test("deadline"))))' <(last_record "$A")
+  check "deadline, on_error $onerr: stderr lists the finding" grep -q '^  inspection: /: .*deadline' "$E2E/err"
 done
+host_config "$E2E/ocigate.json" "$A" "$M" deny audit allow 1
+hook deadline-audit "$E2E/big"; rc=$?
+ok $(( rc == 0 ? 0 : 1 )) "deadline of 1 ms, audit mode: allowed (got $rc)"
+check "deadline, audit mode: the record says allow, enforce would deny, with the inspection finding" \
+  jq -e '.decision == "allow" and .enforce_would == "deny" and (.findings | any(.rule == "inspection"))' <(last_record "$A")
 # The same tree with a sane deadline is inspected and denied on its content.
 host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny 20000
 hook deadline-ok "$E2E/big"; rc=$?
@@ -98,6 +107,23 @@ host_config "$E2E/ocigate.json" "$A" "$M" deny enforce deny
 (cd "$B/rootfs" && state envtest "$B" | env -i PATH=/nonexistent LD_PRELOAD=/nonexistent.so HOME=/tmp "$HOOK" --config "$E2E/ocigate.json" > /dev/null 2>&1); rc=$?
 ok $(( rc == 1 ? 0 : 1 )) "a strange environment and working directory change nothing (deny on content)"
 check "... and the record is a content decision" jq -e '.decision == "deny" and .container.id == "envtest"' <(last_record "$A")
+# Mount destinations are normalised, and only the empty placeholder file at
+# exactly one is left out (listed in the record): not a subtree, not "/".
+P=$E2E/placeholders; mkdir -p "$P/rootfs/etc" "$P/rootfs/opt/tools/bin"
+cp -a "$B/rootfs/." "$P/rootfs/"; : > "$P/rootfs/etc/hostname"; cp /bin/busybox "$P/rootfs/opt/tools/bin/busybox"
+jq --arg r "$P/rootfs" '.root.path = $r | .mounts = [
+    {destination: "/etc//./hostname/", type: "bind", source: "/etc/hostname", options: ["bind"]},
+    {destination: "/opt/x/../tools/", type: "bind", source: "/tmp", options: ["rbind"]},
+    {destination: "/./", type: "bind", source: "/tmp", options: ["rbind"]}]' "$B/config.json" > "$P/config.json"
+host_config "$E2E/ocigate.json" "$A" "$M" deny enforce allow
+hook placeholders "$P"; rc=$?
+ok $(( rc == 1 ? 0 : 1 )) "mount destinations: still denied on content (rc=$rc)"
+check "mount destinations: the placeholder is left out and listed, normalised" \
+  jq -e '.skipped == [{"path": "/etc/hostname", "reason": "excluded"}]' <(last_record "$A")
+check "mount destinations: what the image holds under a destination is inspected" \
+  jq -e '.findings | any(.subject == "/opt/tools/bin/busybox")' <(last_record "$A")
+check "mount destinations: a destination naming the root leaves nothing else out" \
+  jq -e '.findings | any(.subject == "/bin/busybox")' <(last_record "$A")
 # Every record written above, allow, deny and error alike, follows the published schema.
 cat "$A" "$FA" > "$E2E/all.jsonl"
 /usr/bin/python3 - "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$E2E/all.jsonl" > "$E2E/schema.out" 2>&1 <<'PY'

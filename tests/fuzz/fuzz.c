@@ -14,6 +14,7 @@
 #include "catalog/build.h"
 #include "catalog/elfinfo.h"
 #include "catalog/filecap.h"
+#include "catalog/license.h"
 #include "catalog/osrelease.h"
 #include "catalog/pkgdb/pkgdb.h"
 #include "policy/hostconfig.h"
@@ -99,6 +100,14 @@ fuzz_elf (const uint8_t *data, size_t size)
   cleanup_free char *caps = NULL;
   og_exec_classify (data, size, &c);
   caps = og_filecap_text (data, size);
+}
+
+static void
+fuzz_copyright (const uint8_t *data, size_t size)
+{
+  cleanup_free char *expr = og_license_from_dep5 (data, size);
+  if (expr && !og_license_is_spdx_expression (expr))
+    abort (); /* what it writes must be an SPDX expression */
 }
 
 static void
@@ -251,10 +260,15 @@ typedef struct target
 } target;
 
 static const target targets[] = {
-  { "osrelease", fuzz_osrelease }, { "elf", fuzz_elf },
-  { "oci_state", fuzz_oci_state }, { "oci_config", fuzz_oci_config },
-  { "manifest", fuzz_manifest },   { "hostconfig", fuzz_hostconfig },
-  { "layer_tar", fuzz_layer_tar }, { "image_index", fuzz_image_index },
+  { "osrelease", fuzz_osrelease },
+  { "copyright", fuzz_copyright },
+  { "elf", fuzz_elf },
+  { "oci_state", fuzz_oci_state },
+  { "oci_config", fuzz_oci_config },
+  { "manifest", fuzz_manifest },
+  { "hostconfig", fuzz_hostconfig },
+  { "layer_tar", fuzz_layer_tar },
+  { "image_index", fuzz_image_index },
 };
 
 int

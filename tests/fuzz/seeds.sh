@@ -6,7 +6,7 @@ set -euo pipefail
 fix=${1:?fixtures dir}; out=${2:?output dir}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 for t in rpm_header rpmdb_bdb rpmdb_ndb rpmdb_sqlite dpkg_status dpkg_statusd dpkg_md5sums \
-         apk_installed osrelease elf oci_state oci_config manifest hostconfig layer_tar image_index; do
+         apk_installed osrelease copyright elf oci_state oci_config manifest hostconfig layer_tar image_index; do
   mkdir -p "$out/$t"
 done
 n=0
@@ -27,6 +27,7 @@ seed dpkg_statusd $(find "$fix" -path '*status.d/*' ! -name '*.md5sums' 2>/dev/n
 seed dpkg_md5sums $(find "$fix" \( -name '*.md5sums' -o -name '*.list' \) 2>/dev/null | head -16)
 seed apk_installed $(find "$fix" -path '*lib/apk/db/installed' 2>/dev/null | head -4)
 seed osrelease $(find "$fix" -name os-release -type f 2>/dev/null | head -4)
+seed copyright $(find "$fix" -path '*usr/share/doc/*/copyright' -type f 2>/dev/null | head -24)
 for f in $(find "$fix" -type f -perm /111 -size +1k 2>/dev/null | head -24); do
   head -c 4096 "$f" > "$out/elf/$(sha256sum "$f" | cut -c1-16)"; n=$((n + 1))
 done

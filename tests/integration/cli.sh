@@ -20,7 +20,7 @@ ok $((rc == 2 ? 0 : 1)) "unknown verb: exit 2"
 check "unknown verb: the message names it" grep -q "unknown verb 'frobnicate'" "$W/e"
 "$OCIGATE" inventory --format yaml "$W/root" 2> "$W/e"; rc=$?
 ok $((rc == 2 ? 0 : 1)) "bad --format: exit 2"
-check "bad --format: the message says what is allowed" grep -q "json or table, not 'yaml'" "$W/e"
+check "bad --format: the message says what is allowed" grep -q "json, table, spdx or cyclonedx, not 'yaml'" "$W/e"
 "$OCIGATE" inventory 2> "$W/e"; ok $(( $? == 2 ? 0 : 1 )) "missing SOURCE: exit 2"
 "$OCIGATE" inventory "$W/missing" 2> "$W/e"; rc=$?
 ok $((rc == 2 ? 0 : 1)) "missing directory: exit 2"

@@ -156,5 +156,11 @@ ok $((rc == 1 ? 0 : 1)) "launch rules with --oci-config: exit 1"
 check "launch rules: readonly, no_new_privileges (minbase has setuid files), the bind mount" \
   test "$(jq -r '[.findings[] | .rule] | join(",")' "$W/c.json")" = "launch.readonly_rootfs,launch.no_new_privileges,launch.allowed_bind_mounts"
 "$OCIGATE" check --manifest "$W/golden.json" "$W/nonexistent" > /dev/null 2>&1; rc=$?
-ok $((rc == 3 ? 0 : 1)) "a source that cannot be inspected: exit 3"
+ok $((rc == 3 ? 0 : 1)) "a source that cannot be opened: exit 3"
+# Content that cannot be inspected is a finding, never an error: exit 1.
+d=$W/deep; for i in $(seq 257); do d=$d/d; done; mkdir -p "$d"
+"$OCIGATE" check --manifest "$W/golden.json" --format json "$W/deep" > "$W/deep.json" 2> "$W/deep.err"; rc=$?
+ok $((rc == 1 ? 0 : 1)) "257 nested directories: check exits 1 (rc=$rc)"
+check "... with an inspection finding that names the depth limit" \
+  jq -e '.findings | any(.rule == "inspection" and (.reason | test("depth")))' "$W/deep.json"
 plan_end

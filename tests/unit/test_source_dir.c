@@ -363,6 +363,8 @@ test_mounts_by_mount_id (void **state)
     fx_chmod (o, "a", 0755);
     fx_put (o, "b", "b");
     fx_chmod (o, "b", 0644);
+    fx_put (o, "c", ""); /* a runtime's placeholder */
+    fx_chmod (o, "c", 0644);
   }
   opts = og_xasprintf ("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work);
   if (mount ("overlay", merged, "overlay", 0, opts) < 0)
@@ -380,13 +382,15 @@ test_mounts_by_mount_id (void **state)
 
   {
     /* The inventory counts and lists what the walk left out: the mount
-       point, and the top of an excluded subtree (once).  */
-    static const char *const excludes[] = { "/opt/" };
+       point, and the placeholder (an empty file) at an excluded path; a
+       directory at an excluded path is walked (what an image holds under
+       its VOLUME is inspected, issue 10).  */
+    static const char *const excludes[] = { "/opt", "/opt/c" };
     cleanup_inventory og_inventory inv = { 0 };
     og_source *s = NULL;
     og_error *err = NULL;
     assert_int_equal (og_source_open_dir (merged, NULL, &s, &err), 0);
-    assert_int_equal (og_inventory_build_excluding (s, OG_INV_NO_PACKAGES, excludes, 1, &inv, &err),
+    assert_int_equal (og_inventory_build_excluding (s, OG_INV_NO_PACKAGES, excludes, 2, &inv, &err),
                       0);
     og_source_free (s);
     assert_int_equal (inv.n_skipped, 2);
@@ -395,18 +399,20 @@ test_mounts_by_mount_id (void **state)
     assert_int_equal (inv.skipped[0].reason, OG_SKIPPED_MOUNT);
     assert_true (S_ISDIR (inv.skipped[0].mode));
     assert_string_equal (og_skip_reason_name (inv.skipped[0].reason), "mount");
-    assert_string_equal (inv.skipped[1].path, "/opt");
+    assert_string_equal (inv.skipped[1].path, "/opt/c");
     assert_int_equal (inv.skipped[1].reason, OG_SKIPPED_EXCLUDED);
     assert_string_equal (og_skip_reason_name (inv.skipped[1].reason), "excluded");
-    assert_int_equal (inv.n_execs, 1); /* /bin-tool, from the tmpfs lower layer */
+    assert_int_equal (inv.n_execs, 2); /* /bin-tool, from the tmpfs lower layer, and /opt/a */
     assert_string_equal (inv.execs[0].path, "/bin-tool");
+    assert_string_equal (inv.execs[1].path, "/opt/a");
   }
   walk_skips (merged, 0, &k);
-  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n/opt\n/opt/a\n/opt/b\n");
+  assert_string_equal (k.seen.data, "/bin-tool\n/etc-os-release\n/opt\n/opt/a\n/opt/b\n/opt/c\n");
   assert_string_equal (k.skipped.data, "/mnt\n");
   walk_skips (merged, OG_WALK_CROSS_MOUNTS, &cross);
-  assert_string_equal (cross.seen.data,
-                       "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n/opt\n/opt/a\n/opt/b\n");
+  assert_string_equal (
+      cross.seen.data,
+      "/bin-tool\n/etc-os-release\n/mnt\n/mnt/hidden\n/opt\n/opt/a\n/opt/b\n/opt/c\n");
   assert_string_equal (cross.skipped.data, "");
 
   og_buf_free (&k.seen);

@@ -611,6 +611,7 @@ test_keep_covers_catalog_paths (void **state)
   paths[n++] = OG_DPKG_STATUS_D "/base-files";
   paths[n++] = OG_DPKG_INFO "/libc6:amd64.list";
   paths[n++] = OG_DPKG_INFO "/libc6.md5sums";
+  paths[n++] = OG_DPKG_DOC "/libc6/copyright";
   paths[n++] = OG_APK_INSTALLED;
   for (size_t i = 0; i < n; i++)
     l0[k++] = (ent){ paths[i] + 1, 'f', 0644, "kept bytes", NULL, 0 };

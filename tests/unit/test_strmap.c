@@ -1,3 +1,4 @@
+/* The string hash map: growth, lookups, replacement, NULL values.  */
 #include "fixtures.h"
 
 #include "base/strmap.h"

@@ -495,11 +495,6 @@ get_file_ints (const hdr *h, uint32_t tag, const char *tname, uint32_t nfiles,
   return 1;
 }
 
-static void
-buf_freep (og_buf *b)
-{
-  og_buf_free (b);
-}
 
 static bool
 next_str (og_reader *r, const char **s, size_t *n)
@@ -516,7 +511,7 @@ parse_paths (const hdr *h, og_package *pkg, uint32_t *nfiles, og_error **err)
   const hdr_entry *di;
   cleanup_free const char **dirp = NULL;
   cleanup_free size_t *dirn = NULL;
-  __attribute__ ((cleanup (buf_freep))) og_buf path = { 0 };
+  cleanup_buf og_buf path = { 0 };
   int r;
 
   *nfiles = 0;

@@ -99,6 +99,19 @@ outer_read_cb (struct archive *a, void *ud, const void **buf)
   return n;
 }
 
+/* Member data that is not wanted is skipped with lseek, not read: the outer
+   archive is walked several times (its index, the config, the layers).
+   Returns the bytes skipped; 0 makes libarchive read through instead.  */
+static la_int64_t
+outer_skip_cb (struct archive *a, void *ud, la_int64_t request)
+{
+  outer_file *f = ud;
+  (void)a;
+  if (request <= 0 || lseek (f->fd, (off_t)request, SEEK_CUR) < 0)
+    return 0;
+  return request;
+}
+
 static int
 outer_close_cb (struct archive *a, void *ud)
 {
@@ -143,7 +156,7 @@ img_outer_open (const char *path, og_error **err)
   f->fd = fd;
   /* From here the archive owns f: the close callback frees it when the
      archive is freed, after a failure too.  */
-  if (og_archive_read_open2 (a, f, NULL, outer_read_cb, NULL, outer_close_cb) != ARCHIVE_OK)
+  if (og_archive_read_open2 (a, f, NULL, outer_read_cb, outer_skip_cb, outer_close_cb) != ARCHIVE_OK)
     {
       og_error_set (err, og_archive_errno (a) > 0 ? og_archive_errno (a) : 0, "open `%s`: %s", path,
                     og_archive_error_string (a));
@@ -160,4 +173,26 @@ img_norm_member (const char *name)
   while (*name == '/')
     name++;
   return name;
+}
+
+const char *
+img_file_type_name (mode_t mode)
+{
+  switch (mode & S_IFMT)
+    {
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFCHR:
+      return "a character device";
+    case S_IFBLK:
+      return "a block device";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFLNK:
+      return "a symbolic link";
+    default:
+      return "not a file";
+    }
 }

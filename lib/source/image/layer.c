@@ -634,24 +634,3 @@ img_finish_layers (img_source *im, img_store *store, og_error **err)
   img_layers_clear (im);
   return ret;
 }
-
-void
-img_layers_clear (img_source *im)
-{
-  for (size_t i = 0; i < im->n_refetch; i++)
-    {
-      im->refetch[i]->refetch = false;
-      img_ino_unref (im, im->refetch[i]);
-    }
-  free (im->refetch);
-  im->refetch = NULL;
-  im->n_refetch = 0;
-  for (size_t i = 0; i < im->n_layer_srcs; i++)
-    {
-      free (im->layer_srcs[i].member);
-      free (im->layer_srcs[i].expect);
-    }
-  free (im->layer_srcs);
-  im->layer_srcs = NULL;
-  im->n_layer_srcs = 0;
-}

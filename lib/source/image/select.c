@@ -467,22 +467,6 @@ open_oci (open_ctx *oc, og_error **err)
 
 /* ---- the entry points ----------------------------------------------------- */
 
-const char *
-og_image_kind_name (og_image_kind kind)
-{
-  switch (kind)
-    {
-    case OG_IMAGE_DOCKER_ARCHIVE:
-      return "docker-archive";
-    case OG_IMAGE_OCI_ARCHIVE:
-      return "oci-archive";
-    case OG_IMAGE_OCI_LAYOUT:
-      return "oci";
-    default:
-      return "?";
-    }
-}
-
 int
 og_image_detect_archive (const char *path, og_image_kind *kind, og_error **err)
 {
@@ -496,10 +480,11 @@ og_image_detect_archive (const char *path, og_image_kind *kind, og_error **err)
           && (*err)->status != ELIBACC)
         {
           og_error_freep (err);
-          og_error_set (err, 0,
-                        "`%s` is neither a directory nor an image archive: give a root "
-                        "filesystem directory, docker-archive:PATH, oci-archive:PATH or oci:DIR",
-                        path);
+          og_error_set_code (
+              err, OG_ERR_USAGE, 0,
+              "`%s` is neither a directory nor an image archive: give a root "
+              "filesystem directory, docker-archive:PATH, oci-archive:PATH or oci:DIR",
+              path);
         }
       return -1;
     }

@@ -270,28 +270,6 @@ outer_find (const char *path, const char *name, struct archive **out, uint64_t *
   return og_error_set (err, ELOOP, "%s: member `%s`: too many symbolic links", path, name);
 }
 
-const char *
-img_file_type_name (mode_t mode)
-{
-  switch (mode & S_IFMT)
-    {
-    case S_IFIFO:
-      return "a FIFO";
-    case S_IFCHR:
-      return "a character device";
-    case S_IFBLK:
-      return "a block device";
-    case S_IFSOCK:
-      return "a socket";
-    case S_IFDIR:
-      return "a directory";
-    case S_IFLNK:
-      return "a symbolic link";
-    default:
-      return "not a file";
-    }
-}
-
 /* Open a file of an OCI layout before looking at it: O_NONBLOCK so that a
    FIFO cannot block the open, O_NOFOLLOW so that the name is the file, then
    fstat: only a regular file is read.  */

@@ -426,3 +426,40 @@ img_source_new (og_image_kind kind, const char *path, const og_source_options *o
   im->root->layer = -1;
   return im;
 }
+
+void
+img_layers_clear (img_source *im)
+{
+  for (size_t i = 0; i < im->n_refetch; i++)
+    {
+      im->refetch[i]->refetch = false;
+      img_ino_unref (im, im->refetch[i]);
+    }
+  free (im->refetch);
+  im->refetch = NULL;
+  im->n_refetch = 0;
+  for (size_t i = 0; i < im->n_layer_srcs; i++)
+    {
+      free (im->layer_srcs[i].member);
+      free (im->layer_srcs[i].expect);
+    }
+  free (im->layer_srcs);
+  im->layer_srcs = NULL;
+  im->n_layer_srcs = 0;
+}
+
+const char *
+og_image_kind_name (og_image_kind kind)
+{
+  switch (kind)
+    {
+    case OG_IMAGE_DOCKER_ARCHIVE:
+      return "docker-archive";
+    case OG_IMAGE_OCI_ARCHIVE:
+      return "oci-archive";
+    case OG_IMAGE_OCI_LAYOUT:
+      return "oci";
+    default:
+      return "?";
+    }
+}

@@ -48,7 +48,8 @@ open_detected (const char *spec, const og_source_options *opts, og_source **out,
       return og_image_open (OG_IMAGE_OCI_LAYOUT, spec, NULL, opts, out, err);
     }
   if (!S_ISREG (st.st_mode))
-    return og_error_set (err, 0, "`%s`: neither a directory nor an image archive", spec);
+    return og_error_set_code (err, OG_ERR_USAGE, 0,
+                              "`%s`: neither a directory nor an image archive", spec);
   if (og_image_detect_archive (spec, &kind, err) < 0)
     return -1;
   return og_image_open (kind, spec, NULL, opts, out, err);

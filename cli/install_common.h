@@ -1,7 +1,8 @@
 /* ocigate install: what the verb's files share (install.c: options and
-   dispatch; install_bundle.c: config.json; install_hooksdir.c: hooks.d).  */
-#ifndef OG_CLI_INSTALL_H
-#define OG_CLI_INSTALL_H
+   dispatch; install_common.c: the hook entry and reading targets;
+   install_bundle.c: config.json; install_hooksdir.c: hooks.d).  */
+#ifndef OG_CLI_INSTALL_COMMON_H
+#define OG_CLI_INSTALL_COMMON_H
 
 #include <jansson.h>
 #include <stdbool.h>

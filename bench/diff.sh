@@ -1,0 +1,40 @@
+#!/bin/bash
+# `ocigate diff --what files` against the two inventories it needs (two
+# `ocigate files --format json` runs), and the SBOM writers against
+# `inventory --format json`, on the same trees, warm, interleaved.
+# Usage: bench/diff.sh [TREE_A TREE_B] [ROUNDS]
+#   (default: the debootstrap minbase tree and a copy changed by dpkg,
+#   tests/fixtures/make-minbase-variants.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+a=${1:-}; b=${2:-}; rounds=${3:-11}
+if [ -z "$a" ]; then
+  bash tests/fixtures/make-debootstrap.sh bench/out
+  [ -d bench/out/variants/changed ] || bash tests/fixtures/make-minbase-variants.sh bench/out/minbase bench/out/variants >/dev/null
+  a=bench/out/minbase; b=bench/out/variants/changed
+fi
+bash scripts/build.sh
+og=build/cli/ocigate
+export SOURCE_DATE_EPOCH=0
+# What a reviewer runs without `diff`: both trees' file lists, to compare
+# with jq or diff(1) afterwards (the comparison itself not counted).
+two_inventories () { "$og" files --format json "$a" >/dev/null; "$og" files --format json "$b" >/dev/null; }
+d=(); t=(); j=(); c=(); s=()
+"$og" diff --what files "$a" "$b" >/dev/null || true; two_inventories
+for i in $(seq "$rounds"); do
+  d+=("$(time_once "$og" diff --what files "$a" "$b")")
+  t+=("$(time_once two_inventories)")
+  j+=("$(time_once "$og" inventory --format json "$a")")
+  c+=("$(time_once "$og" inventory --format cyclonedx "$a")")
+  s+=("$(time_once "$og" inventory --format spdx "$a")")
+done
+md=$(printf '%s\n' "${d[@]}" | median); mt=$(printf '%s\n' "${t[@]}" | median)
+mj=$(printf '%s\n' "${j[@]}" | median); mc=$(printf '%s\n' "${c[@]}" | median); ms=$(printf '%s\n' "${s[@]}" | median)
+echo "machine: $(machine)"
+echo "trees: $a ($(find "$a" -xdev | wc -l) entries), $b ($(find "$b" -xdev | wc -l) entries)"
+echo "ocigate diff --what files A B:       median ${md} ms over $rounds rounds"
+echo "ocigate files --format json A; ... B: median ${mt} ms"
+awk -v a="$md" -v b="$mt" 'BEGIN { printf "diff ratio: %.2fx the two inventories (target <= 1.2x)\n", (b > 0 ? a / b : 0) }'
+echo "inventory --format json A: ${mj} ms; cyclonedx: ${mc} ms; spdx: ${ms} ms"
+awk -v j="$mj" -v c="$mc" -v s="$ms" 'BEGIN { printf "SBOM overhead: cyclonedx %+.0f%%, spdx %+.0f%% (target <= +10%%)\n", (j > 0 ? 100 * (c - j) / j : 0), (j > 0 ? 100 * (s - j) / j : 0) }'

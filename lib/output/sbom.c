@@ -1,0 +1,80 @@
+/* What the CycloneDX and SPDX writers share (sbom.h).  */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/digest.h"
+#include "base/util.h"
+#include "output/output.h"
+#include "output/sbom.h"
+
+int
+og_sbom_uuid (const og_inventory *inv, char out[37], og_error **err)
+{
+  og_sha256_hex inv_digest, h;
+  og_buf b = { 0 };
+  int r;
+
+  if (og_inventory_digest (inv, inv_digest, err) < 0)
+    return -1;
+  /* The same content in two images is two documents: their digests count.  */
+  og_buf_printf (&b, "ocigate-sbom\n%s\n%s\n%s\n", inv_digest,
+                 inv->source.config_digest ? inv->source.config_digest : "",
+                 inv->source.manifest_digest ? inv->source.manifest_digest : "");
+  r = og_sha256_hex_of (b.data, b.len, h, err);
+  og_buf_free (&b);
+  if (r < 0)
+    return -1;
+  h[12] = '5';
+  h[16] = "89ab"[strtoul ((char[]){ h[16], 0 }, NULL, 16) & 3];
+  snprintf (out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+  return 0;
+}
+
+void
+og_sbom_time (time_t t, char out[21])
+{
+  struct tm tm;
+  gmtime_r (&t, &tm);
+  strftime (out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *
+og_sbom_subject_name (const og_inventory *inv)
+{
+  if (inv->source.n_tags > 0)
+    return inv->source.tags[0];
+  return inv->source.path ? inv->source.path : "rootfs";
+}
+
+/* A counting sort of the executables by owning package, stable.  */
+void
+og_sbom_owned_build (const og_inventory *inv, og_sbom_owned *out)
+{
+  size_t np = inv->packages.n;
+  size_t *next = og_xcalloc (np + 2, sizeof *next);
+
+  out->pkg_start = og_xcalloc (np + 2, sizeof *out->pkg_start);
+  out->execs_of = og_xcalloc (inv->n_execs + 1, sizeof *out->execs_of);
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      ssize_t p = inv->execs[i].package;
+      out->pkg_start[(p >= 0 && (size_t)p < np ? (size_t)p : np) + 1]++;
+    }
+  for (size_t i = 1; i < np + 2; i++)
+    out->pkg_start[i] += out->pkg_start[i - 1];
+  memcpy (next, out->pkg_start, (np + 1) * sizeof *next);
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      ssize_t p = inv->execs[i].package;
+      out->execs_of[next[p >= 0 && (size_t)p < np ? (size_t)p : np]++] = i;
+    }
+  free (next);
+}
+
+void
+og_sbom_owned_clear (og_sbom_owned *o)
+{
+  free (o->pkg_start);
+  free (o->execs_of);
+  *o = (og_sbom_owned){ 0 };
+}

@@ -1,0 +1,50 @@
+/* SBOM writers: CycloneDX 1.6 (or 1.5) JSON and SPDX 2.3 JSON, streamed
+   with yajl_gen.  One component/package per OS package (name, version as
+   the ecosystem writes it, purl, supplier, license, source package), the
+   operating system, and the executables as files with their sha256 when it
+   was computed, tied to their owning package.  Deterministic: the same
+   inventory and options give the same bytes (the serial number and the
+   document namespace come from the inventory's digest and the source's
+   image digests; the time from the options).  */
+#ifndef OG_OUTPUT_SBOM_H
+#define OG_OUTPUT_SBOM_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "catalog/inventory.h"
+
+typedef struct og_sbom_options
+{
+  time_t created;           /* the document's time (SOURCE_DATE_EPOCH, or now) */
+  const char *spec_version; /* CycloneDX: "1.6" (NULL) or "1.5"; SPDX: ignored */
+} og_sbom_options;
+
+int og_inventory_write_cyclonedx (const og_inventory *inv, const og_sbom_options *o, FILE *out,
+                                  og_error **err);
+int og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, FILE *out,
+                             og_error **err);
+
+/* ---- shared by the two writers ------------------------------------------ */
+
+/* A name-based UUID (version 5 layout, variant 10) from the sha256 of the
+   inventory and the source's image digests: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx".  */
+int og_sbom_uuid (const og_inventory *inv, char out[37], og_error **err);
+/* "2026-01-31T12:00:00Z" */
+void og_sbom_time (time_t t, char out[21]);
+/* What names the document: the image's first tag, else the path as given.  */
+const char *og_sbom_subject_name (const og_inventory *inv);
+
+/* The executables of each package: execs_of[pkg_start[i] .. pkg_start[i+1])
+   are the indices of the executables package i owns, in inventory order;
+   those of no package come last, from pkg_start[n_pkgs].  */
+typedef struct og_sbom_owned
+{
+  size_t *pkg_start; /* n_pkgs + 2 entries */
+  size_t *execs_of;  /* n_execs entries */
+} og_sbom_owned;
+
+void og_sbom_owned_build (const og_inventory *inv, og_sbom_owned *out);
+void og_sbom_owned_clear (og_sbom_owned *o);
+
+#endif

@@ -1,0 +1,32 @@
+/* What the manifest loader's files share (manifest.c: the sections and the
+   document; manifest_rules.c: the rule lists).  Internal to policy/.  */
+#ifndef OG_POLICY_MANIFEST_INT_H
+#define OG_POLICY_MANIFEST_INT_H
+
+#include "json/load.h"
+#include "policy/manifest.h"
+
+typedef struct ctx
+{
+  og_jload *j;
+  og_manifest *m;
+} ctx;
+
+#define DIAG(c, key, ...)                    og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define push(c, name)                        og_jload_push ((c)->j, (name))
+#define push_index(c, i)                     og_jload_push_index ((c)->j, (i))
+#define pop(c, save)                         og_jload_pop ((c)->j, (save))
+#define check_keys(c, obj, allowed, what)    og_jload_check_keys ((c)->j, (obj), (allowed), (what))
+#define expect_type(c, v, t, what, expected) og_jload_expect ((c)->j, (v), (t), (what), (expected))
+#define json_type_name                       og_json_type_name
+
+/* "allow" | "deny" at parent.key (absent: the default, allow).  */
+og_switch og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what);
+/* A glob string, checked; NULL after a diagnostic.  */
+char *og_mload_glob (ctx *c, json_t *v, bool path, const char *what);
+void og_mload_pkg_rule_clear (og_pkg_rule *r);
+/* parent.key, an array of package (executable) entries, into out.  */
+void og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out);
+void og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out);
+
+#endif

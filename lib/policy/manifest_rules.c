@@ -1,0 +1,226 @@
+/* Manifest loading, the rule lists: package and executable entries (a glob
+   string, or an object with a version constraint or a sha256 pin) and the
+   allow/deny switches, each into its list and its rule index.  */
+#include <ctype.h>
+
+#include "json/load.h"
+#include "policy/glob.h"
+#include "policy/manifest.h"
+#include "policy/manifest_int.h"
+
+og_switch
+og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what)
+{
+  json_t *v = json_object_get (parent, key);
+  og_switch r = OG_SWITCH_UNSET;
+  size_t save;
+  if (v == NULL)
+    return r;
+  save = push (c, key);
+  if (json_is_string (v) && strcmp (json_string_value (v), "allow") == 0)
+    r = OG_SWITCH_ALLOW;
+  else if (json_is_string (v) && strcmp (json_string_value (v), "deny") == 0)
+    r = OG_SWITCH_DENY;
+  else
+    DIAG (c, false, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
+  pop (c, save);
+  return r;
+}
+
+char *
+og_mload_glob (ctx *c, json_t *v, bool path, const char *what)
+{
+  const char *why = NULL;
+  size_t off = 0;
+  if (!expect_type (c, v, JSON_STRING, what, path ? "a path glob string" : "a name glob string"))
+    return NULL;
+  if (!og_glob_valid (json_string_value (v), path, &why, &off))
+    {
+      DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
+            why);
+      return NULL;
+    }
+  return og_xstrdup (json_string_value (v));
+}
+
+static og_pkg_type
+parse_pkg_type (const char *s)
+{
+  if (strcmp (s, "rpm") == 0)
+    return OG_PKG_RPM;
+  if (strcmp (s, "deb") == 0)
+    return OG_PKG_DEB;
+  if (strcmp (s, "apk") == 0)
+    return OG_PKG_APK;
+  return 0;
+}
+
+void
+og_mload_pkg_rule_clear (og_pkg_rule *r)
+{
+  free (r->name);
+  free (r->version);
+  free (r->arch);
+  og_vconstraint_clear (&r->constraint);
+}
+
+static bool
+parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r)
+{
+  static const char *const keys[] = { "name", "version", "type", "arch", NULL };
+  json_t *v;
+  size_t save;
+
+  if (json_is_string (e))
+    return (r->name = og_mload_glob (c, e, false, "a package entry")) != NULL;
+  if (!json_is_object (e))
+    {
+      DIAG (c, false,
+            "a package entry must be a name glob string or an object {\"name\", "
+            "\"version\", \"type\", \"arch\"}, not %s",
+            json_type_name (e));
+      return false;
+    }
+  check_keys (c, e, keys, "a package entry");
+  v = json_object_get (e, "name");
+  if (v == NULL)
+    {
+      DIAG (c, false, "a package entry needs \"name\" (a name glob)");
+      return false;
+    }
+  save = push (c, "name");
+  r->name = og_mload_glob (c, v, false, "\"name\"");
+  pop (c, save);
+  if ((v = json_object_get (e, "type")) != NULL)
+    {
+      save = push (c, "type");
+      if (!json_is_string (v) || (r->type = parse_pkg_type (json_string_value (v))) == 0)
+        DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
+      pop (c, save);
+    }
+  if ((v = json_object_get (e, "arch")) != NULL)
+    {
+      save = push (c, "arch");
+      r->arch = og_mload_glob (c, v, false, "\"arch\"");
+      pop (c, save);
+    }
+  if ((v = json_object_get (e, "version")) != NULL)
+    {
+      save = push (c, "version");
+      if (expect_type (c, v, JSON_STRING, "\"version\"",
+                       "a constraint string like \">= 1:1.0.2k, < 1:1.1\""))
+        {
+          const char *why = NULL;
+          if (og_vconstraint_parse (json_string_value (v), r->type, &r->constraint, &why) < 0)
+            DIAG (c, false, "bad version constraint \"%s\": %s", json_string_value (v), why);
+          else
+            r->version = og_xstrdup (json_string_value (v));
+        }
+      pop (c, save);
+    }
+  return r->name != NULL;
+}
+
+void
+og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
+{
+  json_t *arr = json_object_get (parent, key);
+  size_t save, i;
+  json_t *e;
+
+  if (arr == NULL)
+    return;
+  save = push (c, key);
+  if (expect_type (c, arr, JSON_ARRAY, key, "an array of package entries"))
+    {
+      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
+      json_array_foreach (arr, i, e)
+      {
+        size_t s2 = push_index (c, i);
+        og_pkg_rule r = { .index = i };
+        if (parse_pkg_rule (c, e, &r))
+          {
+            out->v[out->n] = r;
+            og_rule_index_add (&out->idx, r.name, false, out->n);
+            out->n++;
+          }
+        else
+          og_mload_pkg_rule_clear (&r);
+        pop (c, s2);
+      }
+    }
+  pop (c, save);
+}
+
+static bool
+parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
+{
+  static const char *const keys[] = { "path", "sha256", NULL };
+  json_t *v;
+  size_t save;
+
+  if (json_is_string (e))
+    return (r->path = og_mload_glob (c, e, true, "an executable entry")) != NULL;
+  if (!json_is_object (e))
+    {
+      DIAG (c, false,
+            "an executable entry must be a path glob string or an object {\"path\", \"sha256\"}, "
+            "not %s",
+            json_type_name (e));
+      return false;
+    }
+  check_keys (c, e, keys, "an executable entry");
+  v = json_object_get (e, "path");
+  if (v == NULL)
+    {
+      DIAG (c, false, "an executable entry needs \"path\" (a path glob)");
+      return false;
+    }
+  save = push (c, "path");
+  r->path = og_mload_glob (c, v, true, "\"path\"");
+  pop (c, save);
+  if ((v = json_object_get (e, "sha256")) != NULL)
+    {
+      save = push (c, "sha256");
+      if (!og_json_is_sha256 (v))
+        DIAG (c, false, "\"sha256\" must be 64 lower-case hex digits");
+      else
+        r->sha256 = og_xstrdup (json_string_value (v));
+      pop (c, save);
+    }
+  return r->path != NULL;
+}
+
+void
+og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
+{
+  json_t *arr = json_object_get (parent, key);
+  size_t save, i;
+  json_t *e;
+
+  if (arr == NULL)
+    return;
+  save = push (c, key);
+  if (expect_type (c, arr, JSON_ARRAY, key, "an array of executable entries"))
+    {
+      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
+      json_array_foreach (arr, i, e)
+      {
+        size_t s2 = push_index (c, i);
+        og_exec_rule r = { .index = i };
+        if (parse_exec_rule (c, e, &r))
+          {
+            out->v[out->n] = r;
+            og_rule_index_add (&out->idx, r.path, true, out->n);
+            out->n++;
+          }
+        else
+          {
+            free (r.path);
+            free (r.sha256);
+          }
+        pop (c, s2);
+      }
+    }
+  pop (c, save);
+}
