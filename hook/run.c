@@ -152,7 +152,7 @@ mount_destinations (hook *h)
 /* Open the root (an operational failure when it cannot be), then inventory
    it (a failure there is the content's: HOOK_PHASE_INSPECT).  */
 static int
-build_inventory (hook *h, bool digests, og_error **err)
+build_inventory (hook *h, bool digests, unsigned flags, og_error **err)
 {
   og_source_options opts = { .digests = digests };
   cleanup_source og_source *src = NULL;
@@ -167,8 +167,8 @@ build_inventory (hook *h, bool digests, og_error **err)
   h->phase = HOOK_PHASE_INSPECT;
   hook_update_backstop (h);
   mount_destinations (h);
-  if (og_inventory_build_excluding (src, 0, (const char *const *)h->placeholders, h->n_placeholders,
-                                    &h->inv, err)
+  if (og_inventory_build_excluding (src, flags, (const char *const *)h->placeholders,
+                                    h->n_placeholders, &h->inv, err)
       < 0)
     {
       og_error_prefix (err, "inspect `%s`", h->root);
@@ -233,7 +233,7 @@ evaluate (hook *h, og_error **err)
 static int
 inspect_and_evaluate (hook *h, og_error **err)
 {
-  if (build_inventory (h, false, err) < 0)
+  if (build_inventory (h, false, 0, err) < 0)
     return -1;
   select_manifest (h);      /* again, now that os-release is known */
   hook_update_backstop (h); /* the mode may have changed with it */
@@ -243,7 +243,11 @@ inspect_and_evaluate (hook *h, og_error **err)
       if (load_manifest (h, err) < 0)
         return -1;
       h->phase = HOOK_PHASE_INSPECT;
-      if (og_manifest_needs_sha256 (h->manifest) && build_inventory (h, true, err) < 0)
+      /* Digests and verification only when the manifest asks for them.  */
+      if ((og_manifest_needs_sha256 (h->manifest) || og_manifest_needs_verify (h->manifest))
+          && build_inventory (h, og_manifest_needs_sha256 (h->manifest),
+                              og_manifest_needs_verify (h->manifest) ? OG_INV_VERIFY : 0, err)
+                 < 0)
         return -1;
       if (og_deadline_check (err) < 0)
         return -1;
