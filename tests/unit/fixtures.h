@@ -85,4 +85,19 @@ void fx_position (const char *text, const char *at, bool utf8, int *line, int *c
    (all of them are printed first when not).  */
 void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
 
+/* ---- main --------------------------------------------------------------
+   The main () of a unit test that runs one group: FX_MAIN (setup, teardown,
+   cmocka_unit_test (a), cmocka_unit_test (b), ...); FX_MAIN_NAMED gives the
+   group a name of its own (what cmocka prints for it).  A test with a main
+   of another shape (a group chosen at run time, work before or after the
+   group) writes its own.  */
+#define FX_MAIN_NAMED(name, setup, teardown, ...)                                                  \
+  int main (void)                                                                                  \
+  {                                                                                                \
+    const struct CMUnitTest tests[] = { __VA_ARGS__ };                                             \
+    return cmocka_run_group_tests_name (name, tests, setup, teardown);                             \
+  }
+/* cmocka_run_group_tests names the group after its array: "tests".  */
+#define FX_MAIN(setup, teardown, ...) FX_MAIN_NAMED ("tests", setup, teardown, __VA_ARGS__)
+
 #endif

@@ -535,16 +535,9 @@ test_deps_json (void **state)
   og_inventory_clear (&inv);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_dpkg_fields), cmocka_unit_test (test_dpkg_errors),
-    cmocka_unit_test (test_dpkg_real),   cmocka_unit_test (test_apk_real),
-    cmocka_unit_test (test_apk_ops),     cmocka_unit_test (test_rpm_fields),
-    cmocka_unit_test (test_graph_dpkg),  cmocka_unit_test (test_graph_apk),
-    cmocka_unit_test (test_graph_rpm),   cmocka_unit_test (test_chains_and_holders),
-    cmocka_unit_test (test_deps_json),
-  };
-  return cmocka_run_group_tests_name ("deps", tests, NULL, NULL);
-}
+FX_MAIN_NAMED ("deps", NULL, NULL, cmocka_unit_test (test_dpkg_fields),
+               cmocka_unit_test (test_dpkg_errors), cmocka_unit_test (test_dpkg_real),
+               cmocka_unit_test (test_apk_real), cmocka_unit_test (test_apk_ops),
+               cmocka_unit_test (test_rpm_fields), cmocka_unit_test (test_graph_dpkg),
+               cmocka_unit_test (test_graph_apk), cmocka_unit_test (test_graph_rpm),
+               cmocka_unit_test (test_chains_and_holders), cmocka_unit_test (test_deps_json));

@@ -250,16 +250,7 @@ test_default_manifests_dir (void **state)
   og_diags_clear (&d);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_loads),
-    cmocka_unit_test (test_select),
-    cmocka_unit_test (test_errors),
-    cmocka_unit_test (test_regex_bounds),
-    cmocka_unit_test (test_regex_bomb_is_cheap),
-    cmocka_unit_test (test_default_manifests_dir),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_loads), cmocka_unit_test (test_select),
+         cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
+         cmocka_unit_test (test_regex_bomb_is_cheap),
+         cmocka_unit_test (test_default_manifests_dir));

@@ -194,16 +194,7 @@ test_config (void **state)
   og_error_free (err);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_state),
-    cmocka_unit_test (test_state_refusals),
-    cmocka_unit_test (test_nesting_is_bounded),
-    cmocka_unit_test (test_nesting_counts_structure_only),
-    cmocka_unit_test (test_tokenizer),
-    cmocka_unit_test (test_config),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_state), cmocka_unit_test (test_state_refusals),
+         cmocka_unit_test (test_nesting_is_bounded),
+         cmocka_unit_test (test_nesting_counts_structure_only), cmocka_unit_test (test_tokenizer),
+         cmocka_unit_test (test_config));

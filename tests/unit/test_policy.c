@@ -632,29 +632,17 @@ test_verdict_names (void **state)
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_generated_manifest_allows_its_image),
-    cmocka_unit_test (test_other_version_names_both),
-    cmocka_unit_test (test_deny_beats_allow_and_most_specific),
-    cmocka_unit_test (test_unlisted_and_unowned),
-    cmocka_unit_test (test_exceptions_and_expiry),
-    cmocka_unit_test (test_waived_rule_falls_through),
-    cmocka_unit_test (test_not_utf8_paths_are_judged),
-    cmocka_unit_test (test_generated_manifest_not_utf8),
-    cmocka_unit_test (test_inspection_finding),
-    cmocka_unit_test (test_skipped_subtrees),
-    cmocka_unit_test (test_inventory_skipped),
-    cmocka_unit_test (test_require),
-    cmocka_unit_test (test_sha256_pins),
-    cmocka_unit_test (test_launch_facts),
-    cmocka_unit_test (test_limits),
-    cmocka_unit_test (test_bad_date),
-    cmocka_unit_test (test_ninth_rule_still_denies),
-    cmocka_unit_test (test_list_exception_waives_once),
-    cmocka_unit_test (test_verdict_names),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_generated_manifest_allows_its_image),
+         cmocka_unit_test (test_other_version_names_both),
+         cmocka_unit_test (test_deny_beats_allow_and_most_specific),
+         cmocka_unit_test (test_unlisted_and_unowned),
+         cmocka_unit_test (test_exceptions_and_expiry),
+         cmocka_unit_test (test_waived_rule_falls_through),
+         cmocka_unit_test (test_not_utf8_paths_are_judged),
+         cmocka_unit_test (test_generated_manifest_not_utf8),
+         cmocka_unit_test (test_inspection_finding), cmocka_unit_test (test_skipped_subtrees),
+         cmocka_unit_test (test_inventory_skipped), cmocka_unit_test (test_require),
+         cmocka_unit_test (test_sha256_pins), cmocka_unit_test (test_launch_facts),
+         cmocka_unit_test (test_limits), cmocka_unit_test (test_bad_date),
+         cmocka_unit_test (test_ninth_rule_still_denies),
+         cmocka_unit_test (test_list_exception_waives_once), cmocka_unit_test (test_verdict_names));

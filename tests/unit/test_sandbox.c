@@ -342,12 +342,4 @@ test_deadline (void **state)
   og_deadline_start (0);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sandbox),
-    cmocka_unit_test (test_deadline),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_sandbox), cmocka_unit_test (test_deadline));

@@ -421,18 +421,9 @@ test_mounts_by_mount_id (void **state)
   og_buf_free (&cross.skipped);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_read_file_stays_in_root),
-    cmocka_unit_test (test_resolve_dir),
-    cmocka_unit_test (test_walk_does_not_follow_links),
-    cmocka_unit_test (test_walk_digests_when_opened_with_them),
-    cmocka_unit_test (test_open_errors_name_the_path),
-    cmocka_unit_test (test_walk_depth_limit),
-    cmocka_unit_test (test_hashing_checks_deadline),
-    cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all),
-  };
-  return cmocka_run_group_tests (tests, setup, teardown);
-}
+FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
+         cmocka_unit_test (test_resolve_dir), cmocka_unit_test (test_walk_does_not_follow_links),
+         cmocka_unit_test (test_walk_digests_when_opened_with_them),
+         cmocka_unit_test (test_open_errors_name_the_path),
+         cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_hashing_checks_deadline),
+         cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all));
