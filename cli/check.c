@@ -187,11 +187,10 @@ og_cmd_check (int argc, char **argv)
     { "manifest", required_argument, NULL, 'm' },
     { "oci-config", required_argument, NULL, 'c' },
     OG_CLI_OUTPUT_LONGOPT,
-    { "format", required_argument, NULL, 'f' },
+    OG_CLI_FORMAT_LONGOPT,
     { "today", required_argument, NULL, 't' },
     OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    OG_CLI_LONGOPTS_END,
   };
   og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true, .takes_output = true };
   check_opts o = { 0 };

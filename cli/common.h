@@ -71,6 +71,21 @@ typedef enum og_format
 
 /* --output FILE / -o FILE, for the verbs that write a document: add the
    entry to the verb's options and "o:" to its short options.  */
+/* The options more than one verb takes, each with the same letter, and the
+   end of every verb's table: --help and the terminator getopt_long wants.  */
+#define OG_CLI_FORMAT_LONGOPT                                                                      \
+  {                                                                                                \
+    "format", required_argument, NULL, 'f'                                                         \
+  }
+#define OG_CLI_DIGESTS_LONGOPT                                                                     \
+  {                                                                                                \
+    "digests", no_argument, NULL, 'd'                                                              \
+  }
+#define OG_CLI_LONGOPTS_END                                                                        \
+  { "help", no_argument, NULL, 'h' },                                                              \
+  {                                                                                                \
+    NULL, 0, NULL, 0                                                                               \
+  }
 #define OG_CLI_OUTPUT_LONGOPT                                                                      \
   {                                                                                                \
     "output", required_argument, NULL, 'o'                                                         \
