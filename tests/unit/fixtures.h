@@ -77,6 +77,9 @@ typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *n
    leaves no packages.  */
 void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
                             const char *want);
+/* The same, with the dependency fields read (og_pkglist.with_deps) or not.  */
+void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
+                                 const char *text, const char *want);
 
 /* Line and column (from 1) of the first occurrence of at in text; columns
    count UTF-8 characters when utf8, else bytes.  */

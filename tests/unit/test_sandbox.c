@@ -23,9 +23,9 @@
 #include "base/fileio.h"
 #include "base/util.h"
 
-/* Each probe runs in its own child; the child's exit code is the result.  */
+/* Each probe runs in its own child: its wait status.  */
 static int
-in_child (int (*probe) (int out_fd))
+child_status (int (*probe) (int out_fd))
 {
   int status = 0;
   pid_t pid = fork ();
@@ -39,6 +39,14 @@ in_child (int (*probe) (int out_fd))
       _exit (probe (out));
     }
   assert_true (waitpid (pid, &status, 0) == pid);
+  return status;
+}
+
+/* The child's exit code is the result.  */
+static int
+in_child (int (*probe) (int out_fd))
+{
+  int status = child_status (probe);
   assert_true (WIFEXITED (status));
   return WEXITSTATUS (status);
 }
@@ -48,18 +56,7 @@ in_child (int (*probe) (int out_fd))
 static int
 killed_in_child (int (*probe) (int out_fd))
 {
-  int status = 0;
-  pid_t pid = fork ();
-  assert_true (pid >= 0);
-  if (pid == 0)
-    {
-      og_error *err = NULL;
-      int out = open ("/dev/null", O_WRONLY | O_CLOEXEC);
-      if (out < 0 || og_sandbox_enter (out, &err) < 0)
-        _exit (100);
-      _exit (probe (out));
-    }
-  assert_true (waitpid (pid, &status, 0) == pid);
+  int status = child_status (probe);
   return WIFSIGNALED (status) ? WTERMSIG (status) : 0;
 }
 
