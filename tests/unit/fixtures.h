@@ -88,6 +88,10 @@ void fx_position (const char *text, const char *at, bool utf8, int *line, int *c
    (all of them are printed first when not).  */
 void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
 
+/* og_source_resolve_dir (s, path) succeeds with want.  */
+struct og_source;
+void fx_assert_resolves (struct og_source *s, const char *path, const char *want);
+
 /* ---- main --------------------------------------------------------------
    The main () of a unit test that runs one group: FX_MAIN (setup, teardown,
    cmocka_unit_test (a), cmocka_unit_test (b), ...); FX_MAIN_NAMED gives the
