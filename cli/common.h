@@ -129,8 +129,10 @@ typedef struct og_cli_args
 /* A verb's own options; ctx is the verb's.  */
 typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *ctx);
 
-/* Parse the options of argv: the verb's own through own (may be NULL),
-   then the shared ones (SOURCE options, --format, -h/--help).  Returns
+/* Parse the options of argv: the verb's own (longopts, to { NULL }: only
+   its own, the shared ones are added here) through own (may be NULL), then
+   the shared ones (--format and --output when the verb takes them, the
+   SOURCE options, -h/--help).  Returns
    OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
    usage error printed).  */
 int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,

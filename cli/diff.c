@@ -154,13 +154,10 @@ og_cmd_diff (int argc, char **argv)
   static const struct option opts[] = {
     { "what", required_argument, NULL, 'w' },
     { "ignore-versions", no_argument, NULL, 'I' },
-    OG_CLI_FORMAT_LONGOPT,
     { "label-a", required_argument, NULL, 'A' },
     { "label-b", required_argument, NULL, 'B' },
     OG_CLI_DIGESTS_LONGOPT,
-    OG_CLI_OUTPUT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    OG_CLI_LONGOPTS_END,
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = {
     .verb = "diff",

@@ -64,8 +64,7 @@ og_cmd_slim (int argc, char **argv)
   static const struct option opts[] = {
     { "keep", required_argument, NULL, 'k' },
     OG_CLI_FORMAT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    OG_CLI_LONGOPTS_END,
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "slim", .usage = usage, .flags = OG_INV_DEPS };
   slim_opts o = { .format = OG_DEPS_TABLE };

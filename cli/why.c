@@ -31,9 +31,7 @@ int
 og_cmd_why (int argc, char **argv)
 {
   static const struct option opts[] = {
-    OG_CLI_FORMAT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    OG_CLI_LONGOPTS_END,
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "why", .usage = usage, .takes_format = true, .flags = OG_INV_DEPS };
   cleanup_inventory og_inventory inv = { 0 };
