@@ -53,6 +53,25 @@ evaluate (const og_manifest *m, const og_inventory *inv, const og_launch_facts *
              r->findings[i].reason);
 }
 
+/* The manifest text, loaded, and its result on base_inventory (into inv).  */
+static og_manifest *
+on_base (const char *text, og_inventory *inv, og_policy_result *r)
+{
+  og_manifest *m;
+  base_inventory (inv);
+  m = load (text);
+  evaluate (m, inv, NULL, r);
+  return m;
+}
+
+static void
+finish (og_policy_result *r, og_manifest *m, og_inventory *inv)
+{
+  og_policy_result_clear (r);
+  og_manifest_free (m);
+  og_inventory_clear (inv);
+}
+
 static void
 test_generated_manifest_allows_its_image (void **state)
 {
@@ -121,20 +140,17 @@ test_deny_beats_allow_and_most_specific (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"allow\": [\"*\"], \"deny\": [\"zsh\", \"ba*\", \"bash\"]},"
-                "\"executables\": {\"allow\": [\"/usr/bin/*\", \"/opt/**\"], "
-                "\"deny\": [\"**/bash\", \"/usr/bin/d*\"], \"unlisted\": \"deny\", "
-                "\"unowned\": \"deny\"}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"packages\": {\"allow\": [\"*\"], \"deny\": [\"zsh\", \"ba*\", \"bash\"]},"
+                   "\"executables\": {\"allow\": [\"/usr/bin/*\", \"/opt/**\"], "
+                   "\"deny\": [\"**/bash\", \"/usr/bin/d*\"], \"unlisted\": \"deny\", "
+                   "\"unowned\": \"deny\"}}",
+               &inv, &r);
   assert_int_equal (r.n, 3);
   assert_finding (&r.findings[0], "packages.deny[1]",
                   "bash 5.2.15-2 amd64"); /* lowest index that matches */
   assert_finding (&r.findings[1], "executables.deny[0]", "/usr/bin/bash");
   assert_finding (&r.findings[2], "executables.deny[1]", "/usr/bin/dpkg");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -143,18 +159,16 @@ test_unlisted_and_unowned (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"allow\": [\"libc6\", {\"name\": \"bash\", \"type\": \"rpm\"}], "
-                "\"unlisted\": \"deny\"}, \"executables\": {\"unlisted\": \"deny\", "
-                "\"unowned\": \"deny\"}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR
+               "\"packages\": {\"allow\": [\"libc6\", {\"name\": \"bash\", \"type\": \"rpm\"}], "
+               "\"unlisted\": \"deny\"}, \"executables\": {\"unlisted\": \"deny\", "
+               "\"unowned\": \"deny\"}}",
+               &inv, &r);
   assert_int_equal (r.n, 3);
   assert_string_equal (r.findings[0].rule, "packages.unlisted"); /* bash: rule is rpm only */
   assert_finding (&r.findings[1], "packages.unlisted", "dpkg 1.21.22 amd64");
   assert_finding (&r.findings[2], "executables.unowned", "/opt/app/run"); /* before unlisted */
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -186,9 +200,7 @@ test_exceptions_and_expiry (void **state)
   assert_int_equal (r.n_waived, 3);
   assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
   assert_int_equal (r.waived[0].exception, 0);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -208,9 +220,7 @@ test_waived_rule_falls_through (void **state)
   assert_string_equal (r.findings[0].rule, "executables.unlisted");
   assert_int_equal (r.n_waived, 1);
   assert_string_equal (r.waived[0].rule, "executables.deny[0]");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* Names that are not UTF-8 are judged on their bytes: a deny rule catches
@@ -240,9 +250,7 @@ test_not_utf8_paths_are_judged (void **state)
   assert_string_equal (r.findings[3].rule, "executables.unlisted");
   assert_string_equal (r.findings[3].subject, "/opt\xc0\xaf"
                                               "app");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* A generated manifest is JSON, so a name that is not UTF-8 is written with
@@ -293,18 +301,15 @@ test_inspection_finding (void **state)
   assert_non_null (r.findings[1].reason);
   og_policy_result_clear (&r);
 
-  base_inventory (&inv);
-  m = load (HDR "\"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/\", "
-                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/\", "
+                   "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}",
+               &inv, &r);
   assert_int_equal (r.n, 0);
   og_policy_add_inspection (&r, "/", "the inspection ran past its deadline of 5000 ms");
   assert_int_equal (r.n, 1);
   assert_int_equal (r.n_waived, 0);
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* What the walk left out unseen is an inspection finding unless the
@@ -399,9 +404,7 @@ test_inventory_skipped (void **state)
   assert_finding (&r.findings[0], "inspection", "/opt/tools");
   assert_string_equal (r.findings[1].subject, "/usr/bin/\xff");
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -410,17 +413,14 @@ test_require (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"require\": [\"ca-certificates\", \"libc*\", "
-                "{\"name\": \"bash\", \"version\": \"= 9.9\"}]}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"packages\": {\"require\": [\"ca-certificates\", \"libc*\", "
+                   "{\"name\": \"bash\", \"version\": \"= 9.9\"}]}}",
+               &inv, &r);
   assert_int_equal (r.n, 2);
   assert_finding (&r.findings[0], "packages.require[0]", "ca-certificates");
   assert_finding (&r.findings[1], "packages.require[2]", "bash = 9.9");
   assert_non_null (strstr (r.findings[1].reason, "5.2.15-2"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -486,9 +486,7 @@ test_launch_facts (void **state)
   /* Without facts, launch rules are not evaluated.  */
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 0);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
   og_launch_facts_clear (&f);
 
   assert_int_equal (og_launch_facts_from_oci_config ("{", 1, "bad.json", &f, &err), -1);
@@ -502,15 +500,11 @@ test_limits (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"limits\": {\"max_packages\": 3, \"max_executables\": 3}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"limits\": {\"max_packages\": 3, \"max_executables\": 3}}", &inv, &r);
   assert_int_equal (r.n, 1);
   assert_string_equal (r.findings[0].rule, "limits.max_executables");
   assert_non_null (strstr (r.findings[0].reason, "4 executables"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -595,20 +589,17 @@ test_list_exception_waives_once (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"executables\": {\"deny\": [\"**/bash\", \"/usr/bin/*\", \"/usr/**\"]}, "
-                "\"exceptions\": [{\"rule\": \"executables.deny\", \"path\": \"/usr/bin/bash\", "
-                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"executables\": {\"deny\": [\"**/bash\", \"/usr/bin/*\", \"/usr/**\"]}, "
+                   "\"exceptions\": [{\"rule\": \"executables.deny\", \"path\": \"/usr/bin/bash\", "
+                   "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}",
+               &inv, &r);
   assert_int_equal (r.n, 2);
   assert_finding (&r.findings[0], "executables.deny[1]", "/usr/bin/dpkg");
   assert_finding (&r.findings[1], "executables.deny[2]", "/usr/sbin/ldconfig");
   assert_int_equal (r.n_waived, 1);
   assert_string_equal (r.waived[0].rule, "executables.deny[0]");
   assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
