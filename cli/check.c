@@ -198,12 +198,8 @@ og_cmd_check (int argc, char **argv)
   static const struct option opts[] = {
     { "manifest", required_argument, NULL, 'm' },
     { "oci-config", required_argument, NULL, 'c' },
-    OG_CLI_OUTPUT_LONGOPT,
-    { "format", required_argument, NULL, 'f' },
     { "today", required_argument, NULL, 't' },
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "check", .usage = usage, .takes_format = true, .takes_output = true };
   check_opts o = { 0 };

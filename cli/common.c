@@ -1,4 +1,5 @@
 /* What the verbs of ocigate share (see common.h).  */
+#include <assert.h>
 #include <getopt.h>
 
 #include "common.h"
@@ -160,14 +161,41 @@ common_option (og_cli_args *a, int c, const char *arg)
   return og_cli_usage_error (a->verb, "unknown option");
 }
 
+/* The verb's own long options, then the shared ones its arguments take, in
+   the order of the ambiguity list getopt_long prints for an abbreviation
+   (the verb's, --format, --output, the SOURCE options, --help).  */
+static void
+all_longopts (const og_cli_args *a, const struct option *own, struct option *out, size_t cap)
+{
+  static const struct option format[] = { OG_CLI_FORMAT_LONGOPT };
+  static const struct option output[] = { OG_CLI_OUTPUT_LONGOPT };
+  static const struct option shared[] = { OG_CLI_SOURCE_LONGOPTS, OG_CLI_LONGOPTS_END };
+  size_t n = 0;
+
+  for (; own != NULL && own->name != NULL; own++)
+    {
+      assert (n < cap);
+      out[n++] = *own;
+    }
+  assert (n + 2 + OG_ARRAY_SIZE (shared) <= cap);
+  if (a->takes_format)
+    out[n++] = format[0];
+  if (a->takes_output)
+    out[n++] = output[0];
+  for (size_t i = 0; i < OG_ARRAY_SIZE (shared); i++)
+    out[n++] = shared[i];
+}
+
 int
 og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
                       const struct option *longopts, og_cli_option_fn own, void *ctx)
 {
+  struct option all[32];
   int c, r;
 
+  all_longopts (a, longopts, all, OG_ARRAY_SIZE (all));
   optind = 1;
-  while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, all, NULL)) != -1)
     {
       r = own ? own (a, c, optarg, ctx) : OG_CLI_NOT_MINE;
       if (r == OG_CLI_NOT_MINE)

@@ -72,6 +72,21 @@ typedef enum og_format
 
 /* --output FILE / -o FILE, for the verbs that write a document: add the
    entry to the verb's options and "o:" to its short options.  */
+/* The options more than one verb takes, each with the same letter, and the
+   end of every verb's table: --help and the terminator getopt_long wants.  */
+#define OG_CLI_FORMAT_LONGOPT                                                                      \
+  {                                                                                                \
+    "format", required_argument, NULL, 'f'                                                         \
+  }
+#define OG_CLI_DIGESTS_LONGOPT                                                                     \
+  {                                                                                                \
+    "digests", no_argument, NULL, 'd'                                                              \
+  }
+#define OG_CLI_LONGOPTS_END                                                                        \
+  { "help", no_argument, NULL, 'h' },                                                              \
+  {                                                                                                \
+    NULL, 0, NULL, 0                                                                               \
+  }
 #define OG_CLI_OUTPUT_LONGOPT                                                                      \
   {                                                                                                \
     "output", required_argument, NULL, 'o'                                                         \
@@ -115,8 +130,10 @@ typedef struct og_cli_args
 /* A verb's own options; ctx is the verb's.  */
 typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *ctx);
 
-/* Parse the options of argv: the verb's own through own (may be NULL),
-   then the shared ones (SOURCE options, --format, -h/--help).  Returns
+/* Parse the options of argv: the verb's own (longopts, to { NULL }: only
+   its own, the shared ones are added here) through own (may be NULL), then
+   the shared ones (--format and --output when the verb takes them, the
+   SOURCE options, -h/--help).  Returns
    OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
    usage error printed).  */
 int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,

@@ -154,14 +154,10 @@ og_cmd_diff (int argc, char **argv)
   static const struct option opts[] = {
     { "what", required_argument, NULL, 'w' },
     { "ignore-versions", no_argument, NULL, 'I' },
-    { "format", required_argument, NULL, 'f' },
     { "label-a", required_argument, NULL, 'A' },
     { "label-b", required_argument, NULL, 'B' },
-    { "digests", no_argument, NULL, 'd' },
-    OG_CLI_OUTPUT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    OG_CLI_DIGESTS_LONGOPT,
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = {
     .verb = "diff",

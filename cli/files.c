@@ -138,11 +138,7 @@ og_cmd_files (int argc, char **argv)
   static const struct option opts[] = {
     { "under", required_argument, NULL, 'u' },
     { "executables", no_argument, NULL, 'e' },
-    { "format", required_argument, NULL, 'f' },
-    OG_CLI_OUTPUT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = {
     .verb = "files",

@@ -54,8 +54,7 @@ og_cmd_install (int argc, char **argv)
     { "hook", required_argument, NULL, 'k' },
     { "stage", required_argument, NULL, 's' },
     { "force", no_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    OG_CLI_LONGOPTS_END,
   };
   install_opts o = { OG_HOOK_PATH, "prestart", false };
   const char *what;

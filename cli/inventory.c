@@ -106,14 +106,10 @@ int
 og_cmd_inventory (int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "digests", no_argument, NULL, 'd' },
+    OG_CLI_DIGESTS_LONGOPT,
     { "deps", no_argument, NULL, 'D' },
     { "cyclonedx-version", required_argument, NULL, 'C' },
-    OG_CLI_OUTPUT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = {
     .verb = "inventory",

@@ -69,10 +69,7 @@ cmd_generate (int argc, char **argv)
   static const struct option opts[] = {
     { "level", required_argument, NULL, 'l' },
     { "name", required_argument, NULL, 'n' },
-    OG_CLI_OUTPUT_LONGOPT,
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "manifest generate", .usage = usage, .takes_output = true };
   generate_opts g = { .level = OG_GEN_VERSIONS };

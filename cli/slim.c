@@ -63,10 +63,8 @@ og_cmd_slim (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "keep", required_argument, NULL, 'k' },
-    { "format", required_argument, NULL, 'f' },
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    OG_CLI_FORMAT_LONGOPT,
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "slim", .usage = usage, .flags = OG_INV_DEPS };
   slim_opts o = { .format = OG_DEPS_TABLE };

@@ -44,10 +44,7 @@ og_cmd_verify (int argc, char **argv)
 {
   static const struct option opts[] = {
     { "all", no_argument, NULL, 'a' },
-    { "format", required_argument, NULL, 'f' },
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a
       = { .verb = "verify", .usage = usage, .takes_format = true, .flags = OG_INV_VERIFY };

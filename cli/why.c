@@ -31,10 +31,7 @@ int
 og_cmd_why (int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    OG_CLI_SOURCE_LONGOPTS,
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "why", .usage = usage, .takes_format = true, .flags = OG_INV_DEPS };
   cleanup_inventory og_inventory inv = { 0 };

@@ -12,6 +12,7 @@
 #include "base/digest.h"
 #include "base/fileio.h"
 #include "base/util.h"
+#include "source/source.h"
 
 /* ---- skipping ----------------------------------------------------------- */
 
@@ -261,4 +262,14 @@ fx_chmod (const char *dir, const char *rel, mode_t mode)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
   assert_int_equal (chmod (p, mode), 0);
+}
+
+void
+fx_assert_resolves (og_source *s, const char *path, const char *want)
+{
+  og_error *err = NULL;
+  cleanup_free char *out = NULL;
+  if (og_source_resolve_dir (s, path, &out, &err) != 0)
+    fail_msg ("resolving %s: %s", path, err ? err->msg : "not a directory in the root");
+  assert_string_equal (out, want);
 }

@@ -77,6 +77,9 @@ typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *n
    leaves no packages.  */
 void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
                             const char *want);
+/* The same, with the dependency fields read (og_pkglist.with_deps) or not.  */
+void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
+                                 const char *text, const char *want);
 
 /* Line and column (from 1) of the first occurrence of at in text; columns
    count UTF-8 characters when utf8, else bytes.  */
@@ -84,5 +87,24 @@ void fx_position (const char *text, const char *at, bool utf8, int *line, int *c
 /* d holds exactly one diagnostic, at line:col, whose message contains what
    (all of them are printed first when not).  */
 void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
+
+/* og_source_resolve_dir (s, path) succeeds with want.  */
+struct og_source;
+void fx_assert_resolves (struct og_source *s, const char *path, const char *want);
+
+/* ---- main --------------------------------------------------------------
+   The main () of a unit test that runs one group: FX_MAIN (setup, teardown,
+   cmocka_unit_test (a), cmocka_unit_test (b), ...); FX_MAIN_NAMED gives the
+   group a name of its own (what cmocka prints for it).  A test with a main
+   of another shape (a group chosen at run time, work before or after the
+   group) writes its own.  */
+#define FX_MAIN_NAMED(name, setup, teardown, ...)                                                  \
+  int main (void)                                                                                  \
+  {                                                                                                \
+    const struct CMUnitTest tests[] = { __VA_ARGS__ };                                             \
+    return cmocka_run_group_tests_name (name, tests, setup, teardown);                             \
+  }
+/* cmocka_run_group_tests names the group after its array: "tests".  */
+#define FX_MAIN(setup, teardown, ...) FX_MAIN_NAMED ("tests", setup, teardown, __VA_ARGS__)
 
 #endif

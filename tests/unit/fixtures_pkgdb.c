@@ -10,7 +10,14 @@ void
 fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
                        const char *want)
 {
-  og_pkglist l = { 0 };
+  fx_assert_parse_error_deps (parse, false, name, text, want);
+}
+
+void
+fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
+                            const char *text, const char *want)
+{
+  og_pkglist l = { .with_deps = with_deps };
   og_error *err = NULL;
   assert_int_equal (parse ((const uint8_t *)text, strlen (text), name, &l, &err), -1);
   assert_non_null (err);

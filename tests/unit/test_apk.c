@@ -155,13 +155,6 @@ test_truncations (void **state)
     }
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_fields_and_files), cmocka_unit_test (test_crlf_and_blank_lines),
-    cmocka_unit_test (test_errors),           cmocka_unit_test (test_nul_and_huge_line),
-    cmocka_unit_test (test_truncations),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_fields_and_files),
+         cmocka_unit_test (test_crlf_and_blank_lines), cmocka_unit_test (test_errors),
+         cmocka_unit_test (test_nul_and_huge_line), cmocka_unit_test (test_truncations));

@@ -272,14 +272,7 @@ test_markdown (void **state)
   og_inventory_clear (&b);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_cancel_and_pair), cmocka_unit_test (test_several_versions_of_a_name),
-    cmocka_unit_test (test_arches),          cmocka_unit_test (test_epochs_as_written),
-    cmocka_unit_test (test_executables),     cmocka_unit_test (test_files),
-    cmocka_unit_test (test_markdown),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_cancel_and_pair),
+         cmocka_unit_test (test_several_versions_of_a_name), cmocka_unit_test (test_arches),
+         cmocka_unit_test (test_epochs_as_written), cmocka_unit_test (test_executables),
+         cmocka_unit_test (test_files), cmocka_unit_test (test_markdown));

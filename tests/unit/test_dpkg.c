@@ -373,16 +373,9 @@ test_diversions (void **state)
   og_pkglist_clear (&l);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_status_fields),      cmocka_unit_test (test_status_states),
-    cmocka_unit_test (test_status_skips),       cmocka_unit_test (test_status_crlf_and_blanks),
-    cmocka_unit_test (test_status_errors),      cmocka_unit_test (test_status_nul_and_huge_lines),
-    cmocka_unit_test (test_status_truncations), cmocka_unit_test (test_statusd),
-    cmocka_unit_test (test_list_and_md5sums),   cmocka_unit_test (test_conffiles),
-    cmocka_unit_test (test_diversions),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_status_fields), cmocka_unit_test (test_status_states),
+         cmocka_unit_test (test_status_skips), cmocka_unit_test (test_status_crlf_and_blanks),
+         cmocka_unit_test (test_status_errors), cmocka_unit_test (test_status_nul_and_huge_lines),
+         cmocka_unit_test (test_status_truncations), cmocka_unit_test (test_statusd),
+         cmocka_unit_test (test_list_and_md5sums), cmocka_unit_test (test_conffiles),
+         cmocka_unit_test (test_diversions));

@@ -310,13 +310,6 @@ test_scripts (void **state)
   }
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_dynamic_binary), cmocka_unit_test (test_static_binary),
-    cmocka_unit_test (test_truncations),    cmocka_unit_test (test_corruptions),
-    cmocka_unit_test (test_lying_header),   cmocka_unit_test (test_scripts),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_dynamic_binary), cmocka_unit_test (test_static_binary),
+         cmocka_unit_test (test_truncations), cmocka_unit_test (test_corruptions),
+         cmocka_unit_test (test_lying_header), cmocka_unit_test (test_scripts));

@@ -211,18 +211,8 @@ test_long_and_hostile (void **state)
   assert_true (og_path_glob_match (pat, subj));
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_star_stays_in_segment),
-    cmocka_unit_test (test_double_star_crosses),
-    cmocka_unit_test (test_question_and_classes),
-    cmocka_unit_test (test_name_globs),
-    cmocka_unit_test (test_malformed),
-    cmocka_unit_test (test_shapes),
-    cmocka_unit_test (test_not_utf8_names),
-    cmocka_unit_test (test_long_and_hostile),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_star_stays_in_segment),
+         cmocka_unit_test (test_double_star_crosses), cmocka_unit_test (test_question_and_classes),
+         cmocka_unit_test (test_name_globs), cmocka_unit_test (test_malformed),
+         cmocka_unit_test (test_shapes), cmocka_unit_test (test_not_utf8_names),
+         cmocka_unit_test (test_long_and_hostile));

@@ -173,19 +173,21 @@ test_regex_bounds (void **state)
   char plus[40] = "a", big[300], quants[80];
   memset (plus + 1, '+', 25);
   refused (plus, "x", "a quantifier on a quantifier");
-  refused ("k", "a++", "a quantifier on a quantifier");
-  refused ("k", "a*{2}", "a quantifier on a quantifier");
-  refused ("k", "a??", "a quantifier on a quantifier");
-  refused ("k", "(a+)+", "a group that holds a quantifier");
-  refused ("k", "(a*)*", "a group that holds a quantifier");
-  refused ("k", "((a|b+))*", "a group that holds a quantifier");
-  refused ("k", "(x(a+)y){2}", "a group that holds a quantifier");
-  refused ("k", "a{1,17}", "a bound {m,n} above 16");
-  refused ("k", "a{,50}", "a bound {m,n} above 16");
-  refused ("k", "a{17,}", "a bound {m,n} above 16");
-  refused ("k", "a{99999999999999999999}", "a bound {m,n} above 16");
-  refused ("k", "(a)\\\\1", "a back-reference");
-  refused ("k", "((((((((((a))))))))))", "groups nested deeper than 8");
+  /* Each value under key "k" is refused, at itself, for this reason.  */
+  static const struct
+  {
+    const char *what;
+    const char *values[5]; /* to the first NULL */
+  } cases[] = {
+    { "a quantifier on a quantifier", { "a++", "a*{2}", "a??" } },
+    { "a group that holds a quantifier", { "(a+)+", "(a*)*", "((a|b+))*", "(x(a+)y){2}" } },
+    { "a bound {m,n} above 16", { "a{1,17}", "a{,50}", "a{17,}", "a{99999999999999999999}" } },
+    { "a back-reference", { "(a)\\\\1" } },
+    { "groups nested deeper than 8", { "((((((((((a))))))))))" } },
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (cases); i++)
+    for (size_t j = 0; j < OG_ARRAY_SIZE (cases[i].values) && cases[i].values[j]; j++)
+      refused ("k", cases[i].values[j], cases[i].what);
   memset (big, 'a', 257);
   big[257] = 0;
   refused ("k", big, "longer than 256 bytes");
@@ -195,14 +197,16 @@ test_regex_bounds (void **state)
   refused ("k", quants, "more than 32 quantifiers");
 
   /* What real host configs write still loads.  */
-  accepted ("^prod-");
-  accepted ("^(prod|staging)-[a-z0-9-]+$");
-  accepted ("(ab|cd)+x*");
-  accepted ("[]a+]+b");
-  accepted ("[[:alpha:]_]+[[:digit:]]{1,16}");
-  accepted ("a\\\\++");
-  accepted ("[+*]+");
-  accepted ("x{2,}y{,3}");
+  static const char *const loads[] = { "^prod-",
+                                       "^(prod|staging)-[a-z0-9-]+$",
+                                       "(ab|cd)+x*",
+                                       "[]a+]+b",
+                                       "[[:alpha:]_]+[[:digit:]]{1,16}",
+                                       "a\\\\++",
+                                       "[+*]+",
+                                       "x{2,}y{,3}" };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (loads); i++)
+    accepted (loads[i]);
 }
 
 /* A refused pattern takes no time and no memory: a bomb that took 4.8 GB in
@@ -250,16 +254,7 @@ test_default_manifests_dir (void **state)
   og_diags_clear (&d);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_loads),
-    cmocka_unit_test (test_select),
-    cmocka_unit_test (test_errors),
-    cmocka_unit_test (test_regex_bounds),
-    cmocka_unit_test (test_regex_bomb_is_cheap),
-    cmocka_unit_test (test_default_manifests_dir),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_loads), cmocka_unit_test (test_select),
+         cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
+         cmocka_unit_test (test_regex_bomb_is_cheap),
+         cmocka_unit_test (test_default_manifests_dir));

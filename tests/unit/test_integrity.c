@@ -130,12 +130,4 @@ test_executables_and_excludes (void **state)
   fx_rm_rf (root);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_all),
-    cmocka_unit_test (test_executables_and_excludes),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_all), cmocka_unit_test (test_executables_and_excludes));

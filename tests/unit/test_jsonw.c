@@ -122,13 +122,5 @@ test_file_output (void **state)
   free (text);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_strings_are_utf8),
-    cmocka_unit_test (test_path_bytes_example),
-    cmocka_unit_test (test_file_output),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_strings_are_utf8),
+         cmocka_unit_test (test_path_bytes_example), cmocka_unit_test (test_file_output));

@@ -147,13 +147,6 @@ test_expressions (void **state)
   assert_false (og_license_is_spdx_expression (""));
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_what_is_dep5),     cmocka_unit_test (test_paragraphs),
-    cmocka_unit_test (test_synopsis_grammar), cmocka_unit_test (test_unreadable_is_unknown),
-    cmocka_unit_test (test_spdx_ids),         cmocka_unit_test (test_expressions),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_what_is_dep5), cmocka_unit_test (test_paragraphs),
+         cmocka_unit_test (test_synopsis_grammar), cmocka_unit_test (test_unreadable_is_unknown),
+         cmocka_unit_test (test_spdx_ids), cmocka_unit_test (test_expressions));

@@ -300,13 +300,23 @@ test_index_candidates (void **state)
   og_diags_clear (&d);
 }
 
+/* The manifest og_manifest_generate writes for inv at this level, loaded
+   (and asserted to load).  */
+static og_manifest *
+generated (const og_inventory *inv, og_gen_level level, og_diags *d)
+{
+  cleanup_free char *text = og_manifest_generate (inv, level, "g");
+  og_manifest *m = fx_manifest (text, d);
+  assert_non_null (m);
+  return m;
+}
+
 static void
 test_generate_round_trip (void **state)
 {
   og_inventory inv;
   og_diags d = { 0 };
   og_manifest *m;
-  char *text;
   memset (&inv, 0, sizeof inv);
   fx_pkg (&inv, OG_PKG_DEB, "libc6", "2.36-9+deb12u4", NULL, "amd64");
   fx_pkg (&inv, OG_PKG_DEB, "bash", "5.2.15-2+b2", NULL, "amd64");
@@ -316,9 +326,7 @@ test_generate_round_trip (void **state)
       = og_xstrdup ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   inv.execs[0].setuid = true;
 
-  text = og_manifest_generate (&inv, OG_GEN_NAMES, "g");
-  m = fx_manifest (text, &d);
-  assert_non_null (m);
+  m = generated (&inv, OG_GEN_NAMES, &d);
   assert_int_equal (m->pkg_allow.n, 2); /* libc6 once */
   assert_string_equal (m->pkg_allow.v[0].name, "bash");
   assert_null (m->pkg_allow.v[0].version);
@@ -331,27 +339,20 @@ test_generate_round_trip (void **state)
   assert_int_equal (m->exec_unlisted, OG_SWITCH_DENY);
   og_manifest_free (m);
   og_diags_clear (&d);
-  free (text);
 
-  text = og_manifest_generate (&inv, OG_GEN_VERSIONS, "g");
-  m = fx_manifest (text, &d);
-  assert_non_null (m);
+  m = generated (&inv, OG_GEN_VERSIONS, &d);
   assert_int_equal (m->pkg_allow.n, 3);
   assert_string_equal (m->pkg_allow.v[1].version, "= 2.36-9+deb12u4");
   assert_string_equal (m->pkg_allow.v[2].arch, "i386");
   assert_int_equal (m->pkg_allow.v[2].type, OG_PKG_DEB);
   og_manifest_free (m);
   og_diags_clear (&d);
-  free (text);
 
-  text = og_manifest_generate (&inv, OG_GEN_DIGESTS, "g");
-  m = fx_manifest (text, &d);
-  assert_non_null (m);
+  m = generated (&inv, OG_GEN_DIGESTS, &d);
   assert_int_equal (m->exec_allow.n, 1);
   assert_non_null (m->exec_allow.v[0].sha256);
   og_manifest_free (m);
   og_diags_clear (&d);
-  free (text);
   og_inventory_clear (&inv);
 }
 

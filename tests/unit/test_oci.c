@@ -42,22 +42,36 @@ test_state_refusals (void **state)
     }
 }
 
+/* depth '[' and as many ']'.  */
 static void
-test_nesting_is_bounded (void **state)
+put_nested (og_buf *b, int depth)
+{
+  for (int i = 0; i < depth; i++)
+    og_buf_putc (b, '[');
+  for (int i = 0; i < depth; i++)
+    og_buf_putc (b, ']');
+}
+
+/* A state whose "x" is depth arrays deep is refused for its nesting.  */
+static void
+assert_too_deep (int depth)
 {
   og_buf b = { 0 };
   og_oci_state st;
   og_error *err = NULL;
   og_buf_puts (&b, "{\"id\":\"c\",\"bundle\":\"/b\",\"x\":");
-  for (int i = 0; i < 100000; i++)
-    og_buf_putc (&b, '[');
-  for (int i = 0; i < 100000; i++)
-    og_buf_putc (&b, ']');
+  put_nested (&b, depth);
   og_buf_putc (&b, '}');
   assert_int_equal (og_oci_state_parse (b.data, b.len, &st, &err), -1);
   assert_non_null (strstr (err->msg, "nested deeper than 64"));
   og_error_free (err);
   og_buf_free (&b);
+}
+
+static void
+test_nesting_is_bounded (void **state)
+{
+  assert_too_deep (100000);
 }
 
 /* Brackets inside strings (escaped quotes too) are not nesting: a state
@@ -72,10 +86,7 @@ test_nesting_counts_structure_only (void **state)
   for (int i = 0; i < 1000; i++)
     og_buf_putc (&b, '[');
   og_buf_puts (&b, "\"},\"x\":");
-  for (int i = 0; i < 63; i++)
-    og_buf_putc (&b, '[');
-  for (int i = 0; i < 63; i++)
-    og_buf_putc (&b, ']');
+  put_nested (&b, 63);
   og_buf_putc (&b, '}');
   if (og_oci_state_parse (b.data, b.len, &st, &err) < 0)
     fprintf (stderr, "# %s\n", err->msg);
@@ -86,16 +97,7 @@ test_nesting_counts_structure_only (void **state)
   og_oci_state_clear (&st);
   og_buf_free (&b);
 
-  og_buf_puts (&b, "{\"id\":\"c\",\"bundle\":\"/b\",\"x\":");
-  for (int i = 0; i < 65; i++)
-    og_buf_putc (&b, '[');
-  for (int i = 0; i < 65; i++)
-    og_buf_putc (&b, ']');
-  og_buf_putc (&b, '}');
-  assert_int_equal (og_oci_state_parse (b.data, b.len, &st, &err), -1);
-  assert_non_null (strstr (err->msg, "nested deeper than 64"));
-  og_error_free (err);
-  og_buf_free (&b);
+  assert_too_deep (65);
 }
 
 /* The tokenizer itself: kinds, offsets, line:column (characters), depth,
@@ -194,16 +196,7 @@ test_config (void **state)
   og_error_free (err);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_state),
-    cmocka_unit_test (test_state_refusals),
-    cmocka_unit_test (test_nesting_is_bounded),
-    cmocka_unit_test (test_nesting_counts_structure_only),
-    cmocka_unit_test (test_tokenizer),
-    cmocka_unit_test (test_config),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_state), cmocka_unit_test (test_state_refusals),
+         cmocka_unit_test (test_nesting_is_bounded),
+         cmocka_unit_test (test_nesting_counts_structure_only), cmocka_unit_test (test_tokenizer),
+         cmocka_unit_test (test_config));

@@ -93,13 +93,5 @@ test_junk (void **state)
   og_buf_free (&b);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_debian),
-    cmocka_unit_test (test_quoting),
-    cmocka_unit_test (test_junk),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_debian), cmocka_unit_test (test_quoting),
+         cmocka_unit_test (test_junk));

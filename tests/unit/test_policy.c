@@ -12,6 +12,13 @@
 #define HDR   "{\"schema\": \"ocigate.manifest/v1\", "
 #define TODAY "2026-03-01"
 
+/* A finding is this rule's, about this subject.  */
+static void
+assert_finding (const og_finding *f, const char *rule, const char *subject)
+{
+  assert_string_equal (f->rule, rule);
+  assert_string_equal (f->subject, subject);
+}
 static void
 base_inventory (og_inventory *inv)
 {
@@ -46,6 +53,25 @@ evaluate (const og_manifest *m, const og_inventory *inv, const og_launch_facts *
              r->findings[i].reason);
 }
 
+/* The manifest text, loaded, and its result on base_inventory (into inv).  */
+static og_manifest *
+on_base (const char *text, og_inventory *inv, og_policy_result *r)
+{
+  og_manifest *m;
+  base_inventory (inv);
+  m = load (text);
+  evaluate (m, inv, NULL, r);
+  return m;
+}
+
+static void
+finish (og_policy_result *r, og_manifest *m, og_inventory *inv)
+{
+  og_policy_result_clear (r);
+  og_manifest_free (m);
+  og_inventory_clear (inv);
+}
+
 static void
 test_generated_manifest_allows_its_image (void **state)
 {
@@ -69,8 +95,7 @@ test_generated_manifest_allows_its_image (void **state)
       fx_exec (&inv, "/usr/local/bin/busybox", -1)->sha256 = og_xasprintf ("%064x", 99);
       evaluate (m, &inv, NULL, &r);
       assert_int_equal (r.n, 1);
-      assert_string_equal (r.findings[0].rule, "executables.unlisted");
-      assert_string_equal (r.findings[0].subject, "/usr/local/bin/busybox");
+      assert_finding (&r.findings[0], "executables.unlisted", "/usr/local/bin/busybox");
       assert_int_equal (r.findings[0].kind, OG_SUBJECT_EXECUTABLE);
       assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
       assert_string_equal (og_verdict_name (og_policy_verdict (&r)), "deny");
@@ -99,8 +124,8 @@ test_other_version_names_both (void **state)
   inv.packages.pkgs[1].version = og_xstrdup ("5.2.15-3");
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 1);
-  assert_string_equal (r.findings[0].rule, "packages.allow[0]"); /* sorted: bash first */
-  assert_string_equal (r.findings[0].subject, "bash 5.2.15-3 amd64");
+  assert_finding (&r.findings[0], "packages.allow[0]",
+                  "bash 5.2.15-3 amd64"); /* sorted: bash first */
   assert_non_null (strstr (r.findings[0].reason, "5.2.15-3"));
   assert_non_null (strstr (r.findings[0].reason, "= 5.2.15-2"));
   og_policy_result_clear (&r);
@@ -115,22 +140,17 @@ test_deny_beats_allow_and_most_specific (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"allow\": [\"*\"], \"deny\": [\"zsh\", \"ba*\", \"bash\"]},"
-                "\"executables\": {\"allow\": [\"/usr/bin/*\", \"/opt/**\"], "
-                "\"deny\": [\"**/bash\", \"/usr/bin/d*\"], \"unlisted\": \"deny\", "
-                "\"unowned\": \"deny\"}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"packages\": {\"allow\": [\"*\"], \"deny\": [\"zsh\", \"ba*\", \"bash\"]},"
+                   "\"executables\": {\"allow\": [\"/usr/bin/*\", \"/opt/**\"], "
+                   "\"deny\": [\"**/bash\", \"/usr/bin/d*\"], \"unlisted\": \"deny\", "
+                   "\"unowned\": \"deny\"}}",
+               &inv, &r);
   assert_int_equal (r.n, 3);
-  assert_string_equal (r.findings[0].rule, "packages.deny[1]"); /* lowest index that matches */
-  assert_string_equal (r.findings[0].subject, "bash 5.2.15-2 amd64");
-  assert_string_equal (r.findings[1].rule, "executables.deny[0]");
-  assert_string_equal (r.findings[1].subject, "/usr/bin/bash");
-  assert_string_equal (r.findings[2].rule, "executables.deny[1]");
-  assert_string_equal (r.findings[2].subject, "/usr/bin/dpkg");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  assert_finding (&r.findings[0], "packages.deny[1]",
+                  "bash 5.2.15-2 amd64"); /* lowest index that matches */
+  assert_finding (&r.findings[1], "executables.deny[0]", "/usr/bin/bash");
+  assert_finding (&r.findings[2], "executables.deny[1]", "/usr/bin/dpkg");
+  finish (&r, m, &inv);
 }
 
 static void
@@ -139,20 +159,16 @@ test_unlisted_and_unowned (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"allow\": [\"libc6\", {\"name\": \"bash\", \"type\": \"rpm\"}], "
-                "\"unlisted\": \"deny\"}, \"executables\": {\"unlisted\": \"deny\", "
-                "\"unowned\": \"deny\"}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR
+               "\"packages\": {\"allow\": [\"libc6\", {\"name\": \"bash\", \"type\": \"rpm\"}], "
+               "\"unlisted\": \"deny\"}, \"executables\": {\"unlisted\": \"deny\", "
+               "\"unowned\": \"deny\"}}",
+               &inv, &r);
   assert_int_equal (r.n, 3);
   assert_string_equal (r.findings[0].rule, "packages.unlisted"); /* bash: rule is rpm only */
-  assert_string_equal (r.findings[1].rule, "packages.unlisted");
-  assert_string_equal (r.findings[1].subject, "dpkg 1.21.22 amd64");
-  assert_string_equal (r.findings[2].rule, "executables.unowned"); /* before unlisted */
-  assert_string_equal (r.findings[2].subject, "/opt/app/run");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  assert_finding (&r.findings[1], "packages.unlisted", "dpkg 1.21.22 amd64");
+  assert_finding (&r.findings[2], "executables.unowned", "/opt/app/run"); /* before unlisted */
+  finish (&r, m, &inv);
 }
 
 static void
@@ -178,16 +194,13 @@ test_exceptions_and_expiry (void **state)
                 "\"expires\": \"2030-01-01\", \"reason\": \"app\"}]}");
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 1);
-  assert_string_equal (r.findings[0].rule, "executables.setuid");
-  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
+  assert_finding (&r.findings[0], "executables.setuid", "/usr/bin/dpkg");
   assert_string_equal (r.findings[0].expired_exception, "2026-02-28");
   assert_non_null (strstr (r.findings[0].reason, "expired on 2026-02-28"));
   assert_int_equal (r.n_waived, 3);
   assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
   assert_int_equal (r.waived[0].exception, 0);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -207,9 +220,7 @@ test_waived_rule_falls_through (void **state)
   assert_string_equal (r.findings[0].rule, "executables.unlisted");
   assert_int_equal (r.n_waived, 1);
   assert_string_equal (r.waived[0].rule, "executables.deny[0]");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* Names that are not UTF-8 are judged on their bytes: a deny rule catches
@@ -233,17 +244,13 @@ test_not_utf8_paths_are_judged (void **state)
                 "\"deny\": [\"**/busybox\", \"/bin/*\"], \"unlisted\": \"deny\"}}");
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 4);
-  assert_string_equal (r.findings[0].rule, "executables.deny[0]");
-  assert_string_equal (r.findings[0].subject, "/\xff\xfe/busybox");
-  assert_string_equal (r.findings[1].rule, "executables.deny[0]");
-  assert_string_equal (r.findings[1].subject, "/over\xc0\xaflong/busybox");
+  assert_finding (&r.findings[0], "executables.deny[0]", "/\xff\xfe/busybox");
+  assert_finding (&r.findings[1], "executables.deny[0]", "/over\xc0\xaflong/busybox");
   assert_string_equal (r.findings[2].rule, "executables.deny[1]");
   assert_string_equal (r.findings[3].rule, "executables.unlisted");
   assert_string_equal (r.findings[3].subject, "/opt\xc0\xaf"
                                               "app");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* A generated manifest is JSON, so a name that is not UTF-8 is written with
@@ -294,18 +301,15 @@ test_inspection_finding (void **state)
   assert_non_null (r.findings[1].reason);
   og_policy_result_clear (&r);
 
-  base_inventory (&inv);
-  m = load (HDR "\"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/\", "
-                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"exceptions\": [{\"rule\": \"inspection\", \"path\": \"/\", "
+                   "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}",
+               &inv, &r);
   assert_int_equal (r.n, 0);
   og_policy_add_inspection (&r, "/", "the inspection ran past its deadline of 5000 ms");
   assert_int_equal (r.n, 1);
   assert_int_equal (r.n_waived, 0);
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 /* What the walk left out unseen is an inspection finding unless the
@@ -397,13 +401,10 @@ test_inventory_skipped (void **state)
   assert_int_equal (r.n, 0); /* og_policy_evaluate itself judges content only */
   og_policy_evaluate_skipped (m, &inv, TODAY, &r);
   assert_int_equal (r.n, 2);
-  assert_string_equal (r.findings[0].rule, "inspection");
-  assert_string_equal (r.findings[0].subject, "/opt/tools");
+  assert_finding (&r.findings[0], "inspection", "/opt/tools");
   assert_string_equal (r.findings[1].subject, "/usr/bin/\xff");
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -412,19 +413,14 @@ test_require (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"packages\": {\"require\": [\"ca-certificates\", \"libc*\", "
-                "{\"name\": \"bash\", \"version\": \"= 9.9\"}]}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"packages\": {\"require\": [\"ca-certificates\", \"libc*\", "
+                   "{\"name\": \"bash\", \"version\": \"= 9.9\"}]}}",
+               &inv, &r);
   assert_int_equal (r.n, 2);
-  assert_string_equal (r.findings[0].rule, "packages.require[0]");
-  assert_string_equal (r.findings[0].subject, "ca-certificates");
-  assert_string_equal (r.findings[1].rule, "packages.require[2]");
-  assert_string_equal (r.findings[1].subject, "bash = 9.9");
+  assert_finding (&r.findings[0], "packages.require[0]", "ca-certificates");
+  assert_finding (&r.findings[1], "packages.require[2]", "bash = 9.9");
   assert_non_null (strstr (r.findings[1].reason, "5.2.15-2"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -443,8 +439,7 @@ test_sha256_pins (void **state)
   m = load (text);
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 1);
-  assert_string_equal (r.findings[0].rule, "executables.allow[1]");
-  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
+  assert_finding (&r.findings[0], "executables.allow[1]", "/usr/bin/dpkg");
   assert_non_null (strstr (r.findings[0].reason, "not computed"));
   og_policy_result_clear (&r);
   og_manifest_free (m);
@@ -481,8 +476,7 @@ test_launch_facts (void **state)
   evaluate (m, &inv, &f, &r);
   assert_int_equal (r.n, 2); /* nothing privileged in the image: nnp not required */
   assert_string_equal (r.findings[0].rule, "launch.readonly_rootfs");
-  assert_string_equal (r.findings[1].rule, "launch.allowed_bind_mounts");
-  assert_string_equal (r.findings[1].subject, "/etc/shadow");
+  assert_finding (&r.findings[1], "launch.allowed_bind_mounts", "/etc/shadow");
   og_policy_result_clear (&r);
   inv.execs[0].setgid = true;
   evaluate (m, &inv, &f, &r);
@@ -492,9 +486,7 @@ test_launch_facts (void **state)
   /* Without facts, launch rules are not evaluated.  */
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 0);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
   og_launch_facts_clear (&f);
 
   assert_int_equal (og_launch_facts_from_oci_config ("{", 1, "bad.json", &f, &err), -1);
@@ -508,15 +500,11 @@ test_limits (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"limits\": {\"max_packages\": 3, \"max_executables\": 3}}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"limits\": {\"max_packages\": 3, \"max_executables\": 3}}", &inv, &r);
   assert_int_equal (r.n, 1);
   assert_string_equal (r.findings[0].rule, "limits.max_executables");
   assert_non_null (strstr (r.findings[0].reason, "4 executables"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -570,11 +558,9 @@ test_ninth_rule_still_denies (void **state)
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 2);
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
-  assert_string_equal (r.findings[0].rule, "packages.deny[8]");
-  assert_string_equal (r.findings[0].subject, "dash 0.5.12-2 amd64");
+  assert_finding (&r.findings[0], "packages.deny[8]", "dash 0.5.12-2 amd64");
   assert_non_null (strstr (r.findings[0].reason, "\"d?sh\""));
-  assert_string_equal (r.findings[1].rule, "executables.deny[8]");
-  assert_string_equal (r.findings[1].subject, "/bin/sh");
+  assert_finding (&r.findings[1], "executables.deny[8]", "/bin/sh");
   assert_non_null (strstr (r.findings[1].reason, "\"/bin/sh*\""));
   assert_int_equal (r.n_waived, 16);
   for (size_t i = 0; i < 8; i++)
@@ -603,22 +589,17 @@ test_list_exception_waives_once (void **state)
   og_inventory inv;
   og_policy_result r;
   og_manifest *m;
-  base_inventory (&inv);
-  m = load (HDR "\"executables\": {\"deny\": [\"**/bash\", \"/usr/bin/*\", \"/usr/**\"]}, "
-                "\"exceptions\": [{\"rule\": \"executables.deny\", \"path\": \"/usr/bin/bash\", "
-                "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}");
-  evaluate (m, &inv, NULL, &r);
+  m = on_base (HDR "\"executables\": {\"deny\": [\"**/bash\", \"/usr/bin/*\", \"/usr/**\"]}, "
+                   "\"exceptions\": [{\"rule\": \"executables.deny\", \"path\": \"/usr/bin/bash\", "
+                   "\"expires\": \"2030-01-01\", \"reason\": \"r\"}]}",
+               &inv, &r);
   assert_int_equal (r.n, 2);
-  assert_string_equal (r.findings[0].rule, "executables.deny[1]");
-  assert_string_equal (r.findings[0].subject, "/usr/bin/dpkg");
-  assert_string_equal (r.findings[1].rule, "executables.deny[2]");
-  assert_string_equal (r.findings[1].subject, "/usr/sbin/ldconfig");
+  assert_finding (&r.findings[0], "executables.deny[1]", "/usr/bin/dpkg");
+  assert_finding (&r.findings[1], "executables.deny[2]", "/usr/sbin/ldconfig");
   assert_int_equal (r.n_waived, 1);
   assert_string_equal (r.waived[0].rule, "executables.deny[0]");
   assert_string_equal (r.waived[0].subject, "/usr/bin/bash");
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
-  og_inventory_clear (&inv);
+  finish (&r, m, &inv);
 }
 
 static void
@@ -632,29 +613,17 @@ test_verdict_names (void **state)
   assert_int_equal (og_policy_verdict (&r), OG_VERDICT_DENY);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_generated_manifest_allows_its_image),
-    cmocka_unit_test (test_other_version_names_both),
-    cmocka_unit_test (test_deny_beats_allow_and_most_specific),
-    cmocka_unit_test (test_unlisted_and_unowned),
-    cmocka_unit_test (test_exceptions_and_expiry),
-    cmocka_unit_test (test_waived_rule_falls_through),
-    cmocka_unit_test (test_not_utf8_paths_are_judged),
-    cmocka_unit_test (test_generated_manifest_not_utf8),
-    cmocka_unit_test (test_inspection_finding),
-    cmocka_unit_test (test_skipped_subtrees),
-    cmocka_unit_test (test_inventory_skipped),
-    cmocka_unit_test (test_require),
-    cmocka_unit_test (test_sha256_pins),
-    cmocka_unit_test (test_launch_facts),
-    cmocka_unit_test (test_limits),
-    cmocka_unit_test (test_bad_date),
-    cmocka_unit_test (test_ninth_rule_still_denies),
-    cmocka_unit_test (test_list_exception_waives_once),
-    cmocka_unit_test (test_verdict_names),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_generated_manifest_allows_its_image),
+         cmocka_unit_test (test_other_version_names_both),
+         cmocka_unit_test (test_deny_beats_allow_and_most_specific),
+         cmocka_unit_test (test_unlisted_and_unowned),
+         cmocka_unit_test (test_exceptions_and_expiry),
+         cmocka_unit_test (test_waived_rule_falls_through),
+         cmocka_unit_test (test_not_utf8_paths_are_judged),
+         cmocka_unit_test (test_generated_manifest_not_utf8),
+         cmocka_unit_test (test_inspection_finding), cmocka_unit_test (test_skipped_subtrees),
+         cmocka_unit_test (test_inventory_skipped), cmocka_unit_test (test_require),
+         cmocka_unit_test (test_sha256_pins), cmocka_unit_test (test_launch_facts),
+         cmocka_unit_test (test_limits), cmocka_unit_test (test_bad_date),
+         cmocka_unit_test (test_ninth_rule_still_denies),
+         cmocka_unit_test (test_list_exception_waives_once), cmocka_unit_test (test_verdict_names));

@@ -131,15 +131,7 @@ test_lines (void **state)
   assert_false (og_reader_line (&r, 64, &l, &n));
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_integers_both_orders),
-    cmocka_unit_test (test_truncated_reads_fail_and_do_not_move),
-    cmocka_unit_test (test_hostile_offsets_and_lengths),
-    cmocka_unit_test (test_strings_bounded),
-    cmocka_unit_test (test_lines),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_integers_both_orders),
+         cmocka_unit_test (test_truncated_reads_fail_and_do_not_move),
+         cmocka_unit_test (test_hostile_offsets_and_lengths),
+         cmocka_unit_test (test_strings_bounded), cmocka_unit_test (test_lines));

@@ -477,19 +477,9 @@ test_torture_real_blobs (void **state)
   assert_true (nblobs >= 4);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_good_header),
-    cmocka_unit_test (test_legacy_header_without_region),
-    cmocka_unit_test (test_dribbles_win),
-    cmocka_unit_test (test_bad_files),
-    cmocka_unit_test (test_lying_counts_and_offsets),
-    cmocka_unit_test (test_string_without_nul),
-    cmocka_unit_test (test_region_trailer),
-    cmocka_unit_test (test_torture_built),
-    cmocka_unit_test (test_torture_real_blobs),
-  };
-  return cmocka_run_group_tests_name ("rpm_header", tests, NULL, NULL);
-}
+FX_MAIN_NAMED ("rpm_header", NULL, NULL, cmocka_unit_test (test_good_header),
+               cmocka_unit_test (test_legacy_header_without_region),
+               cmocka_unit_test (test_dribbles_win), cmocka_unit_test (test_bad_files),
+               cmocka_unit_test (test_lying_counts_and_offsets),
+               cmocka_unit_test (test_string_without_nul), cmocka_unit_test (test_region_trailer),
+               cmocka_unit_test (test_torture_built), cmocka_unit_test (test_torture_real_blobs));

@@ -89,15 +89,9 @@ test_resolve_dir (void **state)
   char *out = NULL;
 
   assert_int_equal (og_source_open_dir (root, NULL, &s, &err), 0);
-  assert_int_equal (og_source_resolve_dir (s, "/bin", &out, &err), 0);
-  assert_string_equal (out, "/usr/bin");
-  free (out);
-  assert_int_equal (og_source_resolve_dir (s, "/bin/../lib/", &out, &err), 0);
-  assert_string_equal (out, "/usr/lib");
-  free (out);
-  assert_int_equal (og_source_resolve_dir (s, "/../../..", &out, &err), 0);
-  assert_string_equal (out, "/");
-  free (out);
+  fx_assert_resolves (s, "/bin", "/usr/bin");
+  fx_assert_resolves (s, "/bin/../lib/", "/usr/lib");
+  fx_assert_resolves (s, "/../../..", "/");
   /* "/tmp" is not in the root */
   assert_int_equal (og_source_resolve_dir (s, "/etc/dotdot", &out, &err), 1);
   assert_int_equal (og_source_resolve_dir (s, "/etc/os-release", &out, &err), 1); /* a file */
@@ -421,18 +415,9 @@ test_mounts_by_mount_id (void **state)
   og_buf_free (&cross.skipped);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_read_file_stays_in_root),
-    cmocka_unit_test (test_resolve_dir),
-    cmocka_unit_test (test_walk_does_not_follow_links),
-    cmocka_unit_test (test_walk_digests_when_opened_with_them),
-    cmocka_unit_test (test_open_errors_name_the_path),
-    cmocka_unit_test (test_walk_depth_limit),
-    cmocka_unit_test (test_hashing_checks_deadline),
-    cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all),
-  };
-  return cmocka_run_group_tests (tests, setup, teardown);
-}
+FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
+         cmocka_unit_test (test_resolve_dir), cmocka_unit_test (test_walk_does_not_follow_links),
+         cmocka_unit_test (test_walk_digests_when_opened_with_them),
+         cmocka_unit_test (test_open_errors_name_the_path),
+         cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_hashing_checks_deadline),
+         cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all));

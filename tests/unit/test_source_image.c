@@ -541,12 +541,8 @@ test_symlinks_resolve_inside_root (void **state)
   err = NULL;
   /* An escaping link lands inside the image, where there is no /etc/passwd.  */
   assert_int_equal (og_source_read_file (s, "/etc/escape", 100, &d, &len, &err), 1);
-  assert_int_equal (og_source_resolve_dir (s, "/bin", &out, &err), 0);
-  assert_string_equal (out, "/usr/bin");
-  free (out);
-  assert_int_equal (og_source_resolve_dir (s, "/bin/../../..", &out, &err), 0);
-  assert_string_equal (out, "/");
-  free (out);
+  fx_assert_resolves (s, "/bin", "/usr/bin");
+  fx_assert_resolves (s, "/bin/../../..", "/");
   assert_int_equal (og_source_resolve_dir (s, "/usr/bin/a", &out, &err), 1);
   assert_int_equal (og_source_list_dir (s, "/bin", &names, &n, &err), 0);
   assert_int_equal (n, 2);

@@ -39,9 +39,4 @@ test_put_get_grow (void **state)
   assert_null (og_strmap_value (&m, "null"));
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = { cmocka_unit_test (test_put_get_grow) };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_put_get_grow));

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "base/text.h"
+#include "fixtures.h"
 
 static void
 test_utf8_valid (void **state)
@@ -96,14 +97,5 @@ test_base64 (void **state)
     }
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_utf8_valid),
-    cmocka_unit_test (test_escape),
-    cmocka_unit_test (test_lossy),
-    cmocka_unit_test (test_base64),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_utf8_valid), cmocka_unit_test (test_escape),
+         cmocka_unit_test (test_lossy), cmocka_unit_test (test_base64));

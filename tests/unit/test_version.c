@@ -552,14 +552,8 @@ test_hostile_sizes (void **state)
   assert_true (t1.tv_sec - t0.tv_sec < 60);
 }
 
-int
-main (void)
-{
-  const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_rpm_upstream_table), cmocka_unit_test (test_rpm_tricky_vs_rpm),
-    cmocka_unit_test (test_rpm_valid),          cmocka_unit_test (test_dpkg_tricky_vs_dpkg),
-    cmocka_unit_test (test_dpkg_valid_vs_dpkg), cmocka_unit_test (test_apk_upstream_data),
-    cmocka_unit_test (test_dispatch),           cmocka_unit_test (test_hostile_sizes),
-  };
-  return cmocka_run_group_tests (tests, NULL, NULL);
-}
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_rpm_upstream_table),
+         cmocka_unit_test (test_rpm_tricky_vs_rpm), cmocka_unit_test (test_rpm_valid),
+         cmocka_unit_test (test_dpkg_tricky_vs_dpkg), cmocka_unit_test (test_dpkg_valid_vs_dpkg),
+         cmocka_unit_test (test_apk_upstream_data), cmocka_unit_test (test_dispatch),
+         cmocka_unit_test (test_hostile_sizes));
