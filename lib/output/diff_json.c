@@ -42,30 +42,6 @@ write_package (og_jw *w, const og_inventory *inv, const og_package *p)
 }
 
 static const char *
-file_type (uint32_t mode)
-{
-  switch (mode & S_IFMT)
-    {
-    case S_IFREG:
-      return "file";
-    case S_IFDIR:
-      return "dir";
-    case S_IFLNK:
-      return "symlink";
-    case S_IFCHR:
-      return "char";
-    case S_IFBLK:
-      return "block";
-    case S_IFIFO:
-      return "fifo";
-    case S_IFSOCK:
-      return "socket";
-    default:
-      return "unknown";
-    }
-}
-
-static const char *
 pkg_of (const og_inventory *inv, ssize_t i)
 {
   return i >= 0 ? inv->packages.pkgs[i].name : NULL;
@@ -107,7 +83,7 @@ write_file (og_jw *w, const og_inventory *inv, const og_file *f)
     }
   og_mode_octal (f->mode, mode);
   yajl_gen_map_open (w->g);
-  og_jw_kv (w, "type", file_type (f->mode));
+  og_jw_kv (w, "type", og_file_type_name (f->mode));
   og_jw_kv (w, "mode", mode);
   og_jw_kint (w, "uid", f->uid);
   og_jw_kint (w, "gid", f->gid);

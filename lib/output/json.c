@@ -217,8 +217,8 @@ og_path_under (const char *path, const char *prefix)
   return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static const char *
-type_name (uint32_t mode)
+const char *
+og_file_type_name (uint32_t mode)
 {
   switch (mode & S_IFMT)
     {
@@ -263,7 +263,7 @@ og_files_write_json (const og_inventory *inv, const char *under, bool executable
       og_mode_octal (f->mode, mode);
       yajl_gen_map_open (w.g);
       og_jw_kpath (&w, "path", f->path);
-      og_jw_kv (&w, "type", type_name (f->mode));
+      og_jw_kv (&w, "type", og_file_type_name (f->mode));
       og_jw_kv (&w, "mode", mode);
       og_jw_kint (&w, "uid", f->uid);
       og_jw_kint (&w, "gid", f->gid);

@@ -49,6 +49,8 @@ int og_files_write_table (const og_inventory *inv, const char *under, bool execu
 int og_verify_write_table (const og_inventory *inv, FILE *out, og_error **err);
 int og_verify_write_json (const og_inventory *inv, FILE *out, og_error **err);
 
+/* "file" "dir" "symlink" "char" "block" "fifo" "socket" of st_mode.  */
+const char *og_file_type_name (uint32_t mode);
 /* "4755" style permission bits.  */
 void og_mode_octal (uint32_t mode, char out[8]);
 /* "drwxr-xr-x" style, as ls prints it.  */

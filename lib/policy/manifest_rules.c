@@ -121,8 +121,12 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r)
   return r->name != NULL;
 }
 
-void
-og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
+/* Walk parent.key, an array of entries, with each entry's JSON pointer
+   pushed for add's diagnostics.  Absent: nothing; not an array: a
+   diagnostic.  */
+static void
+each_entry (ctx *c, json_t *parent, const char *key, const char *expected,
+            void (*add) (ctx *c, json_t *e, size_t i, void *out), void *out)
 {
   json_t *arr = json_object_get (parent, key);
   size_t save, i;
@@ -131,25 +135,37 @@ og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
   if (arr == NULL)
     return;
   save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, "an array of package entries"))
+  if (expect_type (c, arr, JSON_ARRAY, key, expected))
+    json_array_foreach (arr, i, e)
     {
-      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
-      json_array_foreach (arr, i, e)
-      {
-        size_t s2 = push_index (c, i);
-        og_pkg_rule r = { .index = i };
-        if (parse_pkg_rule (c, e, &r))
-          {
-            out->v[out->n] = r;
-            og_rule_index_add (&out->idx, r.name, false, out->n);
-            out->n++;
-          }
-        else
-          og_mload_pkg_rule_clear (&r);
-        pop (c, s2);
-      }
+      size_t s2 = push_index (c, i);
+      add (c, e, i, out);
+      pop (c, s2);
     }
   pop (c, save);
+}
+
+static void
+add_pkg_rule (ctx *c, json_t *e, size_t i, void *p)
+{
+  og_pkg_rules *out = p;
+  og_pkg_rule r = { .index = i };
+  if (!parse_pkg_rule (c, e, &r))
+    {
+      og_mload_pkg_rule_clear (&r);
+      return;
+    }
+  out->v[out->n] = r;
+  og_rule_index_add (&out->idx, r.name, false, out->n);
+  out->n++;
+}
+
+void
+og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
+{
+  /* json_array_size is 0 for what is not an array: a list is never NULL.  */
+  out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
+  each_entry (c, parent, key, "an array of package entries", add_pkg_rule, out);
 }
 
 static bool
@@ -191,36 +207,25 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
   return r->path != NULL;
 }
 
+static void
+add_exec_rule (ctx *c, json_t *e, size_t i, void *p)
+{
+  og_exec_rules *out = p;
+  og_exec_rule r = { .index = i };
+  if (!parse_exec_rule (c, e, &r))
+    {
+      free (r.path);
+      free (r.sha256);
+      return;
+    }
+  out->v[out->n] = r;
+  og_rule_index_add (&out->idx, r.path, true, out->n);
+  out->n++;
+}
+
 void
 og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 {
-  json_t *arr = json_object_get (parent, key);
-  size_t save, i;
-  json_t *e;
-
-  if (arr == NULL)
-    return;
-  save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, "an array of executable entries"))
-    {
-      out->v = og_xcalloc (json_array_size (arr) + 1, sizeof *out->v);
-      json_array_foreach (arr, i, e)
-      {
-        size_t s2 = push_index (c, i);
-        og_exec_rule r = { .index = i };
-        if (parse_exec_rule (c, e, &r))
-          {
-            out->v[out->n] = r;
-            og_rule_index_add (&out->idx, r.path, true, out->n);
-            out->n++;
-          }
-        else
-          {
-            free (r.path);
-            free (r.sha256);
-          }
-        pop (c, s2);
-      }
-    }
-  pop (c, save);
+  out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
+  each_entry (c, parent, key, "an array of executable entries", add_exec_rule, out);
 }
