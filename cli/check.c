@@ -3,7 +3,6 @@
 
 #include "common.h"
 #include "catalog/build.h"
-#include "catalog/pkgdb_paths.h"
 #include "json/doc.h"
 #include "policy/manifest.h"
 #include "output/check.h"
@@ -107,34 +106,16 @@ is_content_failure (const og_error *err)
     }
 }
 
-static void
-add_inspection (og_policy_result *res, const og_error *err)
-{
-  cleanup_free char *reason
-      = og_xasprintf ("the inspection could not be completed: %s; the content cannot be vouched "
-                      "for (fix the image, or raise the limit it reached if that is possible)",
-                      err->msg);
-  og_policy_add_inspection (res, err->subject ? err->subject : "/", reason);
-}
-
-/* Open SOURCE and build its inventory.  Returns 0 with an inventory, 1 when
-   the content could not be inspected (*err says why), or -1 when SOURCE
-   cannot be opened at all (missing, unreadable: exit 3).  */
+/* Build SOURCE's inventory: 0 with one, 1 when the content could not be
+   inspected (*err says why), -1 when SOURCE cannot be opened at all
+   (missing, unreadable: exit 3).  */
 static int
 build (const og_cli_args *a, const og_source_options *sopts, og_inventory *inv, og_error **err)
 {
-  og_source_options o = *sopts;
-  cleanup_source og_source *src = NULL;
-
-  o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
-  if (og_source_open (a->source, &o, &src, err) < 0)
-    return is_content_failure (*err) ? 1 : -1;
-  if (og_inventory_build (src, a->flags, inv, err) < 0)
-    {
-      og_error_prefix (err, "%s", a->source);
-      return 1;
-    }
-  return 0;
+  bool opened = false;
+  if (og_cli_build_inventory (a->source, sopts, a->flags, inv, &opened, err) == 0)
+    return 0;
+  return opened || is_content_failure (*err) ? 1 : -1;
 }
 
 typedef struct check_doc
@@ -180,7 +161,7 @@ run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *fa
     return og_cli_fail (OG_EXIT_INSPECT, err);
   if (r > 0)
     {
-      add_inspection (&res, err);
+      og_policy_add_inspection_error (&res, err, NULL);
       og_error_free (err);
       err = NULL;
     }

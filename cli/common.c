@@ -229,7 +229,7 @@ og_cli_parse (og_cli_args *a, int argc, char **argv, const char *shortopts,
    SOURCE is put in front of it.  */
 int
 og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
-                        og_inventory *inv, og_error **err)
+                        og_inventory *inv, bool *opened, og_error **err)
 {
   og_source_options o = *opts;
   cleanup_source og_source *src = NULL;
@@ -237,6 +237,8 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
   o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
   if (og_source_open (spec, &o, &src, err) < 0)
     return -1;
+  if (opened)
+    *opened = true;
   if (og_inventory_build (src, flags, inv, err) < 0)
     {
       og_error_prefix (err, "%s", spec);
@@ -266,7 +268,7 @@ og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const void
   inventory_doc doc = { .inv = &inv, .writer = writer, .ctx = ctx };
   og_error *err = NULL;
 
-  if (og_cli_build_inventory (a->source, &a->sopts, a->flags, &inv, &err) < 0
+  if (og_cli_build_inventory (a->source, &a->sopts, a->flags, &inv, NULL, &err) < 0
       || og_cli_emit (a->output, emit_inventory, &doc, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   return OG_EXIT_OK;

@@ -100,9 +100,11 @@ typedef enum og_format
 typedef int (*og_cli_emit_fn) (const void *ctx, FILE *out, og_error **err);
 int og_cli_emit (const char *output, og_cli_emit_fn fn, const void *ctx, og_error **err);
 
-/* Open SOURCE and build its inventory; errors name the source.  */
+/* Open SOURCE and build its inventory; errors name the source.  *opened
+   (may be NULL) says whether SOURCE was opened, so that a caller can tell a
+   source it cannot open from content it cannot inspect.  */
 int og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigned flags,
-                            og_inventory *inv, og_error **err);
+                            og_inventory *inv, bool *opened, og_error **err);
 
 /* Handle one of OG_CLI_SOURCE_LONGOPTS; false when c is none of them.  */
 bool og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags);

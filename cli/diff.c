@@ -128,8 +128,8 @@ run_diff (const og_cli_args *a, const diff_opts *o, const char *spec_a, const ch
     flags |= OG_INV_FILES;
   else if (o->what == OG_DIFF_EXECUTABLES)
     flags &= ~(unsigned)OG_INV_FILES;
-  if (og_cli_build_inventory (spec_a, &a->sopts, flags, &inv_a, &err) < 0
-      || og_cli_build_inventory (spec_b, &a->sopts, flags, &inv_b, &err) < 0)
+  if (og_cli_build_inventory (spec_a, &a->sopts, flags, &inv_a, NULL, &err) < 0
+      || og_cli_build_inventory (spec_b, &a->sopts, flags, &inv_b, NULL, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, err);
   la = o->label[0] ? og_xstrdup (o->label[0]) : default_label (&inv_a, spec_a);
   lb = o->label[1] ? og_xstrdup (o->label[1]) : default_label (&inv_b, spec_b);

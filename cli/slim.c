@@ -76,7 +76,7 @@ og_cmd_slim (int argc, char **argv)
     {
       if (o.keep_paths)
         a.flags |= OG_INV_FILES;
-      if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, &err) < 0
+      if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
           || og_slim_write (&inv, o.keep.n ? (const char *const *)o.keep.v : NULL, o.keep.n,
                             o.format, stdout, &err)
                  < 0)

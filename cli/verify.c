@@ -57,7 +57,7 @@ og_cmd_verify (int argc, char **argv)
   /* An image hashes its executables while its layers stream: rpm's sha256
      digests are then compared without reading the layers again.  */
   a.sopts.digests = true;
-  if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, &err) < 0
+  if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
       || (a.format == OG_FORMAT_JSON ? og_verify_write_json (&inv, stdout, &err)
                                      : og_verify_write_table (&inv, stdout, &err))
              < 0)

@@ -47,7 +47,7 @@ og_cmd_why (int argc, char **argv)
   what = argv[optind + 1];
   if (what[0] == '/')
     a.flags |= OG_INV_FILES; /* the owner of any file, not only of executables */
-  if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, &err) < 0
+  if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
       || og_why_write (&inv, what, a.format == OG_FORMAT_JSON ? OG_DEPS_JSON : OG_DEPS_TABLE,
                        stdout, &err)
              < 0)

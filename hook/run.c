@@ -257,27 +257,6 @@ inspect_and_evaluate (hook *h, og_error **err)
   return og_inventory_digest (&h->inv, h->inv_sha256, err);
 }
 
-/* What to do about an inspection that could not be completed.  */
-static const char *
-advice (og_errcode code)
-{
-  switch (code)
-    {
-    case OG_ERR_LIMIT:
-      return "the image holds more than the hook inspects; make it smaller or simpler, or check it "
-             "offline with `ocigate check`";
-    case OG_ERR_DEADLINE:
-      return "the inspection ran past deadline_ms; make the image smaller, or raise deadline_ms in "
-             "the host config if such images are expected";
-    case OG_ERR_CONTENT:
-      return "the image holds a file that is not what its format says; rebuild the image";
-    case OG_ERR_SYSTEM:
-    case OG_ERR_USAGE:
-    default:
-      return "check the root filesystem with `ocigate check`";
-    }
-}
-
 /* The root was open and the inspection failed: the content cannot be
    vouched for, which is an "inspection" finding (a deny in enforce mode,
    whatever on_error says), not an error.  The manifest is still named in
@@ -285,7 +264,6 @@ advice (og_errcode code)
 static void
 inspection_failed (hook *h, const og_error *e)
 {
-  cleanup_free char *reason = NULL;
   cleanup_error og_error *merr = NULL;
 
   if (!h->selected)
@@ -293,10 +271,7 @@ inspection_failed (hook *h, const og_error *e)
   if (h->manifest_path && h->manifest == NULL)
     load_manifest (h, &merr);
   og_policy_result_clear (&h->res);
-  reason = og_xasprintf (
-      "the inspection could not be completed: %s; %s%s%s", e->msg, advice (e->code),
-      merr ? "; the manifest could not be loaded either: " : "", merr ? merr->msg : "");
-  og_policy_add_inspection (&h->res, e->subject ? e->subject : "/", reason);
+  og_policy_add_inspection_error (&h->res, e, merr ? merr->msg : NULL);
   h->have_res = true;
 }
 

@@ -661,3 +661,34 @@ og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_laun
   free (ev.deny_hits.v);
   return 0;
 }
+
+/* What to do about an inspection that could not be completed.  */
+static const char *
+inspection_advice (og_errcode code)
+{
+  switch (code)
+    {
+    case OG_ERR_LIMIT:
+      return "the image holds more than the inspection reads; make it smaller or simpler, or check "
+             "it "
+             "offline with `ocigate check`";
+    case OG_ERR_DEADLINE:
+      return "the inspection ran past deadline_ms; make the image smaller, or raise deadline_ms in "
+             "the host config if such images are expected";
+    case OG_ERR_CONTENT:
+      return "the image holds a file that is not what its format says; rebuild the image";
+    case OG_ERR_SYSTEM:
+    case OG_ERR_USAGE:
+    default:
+      return "check the root filesystem with `ocigate check`";
+    }
+}
+
+void
+og_policy_add_inspection_error (og_policy_result *r, const og_error *err, const char *also)
+{
+  cleanup_free char *reason = og_xasprintf (
+      "the inspection could not be completed: %s; %s%s%s", err->msg, inspection_advice (err->code),
+      also ? "; the manifest could not be loaded either: " : "", also ? also : "");
+  og_policy_add_inspection (r, err->subject ? err->subject : "/", reason);
+}

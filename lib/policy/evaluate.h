@@ -74,6 +74,11 @@ void og_policy_result_clear (og_policy_result *r);
    what to do.  No exception waives it: the inventory it would excuse is not
    whole.  r may be a zeroed result or one og_policy_evaluate filled.  */
 void og_policy_add_inspection (og_policy_result *r, const char *subject, const char *reason);
+/* The same for an inspection that failed with err: subject its subject (or
+   "/"), reason its message and what to do about that kind of failure; also
+   (may be NULL) is a second failure's message, appended.  The one wording of
+   the hook's and ocigate check's inspection findings.  */
+void og_policy_add_inspection_error (og_policy_result *r, const og_error *err, const char *also);
 
 /* Judge one thing the walk left out without looking inside: a mount point
    directory that was listed but not entered, or a file on another mount
