@@ -20,7 +20,9 @@ if ! command -v podman >/dev/null || ! bash "$S/tests/fixtures/make-image-fixtur
   exit 0
 fi
 ok 0 "fixtures made by podman and skopeo"
-PODMAN=(podman --root "$FX/storage" --runroot "$FX/run" --storage-driver vfs --events-backend none)
+# The runroot make-image-fixtures.sh used (podman caps its length at 50).
+RUNROOT=/tmp/og-run-$(printf '%s' "$(cd "$FX" && pwd)" | sha256sum | cut -c1-12)
+PODMAN=(podman --root "$FX/storage" --runroot "$RUNROOT" --storage-driver vfs --events-backend none)
 
 # The oracle: the exported filesystem, listed by find.
 find "$FX/export" -mindepth 1 -printf '/%P\t%y\t%m\t%U\t%G\t%s\t%n\t%l\n' \
