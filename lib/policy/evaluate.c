@@ -435,6 +435,10 @@ modified_reason (const og_inventory *inv, const og_exec *e)
   return og_buf_steal (&b);
 }
 
+/* One finding per concern of an executable, each the first unwaived
+   candidate of its group: what it is (rules, ownership), its privileges
+   (setuid, setgid, capabilities), its content (pinned digest, package
+   digest).  A file that became setuid and changed is two findings.  */
 static void
 eval_exec (eval *ev, const og_exec *e)
 {
@@ -450,6 +454,22 @@ eval_exec (eval *ev, const og_exec *e)
                               r->sha256 ? " (by its sha256)" : ""));
     }
   probe_exec (&m->exec_allow, e, NULL, &a);
+  if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+    cand_add (ev, og_xstrdup ("executables.unowned"),
+              og_xasprintf ("%s belongs to no package and no rule allows it", e->path));
+  if (m->exec_unlisted == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+    cand_add (ev, og_xstrdup ("executables.unlisted"),
+              og_xasprintf ("%s belongs to no package and no executables rule allows it", e->path));
+  settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
+
+  for (og_priv_kind k = 0; k < OG_PRIV_KINDS; k++)
+    {
+      char *why = og_priv_violation (m, e, k);
+      if (why)
+        cand_add (ev, og_xstrdup (og_priv_rule (k)), why);
+    }
+  settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
+
   if (a.full < 0 && a.path_hit >= 0)
     {
       const og_exec_rule *r = &m->exec_allow.v[a.path_hit];
@@ -458,25 +478,9 @@ eval_exec (eval *ev, const og_exec *e)
                     ? og_xasprintf ("sha256 %s differs from the pinned %s", e->sha256, r->sha256)
                     : og_xasprintf ("sha256 was not computed; the manifest pins %s", r->sha256));
     }
-  if (m->setuid == OG_SWITCH_DENY && e->setuid)
-    cand_add (ev, og_xstrdup ("executables.setuid"),
-              og_xasprintf ("%s is set-user-ID (owner uid %u)", e->path, e->uid));
-  if (m->setgid == OG_SWITCH_DENY && e->setgid)
-    cand_add (ev, og_xstrdup ("executables.setgid"),
-              og_xasprintf ("%s is set-group-ID (group gid %u)", e->path, e->gid));
-  if (m->capabilities == OG_SWITCH_DENY && e->capabilities)
-    cand_add (ev, og_xstrdup ("executables.capabilities"),
-              og_xasprintf ("%s has file capabilities %s", e->path, e->capabilities));
   if (m->modified == OG_SWITCH_DENY && e->integrity == OG_INTEGRITY_MODIFIED)
     cand_add (ev, og_xstrdup ("executables.modified"), modified_reason (ev->inv, e));
-  if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
-    cand_add (ev, og_xstrdup ("executables.unowned"),
-              og_xasprintf ("%s belongs to no package and no rule allows it", e->path));
-  if (m->exec_unlisted == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
-    cand_add (ev, og_xstrdup ("executables.unlisted"),
-              og_xasprintf ("%s belongs to no package and no executables rule allows it", e->path));
-  if (ev->n_cand)
-    settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
+  settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
 }
 
 /* A packaged file that is gone, one finding each (waivable by its path or

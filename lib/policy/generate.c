@@ -133,6 +133,53 @@ sw (bool deny)
   return deny ? "deny" : "allow";
 }
 
+/* The runtime's placeholders that an exported container carries (runc and
+   podman make bind-mount targets as empty files, mode 0755): not part of the
+   image, never pinned as its executables.  The hook leaves the same files
+   out at launch (catalog/build.h).  */
+static bool
+runtime_placeholder (const og_exec *e)
+{
+  static const char *const paths[]
+      = { "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/run/.containerenv", NULL };
+  if (e->package >= 0 || e->size != 0 || e->setuid || e->setgid || e->capabilities)
+    return false;
+  for (size_t i = 0; paths[i]; i++)
+    if (strcmp (e->path, paths[i]) == 0)
+      return true;
+  return false;
+}
+
+/* The exact set a golden image holds, sorted by path: "deny" when it has
+   none, else the paths (setuid, setgid) or path: capabilities
+   (capabilities), which a launch must keep.  */
+static json_t *
+gen_priv_set (const og_exec *const *v, size_t n, og_priv_kind which)
+{
+  json_t *set = which == OG_PRIV_CAPS ? json_object () : json_array ();
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      const og_exec *e = v[i];
+      bool has = which == OG_PRIV_SETUID   ? e->setuid
+                 : which == OG_PRIV_SETGID ? e->setgid
+                                           : e->capabilities != NULL;
+      cleanup_free char *path = NULL;
+      if (!has)
+        continue;
+      path = glob_escape (e->path);
+      if (which == OG_PRIV_CAPS)
+        json_object_set_new (set, path, text_string (e->capabilities));
+      else
+        json_array_append_new (set, json_string (path));
+      count++;
+    }
+  if (count)
+    return set;
+  json_decref (set);
+  return json_string ("deny");
+}
+
 char *
 og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *name)
 {
@@ -140,7 +187,7 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
   json_t *pk = json_object (), *ex = json_object (), *allow;
   size_t n = inv->n_execs;
   cleanup_free const og_exec **v = og_xcalloc (n + 1, sizeof *v);
-  size_t setuid = 0, setgid = 0, caps = 0, unowned = 0, modified = 0;
+  size_t unowned = 0, modified = 0, m = 0;
   cleanup_free char *out = NULL;
 
   json_object_set_new (root, "schema", json_string (OG_MANIFEST_SCHEMA));
@@ -154,16 +201,15 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
   for (size_t i = 0; i < n; i++)
     {
       const og_exec *e = &inv->execs[i];
-      v[i] = e;
-      setuid += e->setuid;
-      setgid += e->setgid;
-      caps += e->capabilities != NULL;
+      if (runtime_placeholder (e))
+        continue;
+      v[m++] = e;
       unowned += e->package < 0;
       modified += e->integrity == OG_INTEGRITY_MODIFIED;
     }
-  qsort (v, n, sizeof *v, cmp_exec_ptr);
+  qsort (v, m, sizeof *v, cmp_exec_ptr);
   allow = json_array ();
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < m; i++)
     {
       const og_exec *e = v[i];
       cleanup_free char *path = glob_escape (e->path);
@@ -181,9 +227,9 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
   json_object_set_new (ex, "unlisted", json_string ("deny"));
   json_object_set_new (ex, "unowned", json_string (sw (unowned == 0)));
   json_object_set_new (ex, "modified", json_string (sw (modified == 0)));
-  json_object_set_new (ex, "setuid", json_string (sw (setuid == 0)));
-  json_object_set_new (ex, "setgid", json_string (sw (setgid == 0)));
-  json_object_set_new (ex, "capabilities", json_string (sw (caps == 0)));
+  json_object_set_new (ex, "setuid", gen_priv_set (v, m, OG_PRIV_SETUID));
+  json_object_set_new (ex, "setgid", gen_priv_set (v, m, OG_PRIV_SETGID));
+  json_object_set_new (ex, "capabilities", gen_priv_set (v, m, OG_PRIV_CAPS));
   json_object_set_new (root, "executables", ex);
 
   out = json_dumps (root, JSON_INDENT (2) | JSON_PRESERVE_ORDER);

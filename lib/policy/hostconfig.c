@@ -581,9 +581,8 @@ manifest_path (const og_hostconfig *cfg, const char *name)
 }
 
 ssize_t
-og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations,
-                      size_t n_annotations, const og_osrelease *os, const char *image,
-                      char **manifest, og_mode *mode)
+og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations, size_t n_annotations,
+                      const og_osrelease *os, const char *image, char **manifest, og_mode *mode)
 {
   for (size_t i = 0; i < cfg->n_rules; i++)
     {

@@ -58,10 +58,10 @@ parse_executables (ctx *c, json_t *root)
       m->unowned = og_mload_switch (c, p, "unowned", "executables that no package owns");
       m->modified
           = og_mload_switch (c, p, "modified", "executables that differ from their package");
-      m->setuid = og_mload_switch (c, p, "setuid", "set-user-ID executables");
-      m->setgid = og_mload_switch (c, p, "setgid", "set-group-ID executables");
-      m->capabilities
-          = og_mload_switch (c, p, "capabilities", "executables with file capabilities");
+      m->setuid = og_mload_priv (c, p, "setuid", "set-user-ID executables", false, &m->setuid_set);
+      m->setgid = og_mload_priv (c, p, "setgid", "set-group-ID executables", false, &m->setgid_set);
+      m->capabilities = og_mload_priv (c, p, "capabilities", "executables with file capabilities",
+                                       true, &m->caps_set);
     }
   pop (c, save);
 }
@@ -439,6 +439,9 @@ og_manifest_free (og_manifest *m)
       free (el[l]->v);
       og_rule_index_clear (&el[l]->idx);
     }
+  og_priv_set_clear (&m->setuid_set);
+  og_priv_set_clear (&m->setgid_set);
+  og_priv_set_clear (&m->caps_set);
   for (size_t i = 0; i < m->n_allowed_bind_mounts; i++)
     free (m->allowed_bind_mounts[i]);
   free (m->allowed_bind_mounts);

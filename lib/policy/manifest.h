@@ -56,6 +56,23 @@ typedef struct og_exec_rules
   og_rule_index idx;
 } og_exec_rules;
 
+/* The exact setuid, setgid or file-capability set a golden image pins:
+   "setuid": ["/usr/bin/su", ...] or "capabilities": {"/usr/bin/ping":
+   "cap_net_raw=ep"}.  A pinned set makes the switch deny for every file it
+   does not name (and, for capabilities, every other capability text).  */
+typedef struct og_priv_pin
+{
+  char *path; /* path glob */
+  char *caps; /* capabilities only: the exact text, as the inventory gives it */
+} og_priv_pin;
+
+typedef struct og_priv_set
+{
+  bool pinned;
+  og_priv_pin *v;
+  size_t n;
+} og_priv_set;
+
 typedef enum og_nnp
 {
   OG_NNP_UNSET = 0,
@@ -94,6 +111,9 @@ typedef struct og_manifest
   og_switch setuid;
   og_switch setgid;
   og_switch capabilities;
+  og_priv_set setuid_set; /* pinned when the manifest lists the files */
+  og_priv_set setgid_set;
+  og_priv_set caps_set;
 
   int readonly_rootfs; /* -1 unset, 0, 1 */
   og_nnp no_new_privileges;
@@ -117,6 +137,26 @@ int og_manifest_load_file (const char *path, og_manifest **out, og_diags *diags,
 void og_manifest_free (og_manifest *m);
 void og_manifest_freep (og_manifest **m);
 #define cleanup_manifest __attribute__ ((cleanup (og_manifest_freep)))
+
+/* Does the switch's pinned set allow this file (path, and for capabilities
+   the exact text)?  An unpinned set allows nothing.  When the path is in the
+   set but the capability text differs, *pinned_caps is the pinned text.  */
+bool og_priv_set_allows (const og_priv_set *s, const char *path, const char *caps,
+                         const char **pinned_caps);
+
+typedef enum og_priv_kind
+{
+  OG_PRIV_SETUID,
+  OG_PRIV_SETGID,
+  OG_PRIV_CAPS,
+  OG_PRIV_KINDS,
+} og_priv_kind;
+
+/* "executables.setuid", ... for the kind.  */
+const char *og_priv_rule (og_priv_kind k);
+/* The finding's reason when e's setuid bit (setgid bit, capabilities) is
+   what the manifest's switch or pinned set denies; NULL when it is not.  */
+char *og_priv_violation (const og_manifest *m, const og_exec *e, og_priv_kind k);
 
 /* Does any executable rule pin a sha256 (the inventory must then hash)?  */
 bool og_manifest_needs_sha256 (const og_manifest *m);

@@ -22,6 +22,10 @@ typedef struct ctx
 
 /* "allow" | "deny" at parent.key (absent: the default, allow).  */
 og_switch og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what);
+/* A switch that may instead pin the exact set (privset.c): DENY when pinned.  */
+og_switch og_mload_priv (ctx *c, json_t *parent, const char *key, const char *what, bool caps,
+                         og_priv_set *s);
+void og_priv_set_clear (og_priv_set *s);
 /* A glob string, checked; NULL after a diagnostic.  */
 char *og_mload_glob (ctx *c, json_t *v, bool path, const char *what);
 void og_mload_pkg_rule_clear (og_pkg_rule *r);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # ocigate verify against the package tools' own verification: a debootstrap
 # minbase tree (copied, then changed: one byte appended to /usr/bin/tac and to
-# a conffile, /usr/bin/bash removed, /usr/local/bin/dropped added) must give
+# a conffile, tac made setuid, /usr/bin/bash removed, /usr/local/bin/dropped
+# added) must give
 # the same files, modified vs missing, conffiles flagged, as
 # `dpkg --root=DIR --verify`; `dropped` is the one new unowned executable.
 set -u
@@ -50,11 +51,16 @@ check "verify --all checks at least every file info/*.md5sums lists ($want)" \
 "$OCIGATE" manifest generate "$T" > "$W/golden.json"; ok $? "manifest generate of the untouched tree"
 check "the generated manifest denies modified executables and missing files" \
   jq -e '.executables.modified == "deny" and .packages.missing_files == "deny"' "$W/golden.json"
+find "$T" -xdev -type f -perm -4000 -printf '/%P\n' | sort > "$W/setuid-find"
+jq -r '.executables.setuid | if type == "array" then .[] else empty end' "$W/golden.json" | sort > "$W/setuid-golden"
+check "the tree has setuid files (oracle sanity)" test -s "$W/setuid-find"
+same "the generated manifest pins exactly the setuid set find -perm -4000 lists" "$W/setuid-find" "$W/setuid-golden"
 "$OCIGATE" check --manifest "$W/golden.json" --format json "$T" > "$W/check-clean.json"; rc=$?
 ok $rc "check of the untouched tree against its own manifest allows (exit $rc)"
 
 conf=$(awk '/^Conffiles:/ {getline; print $1; exit}' "$T/var/lib/dpkg/status")
 printf x >> "$T/usr/bin/tac"
+chmod u+s "$T/usr/bin/tac"
 printf x >> "$T$conf"
 rm "$T/usr/bin/bash"
 mkdir -p "$T/usr/local/bin"; cp "$T/usr/bin/true" "$T/usr/local/bin/dropped"
@@ -93,16 +99,16 @@ check "table: dropped unowned" grep -q '^unowned  *  /usr/local/bin/dropped' "$W
 "$OCIGATE" check --manifest "$W/golden.json" --format json "$T" > "$W/check.json"; rc=$?
 ok $((rc != 1)) "check of the changed tree against the golden manifest denies (exit $rc)"
 jq -r '.findings[] | "\(.rule) \(.subject)"' "$W/check.json" | sort > "$W/findings"
-printf '%s\n' "executables.modified /usr/bin/tac" "executables.unlisted /usr/local/bin/dropped" \
-  "packages.missing_files /usr/bin/bash" > "$W/findings-want"
-same "check: one finding per change (tac modified, bash missing, dropped unlisted)" "$W/findings-want" "$W/findings"
+printf '%s\n' "executables.modified /usr/bin/tac" "executables.setuid /usr/bin/tac" \
+  "executables.unlisted /usr/local/bin/dropped" "packages.missing_files /usr/bin/bash" | sort > "$W/findings-want"
+same "check: one finding per change (tac modified, tac setuid, bash missing, dropped unlisted)" "$W/findings-want" "$W/findings"
 check "check: the modified finding says what differs" \
   jq -e '[.findings[] | select(.rule == "executables.modified")][0].reason | test("digest \\(md5 [0-9a-f]{32}, now [0-9a-f]{32}\\)")' "$W/check.json"
 # A manifest that does not judge integrity pays nothing and finds nothing of it.
 jq '.executables.modified = "allow" | .packages.missing_files = "allow"' "$W/golden.json" > "$W/lax.json"
 "$OCIGATE" check --manifest "$W/lax.json" --format json "$T" > "$W/check-lax.json"
-check "check with modified/missing_files allow: only the unlisted executable" \
-  jq -e '[.findings[] | .rule] == ["executables.unlisted"]' "$W/check-lax.json"
+check "check with modified/missing_files allow: only the new setuid file and the unlisted executable" \
+  jq -e '[.findings[] | .rule] | sort == ["executables.setuid", "executables.unlisted"]' "$W/check-lax.json"
 
 # Every document validates against its schema (Debian's python3-jsonschema).
 validate () { # validate SCHEMA JSON...

@@ -332,8 +332,13 @@ test_generate_round_trip (void **state)
   assert_null (m->pkg_allow.v[0].version);
   assert_int_equal (m->exec_allow.n, 1);
   assert_string_equal (m->exec_allow.v[0].path, "/usr/local/bin/tool\\[1]");
-  assert_int_equal (m->setuid, OG_SWITCH_ALLOW);
+  /* The golden image's setuid set is pinned, exactly; it has no setgid.  */
+  assert_int_equal (m->setuid, OG_SWITCH_DENY);
+  assert_true (m->setuid_set.pinned);
+  assert_int_equal (m->setuid_set.n, 1);
+  assert_string_equal (m->setuid_set.v[0].path, "/usr/bin/bash");
   assert_int_equal (m->setgid, OG_SWITCH_DENY);
+  assert_false (m->setgid_set.pinned);
   assert_int_equal (m->unowned, OG_SWITCH_ALLOW);
   assert_int_equal (m->pkg_unlisted, OG_SWITCH_DENY);
   assert_int_equal (m->exec_unlisted, OG_SWITCH_DENY);

@@ -110,6 +110,57 @@ test_generated_manifest_allows_its_image (void **state)
   og_inventory_clear (&inv);
 }
 
+/* A golden image's setuid and capability sets are pinned: a file that
+   becomes setuid, or gains or changes capabilities, is a finding even in an
+   allowed package; a changed file that also became setuid is two findings
+   (its privileges and its content).  The runtime's empty placeholders are
+   not pinned as executables.  */
+static void
+test_golden_pins_privileges (void **state)
+{
+  og_inventory inv;
+  og_policy_result r;
+  og_manifest *m;
+  char *text;
+  base_inventory (&inv);
+  inv.execs[1].setuid = true;                                /* /usr/bin/dpkg */
+  inv.execs[2].capabilities = og_xstrdup ("cap_net_raw=ep"); /* ldconfig */
+  fx_exec (&inv, "/etc/hostname", -1)->mode = 0100755;       /* size 0 */
+  text = og_manifest_generate (&inv, OG_GEN_VERSIONS, "golden");
+  assert_null (strstr (text, "/etc/hostname"));
+  assert_non_null (strstr (text, "\"cap_net_raw=ep\""));
+  m = load (text);
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 1); /* the placeholder alone: not part of the golden image */
+  assert_finding (&r.findings[0], "executables.unlisted", "/etc/hostname");
+  og_policy_result_clear (&r);
+  inv.n_execs--;
+  free (inv.execs[inv.n_execs].path);
+
+  inv.execs[0].setuid = true; /* bash: allowed package, newly setuid */
+  free (inv.execs[2].capabilities);
+  inv.execs[2].capabilities = og_xstrdup ("cap_net_raw,cap_sys_admin=ep");
+  inv.execs[0].integrity = OG_INTEGRITY_MODIFIED;
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 3);
+  assert_finding (&r.findings[0], "executables.setuid", "/usr/bin/bash");
+  assert_non_null (strstr (r.findings[0].reason, "pinned setuid set"));
+  assert_finding (&r.findings[1], "executables.modified", "/usr/bin/bash");
+  assert_finding (&r.findings[2], "executables.capabilities", "/usr/sbin/ldconfig");
+  assert_non_null (strstr (r.findings[2].reason, "the manifest pins cap_net_raw=ep"));
+  og_policy_result_clear (&r);
+
+  /* A file the golden image held setuid keeps passing.  */
+  inv.execs[0].setuid = false;
+  inv.execs[0].integrity = OG_INTEGRITY_UNCHECKED;
+  free (inv.execs[2].capabilities);
+  inv.execs[2].capabilities = og_xstrdup ("cap_net_raw=ep");
+  evaluate (m, &inv, NULL, &r);
+  assert_int_equal (r.n, 0);
+  finish (&r, m, &inv);
+  free (text);
+}
+
 static void
 test_other_version_names_both (void **state)
 {
@@ -625,5 +676,6 @@ FX_MAIN (NULL, NULL, cmocka_unit_test (test_generated_manifest_allows_its_image)
          cmocka_unit_test (test_inventory_skipped), cmocka_unit_test (test_require),
          cmocka_unit_test (test_sha256_pins), cmocka_unit_test (test_launch_facts),
          cmocka_unit_test (test_limits), cmocka_unit_test (test_bad_date),
+         cmocka_unit_test (test_golden_pins_privileges),
          cmocka_unit_test (test_ninth_rule_still_denies),
          cmocka_unit_test (test_list_exception_waives_once), cmocka_unit_test (test_verdict_names));
