@@ -156,6 +156,8 @@ run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *fa
       sopts.digests = true;
       va.flags |= OG_INV_VERIFY;
     }
+  if (og_manifest_needs_deps (m))
+    va.flags |= OG_INV_DEPS;
   r = build (&va, &sopts, &inv, &err);
   if (r < 0)
     return og_cli_fail (OG_EXIT_INSPECT, err);

@@ -7,6 +7,7 @@
 #include "json/doc.h"
 #include "policy/generate.h"
 #include "policy/manifest.h"
+#include "output/deps.h"
 
 static void
 usage (FILE *f)
@@ -21,8 +22,11 @@ usage (FILE *f)
            "switches set to what SOURCE has.\n"
            "  --level names|versions|digests  pin packages by name, by exact version, and\n"
            "                                  also every executable by sha256 (default: versions)\n"
-           "  --name NAME                     the manifest's name\n" OG_CLI_OUTPUT_HELP
-               OG_CLI_SOURCE_OPTIONS_HELP "\n"
+           "  --name NAME                     the manifest's name\n"
+           "  --from-keep PACKAGE|PATH        allow only the closure that keeps this package\n"
+           "                                  (or PATH's owner), required with its\n"
+           "                                  dependencies; repeat for more (see ocigate "
+           "slim)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP "\n"
            "lint checks manifests (and host configs, ocigate.config/v1, told apart by their\n"
            "\"schema\") and prints every problem as FILE:LINE:COLUMN: what is expected.\n\n"
            "Exit status: 0 success; 2 bad usage, an unreadable source or a lint error.\n");
@@ -32,13 +36,26 @@ typedef struct generate_opts
 {
   og_gen_level level;
   const char *name;
+  og_strv keep; /* --from-keep */
 } generate_opts;
 
 static int
 write_manifest (const og_inventory *inv, const void *ctx, FILE *out, og_error **err)
 {
   const generate_opts *g = ctx;
-  cleanup_free char *text = og_manifest_generate (inv, g->level, g->name);
+  cleanup_free char *text = NULL;
+  if (g->keep.n)
+    {
+      cleanup_free bool *in = og_xcalloc (inv->packages.n + 1, sizeof *in);
+      cleanup_free size_t *kept = og_xcalloc (g->keep.n, sizeof *kept);
+      og_gen_keep k = { .in = in, .kept = kept };
+      if (og_keep_resolve (inv, (const char *const *)g->keep.v, g->keep.n, kept, &k.n_kept, in, err)
+          < 0)
+        return -1;
+      text = og_manifest_generate_keep (inv, g->level, g->name, &k);
+    }
+  else
+    text = og_manifest_generate (inv, g->level, g->name);
   if (fputs (text, out) == EOF || fflush (out) != 0)
     return og_error_set (err, errno, "write output");
   return 0;
@@ -58,6 +75,10 @@ generate_option (og_cli_args *a, int c, const char *arg, void *ctx)
     case 'n':
       g->name = arg;
       return OG_CLI_GO_ON;
+    case 'k':
+      og_strv_push (&g->keep, arg);
+      a->flags |= OG_INV_DEPS | (arg[0] == '/' ? OG_INV_FILES : 0);
+      return OG_CLI_GO_ON;
     default:
       return OG_CLI_NOT_MINE;
     }
@@ -69,17 +90,21 @@ cmd_generate (int argc, char **argv)
   static const struct option opts[] = {
     { "level", required_argument, NULL, 'l' },
     { "name", required_argument, NULL, 'n' },
+    { "from-keep", required_argument, NULL, 'k' },
     { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
   og_cli_args a = { .verb = "manifest generate", .usage = usage, .takes_output = true };
   generate_opts g = { .level = OG_GEN_VERSIONS };
   int r = og_cli_parse (&a, argc, argv, "ho:", opts, generate_option, &g);
 
-  if (r != OG_CLI_GO_ON)
-    return r;
-  if (g.level == OG_GEN_DIGESTS)
-    a.sopts.digests = true;
-  return og_cli_write_inventory (&a, write_manifest, &g);
+  if (r == OG_CLI_GO_ON)
+    {
+      if (g.level == OG_GEN_DIGESTS)
+        a.sopts.digests = true;
+      r = og_cli_write_inventory (&a, write_manifest, &g);
+    }
+  og_strv_clear (&g.keep);
+  return r;
 }
 
 /* Is the document a host config (by its "schema")?  */

@@ -17,7 +17,10 @@ usage (FILE *f)
               "everything outside it: the packages, bytes and executables that would leave\n"
               "the image.  This is advice: nothing is changed.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
               "  --keep PACKAGE|PATH  keep this package, or the package that owns PATH (the\n"
-              "                       entrypoint, what the service needs); repeat for more\n"
+              "                       entrypoint, what the service needs); repeat for more.\n"
+              "                       Default for an image: the package that owns its\n"
+              "                       command (config Entrypoint, else Cmd), found on the\n"
+              "                       image's PATH\n"
               "  --format table|json|markdown  output format (default: table); json is\n"
               "                       ocigate.slim/v1\n" OG_CLI_SOURCE_OPTIONS_HELP
               "  -h, --help           show this help\n\n"
@@ -58,6 +61,65 @@ own_option (og_cli_args *a OG_UNUSED, int c, const char *arg, void *ctx)
     }
 }
 
+/* Is file in the inventory?  Then keep its package (and say so), or say
+   that no package owns it.  */
+static bool
+keep_owner (const og_inventory *inv, const char *file, og_strv *keep)
+{
+  og_error *err = NULL;
+  ssize_t pkg = -1;
+  if (og_inventory_path_owner (inv, file, &pkg, &err) < 0)
+    {
+      og_error_free (err);
+      return false;
+    }
+  if (pkg < 0)
+    fprintf (stderr,
+             "ocigate slim: the image's command %s belongs to no package; keeping nothing "
+             "(give --keep)\n",
+             file);
+  else
+    {
+      fprintf (stderr, "ocigate slim: keeping %s, which owns the image's command %s\n",
+               inv->packages.pkgs[pkg].name, file);
+      og_strv_push (keep, file);
+    }
+  return true;
+}
+
+/* The image's command (Entrypoint, else Cmd: its first word) as the file
+   it runs: an absolute path as it is, a bare name looked up on the
+   image's PATH (its config's Env; the usual default when it sets none).
+   Its package is kept; when no package owns it, or the source has no
+   command, nothing is.  */
+static void
+default_keep (const og_inventory *inv, og_strv *keep)
+{
+  const og_source_info *s = &inv->source;
+  const char *cmd = s->n_command ? s->command[0] : NULL;
+  cleanup_free char *path = NULL;
+  char *save = NULL;
+
+  if (cmd == NULL || cmd[0] == '\0')
+    return;
+  if (cmd[0] == '/' && keep_owner (inv, cmd, keep))
+    return;
+  path = og_xstrdup (s->command_path
+                         ? s->command_path
+                         : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  for (char *dir = strtok_r (path, ":", &save); dir && cmd[0] != '/';
+       dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *file = og_xasprintf ("%s/%s", dir, cmd);
+      if (dir[0] == '/' && strchr (cmd, '/') == NULL && keep_owner (inv, file, keep))
+        return;
+    }
+  fprintf (stderr,
+           "ocigate slim: the image's command %s is not in the image; keeping nothing (give "
+           "--keep)\n",
+           cmd);
+}
+
 int
 og_cmd_slim (int argc, char **argv)
 {
@@ -74,9 +136,14 @@ og_cmd_slim (int argc, char **argv)
 
   if (r == OG_CLI_GO_ON)
     {
-      if (o.keep_paths)
+      /* Without --keep the image's command may name what to keep: its
+         path is resolved through the files.  */
+      if (o.keep_paths || o.keep.n == 0)
         a.flags |= OG_INV_FILES;
-      if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
+      if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) == 0
+          && o.keep.n == 0)
+        default_keep (&inv, &o.keep);
+      if (err != NULL
           || og_slim_write (&inv, o.keep.n ? (const char *const *)o.keep.v : NULL, o.keep.n,
                             o.format, stdout, &err)
                  < 0)

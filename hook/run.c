@@ -244,9 +244,12 @@ inspect_and_evaluate (hook *h, og_error **err)
         return -1;
       h->phase = HOOK_PHASE_INSPECT;
       /* Digests and verification only when the manifest asks for them.  */
-      if ((og_manifest_needs_sha256 (h->manifest) || og_manifest_needs_verify (h->manifest))
+      if ((og_manifest_needs_sha256 (h->manifest) || og_manifest_needs_verify (h->manifest)
+           || og_manifest_needs_deps (h->manifest))
           && build_inventory (h, og_manifest_needs_sha256 (h->manifest),
-                              og_manifest_needs_verify (h->manifest) ? OG_INV_VERIFY : 0, err)
+                              (og_manifest_needs_verify (h->manifest) ? OG_INV_VERIFY : 0)
+                                  | (og_manifest_needs_deps (h->manifest) ? OG_INV_DEPS : 0),
+                              err)
                  < 0)
         return -1;
       if (og_deadline_check (err) < 0)

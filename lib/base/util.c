@@ -165,6 +165,15 @@ og_hex (const uint8_t *in, size_t len, char *out)
   out[2 * len] = '\0';
 }
 
+char **
+og_strv_dup (char *const *v, size_t n)
+{
+  char **r = n ? og_xcalloc (n, sizeof *r) : NULL;
+  for (size_t i = 0; i < n; i++)
+    r[i] = og_xstrdup (v[i]);
+  return r;
+}
+
 void
 og_strv_free (char **v, size_t n)
 {

@@ -121,6 +121,8 @@ og_str_eq (const char *a, const char *b)
 
 /* Free n strings and the array.  */
 void og_strv_free (char **v, size_t n);
+/* A copy of the n strings of v (NULL when n is 0).  */
+char **og_strv_dup (char *const *v, size_t n);
 
 /* A vector of strings that owns them.  */
 typedef struct og_strv

@@ -145,20 +145,13 @@ copy_source_info (og_source_info *dst, const og_source_info *src)
   dst->path = src->path ? og_xstrdup (src->path) : NULL;
   dst->config_digest = src->config_digest ? og_xstrdup (src->config_digest) : NULL;
   dst->manifest_digest = src->manifest_digest ? og_xstrdup (src->manifest_digest) : NULL;
-  if (src->n_tags)
-    {
-      dst->tags = og_xcalloc (src->n_tags, sizeof *dst->tags);
-      for (size_t i = 0; i < src->n_tags; i++)
-        dst->tags[i] = og_xstrdup (src->tags[i]);
-      dst->n_tags = src->n_tags;
-    }
-  if (src->n_layers)
-    {
-      dst->layers = og_xcalloc (src->n_layers, sizeof *dst->layers);
-      for (size_t i = 0; i < src->n_layers; i++)
-        dst->layers[i] = og_xstrdup (src->layers[i]);
-      dst->n_layers = src->n_layers;
-    }
+  dst->tags = og_strv_dup (src->tags, src->n_tags);
+  dst->n_tags = src->n_tags;
+  dst->layers = og_strv_dup (src->layers, src->n_layers);
+  dst->n_layers = src->n_layers;
+  dst->command = og_strv_dup (src->command, src->n_command);
+  dst->n_command = src->n_command;
+  dst->command_path = src->command_path ? og_xstrdup (src->command_path) : NULL;
 }
 
 int

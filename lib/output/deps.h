@@ -27,6 +27,13 @@ int og_inventory_path_owner (const og_inventory *inv, const char *path, ssize_t 
 int og_inventory_find_package (const og_inventory *inv, const char *name, size_t *out,
                                og_error **err);
 
+/* The kept packages of keep (package names, or absolute paths whose owner
+   is kept; paths need OG_INV_FILES) into pkgs (room for n_keep) and the
+   closure that keeps them (and the protected packages) into in (one per
+   package).  -1 with an error naming the entry that names nothing.  */
+int og_keep_resolve (const og_inventory *inv, const char *const *keep, size_t n_keep,
+                     size_t *pkgs, size_t *n_pkgs, bool *in, og_error **err);
+
 /* Why is `what` (a package name, or an absolute path) in the image?  */
 int og_why_write (const og_inventory *inv, const char *what, og_deps_format format, FILE *out,
                   og_error **err);

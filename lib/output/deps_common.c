@@ -126,6 +126,32 @@ og_inventory_path_owner (const og_inventory *inv, const char *path, ssize_t *pkg
   return ret;
 }
 
+int
+og_keep_resolve (const og_inventory *inv, const char *const *keep, size_t n_keep, size_t *pkgs,
+                 size_t *n_pkgs, bool *in, og_error **err)
+{
+  *n_pkgs = 0;
+  for (size_t k = 0; k < n_keep; k++)
+    {
+      if (keep[k][0] == '/')
+        {
+          ssize_t pkg;
+          if (og_inventory_path_owner (inv, keep[k], &pkg, err) < 0)
+            return -1;
+          if (pkg < 0)
+            return og_error_set (err, 0, "--keep %s: no package owns it", keep[k]);
+          pkgs[(*n_pkgs)++] = (size_t)pkg;
+        }
+      else if (og_inventory_find_package (inv, keep[k], &pkgs[(*n_pkgs)++], err) < 0)
+        {
+          og_error_prefix (err, "--keep");
+          return -1;
+        }
+    }
+  og_depgraph_closure (&inv->deps, &inv->packages, pkgs, *n_pkgs, in);
+  return 0;
+}
+
 static void
 write_names (og_jw *w, const char *key, const og_inventory *inv, const og_idxv *x)
 {

@@ -320,26 +320,8 @@ static int
 resolve_keep (slim *s, const char *const *keep, size_t n_keep, og_error **err)
 {
   s->keep_pkg = og_xcalloc (n_keep ? n_keep : 1, sizeof *s->keep_pkg);
-  for (size_t k = 0; k < n_keep; k++)
-    {
-      if (keep[k][0] == '/')
-        {
-          ssize_t pkg;
-          if (og_inventory_path_owner (s->inv, keep[k], &pkg, err) < 0)
-            return -1;
-          if (pkg < 0)
-            return og_error_set (err, 0, "--keep %s: no package owns it", keep[k]);
-          s->keep_pkg[s->n_keep++] = (size_t)pkg;
-        }
-      else if (og_inventory_find_package (s->inv, keep[k], &s->keep_pkg[s->n_keep++], err) < 0)
-        {
-          og_error_prefix (err, "--keep");
-          return -1;
-        }
-    }
   s->kept = og_xcalloc (s->inv->packages.n ? s->inv->packages.n : 1, sizeof *s->kept);
-  og_depgraph_closure (&s->inv->deps, &s->inv->packages, s->keep_pkg, s->n_keep, s->kept);
-  return 0;
+  return og_keep_resolve (s->inv, keep, n_keep, s->keep_pkg, &s->n_keep, s->kept, err);
 }
 
 static void

@@ -330,14 +330,20 @@ eval_require (eval *ev, const og_pkg_rule *r)
     {
       const og_package *p = &l->pkgs[i];
       cleanup_free char *evr = NULL;
+      char *why;
       if (!pkg_meta_matches (r, p))
         continue;
-      if (r->constraint.n == 0)
+      evr = r->constraint.n ? og_package_evr (p) : NULL;
+      if (evr && !og_vconstraint_eval (&r->constraint, p->type, evr))
+        {
+          other = p;
+          continue;
+        }
+      if (!r->with_deps || (why = og_require_closure_violation (l, &ev->inv->deps, i)) == NULL)
         return;
-      evr = og_package_evr (p);
-      if (og_vconstraint_eval (&r->constraint, p->type, evr))
-        return;
-      other = p;
+      cand_add (ev, og_xasprintf ("packages.require[%zu]", r->index), why);
+      settle (ev, OG_SUBJECT_PACKAGE, p->name, r->name, NULL);
+      return;
     }
   subject = r->version ? og_xasprintf ("%s %s", r->name, r->version) : og_xstrdup (r->name);
   if (other)

@@ -90,13 +90,14 @@ text_string (const char *s)
 }
 
 static json_t *
-gen_packages (const og_inventory *inv, og_gen_level level)
+gen_packages (const og_inventory *inv, og_gen_level level, const og_gen_keep *keep)
 {
   json_t *allow = json_array ();
-  size_t n = inv->packages.n;
-  cleanup_free const og_package **v = og_xcalloc (n + 1, sizeof *v);
-  for (size_t i = 0; i < n; i++)
-    v[i] = &inv->packages.pkgs[i];
+  size_t n = 0;
+  cleanup_free const og_package **v = og_xcalloc (inv->packages.n + 1, sizeof *v);
+  for (size_t i = 0; i < inv->packages.n; i++)
+    if (keep == NULL || keep->in[i])
+      v[n++] = &inv->packages.pkgs[i];
   qsort (v, n, sizeof *v, cmp_pkg_ptr);
   for (size_t i = 0; i < n; i++)
     {
@@ -180,8 +181,30 @@ gen_priv_set (const og_exec *const *v, size_t n, og_priv_kind which)
   return json_string ("deny");
 }
 
-char *
-og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *name)
+/* The kept packages, required with everything they depend on.  */
+static json_t *
+gen_require (const og_inventory *inv, const og_gen_keep *keep)
+{
+  json_t *req = json_array ();
+  for (size_t k = 0; k < keep->n_kept; k++)
+    {
+      const og_package *p = &inv->packages.pkgs[keep->kept[k]];
+      cleanup_free char *name = glob_escape (p->name ? p->name : "");
+      bool dup = false;
+      for (size_t j = 0; j < k; j++)
+        dup |= keep->kept[j] == keep->kept[k];
+      if (dup)
+        continue;
+      json_t *o = json_object ();
+      json_object_set_new (o, "name", json_string (name));
+      json_object_set_new (o, "with_dependencies", json_true ());
+      json_array_append_new (req, o);
+    }
+  return req;
+}
+
+static char *
+generate (const og_inventory *inv, og_gen_level level, const char *name, const og_gen_keep *keep)
 {
   cleanup_json json_t *root = json_object ();
   json_t *pk = json_object (), *ex = json_object (), *allow;
@@ -192,7 +215,9 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
 
   json_object_set_new (root, "schema", json_string (OG_MANIFEST_SCHEMA));
   json_object_set_new (root, "name", json_string (name ? name : "generated"));
-  json_object_set_new (pk, "allow", gen_packages (inv, level));
+  json_object_set_new (pk, "allow", gen_packages (inv, level, keep));
+  if (keep)
+    json_object_set_new (pk, "require", gen_require (inv, keep));
   json_object_set_new (pk, "unlisted", json_string ("deny"));
   /* A golden image's packages keep their files: a launch must too.  */
   json_object_set_new (pk, "missing_files", json_string (sw (inv->summary.verified_missing == 0)));
@@ -201,7 +226,7 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
   for (size_t i = 0; i < n; i++)
     {
       const og_exec *e = &inv->execs[i];
-      if (runtime_placeholder (e))
+      if (runtime_placeholder (e) || (keep && e->package >= 0 && !keep->in[e->package]))
         continue;
       v[m++] = e;
       unowned += e->package < 0;
@@ -237,4 +262,17 @@ og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *n
     abort ();
   /* Hand back memory from our allocator, with a final newline.  */
   return og_xasprintf ("%s\n", out);
+}
+
+char *
+og_manifest_generate (const og_inventory *inv, og_gen_level level, const char *name)
+{
+  return generate (inv, level, name, NULL);
+}
+
+char *
+og_manifest_generate_keep (const og_inventory *inv, og_gen_level level, const char *name,
+                           const og_gen_keep *keep)
+{
+  return generate (inv, level, name, keep);
 }

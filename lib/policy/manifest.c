@@ -469,6 +469,15 @@ og_manifest_freep (og_manifest **m)
 }
 
 bool
+og_manifest_needs_deps (const og_manifest *m)
+{
+  for (size_t i = 0; i < m->pkg_require.n; i++)
+    if (m->pkg_require.v[i].with_deps)
+      return true;
+  return false;
+}
+
+bool
 og_manifest_needs_verify (const og_manifest *m)
 {
   return m->modified == OG_SWITCH_DENY || m->missing_files == OG_SWITCH_DENY;

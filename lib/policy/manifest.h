@@ -33,6 +33,7 @@ typedef struct og_pkg_rule
   og_vconstraint constraint;
   og_pkg_type type; /* 0: any */
   char *arch;       /* glob, or NULL */
+  bool with_deps;   /* require only: and every dependency of its closure installed */
 } og_pkg_rule;
 
 typedef struct og_exec_rule
@@ -157,6 +158,16 @@ const char *og_priv_rule (og_priv_kind k);
 /* The finding's reason when e's setuid bit (setgid bit, capabilities) is
    what the manifest's switch or pinned set denies; NULL when it is not.  */
 char *og_priv_violation (const og_manifest *m, const og_exec *e, og_priv_kind k);
+
+/* Does a require rule ask for its dependencies ("with_dependencies")?  The
+   inventory must then be built with OG_INV_DEPS (catalog/deps.h); without
+   its graph such a rule is a finding, never a silent pass.  */
+bool og_manifest_needs_deps (const og_manifest *m);
+
+/* The reason a required package's dependency closure is incomplete: a
+   package in it with a dependency that nothing installed satisfies; NULL
+   when every dependency resolves (closure.c).  */
+char *og_require_closure_violation (const og_pkglist *pkgs, const og_depgraph *g, size_t pkg);
 
 /* Does any executable rule pin a sha256 (the inventory must then hash)?  */
 bool og_manifest_needs_sha256 (const og_manifest *m);

@@ -65,9 +65,11 @@ og_mload_pkg_rule_clear (og_pkg_rule *r)
 }
 
 static bool
-parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r)
+parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
 {
   static const char *const keys[] = { "name", "version", "type", "arch", NULL };
+  static const char *const require_keys[]
+      = { "name", "version", "type", "arch", "with_dependencies", NULL };
   json_t *v;
   size_t save;
 
@@ -81,7 +83,14 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r)
             json_type_name (e));
       return false;
     }
-  check_keys (c, e, keys, "a package entry");
+  check_keys (c, e, require ? require_keys : keys, "a package entry");
+  if ((v = json_object_get (e, "with_dependencies")) != NULL)
+    {
+      save = push (c, "with_dependencies");
+      if (expect_type (c, v, JSON_TRUE, "\"with_dependencies\"", "true or false"))
+        r->with_deps = json_is_true (v);
+      pop (c, save);
+    }
   v = json_object_get (e, "name");
   if (v == NULL)
     {
@@ -150,7 +159,8 @@ add_pkg_rule (ctx *c, json_t *e, size_t i, void *p)
 {
   og_pkg_rules *out = p;
   og_pkg_rule r = { .index = i };
-  if (!parse_pkg_rule (c, e, &r))
+  /* Only a require rule can ask for its dependencies.  */
+  if (!parse_pkg_rule (c, e, &r, out == &c->m->pkg_require))
     {
       og_mload_pkg_rule_clear (&r);
       return;

@@ -11,6 +11,8 @@ og_source_info_clear (og_source_info *info)
   free (info->manifest_digest);
   og_strv_free (info->tags, info->n_tags);
   og_strv_free (info->layers, info->n_layers);
+  og_strv_free (info->command, info->n_command);
+  free (info->command_path);
   memset (info, 0, sizeof *info);
 }
 

@@ -15,6 +15,9 @@ typedef struct og_source_info
   size_t n_tags;
   char **layers; /* layer digests, images only */
   size_t n_layers;
+  char **command; /* images: config Entrypoint then Cmd, as an argv; may be empty */
+  size_t n_command;
+  char *command_path; /* images: PATH of the config's Env, or NULL */
 } og_source_info;
 
 void og_source_info_clear (og_source_info *info);

@@ -27,10 +27,11 @@ compare() {
     test "$(awk -F'\t' '$2 != ""' "$W/$1.og" | wc -l)" -gt 10
 }
 
-# docker_archive LABEL ROOT: the tree as a one-layer docker-archive (podman).
+# docker_archive LABEL ROOT [IMPORT-OPTION...]: the tree as a one-layer
+# docker-archive (podman).
 docker_archive() {
   tar --xattrs --numeric-owner -C "$2" -cf "$W/$1.tar" . &&
-    "${P[@]}" import -q "$W/$1.tar" "localhost/og-$1:1" >/dev/null &&
+    "${P[@]}" import -q "${@:3}" "$W/$1.tar" "localhost/og-$1:1" >/dev/null &&
     "${P[@]}" save -q --format docker-archive -o "$W/$1.docker.tar" "localhost/og-$1:1" &&
     rm -f "$W/$1.tar"
 }
@@ -90,6 +91,29 @@ Description: a package nothing needs\n' >"$L/src/DEBIAN/control"
   "$OCIGATE" slim --format json --keep apt "$L/root" >"$W/slim-keep.json"
   check "slim --keep apt: og-leaf (nothing kept needs it) is outside the closure, coreutils inside" \
     jq -e '(.keep.outside.list | map(.name)) == ["og-leaf"] and (.keep.closure | index("coreutils")) != null and .keep.outside.executables == 1' "$W/slim-keep.json"
+  # manifest generate --from-keep: only slim's closure allowed, apt required
+  # with its dependencies; the leaf is then the one finding.
+  "$OCIGATE" manifest generate --from-keep apt "$L/root" >"$W/keep.json"; ok $? "manifest generate --from-keep apt"
+  jq -r '.keep.closure[]' "$W/slim-keep.json" | sort >"$W/closure-slim"
+  jq -r '.packages.allow[].name' "$W/keep.json" | sort -u >"$W/closure-manifest"
+  same "--from-keep allows exactly slim --keep's closure" "$W/closure-slim" "$W/closure-manifest"
+  check "--from-keep requires apt with its dependencies" \
+    jq -e '.packages.require == [{"name": "apt", "with_dependencies": true}] and .packages.unlisted == "deny"' "$W/keep.json"
+  # (the leaf tree holds the database only: its packages' files are absent)
+  jq '.packages.missing_files = "allow"' "$W/keep.json" >"$W/keep-db.json"
+  "$OCIGATE" check --manifest "$W/keep-db.json" --format json "$L/root" >"$W/keep-check.json"; rc=$?
+  ok $((rc != 1)) "check against the --from-keep manifest denies (exit $rc)"
+  check "the one finding is the leaf outside the closure" \
+    jq -e '[.findings[] | [.rule, .subject]] == [["packages.unlisted", "og-leaf 1.0-1 all"]]' "$W/keep-check.json"
+  # A dependency of apt removed behind dpkg's back (--force-depends): dpkg
+  # says apt's dependency breaks, and the require rule says so too.
+  dpkg --root="$L/root" --log="$L/root/var/log/dpkg.log" --force-not-root --force-bad-path \
+    --force-script-chrootless --force-depends -r libapt-pkg6.0 >"$L/rm.log" 2>&1
+  check "dpkg --force-depends -r libapt-pkg6.0 warns that apt depends on it (oracle)" \
+    grep -q 'apt depends on libapt-pkg6.0' "$L/rm.log"
+  "$OCIGATE" check --manifest "$W/keep-db.json" --format json "$L/root" >"$W/keep-broken.json"
+  check "with_dependencies: apt's closure has an unsatisfied dependency, in apt" \
+    jq -e '[.findings[] | select(.rule == "packages.require[0]")] | length == 1 and (.[0].reason | test("required package apt is installed, but its dependencies are not: .*apt has 1"))' "$W/keep-broken.json"
   "$OCIGATE" why "$L/root" libc6 >"$W/why-libc"
   check "why libc6 now names og-leaf among what needs it" grep -q 'og-leaf' "$W/why-libc"
   "$OCIGATE" slim --format markdown "$L/root" >"$W/slim.md"
@@ -97,6 +121,15 @@ Description: a package nothing needs\n' >"$L/src/DEBIAN/control"
   "$OCIGATE" slim --format json "docker-archive:$W/minbase.docker.tar" >"$W/slim-img.json"
   "$OCIGATE" slim --format json "$R" >"$W/slim-dir.json"
   same "slim: the docker-archive answers as the tree" "$W/slim-dir.json" "$W/slim-img.json"
+  # Without --keep, an image keeps the package of its command, found on PATH.
+  docker_archive minbase-ep "$R" --change 'ENTRYPOINT ["apt-get", "update"]'
+  ok $? "podman import of minbase with ENTRYPOINT [\"apt-get\", \"update\"]"
+  "$OCIGATE" slim --format json "docker-archive:$W/minbase-ep.docker.tar" >"$W/slim-ep.json" 2>"$W/slim-ep.err"
+  check "slim says it keeps apt, which owns the image's command" \
+    grep -qx 'ocigate slim: keeping apt, which owns the image.s command /usr/bin/apt-get' "$W/slim-ep.err"
+  "$OCIGATE" slim --format json --keep apt "$R" >"$W/slim-keep-apt.json"
+  same "slim of the image without --keep equals slim --keep apt of the tree" \
+    <(jq .keep "$W/slim-keep-apt.json") <(jq .keep "$W/slim-ep.json")
 else
   ok 1 "tests/fixtures/make-debootstrap.sh"
 fi

@@ -165,6 +165,37 @@ add_str (char ***v, size_t *n, const char *s)
   (*v)[(*n)++] = og_xstrdup (s);
 }
 
+/* The command the image runs (config.Entrypoint, then config.Cmd, as an
+   argv) and the PATH of its config.Env: what `ocigate slim` keeps by
+   default.  Image-author data, so bounded; anything out of shape is left
+   out (there is then no default).  */
+static void
+take_command (og_source_info *info, json_t *config)
+{
+  static const char *const keys[] = { "Entrypoint", "Cmd" };
+  json_t *c = json_object_get (config, "config"), *env, *v;
+  size_t i;
+  for (size_t k = 0; k < OG_ARRAY_SIZE (keys); k++)
+    json_array_foreach (json_object_get (c, keys[k]), i, v)
+    {
+      if (info->n_command >= 64 || !json_is_string (v) || json_string_length (v) > 4096)
+        break;
+      add_str (&info->command, &info->n_command, json_string_value (v));
+    }
+  env = json_object_get (c, "Env");
+  json_array_foreach (env, i, v)
+  {
+    const char *e = json_string_value (v);
+    if (i >= 1024)
+      break;
+    if (e && strncmp (e, "PATH=", 5) == 0 && strlen (e) <= 4096)
+      {
+        free (info->command_path);
+        info->command_path = og_xstrdup (e + 5);
+      }
+  }
+}
+
 static int
 check_platform_config (open_ctx *oc, json_t *config, og_error **err)
 {
@@ -174,6 +205,8 @@ check_platform_config (open_ctx *oc, json_t *config, og_error **err)
       return og_error_set (err, 0, "%s: the image is for %s, not %s", oc->what, have,
                            oc->opts->platform);
     }
+  if (oc->im->base.info.n_command == 0)
+    take_command (&oc->im->base.info, config);
   return 0;
 }
 
