@@ -330,8 +330,8 @@ static void
 name_the_container (hook *h)
 {
   cleanup_error og_error *err = NULL;
-  if (read_state (h, &err) == 0)
-    read_bundle_config (h, &err);
+  if (read_state (h, &err) == 0 && read_bundle_config (h, &err) == 0)
+    find_identity (h);
 }
 
 int

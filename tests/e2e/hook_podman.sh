@@ -69,4 +69,8 @@ check "its record names the derived image, never its base" \
             and .image.name == "localhost/og-derived:1"
             and ((has("base_image") | not) or .base_image == "localhost/og-busybox:1")' "$A"
 "${P[@]}" rm -f og-own og-derived > /dev/null 2>&1
+check "the records with the image follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
 plan_end
