@@ -32,7 +32,7 @@ usage (FILE *f)
   for (size_t i = 0; i < OG_ARRAY_SIZE (verbs); i++)
     fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (f, "\nSOURCE is a root filesystem directory or an image (docker-archive:PATH,\n"
-              "oci-archive:PATH, oci:DIR[:TAG]).\n"
+              "oci-archive:PATH, oci:DIR[:TAG], containers-storage:[DRIVER@ROOT]NAME).\n"
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
               "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
               "missing files (verify); 2 bad usage or unreadable input;\n"

@@ -12,6 +12,7 @@
 #include "policy/hostconfig.h"
 #include "policy/manifest.h"
 #include "runtime/audit.h"
+#include "runtime/identity.h"
 #include "runtime/oci.h"
 #include "og-config.h"
 
@@ -50,6 +51,7 @@ typedef struct hook
   og_oci_config oci;
   bool have_oci;
   char *root;
+  og_image_identity identity; /* the container's image and pod, where known */
   og_mode mode;
   bool selected; /* the host config's rules have picked manifest_path and mode */
   char *manifest_path;

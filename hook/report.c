@@ -98,6 +98,7 @@ hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, cons
     .state = h->have_state ? &h->state : NULL,
     .config = h->have_oci ? &h->oci : NULL,
     .root = h->root,
+    .identity = &h->identity,
     .manifest_path = h->manifest_path,
     .manifest_name = h->manifest ? h->manifest->name : NULL,
     .manifest_sha256 = h->manifest ? h->manifest->sha256 : NULL,

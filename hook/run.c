@@ -3,6 +3,7 @@
    inventory of the root, the manifest the host config picks, the verdict.  */
 #include "hook.h"
 #include "base/fileio.h"
+#include "base/text.h"
 #include "catalog/build.h"
 #include "output/output.h"
 #include "runtime/sandbox.h"
@@ -47,21 +48,37 @@ read_bundle_config (hook *h, og_error **err)
   return 0;
 }
 
-static const char *
-image_name (const hook *h)
+/* config.json's annotations, then the state's, borrowed into one array.  */
+static og_kv *
+all_annotations (const hook *h, size_t *n)
 {
-  static const char *const keys[]
-      = { "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri.image-name",
-          "org.opencontainers.image.ref.name", "org.opencontainers.image.base.name" };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (keys); i++)
+  size_t no = h->oci.n_annotations, ns = h->have_state ? h->state.n_annotations : 0;
+  og_kv *a = og_xcalloc (no + ns ? no + ns : 1, sizeof *a);
+  if (no)
+    memcpy (a, h->oci.annotations, no * sizeof *a);
+  if (ns)
+    memcpy (a + no, h->state.annotations, ns * sizeof *a);
+  *n = no + ns;
+  return a;
+}
+
+/* The image and pod of the container (runtime/identity.h): what the CRI
+   runtime's annotations say, else, under podman, what containers-storage
+   says of the container.  Read before the sandbox; a store that cannot be
+   read leaves the identity unknown, which rules on it do not match.  */
+static void
+find_identity (hook *h)
+{
+  cleanup_error og_error *err = NULL;
+  size_t n;
+  cleanup_free og_kv *a = all_annotations (h, &n);
+  og_identity_from_annotations (a, n, &h->identity);
+  if (h->identity.id == NULL
+      && og_identity_from_cstore (h->state.bundle, h->root, &h->identity, &err) < 0)
     {
-      const char *v = og_kv_get (h->oci.annotations, h->oci.n_annotations, keys[i]);
-      if (v == NULL && h->have_state)
-        v = og_kv_get (h->state.annotations, h->state.n_annotations, keys[i]);
-      if (v)
-        return v;
+      cleanup_free char *msg = og_text_escaped (err->msg);
+      fprintf (stderr, "ocigate-hook: the container's image is unknown: %s\n", msg);
     }
-  return NULL;
 }
 
 /* The rules see config.json's annotations, then the state's (borrowed).
@@ -70,17 +87,20 @@ image_name (const hook *h)
 static void
 select_manifest (hook *h)
 {
-  size_t no = h->oci.n_annotations, ns = h->state.n_annotations;
-  cleanup_free og_kv *a = og_xcalloc (no + ns ? no + ns : 1, sizeof *a);
+  size_t n;
+  cleanup_free og_kv *a = all_annotations (h, &n);
+  og_hc_subject subj = {
+    .image = h->identity.name,
+    .image_names = (const char *const *)h->identity.names.v,
+    .n_image_names = h->identity.names.n,
+    .image_id = h->identity.id,
+    .image_digest = h->identity.digest,
+    .namespace = h->identity.pod_namespace,
+  };
 
-  if (no)
-    memcpy (a, h->oci.annotations, no * sizeof *a);
-  if (ns)
-    memcpy (a + no, h->state.annotations, ns * sizeof *a);
   free (h->manifest_path);
   h->manifest_path = NULL;
-  og_hostconfig_select (h->cfg, a, no + ns, &h->inv.os, image_name (h), &h->manifest_path,
-                        &h->mode);
+  og_hostconfig_select (h->cfg, a, n, &h->inv.os, &subj, &h->manifest_path, &h->mode);
   h->selected = true;
 }
 
@@ -290,6 +310,7 @@ inspect_container (hook *h, og_error **err)
   h->phase = HOOK_PHASE_BUNDLE;
   if (read_bundle_config (h, err) < 0)
     return -1;
+  find_identity (h);
   hook_update_backstop (h);
   h->phase = HOOK_PHASE_SANDBOX;
   if (og_sandbox_enter (hook_max_out_fd (h), err) < 0)
@@ -312,8 +333,8 @@ static void
 name_the_container (hook *h)
 {
   cleanup_error og_error *err = NULL;
-  if (read_state (h, &err) == 0)
-    read_bundle_config (h, &err);
+  if (read_state (h, &err) == 0 && read_bundle_config (h, &err) == 0)
+    find_identity (h);
 }
 
 int
@@ -354,6 +375,7 @@ hook_clear (hook *h)
     free (h->placeholders[i]);
   free (h->placeholders);
   free (h->root);
+  og_image_identity_clear (&h->identity);
   og_oci_config_clear (&h->oci);
   og_oci_state_clear (&h->state);
   og_hostconfig_free (h->cfg);

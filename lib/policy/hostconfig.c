@@ -2,6 +2,7 @@
    in policy/ocigate.config.schema.json).  Annotation conditions are POSIX
    extended regular expressions (regcomp(3), REG_EXTENDED | REG_NOSUB),
    unanchored unless they anchor themselves.  */
+#include "base/digest.h"
 #include "base/text.h"
 #include "json/load.h"
 #include "og-config.h"
@@ -237,10 +238,32 @@ compile (ctx *c, const char *src, regex_t *re, bool key)
   return true;
 }
 
+/* A name glob under KEY of MATCH, or NULL.  */
+static char *
+parse_glob (ctx *c, json_t *match, const char *key)
+{
+  json_t *v = json_object_get (match, key);
+  char *out = NULL;
+  const char *why;
+  size_t off, save;
+  if (v == NULL)
+    return NULL;
+  save = push (c, key);
+  if (!json_is_string (v))
+    DIAG (c, false, "\"%s\" must be a name glob string", key);
+  else if (!og_glob_valid (json_string_value (v), false, &why, &off))
+    DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1, why);
+  else
+    out = og_xstrdup (json_string_value (v));
+  pop (c, save);
+  return out;
+}
+
 static void
 parse_match (ctx *c, json_t *match, og_hc_rule *r)
 {
-  static const char *const keys[] = { "annotations", "os", "image", NULL };
+  static const char *const keys[]
+      = { "annotations", "os", "image", "image_digest", "namespace", NULL };
   static const char *const os_keys[] = { "id", "version_id", NULL };
   json_t *v;
   size_t save;
@@ -294,18 +317,16 @@ parse_match (ctx *c, json_t *match, og_hc_rule *r)
         }
       pop (c, save);
     }
-  if ((v = json_object_get (match, "image")) != NULL)
+  r->image = parse_glob (c, match, "image");
+  r->namespace = parse_glob (c, match, "namespace");
+  if ((v = json_object_get (match, "image_digest")) != NULL)
     {
-      const char *why;
-      size_t off;
-      save = push (c, "image");
-      if (!json_is_string (v))
-        DIAG (c, false, "\"image\" must be a name glob string");
-      else if (!og_glob_valid (json_string_value (v), false, &why, &off))
-        DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
-              why);
+      const char *d = json_string_value (v);
+      save = push (c, "image_digest");
+      if (d == NULL || !og_str_has_prefix (d, "sha256:") || !og_is_sha256_hex (d + 7))
+        DIAG (c, false, "\"image_digest\" must be \"sha256:\" and 64 lower-case hex digits");
       else
-        r->image = og_xstrdup (json_string_value (v));
+        r->image_digest = og_xstrdup (d);
       pop (c, save);
     }
 }
@@ -523,6 +544,8 @@ og_hostconfig_free (og_hostconfig *cfg)
       free (r->os_id);
       free (r->os_version_id);
       free (r->image);
+      free (r->image_digest);
+      free (r->namespace);
       free (r->manifest);
     }
   free (cfg->rules);
@@ -552,8 +575,29 @@ annotation_holds (const og_hc_annotation *a, const og_kv *v, size_t n)
 }
 
 static bool
+image_holds (const char *glob, const og_hc_subject *subj)
+{
+  if (subj == NULL)
+    return false;
+  if (subj->image && og_name_glob_match (glob, subj->image))
+    return true;
+  for (size_t i = 0; i < subj->n_image_names; i++)
+    if (og_name_glob_match (glob, subj->image_names[i]))
+      return true;
+  return false;
+}
+
+static bool
+digest_holds (const char *digest, const og_hc_subject *subj)
+{
+  return subj
+         && (og_str_eq (subj->image_digest, digest)
+             || (subj->image_id && strcmp (subj->image_id, digest + 7) == 0));
+}
+
+static bool
 rule_holds (const og_hc_rule *r, const og_kv *v, size_t n, const og_osrelease *os,
-            const char *image)
+            const og_hc_subject *subj)
 {
   for (size_t i = 0; i < r->n_annotations; i++)
     if (!annotation_holds (&r->annotations[i], v, n))
@@ -562,7 +606,12 @@ rule_holds (const og_hc_rule *r, const og_kv *v, size_t n, const og_osrelease *o
     return false;
   if (r->os_version_id && !(os && og_str_eq (os->version_id, r->os_version_id)))
     return false;
-  if (r->image && !(image && og_name_glob_match (r->image, image)))
+  if (r->image && !image_holds (r->image, subj))
+    return false;
+  if (r->image_digest && !digest_holds (r->image_digest, subj))
+    return false;
+  if (r->namespace
+      && !(subj && subj->namespace && og_name_glob_match (r->namespace, subj->namespace)))
     return false;
   return true;
 }
@@ -582,12 +631,13 @@ manifest_path (const og_hostconfig *cfg, const char *name)
 
 ssize_t
 og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations, size_t n_annotations,
-                      const og_osrelease *os, const char *image, char **manifest, og_mode *mode)
+                      const og_osrelease *os, const og_hc_subject *subj, char **manifest,
+                      og_mode *mode)
 {
   for (size_t i = 0; i < cfg->n_rules; i++)
     {
       const og_hc_rule *r = &cfg->rules[i];
-      if (!rule_holds (r, annotations, n_annotations, os, image))
+      if (!rule_holds (r, annotations, n_annotations, os, subj))
         continue;
       *manifest = manifest_path (cfg, r->manifest);
       *mode = r->mode ? r->mode : cfg->mode;

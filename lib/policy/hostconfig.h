@@ -38,6 +38,8 @@ typedef struct og_hc_rule
   char *os_id;         /* exact, or NULL */
   char *os_version_id; /* exact, or NULL */
   char *image;         /* name glob, or NULL */
+  char *image_digest;  /* "sha256:HEX": the image's manifest digest or ID, or NULL */
+  char *namespace;     /* name glob on the pod's namespace, or NULL */
   char *manifest;      /* NULL: inventory and record only */
   og_mode mode;        /* 0: the config's mode */
 } og_hc_rule;
@@ -66,16 +68,29 @@ void og_hostconfig_free (og_hostconfig *cfg);
 void og_hostconfig_freep (og_hostconfig **cfg);
 #define cleanup_hostconfig __attribute__ ((cleanup (og_hostconfig_freep)))
 
+/* What the rules know of a container's image and pod (runtime/identity.h
+   finds it); any field may be NULL.  */
+typedef struct og_hc_subject
+{
+  const char *image;              /* the name the runtime gives the image */
+  const char *const *image_names; /* more names of the same image */
+  size_t n_image_names;
+  const char *image_id;     /* 64 hex digits */
+  const char *image_digest; /* "sha256:..." of its manifest */
+  const char *namespace;    /* the pod's */
+} og_hc_subject;
+
 /* Pick the manifest and mode for a container: the first rule whose every
    condition holds (annotations: for each key regex some annotation whose key
    matches has a value that matches the value regex; os id / version_id
-   equal; image name glob), else `default`.  *manifest is NULL (no
+   equal; image name glob on any of its names; image digest equal to the
+   manifest digest or "sha256:" and the ID; namespace glob), else `default`.  *manifest is NULL (no
    manifest), or a path: absolute as written, else manifests_dir/NAME (".json"
    added when NAME has no extension); the caller frees.  Returns the index of
-   the rule that matched, or -1 for the default.  os and image may be NULL
-   (conditions on them then do not hold).  */
+   the rule that matched, or -1 for the default.  os and subj may be NULL
+   (conditions on what they would give then do not hold).  */
 ssize_t og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations,
-                              size_t n_annotations, const og_osrelease *os, const char *image,
-                              char **manifest, og_mode *mode);
+                              size_t n_annotations, const og_osrelease *os,
+                              const og_hc_subject *subj, char **manifest, og_mode *mode);
 
 #endif

@@ -45,6 +45,38 @@ container (og_jw *g, const og_audit_record *r)
   yajl_gen_map_close (g->g);
 }
 
+/* "image" {name, id, digest, source} and "pod" {namespace, name, uid,
+   container} where the runtime or the store told them; "base_image" is the
+   image author's annotation, reported apart.  */
+static void
+identity (og_jw *g, const og_image_identity *id)
+{
+  if (id == NULL)
+    return;
+  if (id->name || id->id || id->digest)
+    {
+      og_jw_str (g, "image");
+      yajl_gen_map_open (g->g);
+      og_jw_kv (g, "name", id->name);
+      og_jw_kv (g, "id", id->id);
+      og_jw_kv (g, "digest", id->digest);
+      og_jw_kv (g, "source", id->source);
+      yajl_gen_map_close (g->g);
+    }
+  if (id->pod_namespace || id->pod_name || id->pod_uid || id->container_name)
+    {
+      og_jw_str (g, "pod");
+      yajl_gen_map_open (g->g);
+      og_jw_kv (g, "namespace", id->pod_namespace);
+      og_jw_kv (g, "name", id->pod_name);
+      og_jw_kv (g, "uid", id->pod_uid);
+      og_jw_kv (g, "container", id->container_name);
+      yajl_gen_map_close (g->g);
+    }
+  if (id->base_image)
+    og_jw_kv (g, "base_image", id->base_image);
+}
+
 static void
 findings (og_jw *g, const og_policy_result *res)
 {
@@ -120,6 +152,7 @@ og_audit_format (const og_audit_record *r, size_t *len)
   og_jw_kv (&g, "host", host);
   og_jw_kv (&g, "stage", r->stage);
   container (&g, r);
+  identity (&g, r->identity);
   og_jw_str (&g, "manifest");
   if (r->manifest_path)
     {

@@ -6,6 +6,7 @@
 #define OG_AUDIT_H
 
 #include "catalog/inventory.h"
+#include "runtime/identity.h"
 #include "runtime/oci.h"
 #include "policy/evaluate.h"
 
@@ -47,6 +48,8 @@ typedef struct og_audit_record
   const og_skipped *skipped;
   size_t n_skipped;
   long long duration_ms;
+  /* the image and pod, where the runtime or its store says them; may be NULL */
+  const og_image_identity *identity;
 } og_audit_record;
 
 /* Format one record as a single line ending in '\n'.  */

@@ -94,10 +94,8 @@ cmp_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-/* Read every name in an open directory (without "." and ".."), sorted.
- *names is one allocation (the pointers, then the names): free (*names).  */
-static int
-read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
+int
+og_dir_read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
 {
   char buf[32768];
   og_buf arena = { 0 };
@@ -169,7 +167,7 @@ dir_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error
     }
   {
     char **block = NULL;
-    if (read_names (fd, path, &block, n, err) < 0)
+    if (og_dir_read_names (fd, path, &block, n, err) < 0)
       return -1;
     /* list_dir hands out separately allocated names (og_strv_free).  */
     *names = og_xcalloc (*n ? *n : 1, sizeof **names);
@@ -375,7 +373,7 @@ push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
   memset (f, 0, sizeof *f);
   f->fd = fd;
   f->path_len = path_len;
-  if (read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
+  if (og_dir_read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
     {
       close (fd);
       return -1;

@@ -1,12 +1,13 @@
 /* Opening a source by its SOURCE syntax, the one place that parses it:
    "dir:PATH", "docker-archive:PATH", "oci-archive:PATH", "oci:DIR[:TAG]",
-   or a bare PATH whose kind is found by its content (a directory with
-   oci-layout, a tar with manifest.json, a tar with oci-layout and
+   "containers-storage:[DRIVER@ROOT]NAME" (storage.c), or a bare PATH whose kind is found by its
+   content (a directory with oci-layout, a tar with manifest.json, a tar with oci-layout and
    index.json; any other directory is a root filesystem).  */
 #include <sys/stat.h>
 
 #include "source/source.h"
 #include "source/dir.h"
+#include "source/storage.h"
 #include "source/image/image.h"
 #include "base/util.h"
 
@@ -64,6 +65,8 @@ og_source_open (const char *spec, const og_source_options *opts, og_source **out
     return og_image_open (OG_IMAGE_DOCKER_ARCHIVE, spec + 15, NULL, opts, out, err);
   if (og_str_has_prefix (spec, "oci-archive:"))
     return og_image_open (OG_IMAGE_OCI_ARCHIVE, spec + 12, NULL, opts, out, err);
+  if (og_str_has_prefix (spec, "containers-storage:"))
+    return og_source_open_cstore (spec + 19, opts, out, err);
   if (og_str_has_prefix (spec, "oci:"))
     return open_oci_layout (spec + 4, opts, out, err);
   return open_detected (spec, opts, out, err);

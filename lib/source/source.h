@@ -142,7 +142,8 @@ typedef struct og_source_options
 } og_source_options;
 
 /* Open whatever SOURCE names: "dir:PATH", "docker-archive:PATH",
-   "oci-archive:PATH", "oci:DIR[:TAG]", or a bare PATH whose kind is found
+   "oci-archive:PATH", "oci:DIR[:TAG]", "containers-storage:[DRIVER@ROOT]NAME",
+   or a bare PATH whose kind is found
    by its content.  opts may be NULL.  */
 int og_source_open (const char *spec, const og_source_options *opts, og_source **out,
                     og_error **err);

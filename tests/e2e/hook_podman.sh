@@ -2,7 +2,10 @@
 # podman runs an image made by `podman import` of the busybox root filesystem
 # (whose dpkg database carries a package "busybox"), with the shipped hooks.d
 # file pointed at the built hook: denied with a message that names the
-# package, then allowed by a manifest generated from the same tree.
+# package, then allowed by a manifest generated from the same tree.  A host
+# config rule on the image name matches the container's own image (found in
+# containers-storage), not an image built FROM it, and the record carries
+# the image ID podman reports.
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; mkdir -p "$M" "$H"
@@ -41,4 +44,33 @@ check "the command ran" grep -qx container-ran "$E2E/out"
 check "an allow record for the container podman made" \
   jq -e -s 'length == 2 and .[1].decision == "allow" and (.[1].container.id | length == 64)
             and (.[1].container.annotations | has("io.container.manager"))' "$A"
+
+# An image built FROM the busybox one (same layers, a new config): its
+# annotations name og-busybox as the base image.
+printf 'FROM localhost/og-busybox:1\nLABEL og.derived=1\n' > "$E2E/Containerfile"
+"${P[@]}" build -q -t localhost/og-derived:1 -f "$E2E/Containerfile" "$E2E" > /dev/null 2>"$E2E/build.err"
+ok $? "podman build of an image FROM the busybox image"
+# The rule on the name denies og-busybox; everything else gets the golden manifest.
+jq '.rules = [{ match: { image: "*og-busybox*" }, manifest: "deny" }] | .default.manifest = "golden"' \
+  "$E2E/ocigate.json" > "$E2E/rules.json" && mv "$E2E/rules.json" "$E2E/ocigate.json"
+runi () { "${P[@]}" --runtime runc --hooks-dir "$H" run --name "$1" --network=none \
+            --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$2" /bin/echo container-ran; }
+runi og-own localhost/og-busybox:1 > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 ? 0 : 1)) "a rule on the image name denies the container of that image (rc=$rc)"
+IMG=$("${P[@]}" inspect --format '{{.Image}}' og-own)
+check "the record names the container's own image: its ID as podman inspect prints it, its name, from containers-storage" \
+  jq -e -s --arg id "$IMG" '.[-1] | .decision == "deny" and .image.id == $id
+            and .image.name == "localhost/og-busybox:1" and .image.source == "containers-storage"' "$A"
+runi og-derived localhost/og-derived:1 > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $rc "the image built FROM it is not matched by the rule: allowed by the default manifest"
+IMG=$("${P[@]}" inspect --format '{{.Image}}' og-derived)
+check "its record names the derived image, never its base" \
+  jq -e -s --arg id "$IMG" '.[-1] | .decision == "allow" and .image.id == $id
+            and .image.name == "localhost/og-derived:1"
+            and ((has("base_image") | not) or .base_image == "localhost/og-busybox:1")' "$A"
+"${P[@]}" rm -f og-own og-derived > /dev/null 2>&1
+check "the records with the image follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
 plan_end

@@ -78,12 +78,16 @@ test_select (void **state)
   assert_int_equal (mode, OG_MODE_AUDIT);
 
   /* os and image both needed; mode falls back to the config's.  */
-  assert_int_equal (
-      og_hostconfig_select (cfg, NULL, 0, &alpine, "registry.example/app:1", &manifest, &mode), 1);
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine,
+                                          &(og_hc_subject){ .image = "registry.example/app:1" },
+                                          &manifest, &mode),
+                    1);
   assert_string_equal (manifest, "/srv/alpine.json");
   assert_int_equal (mode, OG_MODE_AUDIT);
   free (manifest);
-  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine, "docker.io/app", &manifest, &mode),
+  assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine,
+                                          &(og_hc_subject){ .image = "docker.io/app" }, &manifest,
+                                          &mode),
                     -1);
   free (manifest);
   assert_int_equal (og_hostconfig_select (cfg, NULL, 0, &alpine, NULL, &manifest, &mode), -1);
@@ -254,7 +258,71 @@ test_default_manifests_dir (void **state)
   og_diags_clear (&d);
 }
 
-FX_MAIN (NULL, NULL, cmocka_unit_test (test_loads), cmocka_unit_test (test_select),
-         cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
-         cmocka_unit_test (test_regex_bomb_is_cheap),
+/* Rules on the image's real names and digest, and on the pod's namespace.  */
+static void
+test_select_identity (void **state)
+{
+  static const char text[]
+      = "{ \"schema\": \"ocigate.config/v1\", \"manifests_dir\": \"/m\", \"rules\": [\n"
+        "  { \"match\": { \"image_digest\": \"sha256:"
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\" }, \"manifest\": "
+        "\"pinned\" },\n"
+        "  { \"match\": { \"namespace\": \"prod-*\", \"image\": \"*web*\" }, \"manifest\": \"web\" "
+        "},\n"
+        "  { \"match\": { \"image\": \"*ux-debmin*\" }, \"manifest\": \"debmin\" } ],\n"
+        "  \"default\": { \"manifest\": \"base\" } }\n";
+  const char *names[] = { "localhost/other:1", "localhost/ux-debmin:1" };
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+  char *manifest = NULL;
+  og_mode mode = 0;
+
+  assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), 0);
+  /* By ID (sha256: and the ID) or by manifest digest.  */
+  assert_int_equal (
+      og_hostconfig_select (
+          cfg, NULL, 0, NULL,
+          &(og_hc_subject){ .image_id
+                            = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+          &manifest, &mode),
+      0);
+  free (manifest);
+  assert_int_equal (
+      og_hostconfig_select (
+          cfg, NULL, 0, NULL,
+          &(og_hc_subject){
+              .image_digest
+              = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+          &manifest, &mode),
+      0);
+  free (manifest);
+  /* Namespace and name both needed.  */
+  assert_int_equal (
+      og_hostconfig_select (cfg, NULL, 0, NULL,
+                            &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "prod-eu" },
+                            &manifest, &mode),
+      1);
+  free (manifest);
+  assert_int_equal (
+      og_hostconfig_select (cfg, NULL, 0, NULL,
+                            &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "dev" },
+                            &manifest, &mode),
+      -1);
+  free (manifest);
+  /* Any of the image's names.  */
+  assert_int_equal (
+      og_hostconfig_select (
+          cfg, NULL, 0, NULL,
+          &(og_hc_subject){ .image = names[0], .image_names = names, .n_image_names = 2 },
+          &manifest, &mode),
+      2);
+  free (manifest);
+  og_hostconfig_free (cfg);
+  og_diags_clear (&d);
+}
+
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_loads), cmocka_unit_test (test_select_identity),
+         cmocka_unit_test (test_select), cmocka_unit_test (test_errors),
+         cmocka_unit_test (test_regex_bounds), cmocka_unit_test (test_regex_bomb_is_cheap),
          cmocka_unit_test (test_default_manifests_dir));

@@ -19,6 +19,7 @@ typedef enum og_image_kind
   OG_IMAGE_DOCKER_ARCHIVE, /* a `docker save` tar: manifest.json */
   OG_IMAGE_OCI_ARCHIVE,    /* a tar of an OCI layout: oci-layout, index.json */
   OG_IMAGE_OCI_LAYOUT,     /* an OCI layout directory */
+  OG_IMAGE_CSTORAGE,       /* a containers-storage image: overlay diff directories */
 } og_image_kind;
 
 /* "docker-archive", "oci-archive", "oci": the kind as the inventory names it.  */
@@ -33,6 +34,12 @@ int og_image_detect_archive (const char *path, og_image_kind *kind, og_error **e
    Every layer is read here, once.  */
 int og_image_open (og_image_kind kind, const char *path, const char *tag,
                    const og_source_options *opts, og_source **out, og_error **err);
+
+/* An image whose layers are the overlay diff directories DIFFS[0..N)
+   (bottom first), as containers-storage keeps them; PATH is what the
+   inventory names as its path.  Each directory is read once, in place.  */
+int og_image_open_diffs (const char *path, const char *const *diffs, size_t n,
+                         const og_source_options *opts, og_source **out, og_error **err);
 
 /* The OCI platform of this build ("linux/amd64", "linux/arm64/v8", ...).  */
 const char *og_image_host_platform (void);

@@ -260,5 +260,21 @@ int img_stream_layer (img_source *im, img_store *store, const char *member, int 
 int img_finish_layers (img_source *im, img_store *store, og_error **err);
 /* Forget what img_stream_layer kept for img_finish_layers.  */
 void img_layers_clear (img_source *im);
+/* What layer.c and diffdir.c share.  Is PATH one of the files kept whole?  */
+bool img_want_kept (const img_source *im, const char *path);
+/* Room for what a regular file of the layer WHAT keeps (its head when
+   EXEC, all of it when KEEP, a digest in *md when digests were asked for),
+   within the image's caps.  */
+int img_prepare_data (img_source *im, const char *what, const char *path, img_ino *ino, bool exec,
+                      bool keep, og_digest **md, og_error **err);
+/* The whiteout PATH (".../.wh.NAME" or ".../.wh..wh..opq") of layer INDEX:
+   what lower layers put there is removed.  */
+int img_whiteout (img_source *im, const char *what, const char *path, int index, og_error **err);
+
+/* ---- overlay diff directories (diffdir.c) -------------------------------- */
+
+/* Apply the overlay diff directory DIRFD (containers-storage's
+   overlay/<layer>/diff) as layer INDEX; WHAT names it in messages.  */
+int img_apply_diff_dir (img_source *im, int dirfd, int index, const char *what, og_error **err);
 
 #endif

@@ -140,8 +140,8 @@ tail_matches (const char *pattern, const char *path)
 /* Is PATH one of the files kept whole (opts->keep)?  Matched on the real
    path inside any layer, so /var/lib/rpm -> ../../usr/lib/sysimage/rpm is
    covered by the name of the directory that holds the files.  */
-static bool
-want_kept (const img_source *im, const char *path)
+bool
+img_want_kept (const img_source *im, const char *path)
 {
   for (const char *const *p = im->keep; p && *p; p++)
     if (tail_matches (*p, path))
@@ -179,40 +179,40 @@ digest_zeros (layer_ctx *lc, og_digest *md, uint64_t n, const char *path)
 
 /* Room for what an entry keeps: its head when it is an executable, all of
    it when kept; a digest to fill when asked.  */
-static int
-prepare_entry (layer_ctx *lc, const char *path, img_ino *ino, bool exec, bool keep, og_digest **md)
+int
+img_prepare_data (img_source *im, const char *what, const char *path, img_ino *ino, bool exec,
+                  bool keep, og_digest **md, og_error **err)
 {
-  img_source *im = lc->im;
   if (exec)
     {
       ino->head_len = ino->size < OG_HEAD_MAX ? (size_t)ino->size : OG_HEAD_MAX;
       if (im->head_bytes + ino->head_len > OG_IMAGE_HEADS_MAX)
-        return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+        return og_error_set_code (err, OG_ERR_LIMIT, 0,
                                   "%s: `%s`: more than %llu bytes of executable heads, the limit "
                                   "of one image (too many executables)",
-                                  lc->name, path, (unsigned long long)OG_IMAGE_HEADS_MAX);
+                                  what, path, (unsigned long long)OG_IMAGE_HEADS_MAX);
       if (im->digests && ino->size > OG_HASH_MAX)
-        return og_error_set_code (lc->err, OG_ERR_LIMIT, 0,
+        return og_error_set_code (err, OG_ERR_LIMIT, 0,
                                   "%s: `%s`: an executable of %llu bytes, over the limit of %llu "
                                   "bytes hashed (a sparse file?)",
-                                  lc->name, path, (unsigned long long)ino->size,
+                                  what, path, (unsigned long long)ino->size,
                                   (unsigned long long)OG_HASH_MAX);
       ino->head = og_xcalloc (1, ino->head_len + 1);
       im->head_bytes += ino->head_len;
-      if (im->digests && og_digest_new (OG_DIGEST_SHA256, md, lc->err) < 0)
+      if (im->digests && og_digest_new (OG_DIGEST_SHA256, md, err) < 0)
         return -1;
     }
   if (keep)
     {
       if (ino->size > OG_READ_MAX)
-        return og_error_set_code (lc->err, OG_ERR_LIMIT, EFBIG,
+        return og_error_set_code (err, OG_ERR_LIMIT, EFBIG,
                                   "%s: `%s`: %llu bytes, over the limit of %u bytes read whole",
-                                  lc->name, path, (unsigned long long)ino->size, OG_READ_MAX);
+                                  what, path, (unsigned long long)ino->size, OG_READ_MAX);
       if (im->kept_bytes + ino->size > OG_IMAGE_KEEP_MAX)
-        return og_error_set_code (lc->err, OG_ERR_LIMIT, EFBIG,
+        return og_error_set_code (err, OG_ERR_LIMIT, EFBIG,
                                   "%s: `%s`: the package databases of the image exceed the limit "
                                   "of %llu bytes kept",
-                                  lc->name, path, (unsigned long long)OG_IMAGE_KEEP_MAX);
+                                  what, path, (unsigned long long)OG_IMAGE_KEEP_MAX);
       ino->data_len = (size_t)ino->size;
       ino->data = og_xcalloc (1, ino->data_len + 1);
       ino->kept = true;
@@ -230,7 +230,7 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
   cleanup_digest og_digest *md = NULL;
   uint64_t pos = 0;
 
-  if (prepare_entry (lc, path, ino, exec, keep, &md) < 0)
+  if (img_prepare_data (lc->im, lc->name, path, ino, exec, keep, &md, lc->err) < 0)
     return -1;
   for (;;)
     {
@@ -277,28 +277,28 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
   return 0;
 }
 
-static int
-apply_whiteout (layer_ctx *lc, const char *path, const char *base)
+int
+img_whiteout (img_source *im, const char *what, const char *path, int index, og_error **err)
 {
-  img_source *im = lc->im;
-  img_node *parent = img_ensure_parent (im, path, lc->index);
+  const char *base = strrchr (path, '/') + 1;
+  img_node *parent = img_ensure_parent (im, path, index);
   const char *name = base + 4;
   cleanup_free char *key = NULL;
   img_node *victim;
 
   if (strcmp (base, ".wh..wh..opq") == 0)
     {
-      img_prune_lower (im, parent, lc->index);
+      img_prune_lower (im, parent, index);
       return 0;
     }
   if (og_str_has_prefix (base, ".wh..wh."))
     return 0; /* aufs bookkeeping (.wh..wh.plnk, ...) */
   if (*name == '\0' || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
-    return og_error_set (lc->err, 0, "%s: invalid whiteout `%s`", lc->name, path);
+    return og_error_set (err, 0, "%s: invalid whiteout `%s`", what, path);
   key = og_xasprintf ("%s/%s", parent->parent ? parent->path : "", name);
   victim = img_lookup (im, key);
   /* A whiteout hides lower layers only, never what this layer wrote.  */
-  if (victim && victim->seen < lc->index)
+  if (victim && victim->seen < index)
     img_node_delete (im, victim);
   return 0;
 }
@@ -406,7 +406,7 @@ apply_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
   base = strrchr (path, '/') + 1;
   if (og_str_has_prefix (base, ".wh."))
     {
-      if (apply_whiteout (lc, path, base) < 0)
+      if (img_whiteout (im, lc->name, path, lc->index, lc->err) < 0)
         return -1;
       return skip_data (lc, a, path);
     }
@@ -456,7 +456,7 @@ apply_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
       ino->src_layer = lc->index;
       ino->src_entry = lc->entry_no;
       return read_entry_data (lc, a, path, ino, og_entry_is_executable (mode),
-                              want_kept (im, path));
+                              img_want_kept (im, path));
     }
   return skip_data (lc, a, path);
 }

@@ -459,6 +459,8 @@ og_image_kind_name (og_image_kind kind)
       return "oci-archive";
     case OG_IMAGE_OCI_LAYOUT:
       return "oci";
+    case OG_IMAGE_CSTORAGE:
+      return "containers-storage";
     default:
       return "?";
     }
