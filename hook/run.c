@@ -47,8 +47,8 @@ read_bundle_config (hook *h, og_error **err)
   return 0;
 }
 
-static const char *
-image_name (const hook *h)
+const char *
+hook_image_name (const hook *h)
 {
   static const char *const keys[]
       = { "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri.image-name",
@@ -79,7 +79,7 @@ select_manifest (hook *h)
     memcpy (a + no, h->state.annotations, ns * sizeof *a);
   free (h->manifest_path);
   h->manifest_path = NULL;
-  og_hostconfig_select (h->cfg, a, no + ns, &h->inv.os, image_name (h), &h->manifest_path,
+  og_hostconfig_select (h->cfg, a, no + ns, &h->inv.os, hook_image_name (h), &h->manifest_path,
                         &h->mode);
   h->selected = true;
 }
