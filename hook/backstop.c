@@ -108,7 +108,8 @@ unrecorded (const hook *h, int code)
                       backstop_msg, id, why, deny ? "deny" : "allow",
                       deny ? "is stopped" : "goes on");
   free (backstop_msg);
-  backstop_msg = msg;
+  backstop_msg = hook_runtime_safe (msg);
+  free (msg);
   return deny ? 1 : 0;
 }
 

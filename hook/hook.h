@@ -84,6 +84,9 @@ void hook_clear (hook *h);
 /* report.c */
 void hook_open_sinks (hook *h);
 void hook_close_sinks (hook *h);
+/* text with the phrases podman turns into "command not found" said in
+   other words (report.c); the caller frees.  */
+char *hook_runtime_safe (const char *text);
 /* The syslog socket the host config names, or /dev/log.  */
 const char *hook_syslog_path (const hook *h);
 /* The highest fd the hook writes to after the sandbox is in place.  */

@@ -115,8 +115,8 @@ static const struct
   { "not found", "missing" },
 };
 
-static char *
-runtime_safe (const char *text)
+char *
+hook_runtime_safe (const char *text)
 {
   og_buf b = { 0 };
 
@@ -142,7 +142,7 @@ static void
 tell (og_buf *b)
 {
   cleanup_free char *text = og_buf_steal (b);
-  cleanup_free char *safe = runtime_safe (text);
+  cleanup_free char *safe = hook_runtime_safe (text);
   fputs (safe, stderr);
 }
 
