@@ -77,11 +77,40 @@ format_inspection (const hook *h, size_t *len)
                                 id, h->cfg->deadline_ms)
                 : og_xasprintf ("ocigate: container %s: launch denied (deny).\n  inspection: /: "
                                 "the inspection did not end within %lld ms\n%s%s%s",
-                                id, h->cfg->deadline_ms, h->audit_path ? "  full record: " : "",
-                                h->audit_path ? h->audit_path : "", h->audit_path ? "\n" : "");
+                                id, h->cfg->deadline_ms,
+                                h->audit_fd >= 0 ? "  full record: "
+                                : h->audit_path  ? "  no record was written: "
+                                                 : "",
+                                h->audit_fd >= 0                ? h->audit_path
+                                : h->audit_path && h->audit_err ? h->audit_err->msg
+                                                                : "",
+                                h->audit_path ? "\n" : "");
   }
   replace (line, msg);
   return audit ? 0 : 1;
+}
+
+/* No launch without a record: when the audit file could not be opened, a
+   backstop that would let the launch go on follows on_error instead.  */
+static int
+unrecorded (const hook *h, int code)
+{
+  bool deny = h->cfg->on_error_deny;
+  cleanup_free char *id = NULL, *why = NULL;
+  char *msg;
+
+  if (h->audit_fd >= 0 || h->audit_path == NULL || code != 0)
+    return code;
+  id = og_text_escaped (h->have_state ? h->state.id : "(unknown)");
+  why = og_text_escaped (h->audit_err ? h->audit_err->msg : h->audit_path);
+  msg = og_xasprintf ("%socigate: container %s: no audit record could be written: %s; "
+                      "on_error is %s, so the launch %s\n",
+                      backstop_msg, id, why, deny ? "deny" : "allow",
+                      deny ? "is stopped" : "goes on");
+  free (backstop_msg);
+  backstop_msg = hook_runtime_safe (msg);
+  free (msg);
+  return deny ? 1 : 0;
 }
 
 static int
@@ -89,6 +118,7 @@ format_backstop (const hook *h, size_t *len)
 {
   int code
       = h->phase >= HOOK_PHASE_INSPECT ? format_inspection (h, len) : format_operational (h, len);
+  code = unrecorded (h, code);
   og_deadline_backstop_update (h->audit_fd, backstop_line, *len, backstop_msg, code);
   return code;
 }

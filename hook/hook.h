@@ -19,6 +19,7 @@
 /* OG_SYSCONFDIR is prefix/sysconfdir: /etc for the packages (prefix /usr).  */
 #define HOOK_DEFAULT_CONFIG OG_SYSCONFDIR "/ocigate/ocigate.json"
 #define HOOK_DEFAULT_AUDIT  "/var/log/ocigate/audit.jsonl"
+#define HOOK_DEFAULT_SYSLOG "/dev/log"
 
 /* Where the hook is in its flow; a failure records the phase it happened in.  */
 typedef enum hook_phase
@@ -67,9 +68,13 @@ typedef struct hook
   size_t n_placeholders;
   /* the sinks, opened before the sandbox */
   int audit_fd;
-  const char *audit_path;
-  bool syslog_open;
-  int syslog_fd; /* the socket openlog (LOG_NDELAY) connected, or -1 */
+  const char *audit_path; /* NULL: the host config asks for no audit file */
+  og_error *audit_err;    /* why the record cannot be (or was not) written, or NULL */
+  bool recorded;          /* the record is in the audit file */
+  bool record_is_error;   /* the missing record is the error the decision reports */
+  bool syslog_wanted;
+  int syslog_fd;        /* the syslog daemon's socket, connected, or -1 */
+  og_error *syslog_err; /* why there is no syslog socket or the line was not sent */
   struct timespec t0;
 } hook;
 
@@ -81,6 +86,11 @@ void hook_clear (hook *h);
 /* report.c */
 void hook_open_sinks (hook *h);
 void hook_close_sinks (hook *h);
+/* text with the phrases podman turns into "command not found" said in
+   other words (report.c); the caller frees.  */
+char *hook_runtime_safe (const char *text);
+/* The syslog socket the host config names, or /dev/log.  */
+const char *hook_syslog_path (const hook *h);
 /* The highest fd the hook writes to after the sandbox is in place.  */
 int hook_max_out_fd (const hook *h);
 /* Fill r from what h knows: the one place an audit record is put together.  */
@@ -89,6 +99,30 @@ void hook_audit_record (const hook *h, og_audit_record *r, og_decision decision,
 /* Record the outcome (audit file, syslog) and tell the runtime (stderr);
    returns the exit code.  err is the failure, or NULL.  */
 int hook_report (hook *h, const og_error *err, bool on_error_deny);
+
+/* syslog.c: the RFC 5424 line of a decision.  */
+typedef struct hook_syslog_facts
+{
+  og_decision decision;
+  const char *would;    /* audit mode: what enforce would decide, else NULL */
+  const char *facility; /* "authpriv" (NULL) or "daemon" */
+  const char *mode, *container, *image, *manifest;
+  size_t findings;
+  const char *first;  /* "RULE: SUBJECT" of the first finding, or NULL */
+  const char *error;  /* the error of an error-* decision, or NULL */
+  const char *record; /* "written", "failed" or "none" */
+  const char *text;   /* MSG: the same facts as one escaped line, or NULL */
+} hook_syslog_facts;
+/* Connect a datagram socket to the syslog daemon at path; returns the fd.  */
+int hook_syslog_open (const char *path, og_error **err);
+/* The constant event id (MSGID) of a decision: OG-ALLOW, OG-AUDIT-DENY,
+   OG-DENY, OG-ERROR-ALLOW, OG-ERROR-DENY.  */
+const char *hook_event_id (og_decision decision, const char *would);
+char *hook_syslog_format (const hook_syslog_facts *f, size_t *len);
+int hook_syslog_send (int fd, const char *line, size_t len, og_error **err);
+
+/* run.c: the image name the container's annotations give, or NULL.  */
+const char *hook_image_name (const hook *h);
 
 /* backstop.c */
 void hook_arm_startup_backstop (const hook *h);

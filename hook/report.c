@@ -1,73 +1,42 @@
 /* What the hook tells: the audit record (one ocigate.audit/v1 line), the
    syslog line, and the paragraph on stderr that the runtime shows when the
    launch is denied.  crun throws hook output away: the sinks are the trail.  */
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <syslog.h>
+#include <strings.h>
 
 #include "hook.h"
 #include "base/text.h"
 
 #define SHOW_FINDINGS 5
 
-static int
-facility_of (const char *name)
-{
-  return name && strcmp (name, "daemon") == 0 ? LOG_DAEMON : LOG_AUTHPRIV;
-}
-
-/* Connect syslog now (LOG_NDELAY): in the sandbox no socket can be made.
-   Returns the socket's fd, or -1 when there is no syslog daemon (syslog()
-   then tries to connect again, which the sandbox refuses: the line is
-   dropped).  The socket takes the lowest free fd (POSIX, "Allocation of File
-   Descriptors"), which is found beforehand and checked afterwards.  */
-static int
-open_syslog (int facility)
-{
-  int next = fcntl (STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
-  struct stat st;
-
-  if (next >= 0)
-    close (next);
-  openlog ("ocigate", LOG_PID | LOG_NDELAY, facility);
-  if (next >= 0 && fstat (next, &st) == 0 && S_ISSOCK (st.st_mode))
-    return next;
-  return -1;
-}
-
 /* Open the sinks before the sandbox: afterwards nothing can be opened for
-   writing.  */
+   writing and no socket made.  What fails here is kept, not printed: the
+   decision says it (no launch without a record).  */
 void
 hook_open_sinks (hook *h)
 {
-  cleanup_error og_error *err = NULL;
-
   h->audit_path = h->cfg ? h->cfg->audit_file : h->fallback_audit;
   if (h->audit_path)
-    {
-      h->audit_fd = og_audit_open (h->audit_path, &err);
-      if (h->audit_fd < 0)
-        {
-          cleanup_free char *msg = og_text_escaped (err->msg);
-          fprintf (stderr, "ocigate-hook: %s\n", msg);
-        }
-    }
-  if (h->cfg == NULL || h->cfg->audit_syslog)
-    {
-      h->syslog_fd = open_syslog (facility_of (h->cfg ? h->cfg->syslog_facility : NULL));
-      h->syslog_open = true;
-    }
+    h->audit_fd = og_audit_open (h->audit_path, &h->audit_err);
+  h->syslog_wanted = h->cfg == NULL || h->cfg->audit_syslog;
+  if (h->syslog_wanted)
+    h->syslog_fd = hook_syslog_open (hook_syslog_path (h), &h->syslog_err);
+}
+
+const char *
+hook_syslog_path (const hook *h)
+{
+  return h->cfg && h->cfg->syslog_socket ? h->cfg->syslog_socket : HOOK_DEFAULT_SYSLOG;
 }
 
 void
 hook_close_sinks (hook *h)
 {
-  if (h->syslog_open)
-    closelog ();
-  h->syslog_open = false;
+  og_closep (&h->syslog_fd);
   h->syslog_fd = -1;
   og_closep (&h->audit_fd);
   h->audit_fd = -1;
+  og_error_freep (&h->audit_err);
+  og_error_freep (&h->syslog_err);
 }
 
 int
@@ -125,11 +94,96 @@ put_safe (og_buf *b, const char *s)
   og_text_escape (b, s ? s : "");
 }
 
-static void
-describe_denial (const hook *h, og_decision decision, const char *error)
+/* podman sorts a runtime's error by phrases in it (libpod/oci_util.go,
+   getOCIRuntimeError: "permission denied", "operation not permitted",
+   "no such file or directory", "executable file not found in", "open
+   executable", any case) and then shows only the one line that holds the
+   phrase, as "OCI runtime attempted to invoke a command that was not
+   found" (exit 127) or "OCI permission denied" (126): the rest of the
+   paragraph is lost.  podman 4.3 also exits 127 for any "not found" in it
+   (tried: tests/e2e/hook_podman.sh).  So what the hook prints on stderr
+   says these things in other words, longest phrase first; the audit
+   record and the syslog line keep the system's own.  */
+static const struct
+{
+  const char *phrase, *instead;
+} podman_phrases[] = {
+  { "executable file not found in", "executable missing from" },
+  { "no such file or directory", "does not exist" },
+  { "operation not permitted", "not permitted" },
+  { "permission denied", "access refused" },
+  { "open executable", "open the executable" },
+  { "not found", "missing" },
+};
+
+char *
+hook_runtime_safe (const char *text)
 {
   og_buf b = { 0 };
-  cleanup_free char *text = NULL;
+
+  og_buf_puts (&b, "");
+  for (const char *p = text; *p;)
+    {
+      size_t i;
+      for (i = 0; i < OG_ARRAY_SIZE (podman_phrases); i++)
+        if (strncasecmp (p, podman_phrases[i].phrase, strlen (podman_phrases[i].phrase)) == 0)
+          break;
+      if (i < OG_ARRAY_SIZE (podman_phrases))
+        {
+          og_buf_puts (&b, podman_phrases[i].instead);
+          p += strlen (podman_phrases[i].phrase);
+        }
+      else
+        og_buf_putc (&b, *p++);
+    }
+  return og_buf_steal (&b);
+}
+
+static void
+tell (og_buf *b)
+{
+  cleanup_free char *text = og_buf_steal (b);
+  cleanup_free char *safe = hook_runtime_safe (text);
+  fputs (safe, stderr);
+}
+
+/* Where the record went: the audit file, or why not and whether syslog has
+   the decision.  Never names a file that was not written.  */
+static void
+describe_trail (og_buf *b, const hook *h, bool sent)
+{
+  if (h->recorded)
+    {
+      og_buf_puts (b, "  full record: ");
+      put_safe (b, h->audit_path);
+      og_buf_putc (b, '\n');
+      return;
+    }
+  if (h->audit_path == NULL)
+    return;
+  og_buf_puts (b, "  no record was written");
+  if (!h->record_is_error)
+    {
+      og_buf_puts (b, ": ");
+      put_safe (b, h->audit_err ? h->audit_err->msg : h->audit_path);
+    }
+  og_buf_puts (b, "\n  syslog: ");
+  if (sent)
+    {
+      og_buf_puts (b, "the decision was sent to ");
+      put_safe (b, hook_syslog_path (h));
+    }
+  else if (!h->syslog_wanted)
+    og_buf_puts (b, "off in the host config; the decision is recorded nowhere else");
+  else
+    put_safe (b, h->syslog_err ? h->syslog_err->msg : "not sent");
+  og_buf_puts (b, "\n");
+}
+
+static void
+describe_denial (const hook *h, og_decision decision, const char *error, bool sent)
+{
+  og_buf b = { 0 };
 
   og_buf_puts (&b, "ocigate: container ");
   put_safe (&b, h->have_state ? h->state.id : "(unknown)");
@@ -168,91 +222,129 @@ describe_denial (const hook *h, og_decision decision, const char *error)
         og_buf_printf (&b, "  ... and %zu more finding%s\n", h->res.n - SHOW_FINDINGS,
                        h->res.n - SHOW_FINDINGS == 1 ? "" : "s");
     }
-  if (h->audit_path)
-    {
-      og_buf_puts (&b, "  full record: ");
-      put_safe (&b, h->audit_path);
-      og_buf_putc (&b, '\n');
-    }
-  text = og_buf_steal (&b);
-  fputs (text, stderr);
+  describe_trail (&b, h, sent);
+  tell (&b);
 }
 
-/* One syslog record, escaped as the stderr paragraph is.  */
 static void
-log_decision (const hook *h, const og_audit_record *r, og_decision decision, const char *error)
+describe_error_allow (const hook *h, const char *error, bool sent)
 {
   og_buf b = { 0 };
-  cleanup_free char *text = NULL;
 
+  og_buf_puts (&b, "ocigate: container ");
+  put_safe (&b, h->have_state ? h->state.id : "(unknown)");
+  og_buf_puts (&b, ": ");
+  put_safe (&b, error);
+  og_buf_puts (&b, "; on_error is allow, the launch goes on\n");
+  describe_trail (&b, h, sent);
+  tell (&b);
+}
+
+/* Append the record to the audit file; h->recorded says whether it is
+   there, h->audit_err why not.  */
+static void
+write_record (hook *h, og_decision decision, const char *would, const char *error)
+{
+  og_audit_record r;
+  cleanup_free char *line = NULL;
+  size_t len = 0;
+
+  if (h->audit_fd < 0)
+    return;
+  hook_audit_record (h, &r, decision, would, error);
+  line = og_audit_format (&r, &len);
+  if (line == NULL)
+    og_error_set (&h->audit_err, ENOMEM, "format the audit record");
+  else if (og_audit_append (h->audit_fd, h->audit_path, line, len, &h->audit_err) == 0)
+    h->recorded = true;
+}
+
+/* The syslog line (RFC 5424, syslog.c); returns whether it was sent.  */
+static bool
+send_syslog (hook *h, og_decision decision, const char *would, const char *error)
+{
+  og_buf b = { 0 };
+  cleanup_free char *text = NULL, *first = NULL, *line = NULL;
+  size_t len = 0;
+  hook_syslog_facts f = {
+    .decision = decision,
+    .would = would,
+    .facility = h->cfg ? h->cfg->syslog_facility : NULL,
+    .mode = h->mode ? og_mode_name (h->mode) : NULL,
+    .container = h->have_state ? h->state.id : NULL,
+    .image = h->have_oci || h->have_state ? hook_image_name (h) : NULL,
+    .manifest = h->manifest_path,
+    .findings = h->have_res ? h->res.n : 0,
+    .error = error,
+    .record = h->recorded     ? "written"
+              : h->audit_path ? "failed"
+                              : "none",
+  };
+
+  if (h->syslog_fd < 0)
+    return false;
+  if (h->have_res && h->res.n > 0)
+    first = og_xasprintf ("%s: %s", h->res.findings[0].rule, h->res.findings[0].subject);
+  f.first = first;
   og_buf_puts (&b, "container=");
   put_safe (&b, h->have_state ? h->state.id : "-");
   og_buf_printf (&b, " decision=%s mode=%s manifest=", og_decision_name (decision),
-                 r->mode ? r->mode : "-");
+                 f.mode ? f.mode : "-");
   put_safe (&b, h->manifest_path ? h->manifest_path : "-");
-  og_buf_printf (&b, " findings=%zu", h->have_res ? h->res.n : (size_t)0);
+  og_buf_printf (&b, " findings=%zu", f.findings);
   if (error)
     {
       og_buf_puts (&b, " error=");
       put_safe (&b, error);
     }
   text = og_buf_steal (&b);
-  syslog (decision == OG_DECISION_ALLOW ? LOG_INFO : LOG_WARNING, "%s", text);
+  f.text = text;
+  line = hook_syslog_format (&f, &len);
+  return hook_syslog_send (h->syslog_fd, line, len, &h->syslog_err) == 0;
 }
 
-static void
-record (const hook *h, og_decision decision, const char *would, const char *error)
-{
-  og_audit_record r;
-  cleanup_error og_error *err = NULL;
-  cleanup_free char *line = NULL;
-  size_t len = 0;
-
-  hook_audit_record (h, &r, decision, would, error);
-  line = og_audit_format (&r, &len);
-  if (line && h->audit_fd >= 0 && og_audit_append (h->audit_fd, h->audit_path, line, len, &err) < 0)
-    {
-      cleanup_free char *msg = og_text_escaped (err->msg);
-      fprintf (stderr, "ocigate-hook: %s\n", msg);
-    }
-  if (h->syslog_open)
-    log_decision (h, &r, decision, error);
-}
-
-static int
-report_error (hook *h, const og_error *err, bool on_error_deny)
-{
-  og_decision decision = on_error_deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
-
-  record (h, decision, NULL, err->msg);
-  if (on_error_deny)
-    describe_denial (h, decision, err->msg);
-  else
-    {
-      cleanup_free char *id = og_text_escaped (h->have_state ? h->state.id : "(unknown)");
-      cleanup_free char *msg = og_text_escaped (err->msg);
-      fprintf (stderr, "ocigate: container %s: %s; on_error is allow, the launch goes on\n", id,
-               msg);
-    }
-  return on_error_deny ? 1 : 0;
-}
-
+/* The decision on content (or on_error's, for err), then the record; a
+   launch that would go on without its record is an operational error,
+   and on_error decides (a denial stays a denial).  Then syslog and stderr.  */
 int
 hook_report (hook *h, const og_error *err, bool on_error_deny)
 {
-  og_verdict verdict;
+  og_decision decision;
+  const char *would = NULL, *error = err ? err->msg : NULL;
+  cleanup_free char *why = NULL;
+  bool sent;
 
   if (err)
-    return report_error (h, err, on_error_deny);
-  verdict = h->have_res ? og_policy_verdict (&h->res) : OG_VERDICT_ALLOW;
-  if (h->mode == OG_MODE_AUDIT)
+    decision = on_error_deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
+  else
     {
-      record (h, OG_DECISION_ALLOW, og_verdict_name (verdict), NULL);
-      return 0;
+      og_verdict verdict = h->have_res ? og_policy_verdict (&h->res) : OG_VERDICT_ALLOW;
+      decision = h->mode == OG_MODE_AUDIT ? OG_DECISION_ALLOW : og_decision_of_verdict (verdict);
+      if (h->mode == OG_MODE_AUDIT)
+        would = og_verdict_name (verdict);
     }
-  record (h, og_decision_of_verdict (verdict), NULL, NULL);
-  if (verdict == OG_VERDICT_ALLOW)
-    return 0;
-  describe_denial (h, og_decision_of_verdict (verdict), NULL);
-  return 1;
+  write_record (h, decision, would, error);
+  if (!h->recorded && h->audit_path
+      && (decision == OG_DECISION_ALLOW || decision == OG_DECISION_ERROR_ALLOW))
+    {
+      why = og_xasprintf ("%s%sno audit record could be written: %s", error ? error : "",
+                          error ? "; and " : "", h->audit_err ? h->audit_err->msg : h->audit_path);
+      error = why;
+      h->record_is_error = true;
+      decision = on_error_deny ? OG_DECISION_ERROR_DENY : OG_DECISION_ERROR_ALLOW;
+    }
+  sent = send_syslog (h, decision, would, error);
+  switch (decision)
+    {
+    case OG_DECISION_ALLOW:
+      return 0;
+    case OG_DECISION_ERROR_ALLOW:
+      describe_error_allow (h, error, sent);
+      return 0;
+    case OG_DECISION_DENY:
+    case OG_DECISION_ERROR_DENY:
+    default:
+      describe_denial (h, decision, error, sent);
+      return 1;
+    }
 }

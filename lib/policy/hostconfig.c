@@ -394,7 +394,8 @@ parse_root (ctx *c, json_t *root)
 {
   static const char *const keys[] = { "schema", "description",   "mode",  "on_error", "deadline_ms",
                                       "audit",  "manifests_dir", "rules", "default",  NULL };
-  static const char *const audit_keys[] = { "file", "syslog", "syslog_facility", NULL };
+  static const char *const audit_keys[]
+      = { "file", "syslog", "syslog_facility", "syslog_socket", NULL };
   static const char *const default_keys[] = { "manifest", "mode", NULL };
   og_hostconfig *cfg = c->cfg;
   const char *s;
@@ -468,6 +469,17 @@ parse_root (ctx *c, json_t *root)
                 {
                   size_t s2 = push (c, "syslog_facility");
                   DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
+                  pop (c, s2);
+                }
+            }
+          if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
+            {
+              if (s[0] == '/')
+                cfg->syslog_socket = og_xstrdup (s);
+              else
+                {
+                  size_t s2 = push (c, "syslog_socket");
+                  DIAG (c, false, "\"syslog_socket\" must be an absolute path such as /dev/log");
                   pop (c, s2);
                 }
             }
@@ -552,6 +564,7 @@ og_hostconfig_free (og_hostconfig *cfg)
   free (cfg->file);
   free (cfg->audit_file);
   free (cfg->syslog_facility);
+  free (cfg->syslog_socket);
   free (cfg->manifests_dir);
   free (cfg->default_manifest);
   free (cfg);

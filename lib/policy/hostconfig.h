@@ -53,6 +53,7 @@ typedef struct og_hostconfig
   char *audit_file; /* NULL: none */
   bool audit_syslog;
   char *syslog_facility; /* "authpriv" (default) or "daemon" */
+  char *syslog_socket;   /* the datagram socket of the syslog daemon; NULL: /dev/log */
   char *manifests_dir;
   og_hc_rule *rules;
   size_t n_rules;

@@ -237,6 +237,16 @@ og_audit_append (int fd, const char *path, const char *line, size_t len, og_erro
   if (n < 0)
     return og_error_set (err, errno, "write audit file `%s`", path);
   if ((size_t)n != len)
-    return og_error_set (err, EIO, "short write to audit file `%s`", path);
+    {
+      /* End the fragment so that the next record starts a line of its own:
+         the fragment is one broken line, which a reader skips.  */
+      if (TEMP_FAILURE_RETRY (write (fd, "\n", 1)) < 0)
+        return og_error_set (err, errno,
+                             "short write to audit file `%s` (%zd of %zu bytes), and its line "
+                             "could not be ended",
+                             path, n, len);
+      return og_error_set (err, EIO, "short write to audit file `%s` (%zd of %zu bytes)", path, n,
+                           len);
+    }
   return 0;
 }

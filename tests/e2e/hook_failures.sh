@@ -1,6 +1,7 @@
 #!/bin/bash
 # Failure modes: a missing host config, a broken manifest, a root that
-# vanished, a state that is not JSON, an unknown stage: operational errors,
+# vanished, an audit file that cannot be written, a state that is not JSON,
+# an unknown stage: operational errors,
 # each follows on_error (deny: exit 1; allow: exit 0) and leaves a record.
 # A deadline of 1 ms on a big tree is the content's doing, not an
 # operational error: an "inspection" finding, deny in enforce mode whatever
@@ -57,6 +58,49 @@ for onerr in deny allow; do
   expect "root that vanished, on_error $onerr" $want $rc error-$onerr vanished-$onerr
   check "root that vanished: the error names the root" jq -e '.error | contains("/nonexistent/og-vanished")' <(last_record "$A")
 done
+
+# No launch without a record: an audit file that cannot be opened (its
+# directory is a file) or written (/dev/full: ENOSPC) is an operational
+# error, on_error decides; a denial stays a denial; the syslog line says so
+# and stderr never names a file that was not written.
+"$OCIGATE" manifest generate --name golden "$B/rootfs" > "$M/golden.json"
+: > "$E2E/file"
+python3 - "$E2E/rec.sock" "$E2E/rec.syslog" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.settimeout(10)
+with open(sys.argv[2], "w") as f:
+    while True:
+        try: f.write(s.recv(65536).decode(errors="replace").rstrip("\n") + "\n"); f.flush()
+        except socket.timeout: break
+PY
+listener=$!
+for i in $(seq 50); do [ -S "$E2E/rec.sock" ] && break; sleep 0.1; done
+for audit in "$E2E/file/audit.jsonl" /dev/full; do
+  why=$([ "$audit" = /dev/full ] && echo "write audit file \`/dev/full\`: No space left on device" || echo "open audit file \`$E2E/file/audit.jsonl\`: Not a directory")
+  for case in golden-deny golden-allow deny-allow; do
+    man=${case%-*}; onerr=${case#*-}
+    host_config "$E2E/ocigate.json" "$audit" "$M" $man enforce $onerr
+    jq --arg s "$E2E/rec.sock" '.audit.syslog = true | .audit.syslog_socket = $s' "$E2E/ocigate.json" > "$E2E/c" && mv "$E2E/c" "$E2E/ocigate.json"
+    id=rec-$(basename "$audit")-$case
+    hook "$id" "$B"; rc=$?
+    case $case in
+      golden-deny) want=1 dec=error-deny msgid=OG-ERROR-DENY ;;
+      golden-allow) want=0 dec=error-allow msgid=OG-ERROR-ALLOW ;;
+      deny-allow) want=1 dec=deny msgid=OG-DENY ;;
+    esac
+    ok $(( rc == want ? 0 : 1 )) "$audit, manifest $man, on_error $onerr: exit $want, $dec (got $rc)"
+    check "... stderr says no record was written and why, and never 'full record'" \
+      sh -c 'grep -qF "$1" "$2" && grep -q "no record was written" "$2" && ! grep -q "full record" "$2"' sh "$why" "$E2E/err"
+    check "... and that the decision went to syslog" grep -qF "syslog: the decision was sent to $E2E/rec.sock" "$E2E/err"
+    sleep 0.1
+    check "... the syslog line: $msgid, decision $dec, record=\"failed\"" \
+      grep -qE " $msgid \\[ocigate@32473 decision=\"$dec\" .*container=\"$id\".* record=\"failed\"\\]" "$E2E/rec.syslog"
+  done
+done
+check "error-allow for a missing record says on_error is allow" grep -q "no audit record could be written: .*; on_error is allow, the launch goes on" <(
+  host_config "$E2E/ocigate.json" "$E2E/file/audit.jsonl" "$M" golden enforce allow; hook rec-last "$B"; cat "$E2E/err")
+kill "$listener" 2> /dev/null; wait "$listener" 2> /dev/null
+check "no audit file appeared under the file" test ! -e "$E2E/file/audit.jsonl"
 
 # A deadline of 1 ms on a debootstrap tree (thousands of entries).
 bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || true

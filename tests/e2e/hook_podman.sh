@@ -32,18 +32,47 @@ run > "$E2E/out" 2> "$E2E/err"; rc=$?
 ok $((rc != 0 ? 0 : 1)) "podman run of an image with a denied package fails (rc=$rc)"
 check "the container's command never ran" test ! -s "$E2E/out"
 check "podman's error names the denied package" grep -q 'packages.deny\[[0-9]*\]: busybox' "$E2E/err"
+check "podman shows the ocigate paragraph: the verdict, the findings and where the record is" \
+  sh -c 'grep -q "ocigate: container [0-9a-f]*: launch denied (deny) by manifest" "$1" && grep -q "executables.deny\[[0-9]*\]: /bin/busybox" "$1" && grep -qF "full record: $2" "$1"' sh "$E2E/err" "$A"
+check "... and podman exits 126 (its code for an OCI runtime error), not 127" test $rc = 126
 check "the deny record names the package and the executable" \
   jq -e -s 'length == 1 and .[0].decision == "deny"
             and (.[0].findings | map(.rule) | any(startswith("packages.deny")))
             and (.[0].findings | map(.subject) | index("/bin/busybox") != null)' "$A"
+
+# An operational error (a host config that is not JSON, and separately an
+# audit file under a plain file) reaches the user as the same paragraph,
+# not as podman's "OCI runtime attempted to invoke a command that was not
+# found" (exit 127), which podman makes of any line holding "No such file or
+# directory" (libpod/oci_util.go) or of any "not found" in it.
+jq --arg a "$E2E/fallback.jsonl" '.hook.args += ["--audit-file", $a]' "$H/ocigate.json" > "$E2E/h" && mv "$E2E/h" "$H/ocigate.json"
+printf '{ "schema": "ocigate.config/v1", ' > "$E2E/ocigate.json"
+run > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 && rc != 127 ? 0 : 1)) "podman run with a broken host config fails, and not as 'command not found' (rc=$rc)"
+check "the command never ran" test ! -s "$E2E/out"
+check "podman shows the error-deny paragraph with the error and the record" \
+  sh -c 'grep -q "ocigate: container [0-9a-f]*: launch denied (error-deny)" "$1" && grep -qF "error: host config $2:1:" "$1" && grep -qF "full record: $3" "$1" && ! grep -q "command that was not found" "$1"' sh "$E2E/err" "$E2E/ocigate.json" "$E2E/fallback.jsonl"
+check "the error-deny record is in the --audit-file of the hooks.d file" jq -e -s 'length == 1 and .[0].decision == "error-deny"' "$E2E/fallback.jsonl"
+host_config "$E2E/ocigate.json" "$E2E/file/audit.jsonl" "$M" golden enforce deny; : > "$E2E/file"
+run > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 && rc != 127 ? 0 : 1)) "podman run with an audit file under a plain file is stopped (no launch without a record; rc=$rc)"
+check "podman shows that no record was written and why" \
+  sh -c 'grep -q "launch denied (error-deny)" "$1" && grep -q "no audit record could be written: open audit file .*: Not a directory" "$1" && grep -q "no record was written" "$1" && ! grep -q "full record" "$1"' sh "$E2E/err"
+check "the command never ran" test ! -s "$E2E/out"
+# A config that names an absent manifest: the errno text podman would turn
+# into "not found" is said in other words, and the paragraph stays whole.
+host_config "$E2E/ocigate.json" "$A" "$M" absent enforce deny
+run > "$E2E/out" 2> "$E2E/err"; rc=$?
+check "an absent manifest: podman shows the whole paragraph, not 'command not found' (rc=$rc)" \
+  sh -c 'test $2 != 127 && grep -q "launch denied (error-deny)" "$1" && grep -q "absent.json.*: does not exist" "$1" && grep -q "full record:" "$1"' sh "$E2E/err" $rc
 
 host_config "$E2E/ocigate.json" "$A" "$M" golden enforce
 run > "$E2E/out" 2> "$E2E/err"; rc=$?
 ok $rc "podman run with the generated manifest succeeds"
 check "the command ran" grep -qx container-ran "$E2E/out"
 check "an allow record for the container podman made" \
-  jq -e -s 'length == 2 and .[1].decision == "allow" and (.[1].container.id | length == 64)
-            and (.[1].container.annotations | has("io.container.manager"))' "$A"
+  jq -e -s 'length == 3 and .[2].decision == "allow" and (.[2].container.id | length == 64)
+            and (.[2].container.annotations | has("io.container.manager"))' "$A"
 
 # An image built FROM the busybox one (same layers, a new config): its
 # annotations name og-busybox as the base image.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The syslog line of every decision (what journald picks up from /dev/log):
-# the hook runs in a mount namespace whose /dev/log is a datagram socket this
-# test listens on; the line carries ident, facility, severity and the decision.
+# the hook runs in a mount namespace whose /dev/log (the default socket) is a
+# datagram socket this test listens on; the line is RFC 5424 with facility,
+# severity, event id and the decision in structured data.
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 A=$E2E/audit.jsonl; M=$E2E/manifests; B=$E2E/bundle; D=$E2E/dev; mkdir -p "$M" "$D"
@@ -33,10 +34,11 @@ run_hook sys-deny deny daemon; ok $(( $? == 1 ? 0 : 1 )) "the denying hook exits
 run_hook sys-allow golden authpriv; ok $? "the allowing hook exits 0"
 wait "$listener"
 check "two syslog lines arrived" test "$(wc -l < "$E2E/syslog.txt")" = 2
+# RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG, where
 # <PRI> = facility * 8 + severity: daemon (3) warning (4) = 28; authpriv (10) info (6) = 86.
-check "the deny line: ident ocigate, daemon.warning, the container, the decision and the manifest" \
-  grep -qE '^<28>.*ocigate\[[0-9]+\]: container=sys-deny decision=deny mode=enforce manifest=.*/deny.json findings=[1-9]' "$E2E/syslog.txt"
-check "the allow line: authpriv.info with no findings" \
-  grep -qE '^<86>.*ocigate\[[0-9]+\]: container=sys-allow decision=allow mode=enforce manifest=.*/golden.json findings=0' "$E2E/syslog.txt"
+check "the deny line: RFC 5424, daemon.warning, app ocigate, event id OG-DENY, the decision in structured data" \
+  grep -qE '^<28>1 [0-9T:.-]+Z [^ ]+ ocigate [0-9]+ OG-DENY \[ocigate@32473 decision="deny" mode="enforce" container="sys-deny" image="-" manifest="[^"]*/deny.json" findings="[1-9][0-9]*" first="[^"]+" record="written"\] container=sys-deny decision=deny' "$E2E/syslog.txt"
+check "the allow line: authpriv.info, OG-ALLOW, no findings" \
+  grep -qE '^<86>1 [0-9T:.-]+Z [^ ]+ ocigate [0-9]+ OG-ALLOW \[ocigate@32473 decision="allow" mode="enforce" container="sys-allow" image="-" manifest="[^"]*/golden.json" findings="0" record="written"\] container=sys-allow' "$E2E/syslog.txt"
 check "the audit file has the same two decisions" jq -e -s 'map(.decision) == ["deny", "allow"]' "$A"
 plan_end

@@ -134,6 +134,7 @@ test_errors (void **state)
                 "needs \"manifest\"");
   expect_error (CHDR " \"deadline_ms\": 0}", "0}", "deadline_ms");
   expect_error (CHDR " \"audit\": {\"files\": \"/x\"}}", "\"files", "unknown key");
+  expect_error (CHDR " \"audit\": {\"syslog_socket\": \"dev/log\"}}", "\"dev/log", "absolute path");
   expect_error (CHDR " \"rules\": [{\"match\": {\"image\": \"a[\"}, \"manifest\": null}]}", "\"a[",
                 "bad glob");
 }
@@ -322,7 +323,30 @@ test_select_identity (void **state)
   og_diags_clear (&d);
 }
 
-FX_MAIN (NULL, NULL, cmocka_unit_test (test_loads), cmocka_unit_test (test_select_identity),
-         cmocka_unit_test (test_select), cmocka_unit_test (test_errors),
-         cmocka_unit_test (test_regex_bounds), cmocka_unit_test (test_regex_bomb_is_cheap),
+/* The syslog socket: NULL (the hook's /dev/log) unless the config names one.  */
+static void
+test_syslog_socket (void **state)
+{
+  static const char named[]
+      = CHDR " \"audit\": {\"syslog\": true, \"syslog_socket\": \"/run/x.sock\"}}";
+  static const char unnamed[] = CHDR " \"audit\": {\"syslog\": true}}";
+  og_diags d = { 0 };
+  og_error *err = NULL;
+  og_hostconfig *cfg = NULL;
+
+  assert_int_equal (og_hostconfig_load_buffer (named, strlen (named), "c.json", &cfg, &d, &err), 0);
+  assert_string_equal (cfg->syslog_socket, "/run/x.sock");
+  og_hostconfig_free (cfg);
+  cfg = NULL;
+  assert_int_equal (og_hostconfig_load_buffer (unnamed, strlen (unnamed), "c.json", &cfg, &d, &err),
+                    0);
+  assert_null (cfg->syslog_socket);
+  og_hostconfig_free (cfg);
+  og_diags_clear (&d);
+}
+
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_syslog_socket), cmocka_unit_test (test_loads),
+         cmocka_unit_test (test_select_identity), cmocka_unit_test (test_select),
+         cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
+         cmocka_unit_test (test_regex_bomb_is_cheap),
          cmocka_unit_test (test_default_manifests_dir));
