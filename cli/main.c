@@ -18,6 +18,7 @@ static const struct
   { "why", og_cmd_why, "what keeps a package or a file in the image (its dependency chains)" },
   { "verify", og_cmd_verify, "packaged files checked against their package databases" },
   { "slim", og_cmd_slim, "what could go: leaf packages, and what a --keep set leaves out" },
+  { "audit", og_cmd_audit, "query the hook's audit log: matching records, or counts" },
   { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
 };
 
@@ -25,6 +26,7 @@ static void
 usage (FILE *f)
 {
   fprintf (f, "Usage: ocigate VERB [OPTIONS] SOURCE\n"
+              "       ocigate audit [OPTIONS] [FILE...]\n"
               "       ocigate --help | --version\n\n"
               "Launch-time content control for Linux containers: inventory the OS packages\n"
               "and executables of a container root filesystem.\n\n"
@@ -35,7 +37,8 @@ usage (FILE *f)
               "oci-archive:PATH, oci:DIR[:TAG], containers-storage:[DRIVER@ROOT]NAME).\n"
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
               "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
-              "missing files (verify); 2 bad usage or unreadable input;\n"
+              "missing files (verify),\n"
+              "no matching record (audit); 2 bad usage or unreadable input;\n"
               "3 the source cannot be inspected (check).\n");
 }
 

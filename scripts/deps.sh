@@ -10,7 +10,7 @@ build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
   libcmocka-dev)
 # Real tools that make the fixtures and act as oracles in the tests.
 test_pkgs=(clang libclang-rt-14-dev libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq time
-  runc crun podman skopeo uidmap groff-base man-db rsyslog)
+  runc crun podman skopeo uidmap groff-base man-db rsyslog containerd python3-yaml)
 # The CycloneDX validator of tests/integration/sbom.sh: the npm package
 # @cyclonedx/cyclonedx-library and the optional peers its JSON validator loads
 # (node and npm come with the machine: nodejs from Debian conflicts with them).

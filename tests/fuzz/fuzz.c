@@ -18,6 +18,7 @@
 #include "catalog/osrelease.h"
 #include "catalog/pkgdb/pkgdb.h"
 #include "policy/hostconfig.h"
+#include "runtime/audit_read.h"
 #include "policy/manifest.h"
 #include "runtime/oci.h"
 #include "source/source.h"
@@ -118,6 +119,26 @@ fuzz_oci_state (const uint8_t *data, size_t size)
   if (og_oci_state_parse ((const char *)data, size, &st, &err) == 0)
     og_oci_state_clear (&st);
   og_error_free (err);
+}
+
+/* One line of an audit file, as `ocigate audit` reads it; and its bytes as
+   an RFC 3339 time.  */
+static void
+fuzz_audit_record (const uint8_t *data, size_t size)
+{
+  og_audit_fields f = { 0 };
+  og_error *err = NULL;
+  int64_t ms;
+  if (og_audit_parse ((const char *)data, size, &f, &err) == 0)
+    {
+      const char *t = og_audit_str_get (&f, f.time), *d = og_audit_str_get (&f, f.decision);
+      if (t == NULL || d == NULL || strlen (t) > f.time.len || strlen (d) > f.decision.len)
+        abort (); /* a record has both, each within its length (a NUL may come first) */
+      og_audit_parse_rfc3339 (t, f.time.len, &ms);
+    }
+  og_error_free (err);
+  og_audit_fields_clear (&f);
+  og_audit_parse_rfc3339 ((const char *)data, size, &ms);
 }
 
 static void
@@ -264,6 +285,7 @@ static const target targets[] = {
   { "copyright", fuzz_copyright },
   { "elf", fuzz_elf },
   { "oci_state", fuzz_oci_state },
+  { "audit_record", fuzz_audit_record },
   { "oci_config", fuzz_oci_config },
   { "manifest", fuzz_manifest },
   { "hostconfig", fuzz_hostconfig },

@@ -6,7 +6,7 @@ set -euo pipefail
 fix=${1:?fixtures dir}; out=${2:?output dir}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 for t in rpm_header rpmdb_bdb rpmdb_ndb rpmdb_sqlite dpkg_status dpkg_statusd dpkg_md5sums \
-         apk_installed osrelease copyright elf oci_state oci_config manifest hostconfig layer_tar image_index; do
+         apk_installed osrelease copyright elf oci_state audit_record oci_config manifest hostconfig layer_tar image_index; do
   mkdir -p "$out/$t"
 done
 n=0
@@ -34,6 +34,8 @@ done
 printf '#!/bin/sh\necho hi\n' > "$out/elf/shebang"
 printf '{"ociVersion":"1.0.2","id":"c1","status":"creating","pid":42,"bundle":"/run/b","annotations":{"io.kubernetes.pod.namespace":"prod-a"}}' \
   > "$out/oci_state/state.json"
+python3 "$src/tests/tools/gen-audit-log.py" 40 "$out/audit_record/all.jsonl"
+split -l 1 -a 2 "$out/audit_record/all.jsonl" "$out/audit_record/line." && rm "$out/audit_record/all.jsonl"
 if command -v runc > /dev/null; then (cd "$(mktemp -d)" && runc spec && cp config.json "$out/oci_config/runc-spec.json"); fi
 seed manifest "$src"/policy/examples/*.json
 seed hostconfig "$src/policy/ocigate.json"

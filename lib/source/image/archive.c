@@ -24,16 +24,19 @@
 #undef archive_errno
 #undef archive_error_string
 #undef archive_filter_bytes
+#undef archive_read_data
 #undef archive_read_data_block
 #undef archive_read_free
 #undef archive_read_new
 #undef archive_read_next_header
 #undef archive_read_open2
+#undef archive_read_open_fd
 #undef archive_read_open_filename
 #undef archive_read_support_filter_bzip2
 #undef archive_read_support_filter_gzip
 #undef archive_read_support_filter_xz
 #undef archive_read_support_filter_zstd
+#undef archive_read_support_format_raw
 #undef archive_read_support_format_tar
 #undef archive_set_error
 
@@ -156,7 +159,8 @@ img_outer_open (const char *path, og_error **err)
   f->fd = fd;
   /* From here the archive owns f: the close callback frees it when the
      archive is freed, after a failure too.  */
-  if (og_archive_read_open2 (a, f, NULL, outer_read_cb, outer_skip_cb, outer_close_cb) != ARCHIVE_OK)
+  if (og_archive_read_open2 (a, f, NULL, outer_read_cb, outer_skip_cb, outer_close_cb)
+      != ARCHIVE_OK)
     {
       og_error_set (err, og_archive_errno (a) > 0 ? og_archive_errno (a) : 0, "open `%s`: %s", path,
                     og_archive_error_string (a));
@@ -195,4 +199,55 @@ img_file_type_name (mode_t mode)
     default:
       return "not a file";
     }
+}
+
+/* A compressed host file (a rotated log) read as one stream: libarchive's
+   raw format behind its gzip, zstd, xz and bzip2 filters.  */
+struct archive *
+og_decompress_open (int fd, const char *path, og_error **err)
+{
+  struct archive *a;
+  if (load_libarchive (err) < 0)
+    return NULL;
+  a = og_archive_read_new ();
+  if (a == NULL)
+    {
+      og_error_set (err, ENOMEM, "archive_read_new");
+      return NULL;
+    }
+  og_archive_read_support_filter_gzip (a);
+  og_archive_read_support_filter_zstd (a);
+  og_archive_read_support_filter_xz (a);
+  og_archive_read_support_filter_bzip2 (a);
+  og_archive_read_support_format_raw (a);
+  if (og_archive_read_open_fd (a, fd, 1 << 16) != ARCHIVE_OK)
+    {
+      og_error_set (err, 0, "decompress `%s`: %s", path, og_archive_error_string (a));
+      og_archive_read_free (a);
+      return NULL;
+    }
+  struct archive_entry *e;
+  if (og_archive_read_next_header (a, &e) != ARCHIVE_OK)
+    {
+      og_error_set (err, 0, "decompress `%s`: %s", path, og_archive_error_string (a));
+      og_archive_read_free (a);
+      return NULL;
+    }
+  return a;
+}
+
+ssize_t
+og_decompress_read (struct archive *a, void *buf, size_t len, const char *path, og_error **err)
+{
+  la_ssize_t n = og_archive_read_data (a, buf, len);
+  if (n < 0)
+    return og_error_set (err, 0, "decompress `%s`: %s", path, og_archive_error_string (a));
+  return n;
+}
+
+void
+og_decompress_close (struct archive *a)
+{
+  if (a)
+    og_archive_read_free (a);
 }

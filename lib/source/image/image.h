@@ -5,6 +5,8 @@
 #ifndef OG_SOURCE_IMAGE_H
 #define OG_SOURCE_IMAGE_H
 
+#include <sys/types.h>
+
 #include "source/source.h"
 
 /* Caps on what one image may make us hold or read.  */
@@ -43,5 +45,14 @@ int og_image_open_diffs (const char *path, const char *const *diffs, size_t n,
 
 /* The OCI platform of this build ("linux/amd64", "linux/arm64/v8", ...).  */
 const char *og_image_host_platform (void);
+
+/* A host file compressed with gzip, zstd, xz or bzip2 (a rotated log),
+   read as one decompressed stream with libarchive's raw format.  fd stays
+   the caller's.  read returns the bytes read, 0 at the end, -1 on error.  */
+struct archive;
+struct archive *og_decompress_open (int fd, const char *path, og_error **err);
+ssize_t og_decompress_read (struct archive *a, void *buf, size_t len, const char *path,
+                            og_error **err);
+void og_decompress_close (struct archive *a);
 
 #endif

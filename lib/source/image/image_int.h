@@ -32,16 +32,19 @@
   X (archive_errno)                                                                                \
   X (archive_error_string)                                                                         \
   X (archive_filter_bytes)                                                                         \
+  X (archive_read_data)                                                                            \
   X (archive_read_data_block)                                                                      \
   X (archive_read_free)                                                                            \
   X (archive_read_new)                                                                             \
   X (archive_read_next_header)                                                                     \
   X (archive_read_open2)                                                                           \
+  X (archive_read_open_fd)                                                                         \
   X (archive_read_open_filename)                                                                   \
   X (archive_read_support_filter_bzip2)                                                            \
   X (archive_read_support_filter_gzip)                                                             \
   X (archive_read_support_filter_xz)                                                               \
   X (archive_read_support_filter_zstd)                                                             \
+  X (archive_read_support_format_raw)                                                              \
   X (archive_read_support_format_tar)                                                              \
   X (archive_set_error)
 
@@ -64,16 +67,19 @@ OG_ARCHIVE_FUNCS (OG_ARCHIVE_DECLARE)
 #define archive_errno                     og_archive_errno
 #define archive_error_string              og_archive_error_string
 #define archive_filter_bytes              og_archive_filter_bytes
+#define archive_read_data                 og_archive_read_data
 #define archive_read_data_block           og_archive_read_data_block
 #define archive_read_free                 og_archive_read_free
 #define archive_read_new                  og_archive_read_new
 #define archive_read_next_header          og_archive_read_next_header
 #define archive_read_open2                og_archive_read_open2
+#define archive_read_open_fd              og_archive_read_open_fd
 #define archive_read_open_filename        og_archive_read_open_filename
 #define archive_read_support_filter_bzip2 og_archive_read_support_filter_bzip2
 #define archive_read_support_filter_gzip  og_archive_read_support_filter_gzip
 #define archive_read_support_filter_xz    og_archive_read_support_filter_xz
 #define archive_read_support_filter_zstd  og_archive_read_support_filter_zstd
+#define archive_read_support_format_raw   og_archive_read_support_format_raw
 #define archive_read_support_format_tar   og_archive_read_support_format_tar
 #define archive_set_error                 og_archive_set_error
 
