@@ -144,9 +144,20 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, const og_sbom_owned 
   og_jw_kv (w, "bom-ref", ref);
   if (p->vendor)
     {
+      cleanup_free char *name = NULL, *email = NULL;
+      og_sbom_supplier (p->vendor, &name, &email);
       og_jw_str (w, "supplier");
       yajl_gen_map_open (w->g);
-      og_jw_kv (w, "name", p->vendor);
+      og_jw_kv (w, "name", name);
+      if (email)
+        {
+          og_jw_str (w, "contact");
+          yajl_gen_array_open (w->g);
+          yajl_gen_map_open (w->g);
+          og_jw_kv (w, "email", email);
+          yajl_gen_map_close (w->g);
+          yajl_gen_array_close (w->g);
+        }
       yajl_gen_map_close (w->g);
     }
   og_jw_kv (w, "name", p->name);

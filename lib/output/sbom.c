@@ -78,3 +78,18 @@ og_sbom_owned_clear (og_sbom_owned *o)
   free (o->execs_of);
   *o = (og_sbom_owned){ 0 };
 }
+
+void
+og_sbom_supplier (const char *vendor, char **name, char **email)
+{
+  const char *lt = strrchr (vendor, '<');
+  size_t n = lt ? (size_t)(lt - vendor) : strlen (vendor);
+  *email = NULL;
+  if (lt && lt[1] && lt[strlen (lt) - 1] == '>')
+    *email = og_xstrndup (lt + 1, strlen (lt) - 2);
+  else
+    n = strlen (vendor);
+  while (n && vendor[n - 1] == ' ')
+    n--;
+  *name = og_xstrndup (vendor, n);
+}

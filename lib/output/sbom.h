@@ -34,6 +34,9 @@ int og_sbom_uuid (const og_inventory *inv, char out[37], og_error **err);
 void og_sbom_time (time_t t, char out[21]);
 /* What names the document: the image's first tag, else the path as given.  */
 const char *og_sbom_subject_name (const og_inventory *inv);
+/* A supplier as the database names it, "Name <email>" (dpkg Maintainer) or
+   "Name" (rpm Vendor): the name, and the email or NULL.  */
+void og_sbom_supplier (const char *vendor, char **name, char **email);
 
 /* The executables of each package: execs_of[pkg_start[i] .. pkg_start[i+1])
    are the indices of the executables package i owns, in inventory order;

@@ -164,10 +164,11 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, license_refs *lic)
   package_head (w, id, p->name, evr, "LIBRARY");
   if (p->vendor)
     {
-      cleanup_free char *s = NULL;
-      og_buf b = { 0 };
-      og_buf_printf (&b, "Organization: %s", p->vendor);
-      s = og_buf_steal (&b);
+      cleanup_free char *name = NULL, *email = NULL, *s = NULL;
+      og_sbom_supplier (p->vendor, &name, &email);
+      /* SPDX 2.3 §7.5: "Organization: name (email)".  */
+      s = email ? og_xasprintf ("Organization: %s (%s)", name, email)
+                : og_xasprintf ("Organization: %s", name);
       og_jw_kv (w, "supplier", s);
     }
   if (p->license && og_license_is_spdx_expression (p->license))

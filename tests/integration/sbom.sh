@@ -78,6 +78,16 @@ for t in minbase:"$FIX/minbase" rpm:"$FIX/rpm/root" apk:"$FIX/apk/root"; do
 done
 
 # The OS, the time, the subject.
+# The supplier of a deb package is its Maintainer, as dpkg-query gives it.
+dpkg-query --admindir="$FIX/minbase/var/lib/dpkg" -W -f='${Package}\t${Maintainer}\n' |
+  sed -E 's/^([^\t]*)\t(.*[^ ]) *<([^>]*)>$/\1\t\2\t\3/' | sort -u > "$W/maint-dpkg"
+jq -r '.components[] | select(.type == "library") | "\(.name)\t\(.supplier.name)\t\(.supplier.contact[0].email)"' \
+  "$W/minbase.cdx.json" | sort -u > "$W/maint-cdx"
+check "minbase: dpkg-query lists maintainers (oracle sanity)" test "$(wc -l < "$W/maint-dpkg")" -gt 50
+same "minbase: each CycloneDX component's supplier is its dpkg Maintainer (name, email)" "$W/maint-dpkg" "$W/maint-cdx"
+check "minbase: SPDX suppliers are 'Organization: NAME (EMAIL)' of the Maintainer" \
+  jq -e --arg m "$(dpkg-query --admindir="$FIX/minbase/var/lib/dpkg" -W -f='${Maintainer}' bash)" \
+  '[.packages[] | select(.name == "bash") | .supplier] == ["Organization: " + ($m | sub(" *<(?<e>[^>]*)>$"; " (\(.e))"))]' "$W/minbase.spdx.json"
 check "minbase: the OS is an operating-system component with os-release's ID and VERSION_ID" \
   jq -e --arg id "$(. "$FIX/minbase/etc/os-release"; echo "$ID")" --arg v "$(. "$FIX/minbase/etc/os-release"; echo "$VERSION_ID")" \
   '[.components[] | select(.type == "operating-system") | [.name, .version]] == [[$id, $v]]' "$W/minbase.cdx.json"

@@ -43,7 +43,7 @@ typedef struct stanza
 {
   size_t line; /* first line, for messages */
   bool any;    /* saw a field */
-  span package, version, arch, status, source, isize, essential, priority;
+  span package, version, arch, status, source, isize, essential, priority, maintainer;
   span depends, predepends, recommends, provides; /* may span lines */
   span conffiles;                                 /* lines of " PATH HASH [obsolete]" */
 } stanza;
@@ -347,6 +347,9 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
     p->state = og_xstrndup (st->status.p, st->status.n);
   if (st->isize.p)
     p->size = parse_isize (st->isize);
+  /* The package's supplier, as the SBOMs name it: "Name <email>".  */
+  if (st->maintainer.p && st->maintainer.n)
+    p->vendor = og_xstrndup (st->maintainer.p, st->maintainer.n);
   return 0;
 }
 
@@ -380,10 +383,11 @@ kept_field (stanza *st, const char *f, size_t n)
     const char *name;
     size_t off;
   } fields[] = {
-    { "Package", offsetof (stanza, package) },     { "Version", offsetof (stanza, version) },
-    { "Architecture", offsetof (stanza, arch) },   { "Status", offsetof (stanza, status) },
-    { "Source", offsetof (stanza, source) },       { "Installed-Size", offsetof (stanza, isize) },
-    { "Essential", offsetof (stanza, essential) }, { "Priority", offsetof (stanza, priority) },
+    { "Package", offsetof (stanza, package) },       { "Version", offsetof (stanza, version) },
+    { "Architecture", offsetof (stanza, arch) },     { "Status", offsetof (stanza, status) },
+    { "Source", offsetof (stanza, source) },         { "Installed-Size", offsetof (stanza, isize) },
+    { "Essential", offsetof (stanza, essential) },   { "Priority", offsetof (stanza, priority) },
+    { "Maintainer", offsetof (stanza, maintainer) },
   };
   for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
     if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)

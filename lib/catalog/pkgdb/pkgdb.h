@@ -97,7 +97,7 @@ typedef struct og_package
   char *source;         /* rpm SOURCERPM, dpkg Source (name only), apk o: origin; may be NULL */
   char *source_version; /* dpkg "Source: name (version)"; NULL elsewhere */
   char *license;
-  char *vendor;
+  char *vendor;  /* rpm VENDOR, dpkg Maintainer ("Name <email>"); NULL elsewhere */
   char *state;   /* dpkg only: the Status field ("install ok installed"); NULL elsewhere */
   uint64_t size; /* rpm SIZE/LONGSIZE, dpkg Installed-Size (KiB * 1024), apk I: */
   og_digest_algo digest_algo; /* of files[].digest */
