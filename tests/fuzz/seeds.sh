@@ -36,7 +36,7 @@ printf '{"ociVersion":"1.0.2","id":"c1","status":"creating","pid":42,"bundle":"/
   > "$out/oci_state/state.json"
 if command -v runc > /dev/null; then (cd "$(mktemp -d)" && runc spec && cp config.json "$out/oci_config/runc-spec.json"); fi
 seed manifest "$src"/policy/examples/*.json
-seed hostconfig "$src/policy/ocigate.json"
+seed hostconfig "$src/policy/ocigate.json" "$src/policy/examples/ocigate-enforce-prod.json"
 for d in $(find "$fix" -maxdepth 3 -type d -name src 2>/dev/null | head -2); do
   for p in "$d"/*; do
     [ -d "$p" ] || continue
