@@ -93,6 +93,10 @@ installed_root () {
     test "$hook" = /usr/libexec/ocigate/ocigate-hook
   if [ -f "$S/hook/main.c" ]; then
     check "$what: ... which is installed and runs" "$R$hook" --version
+    # Built with prefix /usr, meson's sysconfdir is /etc: the hook's compiled-in
+    # host config is /etc/ocigate/ocigate.json, and no /usr/etc or /usr/local one.
+    check "$what: the installed hook's default host config is /etc/ocigate/ocigate.json" \
+      sh -c "grep -qa '/etc/ocigate/ocigate.json' '$R$hook' && ! grep -qaE '/usr(/local)?/etc/ocigate' '$R$hook'"
   fi
   check "$what: the installed hooks.d file is oci-hooks 1.0.0, prestart, always, --on-error allow" \
     jq -e '.version == "1.0.0" and .hook.args == ["ocigate-hook", "--stage", "prestart", "--on-error", "allow"]
