@@ -41,6 +41,13 @@ usage (FILE *f)
               "  --hook PATH     the hook executable, an absolute path\n"
               "                  (default: " OG_HOOK_PATH ")\n"
               "  --stage STAGE   prestart or createRuntime (default: prestart)\n"
+              "  --config FILE   the host config the hook reads, an absolute path, written\n"
+              "                  into the hook's args (default: none written; the hook reads\n"
+              "                  " OG_SYSCONFDIR "/ocigate/ocigate.json)\n"
+              "  --on-error allow|deny\n"
+              "                  the hook's --on-error: what a host config that does not load\n"
+              "                  does to every launch (default: allow, for audit nodes; use\n"
+              "                  deny on enforcing nodes)\n"
               "  --force         replace a different existing ocigate entry or hooks.d file\n"
               "  -h, --help      show this help\n\n"
               "Exit status: 0 installed or already installed; 2 bad usage, an unreadable or\n"
@@ -51,12 +58,11 @@ int
 og_cmd_install (int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "hook", required_argument, NULL, 'k' },
-    { "stage", required_argument, NULL, 's' },
-    { "force", no_argument, NULL, 'f' },
-    OG_CLI_LONGOPTS_END,
+    { "hook", required_argument, NULL, 'k' },   { "stage", required_argument, NULL, 's' },
+    { "config", required_argument, NULL, 'c' }, { "on-error", required_argument, NULL, 'e' },
+    { "force", no_argument, NULL, 'f' },        OG_CLI_LONGOPTS_END,
   };
-  install_opts o = { OG_HOOK_PATH, "prestart", false };
+  install_opts o = { .hook = OG_HOOK_PATH, .stage = "prestart", .on_error = "allow" };
   const char *what;
   int c;
 
@@ -69,6 +75,12 @@ og_cmd_install (int argc, char **argv)
         break;
       case 's':
         o.stage = optarg;
+        break;
+      case 'c':
+        o.config = optarg;
+        break;
+      case 'e':
+        o.on_error = optarg;
         break;
       case 'f':
         o.force = true;
@@ -85,10 +97,19 @@ og_cmd_install (int argc, char **argv)
   if (o.hook[0] != '/')
     return og_cli_usage_error (
         "install", "--hook takes an absolute path (runtimes require one), not '%s'", o.hook);
+  if (strcmp (o.on_error, "allow") != 0 && strcmp (o.on_error, "deny") != 0)
+    return og_cli_usage_error ("install", "--on-error must be allow or deny, not '%s'", o.on_error);
+  /* The hook ignores its working directory: a relative config would be
+     resolved against whatever the runtime's is.  */
+  if (o.config != NULL && o.config[0] != '/')
+    return og_cli_usage_error ("install", "--config takes an absolute path, not '%s'", o.config);
   {
     cleanup_json json_t *j = json_string (o.hook);
+    cleanup_json json_t *jc = o.config ? json_string (o.config) : NULL;
     if (j == NULL)
       return og_cli_usage_error ("install", "--hook must be valid UTF-8");
+    if (o.config != NULL && jc == NULL)
+      return og_cli_usage_error ("install", "--config must be valid UTF-8");
   }
   if (optind >= argc)
     return og_cli_usage_error ("install", "expected hooks-dir or bundle");

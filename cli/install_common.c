@@ -9,11 +9,37 @@
 #include "json/doc.h"
 #include "og-config.h"
 
+/* The hook's argv: ocigate-hook --stage STAGE [--config FILE] --on-error E.
+   --on-error is always written, so that a node's hooks.d file or config.json
+   says what a broken host config does instead of leaving it to a default.  */
+static size_t
+hook_args (const install_opts *o, const char *args[static 7])
+{
+  size_t n = 0;
+
+  args[n++] = OG_HOOK_NAME;
+  args[n++] = "--stage";
+  args[n++] = o->stage;
+  if (o->config != NULL)
+    {
+      args[n++] = "--config";
+      args[n++] = o->config;
+    }
+  args[n++] = "--on-error";
+  args[n++] = o->on_error;
+  return n;
+}
+
 json_t *
 install_hook_entry (const install_opts *o)
 {
-  return json_pack ("{s:s, s:[s,s,s], s:[s]}", "path", o->hook, "args", OG_HOOK_NAME, "--stage",
-                    o->stage, "env", OG_HOOK_ENV_PATH);
+  const char *args[7];
+  size_t n = hook_args (o, args);
+  json_t *a = json_array ();
+
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new (a, json_string (args[i]));
+  return json_pack ("{s:s, s:o, s:[s]}", "path", o->hook, "args", a, "env", OG_HOOK_ENV_PATH);
 }
 
 bool
@@ -29,7 +55,8 @@ install_is_ocigate_entry (json_t *e)
 void
 install_put_entry (og_buf *b, const jedit_layout *l, int depth, const install_opts *o)
 {
-  const char *args[] = { OG_HOOK_NAME, "--stage", o->stage };
+  const char *args[7];
+  size_t nargs = hook_args (o, args);
   const char *env[] = { OG_HOOK_ENV_PATH };
 
   og_buf_putc (b, '{');
@@ -39,7 +66,7 @@ install_put_entry (og_buf *b, const jedit_layout *l, int depth, const install_op
   og_buf_putc (b, ',');
   jedit_nl (b, l, depth + 1);
   jedit_key (b, l, "args");
-  jedit_str_array (b, l, depth + 1, args, OG_ARRAY_SIZE (args));
+  jedit_str_array (b, l, depth + 1, args, nargs);
   og_buf_putc (b, ',');
   jedit_nl (b, l, depth + 1);
   jedit_key (b, l, "env");

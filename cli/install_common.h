@@ -20,6 +20,8 @@ typedef struct install_opts
 {
   const char *hook;
   const char *stage;
+  const char *config;   /* --config FILE for the hook, or NULL: the hook's own default */
+  const char *on_error; /* "allow" or "deny": the hook's --on-error */
   bool force;
 } install_opts;
 

@@ -8,9 +8,12 @@ set -euo pipefail
 build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
   libarchive-dev libyajl-dev libjansson-dev libseccomp-dev libcap-dev libsqlite3-dev libssl-dev
   libcmocka-dev)
-# Real tools that make the fixtures and act as oracles in the tests.
+# Real tools that make the fixtures and act as oracles in the tests (the .deb
+# of tests/integration/packaging.sh needs dpkg-buildpackage, debhelper and
+# lintian; bash-completion says where completions go; logrotate checks its file).
 test_pkgs=(clang libclang-rt-14-dev libcap2-bin rpm db5.3-util debootstrap busybox-static python3 python3-jsonschema jq time
-  runc crun podman skopeo uidmap groff-base man-db rsyslog containerd python3-yaml)
+  runc crun podman skopeo uidmap groff-base man-db rsyslog containerd python3-yaml
+  build-essential dpkg-dev debhelper lintian bash-completion logrotate)
 # The CycloneDX validator of tests/integration/sbom.sh: the npm package
 # @cyclonedx/cyclonedx-library and the optional peers its JSON validator loads
 # (node and npm come with the machine: nodejs from Debian conflicts with them).

@@ -38,7 +38,7 @@ python3 "$src/tests/tools/gen-audit-log.py" 40 "$out/audit_record/all.jsonl"
 split -l 1 -a 2 "$out/audit_record/all.jsonl" "$out/audit_record/line." && rm "$out/audit_record/all.jsonl"
 if command -v runc > /dev/null; then (cd "$(mktemp -d)" && runc spec && cp config.json "$out/oci_config/runc-spec.json"); fi
 seed manifest "$src"/policy/examples/*.json
-seed hostconfig "$src/policy/ocigate.json"
+seed hostconfig "$src/policy/ocigate.json" "$src/policy/examples/ocigate-enforce-prod.json"
 for d in $(find "$fix" -maxdepth 3 -type d -name src 2>/dev/null | head -2); do
   for p in "$d"/*; do
     [ -d "$p" ] || continue

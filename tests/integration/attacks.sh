@@ -1,9 +1,9 @@
 #!/bin/bash
 # The image author never picks the verdict.  Each case is an attack by
-# someone who controls the image content, against the shipped host config
-# (policy/ocigate.json: enforce on prod-* namespaces with the deny-list
-# manifest, on_error allow) and the shipped deny-list manifest, which denies
-# /bin/busybox.  The hook is run as a runtime runs it (the state on stdin,
+# someone who controls the image content, against the enforcing example host
+# config (policy/examples/ocigate-enforce-prod.json: enforce on prod-*
+# namespaces with the deny-list manifest, on_error allow) and the example
+# deny-list manifest, which denies /bin/busybox.  The hook is run as a runtime runs it (the state on stdin,
 # the bundle's config.json); each verdict must be deny, by an `inspection`
 # finding or by the finding the content deserves, never an error that
 # on_error turns into allow, and nothing may run past the deadline.
@@ -18,11 +18,11 @@ cleanup () {
 trap cleanup EXIT
 A=$W/audit.jsonl; M=$W/manifests; mkdir -p "$M"
 cp "$OG_SOURCE_ROOT/policy/examples/deny-shells-pkgmgrs-compilers.json" "$M/"
-# The shipped host config, pointed at this test's audit file and manifests.
+# The example enforcing host config, pointed at this test's audit file and manifests.
 shipped () { # shipped [DEADLINE_MS]
   jq --arg a "$A" --arg m "$M" --argjson dl "${1:-5000}" \
     '.audit = {file: $a, syslog: false} | .manifests_dir = $m | .deadline_ms = $dl' \
-    "$OG_SOURCE_ROOT/policy/ocigate.json" > "$W/ocigate.json"
+    "$OG_SOURCE_ROOT/policy/examples/ocigate-enforce-prod.json" > "$W/ocigate.json"
 }
 shipped
 # rootfs DIR: a busybox root (the deny-list denies busybox), no package database.

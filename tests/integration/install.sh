@@ -11,12 +11,15 @@ H2=/opt/other/ocigate-hook
 ENVPATH='PATH=/usr/sbin:/usr/bin:/sbin:/bin'
 
 # The entry as the formats define it, built by jq, not by ocigate.
-entry () { # entry HOOK STAGE
-  jq -n --arg p "$1" --arg s "$2" --arg e "$ENVPATH" \
-    '{path: $p, args: ["ocigate-hook", "--stage", $s], env: [$e]}'
+# The args always state --on-error (allow unless told), --config only when given.
+entry () { # entry HOOK STAGE [ON_ERROR [CONFIG]]
+  jq -n --arg p "$1" --arg s "$2" --arg e "$ENVPATH" --arg oe "${3:-allow}" --arg c "${4:-}" \
+    '{path: $p, args: (["ocigate-hook", "--stage", $s]
+                       + (if $c == "" then [] else ["--config", $c] end) + ["--on-error", $oe]),
+      env: [$e]}'
 }
-hooks_d () { # hooks_d HOOK STAGE
-  jq -n --argjson h "$(entry "$1" "$2")" --arg s "$2" \
+hooks_d () { # hooks_d HOOK STAGE [ON_ERROR [CONFIG]]
+  jq -n --argjson h "$(entry "$@")" --arg s "$2" \
     '{version: "1.0.0", hook: $h, when: {always: true}, stages: [$s]}'
 }
 # Is NEW exactly OLD with one run of bytes inserted, nothing removed or changed?
@@ -86,6 +89,18 @@ if [ -f "$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json" ]; then
   same "hooks-dir: the default file equals the packaged packaging/hooks.d/ocigate.json" \
     "$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json" "$W/def/ocigate.json"
 fi
+# --config and --on-error go into the hook's args; the runtime passes them on.
+"$OCIGATE" install hooks-dir --hook "$H" --config /etc/ocigate/node.json --on-error deny "$W/cfg" > /dev/null 2>&1
+hooks_d "$H" prestart deny /etc/ocigate/node.json | jq -S . > "$W/want"; jq -S . "$W/cfg/ocigate.json" > "$W/have" 2>&1
+same "hooks-dir --config FILE --on-error deny: args [ocigate-hook --stage prestart --config FILE --on-error deny]" \
+  "$W/want" "$W/have"
+"$OCIGATE" install hooks-dir --config etc/node.json "$W/cfgrel" 2> "$W/err"; rc=$?
+ok $((rc == 2 ? 0 : 1)) "a relative --config: exit 2"
+check "a relative --config: the message says it must be absolute" grep -q "^ocigate install: --config takes an absolute path" "$W/err"
+"$OCIGATE" install hooks-dir --on-error maybe "$W/oe" 2> "$W/err"; rc=$?
+ok $((rc == 2 ? 0 : 1)) "--on-error maybe: exit 2"
+check "--on-error maybe: the message names the two values" grep -q "allow or deny, not 'maybe'" "$W/err"
+check "refused --config and --on-error write nothing" test ! -e "$W/cfgrel" -a ! -e "$W/oe"
 "$OCIGATE" install hooks-dir --hook relative/ocigate-hook "$W/rel" 2> "$W/err"; rc=$?
 ok $((rc == 2 ? 0 : 1)) "a relative --hook: exit 2"
 check "a relative --hook: the message says it must be absolute" grep -q "absolute path" "$W/err"
@@ -110,7 +125,7 @@ check "bundle: says it added the entry to hooks.prestart of the file" \
   grep -q "^added the ocigate entry in hooks.prestart of $B/config.json" "$W/out"
 check "bundle: hooks.prestart has exactly one entry" jq -e '.hooks.prestart | length == 1' "$B/config.json"
 entry "$H" prestart | jq -S . > "$W/want"; jq -S '.hooks.prestart[0]' "$B/config.json" > "$W/have" 2>&1
-same "bundle: the entry is {path, args [ocigate-hook --stage prestart], env [PATH]}" "$W/want" "$W/have"
+same "bundle: the entry is {path, args [ocigate-hook --stage prestart --on-error allow], env [PATH]}" "$W/want" "$W/have"
 check "bundle: hooks holds nothing else" jq -e '.hooks | keys == ["prestart"]' "$B/config.json"
 jq -S . "$W/orig.json" > "$W/a"; jq -S 'del(.hooks)' "$B/config.json" > "$W/b"
 same "bundle: everything but .hooks is unchanged (jq -S)" "$W/a" "$W/b"
@@ -182,7 +197,7 @@ python3 - "$OCIGATE" "$W/fz" > "$W/fuzz.out" 2>&1 <<'EOF'
 import json, os, random, subprocess, sys
 O, D = sys.argv[1], sys.argv[2]
 H = "/opt/ocigate-test/ocigate-hook"
-want = {"path": H, "args": ["ocigate-hook", "--stage", "prestart"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}
+want = {"path": H, "args": ["ocigate-hook", "--stage", "prestart", "--on-error", "allow"], "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]}
 random.seed(6)
 def rnd(d=0):
     r = random.random()
@@ -270,7 +285,7 @@ if [ "$(id -u)" = 0 ] && command -v runc > /dev/null && [ -x /bin/busybox ]; the
   id=ogtest-install-$$
   (cd "$W/rb" && runc run "$id") > "$W/runc.out" 2>&1; rc=$?
   ok $rc "runc runs the bundle with the installed entry"
-  check "runc ran the hook with --stage prestart" test "$(cat "$W/hook/args" 2>&1)" = "--stage prestart"
+  check "runc ran the hook with --stage prestart --on-error allow" test "$(cat "$W/hook/args" 2>&1)" = "--stage prestart --on-error allow"
   check "runc gave the hook the state of this container" \
     jq -e --arg id "$id" '.id == $id and .status == "creating"' "$W/hook/state.json"
   if command -v podman > /dev/null; then
@@ -282,7 +297,7 @@ if [ "$(id -u)" = 0 ] && command -v runc > /dev/null && [ -x /bin/busybox ]; the
     podman --runtime runc --hooks-dir "$W/podman-hooks" run --rm --network=none \
       --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$img" /bin/busybox echo ran > "$W/podman.out" 2>&1
     ok $? "podman runs a container with the installed hooks.d file"
-    check "podman ran the hook with --stage prestart" test "$(cat "$W/hook/args" 2>&1)" = "--stage prestart"
+    check "podman ran the hook with --stage prestart --on-error allow" test "$(cat "$W/hook/args" 2>&1)" = "--stage prestart --on-error allow"
     check "podman gave the hook the container's state" jq -e '.status == "creating" and (.id | length) == 64' \
       "$W/hook/state.json"
     podman rmi -f "$img" > /dev/null 2>&1

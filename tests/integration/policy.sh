@@ -25,7 +25,8 @@ V = jsonschema.Draft202012Validator
 V.check_schema(ms); V.check_schema(cs)
 for f in ("deny-shells-pkgmgrs-compilers.json", "debian-12-minbase.json"):
     V(ms).validate(json.load(open(p + "/examples/" + f)))
-V(cs).validate(json.load(open(p + "/ocigate.json")))
+for f in ("ocigate.json", "examples/ocigate-enforce-prod.json"):
+    V(cs).validate(json.load(open(p + "/" + f)))
 PY
   ok $? "the examples validate against the JSON Schemas (draft 2020-12)"
   [ -s "$W/out" ] && sed 's/^/# /' "$W/out"
