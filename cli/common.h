@@ -53,6 +53,7 @@ int og_cmd_why (int argc, char **argv);
 int og_cmd_slim (int argc, char **argv);
 int og_cmd_diff (int argc, char **argv);
 int og_cmd_verify (int argc, char **argv);
+int og_cmd_doctor (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
 int og_cli_fail (int code, og_error *err);

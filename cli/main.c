@@ -19,6 +19,7 @@ static const struct
   { "verify", og_cmd_verify, "packaged files checked against their package databases" },
   { "slim", og_cmd_slim, "what could go: leaf packages, and what a --keep set leaves out" },
   { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
+  { "doctor", og_cmd_doctor, "check that this node is ready to run the hook (ok / warn / FAIL)" },
 };
 
 static void
@@ -36,7 +37,7 @@ usage (FILE *f)
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
               "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
               "missing files (verify); 2 bad usage or unreadable input;\n"
-              "3 the source cannot be inspected (check).\n");
+              "3 the source cannot be inspected (check); doctor: 1 a check failed.\n");
 }
 
 int

@@ -74,6 +74,11 @@ void og_hostconfig_freep (og_hostconfig **cfg);
    added when NAME has no extension); the caller frees.  Returns the index of
    the rule that matched, or -1 for the default.  os and image may be NULL
    (conditions on them then do not hold).  */
+/* Where a manifest NAME of the config is: NULL for NULL, an absolute NAME
+   as written, else manifests_dir/NAME (".json" added when NAME has no
+   extension).  The caller frees.  */
+char *og_hostconfig_manifest_path (const og_hostconfig *cfg, const char *name);
+
 ssize_t og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations,
                               size_t n_annotations, const og_osrelease *os, const char *image,
                               char **manifest, og_mode *mode);
