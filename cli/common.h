@@ -28,8 +28,9 @@
   }
 #define OG_CLI_SOURCE_OPTIONS_HELP                                                                 \
   "  --cross-mounts       descend into directories on other filesystems\n"                         \
-  "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"                     \
-  "                       (default: this host's platform, or the only one)\n"                      \
+  "  --platform OS/ARCH[/VARIANT]\n"                                                               \
+  "                       pick one image of a multi-platform index (default:\n"                   \
+  "                       this host's platform, or the only one)\n"                               \
   "  --image NAME|INDEX   pick one image of an archive that holds several\n"
 
 /* Exit codes that scripts can rely on.  */
@@ -159,6 +160,12 @@ int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */
 void og_cli_print_diags (const char *prefix, const og_diags *d);
+
+/* After getopt_long returned '?' or ':' (with opterr 0 and ':' leading the
+   short options): one message that names the option and what is wrong
+   with it (unknown, ambiguous, or missing its value).  Returns
+   OG_EXIT_USAGE.  */
+int og_cli_bad_option (const char *verb, const struct option *opts, int c, char **argv);
 
 /* Parse "json" / "table" / "markdown" / "spdx" / "cyclonedx"; returns -1
    for anything else.  */

@@ -51,11 +51,13 @@ usage (FILE *f)
               "                       (default: /usr/share/containers/oci/hooks.d and\n"
               "                       /etc/containers/oci/hooks.d)\n"
               "  --hook PATH          the hook executable (default " OG_HOOK_PATH ")\n"
-              "  --containers-conf FILE  podman's containers.conf (default: its own places)\n"
+              "  --containers-conf FILE\n"
+              "                       podman's containers.conf (default: its own places)\n"
               "  --crio-conf FILE     CRI-O's crio.conf (default /etc/crio/crio.conf)\n"
-              "  --containerd-conf FILE  containerd's config (default\n"
-              "                       /etc/containerd/config.toml)\n"
-              "  --syslog-socket PATH the syslog socket (default /dev/log)\n"
+              "  --containerd-conf FILE\n"
+              "                       containerd's config (default /etc/containerd/config.toml)\n"
+              "  --syslog-socket PATH\n"
+              "                       the syslog socket (default /dev/log)\n"
               "  --strict             count warnings as failures\n"
               "  -h, --help           show this help\n\n"
               "Exit status: 0 no check failed (warnings, which do not stop the hook from\n"
@@ -350,7 +352,7 @@ parse (doctor *d, bool *strict, int argc, char **argv)
 
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     switch (c)
       {
       case 'c':
@@ -383,8 +385,7 @@ parse (doctor *d, bool *strict, int argc, char **argv)
         usage (stdout);
         return OG_EXIT_OK;
       default:
-        return og_cli_usage_error ("doctor", "unknown option or missing argument: '%s'",
-                                   argv[optind - 1]);
+        return og_cli_bad_option ("doctor", opts, c, argv);
       }
   if (optind != argc)
     return og_cli_usage_error ("doctor", "unexpected argument '%s'", argv[optind]);

@@ -548,6 +548,21 @@ eval_launch (eval *ev, const og_launch_facts *f)
     }
 }
 
+/* packages.database "required": a root in which no package database was
+   found cannot be told from one whose database was removed to hide what it
+   holds.  */
+static void
+eval_database (eval *ev)
+{
+  if (ev->inv->n_dbs > 0)
+    return;
+  cand_add (ev, og_xstrdup ("packages.database"),
+            og_xstrdup ("no package database (rpm, dpkg or apk) was found, and the manifest "
+                        "requires one: the image's packages cannot be known; use an image "
+                        "that keeps its package database"));
+  settle (ev, OG_SUBJECT_PACKAGE, "package database", NULL, NULL);
+}
+
 static void
 eval_limits (eval *ev)
 {
@@ -599,6 +614,7 @@ judges_content (const og_manifest *m)
          || m->modified == OG_SWITCH_DENY || m->setuid == OG_SWITCH_DENY
          || m->setgid == OG_SWITCH_DENY || m->capabilities == OG_SWITCH_DENY
          || m->no_new_privileges == OG_NNP_WHEN_PRIVILEGED || m->max_packages >= 0
+         || m->require_database
          || m->max_executables >= 0;
 }
 
@@ -654,6 +670,8 @@ og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_laun
     eval_exec (&ev, &inv->execs[i]);
   if (m->missing_files == OG_SWITCH_DENY)
     eval_missing (&ev);
+  if (m->require_database)
+    eval_database (&ev);
   if (launch && launch->known)
     eval_launch (&ev, launch);
   eval_limits (&ev);
