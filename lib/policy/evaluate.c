@@ -570,14 +570,16 @@ eval_limits (eval *ev)
   if (m->max_packages >= 0 && ev->inv->packages.n > (unsigned long long)m->max_packages)
     {
       cand_add (ev, og_xstrdup ("limits.max_packages"),
-                og_xasprintf ("%zu packages, more than the limit of %lld", ev->inv->packages.n,
+                og_xasprintf ("%zu %s, more than the limit of %lld", ev->inv->packages.n,
+                              og_plural (ev->inv->packages.n, "package", "packages"),
                               m->max_packages));
       settle (ev, OG_SUBJECT_LIMIT, "packages", NULL, NULL);
     }
   if (m->max_executables >= 0 && ev->inv->n_execs > (unsigned long long)m->max_executables)
     {
       cand_add (ev, og_xstrdup ("limits.max_executables"),
-                og_xasprintf ("%zu executables, more than the limit of %lld", ev->inv->n_execs,
+                og_xasprintf ("%zu %s, more than the limit of %lld", ev->inv->n_execs,
+                              og_plural (ev->inv->n_execs, "executable", "executables"),
                               m->max_executables));
       settle (ev, OG_SUBJECT_LIMIT, "executables", NULL, NULL);
     }
