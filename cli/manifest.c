@@ -32,8 +32,9 @@ usage_generate (FILE *f)
       "modified switches set to what SOURCE has, and packages.database \"required\"\n"
       "when SOURCE has a package database.\n\n"
       "Options:\n"
-      "  --level names|versions|digests  pin packages by name, by exact version, and\n"
-      "                       also every executable by sha256 (default: versions)\n"
+      "  --level names|versions|digests\n"
+      "                       pin packages by name, by exact version, and also every\n"
+      "                       executable by sha256 (default: versions)\n"
       "  --name NAME          the manifest's name\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
       "  -h, --help           show this help\n\n" OG_CLI_SOURCE_HELP
       "Exit status: 0 success; 2 bad usage or an unreadable source.\n");

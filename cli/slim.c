@@ -18,8 +18,9 @@ usage (FILE *f)
               "the image.  This is advice: nothing is changed.\n\n" OG_CLI_SOURCE_HELP "Options:\n"
               "  --keep PACKAGE|PATH  keep this package, or the package that owns PATH (the\n"
               "                       entrypoint, what the service needs); repeat for more\n"
-              "  --format table|json|markdown  output format (default: table); json is\n"
-              "                       ocigate.slim/v1\n" OG_CLI_SOURCE_OPTIONS_HELP
+              "  --format table|json|markdown\n"
+              "                       output format (default: table); json is "
+              "ocigate.slim/v1\n" OG_CLI_SOURCE_OPTIONS_HELP
               "  -h, --help           show this help\n\n"
               "Exit status: 0 success; 2 bad usage, a source that cannot be read, or a --keep\n"
               "that names no package or file in it.\n");
