@@ -5,6 +5,7 @@
 #include "catalog/build.h"
 #include "catalog/pkgdb_paths.h"
 #include "base/fileio.h"
+#include "progress.h"
 
 int
 og_cli_fail (int code, og_error *err)
@@ -120,6 +121,9 @@ og_cli_emit (const char *output, og_cli_emit_fn fn, const void *ctx, og_error **
   return og_write_atomic (output, data, len, 0644, NULL, err);
 }
 
+/* --quiet: one setting of the process, as stderr is one.  */
+static bool cli_quiet;
+
 bool
 og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags)
 {
@@ -133,6 +137,9 @@ og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned
       return true;
     case 'i':
       sopts->image = arg;
+      return true;
+    case 'Q':
+      cli_quiet = true;
       return true;
     default:
       return false;
@@ -290,9 +297,14 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
 {
   og_source_options o = *opts;
   cleanup_source og_source *src = NULL;
+  og_progress *progress;
+  int r;
 
   o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
-  if (og_source_open (spec, &o, &src, err) < 0)
+  progress = og_progress_start (spec, cli_quiet);
+  r = og_source_open (spec, &o, &src, err);
+  og_progress_stop (progress); /* an image is read whole when it is opened */
+  if (r < 0)
     return -1;
   if (opened)
     *opened = true;

@@ -23,15 +23,18 @@
    their --help lines, and their handling).  */
 #define OG_CLI_SOURCE_LONGOPTS                                                                     \
   { "cross-mounts", no_argument, NULL, 'x' }, { "platform", required_argument, NULL, 'p' },        \
+      { "image", required_argument, NULL, 'i' },                                                   \
   {                                                                                                \
-    "image", required_argument, NULL, 'i'                                                          \
+    "quiet", no_argument, NULL, 'Q'                                                                \
   }
 #define OG_CLI_SOURCE_OPTIONS_HELP                                                                 \
   "  --cross-mounts       descend into directories on other filesystems\n"                         \
   "  --platform OS/ARCH[/VARIANT]\n"                                                               \
-  "                       pick one image of a multi-platform index (default:\n"                   \
-  "                       this host's platform, or the only one)\n"                               \
-  "  --image NAME|INDEX   pick one image of an archive that holds several\n"
+  "                       pick one image of a multi-platform index (default:\n"                    \
+  "                       this host's platform, or the only one)\n"                                \
+  "  --image NAME|INDEX   pick one image of an archive that holds several\n"                       \
+  "  --quiet              no progress line while a large image is read (it is shown\n"             \
+  "                       only when standard error is a terminal)\n"
 
 /* Exit codes that scripts can rely on.  */
 enum

@@ -88,8 +88,23 @@ if command -v skopeo > /dev/null; then
   check "--image that names no image: the choices, no bogus errno" grep -qx "ocigate: $W/img.oci.tar: no image \`t\`; choose one with --image NAME|INDEX: 0: t1" "$W/err"
   "$OCIGATE" inventory --image t "$W/img.docker.tar" > /dev/null 2> "$W/err"
   check "--image on a docker-archive: the same" grep -qx "ocigate: $W/img.docker.tar: no image \`t\`; choose one with --image NAME|INDEX: 0: docker.io/library/debmod:latest" "$W/err"
+  # Progress: an archive of 300 MB (zeros after the tar's end, sparse: no
+  # disk) read with stderr on a terminal (script(1) gives it a pty).
+  cp "$W/img.docker.tar" "$W/big.tar"; truncate -s +300M "$W/big.tar"
+  if command -v script > /dev/null; then
+    script -qec "'$OCIGATE' inventory '$W/big.tar' > /dev/null" /dev/null > "$W/tty" 2>&1
+    check "a large image, stderr a terminal: a progress line" grep -q "ocigate: reading $W/big.tar: [0-9]* of 300 MB ([0-9]*%)" "$W/tty"
+    script -qec "'$OCIGATE' inventory --quiet '$W/big.tar' > /dev/null" /dev/null > "$W/tty" 2>&1
+    check "... --quiet: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
+    script -qec "'$OCIGATE' inventory '$W/img.docker.tar' > /dev/null" /dev/null > "$W/tty" 2>&1
+    check "... a small image: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
+  else
+    for d in shown quiet small; do skip "progress on a terminal: $d" "script(1) is not installed"; done
+  fi
+  "$OCIGATE" inventory "$W/big.tar" > /dev/null 2> "$W/err"
+  check "a large image, stderr not a terminal: no progress" bash -c "! grep -q 'ocigate: reading' '$W/err'"
 else
-  for d in made oci-as-docker docker-as-oci image-oci image-docker; do skip "skopeo images: $d" "skopeo is not installed"; done
+  for d in made oci-as-docker docker-as-oci image-oci image-docker progress; do skip "skopeo images: $d" "skopeo is not installed"; done
 fi
 
 # ---- options and --help -----------------------------------------------------
