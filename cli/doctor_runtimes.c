@@ -202,20 +202,19 @@ scan_dir (doctor *d, const char *dir, bool say, size_t *named)
 void
 doctor_hooks_dirs (doctor *d)
 {
-  size_t named = 0, good = 0;
+  size_t named = 0;
   cleanup_buf og_buf dirs = { 0 };
 
   for (size_t i = 0; i < d->n_hooks_dirs; i++)
     {
       og_buf_printf (&dirs, "%s%s", i ? ", " : "", d->hooks_dirs[i]);
-      good += scan_dir (d, d->hooks_dirs[i], true, &named);
+      scan_dir (d, d->hooks_dirs[i], true, &named);
     }
   if (named == 0)
     doctor_say (d, DOCTOR_FAIL,
                 "hooks.d: no file in %s runs %s, so podman and CRI-O will not run it; run "
                 "`ocigate install hooks-dir`",
                 dirs.data ? dirs.data : "(none)", d->hook);
-  (void)good;
 }
 
 /* ---- the runtimes' TOML files ------------------------------------------- */

@@ -616,8 +616,7 @@ judges_content (const og_manifest *m)
          || m->modified == OG_SWITCH_DENY || m->setuid == OG_SWITCH_DENY
          || m->setgid == OG_SWITCH_DENY || m->capabilities == OG_SWITCH_DENY
          || m->no_new_privileges == OG_NNP_WHEN_PRIVILEGED || m->max_packages >= 0
-         || m->require_database
-         || m->max_executables >= 0;
+         || m->require_database || m->max_executables >= 0;
 }
 
 void
