@@ -20,12 +20,12 @@ usage (FILE *f)
               "executables are first checked against their package databases (as\n"
               "`ocigate verify` does).\n\n"
               "Options:\n"
-              "  -m, --manifest FILE     the manifest (required)\n"
-              "  --oci-config FILE       an OCI runtime config.json, for the launch rules\n"
-              "  --format table|json     output format (default: table); json is ocigate.check/v1\n"
-              "  --today YYYY-MM-DD      the date exceptions are compared with (default: today, "
-              "UTC)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
-              "  -h, --help              show this help\n\n"
+              "  -m, --manifest FILE  the manifest (required)\n"
+              "  --oci-config FILE    an OCI runtime config.json, for the launch rules\n"
+              "  --format table|json  output format (default: table); json is ocigate.check/v1\n"
+              "  --today YYYY-MM-DD   the date exceptions are compared with (default: today,\n"
+              "                       UTC)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+              "  -h, --help           show this help\n\n"
               "Exit status: 0 allowed; 1 denied (also when the content cannot be inspected\n"
               "whole: a limit reached, malformed content; an \"inspection\" finding says so);\n"
               "2 bad usage or manifest errors; 3 the source cannot be opened.\n");

@@ -5,6 +5,7 @@
 #include "catalog/build.h"
 #include "catalog/pkgdb_paths.h"
 #include "base/fileio.h"
+#include "progress.h"
 
 int
 og_cli_fail (int code, og_error *err)
@@ -120,6 +121,9 @@ og_cli_emit (const char *output, og_cli_emit_fn fn, const void *ctx, og_error **
   return og_write_atomic (output, data, len, 0644, NULL, err);
 }
 
+/* --quiet: one setting of the process, as stderr is one.  */
+static bool cli_quiet;
+
 bool
 og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned *flags)
 {
@@ -133,6 +137,9 @@ og_cli_source_option (int c, const char *arg, og_source_options *sopts, unsigned
       return true;
     case 'i':
       sopts->image = arg;
+      return true;
+    case 'Q':
+      cli_quiet = true;
       return true;
     default:
       return false;
@@ -187,17 +194,56 @@ all_longopts (const og_cli_args *a, const struct option *own, struct option *out
     out[n++] = shared[i];
 }
 
+/* How many of opts a long option "--NAME" or "--NAME=..." (as written in
+   arg) abbreviates.  */
+static size_t
+long_matches (const struct option *opts, const char *arg)
+{
+  size_t n = 0, len;
+  if (strncmp (arg, "--", 2) != 0)
+    return 0;
+  arg += 2;
+  len = strcspn (arg, "=");
+  for (; opts->name; opts++)
+    {
+      if (strlen (opts->name) == len && strncmp (opts->name, arg, len) == 0)
+        return 1; /* exact */
+      n += strncmp (opts->name, arg, len) == 0;
+    }
+  return n;
+}
+
+int
+og_cli_bad_option (const char *verb, const struct option *opts, int c, char **argv)
+{
+  const char *arg = argv[optind - 1];
+  char shortname[3] = { '-', (char)optopt, '\0' };
+  const char *name = optopt && arg[0] == '-' && arg[1] != '-' ? shortname : arg;
+
+  if (c == ':')
+    return og_cli_usage_error (verb, "option '%s' needs a value", name);
+  if (optopt == 0 && long_matches (opts, arg) > 1)
+    return og_cli_usage_error (verb, "option '%s' is ambiguous: write it out whole", arg);
+  return og_cli_usage_error (verb, "unknown option '%s'", name);
+}
+
 int
 og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
                       const struct option *longopts, og_cli_option_fn own, void *ctx)
 {
   struct option all[32];
+  /* ':' first: getopt_long prints nothing and tells a missing value (':')
+     from an unknown option ('?'), and one message names it.  */
+  cleanup_free char *quiet = og_xasprintf (":%s", shortopts);
   int c, r;
 
   all_longopts (a, longopts, all, OG_ARRAY_SIZE (all));
   optind = 1;
-  while ((c = getopt_long (argc, argv, shortopts, all, NULL)) != -1)
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, quiet, all, NULL)) != -1)
     {
+      if (c == '?' || c == ':')
+        return og_cli_bad_option (a->verb, all, c, argv);
       r = own ? own (a, c, optarg, ctx) : OG_CLI_NOT_MINE;
       if (r == OG_CLI_NOT_MINE)
         r = common_option (a, c, optarg);
@@ -224,6 +270,24 @@ og_cli_parse (og_cli_args *a, int argc, char **argv, const char *shortopts,
   return r == OG_CLI_GO_ON ? og_cli_take_source (a, argc, argv) : r;
 }
 
+/* A root with neither a package database nor an os-release is most often
+   the wrong directory (a bundle, a layer, the parent of the root): its
+   inventory would be empty of packages and say "OS unknown", which must not
+   pass for a verdict on a real root.  */
+static void
+warn_empty_root (const char *spec, const og_inventory *inv)
+{
+  const og_osrelease *os = &inv->os;
+  if (inv->n_dbs > 0 || os->id || os->name || os->pretty_name || os->version_id)
+    return;
+  fprintf (stderr,
+           "ocigate: warning: %s holds no package database and no os-release, so no package "
+           "can be known; give the container's root filesystem (the directory that holds etc/ "
+           "and usr/) or an image, or require a database in the manifest "
+           "(packages.database \"required\")\n",
+           spec);
+}
+
 /* The source layer names what it opens (the directory, the archive); what
    goes wrong while the inventory is built is about an entry, and the
    SOURCE is put in front of it.  */
@@ -233,9 +297,14 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
 {
   og_source_options o = *opts;
   cleanup_source og_source *src = NULL;
+  og_progress *progress;
+  int r;
 
   o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
-  if (og_source_open (spec, &o, &src, err) < 0)
+  progress = og_progress_start (spec, cli_quiet);
+  r = og_source_open (spec, &o, &src, err);
+  og_progress_stop (progress); /* an image is read whole when it is opened */
+  if (r < 0)
     return -1;
   if (opened)
     *opened = true;
@@ -244,6 +313,7 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
       og_error_prefix (err, "%s", spec);
       return -1;
     }
+  warn_empty_root (spec, inv);
   return 0;
 }
 

@@ -15,22 +15,27 @@
 /* What every verb's --help says about SOURCE.  */
 #define OG_CLI_SOURCE_HELP                                                                         \
   "SOURCE is a root filesystem directory, or an image: docker-archive:PATH,\n"                     \
-  "oci-archive:PATH or oci:DIR[:TAG] (the names skopeo and podman use); without a\n"               \
-  "prefix the kind is found from the content.  Images are read without a daemon\n"                 \
-  "and without extracting anything to disk.\n\n"
+  "oci-archive:PATH, oci:DIR[:TAG] or containers-storage:[DRIVER@ROOT]NAME (an\n"                  \
+  "image of podman's or CRI-O's local storage; the names skopeo and podman use);\n"                \
+  "without a prefix the kind is found from the content.  Images are read without\n"                \
+  "a daemon and without extracting anything to disk.\n\n"
 
 /* The options every verb that reads a SOURCE takes (getopt_long entries,
    their --help lines, and their handling).  */
 #define OG_CLI_SOURCE_LONGOPTS                                                                     \
   { "cross-mounts", no_argument, NULL, 'x' }, { "platform", required_argument, NULL, 'p' },        \
+      { "image", required_argument, NULL, 'i' },                                                   \
   {                                                                                                \
-    "image", required_argument, NULL, 'i'                                                          \
+    "quiet", no_argument, NULL, 'Q'                                                                \
   }
 #define OG_CLI_SOURCE_OPTIONS_HELP                                                                 \
   "  --cross-mounts       descend into directories on other filesystems\n"                         \
-  "  --platform OS/ARCH[/VARIANT]  pick one image of a multi-platform index\n"                     \
-  "                       (default: this host's platform, or the only one)\n"                      \
-  "  --image NAME|INDEX   pick one image of an archive that holds several\n"
+  "  --platform OS/ARCH[/VARIANT]\n"                                                               \
+  "                       pick one image of a multi-platform index (default:\n"                    \
+  "                       this host's platform, or the only one)\n"                                \
+  "  --image NAME|INDEX   pick one image of an archive that holds several\n"                       \
+  "  --quiet              no progress line while a large image is read (it is shown\n"             \
+  "                       only when standard error is a terminal)\n"
 
 /* Exit codes that scripts can rely on.  */
 enum
@@ -54,6 +59,7 @@ int og_cmd_slim (int argc, char **argv);
 int og_cmd_diff (int argc, char **argv);
 int og_cmd_verify (int argc, char **argv);
 int og_cmd_audit (int argc, char **argv);
+int og_cmd_doctor (int argc, char **argv);
 
 /* Print "ocigate: MSG" (and free err); return code.  */
 int og_cli_fail (int code, og_error *err);
@@ -159,6 +165,12 @@ int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */
 void og_cli_print_diags (const char *prefix, const og_diags *d);
+
+/* After getopt_long returned '?' or ':' (with opterr 0 and ':' leading the
+   short options): one message that names the option and what is wrong
+   with it (unknown, ambiguous, or missing its value).  Returns
+   OG_EXIT_USAGE.  */
+int og_cli_bad_option (const char *verb, const struct option *opts, int c, char **argv);
 
 /* Parse "json" / "table" / "markdown" / "spdx" / "cyclonedx"; returns -1
    for anything else.  */

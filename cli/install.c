@@ -67,7 +67,8 @@ og_cmd_install (int argc, char **argv)
   int c;
 
   optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+  opterr = 0; /* one message per bad option: og_cli_bad_option's */
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     switch (c)
       {
       case 'k':
@@ -89,7 +90,7 @@ og_cmd_install (int argc, char **argv)
         usage (stdout);
         return OG_EXIT_OK;
       default:
-        return og_cli_usage_error ("install", "unknown option");
+        return og_cli_bad_option ("install", opts, c, argv);
       }
   if (strcmp (o.stage, "prestart") != 0 && strcmp (o.stage, "createRuntime") != 0)
     return og_cli_usage_error ("install", "--stage must be prestart or createRuntime, not '%s'",

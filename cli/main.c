@@ -20,6 +20,7 @@ static const struct
   { "slim", og_cmd_slim, "what could go: leaf packages, and what a --keep set leaves out" },
   { "audit", og_cmd_audit, "query the hook's audit log: matching records, or counts" },
   { "install", og_cmd_install, "register ocigate-hook in a hooks.d directory or an OCI bundle" },
+  { "doctor", og_cmd_doctor, "check that this node is ready to run the hook (ok / warn / FAIL)" },
 };
 
 static void
@@ -39,7 +40,7 @@ usage (FILE *f)
               "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
               "missing files (verify),\n"
               "no matching record (audit); 2 bad usage or unreadable input;\n"
-              "3 the source cannot be inspected (check).\n");
+              "3 the source cannot be inspected (check); doctor: 1 a check failed.\n");
 }
 
 int

@@ -1,5 +1,6 @@
 /* ocigate manifest generate | lint.  */
 #include <getopt.h>
+#include <sys/stat.h>
 
 #include "common.h"
 #include "policy/hostconfig.h"
@@ -12,24 +13,51 @@
 static void
 usage (FILE *f)
 {
-  fprintf (f,
-           "Usage: ocigate manifest generate [OPTIONS] SOURCE\n"
-           "       ocigate manifest lint FILE...\n\n"
-           "generate writes (on stdout, or to --output) an ocigate.manifest/v1 that allows exactly "
-           "SOURCE:\n"
-           "every package, every executable that no package owns, unlisted packages and\n"
-           "executables denied, and the setuid/setgid/capabilities/unowned/modified\n"
-           "switches set to what SOURCE has.\n"
-           "  --level names|versions|digests  pin packages by name, by exact version, and\n"
-           "                                  also every executable by sha256 (default: versions)\n"
-           "  --name NAME                     the manifest's name\n"
-           "  --from-keep PACKAGE|PATH        allow only the closure that keeps this package\n"
-           "                                  (or PATH's owner), required with its\n"
-           "                                  dependencies; repeat for more (see ocigate "
-           "slim)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP "\n"
-           "lint checks manifests (and host configs, ocigate.config/v1, told apart by their\n"
-           "\"schema\") and prints every problem as FILE:LINE:COLUMN: what is expected.\n\n"
-           "Exit status: 0 success; 2 bad usage, an unreadable source or a lint error.\n");
+  fprintf (f, "Usage: ocigate manifest generate [OPTIONS] SOURCE\n"
+              "       ocigate manifest lint FILE...\n\n"
+              "  generate  write a manifest that allows exactly what SOURCE holds\n"
+              "  lint      check manifests and host configs\n\n"
+              "Run 'ocigate manifest generate --help' or 'ocigate manifest lint --help'\n"
+              "for the options of each.\n");
+}
+
+static void
+usage_generate (FILE *f)
+{
+  fprintf (
+      f,
+      "Usage: ocigate manifest generate [OPTIONS] SOURCE\n\n"
+      "Write (on stdout, or to --output) an ocigate.manifest/v1 that allows exactly\n"
+      "SOURCE: every package, every executable that no package owns, unlisted\n"
+      "packages and executables denied, the unowned/modified switches set to what\n"
+      "SOURCE has, its exact setuid, setgid and file-capability sets pinned, and\n"
+      "packages.database \"required\" when SOURCE has a package database.\n\n"
+      "Options:\n"
+      "  --level names|versions|digests\n"
+      "                       pin packages by name, by exact version, and also every\n"
+      "                       executable by sha256 (default: versions)\n"
+      "  --name NAME          the manifest's name\n"
+      "  --from-keep PACKAGE|PATH\n"
+      "                       allow only the closure that keeps this package (or\n"
+      "                       PATH's owner), required with its dependencies; repeat\n"
+      "                       for more (see ocigate slim)\n" OG_CLI_OUTPUT_HELP OG_CLI_SOURCE_OPTIONS_HELP
+      "  -h, --help           show this help\n\n" OG_CLI_SOURCE_HELP
+      "Exit status: 0 success; 2 bad usage or an unreadable source.\n");
+}
+
+static void
+usage_lint (FILE *f)
+{
+  fprintf (f, "Usage: ocigate manifest lint FILE...\n\n"
+              "Check each FILE, a manifest (ocigate.manifest/v1) or a host config\n"
+              "(ocigate.config/v1; told apart by its \"schema\"), and print every problem as\n"
+              "FILE:LINE:COLUMN: what is expected.  A host config's manifests are found as\n"
+              "the hook finds them (a name in manifests_dir, or an absolute path) and linted\n"
+              "too; a manifest it names that does not exist is an error.\n\n"
+              "Options:\n"
+              "  -h, --help           show this help\n\n"
+              "Exit status: 0 every FILE is valid; 2 bad usage, an unreadable FILE or a\n"
+              "lint error.\n");
 }
 
 typedef struct generate_opts
@@ -93,7 +121,7 @@ cmd_generate (int argc, char **argv)
     { "from-keep", required_argument, NULL, 'k' },
     { NULL, 0, NULL, 0 }, /* and the shared ones (common.h) */
   };
-  og_cli_args a = { .verb = "manifest generate", .usage = usage, .takes_output = true };
+  og_cli_args a = { .verb = "manifest generate", .usage = usage_generate, .takes_output = true };
   generate_opts g = { .level = OG_GEN_VERSIONS };
   int r = og_cli_parse (&a, argc, argv, "ho:", opts, generate_option, &g);
 
@@ -116,11 +144,71 @@ is_host_config (const char *data, size_t len)
   return json_is_string (schema) && strcmp (json_string_value (schema), OG_CONFIG_SCHEMA) == 0;
 }
 
+/* Lint the manifest at path; its diagnostics printed.  */
+static int
+lint_manifest (const char *path, const char *data, size_t len)
+{
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
+  cleanup_manifest og_manifest *m = NULL;
+  int r;
+
+  if (data)
+    r = og_manifest_load_buffer (data, len, path, &m, &diags, &err);
+  else
+    r = og_manifest_load_file (path, &m, &diags, &err);
+  og_cli_print_diags ("", &diags);
+  if (r < 0 && diags.n == 0)
+    fprintf (stderr, "ocigate: %s\n", err && err->msg ? err->msg : path);
+  return r;
+}
+
+/* Each manifest a host config names, found as the hook finds it.  */
+static int
+lint_config_manifest (const og_hostconfig *cfg, const char *name, const char *who)
+{
+  cleanup_free char *path = og_hostconfig_manifest_path (cfg, name);
+  struct stat st;
+
+  if (path == NULL)
+    return 0; /* null: inventory and record only */
+  if (stat (path, &st) < 0)
+    {
+      fprintf (stderr,
+               "%s: %s names manifest `%s`, but %s: %s; create it or correct the name "
+               "(manifests_dir is %s)\n",
+               cfg->file, who, name, path, strerror (errno), cfg->manifests_dir);
+      return -1;
+    }
+  return lint_manifest (path, NULL, 0);
+}
+
+static int
+lint_config (const char *path, const char *data, size_t len)
+{
+  cleanup_hostconfig og_hostconfig *cfg = NULL;
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
+  int r = og_hostconfig_load_buffer (data, len, path, &cfg, &diags, &err);
+
+  og_cli_print_diags ("", &diags);
+  if (r < 0)
+    return -1;
+  for (size_t i = 0; i < cfg->n_rules; i++)
+    {
+      cleanup_free char *who = og_xasprintf ("rule %zu", i + 1);
+      if (lint_config_manifest (cfg, cfg->rules[i].manifest, who) < 0)
+        r = -1;
+    }
+  if (lint_config_manifest (cfg, cfg->default_manifest, "\"default\"") < 0)
+    r = -1;
+  return r;
+}
+
 static int
 lint_one (const char *path)
 {
   cleanup_free char *data = NULL;
-  cleanup_diags og_diags diags = { 0 };
   cleanup_error og_error *err = NULL;
   size_t len = 0;
   int r;
@@ -128,16 +216,9 @@ lint_one (const char *path)
   if (og_jdoc_read_file (path, &data, &len, &err) < 0)
     return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
   if (is_host_config (data, len))
-    {
-      cleanup_hostconfig og_hostconfig *cfg = NULL;
-      r = og_hostconfig_load_buffer (data, len, path, &cfg, &diags, &err);
-    }
+    r = lint_config (path, data, len);
   else
-    {
-      cleanup_manifest og_manifest *m = NULL;
-      r = og_manifest_load_buffer (data, len, path, &m, &diags, &err);
-    }
-  og_cli_print_diags ("", &diags);
+    r = lint_manifest (path, data, len);
   if (r < 0)
     return OG_EXIT_USAGE;
   printf ("%s: ok\n", path);
@@ -150,7 +231,7 @@ cmd_lint (int argc, char **argv)
   int ret = OG_EXIT_OK;
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
     {
-      usage (stdout);
+      usage_lint (stdout);
       return OG_EXIT_OK;
     }
   if (argc < 2)

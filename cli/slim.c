@@ -21,8 +21,9 @@ usage (FILE *f)
               "                       Default for an image: the package that owns its\n"
               "                       command (config Entrypoint, else Cmd), found on the\n"
               "                       image's PATH\n"
-              "  --format table|json|markdown  output format (default: table); json is\n"
-              "                       ocigate.slim/v1\n" OG_CLI_SOURCE_OPTIONS_HELP
+              "  --format table|json|markdown\n"
+              "                       output format (default: table); json is "
+              "ocigate.slim/v1\n" OG_CLI_SOURCE_OPTIONS_HELP
               "  -h, --help           show this help\n\n"
               "Exit status: 0 success; 2 bad usage, a source that cannot be read, or a --keep\n"
               "that names no package or file in it.\n");

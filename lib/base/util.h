@@ -119,6 +119,14 @@ og_str_eq (const char *a, const char *b)
   return strcmp (a, b) == 0;
 }
 
+/* The word for n things: one when n is 1, else many ("1 entry", "2
+   entries", "0 entries").  */
+static inline const char *
+og_plural (unsigned long long n, const char *one, const char *many)
+{
+  return n == 1 ? one : many;
+}
+
 /* Free n strings and the array.  */
 void og_strv_free (char **v, size_t n);
 /* A copy of the n strings of v (NULL when n is 0).  */

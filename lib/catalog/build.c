@@ -177,6 +177,8 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
   /* Walk first: ownership is then resolved against the tree in memory.  */
   ret = og_catalog_load_os (&st, err);
   if (ret == 0)
+    ret = og_catalog_load_accounts (&st, err);
+  if (ret == 0)
     ret = og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES))
     {
@@ -207,6 +209,8 @@ og_inventory_clear (og_inventory *inv)
 {
   og_source_info_clear (&inv->source);
   og_osrelease_clear (&inv->os);
+  og_idnames_clear (&inv->users);
+  og_idnames_clear (&inv->groups);
   for (size_t i = 0; i < inv->n_dbs; i++)
     {
       free (inv->dbs[i].type);

@@ -28,6 +28,9 @@ void og_catalog_tree_value_free (void *v);
 
 /* os-release into inv->os (databases.c).  */
 int og_catalog_load_os (build_state *st, og_error **err);
+/* The image's /etc/passwd and /etc/group into inv->users and inv->groups
+   (databases.c); a missing or unreadable one leaves them empty.  */
+int og_catalog_load_accounts (build_state *st, og_error **err);
 /* Every package database the source holds: rpm, dpkg, apk (databases.c).  */
 int og_catalog_load_packages (build_state *st, og_error **err);
 /* Index the paths the inventory reports by the package that lists them, and

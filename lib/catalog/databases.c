@@ -43,6 +43,36 @@ og_catalog_load_os (build_state *st, og_error **err)
   return 0;
 }
 
+/* The names are for the tables only: a file that cannot be read (too
+   big, not a regular file) leaves numbers alone rather than fail the
+   inventory.  */
+static int
+load_idnames (build_state *st, const char *path, og_idnames *out, og_error **err)
+{
+  cleanup_free uint8_t *data = NULL;
+  og_error *e = NULL;
+  size_t len = 0;
+  int ret = og_source_read_file (st->src, path, OG_ACCOUNTS_FILE_MAX, &data, &len, &e);
+
+  if (ret < 0 && og_error_code (e) == OG_ERR_DEADLINE)
+    {
+      *err = e;
+      return -1;
+    }
+  og_error_free (e);
+  if (ret == 0)
+    og_idnames_parse (data, len, out);
+  return 0;
+}
+
+int
+og_catalog_load_accounts (build_state *st, og_error **err)
+{
+  if (load_idnames (st, OG_ACCOUNTS_PASSWD, &st->inv->users, err) < 0)
+    return -1;
+  return load_idnames (st, OG_ACCOUNTS_GROUP, &st->inv->groups, err);
+}
+
 /* ---- rpm ---------------------------------------------------------------- */
 
 /* rpm keeps its SQLite database in WAL mode and leaves an empty

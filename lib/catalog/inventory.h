@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "catalog/accounts.h"
 #include "catalog/deps.h"
 #include "catalog/elfinfo.h"
 #include "catalog/osrelease.h"
@@ -156,6 +157,8 @@ typedef struct og_inventory
   og_verify_scope verify; /* what verification checked (OG_INV_VERIFY, OG_INV_VERIFY_ALL) */
   og_verified *verified;  /* in package order, then the package's file order */
   size_t n_verified;
+  og_idnames users;  /* the image's /etc/passwd: uid -> name, for tables */
+  og_idnames groups; /* the image's /etc/group: gid -> name */
 } og_inventory;
 
 void og_inventory_clear (og_inventory *inv);

@@ -51,6 +51,8 @@ static const char *const og_pkgdb_keep[] = {
   "doc/?*/copyright",     /* OG_DPKG_DOC */
   "dpkg/diversions",      /* OG_DPKG_DIVERSIONS */
   "apk/db/installed",     /* OG_APK_INSTALLED */
+  "etc/passwd",           /* OG_ACCOUNTS_PASSWD (catalog/accounts.h), for owner names */
+  "etc/group",            /* OG_ACCOUNTS_GROUP */
   NULL,
 };
 

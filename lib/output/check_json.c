@@ -139,11 +139,10 @@ og_check_write_table (const og_manifest *m, const og_inventory *inv, const og_po
       free (sf[i].subject);
       free (sf[i].reason);
     }
-  fprintf (out,
-           "verdict: %s (%zu finding%s, %zu waived by exceptions; manifest %s, %zu packages, "
-           "%zu executables)\n",
-           og_verdict_name (og_policy_verdict (r)), r->n, r->n == 1 ? "" : "s", r->n_waived, mname,
-           inv->packages.n, inv->n_execs);
+  fprintf (out, "verdict: %s (%zu %s, %zu waived by exceptions; manifest %s, %zu %s, %zu %s)\n",
+           og_verdict_name (og_policy_verdict (r)), r->n, og_plural (r->n, "finding", "findings"),
+           r->n_waived, mname, inv->packages.n, og_plural (inv->packages.n, "package", "packages"),
+           inv->n_execs, og_plural (inv->n_execs, "executable", "executables"));
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write output");
   return 0;

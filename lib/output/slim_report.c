@@ -115,15 +115,17 @@ text_leaves (const slim *s)
         if (s->held_by[i] == l)
           og_buf_printf (&also, "%s%s", also.len ? ", " : "", inv->packages.pkgs[i].name);
       if (md)
-        fprintf (out, "| %s | %s | %s | %zu | %s | %zu packages, %s, %zu executables | %s |\n",
-                 p->name, evr, sz, s->execs[l].n, also.len ? also.data : "", n_pkgs, tot, n_execs,
-                 note (p));
+        fprintf (out, "| %s | %s | %s | %zu | %s | %zu %s, %s, %zu %s | %s |\n", p->name, evr, sz,
+                 s->execs[l].n, also.len ? also.data : "", n_pkgs,
+                 og_plural (n_pkgs, "package", "packages"), tot, n_execs,
+                 og_plural (n_execs, "executable", "executables"), note (p));
       else
         {
           fprintf (out, "%-32s %-24s %10s %5zu  %s", p->name, evr, sz, s->execs[l].n,
                    also.len ? also.data : "-");
           if (n_pkgs > 1)
-            fprintf (out, " (with it: %zu packages, %s, %zu executables)", n_pkgs, tot, n_execs);
+            fprintf (out, " (with it: %zu packages, %s, %zu %s)", n_pkgs, tot, n_execs,
+                     og_plural (n_execs, "executable", "executables"));
           if (*note (p))
             fprintf (out, " [%s: kept by the package manager]", note (p));
           fputc ('\n', out);
@@ -175,11 +177,13 @@ text_keep (const slim *s)
   for (size_t k = 0; k < s->n_keep; k++)
     fprintf (out, "%s %s", k ? "," : "", inv->packages.pkgs[s->keep_pkg[k]].name);
   fprintf (out,
-           md ? "\n\nThe closure (with the essential and required packages) is %zu packages; "
-                "%zu packages, %s and %zu executables are outside it.\n\n"
-              : ": the closure (with the essential and required packages) is %zu packages;\n"
-                "outside it: %zu packages, %s, %zu executables\n",
-           in, n, b, execs);
+           md ? "\n\nThe closure (with the essential and required packages) is %zu %s; "
+                "%zu %s, %s and %zu %s %s outside it.\n\n"
+              : ": the closure (with the essential and required packages) is %zu %s;\n"
+                "outside it: %zu %s, %s, %zu %s%s\n",
+           in, og_plural (in, "package", "packages"), n, og_plural (n, "package", "packages"), b,
+           execs, og_plural (execs, "executable", "executables"),
+           md ? (n + execs == 1 ? "is" : "are") : "");
   if (md && n)
     fprintf (out, "| package | version | size | executables |\n|---|---|---|---|\n");
   for (size_t i = 0; i < inv->packages.n; i++)

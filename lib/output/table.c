@@ -117,6 +117,26 @@ exec_flags_text (const og_exec *x, og_buf *b)
 }
 
 /* The escaped copy of s, in b (reused: one buffer per %s of a call).  */
+/* "0:42 (root:shadow)": the numbers, then the names the image's own
+   /etc/passwd and /etc/group give them (a number stands for a name it
+   lacks; no names at all: the numbers alone).  */
+static void
+owner_cell (table *t, const og_inventory *inv, uint32_t uid, uint32_t gid)
+{
+  const char *user = og_idnames_find (&inv->users, uid);
+  const char *group = og_idnames_find (&inv->groups, gid);
+  char un[16], gn[16];
+
+  if (user == NULL && group == NULL)
+    {
+      cellf (t, "%u:%u", uid, gid);
+      return;
+    }
+  snprintf (un, sizeof un, "%u", uid);
+  snprintf (gn, sizeof gn, "%u", gid);
+  cellf (t, "%u:%u (%s:%s)", uid, gid, user ? user : un, group ? group : gn);
+}
+
 static const char *
 safe (og_buf *b, const char *s)
 {
@@ -186,7 +206,7 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
           exec_kind_text (x, kind, sizeof kind);
           exec_flags_text (x, &flags);
           cell (&t, mode);
-          cellf (&t, "%u:%u", x->uid, x->gid);
+          owner_cell (&t, inv, x->uid, x->gid);
           cellf (&t, "%llu", (unsigned long long)x->size);
           cell (&t, kind);
           cell (&t, flags.data);
@@ -225,7 +245,7 @@ og_files_write_table (const og_inventory *inv, const char *under, bool executabl
         continue;
       og_mode_string (f->mode, mode);
       cell (&t, mode);
-      cellf (&t, "%u:%u", f->uid, f->gid);
+      owner_cell (&t, inv, f->uid, f->gid);
       cellf (&t, "%llu", (unsigned long long)f->size);
       cell (&t, f->package >= 0     ? inv->packages.pkgs[f->package].name
                 : S_ISDIR (f->mode) ? "-"
@@ -238,7 +258,7 @@ og_files_write_table (const og_inventory *inv, const char *under, bool executabl
     }
   if (shown)
     table_print (&t, out);
-  fprintf (out, "%zu entries\n", shown);
+  fprintf (out, "%zu %s\n", shown, og_plural (shown, "entry", "entries"));
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write output");
   return 0;

@@ -65,10 +65,11 @@ og_verify_write_table (const og_inventory *inv, FILE *out, og_error **err)
         unowned++;
       }
   fprintf (out,
-           "# %zu packaged files checked: %zu ok, %zu modified, %zu missing, %zu unverifiable; "
-           "%zu unowned executables\n",
-           s->verified, s->verified_ok, s->verified_modified, s->verified_missing,
-           s->verified_unverifiable, unowned);
+           "# %zu packaged %s checked: %zu ok, %zu modified, %zu missing, %zu unverifiable; "
+           "%zu unowned %s\n",
+           s->verified, og_plural (s->verified, "file", "files"), s->verified_ok,
+           s->verified_modified, s->verified_missing, s->verified_unverifiable, unowned,
+           og_plural (unowned, "executable", "executables"));
   if (fflush (out) != 0 || ferror (out))
     return og_error_set (err, errno, "write the verification");
   return 0;

@@ -558,6 +558,21 @@ eval_launch (eval *ev, const og_launch_facts *f)
     }
 }
 
+/* packages.database "required": a root in which no package database was
+   found cannot be told from one whose database was removed to hide what it
+   holds.  */
+static void
+eval_database (eval *ev)
+{
+  if (ev->inv->n_dbs > 0)
+    return;
+  cand_add (ev, og_xstrdup ("packages.database"),
+            og_xstrdup ("no package database (rpm, dpkg or apk) was found, and the manifest "
+                        "requires one: the image's packages cannot be known; use an image "
+                        "that keeps its package database"));
+  settle (ev, OG_SUBJECT_PACKAGE, "package database", NULL, NULL);
+}
+
 static void
 eval_limits (eval *ev)
 {
@@ -565,14 +580,16 @@ eval_limits (eval *ev)
   if (m->max_packages >= 0 && ev->inv->packages.n > (unsigned long long)m->max_packages)
     {
       cand_add (ev, og_xstrdup ("limits.max_packages"),
-                og_xasprintf ("%zu packages, more than the limit of %lld", ev->inv->packages.n,
+                og_xasprintf ("%zu %s, more than the limit of %lld", ev->inv->packages.n,
+                              og_plural (ev->inv->packages.n, "package", "packages"),
                               m->max_packages));
       settle (ev, OG_SUBJECT_LIMIT, "packages", NULL, NULL);
     }
   if (m->max_executables >= 0 && ev->inv->n_execs > (unsigned long long)m->max_executables)
     {
       cand_add (ev, og_xstrdup ("limits.max_executables"),
-                og_xasprintf ("%zu executables, more than the limit of %lld", ev->inv->n_execs,
+                og_xasprintf ("%zu %s, more than the limit of %lld", ev->inv->n_execs,
+                              og_plural (ev->inv->n_execs, "executable", "executables"),
                               m->max_executables));
       settle (ev, OG_SUBJECT_LIMIT, "executables", NULL, NULL);
     }
@@ -609,7 +626,7 @@ judges_content (const og_manifest *m)
          || m->modified == OG_SWITCH_DENY || m->setuid == OG_SWITCH_DENY
          || m->setgid == OG_SWITCH_DENY || m->capabilities == OG_SWITCH_DENY
          || m->no_new_privileges == OG_NNP_WHEN_PRIVILEGED || m->max_packages >= 0
-         || m->max_executables >= 0;
+         || m->require_database || m->max_executables >= 0;
 }
 
 void
@@ -664,6 +681,8 @@ og_policy_evaluate (const og_manifest *m, const og_inventory *inv, const og_laun
     eval_exec (&ev, &inv->execs[i]);
   if (m->missing_files == OG_SWITCH_DENY)
     eval_missing (&ev);
+  if (m->require_database)
+    eval_database (&ev);
   if (launch && launch->known)
     eval_launch (&ev, launch);
   eval_limits (&ev);

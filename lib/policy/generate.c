@@ -221,6 +221,10 @@ generate (const og_inventory *inv, og_gen_level level, const char *name, const o
   json_object_set_new (pk, "unlisted", json_string ("deny"));
   /* A golden image's packages keep their files: a launch must too.  */
   json_object_set_new (pk, "missing_files", json_string (sw (inv->summary.verified_missing == 0)));
+  /* A golden image with a package database: an image without one is not
+     what was vouched for.  */
+  if (inv->n_dbs > 0)
+    json_object_set_new (pk, "database", json_string ("required"));
   json_object_set_new (root, "packages", pk);
 
   for (size_t i = 0; i < n; i++)

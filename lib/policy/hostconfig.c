@@ -629,8 +629,8 @@ rule_holds (const og_hc_rule *r, const og_kv *v, size_t n, const og_osrelease *o
   return true;
 }
 
-static char *
-manifest_path (const og_hostconfig *cfg, const char *name)
+char *
+og_hostconfig_manifest_path (const og_hostconfig *cfg, const char *name)
 {
   const char *base;
   if (name == NULL)
@@ -652,11 +652,11 @@ og_hostconfig_select (const og_hostconfig *cfg, const og_kv *annotations, size_t
       const og_hc_rule *r = &cfg->rules[i];
       if (!rule_holds (r, annotations, n_annotations, os, subj))
         continue;
-      *manifest = manifest_path (cfg, r->manifest);
+      *manifest = og_hostconfig_manifest_path (cfg, r->manifest);
       *mode = r->mode ? r->mode : cfg->mode;
       return (ssize_t)i;
     }
-  *manifest = manifest_path (cfg, cfg->default_manifest);
+  *manifest = og_hostconfig_manifest_path (cfg, cfg->default_manifest);
   *mode = cfg->default_mode ? cfg->default_mode : cfg->mode;
   return -1;
 }

@@ -81,6 +81,11 @@ typedef struct og_hc_subject
   const char *namespace;    /* the pod's */
 } og_hc_subject;
 
+/* Where a manifest NAME of the config is: NULL for NULL, an absolute NAME
+   as written, else manifests_dir/NAME (".json" added when NAME has no
+   extension).  The caller frees.  */
+char *og_hostconfig_manifest_path (const og_hostconfig *cfg, const char *name);
+
 /* Pick the manifest and mode for a container: the first rule whose every
    condition holds (annotations: for each key regex some annotation whose key
    matches has a value that matches the value regex; os id / version_id

@@ -14,11 +14,30 @@
 
 /* ---- sections ---------------------------------------------------------- */
 
+/* "database": "required" | "optional" (the default): whether a root
+   without any package database is a finding.  */
+static bool
+load_database (ctx *c, json_t *p)
+{
+  json_t *v = json_object_get (p, "database");
+  bool required = false;
+  size_t save;
+  if (v == NULL)
+    return false;
+  save = push (c, "database");
+  if (json_is_string (v) && strcmp (json_string_value (v), "required") == 0)
+    required = true;
+  else if (!(json_is_string (v) && strcmp (json_string_value (v), "optional") == 0))
+    DIAG (c, false, "\"database\" must be \"required\" or \"optional\"");
+  pop (c, save);
+  return required;
+}
+
 static void
 parse_packages (ctx *c, json_t *root)
 {
   static const char *const keys[]
-      = { "allow", "deny", "require", "unlisted", "missing_files", NULL };
+      = { "allow", "deny", "require", "unlisted", "missing_files", "database", NULL };
   json_t *p = json_object_get (root, "packages");
   size_t save;
   if (p == NULL)
@@ -33,6 +52,7 @@ parse_packages (ctx *c, json_t *root)
       c->m->pkg_unlisted = og_mload_switch (c, p, "unlisted", "packages that no rule names");
       c->m->missing_files = og_mload_switch (c, p, "missing_files",
                                              "files that their packages installed and are gone");
+      c->m->require_database = load_database (c, p);
     }
   pop (c, save);
 }

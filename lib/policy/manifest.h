@@ -103,6 +103,7 @@ typedef struct og_manifest
   og_pkg_rules pkg_require;
   og_switch pkg_unlisted;
   og_switch missing_files; /* a file a package installed is gone */
+  bool require_database;   /* "database": "required": a root without one is a finding */
 
   og_exec_rules exec_allow;
   og_exec_rules exec_deny;

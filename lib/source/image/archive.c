@@ -162,8 +162,16 @@ img_outer_open (const char *path, og_error **err)
   if (og_archive_read_open2 (a, f, NULL, outer_read_cb, outer_skip_cb, outer_close_cb)
       != ARCHIVE_OK)
     {
-      og_error_set (err, og_archive_errno (a) > 0 ? og_archive_errno (a) : 0, "open `%s`: %s", path,
-                    og_archive_error_string (a));
+      /* libarchive reports a format it does not know with
+         ARCHIVE_ERRNO_FILE_FORMAT (EILSEQ in archive.h) and its own mistakes
+         with ARCHIVE_ERRNO_PROGRAMMER (EINVAL): no system call failed, and
+         strerror of those would only mislead.  */
+      int e = og_archive_errno (a);
+      bool os = e > 0 && e != EILSEQ && e != EINVAL;
+      og_error_set (err, os ? e : 0, "`%s`: %s%s", path, og_archive_error_string (a),
+                    os ? ""
+                       : " (not a tar archive, or compressed in a way this build cannot read); "
+                         "give the file that docker save, podman save or skopeo copy wrote");
       return NULL;
     }
   return og_steal_pointer (&a);

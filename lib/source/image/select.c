@@ -96,8 +96,9 @@ pick_by_name (json_t *list, const char *want, const char *what,
       og_buf_printf (&choices, "%s%zu: %s", i ? ", " : "", i, d);
     }
   if (want)
-    return og_error_set (err, ENOENT, "%s: no image `%s`; choose one of: %s", what, want,
-                         choices.data ?: "");
+    return og_error_set_code (err, OG_ERR_USAGE, 0,
+                              "%s: no image `%s`; choose one with --image NAME|INDEX: %s", what,
+                              want, choices.data ?: "");
   return og_error_set (err, 0, "%s holds %zu images; choose one with --image NAME|INDEX: %s", what,
                        n, choices.data ?: "");
 }
@@ -266,6 +267,42 @@ docker_config (open_ctx *oc, const char *cfgname, og_oci_digest digest, og_error
   return img_parse_json (data, len, cfgname, err);
 }
 
+/* Does the store hold member NAME?  */
+static bool
+store_has (img_store *s, const char *name)
+{
+  cleanup_free uint8_t *data = NULL;
+  cleanup_error og_error *e = NULL;
+  size_t len = 0;
+  return img_store_read (s, name, 4096, &data, &len, NULL, &e) == 0;
+}
+
+/* The image's top document (manifest.json of a docker-archive, index.json
+   of an OCI image) is missing: say which kind the archive looks like
+   instead, so that a wrong prefix is told apart from a broken archive.  */
+static void
+explain_missing_top (open_ctx *oc, const char *top, og_error **err)
+{
+  bool oci = store_has (&oc->store, "oci-layout") && store_has (&oc->store, "index.json");
+  bool docker = store_has (&oc->store, "manifest.json");
+  const char *prefix = oci ? "oci-archive:" : "docker-archive:";
+
+  if (oc->store.archive && access (oc->store.archive, F_OK) < 0)
+    return; /* the archive itself is missing: the error says so */
+  og_error_freep (err);
+  if (oci != docker && oc->store.archive != NULL)
+    og_error_set_code (
+        err, OG_ERR_USAGE, 0, "`%s` has no %s, so it is not %s; it looks like %s: use %s%s",
+        oc->what, top, oci ? "a docker-archive" : "an OCI archive",
+        oci ? "an OCI archive (oci-layout and index.json)" : "a docker-archive (manifest.json)",
+        prefix, oc->what);
+  else
+    og_error_set_code (err, OG_ERR_CONTENT, 0,
+                       "`%s` has no %s: it is not an image %s, or it is damaged; make it again "
+                       "with `docker save`, `podman save` or `skopeo copy`",
+                       oc->what, top, oc->store.archive ? "archive" : "layout");
+}
+
 static int
 open_docker_archive (open_ctx *oc, og_error **err)
 {
@@ -279,7 +316,11 @@ open_docker_archive (open_ctx *oc, og_error **err)
   size_t i;
 
   if (manifest == NULL)
-    return -1;
+    {
+      if (*err && (*err)->status == ENOENT)
+        explain_missing_top (oc, "manifest.json", err);
+      return -1;
+    }
   if (!json_is_array (manifest) || json_array_size (manifest) == 0)
     return og_error_set (err, 0, "%s: manifest.json: not a non-empty array", oc->what);
   if (json_array_size (manifest) > 1 || (oc->opts && oc->opts->image))
@@ -448,7 +489,11 @@ open_oci (open_ctx *oc, og_error **err)
   size_t i;
 
   if (index == NULL)
-    return -1;
+    {
+      if (*err && (*err)->status == ENOENT)
+        explain_missing_top (oc, "index.json", err);
+      return -1;
+    }
   desc = choose_manifest (oc, index, 0, &tag, err);
   if (desc == NULL)
     return -1;

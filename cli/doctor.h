@@ -1,0 +1,42 @@
+/* ocigate doctor: what its files share (doctor.c: options, the report, the
+   hook, the host config, its manifests, the audit file, the kernel, syslog;
+   doctor_runtimes.c: hooks.d files and the runtimes' configurations).  */
+#ifndef OG_CLI_DOCTOR_H
+#define OG_CLI_DOCTOR_H
+
+#include <stdbool.h>
+
+#include "base/util.h"
+
+typedef enum doctor_level
+{
+  DOCTOR_OK,
+  DOCTOR_WARN,
+  DOCTOR_FAIL,
+} doctor_level;
+
+#define DOCTOR_MAX_DIRS 8
+
+typedef struct doctor
+{
+  const char *hook;                        /* the hook executable */
+  const char *config;                      /* the host config */
+  const char *hooks_dirs[DOCTOR_MAX_DIRS]; /* hooks.d directories to look in */
+  size_t n_hooks_dirs;
+  const char *containers_conf; /* NULL: podman's own places */
+  const char *crio_conf;       /* NULL: CRI-O's own places */
+  const char *containerd_conf; /* NULL: containerd's own place */
+  const char *syslog_socket;
+  size_t n_warn, n_fail;
+} doctor;
+
+/* One line of the report: "ok", "warn" or "FAIL", then the text.  */
+void doctor_say (doctor *d, doctor_level l, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/* Every hooks.d file of d->hooks_dirs that names the hook, checked.  */
+void doctor_hooks_dirs (doctor *d);
+/* podman, CRI-O, containerd: their configuration, and whether they run the hook.  */
+void doctor_runtimes (doctor *d);
+
+#endif

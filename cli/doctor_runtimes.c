@@ -1,0 +1,480 @@
+/* ocigate doctor: the hooks.d files that run the hook, and whether podman,
+   CRI-O and containerd are configured to run it.
+
+   Sources: oci-hooks(5) of containers/common (pkg/hooks/docs/oci-hooks.5.md,
+   version 1.0.0: "version", "hook" {path, args, env, timeout}, "when",
+   "stages"); containers.conf(5) ([engine] hooks_dir, default
+   /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d);
+   crio.conf(5) ([crio.runtime] hooks_dir, default
+   /usr/share/containers/oci/hooks.d); containerd's CRI plugin config
+   (base_runtime_spec of a runtime) and its NRI plugin, whose
+   hook-injector reads hooks.d.  The TOML files are the host's own, written by
+   its administrator: read here with a small line scanner that finds one key
+   of one table (a string array, as these keys are), not a TOML parser.  */
+#include <dirent.h>
+#include <jansson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "doctor.h"
+#include "install_common.h"
+#include "json/doc.h"
+
+#define DOCTOR_MAX_CONF (1u << 20)
+
+static const char *const inspect_stages[] = { "prestart", "createRuntime", "createContainer" };
+static const char *const podman_default_dirs[]
+    = { "/usr/share/containers/oci/hooks.d", "/etc/containers/oci/hooks.d" };
+static const char *const crio_default_dirs[] = { "/usr/share/containers/oci/hooks.d" };
+
+static bool
+is_inspect_stage (const char *s)
+{
+  for (size_t i = 0; i < OG_ARRAY_SIZE (inspect_stages); i++)
+    if (og_str_eq (s, inspect_stages[i]))
+      return true;
+  return false;
+}
+
+/* The value of "--stage" in the hook's args, or NULL (the hook's default,
+   prestart).  */
+static const char *
+args_stage (json_t *args)
+{
+  size_t n = json_array_size (args);
+  for (size_t i = 1; i + 1 < n; i++)
+    if (og_str_eq (json_string_value (json_array_get (args, i)), "--stage"))
+      return json_string_value (json_array_get (args, i + 1));
+  return NULL;
+}
+
+/* What is wrong with the stages of a hooks.d file whose hook runs with
+   --stage want, or NULL.  */
+static char *
+stages_problem (json_t *stages, const char *want)
+{
+  size_t i;
+  json_t *s;
+  bool has_want = false;
+
+  if (!json_is_array (stages) || json_array_size (stages) == 0)
+    return og_xstrdup ("has no \"stages\"; add \"stages\": [\"prestart\"]");
+  json_array_foreach (stages, i, s)
+  {
+    if (!json_is_string (s))
+      return og_xstrdup ("\"stages\" holds a value that is not a string");
+    if (!is_inspect_stage (json_string_value (s)))
+      return og_xasprintf ("stage \"%s\" runs when the root filesystem can no longer be "
+                           "inspected before the container starts; use \"prestart\"",
+                           json_string_value (s));
+    has_want |= og_str_eq (json_string_value (s), want);
+  }
+  if (json_array_size (stages) > 1)
+    return og_xstrdup ("lists more than one stage, so the hook would run (and record) twice; "
+                       "keep one");
+  if (!has_want)
+    return og_xasprintf ("runs the hook at \"%s\" but its args say --stage %s; make them agree",
+                         json_string_value (json_array_get (stages, 0)), want);
+  return NULL;
+}
+
+/* What is wrong with a hooks.d document that names the hook, or NULL.  */
+static char *
+hooks_file_problem (const doctor *d, json_t *root, const char **stage)
+{
+  json_t *hook = json_object_get (root, "hook");
+  const char *path = json_string_value (json_object_get (hook, "path"));
+  json_t *when = json_object_get (root, "when");
+  struct stat st;
+
+  *stage = args_stage (json_object_get (hook, "args"));
+  if (*stage == NULL)
+    *stage = "prestart";
+  if (!og_str_eq (json_string_value (json_object_get (root, "version")), "1.0.0"))
+    return og_xstrdup ("\"version\" is not \"1.0.0\" (the only oci-hooks version podman and "
+                       "CRI-O read)");
+  if (!og_str_eq (path, d->hook))
+    return og_xasprintf ("points at %s, not at the hook %s; run `ocigate install hooks-dir "
+                         "--force --hook %s DIR`",
+                         path ? path : "nothing", d->hook, d->hook);
+  if (stat (path, &st) < 0 || !S_ISREG (st.st_mode) || access (path, X_OK) < 0)
+    return og_xasprintf ("points at %s, which is not an executable file", path);
+  if (!json_is_object (when) || json_object_size (when) == 0)
+    return og_xstrdup ("has no \"when\", so it never runs; add \"when\": {\"always\": true}");
+  return stages_problem (json_object_get (root, "stages"), *stage);
+}
+
+/* Check one *.json file of a hooks.d directory.  Returns true when it runs
+   the hook validly; *named says whether it names the hook at all.  say:
+   print the line.  */
+static bool
+check_hooks_file (doctor *d, const char *path, bool say, bool *named)
+{
+  cleanup_free char *data = NULL;
+  cleanup_free char *problem = NULL;
+  cleanup_error og_error *err = NULL;
+  cleanup_json json_t *root = NULL;
+  json_error_t jerr;
+  const char *stage = NULL;
+  size_t len = 0;
+
+  *named = false;
+  if (og_read_file (path, DOCTOR_MAX_CONF, &data, &len, &err) < 0)
+    {
+      *named = true;
+      if (say)
+        doctor_say (d, DOCTOR_FAIL, "hooks.d %s cannot be read: %s", path, err->msg);
+      return false;
+    }
+  root = json_loadb (data, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (root == NULL)
+    {
+      /* Not JSON: whether it was meant for the hook is only in its bytes.  */
+      *named = memmem (data, len, OG_HOOK_NAME, strlen (OG_HOOK_NAME)) != NULL;
+      if (say && *named)
+        doctor_say (d, DOCTOR_FAIL,
+                    "hooks.d %s:%d:%d: not valid JSON (%s); podman and CRI-O "
+                    "skip it: fix it or run `ocigate install hooks-dir --force`",
+                    path, jerr.line, jerr.column, jerr.text);
+      return false;
+    }
+  if (!install_is_ocigate_entry (json_object_get (root, "hook")))
+    return false;
+  *named = true;
+  problem = hooks_file_problem (d, root, &stage);
+  if (say)
+    {
+      if (problem)
+        doctor_say (d, DOCTOR_FAIL, "hooks.d %s %s", path, problem);
+      else
+        doctor_say (d, DOCTOR_OK, "hooks.d %s runs %s at %s", path, d->hook, stage);
+    }
+  return problem == NULL;
+}
+
+static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.json files of dir, sorted (podman reads them in that order).  */
+static void
+json_files (const char *dir, og_strv *out)
+{
+  DIR *dh = opendir (dir);
+  struct dirent *e;
+
+  if (dh == NULL)
+    return;
+  while ((e = readdir (dh)) != NULL)
+    {
+      size_t n = strlen (e->d_name);
+      if (n > 5 && strcmp (e->d_name + n - 5, ".json") == 0)
+        {
+          cleanup_free char *p = og_xasprintf ("%s/%s", dir, e->d_name);
+          og_strv_push (out, p);
+        }
+    }
+  closedir (dh);
+  qsort (out->v, out->n, sizeof *out->v, cmp_names);
+}
+
+/* Check the files of dir that name the hook; returns how many run it
+   validly.  *named counts those that name it.  */
+static size_t
+scan_dir (doctor *d, const char *dir, bool say, size_t *named)
+{
+  cleanup_strv og_strv files = { 0 };
+  size_t good = 0;
+
+  json_files (dir, &files);
+  for (size_t i = 0; i < files.n; i++)
+    {
+      bool n;
+      good += check_hooks_file (d, files.v[i], say, &n);
+      *named += n;
+    }
+  return good;
+}
+
+void
+doctor_hooks_dirs (doctor *d)
+{
+  size_t named = 0;
+  cleanup_buf og_buf dirs = { 0 };
+
+  for (size_t i = 0; i < d->n_hooks_dirs; i++)
+    {
+      og_buf_printf (&dirs, "%s%s", i ? ", " : "", d->hooks_dirs[i]);
+      scan_dir (d, d->hooks_dirs[i], true, &named);
+    }
+  if (named == 0)
+    doctor_say (d, DOCTOR_FAIL,
+                "hooks.d: no file in %s runs %s, so podman and CRI-O will not run it; run "
+                "`ocigate install hooks-dir`",
+                dirs.data ? dirs.data : "(none)", d->hook);
+}
+
+/* ---- the runtimes' TOML files ------------------------------------------- */
+
+static const char *
+skip_blank (const char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  return s;
+}
+
+/* The strings of an array value from v (after its '[') up to its closing
+   ']', possibly over several lines; comments skipped.  */
+static void
+string_array (const char *v, og_strv *out)
+{
+  for (const char *p = v; *p && *p != ']'; p++)
+    {
+      if (*p == '#')
+        {
+          p = strchr (p, '\n');
+          if (p == NULL)
+            return;
+          continue;
+        }
+      if (*p == '"' || *p == '\'')
+        {
+          const char *end = strchr (p + 1, *p);
+          cleanup_free char *str = NULL;
+          if (end == NULL)
+            return;
+          str = og_xstrndup (p + 1, (size_t)(end - p - 1));
+          og_strv_push (out, str);
+          p = end;
+        }
+    }
+}
+
+/* Is the line at l (up to its end) the header [table]?  */
+static bool
+is_table_header (const char *l, const char *table)
+{
+  size_t n = strlen (table);
+  l = skip_blank (l + 1);
+  if (strncmp (l, table, n) != 0)
+    return false;
+  return *skip_blank (l + n) == ']';
+}
+
+/* Find `key = [...]` in [table] of a TOML file's text; true when found
+   (out then holds its strings: a later file's value replaces an earlier
+   one's, as the runtimes merge them).  The value may span lines: it ends at
+   its ']'.  */
+static bool
+toml_find_array (const char *text, const char *table, const char *key, og_strv *out)
+{
+  bool in_table = false, found = false;
+  size_t klen = strlen (key);
+
+  for (const char *line = text; line && *line;
+       line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+    {
+      const char *l = skip_blank (line);
+      if (l[0] == '[')
+        {
+          in_table = l[1] != '[' && is_table_header (l, table);
+          continue;
+        }
+      if (!in_table || strncmp (l, key, klen) != 0)
+        continue;
+      l = skip_blank (l + klen);
+      if (l[0] != '=')
+        continue;
+      l = skip_blank (l + 1);
+      if (l[0] != '[')
+        continue;
+      og_strv_clear (out);
+      string_array (l + 1, out);
+      found = true;
+    }
+  return found;
+}
+
+/* The string of `key = "..."` anywhere in text (any table), or NULL.  */
+static char *
+toml_find_string (const char *text, const char *key)
+{
+  for (const char *p = strstr (text, key); p; p = strstr (p + 1, key))
+    {
+      const char *q = p + strlen (key), *end;
+      if (p > text && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n')
+        continue;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '=')
+        continue;
+      q++;
+      while (*q == ' ' || *q == '\t')
+        q++;
+      if (*q != '"' || (end = strchr (q + 1, '"')) == NULL)
+        continue;
+      return og_xstrndup (q + 1, (size_t)(end - q - 1));
+    }
+  return NULL;
+}
+
+/* Read a runtime's configuration file; NULL when it does not exist (a
+   FAIL line when it exists and cannot be read).  */
+static char *
+read_conf (doctor *d, const char *path, bool must_exist)
+{
+  cleanup_error og_error *err = NULL;
+  char *data = NULL;
+  size_t len;
+
+  if (og_read_file (path, DOCTOR_MAX_CONF, &data, &len, &err) == 0)
+    return data;
+  if (err->status != ENOENT || must_exist)
+    doctor_say (d, DOCTOR_FAIL, "%s cannot be read: %s", path, err->msg);
+  return NULL;
+}
+
+/* Say whether a runtime that reads hooks from dirs will run the hook.  */
+static void
+say_dirs (doctor *d, const char *runtime, const char *conf, char *const *dirs, size_t n)
+{
+  cleanup_buf og_buf list = { 0 };
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t named = 0;
+      if (scan_dir (d, dirs[i], false, &named) > 0)
+        {
+          doctor_say (d, DOCTOR_OK, "%s (%s) reads hooks from %s, which runs the hook", runtime,
+                      conf, dirs[i]);
+          return;
+        }
+      og_buf_printf (&list, "%s%s", i ? ", " : "", dirs[i]);
+    }
+  doctor_say (d, DOCTOR_FAIL,
+              "%s (%s) reads hooks from %s, and none of them has a valid file that runs %s; run "
+              "`ocigate install hooks-dir --hook %s DIR` with one of them",
+              runtime, conf, n ? list.data : "no directory", d->hook, d->hook);
+}
+
+/* A runtime configured by TOML files whose [table] key lists hooks dirs.
+   Returns whether any of its files was found.  */
+static bool
+toml_runtime (doctor *d, const char *runtime, const char *const *files, size_t n_files,
+              bool must_exist, const char *table, const char *const *defaults, size_t n_defaults)
+{
+  cleanup_strv og_strv dirs = { 0 };
+  const char *which = NULL;
+  bool set = false;
+
+  for (size_t i = 0; i < n_files; i++)
+    {
+      cleanup_free char *text = read_conf (d, files[i], must_exist);
+      if (text == NULL)
+        continue;
+      which = files[i];
+      set |= toml_find_array (text, table, "hooks_dir", &dirs);
+    }
+  if (which == NULL)
+    return false;
+  if (!set)
+    for (size_t i = 0; i < n_defaults; i++)
+      og_strv_push (&dirs, defaults[i]);
+  say_dirs (d, runtime, which, dirs.v, dirs.n);
+  return true;
+}
+
+static bool
+podman (doctor *d)
+{
+  static const char *const files[]
+      = { "/usr/share/containers/containers.conf", "/etc/containers/containers.conf" };
+  const char *one[] = { d->containers_conf };
+
+  if (d->containers_conf)
+    return toml_runtime (d, "podman", one, 1, true, "engine", podman_default_dirs,
+                         OG_ARRAY_SIZE (podman_default_dirs));
+  return toml_runtime (d, "podman", files, OG_ARRAY_SIZE (files), false, "engine",
+                       podman_default_dirs, OG_ARRAY_SIZE (podman_default_dirs));
+}
+
+static bool
+crio (doctor *d)
+{
+  static const char *const files[] = { "/etc/crio/crio.conf" };
+  const char *one[] = { d->crio_conf };
+
+  if (d->crio_conf)
+    return toml_runtime (d, "CRI-O", one, 1, true, "crio.runtime", crio_default_dirs,
+                         OG_ARRAY_SIZE (crio_default_dirs));
+  return toml_runtime (d, "CRI-O", files, OG_ARRAY_SIZE (files), false, "crio.runtime",
+                       crio_default_dirs, OG_ARRAY_SIZE (crio_default_dirs));
+}
+
+/* Does the OCI spec at path have an entry in a hook stage that runs the
+   hook?  */
+static bool
+spec_runs_hook (const doctor *d, const char *path)
+{
+  cleanup_free char *data = NULL;
+  cleanup_error og_error *err = NULL;
+  cleanup_json json_t *root = NULL;
+  size_t len;
+
+  if (og_read_file (path, DOCTOR_MAX_CONF, &data, &len, &err) < 0)
+    return false;
+  root = json_loadb (data, len, 0, NULL);
+  for (size_t i = 0; root && i < OG_ARRAY_SIZE (inspect_stages); i++)
+    {
+      json_t *list = json_object_get (json_object_get (root, "hooks"), inspect_stages[i]);
+      size_t j;
+      json_t *e;
+      json_array_foreach (list, j,
+                          e) if (install_is_ocigate_entry (e)
+                                 && og_str_eq (json_string_value (json_object_get (e, "path")),
+                                               d->hook)) return true;
+    }
+  return false;
+}
+
+static bool
+containerd (doctor *d)
+{
+  const char *conf = d->containerd_conf ? d->containerd_conf : "/etc/containerd/config.toml";
+  cleanup_free char *text = read_conf (d, conf, d->containerd_conf != NULL);
+  cleanup_free char *spec = NULL;
+
+  if (text == NULL)
+    return false;
+  spec = toml_find_string (text, "base_runtime_spec");
+  if (spec && spec_runs_hook (d, spec))
+    doctor_say (d, DOCTOR_OK, "containerd (%s): its base_runtime_spec %s runs the hook", conf,
+                spec);
+  else if (strstr (text, "io.containerd.nri.v1.nri"))
+    doctor_say (d, DOCTOR_WARN,
+                "containerd (%s) reads no hooks.d itself; NRI is configured, so the hook runs "
+                "only if the hook-injector plugin runs (packaging/RUNTIMES.md)",
+                conf);
+  else
+    doctor_say (d, DOCTOR_FAIL,
+                "containerd (%s) will not run the hook: it reads no hooks.d; give its runtime a "
+                "base_runtime_spec made with `ocigate install bundle` (packaging/RUNTIMES.md)",
+                conf);
+  return true;
+}
+
+void
+doctor_runtimes (doctor *d)
+{
+  bool any = podman (d);
+  any |= crio (d);
+  any |= containerd (d);
+  if (!any)
+    doctor_say (d, DOCTOR_WARN,
+                "no podman, CRI-O or containerd configuration found (containers.conf, "
+                "crio.conf, containerd's config.toml); podman without one reads %s and %s",
+                podman_default_dirs[0], podman_default_dirs[1]);
+}
