@@ -94,10 +94,8 @@ cmp_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
-/* Read every name in an open directory (without "." and ".."), sorted.
- *names is one allocation (the pointers, then the names): free (*names).  */
-static int
-read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
+int
+og_dir_read_names (int fd, const char *what, char ***names, size_t *n, og_error **err)
 {
   char buf[32768];
   og_buf arena = { 0 };
@@ -169,7 +167,7 @@ dir_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error
     }
   {
     char **block = NULL;
-    if (read_names (fd, path, &block, n, err) < 0)
+    if (og_dir_read_names (fd, path, &block, n, err) < 0)
       return -1;
     /* list_dir hands out separately allocated names (og_strv_free).  */
     *names = og_xcalloc (*n ? *n : 1, sizeof **names);
@@ -375,7 +373,7 @@ push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
   memset (f, 0, sizeof *f);
   f->fd = fd;
   f->path_len = path_len;
-  if (read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
+  if (og_dir_read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
     {
       close (fd);
       return -1;
@@ -463,9 +461,13 @@ visit (walk_state *w, og_error **err)
       if (inspect_executable (w, f->fd, name, &e, err) < 0)
         return -1;
     }
-  if (w->fn (&e, w->userdata, err) < 0)
-    return -1;
-
+  {
+    int r = w->fn (&e, w->userdata, err);
+    if (r < 0)
+      return -1;
+    if (r == OG_WALK_PRUNE)
+      return 0; /* the caller has this directory's content already */
+  }
   if (S_ISDIR (st.st_mode))
     {
       int fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
