@@ -13,6 +13,7 @@
 #include "policy/manifest.h"
 #include "runtime/audit.h"
 #include "runtime/oci.h"
+#include "source/source.h"
 #include "og-config.h"
 
 /* OG_SYSCONFDIR is prefix/sysconfdir: /etc for the packages (prefix /usr).  */
@@ -69,6 +70,7 @@ typedef struct hook
   bool syslog_open;
   int syslog_fd; /* the socket openlog (LOG_NDELAY) connected, or -1 */
   struct timespec t0;
+  struct hook_cache *cache; /* the layer cache (cache.c), or NULL when off */
 } hook;
 
 /* run.c: the whole flow, from the host config to the decision; returns the
@@ -87,6 +89,15 @@ void hook_audit_record (const hook *h, og_audit_record *r, og_decision decision,
 /* Record the outcome (audit file, syslog) and tell the runtime (stderr);
    returns the exit code.  err is the failure, or NULL.  */
 int hook_report (hook *h, const og_error *err, bool on_error_deny);
+
+/* cache.c: the layer cache of an overlay root (issue 16).  prepare runs
+   before the sandbox; build makes the first inventory through it.  */
+void hook_cache_prepare (hook *h);
+int hook_cache_max_fd (const hook *h);
+bool hook_cache_usable (const hook *h);
+int hook_cache_build (hook *h, og_source *src, og_error **err);
+const og_audit_cache *hook_cache_audit (const hook *h);
+void hook_cache_free (hook *h);
 
 /* backstop.c */
 void hook_arm_startup_backstop (const hook *h);

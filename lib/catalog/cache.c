@@ -2,7 +2,7 @@
    (OG_LAYER_CACHE_FORMAT 1), read back through base/reader.h and checked
    as any file the hook reads:
 
-     "OGLC"  u32le format  u32le key length  key  u64le payload length
+     "OGLC"  u32le format  32 bytes sha256 of the key  u64le payload length
      32 bytes sha256 of the payload  payload
 
    payload, every integer an unsigned LEB128 varint:
@@ -348,23 +348,30 @@ payload (const og_layer_cache *c, og_buf *b)
     }
 }
 
+/* A sha256 in hex as its 32 bytes.  */
+static void
+put_hex (og_buf *b, const char *hex)
+{
+  uint8_t raw[OG_SHA256_LEN];
+  for (size_t i = 0; i < OG_SHA256_LEN; i++)
+    sscanf (hex + 2 * i, "%2hhx", &raw[i]);
+  og_buf_append (b, raw, sizeof raw);
+}
+
 void
 og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
 {
   cleanup_buf og_buf body = { 0 };
-  uint8_t sum[OG_SHA256_LEN];
   og_sha256_hex hex;
 
   payload (c, &body);
-  og_sha256_hex_of (body.data, body.len, hex, NULL);
-  for (size_t i = 0; i < OG_SHA256_LEN; i++)
-    sscanf (hex + 2 * i, "%2hhx", &sum[i]);
   og_buf_append (out, MAGIC, 4);
   put_le (out, OG_LAYER_CACHE_FORMAT, 4);
-  put_le (out, strlen (key), 4);
-  og_buf_append (out, key, strlen (key));
+  og_sha256_hex_of (key, strlen (key), hex, NULL);
+  put_hex (out, hex);
   put_le (out, body.len, 8);
-  og_buf_append (out, sum, sizeof sum);
+  og_sha256_hex_of (body.data, body.len, hex, NULL);
+  put_hex (out, hex);
   og_buf_append (out, body.data, body.len);
 }
 
@@ -488,33 +495,58 @@ parse_payload (og_layer_cache *c, og_reader *r, og_error **err)
   return index_records (c, err);
 }
 
-int
-og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer_cache **out,
-                      og_error **err)
+/* The header and the checksum; *body and *blen the payload.  */
+static int
+verify (const uint8_t *data, size_t len, const char *key, const uint8_t **body, uint64_t *blen,
+        og_error **err)
 {
   og_reader r;
-  const uint8_t *magic, *k, *sum, *body;
-  uint32_t format, klen;
-  uint64_t blen;
+  const uint8_t *magic, *k, *sum;
+  uint32_t format;
   og_sha256_hex want, have;
-  og_layer_cache *c;
 
   og_reader_init (&r, data, len);
   if (!og_reader_bytes (&r, 4, &magic) || memcmp (magic, MAGIC, 4) != 0)
     return bad (err, "not an entry (magic)");
   if (!og_reader_u32 (&r, false, &format) || format != OG_LAYER_CACHE_FORMAT)
     return bad (err, "another format version");
-  if (!og_reader_u32 (&r, false, &klen) || !og_reader_bytes (&r, klen, &k) || klen != strlen (key)
-      || memcmp (k, key, klen) != 0)
+  if (!og_reader_bytes (&r, OG_SHA256_LEN, &k))
+    return bad (err, "truncated");
+  og_hex (k, OG_SHA256_LEN, want);
+  if (og_sha256_hex_of (key, strlen (key), have, err) < 0)
+    return -1;
+  if (strcmp (want, have) != 0)
     return bad (err, "the entry of another layer stack (key)");
-  if (!og_reader_u64 (&r, false, &blen) || !og_reader_bytes (&r, OG_SHA256_LEN, &sum)
-      || blen != og_reader_remaining (&r) || !og_reader_bytes (&r, blen, &body))
+  if (!og_reader_u64 (&r, false, blen) || !og_reader_bytes (&r, OG_SHA256_LEN, &sum)
+      || *blen != og_reader_remaining (&r) || !og_reader_bytes (&r, *blen, body))
     return bad (err, "truncated");
   og_hex (sum, OG_SHA256_LEN, want);
-  if (og_sha256_hex_of (body, blen, have, err) < 0)
+  if (og_sha256_hex_of (*body, *blen, have, err) < 0)
     return -1;
   if (strcmp (want, have) != 0)
     return bad (err, "checksum mismatch");
+  return 0;
+}
+
+int
+og_layer_cache_verify (const uint8_t *data, size_t len, const char *key, og_error **err)
+{
+  const uint8_t *body;
+  uint64_t blen;
+  return verify (data, len, key, &body, &blen, err);
+}
+
+int
+og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer_cache **out,
+                      og_error **err)
+{
+  og_reader r;
+  const uint8_t *body;
+  uint64_t blen;
+  og_layer_cache *c;
+
+  if (verify (data, len, key, &body, &blen, err) < 0)
+    return -1;
   c = og_xcalloc (1, sizeof *c);
   og_reader_init (&r, body, blen);
   if (parse_payload (c, &r, err) < 0)

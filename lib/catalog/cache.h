@@ -43,6 +43,9 @@ void og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf 
    structure of the records.  */
 int og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer_cache **out,
                           og_error **err);
+/* Only the header and the checksum (what the hook checks before its
+   sandbox, to drop an entry that does not verify while it still may).  */
+int og_layer_cache_verify (const uint8_t *data, size_t len, const char *key, og_error **err);
 size_t og_layer_cache_size (const og_layer_cache *c); /* records */
 /* Hand fn the records below directory dir ("/usr"; not dir itself), as a
    directory walk does.  Returns 0, 1 when dir is not a directory of the

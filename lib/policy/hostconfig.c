@@ -423,8 +423,9 @@ parse_cache (ctx *c, json_t *root)
 static void
 parse_root (ctx *c, json_t *root)
 {
-  static const char *const keys[] = { "schema", "description",   "mode",  "on_error", "deadline_ms",
-                                      "audit",  "manifests_dir", "rules", "default",  "cache", NULL };
+  static const char *const keys[]
+      = { "schema",        "description", "mode",    "on_error", "deadline_ms", "audit",
+          "manifests_dir", "rules",       "default", "cache",    NULL };
   static const char *const audit_keys[] = { "file", "syslog", "syslog_facility", NULL };
   static const char *const default_keys[] = { "manifest", "mode", NULL };
   og_hostconfig *cfg = c->cfg;

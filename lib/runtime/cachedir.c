@@ -259,6 +259,21 @@ og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_c
 }
 
 int
+og_cachedir_drop (og_cachedir *c, og_error **err)
+{
+  free (c->entry);
+  c->entry = NULL;
+  c->entry_len = 0;
+  if (unlinkat (c->dirfd, c->name, 0) < 0 && errno != ENOENT)
+    return og_error_set (err, errno, "remove cache entry `%s`", c->name);
+  if (c->tmpfd < 0)
+    c->tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (c->tmpfd < 0)
+    return og_error_set (err, errno, "make a cache entry");
+  return 0;
+}
+
+int
 og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **err)
 {
   if (c->tmpfd < 0 || len > c->max_bytes)

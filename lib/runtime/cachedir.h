@@ -36,6 +36,9 @@ typedef struct og_cachedir
    (and mark it used), or make a file for a new one.  */
 int og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_cachedir *out,
                       og_error **err);
+/* Before the sandbox: remove the entry found (it did not verify) and make
+   a file for its replacement.  */
+int og_cachedir_drop (og_cachedir *c, og_error **err);
 /* Write data as the entry and link it into place (a concurrent hook that
    got there first is as good).  */
 int og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **err);
