@@ -2,8 +2,10 @@
    lower stack.  */
 #include "fixtures.h"
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <time.h>
 
+#include "runtime/cachedir.h"
 #include "runtime/overlay.h"
 
 static int
@@ -184,6 +186,108 @@ test_key (void **state)
   fx_rm_rf (top);
 }
 
+/* ---- the cache directory ------------------------------------------------ */
+
+static const char *const keys[] = {
+  "1111111111111111111111111111111111111111111111111111111111111111",
+  "2222222222222222222222222222222222222222222222222222222222222222",
+  "3333333333333333333333333333333333333333333333333333333333333333",
+};
+
+static void
+publish (const char *dir, const char *key, const char *data, og_cache_state use)
+{
+  og_cachedir c;
+  cleanup_error og_error *err = NULL;
+  assert_int_equal (og_cachedir_open (dir, 1 << 20, key, &c, &err), 0);
+  assert_null (c.entry);
+  assert_true (c.tmpfd >= 0);
+  assert_int_equal (og_cachedir_publish (&c, data, strlen (data), &err), 0);
+  og_cachedir_count (&c, use);
+  og_cachedir_close (&c);
+}
+
+static void
+test_cachedir (void **state)
+{
+  cleanup_free char *top = fx_tmpdir ("cachedir");
+  cleanup_free char *dir = og_xasprintf ("%s/cache", top);
+  cleanup_free char *entry = og_xasprintf ("%s/%s.oglc", dir, keys[0]);
+  og_cachedir c;
+  og_cache_stats st;
+  struct stat sb;
+  cleanup_error og_error *err = NULL;
+
+  publish (dir, keys[0], "entry one", OG_CACHE_MISS);
+  assert_int_equal (stat (dir, &sb), 0);
+  assert_int_equal (sb.st_mode & 07777, 0700);
+  assert_int_equal (stat (entry, &sb), 0);
+  assert_int_equal (sb.st_mode & 07777, 0600);
+  /* Found again, with its bytes, and no file made for a new one.  */
+  assert_int_equal (og_cachedir_open (dir, 1 << 20, keys[0], &c, &err), 0);
+  assert_non_null (c.entry);
+  assert_int_equal (c.entry_len, strlen ("entry one"));
+  assert_memory_equal (c.entry, "entry one", c.entry_len);
+  assert_int_equal (c.tmpfd, -1);
+  og_cachedir_count (&c, OG_CACHE_HIT);
+  og_cachedir_count (&c, OG_CACHE_HIT);
+  /* Dropped (it did not verify): gone, and a file made for its replacement.  */
+  assert_int_equal (og_cachedir_drop (&c, &err), 0);
+  assert_int_equal (stat (entry, &sb), -1);
+  assert_int_equal (og_cachedir_publish (&c, "entry 1bis", 10, &err), 0);
+  og_cachedir_count (&c, OG_CACHE_INVALID);
+  og_cachedir_close (&c);
+  assert_int_equal (og_cache_stats_read (dir, &st, &err), 0);
+  assert_int_equal (st.entries, 1);
+  assert_int_equal (st.bytes, 10);
+  assert_int_equal (st.hits, 2);
+  assert_int_equal (st.misses, 1);
+  assert_int_equal (st.invalid, 1);
+  assert_int_equal (st.unsupported, 0);
+  /* A directory others may write to is refused.  */
+  assert_int_equal (chmod (dir, 0770), 0);
+  assert_int_equal (og_cachedir_open (dir, 1 << 20, keys[0], &c, &err), -1);
+  assert_non_null (strstr (err->msg, "writable by no one else"));
+  fx_rm_rf (top);
+}
+
+/* Least recently used out: three entries of 10 bytes, each used after the
+   one before, then the first used again; with room for 20 bytes the next
+   open drops the second, the one least recently used.  */
+static void
+test_cachedir_lru (void **state)
+{
+  cleanup_free char *top = fx_tmpdir ("cachelru");
+  cleanup_free char *dir = og_xasprintf ("%s/cache", top);
+  og_cachedir c;
+  og_cache_stats st;
+  cleanup_error og_error *err = NULL;
+
+  for (size_t i = 0; i < 3; i++)
+    {
+      cleanup_free char *p = NULL;
+      struct timespec t[2] = { { 1000 + (time_t)i, 0 }, { 1000 + (time_t)i, 0 } };
+      publish (dir, keys[i], "0123456789", OG_CACHE_MISS);
+      p = og_xasprintf ("%s/%s.oglc", dir, keys[i]);
+      assert_int_equal (utimensat (AT_FDCWD, p, t, 0), 0);
+    }
+  assert_int_equal (og_cachedir_open (dir, 1 << 20, keys[0], &c, &err), 0); /* used now */
+  og_cachedir_close (&c);
+  assert_int_equal (og_cachedir_open (dir, 20, keys[2], &c, &err), 0);
+  assert_non_null (c.entry); /* the third stays */
+  og_cachedir_close (&c);
+  for (size_t i = 0; i < 3; i++)
+    {
+      cleanup_free char *p = og_xasprintf ("%s/%s.oglc", dir, keys[i]);
+      struct stat sb;
+      assert_int_equal (stat (p, &sb), i == 1 ? -1 : 0);
+    }
+  assert_int_equal (og_cache_stats_read (dir, &st, &err), 0);
+  assert_int_equal (st.entries, 2);
+  fx_rm_rf (top);
+}
+
 FX_MAIN (setup, teardown, cmocka_unit_test (test_podman_mount), cmocka_unit_test (test_escapes),
          cmocka_unit_test (test_many_lowers), cmocka_unit_test (test_unsupported),
-         cmocka_unit_test (test_malformed), cmocka_unit_test (test_key))
+         cmocka_unit_test (test_malformed), cmocka_unit_test (test_key),
+         cmocka_unit_test (test_cachedir), cmocka_unit_test (test_cachedir_lru))
