@@ -13,6 +13,8 @@ struct hook_cache
   og_cache_state state;
   bool invalid; /* the entry found did not verify and was dropped */
   og_overlay_mount mount;
+  int lower_fd;     /* the lower layers mounted alone (a miss), or -1 */
+  char *lower_root; /* /proc/self/fd/LOWER_FD */
   og_cachedir dir;
   bool have_dir;
   char *key;
@@ -43,6 +45,7 @@ hook_cache_prepare (hook *h)
     return; /* off: no "cache" in the record */
   c = h->cache = og_xcalloc (1, sizeof *c);
   c->dir.dirfd = c->dir.tmpfd = c->dir.statsfd = -1;
+  c->lower_fd = -1;
   c->state = OG_CACHE_OFF;
   ret = og_overlay_find (h->root, &c->mount, &err);
   if (ret != 0)
@@ -74,7 +77,25 @@ hook_cache_prepare (hook *h)
         }
     }
   if (c->dir.tmpfd >= 0)
-    og_sandbox_allow_link (c->dir.tmpfd, c->dir.dirfd);
+    {
+      /* A miss: the lower layers mounted alone, for the kernel to merge
+         them with the right to read their trusted.overlay.* xattrs, which
+         the sandboxed hook does not keep.  A single layer has nothing to
+         merge (overlayfs mounts no fewer than two without an upper): its
+         directory is walked, whiteouts there hide nothing and make no
+         record.  */
+      if (c->mount.n_lowers == 1)
+        c->lower_root = og_xstrdup (c->mount.lowers[0]);
+      else if (og_overlay_mount_lowers (&c->mount, &c->lower_fd, &err) < 0)
+        {
+          og_cachedir_close (&c->dir);
+          c->have_dir = false;
+          return give_up (c, "lower layers", err->msg);
+        }
+      else
+        c->lower_root = og_xasprintf ("/proc/self/fd/%d", c->lower_fd);
+      og_sandbox_allow_link (c->dir.tmpfd, c->dir.dirfd);
+    }
 }
 
 int
@@ -112,6 +133,7 @@ hook_cache_build (hook *h, og_source *src, og_error **err)
 
   make_pins (c);
   o.upper = c->mount.upper;
+  o.lower_root = c->lower_root;
   o.lowers = (const char *const *)c->mount.lowers;
   o.n_lowers = c->mount.n_lowers;
   o.userxattr = c->mount.userxattr;
@@ -164,6 +186,9 @@ hook_cache_free (hook *h)
   if (c == NULL)
     return;
   og_cachedir_close (&c->dir);
+  if (c->lower_fd >= 0)
+    close (c->lower_fd);
+  free (c->lower_root);
   og_overlay_mount_clear (&c->mount);
   free (c->key);
   free (c->note);

@@ -26,6 +26,7 @@
 #include "base/reader.h"
 #include "base/strmap.h"
 #include "catalog/elfinfo.h"
+#include "source/dir.h"
 #include "source/overlay.h"
 
 #define MAGIC       "OGLC"
@@ -206,13 +207,15 @@ add_rec (og_layer_cache *c, const char *name, size_t depth, char type)
 }
 
 static int
-on_lower_entry (const og_entry *e, void *userdata, og_error **err OG_UNUSED)
+on_lower_entry (const og_entry *e, void *userdata, og_error **err)
 {
   og_layer_cache *c = userdata;
   const char *slash = strrchr (e->path, '/');
   size_t depth = 0;
   rec *r;
 
+  if (e->skipped != OG_SKIP_NONE)
+    return og_error_set (err, 0, "`%s`: a mount inside the lower layers", e->path);
   for (const char *p = e->path + 1; *p; p++)
     depth += *p == '/';
   if (S_ISDIR (e->mode))
@@ -282,11 +285,21 @@ index_records (og_layer_cache *c, og_error **err)
 }
 
 int
-og_layer_cache_build (const char *const *lowers, size_t n, bool userxattr, og_layer_cache **out,
-                      const char **why, og_error **err)
+og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t n, bool userxattr,
+                      og_layer_cache **out, const char **why, og_error **err)
 {
   og_layer_cache *c = og_xcalloc (1, sizeof *c);
-  int ret = og_overlay_walk_lowers (lowers, n, userxattr, on_lower_entry, c, why, err);
+  int ret;
+
+  if (lower_root)
+    {
+      cleanup_source og_source *src = NULL;
+      ret = og_source_open_dir (lower_root, NULL, &src, err);
+      if (ret == 0)
+        ret = og_source_walk (src, 0, on_lower_entry, c, err);
+    }
+  else
+    ret = og_overlay_walk_lowers (lowers, n, userxattr, on_lower_entry, c, why, err);
   if (ret == 0)
     ret = index_records (c, err);
   if (ret != 0)

@@ -29,11 +29,14 @@ const char *og_cache_state_name (og_cache_state s);
 typedef struct og_layer_cache og_layer_cache;
 
 /* Walk the lower layers (top first) as overlayfs merges them and record
-   what the inventory takes from each entry.  Returns 0, 1 with *why (a
-   static string) when the layers hold what the merge does not reproduce,
-   -1 with *err.  */
-int og_layer_cache_build (const char *const *lowers, size_t n, bool userxattr, og_layer_cache **out,
-                          const char **why, og_error **err);
+   what the inventory takes from each entry: through lower_root, a mount of
+   the lower layers alone (overlayfs merges them itself: what the hook
+   does, runtime/overlay.h og_overlay_mount_lowers), or when it is NULL
+   with source/overlay.c's merge, which needs CAP_SYS_ADMIN to see
+   trusted.overlay.* xattrs.  Returns 0, 1 with *why (a static string)
+   when the layers hold what the merge does not reproduce, -1 with *err.  */
+int og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t n,
+                          bool userxattr, og_layer_cache **out, const char **why, og_error **err);
 /* The entry's bytes: "OGLC", the format, the key, the payload's length and
    sha256, the payload.  */
 void og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out);
@@ -65,6 +68,7 @@ og_layer_cache_freep (og_layer_cache **c)
 typedef struct og_overlay_root
 {
   const char *upper;         /* upperdir, or NULL for a read-only overlay */
+  const char *lower_root;    /* the lower layers mounted alone, or NULL (og_layer_cache_build) */
   const char *const *lowers; /* lowerdir=, top first */
   size_t n_lowers;
   bool userxattr; /* user.overlay.* xattrs */

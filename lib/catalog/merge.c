@@ -119,7 +119,7 @@ get_cache (const og_overlay_root *o, og_overlay_result *res)
     }
   else
     res->state = OG_CACHE_MISS;
-  ret = og_layer_cache_build (o->lowers, o->n_lowers, o->userxattr, &c, &why, &e);
+  ret = og_layer_cache_build (o->lower_root, o->lowers, o->n_lowers, o->userxattr, &c, &why, &e);
   if (ret != 0)
     {
       /* The full walk of the root then says what there is to say about a

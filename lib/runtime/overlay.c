@@ -12,7 +12,9 @@
    layers, Linux 6.5 lowerdir+=/datadir+=).  Documentation/filesystems/
    overlayfs.rst.  */
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 
 #include "runtime/overlay.h"
@@ -30,6 +32,7 @@ og_overlay_mount_clear (og_overlay_mount *m)
   og_strv_free (m->lowers, m->n_lowers);
   og_strv_free (m->below, m->n_below);
   free (m->upper);
+  free (m->redirect_dir);
   free (m->mount_point);
   memset (m, 0, sizeof *m);
 }
@@ -136,6 +139,11 @@ parse_options (const char *p, size_t n, og_overlay_mount *m)
           }
         else if (opt_is (key, klen, "userxattr"))
           m->userxattr = true;
+        else if (opt_is (key, klen, "redirect_dir"))
+          {
+            free (m->redirect_dir);
+            m->redirect_dir = unescape (val, vlen);
+          }
         else if (opt_is (key, klen, "metacopy") && !(vlen == 3 && memcmp (val, "off", 3) == 0))
           m->unsupported = "metacopy=on";
       }
@@ -152,6 +160,10 @@ parse_options (const char *p, size_t n, og_overlay_mount *m)
       m->unsupported = "a relative lower layer path";
   if (m->upper && m->upper[0] != '/')
     m->unsupported = "a relative upper layer path";
+  /* An upper directory's redirect is a trusted.overlay.* xattr that the
+     sandboxed hook cannot read: with redirects made, the root is walked.  */
+  if (m->redirect_dir && strcmp (m->redirect_dir, "on") == 0)
+    m->unsupported = "redirect_dir=on";
   m->lowers = og_steal_pointer (&lowers.v);
   m->n_lowers = lowers.n;
   lowers.n = 0;
@@ -177,8 +189,8 @@ fields (const char *line, size_t n, const char **f, size_t *fl, size_t max)
 typedef struct mi_line
 {
   uint64_t id;
-  const char *mp, *fstype, *super;
-  size_t mp_len, fstype_len, super_len;
+  const char *root, *mp, *fstype, *super;
+  size_t root_len, mp_len, fstype_len, super_len;
 } mi_line;
 
 static int
@@ -200,6 +212,8 @@ parse_line (const char *line, size_t n, size_t lineno, mi_line *out, og_error **
   memcpy (num, f[0], fl[0]);
   num[fl[0]] = '\0';
   out->id = strtoull (num, NULL, 10);
+  out->root = f[3];
+  out->root_len = fl[3];
   out->mp = f[4];
   out->mp_len = fl[4];
   out->fstype = f[dash + 1];
@@ -243,6 +257,10 @@ og_overlay_parse_mountinfo (const char *data, size_t len, uint64_t mnt_id, og_ov
           {
             out->mount_point = og_steal_pointer (&mp);
             parse_options (l.super, l.super_len, out);
+            /* A bind mount of a directory inside an overlay shows that
+               directory, not the merge of the layers' roots.  */
+            if (!opt_is (l.root, l.root_len, "/"))
+              out->unsupported = "a bind mount of a directory inside an overlay";
           }
       }
     }
@@ -278,6 +296,7 @@ og_overlay_find (const char *root, og_overlay_mount *out, og_error **err)
   struct statx stx;
   cleanup_free char *data = NULL;
   size_t len = 0;
+  int ret;
 
   memset (out, 0, sizeof *out);
   if (statx (AT_FDCWD, root, AT_NO_AUTOMOUNT, STATX_MNT_ID, &stx) < 0)
@@ -289,7 +308,53 @@ og_overlay_find (const char *root, og_overlay_mount *out, og_error **err)
     return 1; /* a directory inside a mount, not the mount's root */
   if (og_read_file ("/proc/self/mountinfo", OG_MOUNTINFO_MAX, &data, &len, err) < 0)
     return -1;
-  return og_overlay_parse_mountinfo (data, len, stx.stx_mnt_id, out, err);
+  ret = og_overlay_parse_mountinfo (data, len, stx.stx_mnt_id, out, err);
+  if (ret == 0 && out->redirect_dir == NULL)
+    {
+      /* No redirect_dir= shown: the module's default (redirect_dir=on when Y).  */
+      cleanup_free char *param = NULL;
+      size_t plen = 0;
+      cleanup_error og_error *perr = NULL;
+      if (og_read_file ("/sys/module/overlay/parameters/redirect_dir", 4096, &param, &plen, &perr)
+              < 0
+          || param[0] != 'N')
+        out->unsupported = "redirect_dir=on by the overlay module's default (or unknown)";
+    }
+  return ret;
+}
+
+int
+og_overlay_mount_lowers (const og_overlay_mount *m, int *fd, og_error **err)
+{
+  cleanup_close int fsfd = -1;
+  cleanup_buf og_buf lower = { 0 };
+  int mfd;
+
+  for (size_t i = 0; i < m->n_lowers; i++)
+    {
+      if (strpbrk (m->lowers[i], ":,\\"))
+        return og_error_set (err, 0, "lower layer `%s`: a path with \":\", \",\" or \"\\\"",
+                             m->lowers[i]);
+      og_buf_printf (&lower, "%s%s", i ? ":" : "", m->lowers[i]);
+    }
+  fsfd = (int)syscall (SYS_fsopen, "overlay", 1 /* FSOPEN_CLOEXEC */);
+  if (fsfd < 0)
+    return og_error_set (err, errno, "fsopen overlay");
+  if (syscall (SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "lowerdir", lower.data, 0) < 0)
+    return og_error_set (err, errno, "fsconfig lowerdir");
+  if (m->userxattr && syscall (SYS_fsconfig, fsfd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+    return og_error_set (err, errno, "fsconfig userxattr");
+  if (m->redirect_dir
+      && syscall (SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "redirect_dir", m->redirect_dir, 0) < 0)
+    return og_error_set (err, errno, "fsconfig redirect_dir");
+  if (syscall (SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return og_error_set (err, errno, "mount the lower layers (fsconfig create)");
+  mfd = (int)syscall (SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
+                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+  if (mfd < 0)
+    return og_error_set (err, errno, "fsmount the lower layers");
+  *fd = mfd;
+  return 0;
 }
 
 /* The layer ID the storage names in a layer's path: containers-storage

@@ -20,6 +20,7 @@ typedef struct og_overlay_mount
   size_t n_lowers;
   char *upper; /* upperdir=, or NULL */
   bool userxattr;
+  char *redirect_dir; /* redirect_dir=VALUE, or NULL (the kernel's default) */
   /* Why the cache cannot be used on this mount (a static string), or NULL:
      metacopy=on, data-only layers, a relative layer path.  */
   const char *unsupported;
@@ -39,6 +40,13 @@ int og_overlay_parse_mountinfo (const char *data, size_t len, uint64_t mnt_id,
    /proc/self/mountinfo.  */
 int og_overlay_find (const char *root, og_overlay_mount *out, og_error **err);
 void og_overlay_mount_clear (og_overlay_mount *m);
+
+/* Mount the lower layers of m alone, read-only, as a detached mount
+   (fsopen(2), fsmount(2): nothing appears in any mount table): overlayfs
+   itself merges them, with the mounter's right to read trusted.overlay.*
+   xattrs, which the sandboxed hook no longer has.  *fd is the mount's root
+   (walk it as /proc/self/fd/FD).  Before the sandbox, as root.  */
+int og_overlay_mount_lowers (const og_overlay_mount *m, int *fd, og_error **err);
 
 /* The key of m's lower stack: for each lower layer, its path, the layer ID
    the storage names in it (containers-storage overlay/ID/diff or l/LINK,

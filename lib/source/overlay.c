@@ -259,10 +259,25 @@ walk_dir (lower_walk *w, layer_dir *dirs, size_t nd, size_t path_len, size_t dep
     return og_error_set_code (err, OG_ERR_LIMIT, 0, "directories nested deeper than %d levels",
                               OG_MAX_DEPTH);
   w->path[path_len] = '\0';
-  for (size_t i = 0; i < nd; i++)
-    if (og_dir_read_names (dirs[i].fd, path_len ? w->path : "/", &dirs[i].names, &dirs[i].n, err)
-        < 0)
-      return -1;
+  {
+    size_t total = 0;
+    for (size_t i = 0; i < nd; i++)
+      {
+        if (og_dir_read_names (dirs[i].fd, path_len ? w->path : "/", &dirs[i].names, &dirs[i].n,
+                               err)
+            < 0)
+          return -1;
+        total += dirs[i].n;
+      }
+    /* The merged directory may list more names than any layer: past half
+       the limit of names in one directory, the walk of the mounted root
+       decides (it lists what overlayfs shows, whiteouts or not).  */
+    if (total > OG_DIR_MAX_ENTRIES / 2)
+      {
+        w->why = "a directory with too many names across the lower layers";
+        return 1;
+      }
+  }
   for (;;)
     {
       const char *least = NULL;

@@ -77,5 +77,24 @@ check "the replaced entry hits again" recjq 7 '.cache.state == "hit"'
 run localhost/og-cache:2 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
 check "a different image misses" recjq 8 '.cache.state == "miss"'
 check "with another key" test "$(rec 8 | jq -r .cache.key)" != "$(rec 1 | jq -r .cache.key)"
+# An image of two layers (podman commit adds one): the kernel merges the
+# lower layers for the hook, mounted alone and detached before its sandbox.
+podman_ run --name c2 --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-cache:1 \
+  /bin/sh -c 'echo more > /etc/extra; cp /bin/busybox /usr/local/bin/two; chmod 755 /usr/local/bin/two' \
+  > "$E2E/out" 2> "$E2E/err"
+"${P[@]}" commit -q c2 localhost/og-cache:3 > /dev/null; ok $? "podman commit makes an image of two layers"
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "its first launch misses over two lower layers, and denies the executable the second added" \
+  recjq 10 '.cache.state == "miss" and .cache.layers == 2 and .decision == "deny"
+            and (.findings | map(.subject) | index("/usr/local/bin/two") != null)'
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "its second launch hits, and denies the same" \
+  recjq 11 '.cache.state == "hit" and .decision == "deny"
+            and (.findings | map(.subject) | index("/usr/local/bin/two") != null)'
+config false
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+config true
+eq "the two-layer hit's inventory digest is a full walk's" "$(rec 11 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
+eq "the two-layer miss's inventory digest is a full walk's" "$(rec 10 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
 diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
 plan_end

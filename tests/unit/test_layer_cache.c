@@ -314,6 +314,19 @@ check_scenario (upper_fn upper, bool lower_redirect, og_cache_state first)
   assert_string_equal (miss, full);
   if (first == OG_CACHE_MISS)
     {
+      /* The same made through the lower layers mounted alone, which the
+         hook walks (overlayfs merges them itself).  */
+      cleanup_free char *lower = sub ("lower");
+      cleanup_free char *opts = og_xasprintf ("lowerdir=%s:%s", l1, l2);
+      cleanup_free char *via_mount = NULL;
+      fx_mkdir (top, "lower");
+      assert_int_equal (mount ("overlay", lower, "overlay", MS_RDONLY, opts), 0);
+      o.lower_root = lower;
+      via_mount = cached_walk (&o, &state, NULL);
+      assert_int_equal (state, OG_CACHE_MISS);
+      assert_string_equal (via_mount, full);
+      o.lower_root = NULL;
+      umount2 (lower, MNT_DETACH);
       assert_true (entry.len > 0);
       o.entry = (const uint8_t *)entry.data;
       o.entry_len = entry.len;
@@ -413,7 +426,7 @@ small_cache (char **dir)
   *dir = fx_tmpdir ("entry");
   make_l2 (*dir);
   lowers[0] = *dir;
-  assert_int_equal (og_layer_cache_build (lowers, 1, false, &c, &why, &err), 0);
+  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &c, &why, &err), 0);
   return c;
 }
 

@@ -26,7 +26,7 @@ static const char table[]
     = "22 1 0:21 / /proc rw,nosuid shared:5 - proc proc rw\n"
       "812 30 0:77 / /var/lib/containers/storage/overlay/abc/merged rw,nodev,relatime - overlay "
       "overlay rw,context=\"system_u:object_r:container_file_t:s0\",lowerdir=/s/overlay/l/AAA:/s/"
-      "overlay/l/BBB,upperdir=/s/overlay/abc/diff,workdir=/s/overlay/abc/work,redirect_dir=on,"
+      "overlay/l/BBB,upperdir=/s/overlay/abc/diff,workdir=/s/overlay/abc/work,"
       "uuid=on\n"
       "813 812 0:78 / /var/lib/containers/storage/overlay/abc/merged/proc rw - proc proc rw\n"
       "814 812 0:79 /x /var/lib/containers/storage/overlay/abc/merged/etc/host\\040name rw - "
@@ -114,7 +114,18 @@ test_unsupported (void **state)
     { "lowerdir+=/a,datadir+=/d,upperdir=/u,workdir=/w", "data-only" },
     { "lowerdir=l/AAA:l/BBB,upperdir=abc/diff,workdir=abc/work", "relative" },
     { "upperdir=/u,workdir=/w", "no lowerdir" },
+    { "lowerdir=/a,upperdir=/u,workdir=/w,redirect_dir=on", "redirect_dir=on" },
   };
+  {
+    /* A bind mount of /sub of an overlay (mountinfo's root field).  */
+    static const char bind[] = "7 1 0:9 /sub /m rw - overlay overlay lowerdir=/a,upperdir=/u\n";
+    og_overlay_mount m;
+    cleanup_error og_error *err = NULL;
+    assert_int_equal (og_overlay_parse_mountinfo (bind, strlen (bind), 7, &m, &err), 0);
+    assert_non_null (m.unsupported);
+    assert_non_null (strstr (m.unsupported, "bind mount"));
+    og_overlay_mount_clear (&m);
+  }
   for (size_t i = 0; i < OG_ARRAY_SIZE (cases); i++)
     {
       og_overlay_mount m;
