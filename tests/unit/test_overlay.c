@@ -3,6 +3,8 @@
 #include "fixtures.h"
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 #include "runtime/cachedir.h"
@@ -197,6 +199,49 @@ test_key (void **state)
   fx_rm_rf (top);
 }
 
+/* The lower layers mounted alone, detached: overlayfs's own merge (an
+   opaque directory, a whiteout) seen through /proc/self/fd/FD.  */
+static void
+test_mount_lowers (void **state)
+{
+  cleanup_free char *top = fx_tmpdir ("lowers");
+  cleanup_free char *l1 = og_xasprintf ("%s/l1", top);
+  cleanup_free char *l2 = og_xasprintf ("%s/l2", top);
+  cleanup_free char *d1 = og_xasprintf ("%s/d", l1);
+  cleanup_free char *wh = og_xasprintf ("%s/gone", l1);
+  cleanup_error og_error *err = NULL;
+  char *lowers[2] = { l1, l2 };
+  og_overlay_mount m = { 0 };
+  int fd = -1;
+  struct stat sb;
+
+  if (geteuid () != 0)
+    fx_skip ("mounting an overlay needs root");
+  fx_mkdir (top, "l1");
+  fx_mkdir (top, "l2");
+  fx_mkdir (top, "l1/d");
+  fx_mkdir (top, "l2/d");
+  fx_put (top, "l1/d/new", "");
+  fx_put (top, "l2/d/old", "");
+  fx_put (top, "l2/gone", "");
+  fx_put (top, "l2/kept", "");
+  assert_int_equal (mknod (wh, S_IFCHR, makedev (0, 0)), 0);
+  assert_int_equal (setxattr (d1, "trusted.overlay.opaque", "y", 1, 0), 0);
+  m.lowers = lowers;
+  m.n_lowers = 2;
+  if (og_overlay_mount_lowers (&m, &fd, &err) < 0)
+    fx_skip ("fsmount of an overlay: %s", err->msg);
+  assert_int_equal (fstatat (fd, "d/new", &sb, 0), 0);
+  assert_int_equal (fstatat (fd, "kept", &sb, 0), 0);
+  assert_int_equal (fstatat (fd, "d/old", &sb, 0), -1); /* below an opaque directory */
+  assert_int_equal (fstatat (fd, "gone", &sb, 0), -1);  /* whited out */
+  /* Read-only, and in no mount table.  */
+  assert_int_equal (mkdirat (fd, "x", 0755), -1);
+  assert_int_equal (errno, EROFS);
+  close (fd);
+  fx_rm_rf (top);
+}
+
 /* ---- the cache directory ------------------------------------------------ */
 
 static const char *const keys[] = {
@@ -301,4 +346,5 @@ test_cachedir_lru (void **state)
 FX_MAIN (setup, teardown, cmocka_unit_test (test_podman_mount), cmocka_unit_test (test_escapes),
          cmocka_unit_test (test_many_lowers), cmocka_unit_test (test_unsupported),
          cmocka_unit_test (test_malformed), cmocka_unit_test (test_key),
-         cmocka_unit_test (test_cachedir), cmocka_unit_test (test_cachedir_lru))
+         cmocka_unit_test (test_cachedir), cmocka_unit_test (test_cachedir_lru),
+         cmocka_unit_test (test_mount_lowers))
