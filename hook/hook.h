@@ -14,6 +14,7 @@
 #include "runtime/audit.h"
 #include "runtime/identity.h"
 #include "runtime/oci.h"
+#include "source/source.h"
 #include "og-config.h"
 
 /* OG_SYSCONFDIR is prefix/sysconfdir: /etc for the packages (prefix /usr).  */
@@ -76,6 +77,7 @@ typedef struct hook
   int syslog_fd;        /* the syslog daemon's socket, connected, or -1 */
   og_error *syslog_err; /* why there is no syslog socket or the line was not sent */
   struct timespec t0;
+  struct hook_cache *cache; /* the layer cache (cache.c), or NULL when off */
 } hook;
 
 /* run.c: the whole flow, from the host config to the decision; returns the
@@ -123,6 +125,15 @@ int hook_syslog_send (int fd, const char *line, size_t len, og_error **err);
 
 /* run.c: the image name the container's annotations give, or NULL.  */
 const char *hook_image_name (const hook *h);
+
+/* cache.c: the layer cache of an overlay root (issue 16).  prepare runs
+   before the sandbox; build makes the first inventory through it.  */
+void hook_cache_prepare (hook *h);
+int hook_cache_max_fd (const hook *h);
+bool hook_cache_usable (const hook *h);
+int hook_cache_build (hook *h, og_source *src, og_error **err);
+const og_audit_cache *hook_cache_audit (const hook *h);
+void hook_cache_free (hook *h);
 
 /* backstop.c */
 void hook_arm_startup_backstop (const hook *h);

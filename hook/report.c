@@ -81,6 +81,7 @@ hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, cons
     .skipped = h->have_inv ? h->inv.skipped : NULL,
     .n_skipped = h->have_inv ? h->inv.n_skipped : 0,
     .duration_ms = elapsed_ms (h),
+    .cache = hook_cache_audit (h), /* layer cache (issue 16) */
   };
 }
 

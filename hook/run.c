@@ -193,9 +193,19 @@ build_inventory (hook *h, bool digests, unsigned flags, og_error **err)
   h->phase = HOOK_PHASE_INSPECT;
   hook_update_backstop (h);
   mount_destinations (h);
-  if (og_inventory_build_excluding (src, flags, (const char *const *)h->placeholders,
-                                    h->n_placeholders, &h->inv, err)
-      < 0)
+  /* Layer cache (issue 16): an overlay root's first inventory replays its
+     lower stack's entry; the result is the full walk's.  */
+  if (!digests && flags == 0 && hook_cache_usable (h))
+    {
+      if (hook_cache_build (h, src, err) < 0)
+        {
+          og_error_prefix (err, "inspect `%s`", h->root);
+          return -1;
+        }
+    }
+  else if (og_inventory_build_excluding (src, flags, (const char *const *)h->placeholders,
+                                         h->n_placeholders, &h->inv, err)
+           < 0)
     {
       og_error_prefix (err, "inspect `%s`", h->root);
       return -1;
@@ -319,7 +329,11 @@ inspect_container (hook *h, og_error **err)
   find_identity (h);
   hook_update_backstop (h);
   h->phase = HOOK_PHASE_SANDBOX;
-  if (og_sandbox_enter (hook_max_out_fd (h), err) < 0)
+  hook_cache_prepare (h); /* layer cache: what it opens, before the sandbox */
+  if (og_sandbox_enter (hook_max_out_fd (h) > hook_cache_max_fd (h) ? hook_max_out_fd (h)
+                                                                    : hook_cache_max_fd (h),
+                        err)
+      < 0)
     return -1;
   if (inspect_and_evaluate (h, err) < 0)
     {
@@ -373,6 +387,7 @@ void
 hook_clear (hook *h)
 {
   hook_close_sinks (h);
+  hook_cache_free (h);
   og_policy_result_clear (&h->res);
   og_inventory_clear (&h->inv);
   og_manifest_free (h->manifest);

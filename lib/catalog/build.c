@@ -79,7 +79,10 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       x->gid = e->gid;
       x->size = e->size;
       x->nlink = e->nlink;
-      og_exec_classify (e->head, e->head_len, &x->cls);
+      if (e->cls)
+        x->cls = *e->cls; /* a cache replay: classified when it was cached */
+      else
+        og_exec_classify (e->head, e->head_len, &x->cls);
       x->setuid = (e->mode & S_ISUID) != 0;
       x->setgid = (e->mode & S_ISGID) != 0;
       x->capabilities = e->cap ? og_filecap_text (e->cap, e->cap_len) : NULL;
@@ -164,6 +167,14 @@ int
 og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                               size_t n_excludes, og_inventory *inv, og_error **err)
 {
+  return og_inventory_build_walked (src, flags, excludes, n_excludes, NULL, NULL, inv, err);
+}
+
+int
+og_inventory_build_walked (og_source *src, unsigned flags, const char *const *excludes,
+                           size_t n_excludes, og_inventory_walker walker, void *walker_data,
+                           og_inventory *inv, og_error **err)
+{
   build_state st
       = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
@@ -179,7 +190,8 @@ og_inventory_build_excluding (og_source *src, unsigned flags, const char *const 
   if (ret == 0)
     ret = og_catalog_load_accounts (&st, err);
   if (ret == 0)
-    ret = og_source_walk (src, walk_flags, on_entry, &st, err);
+    ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
+                 : og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES))
     {
       ret = og_catalog_load_packages (&st, err);

@@ -33,4 +33,13 @@ int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_er
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                                   size_t n_excludes, og_inventory *inv, og_error **err);
 
+/* The same, with the walk of src made by walker (catalog/merge.c: a layer
+   cache replayed into the walk of an overlay root), which hands fn the
+   entries og_source_walk would, in the same order.  */
+typedef int (*og_inventory_walker) (og_source *src, unsigned walk_flags, og_walk_fn fn,
+                                    void *fn_data, void *walker_data, og_error **err);
+int og_inventory_build_walked (og_source *src, unsigned flags, const char *const *excludes,
+                               size_t n_excludes, og_inventory_walker walker, void *walker_data,
+                               og_inventory *inv, og_error **err);
+
 #endif

@@ -389,11 +389,64 @@ parse_rules (ctx *c, json_t *root)
   pop (c, save);
 }
 
+/* "cache": {"enabled", "dir", "max_bytes"}: the layer cache of overlay
+   roots (runtime/cachedir.c), on by default.  */
+static void
+parse_cache (ctx *c, json_t *root)
+{
+  static const char *const cache_keys[] = { "enabled", "dir", "max_bytes", NULL };
+  og_hostconfig *cfg = c->cfg;
+  json_t *v = json_object_get (root, "cache"), *x;
+  const char *s;
+  size_t save;
+
+  cfg->cache_enabled = true;
+  cfg->cache_dir = og_xstrdup (OG_HC_CACHE_DIR);
+  cfg->cache_max_bytes = OG_HC_CACHE_MAX_BYTES;
+  if (v == NULL)
+    return;
+  save = push (c, "cache");
+  if (!json_is_object (v))
+    DIAG (c, false, "\"cache\" must be an object {\"enabled\", \"dir\", \"max_bytes\"}");
+  else
+    {
+      check_keys (c, v, cache_keys, "\"cache\"");
+      if ((x = json_object_get (v, "enabled")) != NULL)
+        {
+          size_t s2 = push (c, "enabled");
+          if (!json_is_boolean (x))
+            DIAG (c, false, "\"enabled\" must be true or false");
+          cfg->cache_enabled = json_is_true (x);
+          pop (c, s2);
+        }
+      if ((s = get_string (c, v, "dir", false, NULL)) != NULL)
+        {
+          size_t s2 = push (c, "dir");
+          if (s[0] != '/' || strcmp (s, "/") == 0)
+            DIAG (c, false, "\"dir\" must be an absolute path other than /");
+          free (cfg->cache_dir);
+          cfg->cache_dir = og_xstrdup (s);
+          pop (c, s2);
+        }
+      if ((x = json_object_get (v, "max_bytes")) != NULL)
+        {
+          size_t s2 = push (c, "max_bytes");
+          if (json_is_integer (x) && json_integer_value (x) >= 0)
+            cfg->cache_max_bytes = (unsigned long long)json_integer_value (x);
+          else
+            DIAG (c, false, "\"max_bytes\" must be an integer of 0 or more (0: no entry is kept)");
+          pop (c, s2);
+        }
+    }
+  pop (c, save);
+}
+
 static void
 parse_root (ctx *c, json_t *root)
 {
-  static const char *const keys[] = { "schema", "description",   "mode",  "on_error", "deadline_ms",
-                                      "audit",  "manifests_dir", "rules", "default",  NULL };
+  static const char *const keys[]
+      = { "schema",        "description", "mode",    "on_error", "deadline_ms", "audit",
+          "manifests_dir", "rules",       "default", "cache",    NULL };
   static const char *const audit_keys[]
       = { "file", "syslog", "syslog_facility", "syslog_socket", NULL };
   static const char *const default_keys[] = { "manifest", "mode", NULL };
@@ -429,6 +482,7 @@ parse_root (ctx *c, json_t *root)
           pop (c, save);
         }
     }
+  parse_cache (c, root);
   cfg->deadline_ms = 5000;
   if ((v = json_object_get (root, "deadline_ms")) != NULL)
     {
@@ -563,6 +617,7 @@ og_hostconfig_free (og_hostconfig *cfg)
   free (cfg->rules);
   free (cfg->file);
   free (cfg->audit_file);
+  free (cfg->cache_dir);
   free (cfg->syslog_facility);
   free (cfg->syslog_socket);
   free (cfg->manifests_dir);

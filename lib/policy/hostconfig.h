@@ -59,7 +59,14 @@ typedef struct og_hostconfig
   size_t n_rules;
   char *default_manifest; /* NULL: none */
   og_mode default_mode;   /* 0: the config's mode */
+  /* "cache": the layer cache of overlay roots (runtime/cachedir.h) */
+  bool cache_enabled;
+  char *cache_dir;
+  unsigned long long cache_max_bytes;
 } og_hostconfig;
+
+#define OG_HC_CACHE_DIR       "/var/cache/ocigate"
+#define OG_HC_CACHE_MAX_BYTES (256ull << 20)
 
 int og_hostconfig_load_buffer (const char *data, size_t len, const char *file, og_hostconfig **out,
                                og_diags *diags, og_error **err);

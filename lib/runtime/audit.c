@@ -135,6 +135,24 @@ og_decision_of_verdict (og_verdict v)
   return v == OG_VERDICT_ALLOW ? OG_DECISION_ALLOW : OG_DECISION_DENY;
 }
 
+/* "cache": what the layer cache did (catalog/cache.h).  */
+static void
+write_cache (og_jw *g, const og_audit_cache *c)
+{
+  og_jw_str (g, "cache");
+  yajl_gen_map_open (g->g);
+  og_jw_kv (g, "state", c->state);
+  if (c->key)
+    og_jw_kv (g, "key", c->key);
+  og_jw_kint (g, "layers", (long long)c->layers);
+  og_jw_kint (g, "records", (long long)c->records);
+  og_jw_kint (g, "replayed", (long long)c->replayed);
+  og_jw_kint (g, "entry_bytes", (long long)c->entry_bytes);
+  if (c->note)
+    og_jw_kv (g, "note", c->note);
+  yajl_gen_map_close (g->g);
+}
+
 char *
 og_audit_format (const og_audit_record *r, size_t *len)
 {
@@ -187,6 +205,8 @@ og_audit_format (const og_audit_record *r, size_t *len)
       yajl_gen_array_close (g.g);
     }
   og_jw_kint (&g, "duration_ms", r->duration_ms);
+  if (r->cache)
+    write_cache (&g, r->cache);
   og_jw_kv (&g, "version", OG_VERSION);
   yajl_gen_map_close (g.g);
   og_jw_close (&g, NULL);

@@ -27,6 +27,18 @@ typedef enum og_decision
 const char *og_decision_name (og_decision d);
 og_decision og_decision_of_verdict (og_verdict v);
 
+/* What the layer cache did for this inspection (catalog/cache.h).  */
+typedef struct og_audit_cache
+{
+  const char *state; /* "hit" "miss" "off" "invalid" "unsupported" */
+  const char *key;   /* the sha256 of the lower stack's key, or NULL */
+  size_t layers;     /* lower layers */
+  size_t records;    /* records in the entry used */
+  size_t replayed;   /* directories replayed instead of walked */
+  size_t entry_bytes;
+  const char *note; /* why invalid or unsupported, or NULL */
+} og_audit_cache;
+
 typedef struct og_audit_record
 {
   const char *stage;
@@ -50,6 +62,7 @@ typedef struct og_audit_record
   long long duration_ms;
   /* the image and pod, where the runtime or its store says them; may be NULL */
   const og_image_identity *identity;
+  const og_audit_cache *cache; /* NULL: no "cache" member */
 } og_audit_record;
 
 /* Format one record as a single line ending in '\n'.  */

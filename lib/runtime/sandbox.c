@@ -160,6 +160,25 @@ struct og_landlock_ruleset_attr
   uint64_t scoped;
 };
 
+/* The one file the sandbox lets the hook make: a layer cache entry, made
+   before as an O_TMPFILE (link_from) and linked into its directory
+   (link_dir) with linkat(AT_EMPTY_PATH) (runtime/cachedir.c).  -1: none.  */
+static int link_from = -1, link_dir = -1;
+
+void
+og_sandbox_allow_link (int from_fd, int dir_fd)
+{
+  link_from = from_fd;
+  link_dir = dir_fd;
+}
+
+#define OG_LL_RULE_PATH_BENEATH 1
+struct og_landlock_path_beneath_attr
+{
+  uint64_t allowed_access;
+  int32_t parent_fd;
+} __attribute__ ((packed));
+
 /* 1 when Landlock is not available (an old kernel, or not among the active
    LSMs): the caller goes on without it, see install_filter.  */
 static int
@@ -194,7 +213,17 @@ restrict_filesystem (og_error **err)
   fd = (int)syscall (SYS_landlock_create_ruleset, &attr, size, 0);
   if (fd < 0)
     return og_error_set (err, errno, "landlock_create_ruleset");
-  /* No rule is added: no path is granted any of the handled accesses.  */
+  /* No rule is added but, with a cache entry to link, making a regular
+     file in the cache directory: no other path is granted any of the
+     handled accesses.  */
+  if (link_dir >= 0)
+    {
+      struct og_landlock_path_beneath_attr rule
+          = { .allowed_access = OG_LL_FS_MAKE_REG | (abi >= 2 ? OG_LL_FS_REFER : 0),
+              .parent_fd = link_dir };
+      if (syscall (SYS_landlock_add_rule, fd, OG_LL_RULE_PATH_BENEATH, &rule, 0) < 0)
+        return og_error_set (err, errno, "landlock_add_rule");
+    }
   if (syscall (SYS_landlock_restrict_self, fd, 0) < 0)
     return og_error_set (err, errno, "landlock_restrict_self");
   return 0;
@@ -433,6 +462,21 @@ allow_threads (scmp_filter_ctx ctx)
   return ret;
 }
 
+/* linkat of the cache entry only: from link_from with AT_EMPTY_PATH into
+   link_dir (og_sandbox_allow_link).  */
+static int
+allow_cache_link (scmp_filter_ctx ctx)
+{
+  struct scmp_arg_cmp args[3] = {
+    SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t)link_from),
+    SCMP_A2 (SCMP_CMP_EQ, (scmp_datum_t)link_dir),
+    SCMP_A4 (SCMP_CMP_EQ, (scmp_datum_t)AT_EMPTY_PATH),
+  };
+  if (link_from < 0 || link_dir < 0)
+    return 0;
+  return allow (ctx, "linkat", 3, args);
+}
+
 static int
 install_filter (int max_out_fd, og_error **err)
 {
@@ -455,6 +499,8 @@ install_filter (int max_out_fd, og_error **err)
     ret = allow_self_only (ctx);
   if (ret == 0)
     ret = allow_threads (ctx);
+  if (ret == 0)
+    ret = allow_cache_link (ctx);
   if (ret < 0)
     {
       seccomp_release (ctx);

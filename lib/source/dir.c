@@ -461,9 +461,13 @@ visit (walk_state *w, og_error **err)
       if (inspect_executable (w, f->fd, name, &e, err) < 0)
         return -1;
     }
-  if (w->fn (&e, w->userdata, err) < 0)
-    return -1;
-
+  {
+    int r = w->fn (&e, w->userdata, err);
+    if (r < 0)
+      return -1;
+    if (r == OG_WALK_PRUNE)
+      return 0; /* the caller has this directory's content already */
+  }
   if (S_ISDIR (st.st_mode))
     {
       int fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -11,9 +11,11 @@
 int og_source_open_dir (const char *path, const og_source_options *opts, og_source **out,
                         og_error **err);
 
-/* Read every name in the open directory FD (without "." and ".."), sorted,
-   at most OG_DIR_MAX_ENTRIES; WHAT names it in messages.  *names is one
-   allocation (the pointers, then the names): free (*names).  */
+/* Read every name in an open directory (without "." and ".."), sorted by
+   strcmp, at most OG_DIR_MAX_ENTRIES (OG_ERR_LIMIT past it); what names the
+   directory in errors.  *names is one allocation (the pointers, then the
+   names): free (*names).  Shared with source/overlay.c, whose walk must
+   list in the same order.  */
 int og_dir_read_names (int fd, const char *what, char ***names, size_t *n, og_error **err);
 
 #endif

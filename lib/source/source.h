@@ -55,6 +55,10 @@ typedef struct og_entry
   const char *sha256; /* hex, when the source was opened with digests; else NULL */
   int layer;          /* image sources: the layer that last wrote it; else -1 */
   og_skip skipped;    /* left out (see og_skip); head, cap and sha256 are then unset */
+  /* A walk that replays an inventory cache (catalog/cache.c) hands over the
+     executable's classification made when it was cached instead of its
+     head; NULL otherwise.  */
+  const struct og_exec_class *cls;
 } og_entry;
 
 /* Walk flags.  */
@@ -69,7 +73,11 @@ og_entry_is_executable (uint32_t mode)
   return (mode & 0170000) == 0100000 && (mode & 06111) != 0;
 }
 
+/* Returns 0 to go on, < 0 to stop the walk; a directory source also takes
+   OG_WALK_PRUNE for a directory: its entries are not walked (the caller
+   has them from elsewhere: catalog/merge.c).  */
 typedef int (*og_walk_fn) (const og_entry *e, void *userdata, og_error **err);
+#define OG_WALK_PRUNE 1
 
 /* What og_source_inspect finds at one path.  */
 typedef struct og_file_facts

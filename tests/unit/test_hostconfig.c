@@ -345,8 +345,35 @@ test_syslog_socket (void **state)
   og_diags_clear (&d);
 }
 
+/* "cache": on in /var/cache/ocigate by default; each key read and checked.  */
+static void
+test_cache (void **state)
+{
+  static const char *const texts[]
+      = { CHDR "\"default\": {\"manifest\": null}}",
+          CHDR "\"cache\": {\"enabled\": false, \"dir\": \"/srv/c\", \"max_bytes\": 1000},\n"
+               "\"default\": {\"manifest\": null}}" };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (texts); i++)
+    {
+      og_diags d = { 0 };
+      og_error *err = NULL;
+      og_hostconfig *cfg = NULL;
+      assert_int_equal (
+          og_hostconfig_load_buffer (texts[i], strlen (texts[i]), "c.json", &cfg, &d, &err), 0);
+      assert_int_equal (cfg->cache_enabled, i == 0);
+      assert_string_equal (cfg->cache_dir, i == 0 ? "/var/cache/ocigate" : "/srv/c");
+      assert_int_equal (cfg->cache_max_bytes, i == 0 ? 256ull << 20 : 1000);
+      og_hostconfig_free (cfg);
+      og_diags_clear (&d);
+    }
+  expect_error (CHDR " \"cache\": {\"dir\": \"rel\"}}", "\"rel", "absolute path");
+  expect_error (CHDR " \"cache\": {\"max_bytes\": -1}}", "-1", "\"max_bytes\"");
+  expect_error (CHDR " \"cache\": {\"enabled\": \"yes\"}}", "\"yes", "true or false");
+  expect_error (CHDR " \"cache\": {\"size\": 1}}", "\"size", "size");
+}
+
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_syslog_socket), cmocka_unit_test (test_loads),
          cmocka_unit_test (test_select_identity), cmocka_unit_test (test_select),
          cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
-         cmocka_unit_test (test_regex_bomb_is_cheap),
-         cmocka_unit_test (test_default_manifests_dir));
+         cmocka_unit_test (test_regex_bomb_is_cheap), cmocka_unit_test (test_default_manifests_dir),
+         cmocka_unit_test (test_cache));

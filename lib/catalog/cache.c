@@ -1,0 +1,625 @@
+/* The layer cache's records and their entry file.  The format is our own
+   (OG_LAYER_CACHE_FORMAT 1), read back through base/reader.h and checked
+   as any file the hook reads:
+
+     "OGLC"  u32le format  32 bytes sha256 of the key  u64le payload length
+     32 bytes sha256 of the payload  payload
+
+   payload, every integer an unsigned LEB128 varint:
+     n_classes, then per class: kind, ELF class, big endian, machine, type,
+       flags (pie 1, dynamic 2, program headers complete 4), interpreter
+       (length, bytes)
+     n_records, then per record, in the order of a directory walk (names
+       sorted, depth first): depth, type ('d' 'l' 'x'), the bytes of the name
+       it shares with the previous name at this depth, the rest of the name
+       (length, bytes); a symlink: its target (length, bytes); an
+       executable: mode, uid, gid, size, nlink, class index, capability
+       (length, bytes).
+
+   Only what the inventory takes from a walk without OG_INV_FILES is kept:
+   directories and symlinks (the tree ownership resolves against) and
+   executables; other files leave no trace in it.  */
+#include <sys/stat.h>
+
+#include "catalog/cache.h"
+#include "base/digest.h"
+#include "base/reader.h"
+#include "base/strmap.h"
+#include "catalog/elfinfo.h"
+#include "source/dir.h"
+#include "source/overlay.h"
+
+#define MAGIC       "OGLC"
+#define MAX_NAME    255
+#define MAX_CLASSES (1u << 20)
+
+typedef struct rec
+{
+  char *name;
+  char *target;  /* symlinks */
+  uint8_t *cap;  /* executables with security.capability */
+  uint64_t size; /* executables: */
+  uint64_t nlink;
+  uint32_t mode;
+  uint32_t uid;
+  uint32_t gid;
+  uint32_t cls;
+  uint32_t end; /* directories: the index past their subtree */
+  uint16_t depth;
+  uint8_t cap_len;
+  char type;
+} rec;
+
+struct og_layer_cache
+{
+  rec *recs;
+  size_t n, cap;
+  og_exec_class *classes;
+  size_t n_classes, cap_classes;
+  og_strmap class_index; /* serialised class -> index + 1, while building */
+  og_strmap dirs;        /* directory path -> index + 1 */
+};
+
+const char *
+og_cache_state_name (og_cache_state s)
+{
+  switch (s)
+    {
+    case OG_CACHE_HIT:
+      return "hit";
+    case OG_CACHE_MISS:
+      return "miss";
+    case OG_CACHE_INVALID:
+      return "invalid";
+    case OG_CACHE_UNSUPPORTED:
+      return "unsupported";
+    case OG_CACHE_OFF:
+    default:
+      return "off";
+    }
+}
+
+void
+og_layer_cache_free (og_layer_cache *c)
+{
+  if (c == NULL)
+    return;
+  for (size_t i = 0; i < c->n; i++)
+    {
+      free (c->recs[i].name);
+      free (c->recs[i].target);
+      free (c->recs[i].cap);
+    }
+  free (c->recs);
+  free (c->classes);
+  og_strmap_clear (&c->class_index, NULL);
+  og_strmap_clear (&c->dirs, NULL);
+  free (c);
+}
+
+size_t
+og_layer_cache_size (const og_layer_cache *c)
+{
+  return c->n;
+}
+
+/* ---- varints ---------------------------------------------------------------- */
+
+static void
+put_uv (og_buf *b, uint64_t v)
+{
+  uint8_t out[10];
+  size_t n = 0;
+  do
+    {
+      out[n] = (uint8_t)(v & 0x7f);
+      v >>= 7;
+      if (v)
+        out[n] |= 0x80;
+      n++;
+    }
+  while (v);
+  og_buf_append (b, out, n);
+}
+
+static void
+put_bytes (og_buf *b, const void *p, size_t n)
+{
+  put_uv (b, n);
+  og_buf_append (b, p, n);
+}
+
+static bool
+get_uv (og_reader *r, uint64_t *v)
+{
+  uint64_t out = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7)
+    {
+      uint8_t byte;
+      if (!og_reader_u8 (r, &byte))
+        return false;
+      out |= (uint64_t)(byte & 0x7f) << shift;
+      if (!(byte & 0x80))
+        {
+          *v = out;
+          return true;
+        }
+    }
+  return false;
+}
+
+static bool
+get_u32 (og_reader *r, uint32_t *v)
+{
+  uint64_t x;
+  if (!get_uv (r, &x) || x > UINT32_MAX)
+    return false;
+  *v = (uint32_t)x;
+  return true;
+}
+
+/* ---- building --------------------------------------------------------------- */
+
+static void
+class_bytes (const og_exec_class *k, og_buf *b)
+{
+  uint8_t flags = (uint8_t)((k->elf.pie ? 1 : 0) | (k->elf.dynamic ? 2 : 0)
+                            | (k->elf.phdrs_complete ? 4 : 0));
+  put_uv (b, (uint64_t)k->kind);
+  put_uv (b, k->elf.elf_class);
+  put_uv (b, k->elf.big_endian);
+  put_uv (b, k->elf.machine);
+  put_uv (b, k->elf.type);
+  put_uv (b, flags);
+  put_bytes (b, k->interpreter, strlen (k->interpreter));
+}
+
+static uint32_t
+intern_class (og_layer_cache *c, const og_exec_class *k)
+{
+  cleanup_buf og_buf b = { 0 };
+  void *have;
+  cleanup_free char *hex = NULL;
+
+  class_bytes (k, &b);
+  hex = og_xmalloc (2 * b.len + 1);
+  og_hex ((const uint8_t *)b.data, b.len, hex);
+  have = og_strmap_get (&c->class_index, hex);
+  if (have)
+    return (uint32_t)((uintptr_t)have - 1);
+  og_grow (&c->classes, &c->cap_classes, c->n_classes + 1, sizeof *c->classes);
+  c->classes[c->n_classes] = *k;
+  og_strmap_put (&c->class_index, hex, (void *)(uintptr_t)(c->n_classes + 1));
+  return (uint32_t)c->n_classes++;
+}
+
+static rec *
+add_rec (og_layer_cache *c, const char *name, size_t depth, char type)
+{
+  rec *r;
+  og_grow (&c->recs, &c->cap, c->n + 1, sizeof *c->recs);
+  r = &c->recs[c->n++];
+  memset (r, 0, sizeof *r);
+  r->name = og_xstrdup (name);
+  r->depth = (uint16_t)depth;
+  r->type = type;
+  return r;
+}
+
+static int
+on_lower_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  og_layer_cache *c = userdata;
+  const char *slash = strrchr (e->path, '/');
+  size_t depth = 0;
+  rec *r;
+
+  if (e->skipped != OG_SKIP_NONE)
+    return og_error_set (err, 0, "`%s`: a mount inside the lower layers", e->path);
+  for (const char *p = e->path + 1; *p; p++)
+    depth += *p == '/';
+  if (S_ISDIR (e->mode))
+    add_rec (c, slash + 1, depth, 'd');
+  else if (S_ISLNK (e->mode) && e->link_target)
+    add_rec (c, slash + 1, depth, 'l')->target = og_xstrdup (e->link_target);
+  else if (og_entry_is_executable (e->mode))
+    {
+      og_exec_class k;
+      og_exec_classify (e->head, e->head_len, &k);
+      r = add_rec (c, slash + 1, depth, 'x');
+      r->mode = e->mode;
+      r->uid = e->uid;
+      r->gid = e->gid;
+      r->size = e->size;
+      r->nlink = e->nlink;
+      r->cls = intern_class (c, &k);
+      if (e->cap && e->cap_len)
+        {
+          r->cap_len = (uint8_t)e->cap_len;
+          r->cap = og_xmalloc (e->cap_len);
+          memcpy (r->cap, e->cap, e->cap_len);
+        }
+    }
+  return 0;
+}
+
+/* The subtree ends and the directory index, from the records in walk
+   order (also checks that the order is one a walk makes).  */
+static int
+index_records (og_layer_cache *c, og_error **err)
+{
+  size_t stack[OG_MAX_DEPTH + 1];
+  size_t plen[OG_MAX_DEPTH + 2];
+  char path[OG_MAX_PATH + 1];
+  size_t open = 0; /* directories open on the stack */
+
+  plen[0] = 0;
+  for (size_t i = 0; i <= c->n; i++)
+    {
+      size_t d = i < c->n ? c->recs[i].depth : 0;
+      rec *r;
+      size_t nlen;
+      if (d > open)
+        return og_error_set_code (err, OG_ERR_CONTENT, 0, "record %zu is deeper than its parent",
+                                  i);
+      while (open > d)
+        c->recs[stack[--open]].end = (uint32_t)i;
+      if (i == c->n)
+        break;
+      r = &c->recs[i];
+      nlen = strlen (r->name);
+      if (plen[d] + 1 + nlen > OG_MAX_PATH)
+        return og_error_set_code (err, OG_ERR_CONTENT, 0, "record %zu: path too long", i);
+      path[plen[d]] = '/';
+      memcpy (path + plen[d] + 1, r->name, nlen + 1);
+      if (r->type == 'd')
+        {
+          if (open >= OG_MAX_DEPTH)
+            return og_error_set_code (err, OG_ERR_CONTENT, 0, "record %zu: too deep", i);
+          og_strmap_put (&c->dirs, path, (void *)(uintptr_t)(i + 1));
+          stack[open++] = i;
+          plen[open] = plen[d] + 1 + nlen;
+        }
+    }
+  return 0;
+}
+
+int
+og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t n, bool userxattr,
+                      og_layer_cache **out, const char **why, og_error **err)
+{
+  og_layer_cache *c = og_xcalloc (1, sizeof *c);
+  int ret;
+
+  if (lower_root)
+    {
+      cleanup_source og_source *src = NULL;
+      ret = og_source_open_dir (lower_root, NULL, &src, err);
+      if (ret == 0)
+        ret = og_source_walk (src, 0, on_lower_entry, c, err);
+    }
+  else
+    ret = og_overlay_walk_lowers (lowers, n, userxattr, on_lower_entry, c, why, err);
+  if (ret == 0)
+    ret = index_records (c, err);
+  if (ret != 0)
+    {
+      og_layer_cache_free (c);
+      return ret;
+    }
+  *out = c;
+  return 0;
+}
+
+/* ---- the entry file --------------------------------------------------------- */
+
+static void
+put_le (og_buf *b, uint64_t v, size_t n)
+{
+  uint8_t out[8];
+  for (size_t i = 0; i < n; i++)
+    out[i] = (uint8_t)(v >> (8 * i));
+  og_buf_append (b, out, n);
+}
+
+static void
+payload (const og_layer_cache *c, og_buf *b)
+{
+  const char *prev[OG_MAX_DEPTH + 1] = { 0 };
+
+  put_uv (b, c->n_classes);
+  for (size_t i = 0; i < c->n_classes; i++)
+    class_bytes (&c->classes[i], b);
+  put_uv (b, c->n);
+  for (size_t i = 0; i < c->n; i++)
+    {
+      const rec *r = &c->recs[i];
+      size_t shared = 0, nlen = strlen (r->name);
+      const char *p = prev[r->depth];
+      if (p)
+        while (p[shared] && p[shared] == r->name[shared])
+          shared++;
+      put_uv (b, r->depth);
+      og_buf_putc (b, r->type);
+      put_uv (b, shared);
+      put_bytes (b, r->name + shared, nlen - shared);
+      prev[r->depth] = r->name;
+      if (r->depth + 1 <= OG_MAX_DEPTH)
+        prev[r->depth + 1] = NULL; /* a new directory: no previous name inside it */
+      if (r->type == 'l')
+        put_bytes (b, r->target, strlen (r->target));
+      else if (r->type == 'x')
+        {
+          put_uv (b, r->mode);
+          put_uv (b, r->uid);
+          put_uv (b, r->gid);
+          put_uv (b, r->size);
+          put_uv (b, r->nlink);
+          put_uv (b, r->cls);
+          put_bytes (b, r->cap, r->cap_len);
+        }
+    }
+}
+
+/* A sha256 in hex as its 32 bytes.  */
+static void
+put_hex (og_buf *b, const char *hex)
+{
+  uint8_t raw[OG_SHA256_LEN];
+  for (size_t i = 0; i < OG_SHA256_LEN; i++)
+    sscanf (hex + 2 * i, "%2hhx", &raw[i]);
+  og_buf_append (b, raw, sizeof raw);
+}
+
+void
+og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
+{
+  cleanup_buf og_buf body = { 0 };
+  og_sha256_hex hex;
+
+  payload (c, &body);
+  og_buf_append (out, MAGIC, 4);
+  put_le (out, OG_LAYER_CACHE_FORMAT, 4);
+  og_sha256_hex_of (key, strlen (key), hex, NULL);
+  put_hex (out, hex);
+  put_le (out, body.len, 8);
+  og_sha256_hex_of (body.data, body.len, hex, NULL);
+  put_hex (out, hex);
+  og_buf_append (out, body.data, body.len);
+}
+
+static int
+bad (og_error **err, const char *what)
+{
+  return og_error_set_code (err, OG_ERR_CONTENT, 0, "layer cache entry: %s", what);
+}
+
+static bool
+get_str (og_reader *r, size_t max, char **out)
+{
+  uint64_t n;
+  const uint8_t *p;
+  if (!get_uv (r, &n) || n > max || !og_reader_bytes (r, n, &p) || memchr (p, 0, n))
+    return false;
+  *out = og_xstrndup ((const char *)p, n);
+  return true;
+}
+
+static int
+parse_classes (og_layer_cache *c, og_reader *r, og_error **err)
+{
+  uint64_t n;
+  if (!get_uv (r, &n) || n > MAX_CLASSES || n > og_reader_remaining (r))
+    return bad (err, "class count");
+  c->classes = og_xcalloc (n ? n : 1, sizeof *c->classes);
+  for (size_t i = 0; i < n; i++)
+    {
+      og_exec_class *k = &c->classes[i];
+      uint64_t kind, ec, be, mach, type, flags;
+      cleanup_free char *interp = NULL;
+      if (!get_uv (r, &kind) || !get_uv (r, &ec) || !get_uv (r, &be) || !get_uv (r, &mach)
+          || !get_uv (r, &type) || !get_uv (r, &flags)
+          || !get_str (r, sizeof k->interpreter - 1, &interp) || kind > OG_KIND_SCRIPT
+          || ec > UINT8_MAX || be > 1 || mach > UINT16_MAX || type > UINT16_MAX || flags > 7)
+        return bad (err, "class");
+      k->kind = (og_exec_kind)kind;
+      k->elf.elf_class = (uint8_t)ec;
+      k->elf.big_endian = be;
+      k->elf.machine = (uint16_t)mach;
+      k->elf.type = (uint16_t)type;
+      k->elf.pie = flags & 1;
+      k->elf.dynamic = (flags & 2) != 0;
+      k->elf.phdrs_complete = (flags & 4) != 0;
+      strcpy (k->interpreter, interp);
+    }
+  c->n_classes = n;
+  return 0;
+}
+
+static bool
+name_ok (const char *s)
+{
+  return *s && !strchr (s, '/') && strcmp (s, ".") != 0 && strcmp (s, "..") != 0;
+}
+
+static int
+parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error **err)
+{
+  uint64_t depth, shared;
+  uint8_t type;
+  cleanup_free char *rest = NULL;
+  rec *x;
+
+  if (!get_uv (r, &depth) || depth > OG_MAX_DEPTH || !og_reader_u8 (r, &type)
+      || !get_uv (r, &shared) || !get_str (r, MAX_NAME, &rest)
+      || (type != 'd' && type != 'l' && type != 'x'))
+    return bad (err, "record");
+  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + strlen (rest) > MAX_NAME)
+    return bad (err, "record name");
+  x = add_rec (c, "", depth, (char)type);
+  free (x->name);
+  x->name = og_xasprintf ("%.*s%s", (int)shared, prev[depth] ? prev[depth] : "", rest);
+  /* Siblings in strictly increasing order, as a walk hands them over.  */
+  if (!name_ok (x->name) || (prev[depth] && strcmp (prev[depth], x->name) >= 0))
+    return bad (err, "record name order");
+  prev[depth] = x->name;
+  if (depth + 1 <= OG_MAX_DEPTH)
+    prev[depth + 1] = NULL;
+  if (type == 'l' && !get_str (r, OG_MAX_PATH, &x->target))
+    return bad (err, "symlink target");
+  if (type == 'x')
+    {
+      cleanup_free char *cap = NULL;
+      uint64_t cap_len;
+      const uint8_t *p;
+      if (!get_u32 (r, &x->mode) || !get_u32 (r, &x->uid) || !get_u32 (r, &x->gid)
+          || !get_uv (r, &x->size) || !get_uv (r, &x->nlink) || !get_u32 (r, &x->cls)
+          || x->cls >= c->n_classes || !og_entry_is_executable (x->mode) || !get_uv (r, &cap_len)
+          || cap_len > OG_CAP_MAX || !og_reader_bytes (r, cap_len, &p))
+        return bad (err, "executable record");
+      if (cap_len)
+        {
+          x->cap = og_xmalloc (cap_len);
+          memcpy (x->cap, p, cap_len);
+          x->cap_len = (uint8_t)cap_len;
+        }
+    }
+  (void)i;
+  return 0;
+}
+
+static int
+parse_payload (og_layer_cache *c, og_reader *r, og_error **err)
+{
+  char *prev[OG_MAX_DEPTH + 1] = { 0 };
+  uint64_t n;
+
+  if (parse_classes (c, r, err) < 0)
+    return -1;
+  if (!get_uv (r, &n) || n > OG_LAYER_CACHE_MAX_RECORDS || n > og_reader_remaining (r))
+    return bad (err, "record count");
+  c->recs = og_xcalloc (n ? n : 1, sizeof *c->recs);
+  c->cap = n ? n : 1;
+  for (size_t i = 0; i < n; i++)
+    if (parse_record (c, r, prev, i, err) < 0)
+      return -1;
+  if (!og_reader_at_end (r))
+    return bad (err, "bytes after the records");
+  return index_records (c, err);
+}
+
+/* The header and the checksum; *body and *blen the payload.  */
+static int
+verify (const uint8_t *data, size_t len, const char *key, const uint8_t **body, uint64_t *blen,
+        og_error **err)
+{
+  og_reader r;
+  const uint8_t *magic, *k, *sum;
+  uint32_t format;
+  og_sha256_hex want, have;
+
+  og_reader_init (&r, data, len);
+  if (!og_reader_bytes (&r, 4, &magic) || memcmp (magic, MAGIC, 4) != 0)
+    return bad (err, "not an entry (magic)");
+  if (!og_reader_u32 (&r, false, &format) || format != OG_LAYER_CACHE_FORMAT)
+    return bad (err, "another format version");
+  if (!og_reader_bytes (&r, OG_SHA256_LEN, &k))
+    return bad (err, "truncated");
+  og_hex (k, OG_SHA256_LEN, want);
+  if (og_sha256_hex_of (key, strlen (key), have, err) < 0)
+    return -1;
+  if (strcmp (want, have) != 0)
+    return bad (err, "the entry of another layer stack (key)");
+  if (!og_reader_u64 (&r, false, blen) || !og_reader_bytes (&r, OG_SHA256_LEN, &sum)
+      || *blen != og_reader_remaining (&r) || !og_reader_bytes (&r, *blen, body))
+    return bad (err, "truncated");
+  og_hex (sum, OG_SHA256_LEN, want);
+  if (og_sha256_hex_of (*body, *blen, have, err) < 0)
+    return -1;
+  if (strcmp (want, have) != 0)
+    return bad (err, "checksum mismatch");
+  return 0;
+}
+
+int
+og_layer_cache_verify (const uint8_t *data, size_t len, const char *key, og_error **err)
+{
+  const uint8_t *body;
+  uint64_t blen;
+  return verify (data, len, key, &body, &blen, err);
+}
+
+int
+og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer_cache **out,
+                      og_error **err)
+{
+  og_reader r;
+  const uint8_t *body;
+  uint64_t blen;
+  og_layer_cache *c;
+
+  if (verify (data, len, key, &body, &blen, err) < 0)
+    return -1;
+  c = og_xcalloc (1, sizeof *c);
+  og_reader_init (&r, body, blen);
+  if (parse_payload (c, &r, err) < 0)
+    {
+      og_layer_cache_free (c);
+      return -1;
+    }
+  *out = c;
+  return 0;
+}
+
+/* ---- replay ------------------------------------------------------------------ */
+
+int
+og_layer_cache_replay (const og_layer_cache *c, const char *dir, og_walk_fn fn, void *userdata,
+                       og_error **err)
+{
+  uintptr_t at = (uintptr_t)og_strmap_get (&c->dirs, dir);
+  size_t plen[OG_MAX_DEPTH + 2];
+  char path[OG_MAX_PATH + 1];
+  size_t base, dlen = strlen (dir);
+
+  if (at == 0 || dlen > OG_MAX_PATH)
+    return 1;
+  at--;
+  base = c->recs[at].depth + 1u;
+  memcpy (path, dir, dlen + 1);
+  plen[base] = dlen;
+  for (size_t i = at + 1; i < c->recs[at].end; i++)
+    {
+      const rec *r = &c->recs[i];
+      size_t nlen = strlen (r->name), l = plen[r->depth];
+      og_entry e = { 0 };
+      path[l] = '/';
+      memcpy (path + l + 1, r->name, nlen + 1);
+      e.path = path;
+      e.layer = -1;
+      if (r->type == 'd')
+        {
+          e.mode = S_IFDIR | 0755;
+          plen[r->depth + 1] = l + 1 + nlen;
+        }
+      else if (r->type == 'l')
+        {
+          e.mode = S_IFLNK | 0777;
+          e.link_target = r->target;
+        }
+      else
+        {
+          e.mode = r->mode;
+          e.uid = r->uid;
+          e.gid = r->gid;
+          e.size = r->size;
+          e.nlink = r->nlink;
+          e.cls = &c->classes[r->cls];
+          e.cap = r->cap;
+          e.cap_len = r->cap_len;
+        }
+      if (fn (&e, userdata, err) < 0)
+        return -1;
+    }
+  return 0;
+}

@@ -1,0 +1,176 @@
+/* The walk of an overlay root with its lower stack's cache: the merged
+   root is walked as usual, and a directory that the upper layer does not
+   hold (so that overlayfs shows the lower layers' merge of it, exactly
+   what the cache recorded) is not entered: its records are replayed in its
+   place, in the order the walk would have found them.  What the upper
+   layer holds, the mounts below the root and the runtime's placeholders
+   are walked for real, and so is everything below an upper directory with
+   a redirect (its lower content is another path's).  Overlayfs's rules:
+   Documentation/filesystems/overlayfs.rst.  */
+#include <sys/stat.h>
+
+#include "catalog/cache.h"
+#include "source/overlay.h"
+
+typedef struct merge_walk
+{
+  og_overlay_upper *upper; /* NULL: a read-only overlay, nothing is upper */
+  const og_layer_cache *cache;
+  const og_overlay_root *o;
+  const char *const *excludes; /* the placeholders: pinned as o->pins are */
+  size_t n_excludes;
+  og_walk_fn fn;
+  void *fn_data;
+  char *real_below; /* an upper directory with a redirect: walked for real */
+  size_t replayed;
+} merge_walk;
+
+static bool
+under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && path[n] == '/';
+}
+
+/* Does a pin lie below dir (then dir must be walked for real)?  */
+static bool
+pinned_below (const merge_walk *m, const char *dir)
+{
+  for (size_t i = 0; i < m->o->n_pins; i++)
+    if (under (m->o->pins[i], dir))
+      return true;
+  for (size_t i = 0; i < m->n_excludes; i++)
+    if (under (m->excludes[i], dir))
+      return true;
+  return false;
+}
+
+static int
+merged_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  og_upper_kind kind;
+  int ret;
+
+  if (!S_ISDIR (e->mode) || e->skipped != OG_SKIP_NONE)
+    return m->fn (e, m->fn_data, err);
+  if (m->real_below)
+    {
+      if (under (e->path, m->real_below))
+        return m->fn (e, m->fn_data, err);
+      free (m->real_below); /* the walk has left it and never comes back */
+      m->real_below = NULL;
+    }
+  kind = m->upper ? og_overlay_upper_lookup (m->upper, e->path) : OG_UPPER_NONE;
+  if (kind == OG_UPPER_DIR_REDIRECT)
+    m->real_below = og_xstrdup (e->path);
+  if (kind != OG_UPPER_NONE || pinned_below (m, e->path))
+    return m->fn (e, m->fn_data, err);
+  if (m->fn (e, m->fn_data, err) < 0)
+    return -1;
+  ret = og_layer_cache_replay (m->cache, e->path, m->fn, m->fn_data, err);
+  if (ret < 0)
+    return -1;
+  if (ret == 1)
+    return 0; /* not in the cache (cannot be, from a verified entry): walked */
+  m->replayed++;
+  return OG_WALK_PRUNE;
+}
+
+static int
+merged_walk (og_source *src, unsigned walk_flags, og_walk_fn fn, void *fn_data, void *walker_data,
+             og_error **err)
+{
+  merge_walk *m = walker_data;
+  m->fn = fn;
+  m->fn_data = fn_data;
+  return og_source_walk (src, walk_flags, merged_entry, m, err);
+}
+
+void
+og_overlay_result_clear (og_overlay_result *r)
+{
+  free (r->note);
+  og_buf_free (&r->entry);
+  memset (r, 0, sizeof *r);
+}
+
+/* The cache for o: its verified entry, or one made from the lower layers.
+   NULL (and res->state UNSUPPORTED) when the merge cannot be exact.  */
+static og_layer_cache *
+get_cache (const og_overlay_root *o, og_overlay_result *res)
+{
+  cleanup_error og_error *e = NULL;
+  og_layer_cache *c = NULL;
+  const char *why = NULL;
+  int ret;
+
+  if (o->entry)
+    {
+      if (og_layer_cache_parse (o->entry, o->entry_len, o->key, &c, &e) == 0)
+        {
+          res->state = OG_CACHE_HIT;
+          return c;
+        }
+      res->state = OG_CACHE_INVALID;
+      res->note = og_xstrdup (e->msg);
+      og_error_freep (&e);
+      e = NULL;
+    }
+  else
+    res->state = OG_CACHE_MISS;
+  ret = og_layer_cache_build (o->lower_root, o->lowers, o->n_lowers, o->userxattr, &c, &why, &e);
+  if (ret != 0)
+    {
+      /* The full walk of the root then says what there is to say about a
+         limit or an unreadable entry, as it would without the cache.  */
+      free (res->note);
+      res->note = og_xasprintf ("lower layers: %s", ret > 0 ? why : e->msg);
+      res->state = OG_CACHE_UNSUPPORTED;
+      return NULL;
+    }
+  og_layer_cache_serialize (c, o->key, &res->entry);
+  return c;
+}
+
+int
+og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned flags,
+                            const char *const *excludes, size_t n_excludes, og_inventory *inv,
+                            og_overlay_result *res, og_error **err)
+{
+  cleanup_layer_cache og_layer_cache *c = NULL;
+  cleanup_overlay_upper og_overlay_upper *upper = NULL;
+  merge_walk m = { 0 };
+  int ret;
+
+  memset (res, 0, sizeof *res);
+  /* The cache holds what the hook's first build takes from the walk: no
+     per-file list, no digests, no verification, no other mounts.  */
+  if (flags != 0 || root->info.kind == NULL || strcmp (root->info.kind, "dir") != 0)
+    {
+      res->state = OG_CACHE_UNSUPPORTED;
+      res->note = og_xstrdup ("not the hook's first inventory");
+      return og_inventory_build_excluding (root, flags, excludes, n_excludes, inv, err);
+    }
+  c = get_cache (o, res);
+  if (c && o->upper && og_overlay_upper_open (o->upper, o->userxattr, &upper, err) < 0)
+    {
+      res->state = OG_CACHE_UNSUPPORTED;
+      res->note = og_xasprintf ("upper layer: %s", (*err)->msg);
+      og_error_freep (err);
+      *err = NULL;
+      og_layer_cache_free (og_steal_pointer (&c));
+    }
+  if (c == NULL)
+    return og_inventory_build_excluding (root, flags, excludes, n_excludes, inv, err);
+  res->records = og_layer_cache_size (c);
+  m.upper = upper;
+  m.cache = c;
+  m.o = o;
+  m.excludes = excludes;
+  m.n_excludes = n_excludes;
+  ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m, inv, err);
+  free (m.real_below);
+  res->replayed = m.replayed;
+  return ret;
+}

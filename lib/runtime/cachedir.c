@@ -1,0 +1,363 @@
+/* The layer cache's directory.  Entries are "<sha256 of the key>.oglc"
+   (catalog/cache.c says what is in one); their mtime is their last use,
+   and the oldest go first when the directory holds more than max_bytes
+   (checked before each use, so the bound may be passed by one entry until
+   the next).  "stats" counts the uses: one byte appended per use ('h'
+   hit, 'm' miss, 'i' invalid, 'u' unsupported; O_APPEND writes of one
+   byte never interleave), after an optional first line
+   "ocigate-cache-stats 1 H M I U" that folds in the bytes of earlier
+   files once the file passes STATS_FOLD bytes.  */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "runtime/cachedir.h"
+#include "base/fileio.h"
+#include "base/util.h"
+
+#define ENTRY_SUFFIX ".oglc"
+#define STATS        "stats"
+#define STATS_FOLD   (1u << 20)
+#define STATS_MAX    (64u << 20)
+#define STATS_HEAD   "ocigate-cache-stats 1 "
+
+typedef struct entry_file
+{
+  char *name;
+  uint64_t size;
+  struct timespec used;
+} entry_file;
+
+static bool
+is_entry_name (const char *n)
+{
+  size_t l = strlen (n);
+  return l == OG_SHA256_HEX_LEN + strlen (ENTRY_SUFFIX)
+         && strcmp (n + OG_SHA256_HEX_LEN, ENTRY_SUFFIX) == 0;
+}
+
+static int
+cmp_used (const void *a, const void *b)
+{
+  const entry_file *x = a, *y = b;
+  if (x->used.tv_sec != y->used.tv_sec)
+    return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+  if (x->used.tv_nsec != y->used.tv_nsec)
+    return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+/* The entries in the directory, with their sizes and last uses.  */
+static int
+list_entries (int dirfd, entry_file **out, size_t *n, og_error **err)
+{
+  int fd = dup (dirfd);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  entry_file *v = NULL;
+  size_t cnt = 0, cap = 0;
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return og_error_set (err, errno, "list the cache directory");
+    }
+  rewinddir (d);
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat st;
+      if (!is_entry_name (de->d_name) || fstatat (dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0
+          || !S_ISREG (st.st_mode))
+        continue;
+      og_grow (&v, &cap, cnt + 1, sizeof *v);
+      v[cnt].name = og_xstrdup (de->d_name);
+      v[cnt].size = (uint64_t)st.st_size;
+      v[cnt].used = st.st_mtim;
+      cnt++;
+    }
+  closedir (d);
+  *out = v;
+  *n = cnt;
+  return 0;
+}
+
+static void
+free_entries (entry_file *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (v[i].name);
+  free (v);
+}
+
+/* Least recently used out, until the entries fit in max_bytes.  */
+static int
+evict (int dirfd, uint64_t max_bytes, og_error **err)
+{
+  entry_file *v = NULL;
+  size_t n = 0;
+  uint64_t total = 0;
+
+  if (list_entries (dirfd, &v, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    total += v[i].size;
+  if (total > max_bytes)
+    {
+      qsort (v, n, sizeof *v, cmp_used);
+      for (size_t i = 0; i < n && total > max_bytes; i++)
+        if (unlinkat (dirfd, v[i].name, 0) == 0 || errno == ENOENT)
+          total -= v[i].size;
+    }
+  free_entries (v, n);
+  return 0;
+}
+
+/* The counters in a stats file's bytes.  */
+static void
+count_stats (const char *data, size_t len, og_cache_stats *s)
+{
+  size_t i = 0;
+  if (len > strlen (STATS_HEAD) && memcmp (data, STATS_HEAD, strlen (STATS_HEAD)) == 0)
+    {
+      unsigned long long h = 0, m = 0, inv = 0, u = 0;
+      const char *nl = memchr (data, '\n', len);
+      if (nl && sscanf (data + strlen (STATS_HEAD), "%llu %llu %llu %llu", &h, &m, &inv, &u) == 4)
+        {
+          s->hits += h;
+          s->misses += m;
+          s->invalid += inv;
+          s->unsupported += u;
+        }
+      i = nl ? (size_t)(nl - data) + 1 : len;
+    }
+  for (; i < len; i++)
+    {
+      s->hits += data[i] == 'h';
+      s->misses += data[i] == 'm';
+      s->invalid += data[i] == 'i';
+      s->unsupported += data[i] == 'u';
+    }
+}
+
+static int
+read_stats (int dirfd, char **data, size_t *len, og_error **err)
+{
+  cleanup_close int fd = openat (dirfd, STATS, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      *data = NULL;
+      *len = 0;
+      return errno == ENOENT ? 0 : og_error_set (err, errno, "open the cache's stats");
+    }
+  return og_read_fd (fd, "the cache's stats", STATS_MAX, data, len, err);
+}
+
+/* Fold a long stats file into its first line (a use counted by a
+   concurrent hook in between may be lost: these are counters).  */
+static void
+fold_stats (int dirfd)
+{
+  struct stat st;
+  cleanup_free char *data = NULL;
+  cleanup_free char *line = NULL;
+  size_t len = 0;
+  og_cache_stats s = { 0 };
+  cleanup_close int fd = -1;
+
+  if (fstatat (dirfd, STATS, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_size < STATS_FOLD)
+    return;
+  if (read_stats (dirfd, &data, &len, NULL) < 0)
+    return;
+  count_stats (data, len, &s);
+  line = og_xasprintf (STATS_HEAD "%llu %llu %llu %llu\n", (unsigned long long)s.hits,
+                       (unsigned long long)s.misses, (unsigned long long)s.invalid,
+                       (unsigned long long)s.unsupported);
+  fd = openat (dirfd, STATS ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0 && og_write_all (fd, line, strlen (line)) == 0)
+    renameat (dirfd, STATS ".new", dirfd, STATS);
+}
+
+static int
+open_dir (const char *dir, og_error **err)
+{
+  struct stat st;
+  int fd;
+
+  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+    return og_error_set (err, errno, "make the cache directory `%s`", dir);
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return og_error_set (err, errno, "open the cache directory `%s`", dir);
+  if (fstat (fd, &st) < 0 || st.st_uid != geteuid () || (st.st_mode & 022))
+    {
+      close (fd);
+      return og_error_set (err, 0,
+                           "the cache directory `%s` must be owned by root and writable by "
+                           "no one else (chmod 0700)",
+                           dir);
+    }
+  return fd;
+}
+
+/* The entry's bytes, marked used; 1 when there is none.  */
+static int
+read_entry (og_cachedir *c, og_error **err)
+{
+  cleanup_close int fd = openat (c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  char *data = NULL;
+  size_t len = 0;
+
+  if (fd < 0)
+    return errno == ENOENT ? 1 : og_error_set (err, errno, "open cache entry `%s`", c->name);
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return og_error_set (err, errno, "cache entry `%s` is not a regular file", c->name);
+  if (og_read_fd (fd, c->name, OG_CACHE_ENTRY_MAX, &data, &len, err) < 0)
+    return -1;
+  futimens (fd, NULL); /* its last use, for the eviction */
+  c->entry = (uint8_t *)data;
+  c->entry_len = len;
+  return 0;
+}
+
+int
+og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_cachedir *out,
+                  og_error **err)
+{
+  og_cachedir c = { .dirfd = -1, .tmpfd = -1, .statsfd = -1, .max_bytes = max_bytes };
+  int ret;
+
+  *out = c;
+  snprintf (c.name, sizeof c.name, "%s" ENTRY_SUFFIX, key_hex);
+  c.dirfd = open_dir (dir, err);
+  if (c.dirfd < 0)
+    return -1;
+  if (evict (c.dirfd, max_bytes, err) < 0)
+    {
+      og_cachedir_close (&c);
+      return -1;
+    }
+  fold_stats (c.dirfd);
+  c.statsfd = openat (c.dirfd, STATS, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  ret = read_entry (&c, err);
+  if (ret == 1)
+    {
+      c.tmpfd = openat (c.dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      if (c.tmpfd < 0)
+        ret = og_error_set (err, errno, "make a cache entry in `%s`", dir);
+      else
+        ret = 0;
+    }
+  if (ret < 0)
+    {
+      og_cachedir_close (&c);
+      return -1;
+    }
+  *out = c;
+  return 0;
+}
+
+int
+og_cachedir_drop (og_cachedir *c, og_error **err)
+{
+  free (c->entry);
+  c->entry = NULL;
+  c->entry_len = 0;
+  if (unlinkat (c->dirfd, c->name, 0) < 0 && errno != ENOENT)
+    return og_error_set (err, errno, "remove cache entry `%s`", c->name);
+  if (c->tmpfd < 0)
+    c->tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (c->tmpfd < 0)
+    return og_error_set (err, errno, "make a cache entry");
+  return 0;
+}
+
+int
+og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **err)
+{
+  if (c->tmpfd < 0 || len > c->max_bytes)
+    return 0;
+  if (og_write_all (c->tmpfd, data, len) < 0)
+    return og_error_set (err, errno, "write cache entry `%s`", c->name);
+  if (linkat (c->tmpfd, "", c->dirfd, c->name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
+    return og_error_set (err, errno, "link cache entry `%s` into place", c->name);
+  close (c->tmpfd);
+  c->tmpfd = -1;
+  return 0;
+}
+
+void
+og_cachedir_count (og_cachedir *c, og_cache_state s)
+{
+  char b;
+  switch (s)
+    {
+    case OG_CACHE_HIT:
+      b = 'h';
+      break;
+    case OG_CACHE_MISS:
+      b = 'm';
+      break;
+    case OG_CACHE_INVALID:
+      b = 'i';
+      break;
+    case OG_CACHE_UNSUPPORTED:
+      b = 'u';
+      break;
+    case OG_CACHE_OFF:
+    default:
+      return;
+    }
+  if (c->statsfd >= 0)
+    og_write_all (c->statsfd, &b, 1);
+}
+
+int
+og_cachedir_max_fd (const og_cachedir *c)
+{
+  int m = c->dirfd;
+  if (c->tmpfd > m)
+    m = c->tmpfd;
+  if (c->statsfd > m)
+    m = c->statsfd;
+  return m;
+}
+
+void
+og_cachedir_close (og_cachedir *c)
+{
+  if (c->dirfd >= 0)
+    close (c->dirfd);
+  if (c->tmpfd >= 0)
+    close (c->tmpfd);
+  if (c->statsfd >= 0)
+    close (c->statsfd);
+  free (c->entry);
+  c->dirfd = c->tmpfd = c->statsfd = -1;
+  c->entry = NULL;
+  c->entry_len = 0;
+}
+
+int
+og_cache_stats_read (const char *dir, og_cache_stats *out, og_error **err)
+{
+  cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_free char *data = NULL;
+  entry_file *v = NULL;
+  size_t n = 0, len = 0;
+
+  memset (out, 0, sizeof *out);
+  if (fd < 0)
+    return errno == ENOENT ? 1 : og_error_set (err, errno, "open the cache directory `%s`", dir);
+  if (list_entries (fd, &v, &n, err) < 0)
+    return -1;
+  out->entries = n;
+  for (size_t i = 0; i < n; i++)
+    out->bytes += v[i].size;
+  free_entries (v, n);
+  if (read_stats (fd, &data, &len, err) < 0)
+    return -1;
+  count_stats (data ? data : "", len, out);
+  return 0;
+}

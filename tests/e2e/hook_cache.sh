@@ -1,0 +1,100 @@
+#!/bin/bash
+# The layer cache through real podman launches on containers-storage's
+# overlay driver (a private root and runroot, as hook_podman.sh): the first
+# launch of an image misses and keeps an entry, the second hits it with the
+# same inventory digest as a walk without the cache; a stopped container
+# whose upper layer gained an executable is caught at `podman start`; an
+# entry that does not verify is noted and replaced; another image misses.
+set -u
+. "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
+A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; C=$E2E/cache; mkdir -p "$M" "$H"
+P=(podman --root "$E2E/storage" --runroot "$E2E/run" --storage-driver overlay --events-backend none)
+E2E_EXTRA_CLEANUP='"${P[@]}" rm -af >/dev/null 2>&1; "${P[@]}" rmi -af >/dev/null 2>&1'
+make_rootfs "$E2E/rootfs"
+mkdir -p "$E2E/rootfs/usr/local/bin"
+tar --numeric-owner -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" .
+"${P[@]}" import -q "$E2E/rootfs.tar" localhost/og-cache:1 > /dev/null; ok $? "podman import of the busybox root filesystem"
+cp -a "$E2E/rootfs" "$E2E/rootfs2"
+printf '#!/bin/sh\necho two\n' > "$E2E/rootfs2/bin/two"; chmod 755 "$E2E/rootfs2/bin/two"
+tar --numeric-owner -C "$E2E/rootfs2" -cf "$E2E/rootfs2.tar" .
+"${P[@]}" import -q "$E2E/rootfs2.tar" localhost/og-cache:2 > /dev/null; ok $? "podman import of a second image"
+
+# The manifest made from the image forbids any executable it does not list.
+"$OCIGATE" manifest generate --name cache-golden "$E2E/rootfs" \
+  | jq '.executables.unlisted = "deny"' > "$M/golden.json"
+jq --arg hook "$HOOK" --arg cfg "$E2E/ocigate.json" '.hook.path = $hook | .hook.args += ["--config", $cfg]' \
+  "$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json" > "$H/ocigate.json"
+config () { # config ENABLED
+  host_config "$E2E/ocigate.json.new" "$A" "$M" golden enforce
+  jq --arg c "$C" --argjson on "$1" '.cache = { dir: $c, enabled: $on, max_bytes: 67108864 }' \
+    "$E2E/ocigate.json.new" > "$E2E/ocigate.json"
+}
+podman_ () { "${P[@]}" --runtime runc --hooks-dir "$H" "$@"; }
+run () { podman_ run --rm --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"; }
+rec () { sed -n "${1}p" "$A"; }
+# recjq N FILTER: record N exists and FILTER holds on it.
+recjq () { local r; r=$(rec "$1"); [ -n "$r" ] && printf '%s\n' "$r" | jq -e "$2" > /dev/null; }
+eq () { [ "$2" = "$3" ] && [ -n "$2" ]; ok $? "$1 ($2)"; }
+diag () { echo "# $*"; }
+
+config true
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "the first launch is allowed"
+check "the first launch's overlay root misses the cache" recjq 1 '.cache.state == "miss" and .cache.layers >= 1 and (.cache.key | length == 64)'
+check "the cache directory is 0700 and holds one entry" \
+  bash -c '[ "$(stat -c %a "$1")" = 700 ] && [ "$(ls "$1"/*.oglc | wc -l)" = 1 ]' _ "$C"
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "the second launch is allowed"
+check "the second launch of the same image hits the cache" recjq 2 '.cache.state == "hit" and .cache.replayed > 0'
+eq "the hit's inventory digest is the first launch's" "$(rec 1 | jq -r .inventory_sha256)" "$(rec 2 | jq -r .inventory_sha256)"
+config false
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "a launch with the cache disabled"
+check "with the cache disabled the record has no cache" recjq 3 'has("cache") | not'
+eq "the hit's inventory digest is a full walk's" "$(rec 3 | jq -r .inventory_sha256)" "$(rec 2 | jq -r .inventory_sha256)"
+config true
+
+# The entry's size against the inventory JSON's.
+ENTRY=$(ls "$C"/*.oglc); "$OCIGATE" inventory --format json "$E2E/rootfs" > "$E2E/inv.json"
+diag "entry $(stat -c %s "$ENTRY") bytes, inventory JSON $(stat -c %s "$E2E/inv.json") bytes"
+
+# A container that writes an executable into its upper layer, then starts again.
+podman_ run --name c --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-cache:1 \
+  /bin/sh -c 'cp /bin/busybox /usr/local/bin/new; chmod +x /usr/local/bin/new' > "$E2E/out" 2> "$E2E/err"
+ok $? "a container writes an executable"
+check "its first start hit the cache" recjq 4 '.cache.state == "hit" and .decision == "allow"'
+podman_ start -a c > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 ? 0 : 1)) "podman start of the container with the new executable is denied (rc=$rc)"
+check "the deny names the new executable, found with the cache" \
+  recjq 5 '.decision == "deny" and .cache.state == "hit" and (.findings | map(.subject) | index("/usr/local/bin/new") != null)'
+
+# An entry that does not verify: noted, walked, replaced.
+printf 'X' | dd of="$ENTRY" bs=1 seek=$(( $(stat -c %s "$ENTRY") - 2 )) conv=notrunc status=none
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "a launch over a damaged entry is allowed"
+check "the damaged entry is noted as invalid" recjq 6 '.cache.state == "invalid" and (.cache.note | test("checksum"))'
+eq "the invalid launch's inventory digest is the full walk's" "$(rec 6 | jq -r .inventory_sha256)" "$(rec 3 | jq -r .inventory_sha256)"
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "the replaced entry hits again" recjq 7 '.cache.state == "hit"'
+
+# Another image: other lower layers, another key.
+run localhost/og-cache:2 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "a different image misses" recjq 8 '.cache.state == "miss"'
+check "with another key" test "$(rec 8 | jq -r .cache.key)" != "$(rec 1 | jq -r .cache.key)"
+# An image of two layers (podman commit adds one): the kernel merges the
+# lower layers for the hook, mounted alone and detached before its sandbox.
+podman_ run --name c2 --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-cache:1 \
+  /bin/sh -c 'echo more > /etc/extra; cp /bin/busybox /usr/local/bin/two; chmod 755 /usr/local/bin/two' \
+  > "$E2E/out" 2> "$E2E/err"
+"${P[@]}" commit -q c2 localhost/og-cache:3 > /dev/null; ok $? "podman commit makes an image of two layers"
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "its first launch misses over two lower layers, and denies the executable the second added" \
+  recjq 10 '.cache.state == "miss" and .cache.layers == 2 and .decision == "deny"
+            and (.findings | map(.subject) | index("/usr/local/bin/two") != null)'
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "its second launch hits, and denies the same" \
+  recjq 11 '.cache.state == "hit" and .decision == "deny"
+            and (.findings | map(.subject) | index("/usr/local/bin/two") != null)'
+config false
+run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+config true
+eq "the two-layer hit's inventory digest is a full walk's" "$(rec 11 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
+eq "the two-layer miss's inventory digest is a full walk's" "$(rec 10 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
+diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
+plan_end

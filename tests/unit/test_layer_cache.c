@@ -1,0 +1,502 @@
+/* The layer cache (catalog/cache.c, catalog/merge.c, source/overlay.c): on
+   lower and upper trees made here (whiteouts with mknod, opaque directories
+   and redirects with their xattrs), the inventory built from the cache,
+   made then replayed, is byte for byte the inventory of a full walk of the
+   real overlay mount of the same directories (mount(2): needs root).  And
+   the entry file: round trip, and every kind of damage rejected.  */
+#include "fixtures.h"
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+#include "catalog/build.h"
+#include "catalog/cache.h"
+#include "output/output.h"
+#include "source/dir.h"
+
+static char *top; /* the temp dir holding l1 l2 u w mnt */
+static char *mnt;
+
+static int
+setup (void **state)
+{
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  return 0;
+}
+
+static char *
+sub (const char *name)
+{
+  return og_xasprintf ("%s/%s", top, name);
+}
+
+/* mkdir -p the directories above DIR/REL.  */
+static void
+parents (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  for (char *s = p + strlen (dir) + 1; (s = strchr (s, '/')) != NULL; s++)
+    {
+      *s = '\0';
+      if (mkdir (p, 0755) < 0)
+        assert_int_equal (errno, EEXIST);
+      *s = '/';
+    }
+}
+
+static void
+put (const char *dir, const char *rel, const char *text)
+{
+  parents (dir, rel);
+  fx_put (dir, rel, text);
+}
+
+static void
+link_to (const char *target, const char *dir, const char *rel)
+{
+  parents (dir, rel);
+  fx_symlink (target, dir, rel);
+}
+
+static void
+exec_copy (const char *dir, const char *rel, const char *from)
+{
+  size_t len;
+  cleanup_free uint8_t *data = fx_slurp (from, &len);
+  assert_non_null (data);
+  parents (dir, rel);
+  fx_write (dir, rel, data, len);
+  fx_chmod (dir, rel, 0755);
+}
+
+static void
+script (const char *dir, const char *rel, const char *interp)
+{
+  cleanup_free char *text = og_xasprintf ("#!%s\necho hi\n", interp);
+  put (dir, rel, text);
+  fx_chmod (dir, rel, 0755);
+}
+
+static void
+whiteout (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  parents (dir, rel);
+  assert_int_equal (mknod (p, S_IFCHR | 0, makedev (0, 0)), 0);
+}
+
+static void
+xattr (const char *dir, const char *rel, const char *name, const char *value)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  assert_int_equal (lsetxattr (p, name, value, strlen (value), 0), 0);
+}
+
+/* The bottom layer: an image's base.  */
+static void
+make_l2 (const char *l2)
+{
+  fx_mkdir (l2, "usr");
+  fx_mkdir (l2, "usr/bin");
+  link_to ("usr/bin", l2, "bin");
+  exec_copy (l2, "usr/bin/true", "/bin/true");
+  script (l2, "usr/bin/sh", "/bin/dash");
+  fx_mkdir (l2, "usr/lib");
+  put (l2, "usr/lib/os-release", "ID=layered\nVERSION_ID=1\n");
+  link_to ("../usr/lib/os-release", l2, "etc/os-release");
+  fx_mkdir (l2, "usr/local");
+  fx_mkdir (l2, "usr/local/bin");
+  script (l2, "opt/app/bin/tool", "/usr/bin/env python3");
+  put (l2, "opt/app/share/data", "not executable");
+  script (l2, "gone/bin/x", "/bin/sh");
+  script (l2, "old/bin/y", "/bin/sh");
+  put (l2, "file2dir", "a file below");
+  script (l2, "dir2file/bin/z", "/bin/sh");
+  put (l2, "etc/hostname", "");
+  {
+    /* A setuid binary with a capability, as security.capability holds it
+       (VFS_CAP_REVISION_2, cap_net_raw permitted, effective).  */
+    static const uint8_t cap[20] = { 0x01, 0, 0, 0x02, 0, 0x20, 0, 0 };
+    cleanup_free char *p = og_xasprintf ("%s/usr/bin/ping", l2);
+    exec_copy (l2, "usr/bin/ping", "/bin/true");
+    assert_int_equal (chmod (p, 04755), 0);
+    assert_int_equal (lsetxattr (p, "security.capability", cap, sizeof cap, 0), 0);
+  }
+}
+
+/* The layer above it: whiteouts, an opaque directory, a directory over a
+   file, a file over a directory, a file added to a merged directory.  */
+static void
+make_l1 (const char *l1)
+{
+  fx_mkdir (l1, "usr");
+  fx_mkdir (l1, "usr/bin");
+  script (l1, "usr/bin/extra", "/bin/sh");
+  whiteout (l1, "usr/bin/sh");
+  whiteout (l1, "gone");
+  script (l1, "old/new", "/bin/sh");
+  xattr (l1, "old", "trusted.overlay.opaque", "y");
+  script (l1, "file2dir/bin/q", "/bin/sh");
+  script (l1, "dir2file", "/bin/sh");
+}
+
+typedef void (*upper_fn) (const char *u);
+
+static void
+upper_empty (const char *u)
+{
+  (void)u;
+}
+
+/* What a container writes: a new executable in a directory the lower
+   layers have, a whiteout of an executable, an opaque /etc.  */
+static void
+upper_writes (const char *u)
+{
+  exec_copy (u, "usr/local/bin/new", "/bin/true");
+  whiteout (u, "opt/app/bin/tool");
+  put (u, "etc/hostname", "box\n");
+  xattr (u, "etc", "trusted.overlay.opaque", "y");
+}
+
+/* An upper /usr made opaque: nothing of the lower /usr shows.  */
+static void
+upper_opaque_usr (const char *u)
+{
+  script (u, "usr/bin/only", "/bin/sh");
+  xattr (u, "usr", "trusted.overlay.opaque", "y");
+}
+
+/* A renamed directory (redirect_dir): the upper /opt2 shows the lower /opt.  */
+static void
+upper_redirect (const char *u)
+{
+  fx_mkdir (u, "opt2");
+  xattr (u, "opt2", "trusted.overlay.redirect", "/opt");
+  whiteout (u, "opt");
+}
+
+static char *
+inventory_json (og_inventory *inv)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  cleanup_error og_error *err = NULL;
+  assert_int_equal (og_inventory_write_json (inv, f, &err), 0);
+  fclose (f);
+  return buf;
+}
+
+static char *
+full_walk (const char *root)
+{
+  cleanup_source og_source *src = NULL;
+  cleanup_error og_error *err = NULL;
+  og_inventory inv;
+  char *json;
+
+  assert_int_equal (og_source_open_dir (root, NULL, &src, &err), 0);
+  assert_int_equal (og_inventory_build (src, 0, &inv, &err), 0);
+  json = inventory_json (&inv);
+  og_inventory_clear (&inv);
+  return json;
+}
+
+/* The inventory of mnt through the cache; *state and the entry made.  */
+static char *
+cached_walk (const og_overlay_root *o, og_cache_state *state, og_buf *entry)
+{
+  cleanup_source og_source *src = NULL;
+  cleanup_error og_error *err = NULL;
+  og_overlay_result res = { 0 };
+  og_inventory inv;
+  char *json;
+
+  assert_int_equal (og_source_open_dir (mnt, NULL, &src, &err), 0);
+  assert_int_equal (og_inventory_build_overlay (src, o, 0, NULL, 0, &inv, &res, &err), 0);
+  json = inventory_json (&inv);
+  og_inventory_clear (&inv);
+  *state = res.state;
+  /* The cache is really used: directories replayed, not walked.  */
+  if (res.state == OG_CACHE_HIT || res.state == OG_CACHE_MISS)
+    assert_true (res.replayed > 0);
+  if (entry)
+    {
+      og_buf_free (entry);
+      *entry = res.entry;
+      res.entry = (og_buf){ 0 };
+    }
+  og_overlay_result_clear (&res);
+  return json;
+}
+
+static bool
+mount_overlay (const char *l1, const char *l2, const char *u, const char *w)
+{
+  cleanup_free char *opts = og_xasprintf ("lowerdir=%s:%s,upperdir=%s,workdir=%s", l1, l2, u, w);
+  return mount ("overlay", mnt, "overlay", 0, opts) == 0;
+}
+
+static void
+make_layers (upper_fn upper, bool lower_redirect)
+{
+  cleanup_free char *l1 = NULL, *l2 = NULL, *u = NULL, *w = NULL;
+  top = fx_tmpdir ("layers");
+  l1 = sub ("l1");
+  l2 = sub ("l2");
+  u = sub ("u");
+  w = sub ("w");
+  mnt = sub ("mnt");
+  fx_mkdir (top, "l1");
+  fx_mkdir (top, "l2");
+  fx_mkdir (top, "u");
+  fx_mkdir (top, "w");
+  fx_mkdir (top, "mnt");
+  make_l2 (l2);
+  make_l1 (l1);
+  if (lower_redirect)
+    {
+      fx_mkdir (l1, "moved");
+      xattr (l1, "moved", "trusted.overlay.redirect", "/old");
+    }
+  upper (u);
+}
+
+static void
+unmake_layers (void)
+{
+  umount2 (mnt, MNT_DETACH);
+  fx_rm_rf (top);
+  free (top);
+  free (mnt);
+  top = mnt = NULL;
+}
+
+/* Miss, then hit: both the inventory of the full walk of the mount.  */
+static void
+check_scenario (upper_fn upper, bool lower_redirect, og_cache_state first)
+{
+  cleanup_free char *l1 = NULL, *l2 = NULL, *u = NULL, *w = NULL;
+  cleanup_free char *full = NULL, *miss = NULL, *hit = NULL;
+  cleanup_buf og_buf entry = { 0 };
+  const char *lowers[2];
+  og_overlay_root o = { 0 };
+  og_cache_state state;
+
+  if (geteuid () != 0)
+    fx_skip ("mounting an overlay needs root");
+  make_layers (upper, lower_redirect);
+  l1 = sub ("l1");
+  l2 = sub ("l2");
+  u = sub ("u");
+  w = sub ("w");
+  if (!mount_overlay (l1, l2, u, w))
+    {
+      unmake_layers ();
+      fx_skip ("mount -t overlay failed: %s", strerror (errno));
+    }
+  lowers[0] = l1;
+  lowers[1] = l2;
+  o.upper = u;
+  o.lowers = lowers;
+  o.n_lowers = 2;
+  o.key = "test key";
+  full = full_walk (mnt);
+  miss = cached_walk (&o, &state, &entry);
+  assert_int_equal (state, first);
+  assert_string_equal (miss, full);
+  if (first == OG_CACHE_MISS)
+    {
+      /* The same made through the lower layers mounted alone, which the
+         hook walks (overlayfs merges them itself).  */
+      cleanup_free char *lower = sub ("lower");
+      cleanup_free char *opts = og_xasprintf ("lowerdir=%s:%s", l1, l2);
+      cleanup_free char *via_mount = NULL;
+      fx_mkdir (top, "lower");
+      assert_int_equal (mount ("overlay", lower, "overlay", MS_RDONLY, opts), 0);
+      o.lower_root = lower;
+      via_mount = cached_walk (&o, &state, NULL);
+      assert_int_equal (state, OG_CACHE_MISS);
+      assert_string_equal (via_mount, full);
+      o.lower_root = NULL;
+      umount2 (lower, MNT_DETACH);
+      assert_true (entry.len > 0);
+      o.entry = (const uint8_t *)entry.data;
+      o.entry_len = entry.len;
+      hit = cached_walk (&o, &state, NULL);
+      assert_int_equal (state, OG_CACHE_HIT);
+      assert_string_equal (hit, full);
+    }
+  unmake_layers ();
+}
+
+static void
+test_empty_upper (void **state)
+{
+  check_scenario (upper_empty, false, OG_CACHE_MISS);
+}
+
+static void
+test_upper_writes (void **state)
+{
+  check_scenario (upper_writes, false, OG_CACHE_MISS);
+}
+
+static void
+test_upper_opaque (void **state)
+{
+  check_scenario (upper_opaque_usr, false, OG_CACHE_MISS);
+}
+
+static void
+test_upper_redirect (void **state)
+{
+  check_scenario (upper_redirect, false, OG_CACHE_MISS);
+}
+
+/* A redirect in a lower layer is not reproduced: the root is walked.  */
+static void
+test_lower_redirect_unsupported (void **state)
+{
+  check_scenario (upper_empty, true, OG_CACHE_UNSUPPORTED);
+}
+
+/* The new executable the container wrote is in the inventory the cache
+   helped build (the inventory is the full walk's, checked above; here that
+   the upper layer is really looked at).  */
+static void
+test_upper_executable_seen (void **state)
+{
+  cleanup_free char *u = NULL, *json = NULL;
+  cleanup_buf og_buf entry = { 0 };
+  const char *lowers[2];
+  cleanup_free char *l1 = NULL, *l2 = NULL, *w = NULL;
+  og_overlay_root o = { 0 };
+  og_cache_state st;
+
+  if (geteuid () != 0)
+    fx_skip ("mounting an overlay needs root");
+  make_layers (upper_empty, false);
+  l1 = sub ("l1");
+  l2 = sub ("l2");
+  u = sub ("u");
+  w = sub ("w");
+  if (!mount_overlay (l1, l2, u, w))
+    {
+      unmake_layers ();
+      fx_skip ("mount -t overlay failed");
+    }
+  lowers[0] = l1;
+  lowers[1] = l2;
+  o = (og_overlay_root){ .upper = u, .lowers = lowers, .n_lowers = 2, .key = "k" };
+  free (cached_walk (&o, &st, &entry));
+  assert_int_equal (st, OG_CACHE_MISS);
+  /* The container writes through the mount, as a stopped container's
+     upper layer holds what it wrote.  */
+  exec_copy (mnt, "usr/local/bin/new", "/bin/true");
+  o.entry = (const uint8_t *)entry.data;
+  o.entry_len = entry.len;
+  json = cached_walk (&o, &st, NULL);
+  assert_int_equal (st, OG_CACHE_HIT);
+  assert_non_null (strstr (json, "\"/usr/local/bin/new\""));
+  {
+    cleanup_free char *full = full_walk (mnt);
+    assert_string_equal (json, full);
+  }
+  unmake_layers ();
+}
+
+/* ---- the entry file ----------------------------------------------------- */
+
+static og_layer_cache *
+small_cache (char **dir)
+{
+  og_layer_cache *c = NULL;
+  cleanup_error og_error *err = NULL;
+  const char *why = NULL;
+  const char *lowers[1];
+
+  *dir = fx_tmpdir ("entry");
+  make_l2 (*dir);
+  lowers[0] = *dir;
+  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &c, &why, &err), 0);
+  return c;
+}
+
+static void
+test_entry_round_trip (void **state)
+{
+  cleanup_free char *dir = NULL;
+  og_layer_cache *c = small_cache (&dir);
+  og_layer_cache *back = NULL;
+  cleanup_buf og_buf a = { 0 };
+  cleanup_buf og_buf b = { 0 };
+  cleanup_error og_error *err = NULL;
+
+  og_layer_cache_serialize (c, "key one", &a);
+  assert_int_equal (og_layer_cache_parse ((const uint8_t *)a.data, a.len, "key one", &back, &err),
+                    0);
+  assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (c));
+  og_layer_cache_serialize (back, "key one", &b);
+  assert_int_equal (a.len, b.len);
+  assert_memory_equal (a.data, b.data, a.len);
+  og_layer_cache_free (back);
+  og_layer_cache_free (c);
+  fx_rm_rf (dir);
+}
+
+static void
+assert_rejected (const og_buf *b, const char *key, const char *why)
+{
+  og_layer_cache *back = NULL;
+  cleanup_error og_error *err = NULL;
+  assert_int_equal (og_layer_cache_parse ((const uint8_t *)b->data, b->len, key, &back, &err), -1);
+  assert_null (back);
+  assert_int_equal (err->code, OG_ERR_CONTENT);
+  if (strstr (err->msg, why) == NULL)
+    fail_msg ("`%s` does not say `%s`", err->msg, why);
+}
+
+static void
+test_entry_rejected (void **state)
+{
+  cleanup_free char *dir = NULL;
+  og_layer_cache *c = small_cache (&dir);
+  cleanup_buf og_buf a = { 0 };
+  og_buf t;
+  size_t body;
+
+  og_layer_cache_serialize (c, "key one", &a);
+  body = 4 + 4 + 32 + 8 + 32;
+  assert_rejected (&a, "key two", "key");
+  /* one bit of the payload flipped */
+  a.data[body + (a.len - body) / 2] ^= 1;
+  assert_rejected (&a, "key one", "checksum");
+  a.data[body + (a.len - body) / 2] ^= 1;
+  /* the format version */
+  a.data[4] = 2;
+  assert_rejected (&a, "key one", "format");
+  a.data[4] = 1;
+  a.data[0] = 'X';
+  assert_rejected (&a, "key one", "magic");
+  a.data[0] = 'O';
+  /* truncated */
+  t = a;
+  t.len = a.len - 1;
+  assert_rejected (&t, "key one", "truncated");
+  og_layer_cache_free (c);
+  fx_rm_rf (dir);
+}
+
+FX_MAIN (setup, teardown, cmocka_unit_test (test_empty_upper), cmocka_unit_test (test_upper_writes),
+         cmocka_unit_test (test_upper_opaque), cmocka_unit_test (test_upper_redirect),
+         cmocka_unit_test (test_lower_redirect_unsupported),
+         cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_entry_round_trip),
+         cmocka_unit_test (test_entry_rejected))
