@@ -25,6 +25,8 @@
 #include "og-config.h"
 #include "policy/hostconfig.h"
 #include "policy/manifest.h"
+#include "runtime/cachedir.h"
+#include "base/text.h"
 
 #ifndef LANDLOCK_CREATE_RULESET_VERSION
 #define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
@@ -305,11 +307,59 @@ check_kernel (doctor *d)
                 "lsm= boot list); the hook goes on with seccomp and dropped capabilities only");
 }
 
+/* The layer cache: off, not made yet, or its size and hit rate.  */
+static void
+check_cache (doctor *d, const og_hostconfig *cfg)
+{
+  og_cache_stats st = { 0 };
+  cleanup_error og_error *err = NULL;
+  uint64_t uses;
+  int r;
+
+  if (cfg == NULL)
+    return;
+  if (!cfg->cache_enabled)
+    {
+      doctor_say (d, DOCTOR_OK, "layer cache: off (%s sets cache.enabled false)", cfg->file);
+      return;
+    }
+  r = og_cache_stats_read (cfg->cache_dir, &st, &err);
+  if (r < 0)
+    {
+      cleanup_free char *msg = og_text_escaped (err->msg);
+      doctor_say (d, DOCTOR_WARN,
+                  "layer cache %s: %s; launches walk the whole root: fix its directory (root's, "
+                  "mode 0700) or set cache.enabled false",
+                  cfg->cache_dir, msg);
+      return;
+    }
+  if (r == 1)
+    {
+      doctor_say (d, DOCTOR_OK,
+                  "layer cache %s: not made yet (the hook makes it, mode 0700, at "
+                  "the first launch on an overlay root)",
+                  cfg->cache_dir);
+      return;
+    }
+  uses = st.hits + st.misses + st.invalid + st.unsupported;
+  doctor_say (d, DOCTOR_OK,
+              "layer cache %s: %llu %s, %.1f MiB of %.1f MiB; %llu %s, hit rate %.0f%% (%llu "
+              "%s, %llu invalid, %llu unsupported roots)",
+              cfg->cache_dir, (unsigned long long)st.entries, st.entries == 1 ? "entry" : "entries",
+              st.bytes / 1048576.0, cfg->cache_max_bytes / 1048576.0, (unsigned long long)uses,
+              uses == 1 ? "launch" : "launches", uses ? 100.0 * st.hits / uses : 0.0,
+              (unsigned long long)st.misses, st.misses == 1 ? "miss" : "misses",
+              (unsigned long long)st.invalid, (unsigned long long)st.unsupported);
+}
+
 static void
 check_syslog (doctor *d, const og_hostconfig *cfg)
 {
   struct sockaddr_un sa = { .sun_family = AF_UNIX };
   int fd;
+
+  if (cfg && cfg->syslog_socket && !d->syslog_socket_given)
+    d->syslog_socket = cfg->syslog_socket;
 
   if (cfg && !cfg->audit_syslog)
     {
@@ -377,6 +427,7 @@ parse (doctor *d, bool *strict, int argc, char **argv)
         break;
       case 'S':
         d->syslog_socket = optarg;
+        d->syslog_socket_given = true;
         break;
       case 's':
         *strict = true;
@@ -413,6 +464,7 @@ og_cmd_doctor (int argc, char **argv)
   check_audit (&d, cfg);
   check_kernel (&d);
   check_syslog (&d, cfg);
+  check_cache (&d, cfg);
   doctor_runtimes (&d);
   fflush (stdout); /* the summary on stderr comes after the lines */
   if (d.n_fail || (strict && d.n_warn))

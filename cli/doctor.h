@@ -27,6 +27,7 @@ typedef struct doctor
   const char *crio_conf;       /* NULL: CRI-O's own places */
   const char *containerd_conf; /* NULL: containerd's own place */
   const char *syslog_socket;
+  bool syslog_socket_given; /* --syslog-socket: over the config's audit.syslog_socket */
   size_t n_warn, n_fail;
 } doctor;
 

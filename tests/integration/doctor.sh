@@ -17,7 +17,7 @@ cp "$OG_SOURCE_ROOT/policy/examples/deny-shells-pkgmgrs-compilers.json" "$N/mani
 cat > "$N/ocigate.json" <<EOF
 { "schema": "ocigate.config/v1", "mode": "audit", "on_error": "allow", "deadline_ms": 5000,
   "audit": { "file": "$N/log/audit.jsonl", "syslog": true },
-  "manifests_dir": "$N/manifests",
+  "manifests_dir": "$N/manifests", "cache": { "dir": "$N/cache" },
   "rules": [ { "match": { "annotations": { "^io\\\\.kubernetes\\\\.pod\\\\.namespace\$": "^prod-" } },
                "manifest": "deny", "mode": "enforce" } ],
   "default": { "manifest": null, "mode": "audit" } }
@@ -47,6 +47,12 @@ check "the host config and its regexes are checked" grep -q "^ok    host config 
 check "the manifest the config names is checked" grep -qx "ok    manifest \`deny\` ($N/manifests/deny.json): valid" "$W/out"
 check "the audit directory is checked" grep -qx "ok    audit directory $N/log is owned by root and not writable by others" "$W/out"
 check "the syslog socket is checked" grep -qx "ok    syslog socket $N/log.sock accepts records" "$W/out"
+check "the layer cache not made yet is said" grep -q "^ok    layer cache $N/cache: not made yet" "$W/out"
+# The hook counts each use of the cache with one byte of its stats file.
+mkdir -m 0700 "$N/cache" && printf 'hhhm' > "$N/cache/stats"
+doctor
+check "the layer cache's hit rate is its stats file's (3 hits of 4 launches)" \
+  grep -q "^ok    layer cache $N/cache: 0 entries, .* 4 launches, hit rate 75% (1 miss, 0 invalid" "$W/out"
 check "openat2 is checked" grep -qx "ok    kernel: openat2 with RESOLVE_IN_ROOT works" "$W/out"
 check "seccomp is checked" grep -qx "ok    kernel: seccomp filters are available" "$W/out"
 check "podman's hooks_dir (a multi-line array) is read" grep -qx "ok    podman ($N/containers.conf) reads hooks from $N/hooks.d, which runs the hook" "$W/out"
