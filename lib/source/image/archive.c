@@ -64,8 +64,10 @@ load_libarchive (og_error **err)
   return 0;
 }
 
-struct archive *
-img_new_reader (og_error **err)
+/* A reader behind the gzip, zstd, xz and bzip2 filters (and none): of tar
+   members, or of one raw stream.  */
+static struct archive *
+new_filtered_reader (bool raw, og_error **err)
 {
   struct archive *a;
   if (load_libarchive (err) < 0)
@@ -80,8 +82,17 @@ img_new_reader (og_error **err)
   og_archive_read_support_filter_zstd (a);
   og_archive_read_support_filter_xz (a);
   og_archive_read_support_filter_bzip2 (a);
-  og_archive_read_support_format_tar (a);
+  if (raw)
+    og_archive_read_support_format_raw (a);
+  else
+    og_archive_read_support_format_tar (a);
   return a;
+}
+
+struct archive *
+img_new_reader (og_error **err)
+{
+  return new_filtered_reader (false, err);
 }
 
 /* The outer archive is read from an fd we opened and checked ourselves.  */
@@ -214,20 +225,9 @@ img_file_type_name (mode_t mode)
 struct archive *
 og_decompress_open (int fd, const char *path, og_error **err)
 {
-  struct archive *a;
-  if (load_libarchive (err) < 0)
-    return NULL;
-  a = og_archive_read_new ();
+  struct archive *a = new_filtered_reader (true, err);
   if (a == NULL)
-    {
-      og_error_set (err, ENOMEM, "archive_read_new");
-      return NULL;
-    }
-  og_archive_read_support_filter_gzip (a);
-  og_archive_read_support_filter_zstd (a);
-  og_archive_read_support_filter_xz (a);
-  og_archive_read_support_filter_bzip2 (a);
-  og_archive_read_support_format_raw (a);
+    return NULL;
   if (og_archive_read_open_fd (a, fd, 1 << 16) != ARCHIVE_OK)
     {
       og_error_set (err, 0, "decompress `%s`: %s", path, og_archive_error_string (a));
