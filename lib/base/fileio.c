@@ -36,12 +36,12 @@ og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, og_e
 }
 
 int
-og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err)
+og_open_regular (const char *path, og_error **err)
 {
   cleanup_close int fd = -1;
   struct stat st;
-  cleanup_free char *what = NULL;
 
+  /* O_NONBLOCK: a FIFO put in the file's place does not hang the open.  */
   fd = TEMP_FAILURE_RETRY (open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd < 0)
     return og_error_set (err, errno, "open `%s`", path);
@@ -49,6 +49,17 @@ og_read_file (const char *path, size_t max, char **data, size_t *len, og_error *
     return og_error_set (err, errno, "stat `%s`", path);
   if (!S_ISREG (st.st_mode))
     return og_error_set (err, 0, "`%s` is not a regular file", path);
+  return og_steal_fd (&fd);
+}
+
+int
+og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err)
+{
+  cleanup_close int fd = og_open_regular (path, err);
+  cleanup_free char *what = NULL;
+
+  if (fd < 0)
+    return -1;
   what = og_xasprintf ("`%s`", path);
   return og_read_fd (fd, what, max, data, len, err);
 }

@@ -18,6 +18,9 @@ int og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, 
 /* Open PATH (O_NONBLOCK, no controlling tty), check that it is a regular
    file, and read it as og_read_fd does.  */
 int og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err);
+/* Open path for reading, refusing what is not a regular file (a FIFO does
+   not block the open): the fd, or -1 with *err naming path.  */
+int og_open_regular (const char *path, og_error **err);
 
 /* Write all of data to fd.  -1 with errno set.  */
 int og_write_all (int fd, const void *data, size_t len);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <yajl/yajl_parse.h>
 
+#include "base/fileio.h"
 #include "runtime/audit_read.h"
 #include "source/image/image.h"
 
@@ -47,18 +48,13 @@ compressed (const unsigned char *m, size_t n)
 int
 og_audit_lines_open (const char *path, og_audit_lines **out, og_error **err)
 {
-  cleanup_close int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  struct stat st;
+  cleanup_close int fd = og_open_regular (path, err);
   unsigned char magic[6];
   ssize_t n;
   og_audit_lines *l;
 
   if (fd < 0)
-    return og_error_set (err, errno, "open `%s`", path);
-  if (fstat (fd, &st) < 0)
-    return og_error_set (err, errno, "stat `%s`", path);
-  if (!S_ISREG (st.st_mode))
-    return og_error_set (err, 0, "`%s` is not a regular file", path);
+    return -1;
   n = TEMP_FAILURE_RETRY (pread (fd, magic, sizeof magic, 0));
   if (n < 0)
     return og_error_set (err, errno, "read `%s`", path);
