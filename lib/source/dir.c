@@ -318,8 +318,9 @@ hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
 
 /* Read the head, the capability xattr and (when asked) the digest of an
    executable, through an fd opened without following symlinks.  */
-static int
-inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_error **err)
+int
+og_dir_open_head (int dirfd, const char *name, const char *path, uint8_t head[OG_HEAD_MAX],
+                  uint8_t cap[OG_CAP_MAX], og_entry *e, uint64_t *size, og_error **err)
 {
   cleanup_close int fd = -1;
   ssize_t n;
@@ -329,26 +330,40 @@ inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_
   if (fd < 0 && errno == EPERM)
     fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0)
-    return og_error_set (err, errno, "open `%s`", w->path);
+    return og_error_set (err, errno, "open `%s`", path);
   /* Check that what we opened is what we stat'ed.  */
   if (fstat (fd, &st) < 0)
-    return og_error_set (err, errno, "stat `%s`", w->path);
+    return og_error_set (err, errno, "stat `%s`", path);
   if (!S_ISREG (st.st_mode))
-    return og_error_set (err, 0, "`%s` changed while it was inspected", w->path);
-  n = TEMP_FAILURE_RETRY (pread (fd, w->head, sizeof w->head, 0));
+    return og_error_set (err, 0, "`%s` changed while it was inspected", path);
+  n = TEMP_FAILURE_RETRY (pread (fd, head, OG_HEAD_MAX, 0));
   if (n < 0)
-    return og_error_set (err, errno, "read `%s`", w->path);
-  e->head = w->head;
+    return og_error_set (err, errno, "read `%s`", path);
+  e->head = head;
   e->head_len = (size_t)n;
-  n = fgetxattr (fd, "security.capability", w->cap, sizeof w->cap);
+  n = fgetxattr (fd, "security.capability", cap, OG_CAP_MAX);
   if (n > 0)
     {
-      e->cap = w->cap;
+      e->cap = cap;
       e->cap_len = (size_t)n;
     }
+  *size = (uint64_t)st.st_size;
+  return og_steal_fd (&fd);
+}
+
+/* The head (for the ELF facts), the capability and, when asked, the digest
+   of an executable, through an fd opened without following symlinks.  */
+static int
+inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_error **err)
+{
+  uint64_t size;
+  cleanup_close int fd = og_dir_open_head (dirfd, name, w->path, w->head, w->cap, e, &size, err);
+
+  if (fd < 0)
+    return -1;
   if (w->d->digests)
     {
-      if (hash_fd (w, fd, (uint64_t)st.st_size, err) < 0)
+      if (hash_fd (w, fd, size, err) < 0)
         return -1;
       e->sha256 = w->sha256;
     }

@@ -18,4 +18,11 @@ int og_source_open_dir (const char *path, const og_source_options *opts, og_sour
    list in the same order.  */
 int og_dir_read_names (int fd, const char *what, char ***names, size_t *n, og_error **err);
 
+/* Open the regular file name of dirfd (path in messages) without following
+   a symlink, and read into e its head (for the ELF facts) and its
+   security.capability: the fd (for a digest) and *size, or -1.  Shared
+   with source/overlay.c, whose entries must be the walk's.  */
+int og_dir_open_head (int dirfd, const char *name, const char *path, uint8_t head[OG_HEAD_MAX],
+                      uint8_t cap[OG_CAP_MAX], og_entry *e, uint64_t *size, og_error **err);
+
 #endif

@@ -97,31 +97,9 @@ stat_in (int fd, const char *name, const char *what, struct statx *stx, og_error
 static int
 read_executable (lower_walk *w, int dirfd, const char *name, og_entry *e, og_error **err)
 {
-  cleanup_close int fd = -1;
-  struct stat st;
-  ssize_t n;
-
-  fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM)
-    fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0)
-    return og_error_set (err, errno, "open `%s`", w->path);
-  if (fstat (fd, &st) < 0)
-    return og_error_set (err, errno, "stat `%s`", w->path);
-  if (!S_ISREG (st.st_mode))
-    return og_error_set (err, 0, "`%s` changed while it was inspected", w->path);
-  n = TEMP_FAILURE_RETRY (pread (fd, w->head, sizeof w->head, 0));
-  if (n < 0)
-    return og_error_set (err, errno, "read `%s`", w->path);
-  e->head = w->head;
-  e->head_len = (size_t)n;
-  n = fgetxattr (fd, "security.capability", w->cap, sizeof w->cap);
-  if (n > 0)
-    {
-      e->cap = w->cap;
-      e->cap_len = (size_t)n;
-    }
-  return 0;
+  uint64_t size;
+  cleanup_close int fd = og_dir_open_head (dirfd, name, w->path, w->head, w->cap, e, &size, err);
+  return fd < 0 ? -1 : 0;
 }
 
 static void
