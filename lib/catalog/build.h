@@ -33,4 +33,9 @@ int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_er
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                                   size_t n_excludes, og_inventory *inv, og_error **err);
 
+/* The os-release of a source alone (into os, which the caller clears):
+   what the hook's host config rules need to pick a manifest before the
+   one walk that og_inventory_build makes.  0 also when there is none.  */
+int og_inventory_read_os (og_source *src, og_osrelease *os, og_error **err);
+
 #endif
