@@ -12,6 +12,7 @@ mirror=$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/de
 pkgs=build-essential,git,python3-pip,python3-venv,curl,wget,openssh-client,vim,iproute2,procps,gnupg
 pkgs=$pkgs,libssl-dev,less,sudo,xz-utils,unzip,file,man-db,rsync,ca-certificates,cmake,pkg-config
 pkgs=$pkgs,libsqlite3-dev,zlib1g-dev,libffi-dev,strace,ltrace,jq,net-tools,dnsutils,postgresql-client
+pkgs=$pkgs,imagemagick,ruby,python3-dev,default-jre-headless,nodejs,php-cli,lua5.4
 rm -rf "$out/debian380"
 debootstrap --variant=minbase --include="$pkgs" bookworm "$out/debian380" "$mirror" \
   >"$out/debian380.log" 2>&1 || { tail -20 "$out/debian380.log" >&2; exit 1; }
