@@ -4,8 +4,8 @@
 #
 #   bench/rpmdb.sh [BUILD_DIR] [ROUNDS]
 #
-# The database is made once, by rpmbuild (one spec, 400 subpackages of 100
-# files each) and rpm --justdb, under BUILD_DIR/bench-rpmdb, and reused.
+# The database is made once by bench/rpmtree.sh (rpmbuild of one spec with 400
+# subpackages of 100 files each, rpm --justdb) under BUILD_DIR/bench-rpmdb.
 # Rounds are interleaved; prints the medians, the ratio and the peak RSS.
 set -euo pipefail
 
@@ -13,53 +13,13 @@ build=$(cd "${1:-build}" && pwd)
 rounds=${2:-5}
 pkgdump=$build/tests/pkgdump
 work=$build/bench-rpmdb
-root=$work/root
+root=$work/rpm400-sqlite
 db=$root/var/lib/rpm/rpmdb.sqlite
-npkgs=400
-nfiles=100
 
 [ -x "$pkgdump" ] || { echo "build first: $pkgdump missing" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
-if [ ! -f "$work/.done" ]; then
-  rm -rf "$work"
-  mkdir -p "$work/rpmbuild" "$root"
-  spec=$work/bench.spec
-  {
-    cat <<HEAD
-%global debug_package %{nil}
-%global __os_install_post %{nil}
-%global _binary_payload w.ufdio
-Name: ogbench
-Version: 1.0
-Release: 1
-Summary: ocigate benchmark
-License: MIT
-BuildArch: noarch
-%description
-Benchmark packages.
-%install
-for p in \$(seq 1 $npkgs); do
-  for d in 1 2 3 4; do mkdir -p %{buildroot}/usr/share/ogbench/p\$p/d\$d; done
-  for f in \$(seq 1 $nfiles); do
-    echo "\$p \$f" > %{buildroot}/usr/share/ogbench/p\$p/d\$((f % 4 + 1))/file-\$f.txt
-  done
-done
-%files
-HEAD
-    for p in $(seq 1 $npkgs); do
-      printf '%%package -n ogbench-p%d\nSummary: bench %d\n%%description -n ogbench-p%d\nbench\n' "$p" "$p" "$p"
-      printf '%%files -n ogbench-p%d\n/usr/share/ogbench/p%d/d*/*\n' "$p" "$p"
-    done
-  } >"$spec"
-  echo "bench: building $npkgs packages ..." >&2
-  rpmbuild --quiet -bb --define "_topdir $work/rpmbuild" --define "_rpmdir $work/rpms" \
-    --define '_build_id_links none' "$spec" >"$work/build.log" 2>&1
-  rpm --root "$root" --dbpath /var/lib/rpm --define '_db_backend sqlite' --justdb \
-    --nodeps --noscripts -i "$work"/rpms/noarch/ogbench-p*.rpm 2>/dev/null
-  rm -rf "$work/rpmbuild" "$work/rpms"
-  touch "$work/.done"
-fi
+bash "$(dirname "$0")/rpmtree.sh" "$work"
 
 now() { date +%s%N; }
 cpu_ms() { awk '{ printf "%d", ($2 + $3) * 1000 }' "$work/rss"; }

@@ -87,9 +87,10 @@ find_identity (hook *h)
     }
 }
 
-/* The rules see config.json's annotations, then the state's (borrowed).
-   Called when the root is open (before the inventory: so that the backstop
-   knows the mode; no os-release is known yet) and again with the inventory.  */
+/* The rules see config.json's annotations, then the state's (borrowed), and
+   h->inv.os.  Called once the root's os-release is read, before the walk:
+   the backstop then knows the mode, and the walk reads what the manifest
+   needs.  */
 static void
 select_manifest (hook *h)
 {
@@ -175,23 +176,46 @@ mount_destinations (hook *h)
     }
 }
 
-/* Open the root (an operational failure when it cannot be), then inventory
-   it (a failure there is the content's: HOOK_PHASE_INSPECT).  */
+/* Open the root: an operational failure when it cannot be.  */
 static int
-build_inventory (hook *h, bool digests, unsigned flags, og_error **err)
+open_root (hook *h, bool digests, og_source **src, og_error **err)
 {
   og_source_options opts = { .digests = digests };
-  cleanup_source og_source *src = NULL;
 
+  h->phase = HOOK_PHASE_ROOT;
+  if (og_source_open_dir (h->root, &opts, src, err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_INSPECT;
+  return 0;
+}
+
+/* Pick and load the manifest from the root's os-release alone (what the
+   host config's rules can match of the content), so that the root is walked
+   once, with the digests and verification the manifest asks for.  */
+static int
+pick_manifest (hook *h, og_source *src, og_error **err)
+{
+  og_osrelease_clear (&h->inv.os);
+  if (og_inventory_read_os (src, &h->inv.os, err) < 0)
+    return -1;
+  select_manifest (h);
+  hook_update_backstop (h);
+  if (h->manifest_path == NULL)
+    return 0;
+  h->phase = HOOK_PHASE_MANIFEST;
+  if (load_manifest (h, err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_INSPECT;
+  return 0;
+}
+
+/* Inventory the root (a failure there is the content's:
+   HOOK_PHASE_INSPECT).  */
+static int
+build_inventory (hook *h, og_source *src, bool digests, unsigned flags, og_error **err)
+{
   og_inventory_clear (&h->inv);
   h->have_inv = false;
-  h->phase = HOOK_PHASE_ROOT;
-  if (og_source_open_dir (h->root, &opts, &src, err) < 0)
-    return -1;
-  if (!h->selected)
-    select_manifest (h);
-  h->phase = HOOK_PHASE_INSPECT;
-  hook_update_backstop (h);
   mount_destinations (h);
   /* Layer cache (issue 16): an overlay root's first inventory replays its
      lower stack's entry; the result is the full walk's.  */
@@ -269,25 +293,29 @@ evaluate (hook *h, og_error **err)
 static int
 inspect_and_evaluate (hook *h, og_error **err)
 {
-  if (build_inventory (h, false, 0, err) < 0)
+  cleanup_source og_source *src = NULL;
+  bool digests = false;
+  unsigned flags = 0;
+
+  if (open_root (h, false, &src, err) < 0 || pick_manifest (h, src, err) < 0)
     return -1;
-  select_manifest (h);      /* again, now that os-release is known */
-  hook_update_backstop (h); /* the mode may have changed with it */
-  if (h->manifest_path)
+  /* Digests and verification only when the manifest asks for them.  */
+  if (h->manifest)
     {
-      h->phase = HOOK_PHASE_MANIFEST;
-      if (load_manifest (h, err) < 0)
+      digests = og_manifest_needs_sha256 (h->manifest);
+      flags = (og_manifest_needs_verify (h->manifest) ? OG_INV_VERIFY : 0)
+              | (og_manifest_needs_deps (h->manifest) ? OG_INV_DEPS : 0);
+    }
+  if (digests)
+    {
+      og_source_free (og_steal_pointer (&src));
+      if (open_root (h, true, &src, err) < 0)
         return -1;
-      h->phase = HOOK_PHASE_INSPECT;
-      /* Digests and verification only when the manifest asks for them.  */
-      if ((og_manifest_needs_sha256 (h->manifest) || og_manifest_needs_verify (h->manifest)
-           || og_manifest_needs_deps (h->manifest))
-          && build_inventory (h, og_manifest_needs_sha256 (h->manifest),
-                              (og_manifest_needs_verify (h->manifest) ? OG_INV_VERIFY : 0)
-                                  | (og_manifest_needs_deps (h->manifest) ? OG_INV_DEPS : 0),
-                              err)
-                 < 0)
-        return -1;
+    }
+  if (build_inventory (h, src, digests, flags, err) < 0)
+    return -1;
+  if (h->manifest)
+    {
       if (og_deadline_check (err) < 0)
         return -1;
       if (evaluate (h, err) < 0)

@@ -42,4 +42,9 @@ int og_inventory_build_walked (og_source *src, unsigned flags, const char *const
                                size_t n_excludes, og_inventory_walker walker, void *walker_data,
                                og_inventory *inv, og_error **err);
 
+/* The os-release of a source alone (into os, which the caller clears):
+   what the hook's host config rules need to pick a manifest before the
+   one walk that og_inventory_build makes.  0 also when there is none.  */
+int og_inventory_read_os (og_source *src, og_osrelease *os, og_error **err);
+
 #endif

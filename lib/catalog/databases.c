@@ -25,18 +25,18 @@ read_opt (og_source *src, const char *path, uint8_t **data, size_t *len, og_erro
 }
 
 int
-og_catalog_load_os (build_state *st, og_error **err)
+og_inventory_read_os (og_source *src, og_osrelease *os, og_error **err)
 {
   for (size_t i = 0; i < OG_ARRAY_SIZE (og_osrelease_paths); i++)
     {
       cleanup_free uint8_t *data = NULL;
       size_t len = 0;
-      int ret = og_source_read_file (st->src, og_osrelease_paths[i], 1 << 20, &data, &len, err);
+      int ret = og_source_read_file (src, og_osrelease_paths[i], 1 << 20, &data, &len, err);
       if (ret < 0)
         return ret;
       if (ret == 0)
         {
-          og_osrelease_parse (data, len, &st->inv->os);
+          og_osrelease_parse (data, len, os);
           return 0;
         }
     }
@@ -71,6 +71,12 @@ og_catalog_load_accounts (build_state *st, og_error **err)
   if (load_idnames (st, OG_ACCOUNTS_PASSWD, &st->inv->users, err) < 0)
     return -1;
   return load_idnames (st, OG_ACCOUNTS_GROUP, &st->inv->groups, err);
+}
+
+int
+og_catalog_load_os (build_state *st, og_error **err)
+{
+  return og_inventory_read_os (st->src, &st->inv->os, err);
 }
 
 /* ---- rpm ---------------------------------------------------------------- */

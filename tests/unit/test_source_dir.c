@@ -54,6 +54,35 @@ teardown (void **state)
   return 0;
 }
 
+/* The os-release the hook picks its manifest with, read alone, is the one
+   the inventory of the same root carries (through the root's own link).  */
+static void
+test_read_os_alone_matches_the_inventory (void **state)
+{
+  og_source *s = NULL;
+  og_error *err = NULL;
+  og_osrelease os = { 0 };
+  og_inventory inv;
+  cleanup_free char *bare = fx_tmpdir ("no-os-release");
+
+  assert_int_equal (og_source_open_dir (root, NULL, &s, &err), 0);
+  assert_int_equal (og_inventory_read_os (s, &os, &err), 0);
+  assert_int_equal (og_inventory_build (s, OG_INV_NO_PACKAGES, &inv, &err), 0);
+  assert_non_null (os.id);
+  assert_string_equal (os.id, "inside");
+  assert_string_equal (os.id, inv.os.id);
+  og_osrelease_clear (&os);
+  og_inventory_clear (&inv);
+  og_source_free (s);
+  s = NULL;
+  /* No os-release: nothing, and no error.  */
+  assert_int_equal (og_source_open_dir (bare, NULL, &s, &err), 0);
+  assert_int_equal (og_inventory_read_os (s, &os, &err), 0);
+  assert_null (os.id);
+  assert_null (err);
+  og_source_free (s);
+}
+
 static void
 test_read_file_stays_in_root (void **state)
 {
@@ -416,7 +445,9 @@ test_mounts_by_mount_id (void **state)
 }
 
 FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
-         cmocka_unit_test (test_resolve_dir), cmocka_unit_test (test_walk_does_not_follow_links),
+         cmocka_unit_test (test_resolve_dir),
+         cmocka_unit_test (test_read_os_alone_matches_the_inventory),
+         cmocka_unit_test (test_walk_does_not_follow_links),
          cmocka_unit_test (test_walk_digests_when_opened_with_them),
          cmocka_unit_test (test_open_errors_name_the_path),
          cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_hashing_checks_deadline),
