@@ -22,7 +22,11 @@ SHIPPED=$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json
 check "the shipped hooks.d file is an oci-hooks 1.0.0 prestart hook with a fixed PATH" \
   jq -e '.version == "1.0.0" and .when.always == true and .stages == ["prestart"]
          and (.hook.env | index("PATH=/usr/sbin:/usr/bin:/sbin:/bin") != null) and (.hook.path | endswith("/ocigate-hook"))' "$SHIPPED"
-jq --arg hook "$HOOK" --arg cfg "$E2E/ocigate.json" '.hook.path = $hook | .hook.args += ["--config", $cfg]' \
+check "the shipped hooks.d file says --on-error allow (the shipped config audits)" \
+  jq -e '.hook.args | index("--on-error") as $i | $i != null and .[$i + 1] == "allow"' "$SHIPPED"
+# This node enforces: --on-error deny, as ocigate-hook(8) says such nodes run it.
+jq --arg hook "$HOOK" --arg cfg "$E2E/ocigate.json" '.hook.path = $hook
+     | .hook.args |= (index("--on-error") as $i | .[$i + 1] = "deny") | .hook.args += ["--config", $cfg]' \
   "$SHIPPED" > "$H/ocigate.json"
 run () { "${P[@]}" --runtime runc --hooks-dir "$H" run --rm --network=none \
            --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-busybox:1 /bin/echo container-ran; }
