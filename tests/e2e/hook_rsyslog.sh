@@ -18,7 +18,7 @@ mkdir -p "$M" "$R1/work" "$R2/work"
 make_bundle "$B" "$E2E/unused.json"
 # An image name that needs every RFC 5424 escape: '"', '\' and ']'.
 IMAGE='registry.example/team/app:1"]\x'
-jq --arg img "$IMAGE" '.annotations = {"org.opencontainers.image.ref.name": $img}' "$B/config.json" > "$B/c" && mv "$B/c" "$B/config.json"
+jq --arg img "$IMAGE" '.annotations = {"io.kubernetes.cri-o.ImageName": $img}' "$B/config.json" > "$B/c" && mv "$B/c" "$B/config.json"
 deny_manifest "$M/deny.json"
 "$OCIGATE" manifest generate --name golden "$B/rootfs" > "$M/golden.json"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -89,7 +89,7 @@ for line in open(sys.argv[1]):
     f = r["findings"]
     jsonl[r["container"]["id"]] = {
         "decision": r["decision"], "mode": r["mode"], "container": r["container"]["id"],
-        "image": r["container"]["annotations"].get("org.opencontainers.image.ref.name", "-"),
+        "image": (r.get("image") or {}).get("name", "-"),
         "manifest": r["manifest"]["path"], "findings": str(r["findings_total"]),
         "first": f[0]["rule"] + ": " + f[0]["subject"] if f else None,
         "record": "written", "msgid": ids[r["decision"]], "host": r["host"]}
