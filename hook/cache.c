@@ -123,7 +123,7 @@ make_pins (struct hook_cache *c)
 }
 
 int
-hook_cache_build (hook *h, og_source *src, og_error **err)
+hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
 {
   struct hook_cache *c = h->cache;
   og_overlay_result res = { 0 };
@@ -142,7 +142,7 @@ hook_cache_build (hook *h, og_source *src, og_error **err)
   o.key = c->key;
   o.entry = c->dir.entry;
   o.entry_len = c->dir.entry_len;
-  ret = og_inventory_build_overlay (src, &o, 0, (const char *const *)h->placeholders,
+  ret = og_inventory_build_overlay (src, &o, flags, (const char *const *)h->placeholders,
                                     h->n_placeholders, &h->inv, &res, err);
   c->state = res.state;
   if (c->invalid && res.state == OG_CACHE_MISS)

@@ -131,7 +131,9 @@ const char *hook_image_name (const hook *h);
 void hook_cache_prepare (hook *h);
 int hook_cache_max_fd (const hook *h);
 bool hook_cache_usable (const hook *h);
-int hook_cache_build (hook *h, og_source *src, og_error **err);
+/* flags: what the manifest asks of the inventory (verification, the
+   dependency graph) beside the walk, which the cache replays.  */
+int hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err);
 const og_audit_cache *hook_cache_audit (const hook *h);
 void hook_cache_free (hook *h);
 

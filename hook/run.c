@@ -217,11 +217,14 @@ build_inventory (hook *h, og_source *src, bool digests, unsigned flags, og_error
   og_inventory_clear (&h->inv);
   h->have_inv = false;
   mount_destinations (h);
-  /* Layer cache (issue 16): an overlay root's first inventory replays its
-     lower stack's entry; the result is the full walk's.  */
-  if (!digests && flags == 0 && hook_cache_usable (h))
+  /* Layer cache (issue 16): an overlay root's walk replays its lower
+     stack's entry; the result is the full walk's.  Verification and the
+     dependency graph read the packages' files and databases afterwards, as
+     they would; sha256 pins need every executable read, which the entry
+     does not hold.  */
+  if (!digests && hook_cache_usable (h))
     {
-      if (hook_cache_build (h, src, err) < 0)
+      if (hook_cache_build (h, src, flags, err) < 0)
         {
           og_error_prefix (err, "inspect `%s`", h->root);
           return -1;

@@ -144,9 +144,12 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
   int ret;
 
   memset (res, 0, sizeof *res);
-  /* The cache holds what the hook's first build takes from the walk: no
-     per-file list, no digests, no verification, no other mounts.  */
-  if (flags != 0 || root->info.kind == NULL || strcmp (root->info.kind, "dir") != 0)
+  /* The cache holds what the hook's build takes from the walk: no per-file
+     list, no digests, no other mounts.  Verification (of the executables)
+     and the dependency graph come after the walk, from the packages'
+     databases and files read through root, as without the cache.  */
+  if ((flags & ~(unsigned)(OG_INV_VERIFY | OG_INV_DEPS)) != 0 || root->info.kind == NULL
+      || strcmp (root->info.kind, "dir") != 0)
     {
       res->state = OG_CACHE_UNSUPPORTED;
       res->note = og_xstrdup ("not the hook's first inventory");
