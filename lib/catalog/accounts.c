@@ -131,3 +131,26 @@ og_idnames_clear (og_idnames *names)
   names->v = NULL;
   names->n = 0;
 }
+
+void
+og_owner_format (og_buf *b, const og_idnames *users, const og_idnames *groups, uint32_t uid,
+                 uint32_t gid)
+{
+  const char *user = og_idnames_find (users, uid);
+  const char *group = og_idnames_find (groups, gid);
+
+  og_buf_printf (b, "%u:%u", uid, gid);
+  if (user == NULL && group == NULL)
+    return;
+  og_buf_puts (b, " (");
+  if (user)
+    og_buf_puts (b, user);
+  else
+    og_buf_printf (b, "%u", uid);
+  og_buf_puts (b, ":");
+  if (group)
+    og_buf_puts (b, group);
+  else
+    og_buf_printf (b, "%u", gid);
+  og_buf_puts (b, ")");
+}

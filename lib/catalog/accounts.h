@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/util.h"
+
 typedef struct og_idname
 {
   uint32_t id;
@@ -36,5 +38,10 @@ void og_idnames_parse (const uint8_t *data, size_t len, og_idnames *out);
 /* The name of id, or NULL.  */
 const char *og_idnames_find (const og_idnames *names, uint32_t id);
 void og_idnames_clear (og_idnames *names);
+/* "0:42 (root:shadow)" appended to b: the numbers, then the names users and
+   groups give them (a number stands for a name they lack; no names at all:
+   the numbers alone).  The one wording of an owner in every table.  */
+void og_owner_format (og_buf *b, const og_idnames *users, const og_idnames *groups, uint32_t uid,
+                      uint32_t gid);
 
 #endif

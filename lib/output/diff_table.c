@@ -5,7 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "base/util.h"
+#include "catalog/accounts.h"
 #include "output/diff.h"
 #include "output/output.h"
 
@@ -26,13 +28,24 @@ cells_clear (cells *c)
   free (c->v);
 }
 
+/* The cell s escaped (base/text.h), as in the other tables: a path or a
+   name from the image holding a newline or ESC cannot forge a row or drive
+   the terminal.  Takes s.  */
+static char *
+escaped (char *s)
+{
+  char *e = og_text_escaped (s);
+  free (s);
+  return e;
+}
+
 static void
 cells_add (cells *c, char *first, char *a, char *b)
 {
   c->v = og_xreallocarray (c->v, (c->rows + 1) * 3, sizeof *c->v);
-  c->v[c->rows * 3] = first;
-  c->v[c->rows * 3 + 1] = a;
-  c->v[c->rows * 3 + 2] = b;
+  c->v[c->rows * 3] = escaped (first);
+  c->v[c->rows * 3 + 1] = escaped (a);
+  c->v[c->rows * 3 + 2] = escaped (b);
   c->rows++;
 }
 
@@ -113,7 +126,10 @@ path_side (const og_diff *d, const og_inventory *inv, const void *rec, unsigned 
   if (one || (changed & (OG_DIFF_F_TYPE | OG_DIFF_F_MODE)))
     og_buf_printf (&b, " %s", mode);
   if (one || (changed & OG_DIFF_F_OWNER))
-    og_buf_printf (&b, " %u:%u", uid, gid);
+    {
+      og_buf_putc (&b, ' ');
+      og_owner_format (&b, &inv->users, &inv->groups, uid, gid);
+    }
   if ((one && !S_ISDIR (m)) || (changed & OG_DIFF_F_SIZE))
     og_buf_printf (&b, one ? " %llu" : " size=%llu", (unsigned long long)size);
   if ((one || (changed & OG_DIFF_F_TARGET)) && target)

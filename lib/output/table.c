@@ -116,27 +116,16 @@ exec_flags_text (const og_exec *x, og_buf *b)
     og_buf_puts (b, "-");
 }
 
-/* The escaped copy of s, in b (reused: one buffer per %s of a call).  */
-/* "0:42 (root:shadow)": the numbers, then the names the image's own
-   /etc/passwd and /etc/group give them (a number stands for a name it
-   lacks; no names at all: the numbers alone).  */
+/* The owner in the one wording of every table (catalog/accounts.h).  */
 static void
 owner_cell (table *t, const og_inventory *inv, uint32_t uid, uint32_t gid)
 {
-  const char *user = og_idnames_find (&inv->users, uid);
-  const char *group = og_idnames_find (&inv->groups, gid);
-  char un[16], gn[16];
-
-  if (user == NULL && group == NULL)
-    {
-      cellf (t, "%u:%u", uid, gid);
-      return;
-    }
-  snprintf (un, sizeof un, "%u", uid);
-  snprintf (gn, sizeof gn, "%u", gid);
-  cellf (t, "%u:%u (%s:%s)", uid, gid, user ? user : un, group ? group : gn);
+  cleanup_buf og_buf b = { 0 };
+  og_owner_format (&b, &inv->users, &inv->groups, uid, gid);
+  cell (t, b.data);
 }
 
+/* The escaped copy of s, in b (reused: one buffer per %s of a call).  */
 static const char *
 safe (og_buf *b, const char *s)
 {

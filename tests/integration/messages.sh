@@ -149,6 +149,19 @@ if groupadd -R "$A" -g 4343 oggrp && useradd -R "$A" -M -N -u 4242 -g 4343 ogtes
   check "files table: the host's names are not used (getent knows ogtest? it must not matter)" bash -c "! grep -q 'root:root' <(grep '/usr/bin/t' '$W/files')"
   "$OCIGATE" inventory "$A" > "$W/inv" 2> /dev/null
   check "inventory table: owner names too" grep -qE '4242:4343 \(ogtest:oggrp\) .*/usr/bin/t1$' "$W/inv"
+  # diff: each side's names from its own passwd and group.  B renames 4242,
+  # gives t1 to root and adds t4 and a name with a newline.
+  B=$W/acct-b; cp -a "$A" "$B"; usermod -R "$B" -l ogother ogtest
+  chown 0:4343 "$B/usr/bin/t1"; cp /bin/true "$B/usr/bin/t4"; chown 4242:0 "$B/usr/bin/t4"
+  cp /bin/true "$B/usr/bin/new"$'\n'"line"
+  "$OCIGATE" diff --what executables "$A" "$B" > "$W/diff" 2> /dev/null
+  check "diff table: a changed owner shows names from each side's own files" grep -qE '^/usr/bin/t1 +4242:4343 \(ogtest:oggrp\) +0:4343 \(root:oggrp\)$' "$W/diff"
+  check "diff table: a path on one side: B's name for 4242, not A's" grep -qE '^/usr/bin/t4 +Not Installed +-rwxr-xr-x 4242:0 \(ogother:root\) [0-9]+ elf$' "$W/diff"
+  check "diff table: a path holding a newline is one escaped row" bash -c "grep -qE '^/usr/bin/new\\\\nline +Not Installed ' '$W/diff' && test \$(wc -l < '$W/diff') -eq 5"
+  "$OCIGATE" diff --what files --format markdown "$A" "$B" > "$W/diff.md" 2> /dev/null
+  check "diff markdown: owner names too" grep -qF '| /usr/bin/t1 | 4242:4343 (ogtest:oggrp) | 0:4343 (root:oggrp) |' "$W/diff.md"
+  "$OCIGATE" diff --what files --format json "$A" "$B" > "$W/diff.json" 2> /dev/null
+  check "diff json: owners stay numbers (the schema's uid and gid)" jq -e '[.files[] | select(.path == "/usr/bin/t1")] | .[0] | .a.uid == 4242 and .b.uid == 0 and (.a | has("user") | not)' "$W/diff.json"
 else
   ok 1 "groupadd and useradd --root made the accounts"
 fi
