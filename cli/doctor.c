@@ -55,7 +55,14 @@ usage (FILE *f)
               "  --hook PATH          the hook executable (default " OG_HOOK_PATH ")\n"
               "  --containers-conf FILE\n"
               "                       podman's containers.conf (default: its own places)\n"
+              "  --containers-conf-dir DIR\n"
+              "                       a containers.conf.d directory whose *.conf files are\n"
+              "                       read after it, in order; may be repeated (default\n"
+              "                       /usr/share/containers/containers.conf.d and\n"
+              "                       /etc/containers/containers.conf.d)\n"
               "  --crio-conf FILE     CRI-O's crio.conf (default /etc/crio/crio.conf)\n"
+              "  --crio-conf-dir DIR  a crio.conf.d directory, the same way (default\n"
+              "                       /etc/crio/crio.conf.d)\n"
               "  --containerd-conf FILE\n"
               "                       containerd's config (default /etc/containerd/config.toml)\n"
               "  --syslog-socket PATH\n"
@@ -393,6 +400,8 @@ parse (doctor *d, bool *strict, int argc, char **argv)
     { "hook", required_argument, NULL, 'k' },
     { "containers-conf", required_argument, NULL, 'P' },
     { "crio-conf", required_argument, NULL, 'C' },
+    { "containers-conf-dir", required_argument, NULL, 'p' },
+    { "crio-conf-dir", required_argument, NULL, 'r' },
     { "containerd-conf", required_argument, NULL, 'd' },
     { "syslog-socket", required_argument, NULL, 'S' },
     { "strict", no_argument, NULL, 's' },
@@ -421,6 +430,16 @@ parse (doctor *d, bool *strict, int argc, char **argv)
         break;
       case 'C':
         d->crio_conf = optarg;
+        break;
+      case 'p':
+        if (d->n_containers_conf_dirs == DOCTOR_MAX_DIRS)
+          return og_cli_usage_error ("doctor", "at most %d --containers-conf-dir", DOCTOR_MAX_DIRS);
+        d->containers_conf_dirs[d->n_containers_conf_dirs++] = optarg;
+        break;
+      case 'r':
+        if (d->n_crio_conf_dirs == DOCTOR_MAX_DIRS)
+          return og_cli_usage_error ("doctor", "at most %d --crio-conf-dir", DOCTOR_MAX_DIRS);
+        d->crio_conf_dirs[d->n_crio_conf_dirs++] = optarg;
         break;
       case 'd':
         d->containerd_conf = optarg;

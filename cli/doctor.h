@@ -25,6 +25,12 @@ typedef struct doctor
   size_t n_hooks_dirs;
   const char *containers_conf; /* NULL: podman's own places */
   const char *crio_conf;       /* NULL: CRI-O's own places */
+  /* Drop-in directories (*.conf, read after the file above); with one of
+     them or the file given, only what is given is read.  */
+  const char *containers_conf_dirs[DOCTOR_MAX_DIRS];
+  size_t n_containers_conf_dirs;
+  const char *crio_conf_dirs[DOCTOR_MAX_DIRS];
+  size_t n_crio_conf_dirs;
   const char *containerd_conf; /* NULL: containerd's own place */
   const char *syslog_socket;
   bool syslog_socket_given; /* --syslog-socket: over the config's audit.syslog_socket */

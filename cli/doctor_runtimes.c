@@ -4,9 +4,14 @@
    Sources: oci-hooks(5) of containers/common (pkg/hooks/docs/oci-hooks.5.md,
    version 1.0.0: "version", "hook" {path, args, env, timeout}, "when",
    "stages"); containers.conf(5) ([engine] hooks_dir, default
-   /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d);
-   crio.conf(5) ([crio.runtime] hooks_dir, default
-   /usr/share/containers/oci/hooks.d); containerd's CRI plugin config
+   /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d; an
+   array ending in {append=true} adds to the value before it) with
+   containers-config(5) (the order of the files: each containers.conf, then
+   the *.conf files of its containers.conf.d in lexical order, a later
+   file's field winning); crio.conf(5) ([crio.runtime] hooks_dir, default
+   /usr/share/containers/oci/hooks.d) and crio.conf.d(5) (crio.conf, then
+   the *.conf files of /etc/crio/crio.conf.d in lexical order, later
+   winning); containerd's CRI plugin config
    (base_runtime_spec of a runtime) and its NRI plugin, whose
    hook-injector reads hooks.d.  The TOML files are the host's own, written by
    its administrator: read here with a small line scanner that finds one key
@@ -159,26 +164,41 @@ cmp_names (const void *a, const void *b)
   return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
+/* The files of dir whose names end in suffix (and have more before it),
+   sorted by name (bytes), appended to out: podman reads hooks.d and both
+   runtimes their drop-in directories in that order.  regular: only regular
+   files (symbolic links followed), as the runtimes skip sub-directories of a
+   drop-in directory.  -1 with errno when dir cannot be opened.  */
+static int
+files_with_suffix (const char *dir, const char *suffix, bool regular, og_strv *out)
+{
+  DIR *dh = opendir (dir);
+  size_t first = out->n, sl = strlen (suffix);
+  struct dirent *e;
+
+  if (dh == NULL)
+    return -1;
+  while ((e = readdir (dh)) != NULL)
+    {
+      size_t n = strlen (e->d_name);
+      if (n > sl && strcmp (e->d_name + n - sl, suffix) == 0)
+        {
+          cleanup_free char *p = og_xasprintf ("%s/%s", dir, e->d_name);
+          struct stat st;
+          if (!regular || (stat (p, &st) == 0 && S_ISREG (st.st_mode)))
+            og_strv_push (out, p);
+        }
+    }
+  closedir (dh);
+  qsort (out->v + first, out->n - first, sizeof *out->v, cmp_names);
+  return 0;
+}
+
 /* The *.json files of dir, sorted (podman reads them in that order).  */
 static void
 json_files (const char *dir, og_strv *out)
 {
-  DIR *dh = opendir (dir);
-  struct dirent *e;
-
-  if (dh == NULL)
-    return;
-  while ((e = readdir (dh)) != NULL)
-    {
-      size_t n = strlen (e->d_name);
-      if (n > 5 && strcmp (e->d_name + n - 5, ".json") == 0)
-        {
-          cleanup_free char *p = og_xasprintf ("%s/%s", dir, e->d_name);
-          og_strv_push (out, p);
-        }
-    }
-  closedir (dh);
-  qsort (out->v, out->n, sizeof *out->v, cmp_names);
+  (void)files_with_suffix (dir, ".json", false, out);
 }
 
 /* Check the files of dir that name the hook; returns how many run it
@@ -227,13 +247,40 @@ skip_blank (const char *s)
   return s;
 }
 
-/* The strings of an array value from v (after its '[') up to its closing
-   ']', possibly over several lines; comments skipped.  */
-static void
-string_array (const char *v, og_strv *out)
+/* Is p (at a '{') the inline table {append=true} that containers.conf(5)
+   lets an array end with?  */
+static bool
+is_append (const char *p)
 {
+  p = skip_blank (p + 1);
+  if (strncmp (p, "append", 6) != 0)
+    return false;
+  p = skip_blank (p + 6);
+  if (*p != '=')
+    return false;
+  p = skip_blank (p + 1);
+  if (strncmp (p, "true", 4) != 0)
+    return false;
+  return *skip_blank (p + 4) == '}';
+}
+
+/* The strings of an array value from v (after its '[') up to its closing
+   ']', possibly over several lines; comments skipped.  *append: it holds
+   {append=true}.  */
+static void
+string_array (const char *v, og_strv *out, bool *append)
+{
+  *append = false;
   for (const char *p = v; *p && *p != ']'; p++)
     {
+      if (*p == '{')
+        {
+          *append |= is_append (p);
+          p = strchr (p, '}');
+          if (p == NULL)
+            return;
+          continue;
+        }
       if (*p == '#')
         {
           p = strchr (p, '\n');
@@ -267,10 +314,12 @@ is_table_header (const char *l, const char *table)
 
 /* Find `key = [...]` in [table] of a TOML file's text; true when found
    (out then holds its strings: a later file's value replaces an earlier
-   one's, as the runtimes merge them).  The value may span lines: it ends at
-   its ']'.  */
+   one's, as the runtimes merge them, or, with {append=true} where
+   can_append, is added to it).  The value may span lines: it ends at its
+   ']'.  */
 static bool
-toml_find_array (const char *text, const char *table, const char *key, og_strv *out)
+toml_find_array (const char *text, const char *table, const char *key, bool can_append,
+                 og_strv *out)
 {
   bool in_table = false, found = false;
   size_t klen = strlen (key);
@@ -292,8 +341,15 @@ toml_find_array (const char *text, const char *table, const char *key, og_strv *
       l = skip_blank (l + 1);
       if (l[0] != '[')
         continue;
-      og_strv_clear (out);
-      string_array (l + 1, out);
+      {
+        cleanup_strv og_strv v = { 0 };
+        bool append;
+        string_array (l + 1, &v, &append);
+        if (!(append && can_append))
+          og_strv_clear (out);
+        for (size_t i = 0; i < v.n; i++)
+          og_strv_push (out, v.v[i]);
+      }
       found = true;
     }
   return found;
@@ -360,57 +416,103 @@ say_dirs (doctor *d, const char *runtime, const char *conf, char *const *dirs, s
               runtime, conf, n ? list.data : "no directory", d->hook, d->hook);
 }
 
-/* A runtime configured by TOML files whose [table] key lists hooks dirs.
-   Returns whether any of its files was found.  */
-static bool
-toml_runtime (doctor *d, const char *runtime, const char *const *files, size_t n_files,
-              bool must_exist, const char *table, const char *const *defaults, size_t n_defaults)
+/* A main configuration file and its drop-in directory (either may be
+   NULL).  */
+typedef struct conf_place
 {
-  cleanup_strv og_strv dirs = { 0 };
-  const char *which = NULL;
-  bool set = false;
+  const char *file;
+  const char *dir;
+} conf_place;
 
-  for (size_t i = 0; i < n_files; i++)
+/* The files of places in the order the runtime reads them: each file, then
+   its directory's *.conf.  A directory that cannot be read is a FAIL line
+   when given (must_exist) or there.  */
+static void
+conf_files (doctor *d, const conf_place *places, size_t n, bool must_exist, og_strv *out)
+{
+  for (size_t i = 0; i < n; i++)
     {
-      cleanup_free char *text = read_conf (d, files[i], must_exist);
+      if (places[i].file)
+        og_strv_push (out, places[i].file);
+      if (places[i].dir && files_with_suffix (places[i].dir, ".conf", true, out) < 0
+          && (errno != ENOENT || must_exist))
+        doctor_say (d, DOCTOR_FAIL, "%s cannot be read: %s", places[i].dir, strerror (errno));
+    }
+}
+
+/* A runtime configured by TOML files whose [table] key lists hooks dirs,
+   read in order, a later file's value winning.  The line names the file
+   whose value won (a drop-in, often), else the last one read.  Returns
+   whether any of its files was found.  */
+static bool
+toml_runtime (doctor *d, const char *runtime, const conf_place *places, size_t n_places,
+              bool must_exist, const char *table, bool can_append, const char *const *defaults,
+              size_t n_defaults)
+{
+  cleanup_strv og_strv files = { 0 };
+  cleanup_strv og_strv dirs = { 0 };
+  const char *which = NULL, *set_by = NULL;
+
+  conf_files (d, places, n_places, must_exist, &files);
+  for (size_t i = 0; i < n_defaults; i++)
+    og_strv_push (&dirs, defaults[i]);
+  for (size_t i = 0; i < files.n; i++)
+    {
+      cleanup_free char *text = read_conf (d, files.v[i], must_exist);
       if (text == NULL)
         continue;
-      which = files[i];
-      set |= toml_find_array (text, table, "hooks_dir", &dirs);
+      which = files.v[i];
+      if (toml_find_array (text, table, "hooks_dir", can_append, &dirs))
+        set_by = files.v[i];
     }
   if (which == NULL)
     return false;
-  if (!set)
-    for (size_t i = 0; i < n_defaults; i++)
-      og_strv_push (&dirs, defaults[i]);
-  say_dirs (d, runtime, which, dirs.v, dirs.n);
+  say_dirs (d, runtime, set_by ? set_by : which, dirs.v, dirs.n);
   return true;
+}
+
+/* The places given as options into out; how many (0: none was given, so
+   the runtime's own places are read).  */
+static size_t
+given_places (const char *file, const char *const *dirs, size_t n_dirs, conf_place *out)
+{
+  size_t n = 0;
+  if (file)
+    out[n++] = (conf_place){ file, NULL };
+  for (size_t i = 0; i < n_dirs; i++)
+    out[n++] = (conf_place){ NULL, dirs[i] };
+  return n;
 }
 
 static bool
 podman (doctor *d)
 {
-  static const char *const files[]
-      = { "/usr/share/containers/containers.conf", "/etc/containers/containers.conf" };
-  const char *one[] = { d->containers_conf };
+  static const conf_place own[] = {
+    { "/usr/share/containers/containers.conf", "/usr/share/containers/containers.conf.d" },
+    { "/etc/containers/containers.conf", "/etc/containers/containers.conf.d" },
+  };
+  conf_place given[DOCTOR_MAX_DIRS + 1];
+  size_t n = given_places (d->containers_conf, d->containers_conf_dirs, d->n_containers_conf_dirs,
+                           given);
 
-  if (d->containers_conf)
-    return toml_runtime (d, "podman", one, 1, true, "engine", podman_default_dirs,
+  if (n)
+    return toml_runtime (d, "podman", given, n, true, "engine", true, podman_default_dirs,
                          OG_ARRAY_SIZE (podman_default_dirs));
-  return toml_runtime (d, "podman", files, OG_ARRAY_SIZE (files), false, "engine",
+  return toml_runtime (d, "podman", own, OG_ARRAY_SIZE (own), false, "engine", true,
                        podman_default_dirs, OG_ARRAY_SIZE (podman_default_dirs));
 }
 
 static bool
 crio (doctor *d)
 {
-  static const char *const files[] = { "/etc/crio/crio.conf" };
-  const char *one[] = { d->crio_conf };
+  static const conf_place own[] = { { "/etc/crio/crio.conf", "/etc/crio/crio.conf.d" } };
+  conf_place given[DOCTOR_MAX_DIRS + 1];
+  size_t n = given_places (d->crio_conf, d->crio_conf_dirs, d->n_crio_conf_dirs, given);
 
-  if (d->crio_conf)
-    return toml_runtime (d, "CRI-O", one, 1, true, "crio.runtime", crio_default_dirs,
+  if (n)
+    return toml_runtime (d, "CRI-O", given, n, true, "crio.runtime", false, crio_default_dirs,
                          OG_ARRAY_SIZE (crio_default_dirs));
-  return toml_runtime (d, "CRI-O", files, OG_ARRAY_SIZE (files), false, "crio.runtime",
+  return toml_runtime (d, "CRI-O", own, OG_ARRAY_SIZE (own), false, "crio.runtime", false,
                        crio_default_dirs, OG_ARRAY_SIZE (crio_default_dirs));
 }
 

@@ -108,6 +108,34 @@ chmod 0644 "$N/hook"
 broken "a hook that is not executable" "hook $N/hook is not an executable file"
 chmod 0755 "$N/hook"
 
+# Drop-in directories: *.conf read after the main file in lexical order,
+# the later hooks_dir winning (containers.conf(5), crio.conf.d(5)).
+mkdir -p "$N/empty-hooks.d" "$N/containers.conf.d" "$N/crio.conf.d" "$N/containers.conf.d/90-dir.conf"
+printf '[engine]\nhooks_dir = ["%s"]\n' "$N/empty-hooks.d" > "$N/containers.conf.d/50-elsewhere.conf"
+printf '[engine]\nhooks_dir = ["%s"]\n' "$N/hooks.d" > "$N/containers.conf.d/10-first.conf"
+printf '[engine]\nhooks_dir = ["%s"]\n' "$N/hooks.d" > "$N/containers.conf.d/60-not-a-conf.toml"
+printf '[crio.runtime]\nhooks_dir = ["%s"]\n' "$N/empty-hooks.d" > "$N/crio.conf.d/20-elsewhere.conf"
+dropins=(--containers-conf-dir "$N/containers.conf.d" --crio-conf-dir "$N/crio.conf.d")
+doctor "${dropins[@]}"; rc=$?
+ok $((rc == 1 ? 0 : 1)) "a drop-in that moves hooks_dir to a directory without the hook: exit 1"
+check "podman: the FAIL line names the drop-in that won (the last .conf in lexical order)" \
+  grep -qx "FAIL  podman ($N/containers.conf.d/50-elsewhere.conf) reads hooks from $N/empty-hooks.d, and none of them has a valid file that runs $N/hook; run \`ocigate install hooks-dir --hook $N/hook DIR\` with one of them" "$W/out"
+check "CRI-O: the same for crio.conf.d" \
+  grep -q "^FAIL  CRI-O ($N/crio.conf.d/20-elsewhere.conf) reads hooks from $N/empty-hooks.d, and none" "$W/out"
+check "a directory named *.conf and a file not named *.conf are not read" \
+  bash -c "! grep -q '90-dir.conf\|60-not-a-conf' '$W/out'"
+printf '[engine]\nhooks_dir = ["%s", {append=true}]\n' "$N/hooks.d" > "$N/containers.conf.d/70-append.conf"
+doctor "${dropins[@]}"
+check "podman: {append=true} adds to the value before it" \
+  grep -qx "ok    podman ($N/containers.conf.d/70-append.conf) reads hooks from $N/hooks.d, which runs the hook" "$W/out"
+rm "$N/containers.conf.d/50-elsewhere.conf" "$N/containers.conf.d/70-append.conf" "$N/crio.conf.d/20-elsewhere.conf"
+printf '[crio.runtime]\nlog_level = "info"\n' > "$N/crio.conf.d/30-other.conf"
+doctor "${dropins[@]}"; ok $? "drop-ins that set hooks_dir to the hook's directory, or not at all: exit 0"
+check "... podman's line names the drop-in that set it" grep -qx "ok    podman ($N/containers.conf.d/10-first.conf) reads hooks from $N/hooks.d, which runs the hook" "$W/out"
+check "... CRI-O's names crio.conf, whose value no drop-in replaced" grep -qx "ok    CRI-O ($N/crio.conf) reads hooks from $N/hooks.d, which runs the hook" "$W/out"
+doctor --containers-conf-dir "$N/no-such.d"; rc=$?
+check "a --containers-conf-dir that does not exist: exit 1, named" bash -c "test $rc -eq 1 && grep -q '^FAIL  $N/no-such.d cannot be read: No such file or directory' '$W/out'"
+
 kill $sock_pid; wait $sock_pid 2>/dev/null
 broken "no syslog daemon while the config logs to syslog" "syslog socket $N/log.sock: .*set audit.syslog false"
 
