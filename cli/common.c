@@ -303,12 +303,17 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
   o.keep = og_pkgdb_keep; /* an image keeps what the catalog reads */
   progress = og_progress_start (spec, cli_quiet);
   r = og_source_open (spec, &o, &src, err);
-  og_progress_stop (progress); /* an image is read whole when it is opened */
   if (r < 0)
-    return -1;
+    {
+      og_progress_stop (progress);
+      return -1;
+    }
+  og_progress_opened (progress);
   if (opened)
     *opened = true;
-  if (og_inventory_build (src, flags, inv, err) < 0)
+  r = og_inventory_build (src, flags, inv, err);
+  og_progress_stop (progress); /* before any message */
+  if (r < 0)
     {
       og_error_prefix (err, "%s", spec);
       return -1;

@@ -2,6 +2,7 @@
    Source of rchar: proc(5), /proc/pid/io ("the number of bytes which this
    task has caused to be read from storage ... the sum of bytes which this
    process passed to read(2) and similar system calls").  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include "base/util.h"
 #include "progress.h"
+#include "source/source.h"
 
 struct og_progress
 {
@@ -17,6 +19,8 @@ struct og_progress
   pthread_mutex_t lock;
   pthread_cond_t cond;
   bool done;
+  bool building; /* the image is read: the inventory is being built */
+  time_t built_from;
   char *name;
   unsigned long long size;
   unsigned long long base; /* rchar when reading started */
@@ -61,8 +65,12 @@ run (void *arg)
         }
       if (got > p->size)
         got = p->size; /* what libarchive reads again is not new progress */
-      fprintf (stderr, "\rocigate: reading %s: %llu of %llu MB (%llu%%)\033[K", p->name, got >> 20,
-               p->size >> 20, p->size ? got * 100 / p->size : 0);
+      if (p->building)
+        fprintf (stderr, "\rocigate: %s read; building the inventory (%llds)\033[K", p->name,
+                 (long long)(time (NULL) - p->built_from));
+      else
+        fprintf (stderr, "\rocigate: reading %s: %llu of %llu MB (%llu%%)\033[K", p->name,
+                 got >> 20, p->size >> 20, p->size ? got * 100 / p->size : 0);
       fflush (stderr);
       pthread_cond_timedwait (&p->cond, &p->lock, &t);
     }
@@ -72,32 +80,62 @@ run (void *arg)
   return NULL;
 }
 
-/* The archive file SOURCE names, or NULL (directories, layouts).  */
-static const char *
-archive_path (const char *spec)
+/* The bytes of an OCI layout's blobs (blobs/ALGORITHM/DIGEST): what
+   opening an image of it reads, at most (a layout may hold other images'
+   blobs too).  */
+static unsigned long long
+layout_size (const char *dir)
 {
-  static const char *const prefixes[] = { "docker-archive:", "oci-archive:" };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (prefixes); i++)
-    if (og_str_has_prefix (spec, prefixes[i]))
-      return spec + strlen (prefixes[i]);
-  if (og_str_has_prefix (spec, "oci:") || og_str_has_prefix (spec, "dir:"))
-    return NULL;
-  return spec;
+  cleanup_free char *blobs = og_xasprintf ("%s/blobs", dir);
+  unsigned long long total = 0;
+  DIR *top = opendir (blobs);
+  struct dirent *a;
+
+  if (top == NULL)
+    return 0;
+  while ((a = readdir (top)) != NULL)
+    {
+      cleanup_close int fd = -1;
+      DIR *alg;
+      struct dirent *b;
+      struct stat st;
+
+      if (a->d_name[0] == '.')
+        continue;
+      fd = openat (dirfd (top), a->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0 || (alg = fdopendir (fd)) == NULL)
+        continue;
+      fd = -1; /* the DIR has it */
+      while ((b = readdir (alg)) != NULL)
+        if (fstatat (dirfd (alg), b->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode))
+          total += (unsigned long long)st.st_size;
+      closedir (alg);
+    }
+  closedir (top);
+  return total;
 }
 
 og_progress *
 og_progress_start (const char *spec, bool quiet)
 {
-  const char *path = archive_path (spec);
+  cleanup_free char *path = NULL;
+  unsigned long long size = 0;
+  bool layout;
   og_progress *p;
   struct stat st;
 
-  if (quiet || path == NULL || !isatty (STDERR_FILENO) || stat (path, &st) < 0
-      || !S_ISREG (st.st_mode) || (unsigned long long)st.st_size < OG_PROGRESS_MIN)
+  if (quiet || !isatty (STDERR_FILENO))
+    return NULL;
+  path = og_source_image_path (spec, &layout);
+  if (path && layout)
+    size = layout_size (path);
+  else if (path && stat (path, &st) == 0 && S_ISREG (st.st_mode))
+    size = (unsigned long long)st.st_size;
+  if (size < OG_PROGRESS_MIN)
     return NULL;
   p = og_xcalloc (1, sizeof *p);
-  p->name = og_xstrdup (path);
-  p->size = (unsigned long long)st.st_size;
+  p->name = og_steal_pointer (&path);
+  p->size = size;
   p->base = rchar ();
   pthread_mutex_init (&p->lock, NULL);
   pthread_cond_init (&p->cond, NULL);
@@ -108,6 +146,18 @@ og_progress_start (const char *spec, bool quiet)
       return NULL; /* no progress is no failure */
     }
   return p;
+}
+
+void
+og_progress_opened (og_progress *p)
+{
+  if (p == NULL)
+    return;
+  pthread_mutex_lock (&p->lock);
+  p->building = true;
+  p->built_from = time (NULL);
+  pthread_cond_signal (&p->cond);
+  pthread_mutex_unlock (&p->lock);
 }
 
 void

@@ -18,17 +18,35 @@ is_dir_path (const char *p)
   return stat (p, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
-/* "oci:DIR:TAG", unless DIR:TAG is itself a directory or TAG has a '/'.  */
+/* "oci:DIR:TAG", unless DIR:TAG is itself a directory or TAG has a '/':
+   the directory (the caller frees), and the tag or NULL.  */
+static char *
+oci_layout_split (const char *rest, const char **tag)
+{
+  const char *colon = strrchr (rest, ':');
+  *tag = NULL;
+  if (colon && !is_dir_path (rest) && strchr (colon, '/') == NULL)
+    {
+      *tag = colon + 1;
+      return og_xstrndup (rest, (size_t)(colon - rest));
+    }
+  return og_xstrdup (rest);
+}
+
 static int
 open_oci_layout (const char *rest, const og_source_options *opts, og_source **out, og_error **err)
 {
-  const char *colon = strrchr (rest, ':');
-  if (colon && !is_dir_path (rest) && strchr (colon, '/') == NULL)
-    {
-      cleanup_free char *path = og_xstrndup (rest, (size_t)(colon - rest));
-      return og_image_open (OG_IMAGE_OCI_LAYOUT, path, colon + 1, opts, out, err);
-    }
-  return og_image_open (OG_IMAGE_OCI_LAYOUT, rest, NULL, opts, out, err);
+  const char *tag;
+  cleanup_free char *path = oci_layout_split (rest, &tag);
+  return og_image_open (OG_IMAGE_OCI_LAYOUT, path, tag, opts, out, err);
+}
+
+/* A directory holding oci-layout is an OCI layout.  */
+static bool
+is_layout_dir (const char *dir)
+{
+  cleanup_free char *marker = og_xasprintf ("%s/oci-layout", dir);
+  return access (marker, F_OK) == 0;
 }
 
 /* A bare PATH: a directory (an OCI layout or a root filesystem) or an image
@@ -43,8 +61,7 @@ open_detected (const char *spec, const og_source_options *opts, og_source **out,
     return og_error_set (err, errno, "`%s`", spec);
   if (S_ISDIR (st.st_mode))
     {
-      cleanup_free char *marker = og_xasprintf ("%s/oci-layout", spec);
-      if (access (marker, F_OK) != 0)
+      if (!is_layout_dir (spec))
         return og_source_open_dir (spec, opts, out, err);
       return og_image_open (OG_IMAGE_OCI_LAYOUT, spec, NULL, opts, out, err);
     }
@@ -70,4 +87,28 @@ og_source_open (const char *spec, const og_source_options *opts, og_source **out
   if (og_str_has_prefix (spec, "oci:"))
     return open_oci_layout (spec + 4, opts, out, err);
   return open_detected (spec, opts, out, err);
+}
+
+char *
+og_source_image_path (const char *spec, bool *layout)
+{
+  const char *tag;
+  struct stat st;
+
+  *layout = false;
+  if (og_str_has_prefix (spec, "dir:") || og_str_has_prefix (spec, "containers-storage:"))
+    return NULL;
+  if (og_str_has_prefix (spec, "docker-archive:"))
+    return og_xstrdup (spec + 15);
+  if (og_str_has_prefix (spec, "oci-archive:"))
+    return og_xstrdup (spec + 12);
+  if (og_str_has_prefix (spec, "oci:"))
+    {
+      *layout = true;
+      return oci_layout_split (spec + 4, &tag);
+    }
+  if (stat (spec, &st) < 0 || (S_ISDIR (st.st_mode) && !is_layout_dir (spec)))
+    return NULL;
+  *layout = S_ISDIR (st.st_mode);
+  return og_xstrdup (spec);
 }

@@ -155,6 +155,11 @@ typedef struct og_source_options
    by its content.  opts may be NULL.  */
 int og_source_open (const char *spec, const og_source_options *opts, og_source **out,
                     og_error **err);
+/* What the image source SPEC names reads its bytes from, parsed as
+   og_source_open parses it: the archive file, or the OCI layout's directory
+   (*layout set); NULL for a root filesystem directory, containers-storage
+   or a path that is not there.  The caller frees.  For progress lines.  */
+char *og_source_image_path (const char *spec, bool *layout);
 
 void og_source_free (og_source *s);
 static inline void

@@ -98,8 +98,29 @@ if command -v skopeo > /dev/null; then
     check "... --quiet: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
     script -qec "'$OCIGATE' inventory '$W/img.docker.tar' > /dev/null" /dev/null > "$W/tty" 2>&1
     check "... a small image: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
+    # An OCI layout of 300 MB: skopeo keeps the layer uncompressed (its
+    # zeros then made holes, so no disk), and the total is the blobs' sizes.
+    mkdir -p "$W/bigroot/usr/bin"; cp /bin/true "$W/bigroot/usr/bin/"; truncate -s 300M "$W/bigroot/zeros"
+    tar -C "$W/bigroot" -cf "$W/bigroot.tar" . && rm -rf "$W/bigroot" \
+      && skopeo copy -q --dest-oci-accept-uncompressed-layers "tarball:$W/bigroot.tar" "oci:$W/biglayout:big" \
+      && rm "$W/bigroot.tar" && for b in "$W"/biglayout/blobs/sha256/*; do fallocate --dig-holes "$b"; done
+    ok $? "skopeo made an OCI layout of 300 MB with an uncompressed layer"
+    mb=$(( $(find "$W/biglayout/blobs" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }') >> 20 ))
+    for spec in "oci:$W/biglayout:big" "$W/biglayout"; do
+      script -qec "'$OCIGATE' inventory '$spec' > /dev/null" /dev/null > "$W/tty" 2>&1
+      check "an OCI layout ($spec), stderr a terminal: a progress line with its blobs' $mb MB" grep -q "ocigate: reading $W/biglayout: [0-9]* of $mb MB ([0-9]*%)" "$W/tty"
+    done
+    script -qec "'$OCIGATE' inventory --quiet 'oci:$W/biglayout:big' > /dev/null" /dev/null > "$W/tty" 2>&1
+    check "... --quiet: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
+    "$OCIGATE" inventory "oci:$W/biglayout:big" > /dev/null 2> "$W/err"
+    check "... stderr not a terminal: none" bash -c "! grep -q 'ocigate: reading' '$W/err'"
+    skopeo copy -q "oci-archive:$W/img.oci.tar:t1" "oci:$W/smalllayout:t1"
+    script -qec "'$OCIGATE' inventory 'oci:$W/smalllayout:t1' > /dev/null" /dev/null > "$W/tty" 2>&1
+    check "... a small layout: none" bash -c "! grep -q 'ocigate: reading' '$W/tty'"
   else
-    for d in shown quiet small; do skip "progress on a terminal: $d" "script(1) is not installed"; done
+    for d in shown quiet small layout-made layout-oci layout-bare layout-quiet layout-notty layout-small; do
+      skip "progress on a terminal: $d" "script(1) is not installed"
+    done
   fi
   "$OCIGATE" inventory "$W/big.tar" > /dev/null 2> "$W/err"
   check "a large image, stderr not a terminal: no progress" bash -c "! grep -q 'ocigate: reading' '$W/err'"
