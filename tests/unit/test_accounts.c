@@ -69,4 +69,39 @@ test_group_and_limits (void **state)
   assert_null (og_idnames_find (&g, 0));
 }
 
-FX_MAIN (NULL, NULL, cmocka_unit_test (test_passwd), cmocka_unit_test (test_group_and_limits));
+/* The one wording of an owner: numbers, then names, a number standing in
+   for a name one side lacks; no names at all: the numbers alone.  */
+static void
+test_owner_format (void **state)
+{
+  const char pw[] = "root:x:0:0::/root:/bin/sh\n";
+  const char gr[] = "shadow:x:42:\n";
+  og_idnames u = { 0 }, g = { 0 };
+  struct
+  {
+    uint32_t uid, gid;
+    const char *want;
+  } cases[] = {
+    { 0, 42, "0:42 (root:shadow)" },
+    { 0, 7, "0:7 (root:7)" },
+    { 9, 42, "9:42 (9:shadow)" },
+    { 9, 7, "9:7" },
+  };
+  (void)state;
+
+  parse (pw, 0, &u);
+  parse (gr, 0, &g);
+  for (size_t i = 0; i < OG_ARRAY_SIZE (cases); i++)
+    {
+      og_buf b = { 0 };
+      og_buf_puts (&b, "x ");
+      og_owner_format (&b, &u, &g, cases[i].uid, cases[i].gid);
+      assert_string_equal (b.data + 2, cases[i].want); /* appended */
+      og_buf_free (&b);
+    }
+  og_idnames_clear (&u);
+  og_idnames_clear (&g);
+}
+
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_passwd), cmocka_unit_test (test_group_and_limits),
+         cmocka_unit_test (test_owner_format));

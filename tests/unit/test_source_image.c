@@ -748,6 +748,52 @@ test_garbage_and_plain_dirs (void **state)
   }
 }
 
+/* og_source_image_path parses SOURCE as og_source_open does: which file or
+   layout an image reads, nothing for a root directory or containers-storage.  */
+static void
+test_image_path (void **state)
+{
+  cleanup_free char *dir = fx_tmpdir ("imgpath");
+  cleanup_free char *lay = og_xasprintf ("%s/lay", dir);
+  cleanup_free char *root = og_xasprintf ("%s/root", dir);
+  cleanup_free char *tar = og_xasprintf ("%s/x.tar", dir);
+  struct
+  {
+    char *spec;
+    const char *want;
+    bool layout;
+  } cases[] = {
+    { og_xasprintf ("oci:%s:v1", lay), lay, true },
+    { og_xasprintf ("oci:%s", lay), lay, true },
+    { og_xstrdup (lay), lay, true },
+    { og_xstrdup (root), NULL, false },
+    { og_xasprintf ("dir:%s", lay), NULL, false },
+    { og_xasprintf ("docker-archive:%s", tar), tar, false },
+    { og_xasprintf ("oci-archive:%s", tar), tar, false },
+    { og_xstrdup (tar), tar, false },
+    { og_xstrdup ("containers-storage:alpine"), NULL, false },
+    { og_xasprintf ("%s/missing", dir), NULL, false },
+  };
+  (void)state;
+
+  fx_mkdir (dir, "lay");
+  fx_put (dir, "lay/oci-layout", "{\"imageLayoutVersion\": \"1.0.0\"}");
+  fx_mkdir (dir, "root");
+  fx_put (dir, "x.tar", "");
+  for (size_t i = 0; i < OG_ARRAY_SIZE (cases); i++)
+    {
+      bool layout = !cases[i].layout;
+      cleanup_free char *got = og_source_image_path (cases[i].spec, &layout);
+      if (cases[i].want)
+        assert_string_equal (got, cases[i].want);
+      else
+        assert_null (got);
+      assert_int_equal (layout, cases[i].layout);
+      free (cases[i].spec);
+    }
+  fx_rm_rf (dir);
+}
+
 int
 main (void)
 {
@@ -763,6 +809,7 @@ main (void)
     cmocka_unit_test (test_hostile_layers),
     cmocka_unit_test (test_limits_and_deadline),
     cmocka_unit_test (test_garbage_and_plain_dirs),
+    cmocka_unit_test (test_image_path),
   };
   int r;
   if (mkdtemp (tmpdir) == NULL)
