@@ -469,7 +469,6 @@ parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error *
     return bad (err, "symlink target");
   if (type == 'x')
     {
-      cleanup_free char *cap = NULL;
       uint64_t cap_len;
       const uint8_t *p;
       if (!get_u32 (r, &x->mode) || !get_u32 (r, &x->uid) || !get_u32 (r, &x->gid)
