@@ -65,6 +65,9 @@ usage (FILE *f)
               "                       /etc/crio/crio.conf.d)\n"
               "  --containerd-conf FILE\n"
               "                       containerd's config (default /etc/containerd/config.toml)\n"
+              "  --containerd-socket PATH\n"
+              "                       containerd's socket, which says it runs (default\n"
+              "                       /run/containerd/containerd.sock)\n"
               "  --syslog-socket PATH\n"
               "                       the syslog socket (default /dev/log)\n"
               "  --strict             count warnings as failures\n"
@@ -403,6 +406,7 @@ parse (doctor *d, bool *strict, int argc, char **argv)
     { "containers-conf-dir", required_argument, NULL, 'p' },
     { "crio-conf-dir", required_argument, NULL, 'r' },
     { "containerd-conf", required_argument, NULL, 'd' },
+    { "containerd-socket", required_argument, NULL, 'K' },
     { "syslog-socket", required_argument, NULL, 'S' },
     { "strict", no_argument, NULL, 's' },
     OG_CLI_LONGOPTS_END,
@@ -443,6 +447,9 @@ parse (doctor *d, bool *strict, int argc, char **argv)
         break;
       case 'd':
         d->containerd_conf = optarg;
+        break;
+      case 'K':
+        d->containerd_socket = optarg;
         break;
       case 'S':
         d->syslog_socket = optarg;

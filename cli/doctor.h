@@ -31,7 +31,8 @@ typedef struct doctor
   size_t n_containers_conf_dirs;
   const char *crio_conf_dirs[DOCTOR_MAX_DIRS];
   size_t n_crio_conf_dirs;
-  const char *containerd_conf; /* NULL: containerd's own place */
+  const char *containerd_conf;   /* NULL: containerd's own place */
+  const char *containerd_socket; /* NULL: /run/containerd/containerd.sock */
   const char *syslog_socket;
   bool syslog_socket_given; /* --syslog-socket: over the config's audit.syslog_socket */
   size_t n_warn, n_fail;

@@ -546,7 +546,10 @@ static bool
 containerd (doctor *d)
 {
   const char *conf = d->containerd_conf ? d->containerd_conf : "/etc/containerd/config.toml";
+  const char *sock
+      = d->containerd_socket ? d->containerd_socket : "/run/containerd/containerd.sock";
   cleanup_free char *text = read_conf (d, conf, d->containerd_conf != NULL);
+  struct stat st;
   cleanup_free char *spec = NULL;
 
   if (text == NULL)
@@ -560,11 +563,20 @@ containerd (doctor *d)
                 "containerd (%s) reads no hooks.d itself; NRI is configured, so the hook runs "
                 "only if the hook-injector plugin runs (packaging/RUNTIMES.md)",
                 conf);
-  else
+  else if (stat (sock, &st) == 0 && S_ISSOCK (st.st_mode))
     doctor_say (d, DOCTOR_FAIL,
-                "containerd (%s) will not run the hook: it reads no hooks.d; give its runtime a "
-                "base_runtime_spec made with `ocigate install bundle` (packaging/RUNTIMES.md)",
-                conf);
+                "containerd (%s) runs (%s) and will not run the hook: it reads no hooks.d; give "
+                "its runtime a base_runtime_spec made with `ocigate install bundle` "
+                "(packaging/RUNTIMES.md)",
+                conf, sock);
+  else
+    /* Installed, not running (a package's dependency, a node that uses
+       another runtime): nothing it would start is there to inspect yet.  */
+    doctor_say (d, DOCTOR_WARN,
+                "containerd (%s) is configured but not running (no %s); if it is started, its "
+                "containers run without the hook: give its runtime a base_runtime_spec made "
+                "with `ocigate install bundle` (packaging/RUNTIMES.md)",
+                conf, sock);
   return true;
 }
 

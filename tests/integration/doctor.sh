@@ -140,7 +140,18 @@ kill $sock_pid; wait $sock_pid 2>/dev/null
 broken "no syslog daemon while the config logs to syslog" "syslog socket $N/log.sock: .*set audit.syslog false"
 
 printf 'version = 2\n' > "$N/containerd.toml"
-broken "containerd without a spec that runs the hook" "containerd ($N/containerd.toml) will not run the hook"
+doctor --containerd-socket "$N/no-containerd.sock"; rc=$?
+check "containerd without the hook, not running: a warning, no failure of containerd" \
+  bash -c "grep -q '^warn  containerd ($N/containerd.toml) is configured but not running' '$W/out' && ! grep -q '^FAIL  containerd' '$W/out'"
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1]); s.listen(1); time.sleep(600)' "$N/containerd.sock" &
+ctr_pid=$!
+for _ in $(seq 50); do [ -S "$N/containerd.sock" ] && break; sleep 0.1; done
+doctor --containerd-socket "$N/containerd.sock"; rc=$?
+ok $((rc == 1 ? 0 : 1)) "containerd without the hook, running: exit 1"
+check "containerd without the hook, running: the FAIL line names its config and socket" \
+  grep -q "^FAIL  containerd ($N/containerd.toml) runs ($N/containerd.sock) and will not run the hook" "$W/out"
+kill $ctr_pid; wait $ctr_pid 2>/dev/null
 
 doctor --bogus; ok $(( $? == 2 ? 0 : 1 )) "a bad option: exit 2"
 check "a bad option: one message, naming it" test "$(grep -c . "$W/err")" -eq 2 -a "$(grep -c -- '--bogus' "$W/err")" -eq 1
