@@ -6,11 +6,26 @@
    layer holds, the mounts below the root and the runtime's placeholders
    are walked for real, and so is everything below an upper directory with
    a redirect (its lower content is another path's).  Overlayfs's rules:
-   Documentation/filesystems/overlayfs.rst.  */
+   Documentation/filesystems/overlayfs.rst.
+
+   The package databases are read after the walk, unless the entry's
+   package snapshot (snapshot.c) stands for them: the hook found them left
+   as the lower layers have them (og_overlay_root.pkgdb_untouched), the
+   tree the walk saw (its directories and symlinks, which ownership
+   resolves the packages' paths against) is the one of the launch that made
+   the snapshot, and every executable found has its owner recorded.  */
 #include <sys/stat.h>
 
+#include "base/digest.h"
 #include "catalog/cache.h"
 #include "source/overlay.h"
+
+static bool
+under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && path[n] == '/';
+}
 
 typedef struct merge_walk
 {
@@ -23,13 +38,37 @@ typedef struct merge_walk
   void *fn_data;
   char *real_below; /* an upper directory with a redirect: walked for real */
   size_t replayed;
+  og_digest *tree;        /* of the directories and symlinks handed over */
+  og_sha256_hex tree_hex; /* once the walk is done */
+  bool pkgdb_symlink;     /* a symlink inside a package-database directory */
+  bool restored;          /* the packages came from the snapshot */
+  char *snapshot_note;    /* why a snapshot there was not used */
 } merge_walk;
 
-static bool
-under (const char *path, const char *dir)
+/* Every entry handed to the build goes through here: the tree digest (what
+   build.c keeps of the tree: directories, and symlinks not on another
+   mount), then the build's own function.  */
+static int
+tree_entry (const og_entry *e, void *userdata, og_error **err)
 {
-  size_t n = strlen (dir);
-  return strncmp (path, dir, n) == 0 && path[n] == '/';
+  merge_walk *m = userdata;
+  char type = S_ISDIR (e->mode) ? 'd' : 0;
+
+  if (S_ISLNK (e->mode) && e->link_target && e->skipped == OG_SKIP_NONE)
+    {
+      type = 'l';
+      for (size_t i = 0; i < m->o->n_pkgdb_dirs; i++)
+        if (under (e->path, m->o->pkgdb_dirs[i]))
+          m->pkgdb_symlink = true; /* a database read may leave the directory */
+    }
+  if (type && m->tree)
+    {
+      og_digest_update (m->tree, &type, 1);
+      og_digest_update (m->tree, e->path, strlen (e->path) + 1);
+      if (type == 'l')
+        og_digest_update (m->tree, e->link_target, strlen (e->link_target) + 1);
+    }
+  return m->fn (e, m->fn_data, err);
 }
 
 /* Does a pin lie below dir (then dir must be walked for real)?  */
@@ -53,11 +92,11 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
   int ret;
 
   if (!S_ISDIR (e->mode) || e->skipped != OG_SKIP_NONE)
-    return m->fn (e, m->fn_data, err);
+    return tree_entry (e, m, err);
   if (m->real_below)
     {
       if (under (e->path, m->real_below))
-        return m->fn (e, m->fn_data, err);
+        return tree_entry (e, m, err);
       free (m->real_below); /* the walk has left it and never comes back */
       m->real_below = NULL;
     }
@@ -65,10 +104,10 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
   if (kind == OG_UPPER_DIR_REDIRECT)
     m->real_below = og_xstrdup (e->path);
   if (kind != OG_UPPER_NONE || pinned_below (m, e->path))
-    return m->fn (e, m->fn_data, err);
-  if (m->fn (e, m->fn_data, err) < 0)
+    return tree_entry (e, m, err);
+  if (tree_entry (e, m, err) < 0)
     return -1;
-  ret = og_layer_cache_replay (m->cache, e->path, m->fn, m->fn_data, err);
+  ret = og_layer_cache_replay (m->cache, e->path, tree_entry, m, err);
   if (ret < 0)
     return -1;
   if (ret == 1)
@@ -85,6 +124,48 @@ merged_walk (og_source *src, unsigned walk_flags, og_walk_fn fn, void *fn_data, 
   m->fn = fn;
   m->fn_data = fn_data;
   return og_source_walk (src, walk_flags, merged_entry, m, err);
+}
+
+static const char *
+tree_hex (merge_walk *m)
+{
+  if (m->tree)
+    {
+      og_digest_final_hex (m->tree, m->tree_hex);
+      og_digest_free (og_steal_pointer (&m->tree));
+    }
+  return m->tree_hex;
+}
+
+static bool
+snapshot_fits (const merge_walk *m)
+{
+  return m->o->pkgdb_untouched && !m->pkgdb_symlink;
+}
+
+/* build.c og_inventory_restore: the packages from the entry's snapshot when
+   it stands for the databases.  A snapshot that does not parse (from an
+   entry that verified: cannot be) is noted and the databases are read.  */
+static int
+merged_restore (og_inventory *inv, void *walker_data, og_error **err OG_UNUSED)
+{
+  merge_walk *m = walker_data;
+  cleanup_error og_error *e = NULL;
+  const uint8_t *snap;
+  size_t len;
+  int ret;
+
+  snap = og_layer_cache_snapshot (m->cache, &len);
+  if (snap == NULL || !snapshot_fits (m))
+    return 0;
+  ret = og_pkg_snapshot_restore (snap, len, tree_hex (m), inv, &e);
+  if (ret < 0)
+    {
+      m->snapshot_note = og_xstrdup (e->msg);
+      return 0;
+    }
+  m->restored = ret == 1;
+  return ret;
 }
 
 void
@@ -129,7 +210,6 @@ get_cache (const og_overlay_root *o, og_overlay_result *res)
       res->state = OG_CACHE_UNSUPPORTED;
       return NULL;
     }
-  og_layer_cache_serialize (c, o->key, &res->entry);
   return c;
 }
 
@@ -172,8 +252,30 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
   m.o = o;
   m.excludes = excludes;
   m.n_excludes = n_excludes;
-  ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m, inv, err);
+  if (og_digest_new (OG_DIGEST_SHA256, &m.tree, err) < 0)
+    return -1;
+  ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m,
+                                   merged_restore, inv, err);
   free (m.real_below);
   res->replayed = m.replayed;
+  res->packages_cached = m.restored;
+  if (m.snapshot_note && res->note == NULL)
+    res->note = og_steal_pointer (&m.snapshot_note);
+  free (m.snapshot_note);
+  /* A new entry: with the packages of this launch when they are the lower
+     layers' own (verification and the dependency graph leave the fields
+     the snapshot keeps and the owners as they are: a launch that verifies
+     makes the snapshot that a later one which does not uses).  */
+  if (ret == 0 && res->state != OG_CACHE_HIT)
+    {
+      if (snapshot_fits (&m))
+        {
+          cleanup_buf og_buf snap = { 0 };
+          og_pkg_snapshot_serialize (inv, tree_hex (&m), &snap);
+          og_layer_cache_set_snapshot (c, &snap);
+        }
+      og_layer_cache_serialize (c, o->key, &res->entry);
+    }
+  og_digest_free (m.tree);
   return ret;
 }

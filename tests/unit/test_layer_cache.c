@@ -481,9 +481,9 @@ test_entry_rejected (void **state)
   assert_rejected (&a, "key one", "checksum");
   a.data[body + (a.len - body) / 2] ^= 1;
   /* the format version */
-  a.data[4] = 2;
+  a.data[4] = OG_LAYER_CACHE_FORMAT + 1;
   assert_rejected (&a, "key one", "format");
-  a.data[4] = 1;
+  a.data[4] = OG_LAYER_CACHE_FORMAT;
   a.data[0] = 'X';
   assert_rejected (&a, "key one", "magic");
   a.data[0] = 'O';
