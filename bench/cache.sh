@@ -64,15 +64,15 @@ for t in minbase debian380; do
   on=() off=()
   log "$t: $R rounds of a repeated launch, cache on and off"
   for ((i = 0; i < R; i++)); do
-    hooks on; launch "localhost/ogbench-$t:1"; on+=("$(last .duration_ms)"); state=$(last '.cache.state')
+    hooks on; launch "localhost/ogbench-$t:1"; on+=("$(last .duration_ms)"); state=$(last .cache.state) packages=$(last .cache.packages)
     decision=$(last .decision)
     hooks off; launch "localhost/ogbench-$t:1"; off+=("$(last .duration_ms)")
   done
-  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(med "${on[@]}") | $(med "${off[@]}") | $first | $state, $decision | ${on[*]} / ${off[*]} |")
+  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(med "${on[@]}") | $(med "${off[@]}") | $first | $state, packages from the $packages, $decision | ${on[*]} / ${off[*]} |")
 done
 echo "machine: $(machine); $(date -u '+%Y-%m-%d %H:%M UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$R interleaved rounds, the hook's duration_ms medians; build: meson buildtype=release"
 echo
-echo "| tree | cache on, repeated launch | cache off | first launch (miss) | cache state, decision | samples on / off |"
+echo "| tree | cache on, repeated launch | cache off | first launch (miss) | cache state, packages, decision | samples on / off |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"

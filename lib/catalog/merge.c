@@ -45,29 +45,52 @@ typedef struct merge_walk
   char *snapshot_note;    /* why a snapshot there was not used */
 } merge_walk;
 
-/* Every entry handed to the build goes through here: the tree digest (what
-   build.c keeps of the tree: directories, and symlinks not on another
-   mount), then the build's own function.  */
+static void
+tree_update (merge_walk *m, char type, const char *path, const char *target)
+{
+  og_digest_update (m->tree, &type, 1);
+  og_digest_update (m->tree, path, strlen (path) + 1);
+  if (target)
+    og_digest_update (m->tree, target, strlen (target) + 1);
+}
+
+/* What build.c keeps of the tree: directories, and symlinks not on another
+   mount.  */
+static char
+tree_type (merge_walk *m, const og_entry *e)
+{
+  if (S_ISDIR (e->mode))
+    return 'd';
+  if (!S_ISLNK (e->mode) || !e->link_target || e->skipped != OG_SKIP_NONE)
+    return 0;
+  for (size_t i = 0; i < m->o->n_pkgdb_dirs; i++)
+    if (under (e->path, m->o->pkgdb_dirs[i]))
+      m->pkgdb_symlink = true; /* a database read may leave the directory */
+  return 'l';
+}
+
+/* An entry replayed from the entry's records: the same in every launch
+   that replays its directory, which the tree digest names instead.  */
+static int
+replayed_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  tree_type (m, e);
+  return m->fn (e, m->fn_data, err);
+}
+
+/* An entry walked for real: the tree digest, then the build's own
+   function.  The digest is of the tree that ownership resolves the
+   packages' paths against, as the walk hands it over: what was walked,
+   and the names of the directories replayed (whose content the entry
+   fixes).  */
 static int
 tree_entry (const og_entry *e, void *userdata, og_error **err)
 {
   merge_walk *m = userdata;
-  char type = S_ISDIR (e->mode) ? 'd' : 0;
-
-  if (S_ISLNK (e->mode) && e->link_target && e->skipped == OG_SKIP_NONE)
-    {
-      type = 'l';
-      for (size_t i = 0; i < m->o->n_pkgdb_dirs; i++)
-        if (under (e->path, m->o->pkgdb_dirs[i]))
-          m->pkgdb_symlink = true; /* a database read may leave the directory */
-    }
-  if (type && m->tree)
-    {
-      og_digest_update (m->tree, &type, 1);
-      og_digest_update (m->tree, e->path, strlen (e->path) + 1);
-      if (type == 'l')
-        og_digest_update (m->tree, e->link_target, strlen (e->link_target) + 1);
-    }
+  char type = tree_type (m, e);
+  if (type)
+    tree_update (m, type, e->path, type == 'l' ? e->link_target : NULL);
   return m->fn (e, m->fn_data, err);
 }
 
@@ -107,12 +130,13 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
     return tree_entry (e, m, err);
   if (tree_entry (e, m, err) < 0)
     return -1;
-  ret = og_layer_cache_replay (m->cache, e->path, tree_entry, m, err);
+  ret = og_layer_cache_replay (m->cache, e->path, replayed_entry, m, err);
   if (ret < 0)
     return -1;
   if (ret == 1)
     return 0; /* not in the cache (cannot be, from a verified entry): walked */
   m->replayed++;
+  tree_update (m, 'r', e->path, NULL);
   return OG_WALK_PRUNE;
 }
 

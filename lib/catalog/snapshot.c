@@ -7,9 +7,9 @@
    inside the entry's checksummed payload (catalog/cache.c), read back
    through base/reader.h:
 
-     tree   the sha256 (hex, length and bytes) of the directories and
-            symlinks the walk saw (og_tree_digest), which ownership
-            resolves the packages' paths against
+     tree   the digest (sha256 hex) of the tree that ownership resolved
+            the packages' paths against, as merge.c makes it: the
+            directories and symlinks walked, the directories replayed
      n_dbs, then per database: type, path, backend
      n_pkgs, then per package: type, name, has_epoch, epoch, version,
        release, arch, source, source_version, license, vendor, state,
