@@ -412,20 +412,30 @@ name_ok (const char *s)
 static int
 parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error **err)
 {
-  uint64_t depth, shared;
+  uint64_t depth, shared, len;
   uint8_t type;
-  cleanup_free char *rest = NULL;
+  const uint8_t *rest;
+  char name[MAX_NAME + 1];
   rec *x;
 
+  /* One allocation per record (hits parse every record of the entry).  */
   if (!get_uv (r, &depth) || depth > OG_MAX_DEPTH || !og_reader_u8 (r, &type)
-      || !get_uv (r, &shared) || !get_str (r, MAX_NAME, &rest)
+      || !get_uv (r, &shared) || !get_uv (r, &len) || len > MAX_NAME
+      || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
       || (type != 'd' && type != 'l' && type != 'x'))
     return bad (err, "record");
-  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + strlen (rest) > MAX_NAME)
+  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + len > MAX_NAME)
     return bad (err, "record name");
-  x = add_rec (c, "", depth, (char)type);
-  free (x->name);
-  x->name = og_xasprintf ("%.*s%s", (int)shared, prev[depth] ? prev[depth] : "", rest);
+  if (shared)
+    memcpy (name, prev[depth], shared);
+  memcpy (name + shared, rest, len);
+  name[shared + len] = '\0';
+  og_grow (&c->recs, &c->cap, c->n + 1, sizeof *c->recs);
+  x = &c->recs[c->n++];
+  memset (x, 0, sizeof *x);
+  x->name = og_xstrndup (name, shared + len);
+  x->depth = (uint16_t)depth;
+  x->type = (char)type;
   /* Siblings in strictly increasing order, as a walk hands them over.  */
   if (!name_ok (x->name) || (prev[depth] && strcmp (prev[depth], x->name) >= 0))
     return bad (err, "record name order");
