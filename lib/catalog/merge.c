@@ -42,7 +42,13 @@ typedef struct merge_walk
   og_sha256_hex tree_hex; /* once the walk is done */
   bool pkgdb_symlink;     /* a symlink inside a package-database directory */
   bool restored;          /* the packages came from the snapshot */
-  char *snapshot_note;    /* why a snapshot there was not used */
+  /* With a snapshot likely to stand for the databases, the replayed
+     directories and symlinks (which only ownership reads, in build.c's
+     tree) are handed to the build only if it is not used after all: the
+     directories replayed, to replay them again then.  */
+  bool defer_tree;
+  og_strv deferred;
+  char *snapshot_note; /* why a snapshot there was not used */
 } merge_walk;
 
 static void
@@ -75,8 +81,29 @@ static int
 replayed_entry (const og_entry *e, void *userdata, og_error **err)
 {
   merge_walk *m = userdata;
-  tree_type (m, e);
+  if (tree_type (m, e) && m->defer_tree)
+    return 0;
   return m->fn (e, m->fn_data, err);
+}
+
+/* The second replay of a deferred directory: its directories and
+   symlinks (its executables were handed over the first time).  */
+static int
+tree_only_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  return S_ISDIR (e->mode) || S_ISLNK (e->mode) ? m->fn (e, m->fn_data, err) : 0;
+}
+
+/* The snapshot is not used: build.c's tree gets what was deferred.  */
+static int
+undefer_tree (merge_walk *m, og_error **err)
+{
+  for (size_t i = 0; i < m->deferred.n; i++)
+    if (og_layer_cache_replay (m->cache, m->deferred.v[i], tree_only_entry, m, err) < 0)
+      return -1;
+  m->defer_tree = false;
+  return 0;
 }
 
 /* An entry walked for real: the tree digest, then the build's own
@@ -137,6 +164,8 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
     return 0; /* not in the cache (cannot be, from a verified entry): walked */
   m->replayed++;
   tree_update (m, 'r', e->path, NULL);
+  if (m->defer_tree)
+    og_strv_push (&m->deferred, e->path);
   return OG_WALK_PRUNE;
 }
 
@@ -171,24 +200,27 @@ snapshot_fits (const merge_walk *m)
    it stands for the databases.  A snapshot that does not parse (from an
    entry that verified: cannot be) is noted and the databases are read.  */
 static int
-merged_restore (og_inventory *inv, void *walker_data, og_error **err OG_UNUSED)
+merged_restore (og_inventory *inv, void *walker_data, og_error **err)
 {
   merge_walk *m = walker_data;
   cleanup_error og_error *e = NULL;
   const uint8_t *snap;
   size_t len;
-  int ret;
+  int ret = 0;
 
   snap = og_layer_cache_snapshot (m->cache, &len);
-  if (snap == NULL || !snapshot_fits (m))
-    return 0;
-  ret = og_pkg_snapshot_restore (snap, len, tree_hex (m), inv, &e);
-  if (ret < 0)
+  if (snap && snapshot_fits (m))
     {
-      m->snapshot_note = og_xstrdup (e->msg);
-      return 0;
+      ret = og_pkg_snapshot_restore (snap, len, tree_hex (m), inv, &e);
+      if (ret < 0)
+        {
+          m->snapshot_note = og_xstrdup (e->msg);
+          ret = 0;
+        }
     }
   m->restored = ret == 1;
+  if (ret == 0 && m->defer_tree && undefer_tree (m, err) < 0)
+    return -1;
   return ret;
 }
 
@@ -276,11 +308,14 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
   m.o = o;
   m.excludes = excludes;
   m.n_excludes = n_excludes;
+  /* build.c calls merged_restore after the walk only with flags 0.  */
+  m.defer_tree = flags == 0 && o->pkgdb_untouched && og_layer_cache_snapshot (c, &(size_t){ 0 });
   if (og_digest_new (OG_DIGEST_SHA256, &m.tree, err) < 0)
     return -1;
   ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m,
                                    merged_restore, inv, err);
   free (m.real_below);
+  og_strv_clear (&m.deferred);
   res->replayed = m.replayed;
   res->packages_cached = m.restored;
   if (m.snapshot_note && res->note == NULL)

@@ -4,7 +4,9 @@
 # launch of an image misses and keeps an entry, the second hits it with the
 # same inventory digest as a walk without the cache; a stopped container
 # whose upper layer gained an executable is caught at `podman start`; an
-# entry that does not verify is noted and replaced; another image misses.
+# entry that does not verify is noted and replaced; another image misses; a
+# hit without verification takes the packages from the entry unless the
+# upper layer changed a package database.
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; C=$E2E/cache; mkdir -p "$M" "$H"
@@ -125,5 +127,9 @@ eq "the hit from the entry's packages has a full walk's inventory digest" "$(rec
 eq "the hit over a changed database has a full walk's inventory digest" "$(rec 15 | jq -r .inventory_sha256)" "$(rec 16 | jq -r .inventory_sha256)"
 check "which is not the unchanged image's (the added package is in it)" \
   test "$(rec 15 | jq -r .inventory_sha256)" != "$(rec 17 | jq -r .inventory_sha256)"
+check "the records, with their cache, follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
 diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
 plan_end

@@ -127,7 +127,10 @@ make_l2 (const char *l2)
        "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
        "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
   put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
-  put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin/tool\n");
+  /* and "app" its tool through a symlink that a hit replays (/opt is not
+     in the upper layer): ownership needs the replayed tree.  */
+  put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
+  link_to ("bin", l2, "opt/app/bin2");
   {
     /* A setuid binary with a capability, as security.capability holds it
        (VFS_CAP_REVISION_2, cap_net_raw permitted, effective).  */
@@ -477,6 +480,10 @@ test_package_snapshot (void **state)
   o.entry = (const uint8_t *)entry.data;
   o.entry_len = entry.len;
   expect (&o, true);
+  {
+    cleanup_free char *json = cached_walk (&o, &st, NULL);
+    assert_non_null (strstr (json, "\"path\": \"/opt/app/bin/tool\""));
+  }
   /* A symlink that ownership would resolve through.  */
   link = og_xasprintf ("%s/sbin2", mnt);
   assert_int_equal (symlink ("usr/bin", link), 0);
