@@ -4,6 +4,7 @@
    sandbox, the inventory through the cache (catalog/merge.c), the new
    entry linked into place, the use counted.  */
 #include "hook.h"
+#include "catalog/pkgdb_paths.h"
 #include "runtime/cachedir.h"
 #include "runtime/overlay.h"
 #include "runtime/sandbox.h"
@@ -22,6 +23,8 @@ struct hook_cache
   char *note;
   char **pins;
   size_t n_pins;
+  char **pkgdb_dirs; /* og_pkgdb_dirs as paths of the merged tree */
+  bool pkgdb_untouched;
   og_audit_cache audit;
 };
 
@@ -62,6 +65,10 @@ hook_cache_prepare (hook *h)
     return give_up (c, NULL, err->msg);
   c->have_dir = true;
   c->state = OG_CACHE_MISS; /* until the inspection says otherwise */
+  /* Whether the entry's package snapshot may stand for the databases (or
+     one be made): the upper layer's xattrs are read here, as root.  */
+  c->pkgdb_untouched = og_overlay_pkgdb_untouched (&c->mount, h->root, og_pkgdb_dirs,
+                                                   OG_ARRAY_SIZE (og_pkgdb_dirs), &c->pkgdb_dirs);
   /* An entry that does not verify is dropped now, while the hook may still
      remove it, and replaced by the one this inspection makes.  */
   if (c->dir.entry && og_layer_cache_verify (c->dir.entry, c->dir.entry_len, c->key, &err) < 0)
@@ -139,6 +146,9 @@ hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
   o.userxattr = c->mount.userxattr;
   o.pins = (const char *const *)c->pins;
   o.n_pins = c->n_pins;
+  o.pkgdb_dirs = (const char *const *)c->pkgdb_dirs;
+  o.n_pkgdb_dirs = c->pkgdb_dirs ? OG_ARRAY_SIZE (og_pkgdb_dirs) : 0;
+  o.pkgdb_untouched = c->pkgdb_untouched;
   o.key = c->key;
   o.entry = c->dir.entry;
   o.entry_len = c->dir.entry_len;
@@ -154,6 +164,7 @@ hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
     }
   c->audit.records = res.records;
   c->audit.replayed = res.replayed;
+  c->audit.packages_cached = res.packages_cached;
   c->audit.entry_bytes = res.entry.len ? res.entry.len : c->dir.entry_len;
   if (ret == 0 && res.entry.len
       && og_cachedir_publish (&c->dir, res.entry.data, res.entry.len, &perr) < 0)
@@ -193,6 +204,8 @@ hook_cache_free (hook *h)
   free (c->key);
   free (c->note);
   free (c->pins);
+  if (c->pkgdb_dirs)
+    og_strv_free (c->pkgdb_dirs, OG_ARRAY_SIZE (og_pkgdb_dirs));
   free (c);
   h->cache = NULL;
 }

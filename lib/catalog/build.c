@@ -167,18 +167,18 @@ int
 og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                               size_t n_excludes, og_inventory *inv, og_error **err)
 {
-  return og_inventory_build_walked (src, flags, excludes, n_excludes, NULL, NULL, inv, err);
+  return og_inventory_build_walked (src, flags, excludes, n_excludes, NULL, NULL, NULL, inv, err);
 }
 
 int
 og_inventory_build_walked (og_source *src, unsigned flags, const char *const *excludes,
                            size_t n_excludes, og_inventory_walker walker, void *walker_data,
-                           og_inventory *inv, og_error **err)
+                           og_inventory_restore restore, og_inventory *inv, og_error **err)
 {
   build_state st
       = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
-  int ret;
+  int ret, restored;
 
   memset (inv, 0, sizeof *inv);
   copy_source_info (&inv->source, &src->info);
@@ -192,7 +192,10 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   if (ret == 0)
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
                  : og_source_walk (src, walk_flags, on_entry, &st, err);
-  if (ret == 0 && !(flags & OG_INV_NO_PACKAGES))
+  restored = ret == 0 && restore && flags == 0 ? restore (inv, walker_data, err) : 0;
+  if (restored < 0)
+    ret = -1;
+  if (ret == 0 && !restored && !(flags & OG_INV_NO_PACKAGES))
     {
       ret = og_catalog_load_packages (&st, err);
       if (ret == 0)
@@ -200,7 +203,7 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
       if (ret == 0 && (flags & OG_INV_DEPS))
         og_depgraph_build (&inv->packages, &inv->deps);
     }
-  if (ret == 0)
+  if (ret == 0 && !restored)
     og_catalog_join_owners (&st);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES) && (flags & (OG_INV_VERIFY | OG_INV_VERIFY_ALL)))
     ret = og_catalog_verify (&st, err);

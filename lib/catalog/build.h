@@ -38,9 +38,13 @@ int og_inventory_build_excluding (og_source *src, unsigned flags, const char *co
    entries og_source_walk would, in the same order.  */
 typedef int (*og_inventory_walker) (og_source *src, unsigned walk_flags, og_walk_fn fn,
                                     void *fn_data, void *walker_data, og_error **err);
+/* After the walk, in place of the package databases (with flags 0 only):
+   1 when it filled inv->dbs, inv->packages and every executable's owner
+   exactly as reading the databases would, 0 to read them, -1 with *err.  */
+typedef int (*og_inventory_restore) (og_inventory *inv, void *walker_data, og_error **err);
 int og_inventory_build_walked (og_source *src, unsigned flags, const char *const *excludes,
                                size_t n_excludes, og_inventory_walker walker, void *walker_data,
-                               og_inventory *inv, og_error **err);
+                               og_inventory_restore restore, og_inventory *inv, og_error **err);
 
 /* The os-release of a source alone (into os, which the caller clears):
    what the hook's host config rules need to pick a manifest before the

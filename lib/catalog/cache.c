@@ -14,7 +14,8 @@
        it shares with the previous name at this depth, the rest of the name
        (length, bytes); a symlink: its target (length, bytes); an
        executable: mode, uid, gid, size, nlink, class index, capability
-       (length, bytes).
+       (length, bytes);
+     the package snapshot (length, bytes; length 0: none), catalog/snapshot.c.
 
    Only what the inventory takes from a walk without OG_INV_FILES is kept:
    directories and symlinks (the tree ownership resolves against) and
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "catalog/cache.h"
+#include "catalog/cache_int.h"
 #include "base/digest.h"
 #include "base/reader.h"
 #include "base/strmap.h"
@@ -58,6 +60,7 @@ struct og_layer_cache
   size_t n_classes, cap_classes;
   og_strmap class_index; /* serialised class -> index + 1, while building */
   og_strmap dirs;        /* directory path -> index + 1 */
+  og_buf snapshot;       /* the package snapshot's bytes, or empty */
 };
 
 const char *
@@ -94,68 +97,29 @@ og_layer_cache_free (og_layer_cache *c)
   free (c->classes);
   og_strmap_clear (&c->class_index, NULL);
   og_strmap_clear (&c->dirs, NULL);
+  og_buf_free (&c->snapshot);
   free (c);
+}
+
+void
+og_layer_cache_set_snapshot (og_layer_cache *c, og_buf *snapshot)
+{
+  og_buf_free (&c->snapshot);
+  c->snapshot = *snapshot;
+  memset (snapshot, 0, sizeof *snapshot);
+}
+
+const uint8_t *
+og_layer_cache_snapshot (const og_layer_cache *c, size_t *len)
+{
+  *len = c->snapshot.len;
+  return c->snapshot.len ? (const uint8_t *)c->snapshot.data : NULL;
 }
 
 size_t
 og_layer_cache_size (const og_layer_cache *c)
 {
   return c->n;
-}
-
-/* ---- varints ---------------------------------------------------------------- */
-
-static void
-put_uv (og_buf *b, uint64_t v)
-{
-  uint8_t out[10];
-  size_t n = 0;
-  do
-    {
-      out[n] = (uint8_t)(v & 0x7f);
-      v >>= 7;
-      if (v)
-        out[n] |= 0x80;
-      n++;
-    }
-  while (v);
-  og_buf_append (b, out, n);
-}
-
-static void
-put_bytes (og_buf *b, const void *p, size_t n)
-{
-  put_uv (b, n);
-  og_buf_append (b, p, n);
-}
-
-static bool
-get_uv (og_reader *r, uint64_t *v)
-{
-  uint64_t out = 0;
-  for (unsigned shift = 0; shift < 64; shift += 7)
-    {
-      uint8_t byte;
-      if (!og_reader_u8 (r, &byte))
-        return false;
-      out |= (uint64_t)(byte & 0x7f) << shift;
-      if (!(byte & 0x80))
-        {
-          *v = out;
-          return true;
-        }
-    }
-  return false;
-}
-
-static bool
-get_u32 (og_reader *r, uint32_t *v)
-{
-  uint64_t x;
-  if (!get_uv (r, &x) || x > UINT32_MAX)
-    return false;
-  *v = (uint32_t)x;
-  return true;
 }
 
 /* ---- building --------------------------------------------------------------- */
@@ -359,6 +323,9 @@ payload (const og_layer_cache *c, og_buf *b)
           put_bytes (b, r->cap, r->cap_len);
         }
     }
+  put_uv (b, c->snapshot.len);
+  if (c->snapshot.len)
+    og_buf_append (b, c->snapshot.data, c->snapshot.len);
 }
 
 /* A sha256 in hex as its 32 bytes.  */
@@ -445,20 +412,30 @@ name_ok (const char *s)
 static int
 parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error **err)
 {
-  uint64_t depth, shared;
+  uint64_t depth, shared, len;
   uint8_t type;
-  cleanup_free char *rest = NULL;
+  const uint8_t *rest;
+  char name[MAX_NAME + 1];
   rec *x;
 
+  /* One allocation per record (hits parse every record of the entry).  */
   if (!get_uv (r, &depth) || depth > OG_MAX_DEPTH || !og_reader_u8 (r, &type)
-      || !get_uv (r, &shared) || !get_str (r, MAX_NAME, &rest)
+      || !get_uv (r, &shared) || !get_uv (r, &len) || len > MAX_NAME
+      || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
       || (type != 'd' && type != 'l' && type != 'x'))
     return bad (err, "record");
-  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + strlen (rest) > MAX_NAME)
+  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + len > MAX_NAME)
     return bad (err, "record name");
-  x = add_rec (c, "", depth, (char)type);
-  free (x->name);
-  x->name = og_xasprintf ("%.*s%s", (int)shared, prev[depth] ? prev[depth] : "", rest);
+  if (shared)
+    memcpy (name, prev[depth], shared);
+  memcpy (name + shared, rest, len);
+  name[shared + len] = '\0';
+  og_grow (&c->recs, &c->cap, c->n + 1, sizeof *c->recs);
+  x = &c->recs[c->n++];
+  memset (x, 0, sizeof *x);
+  x->name = og_xstrndup (name, shared + len);
+  x->depth = (uint16_t)depth;
+  x->type = (char)type;
   /* Siblings in strictly increasing order, as a walk hands them over.  */
   if (!name_ok (x->name) || (prev[depth] && strcmp (prev[depth], x->name) >= 0))
     return bad (err, "record name order");
@@ -491,6 +468,7 @@ static int
 parse_payload (og_layer_cache *c, og_reader *r, og_error **err)
 {
   char *prev[OG_MAX_DEPTH + 1] = { 0 };
+  const uint8_t *snap;
   uint64_t n;
 
   if (parse_classes (c, r, err) < 0)
@@ -502,6 +480,10 @@ parse_payload (og_layer_cache *c, og_reader *r, og_error **err)
   for (size_t i = 0; i < n; i++)
     if (parse_record (c, r, prev, i, err) < 0)
       return -1;
+  if (!get_uv (r, &n) || n != og_reader_remaining (r) || !og_reader_bytes (r, n, &snap))
+    return bad (err, "package snapshot length");
+  if (n)
+    og_buf_append (&c->snapshot, snap, n);
   if (!og_reader_at_end (r))
     return bad (err, "bytes after the records");
   return index_records (c, err);

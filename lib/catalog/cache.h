@@ -10,7 +10,8 @@
 #include "base/util.h"
 #include "catalog/build.h"
 
-#define OG_LAYER_CACHE_FORMAT 1
+/* 2: the package snapshot (catalog/snapshot.c) after the records.  */
+#define OG_LAYER_CACHE_FORMAT 2
 /* Most records an entry may hold (a tree of 16 million entries is far past
    anything the walk inventories within a hook's deadline).  */
 #define OG_LAYER_CACHE_MAX_RECORDS (1u << 24)
@@ -50,6 +51,23 @@ int og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_l
    sandbox, to drop an entry that does not verify while it still may).  */
 int og_layer_cache_verify (const uint8_t *data, size_t len, const char *key, og_error **err);
 size_t og_layer_cache_size (const og_layer_cache *c); /* records */
+/* The entry's package snapshot (snapshot.c): set takes the bytes (written
+   by the next og_layer_cache_serialize), get returns NULL when there is
+   none.  */
+void og_layer_cache_set_snapshot (og_layer_cache *c, og_buf *snapshot);
+const uint8_t *og_layer_cache_snapshot (const og_layer_cache *c, size_t *len);
+
+/* The package snapshot of an inventory built with flags 0 over an overlay
+   root whose package databases are the lower layers' own, and tree_hex,
+   the digest of the tree its walk saw.  */
+void og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf *out);
+/* Into inv, built with flags 0 and walked but without its packages: the
+   snapshot's databases and packages (file counts only:
+   og_package.n_files_listed) and each executable's owner.  1 when done, 0
+   when the snapshot is of another tree or an executable has no owner
+   recorded (inv unchanged), -1 with *err when the bytes do not parse.  */
+int og_pkg_snapshot_restore (const uint8_t *data, size_t len, const char *tree_hex,
+                             og_inventory *inv, og_error **err);
 /* Hand fn the records below directory dir ("/usr"; not dir itself), as a
    directory walk does.  Returns 0, 1 when dir is not a directory of the
    cache, -1 when fn fails.  */
@@ -77,6 +95,14 @@ typedef struct og_overlay_root
      which the lower layers know nothing of.  */
   const char *const *pins;
   size_t n_pins;
+  /* The package-database directories (pkgdb_paths.h og_pkgdb_dirs) as
+     paths of the merged tree, and whether the upper layer and the mounts
+     leave each as the lower layers have it (runtime/overlay.h
+     og_overlay_pkgdb_untouched): only then does an entry's package snapshot
+     stand for the databases, or is one made.  */
+  const char *const *pkgdb_dirs;
+  size_t n_pkgdb_dirs;
+  bool pkgdb_untouched;
   const char *key;      /* the lower stack's key text (runtime/overlay.c) */
   const uint8_t *entry; /* the cached entry found under that key, or NULL */
   size_t entry_len;
@@ -85,10 +111,11 @@ typedef struct og_overlay_root
 typedef struct og_overlay_result
 {
   og_cache_state state;
-  char *note;      /* why INVALID or UNSUPPORTED, else NULL */
-  og_buf entry;    /* MISS and INVALID: the new entry to keep */
-  size_t records;  /* records in the entry used */
-  size_t replayed; /* directories replayed from it instead of walked */
+  char *note;           /* why INVALID or UNSUPPORTED, else NULL */
+  og_buf entry;         /* MISS and INVALID: the new entry to keep */
+  size_t records;       /* records in the entry used */
+  size_t replayed;      /* directories replayed from it instead of walked */
+  bool packages_cached; /* the packages came from the entry's snapshot */
 } og_overlay_result;
 void og_overlay_result_clear (og_overlay_result *r);
 

@@ -6,11 +6,26 @@
    layer holds, the mounts below the root and the runtime's placeholders
    are walked for real, and so is everything below an upper directory with
    a redirect (its lower content is another path's).  Overlayfs's rules:
-   Documentation/filesystems/overlayfs.rst.  */
+   Documentation/filesystems/overlayfs.rst.
+
+   The package databases are read after the walk, unless the entry's
+   package snapshot (snapshot.c) stands for them: the hook found them left
+   as the lower layers have them (og_overlay_root.pkgdb_untouched), the
+   tree the walk saw (its directories and symlinks, which ownership
+   resolves the packages' paths against) is the one of the launch that made
+   the snapshot, and every executable found has its owner recorded.  */
 #include <sys/stat.h>
 
+#include "base/digest.h"
 #include "catalog/cache.h"
 #include "source/overlay.h"
+
+static bool
+under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && path[n] == '/';
+}
 
 typedef struct merge_walk
 {
@@ -23,13 +38,87 @@ typedef struct merge_walk
   void *fn_data;
   char *real_below; /* an upper directory with a redirect: walked for real */
   size_t replayed;
+  og_digest *tree;        /* of the directories and symlinks handed over */
+  og_sha256_hex tree_hex; /* once the walk is done */
+  bool pkgdb_symlink;     /* a symlink inside a package-database directory */
+  bool restored;          /* the packages came from the snapshot */
+  /* With a snapshot likely to stand for the databases, the replayed
+     directories and symlinks (which only ownership reads, in build.c's
+     tree) are handed to the build only if it is not used after all: the
+     directories replayed, to replay them again then.  */
+  bool defer_tree;
+  og_strv deferred;
+  char *snapshot_note; /* why a snapshot there was not used */
 } merge_walk;
 
-static bool
-under (const char *path, const char *dir)
+static void
+tree_update (merge_walk *m, char type, const char *path, const char *target)
 {
-  size_t n = strlen (dir);
-  return strncmp (path, dir, n) == 0 && path[n] == '/';
+  og_digest_update (m->tree, &type, 1);
+  og_digest_update (m->tree, path, strlen (path) + 1);
+  if (target)
+    og_digest_update (m->tree, target, strlen (target) + 1);
+}
+
+/* What build.c keeps of the tree: directories, and symlinks not on another
+   mount.  */
+static char
+tree_type (merge_walk *m, const og_entry *e)
+{
+  if (S_ISDIR (e->mode))
+    return 'd';
+  if (!S_ISLNK (e->mode) || !e->link_target || e->skipped != OG_SKIP_NONE)
+    return 0;
+  for (size_t i = 0; i < m->o->n_pkgdb_dirs; i++)
+    if (under (e->path, m->o->pkgdb_dirs[i]))
+      m->pkgdb_symlink = true; /* a database read may leave the directory */
+  return 'l';
+}
+
+/* An entry replayed from the entry's records: the same in every launch
+   that replays its directory, which the tree digest names instead.  */
+static int
+replayed_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  if (tree_type (m, e) && m->defer_tree)
+    return 0;
+  return m->fn (e, m->fn_data, err);
+}
+
+/* The second replay of a deferred directory: its directories and
+   symlinks (its executables were handed over the first time).  */
+static int
+tree_only_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  return S_ISDIR (e->mode) || S_ISLNK (e->mode) ? m->fn (e, m->fn_data, err) : 0;
+}
+
+/* The snapshot is not used: build.c's tree gets what was deferred.  */
+static int
+undefer_tree (merge_walk *m, og_error **err)
+{
+  for (size_t i = 0; i < m->deferred.n; i++)
+    if (og_layer_cache_replay (m->cache, m->deferred.v[i], tree_only_entry, m, err) < 0)
+      return -1;
+  m->defer_tree = false;
+  return 0;
+}
+
+/* An entry walked for real: the tree digest, then the build's own
+   function.  The digest is of the tree that ownership resolves the
+   packages' paths against, as the walk hands it over: what was walked,
+   and the names of the directories replayed (whose content the entry
+   fixes).  */
+static int
+tree_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  char type = tree_type (m, e);
+  if (type)
+    tree_update (m, type, e->path, type == 'l' ? e->link_target : NULL);
+  return m->fn (e, m->fn_data, err);
 }
 
 /* Does a pin lie below dir (then dir must be walked for real)?  */
@@ -53,11 +142,11 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
   int ret;
 
   if (!S_ISDIR (e->mode) || e->skipped != OG_SKIP_NONE)
-    return m->fn (e, m->fn_data, err);
+    return tree_entry (e, m, err);
   if (m->real_below)
     {
       if (under (e->path, m->real_below))
-        return m->fn (e, m->fn_data, err);
+        return tree_entry (e, m, err);
       free (m->real_below); /* the walk has left it and never comes back */
       m->real_below = NULL;
     }
@@ -65,15 +154,18 @@ merged_entry (const og_entry *e, void *userdata, og_error **err)
   if (kind == OG_UPPER_DIR_REDIRECT)
     m->real_below = og_xstrdup (e->path);
   if (kind != OG_UPPER_NONE || pinned_below (m, e->path))
-    return m->fn (e, m->fn_data, err);
-  if (m->fn (e, m->fn_data, err) < 0)
+    return tree_entry (e, m, err);
+  if (tree_entry (e, m, err) < 0)
     return -1;
-  ret = og_layer_cache_replay (m->cache, e->path, m->fn, m->fn_data, err);
+  ret = og_layer_cache_replay (m->cache, e->path, replayed_entry, m, err);
   if (ret < 0)
     return -1;
   if (ret == 1)
     return 0; /* not in the cache (cannot be, from a verified entry): walked */
   m->replayed++;
+  tree_update (m, 'r', e->path, NULL);
+  if (m->defer_tree)
+    og_strv_push (&m->deferred, e->path);
   return OG_WALK_PRUNE;
 }
 
@@ -85,6 +177,51 @@ merged_walk (og_source *src, unsigned walk_flags, og_walk_fn fn, void *fn_data, 
   m->fn = fn;
   m->fn_data = fn_data;
   return og_source_walk (src, walk_flags, merged_entry, m, err);
+}
+
+static const char *
+tree_hex (merge_walk *m)
+{
+  if (m->tree)
+    {
+      og_digest_final_hex (m->tree, m->tree_hex);
+      og_digest_free (og_steal_pointer (&m->tree));
+    }
+  return m->tree_hex;
+}
+
+static bool
+snapshot_fits (const merge_walk *m)
+{
+  return m->o->pkgdb_untouched && !m->pkgdb_symlink;
+}
+
+/* build.c og_inventory_restore: the packages from the entry's snapshot when
+   it stands for the databases.  A snapshot that does not parse (from an
+   entry that verified: cannot be) is noted and the databases are read.  */
+static int
+merged_restore (og_inventory *inv, void *walker_data, og_error **err)
+{
+  merge_walk *m = walker_data;
+  cleanup_error og_error *e = NULL;
+  const uint8_t *snap;
+  size_t len;
+  int ret = 0;
+
+  snap = og_layer_cache_snapshot (m->cache, &len);
+  if (snap && snapshot_fits (m))
+    {
+      ret = og_pkg_snapshot_restore (snap, len, tree_hex (m), inv, &e);
+      if (ret < 0)
+        {
+          m->snapshot_note = og_xstrdup (e->msg);
+          ret = 0;
+        }
+    }
+  m->restored = ret == 1;
+  if (ret == 0 && m->defer_tree && undefer_tree (m, err) < 0)
+    return -1;
+  return ret;
 }
 
 void
@@ -129,7 +266,6 @@ get_cache (const og_overlay_root *o, og_overlay_result *res)
       res->state = OG_CACHE_UNSUPPORTED;
       return NULL;
     }
-  og_layer_cache_serialize (c, o->key, &res->entry);
   return c;
 }
 
@@ -172,8 +308,33 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
   m.o = o;
   m.excludes = excludes;
   m.n_excludes = n_excludes;
-  ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m, inv, err);
+  /* build.c calls merged_restore after the walk only with flags 0.  */
+  m.defer_tree = flags == 0 && o->pkgdb_untouched && og_layer_cache_snapshot (c, &(size_t){ 0 });
+  if (og_digest_new (OG_DIGEST_SHA256, &m.tree, err) < 0)
+    return -1;
+  ret = og_inventory_build_walked (root, flags, excludes, n_excludes, merged_walk, &m,
+                                   merged_restore, inv, err);
   free (m.real_below);
+  og_strv_clear (&m.deferred);
   res->replayed = m.replayed;
+  res->packages_cached = m.restored;
+  if (m.snapshot_note && res->note == NULL)
+    res->note = og_steal_pointer (&m.snapshot_note);
+  free (m.snapshot_note);
+  /* A new entry: with the packages of this launch when they are the lower
+     layers' own (verification and the dependency graph leave the fields
+     the snapshot keeps and the owners as they are: a launch that verifies
+     makes the snapshot that a later one which does not uses).  */
+  if (ret == 0 && res->state != OG_CACHE_HIT)
+    {
+      if (snapshot_fits (&m))
+        {
+          cleanup_buf og_buf snap = { 0 };
+          og_pkg_snapshot_serialize (inv, tree_hex (&m), &snap);
+          og_layer_cache_set_snapshot (c, &snap);
+        }
+      og_layer_cache_serialize (c, o->key, &res->entry);
+    }
+  og_digest_free (m.tree);
   return ret;
 }

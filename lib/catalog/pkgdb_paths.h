@@ -33,6 +33,13 @@ static const char *const og_rpmdb_files[] = { "rpmdb.sqlite", "Packages.db", "Pa
 /* apk.  */
 #define OG_APK_INSTALLED "/lib/apk/db/installed"
 
+/* The directories that hold every file above that the packages are read
+   from (os-release and the accounts aside): a layer cache entry's package
+   snapshot (catalog/snapshot.c) stands for them only while an overlay's
+   upper layer and mounts leave them as the lower layers have them.  */
+static const char *const og_pkgdb_dirs[]
+    = { "/var/lib/rpm", "/usr/lib/sysimage/rpm", "/usr/share/rpm", "/var/lib/dpkg", "/lib/apk/db" };
+
 /* What an image source keeps whole of the files its layers hold, so that the
    paths above can be read from it (see og_source_options.keep): patterns on
    the last components of a file's real path in any layer, so that

@@ -37,7 +37,7 @@ write_package (og_jw *w, const og_inventory *inv, const og_package *p)
   og_jw_kv (w, "source", p->source);
   og_jw_kv (w, "license", p->license);
   og_jw_kv (w, "purl", purl);
-  og_jw_kint (w, "files", (long long)p->n_files);
+  og_jw_kint (w, "files", (long long)og_package_file_count (p));
   yajl_gen_map_close (w->g);
 }
 

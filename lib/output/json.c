@@ -86,7 +86,7 @@ write_packages (og_jw *w, const og_inventory *inv)
       og_jw_kv (w, "source", p->source);
       og_jw_kv (w, "license", p->license);
       og_jw_kv (w, "purl", purl);
-      og_jw_kint (w, "files", (long long)p->n_files);
+      og_jw_kint (w, "files", (long long)og_package_file_count (p));
       og_jw_kv (w, "state", p->state);
       og_package_write_deps_json (w, inv, i); /* nothing unless built with OG_INV_DEPS */
       yajl_gen_map_close (w->g);

@@ -170,7 +170,7 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
           cell (&t, og_pkg_type_name (p->type));
           cell (&t, evr);
           cell (&t, p->arch);
-          cellf (&t, "%zu", p->n_files);
+          cellf (&t, "%zu", og_package_file_count (p));
           cell (&t, p->name);
         }
       table_print (&t, out);

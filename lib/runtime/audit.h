@@ -36,7 +36,8 @@ typedef struct og_audit_cache
   size_t records;    /* records in the entry used */
   size_t replayed;   /* directories replayed instead of walked */
   size_t entry_bytes;
-  const char *note; /* why invalid or unsupported, or NULL */
+  bool packages_cached; /* the packages came from the entry, not the databases */
+  const char *note;     /* why invalid or unsupported, or NULL */
 } og_audit_cache;
 
 typedef struct og_audit_record

@@ -12,9 +12,12 @@
    layers, Linux 6.5 lowerdir+=/datadir+=).  Documentation/filesystems/
    overlayfs.rst.  */
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/utsname.h>
 
 #include "runtime/overlay.h"
@@ -414,4 +417,121 @@ og_overlay_key (const og_overlay_mount *m, char **text, og_sha256_hex hex, og_er
     return -1;
   *text = og_buf_steal (&b);
   return 0;
+}
+
+/* ---- the package databases' directories ------------------------------ */
+
+/* What fd is open on, as the kernel names it; NULL when it cannot say.  */
+static char *
+fd_path (int fd)
+{
+  char link[32], buf[PATH_MAX];
+  ssize_t n;
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  n = readlink (link, buf, sizeof buf - 1);
+  if (n <= 0 || (size_t)n >= sizeof buf - 1)
+    return NULL;
+  buf[n] = '\0';
+  return og_xstrdup (buf);
+}
+
+static bool
+path_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strcmp (dir, "/") == 0
+         || (strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
+}
+
+/* Does the upper layer leave path (inside the root) as the lower layers
+   have it: nothing at it, and on the way only directories that are neither
+   opaque nor redirected?  */
+static bool
+upper_leaves (const og_overlay_mount *m, const char *path)
+{
+  const char *opaque = m->userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque";
+  const char *redirect = m->userxattr ? "user.overlay.redirect" : "trusted.overlay.redirect";
+  cleanup_free char *copy = og_xstrdup (path);
+  cleanup_close int dfd = -1;
+  char *save = NULL;
+  char v[8];
+
+  if (m->upper == NULL)
+    return true;
+  dfd = open (m->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return false;
+  for (char *c = strtok_r (copy, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    {
+      struct stat st;
+      int next;
+      if (fstatat (dfd, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT;
+      if (!S_ISDIR (st.st_mode) || save == NULL || *save == '\0')
+        return false; /* something other than a directory, or path itself */
+      next = openat (dfd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0)
+        return false;
+      close (dfd);
+      dfd = next;
+      if (fgetxattr (dfd, opaque, v, sizeof v) >= 0 || errno == ERANGE
+          || fgetxattr (dfd, redirect, v, sizeof v) >= 0 || errno == ERANGE)
+        return false;
+    }
+  return false; /* path is the root itself */
+}
+
+/* Is a mount below the root at, above or below path?  */
+static bool
+mounted (const og_overlay_mount *m, const char *path)
+{
+  for (size_t i = 0; i < m->n_below; i++)
+    if (path_under (m->below[i], path) || path_under (path, m->below[i]))
+      return true;
+  return false;
+}
+
+/* dir's path in the merged tree, symlinks resolved by the kernel inside
+   the root without leaving its mount: 0, 1 when it does not exist, -1 when
+   it cannot be said.  */
+static int
+resolve_in_merged (int rootfd, const char *root_real, const char *dir, char **out)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
+  cleanup_close int fd = -1;
+  cleanup_free char *real = NULL;
+  size_t n = strlen (root_real);
+
+  fd = (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, rootfd, dir + 1, &how, sizeof how));
+  if (fd < 0)
+    return errno == ENOENT ? 1 : -1;
+  real = fd_path (fd);
+  if (real == NULL || strncmp (real, root_real, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+    return -1;
+  *out = og_xstrdup (real[n] ? real + n : "/");
+  return 0;
+}
+
+bool
+og_overlay_pkgdb_untouched (const og_overlay_mount *m, const char *root, const char *const *dirs,
+                            size_t n, char ***canon)
+{
+  cleanup_close int rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_free char *root_real = rootfd >= 0 ? fd_path (rootfd) : NULL;
+  bool ok = root_real != NULL;
+
+  *canon = og_xcalloc (n + 1, sizeof **canon);
+  for (size_t i = 0; i < n; i++)
+    {
+      char *c = NULL;
+      if (ok
+          && resolve_in_merged (rootfd, strcmp (root_real, "/") == 0 ? "" : root_real, dirs[i], &c)
+                 < 0)
+        ok = false;
+      (*canon)[i] = c ? c : og_xstrdup (dirs[i]);
+      ok = ok && upper_leaves (m, dirs[i]) && upper_leaves (m, (*canon)[i]) && !mounted (m, dirs[i])
+           && !mounted (m, (*canon)[i]);
+    }
+  return ok;
 }

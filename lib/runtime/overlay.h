@@ -56,4 +56,15 @@ int og_overlay_mount_lowers (const og_overlay_mount *m, int *fd, og_error **err)
    the key written into the entry, hex its sha256 (the entry's name).  */
 int og_overlay_key (const og_overlay_mount *m, char **text, og_sha256_hex hex, og_error **err);
 
+/* The package-database directories dirs (catalog/pkgdb_paths.h) as paths
+   of the merged tree at root, symlinks resolved by the kernel inside it,
+   into *canon (n strings, the literal path where one does not exist); true
+   when the upper layer and the mounts below the root leave each, literal
+   and resolved, as the lower layers have it: nothing in the upper layer at
+   it, only directories neither opaque nor redirected on the way there, no
+   mount at, above or below it.  Before the sandbox (trusted.overlay.*
+   xattrs).  */
+bool og_overlay_pkgdb_untouched (const og_overlay_mount *m, const char *root,
+                                 const char *const *dirs, size_t n, char ***canon);
+
 #endif

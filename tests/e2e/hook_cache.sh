@@ -4,7 +4,9 @@
 # launch of an image misses and keeps an entry, the second hits it with the
 # same inventory digest as a walk without the cache; a stopped container
 # whose upper layer gained an executable is caught at `podman start`; an
-# entry that does not verify is noted and replaced; another image misses.
+# entry that does not verify is noted and replaced; another image misses; a
+# hit without verification takes the packages from the entry unless the
+# upper layer changed a package database.
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; C=$E2E/cache; mkdir -p "$M" "$H"
@@ -22,10 +24,12 @@ tar --numeric-owner -C "$E2E/rootfs2" -cf "$E2E/rootfs2.tar" .
 # The manifest made from the image forbids any executable it does not list.
 "$OCIGATE" manifest generate --name cache-golden "$E2E/rootfs" \
   | jq '.executables.unlisted = "deny"' > "$M/golden.json"
+# The same without verification: a hit then reads no package database.
+jq 'del(.executables.modified) | del(.packages.missing_files)' "$M/golden.json" > "$M/noverify.json"
 jq --arg hook "$HOOK" --arg cfg "$E2E/ocigate.json" '.hook.path = $hook | .hook.args += ["--config", $cfg]' \
   "$OG_BUILD_ROOT/packaging/hooks.d/ocigate.json" > "$H/ocigate.json"
-config () { # config ENABLED
-  host_config "$E2E/ocigate.json.new" "$A" "$M" golden enforce
+config () { # config ENABLED [MANIFEST]
+  host_config "$E2E/ocigate.json.new" "$A" "$M" "${2:-golden}" enforce
   jq --arg c "$C" --argjson on "$1" '.cache = { dir: $c, enabled: $on, max_bytes: 67108864 }' \
     "$E2E/ocigate.json.new" > "$E2E/ocigate.json"
 }
@@ -44,6 +48,7 @@ check "the cache directory is 0700 and holds one entry" \
   bash -c '[ "$(stat -c %a "$1")" = 700 ] && [ "$(ls "$1"/*.oglc | wc -l)" = 1 ]' _ "$C"
 run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "the second launch is allowed"
 check "the second launch of the same image hits the cache" recjq 2 '.cache.state == "hit" and .cache.replayed > 0'
+check "a hit whose manifest verifies reads the package databases" recjq 2 '.cache.packages == "databases"'
 eq "the hit's inventory digest is the first launch's" "$(rec 1 | jq -r .inventory_sha256)" "$(rec 2 | jq -r .inventory_sha256)"
 config false
 run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "a launch with the cache disabled"
@@ -96,5 +101,35 @@ run localhost/og-cache:3 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
 config true
 eq "the two-layer hit's inventory digest is a full walk's" "$(rec 11 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
 eq "the two-layer miss's inventory digest is a full walk's" "$(rec 10 | jq -r .inventory_sha256)" "$(rec 12 | jq -r .inventory_sha256)"
+
+# Without verification a hit takes the packages from the entry (made by the
+# first launch, which verified), with a full walk's inventory.  A container
+# whose upper layer changes the package database (a package added to dpkg's
+# status) reads the databases again, with a full walk's inventory still.
+config true noverify
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "a hit that does not verify takes the packages from the entry" \
+  recjq 13 '.cache.state == "hit" and .cache.packages == "entry"'
+PKG='Package: extra\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n'
+podman_ run --name c3 --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-cache:1 \
+  /bin/sh -c "grep -q '^Package: extra' /var/lib/dpkg/status || printf '$PKG' >> /var/lib/dpkg/status" \
+  > "$E2E/out" 2> "$E2E/err"
+check "a container that will change the package database starts from the entry's packages" \
+  recjq 14 '.cache.state == "hit" and .cache.packages == "entry"'
+podman_ start -a c3 > "$E2E/out" 2> "$E2E/err"
+check "once its upper layer holds the changed database, the hit reads the databases" \
+  recjq 15 '.cache.state == "hit" and .cache.packages == "databases"'
+config false noverify
+podman_ start -a c3 > "$E2E/out" 2> "$E2E/err"
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+config true
+eq "the hit from the entry's packages has a full walk's inventory digest" "$(rec 13 | jq -r .inventory_sha256)" "$(rec 17 | jq -r .inventory_sha256)"
+eq "the hit over a changed database has a full walk's inventory digest" "$(rec 15 | jq -r .inventory_sha256)" "$(rec 16 | jq -r .inventory_sha256)"
+check "which is not the unchanged image's (the added package is in it)" \
+  test "$(rec 15 | jq -r .inventory_sha256)" != "$(rec 17 | jq -r .inventory_sha256)"
+check "the records, with their cache, follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
 diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
 plan_end

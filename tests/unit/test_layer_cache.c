@@ -12,11 +12,13 @@
 
 #include "catalog/build.h"
 #include "catalog/cache.h"
+#include "catalog/pkgdb_paths.h"
 #include "output/output.h"
 #include "source/dir.h"
 
 static char *top; /* the temp dir holding l1 l2 u w mnt */
 static char *mnt;
+static bool packages_cached; /* of the last cached_walk */
 
 static int
 setup (void **state)
@@ -119,6 +121,16 @@ make_l2 (const char *l2)
   put (l2, "file2dir", "a file below");
   script (l2, "dir2file/bin/z", "/bin/sh");
   put (l2, "etc/hostname", "");
+  /* A dpkg database, as e2e's make_rootfs writes one: "tools" lists
+     /bin/ping (the usrmerge symlink resolves it to /usr/bin/ping).  */
+  put (l2, "var/lib/dpkg/status",
+       "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
+       "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
+  put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
+  /* and "app" its tool through a symlink that a hit replays (/opt is not
+     in the upper layer): ownership needs the replayed tree.  */
+  put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
+  link_to ("bin", l2, "opt/app/bin2");
   {
     /* A setuid binary with a capability, as security.capability holds it
        (VFS_CAP_REVISION_2, cap_net_raw permitted, effective).  */
@@ -203,7 +215,8 @@ full_walk (const char *root)
   char *json;
 
   assert_int_equal (og_source_open_dir (root, NULL, &src, &err), 0);
-  assert_int_equal (og_inventory_build (src, 0, &inv, &err), 0);
+  if (og_inventory_build (src, 0, &inv, &err) < 0)
+    fail_msg ("inventory of %s: %s", root, err->msg);
   json = inventory_json (&inv);
   og_inventory_clear (&inv);
   return json;
@@ -224,6 +237,7 @@ cached_walk (const og_overlay_root *o, og_cache_state *state, og_buf *entry)
   json = inventory_json (&inv);
   og_inventory_clear (&inv);
   *state = res.state;
+  packages_cached = res.packages_cached;
   /* The cache is really used: directories replayed, not walked.  */
   if (res.state == OG_CACHE_HIT || res.state == OG_CACHE_MISS)
     assert_true (res.replayed > 0);
@@ -413,6 +427,78 @@ test_upper_executable_seen (void **state)
   unmake_layers ();
 }
 
+/* The entry's package snapshot: made by the first launch, used by the
+next over the same tree, not when the tree ownership resolves against
+   changed (a symlink) or an executable has no recorded owner, and the
+   inventory is always the full walk's.  */
+static void
+expect (const og_overlay_root *o, bool from_entry)
+{
+  og_cache_state st;
+  cleanup_free char *json = cached_walk (o, &st, NULL);
+  cleanup_free char *full = full_walk (mnt);
+  assert_int_equal (st, OG_CACHE_HIT);
+  assert_int_equal (packages_cached, from_entry);
+  assert_string_equal (json, full);
+}
+
+static void
+test_package_snapshot (void **state)
+{
+  cleanup_free char *u = NULL, *l1 = NULL, *l2 = NULL, *w = NULL, *miss = NULL;
+  cleanup_free char *link = NULL;
+  cleanup_buf og_buf entry = { 0 };
+  const char *lowers[2];
+  og_overlay_root o = { 0 };
+  og_cache_state st;
+
+  if (geteuid () != 0)
+    fx_skip ("mounting an overlay needs root");
+  make_layers (upper_empty, false);
+  l1 = sub ("l1");
+  l2 = sub ("l2");
+  u = sub ("u");
+  w = sub ("w");
+  if (!mount_overlay (l1, l2, u, w))
+    {
+      unmake_layers ();
+      fx_skip ("mount -t overlay failed");
+    }
+  lowers[0] = l1;
+  lowers[1] = l2;
+  o = (og_overlay_root){ .upper = u,
+                         .lowers = lowers,
+                         .n_lowers = 2,
+                         .key = "k",
+                         .pkgdb_dirs = og_pkgdb_dirs,
+                         .n_pkgdb_dirs = OG_ARRAY_SIZE (og_pkgdb_dirs),
+                         .pkgdb_untouched = true };
+  miss = cached_walk (&o, &st, &entry);
+  assert_int_equal (st, OG_CACHE_MISS);
+  assert_false (packages_cached);
+  assert_non_null (strstr (miss, "\"name\": \"tools\""));
+  o.entry = (const uint8_t *)entry.data;
+  o.entry_len = entry.len;
+  expect (&o, true);
+  {
+    cleanup_free char *json = cached_walk (&o, &st, NULL);
+    assert_non_null (strstr (json, "\"path\": \"/opt/app/bin/tool\""));
+  }
+  /* A symlink that ownership would resolve through.  */
+  link = og_xasprintf ("%s/sbin2", mnt);
+  assert_int_equal (symlink ("usr/bin", link), 0);
+  expect (&o, false);
+  assert_int_equal (unlink (link), 0);
+  expect (&o, true);
+  /* An executable the snapshot's launch did not have.  */
+  exec_copy (mnt, "usr/local/bin/new", "/bin/true");
+  expect (&o, false);
+  /* The hook found the databases' directories touched: not used.  */
+  o.pkgdb_untouched = false;
+  expect (&o, false);
+  unmake_layers ();
+}
+
 /* ---- the entry file ----------------------------------------------------- */
 
 static og_layer_cache *
@@ -481,9 +567,9 @@ test_entry_rejected (void **state)
   assert_rejected (&a, "key one", "checksum");
   a.data[body + (a.len - body) / 2] ^= 1;
   /* the format version */
-  a.data[4] = 2;
+  a.data[4] = OG_LAYER_CACHE_FORMAT + 1;
   assert_rejected (&a, "key one", "format");
-  a.data[4] = 1;
+  a.data[4] = OG_LAYER_CACHE_FORMAT;
   a.data[0] = 'X';
   assert_rejected (&a, "key one", "magic");
   a.data[0] = 'O';
@@ -498,5 +584,5 @@ test_entry_rejected (void **state)
 FX_MAIN (setup, teardown, cmocka_unit_test (test_empty_upper), cmocka_unit_test (test_upper_writes),
          cmocka_unit_test (test_upper_opaque), cmocka_unit_test (test_upper_redirect),
          cmocka_unit_test (test_lower_redirect_unsupported),
-         cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_entry_round_trip),
-         cmocka_unit_test (test_entry_rejected))
+         cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_package_snapshot),
+         cmocka_unit_test (test_entry_round_trip), cmocka_unit_test (test_entry_rejected))

@@ -104,6 +104,10 @@ typedef struct og_package
   og_pkg_file *files;
   size_t n_files;
   size_t cap_files;
+  /* The files its database lists when the list itself is not kept (files
+     NULL, n_files 0): a package restored from a layer cache entry, for the
+     hook, which reads no file list (catalog/snapshot.c).  */
+  size_t n_files_listed;
   og_pkg_deps depends;    /* what it needs (requires, pre-depends, recommends) */
   og_pkg_deps provides;   /* what it offers besides its own name */
   uint32_t n_clauses;     /* clauses in depends */
@@ -122,6 +126,13 @@ typedef struct og_pkglist
   bool with_verify; /* set by the caller: also parse what only verification reads
                        (rpm FILEUSERNAME/FILEGROUPNAME, dpkg Conffiles) */
 } og_pkglist;
+
+/* The number of files the package's database lists.  */
+static inline size_t
+og_package_file_count (const og_package *p)
+{
+  return p->n_files + p->n_files_listed;
+}
 
 /* Append a zeroed package and return it.  */
 og_package *og_pkglist_add (og_pkglist *l);

@@ -1,0 +1,63 @@
+/* What the layer cache's files share (cache.c, snapshot.c): the unsigned
+   LEB128 varints of the entry's payload, written to an og_buf and read back
+   through the reader.  Internal to catalog/.  */
+#ifndef OG_CATALOG_CACHE_INT_H
+#define OG_CATALOG_CACHE_INT_H
+
+#include "base/reader.h"
+#include "base/util.h"
+
+static inline void
+put_uv (og_buf *b, uint64_t v)
+{
+  uint8_t out[10];
+  size_t n = 0;
+  do
+    {
+      out[n] = (uint8_t)(v & 0x7f);
+      v >>= 7;
+      if (v)
+        out[n] |= 0x80;
+      n++;
+    }
+  while (v);
+  og_buf_append (b, out, n);
+}
+
+static inline void
+put_bytes (og_buf *b, const void *p, size_t n)
+{
+  put_uv (b, n);
+  og_buf_append (b, p, n);
+}
+
+static inline bool
+get_uv (og_reader *r, uint64_t *v)
+{
+  uint64_t out = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7)
+    {
+      uint8_t byte;
+      if (!og_reader_u8 (r, &byte))
+        return false;
+      out |= (uint64_t)(byte & 0x7f) << shift;
+      if (!(byte & 0x80))
+        {
+          *v = out;
+          return true;
+        }
+    }
+  return false;
+}
+
+static inline bool
+get_u32 (og_reader *r, uint32_t *v)
+{
+  uint64_t x;
+  if (!get_uv (r, &x) || x > UINT32_MAX)
+    return false;
+  *v = (uint32_t)x;
+  return true;
+}
+
+#endif

@@ -1,0 +1,260 @@
+/* The package snapshot of a layer cache entry: what the inventory takes
+   from the package databases of an overlay root whose upper layer and
+   mounts leave those databases as the lower layers have them (the
+   databases found, the packages without their file lists, who owns each
+   executable), so that a later launch over the same lower stack, with the
+   same tree, reads no package database.  The bytes are our own format,
+   inside the entry's checksummed payload (catalog/cache.c), read back
+   through base/reader.h:
+
+     tree   the digest (sha256 hex) of the tree that ownership resolved
+            the packages' paths against, as merge.c makes it: the
+            directories and symlinks walked, the directories replayed
+     n_dbs, then per database: type, path, backend
+     n_pkgs, then per package: type, name, has_epoch, epoch, version,
+       release, arch, source, source_version, license, vendor, state,
+       size, digest algorithm, file count
+     n_owners, then per executable (walk order): the bytes of its path it
+       shares with the previous one, the rest, and 0 (unowned) or the
+       owning package's index + 1
+
+   every integer an unsigned LEB128 varint, every string a length and its
+   bytes; a string that may be absent is its length + 1 (0: absent).  */
+#include <sys/stat.h>
+
+#include "catalog/cache.h"
+#include "base/strmap.h"
+#include "catalog/cache_int.h"
+
+#define MAX_STR 65536
+
+static void
+put_str (og_buf *b, const char *s)
+{
+  size_t n = strlen (s);
+  put_uv (b, n);
+  og_buf_append (b, s, n);
+}
+
+static void
+put_opt (og_buf *b, const char *s)
+{
+  if (s == NULL)
+    {
+      put_uv (b, 0);
+      return;
+    }
+  put_uv (b, strlen (s) + 1);
+  og_buf_append (b, s, strlen (s));
+}
+
+void
+og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf *out)
+{
+  const char *prev = "";
+
+  put_str (out, tree_hex);
+  put_uv (out, inv->n_dbs);
+  for (size_t i = 0; i < inv->n_dbs; i++)
+    {
+      put_str (out, inv->dbs[i].type);
+      put_str (out, inv->dbs[i].path);
+      put_str (out, inv->dbs[i].backend);
+    }
+  put_uv (out, inv->packages.n);
+  for (size_t i = 0; i < inv->packages.n; i++)
+    {
+      const og_package *p = &inv->packages.pkgs[i];
+      put_uv (out, (uint64_t)p->type);
+      put_str (out, p->name);
+      put_uv (out, p->has_epoch);
+      put_uv (out, p->epoch);
+      put_opt (out, p->version);
+      put_opt (out, p->release);
+      put_opt (out, p->arch);
+      put_opt (out, p->source);
+      put_opt (out, p->source_version);
+      put_opt (out, p->license);
+      put_opt (out, p->vendor);
+      put_opt (out, p->state);
+      put_uv (out, p->size);
+      put_uv (out, (uint64_t)p->digest_algo);
+      put_uv (out, og_package_file_count (p));
+    }
+  put_uv (out, inv->n_execs);
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      const char *path = inv->execs[i].path;
+      size_t shared = 0;
+      while (prev[shared] && prev[shared] == path[shared])
+        shared++;
+      put_uv (out, shared);
+      put_str (out, path + shared);
+      put_uv (out, inv->execs[i].package < 0 ? 0 : (uint64_t)inv->execs[i].package + 1);
+      prev = path;
+    }
+}
+
+static bool
+get_str (og_reader *r, char **out)
+{
+  uint64_t n;
+  const uint8_t *p;
+  if (!get_uv (r, &n) || n > MAX_STR || !og_reader_bytes (r, n, &p) || memchr (p, 0, n))
+    return false;
+  *out = og_xstrndup ((const char *)p, n);
+  return true;
+}
+
+static bool
+get_opt (og_reader *r, char **out)
+{
+  uint64_t n;
+  const uint8_t *p;
+  *out = NULL;
+  if (!get_uv (r, &n) || n > MAX_STR + 1)
+    return false;
+  if (n == 0)
+    return true;
+  if (!og_reader_bytes (r, n - 1, &p) || memchr (p, 0, n - 1))
+    return false;
+  *out = og_xstrndup ((const char *)p, n - 1);
+  return true;
+}
+
+static int
+bad (og_error **err, const char *what)
+{
+  return og_error_set_code (err, OG_ERR_CONTENT, 0, "layer cache entry: package snapshot: %s",
+                            what);
+}
+
+static int
+parse_dbs (og_reader *r, og_inventory *inv, og_error **err)
+{
+  uint64_t n;
+  if (!get_uv (r, &n) || n > og_reader_remaining (r))
+    return bad (err, "database count");
+  inv->dbs = og_xcalloc (n ? n : 1, sizeof *inv->dbs);
+  for (; inv->n_dbs < n; inv->n_dbs++)
+    {
+      og_pkgdb_ref *d = &inv->dbs[inv->n_dbs];
+      if (!get_str (r, &d->type) || !get_str (r, &d->path) || !get_str (r, &d->backend))
+        {
+          inv->n_dbs++; /* freed with the rest */
+          return bad (err, "database");
+        }
+    }
+  return 0;
+}
+
+static bool
+parse_package (og_reader *r, og_package *p)
+{
+  uint64_t type, has_epoch, epoch, algo, n_files;
+  if (!get_uv (r, &type) || type < OG_PKG_RPM || type > OG_PKG_APK || !get_str (r, &p->name)
+      || !get_uv (r, &has_epoch) || has_epoch > 1 || !get_uv (r, &epoch) || epoch > UINT32_MAX
+      || !get_opt (r, &p->version) || !get_opt (r, &p->release) || !get_opt (r, &p->arch)
+      || !get_opt (r, &p->source) || !get_opt (r, &p->source_version) || !get_opt (r, &p->license)
+      || !get_opt (r, &p->vendor) || !get_opt (r, &p->state) || !get_uv (r, &p->size)
+      || !get_uv (r, &algo) || (algo != OG_DIGEST_NONE && og_digest_len ((og_digest_algo)algo) == 0)
+      || !get_uv (r, &n_files) || n_files > SIZE_MAX / 2)
+    return false;
+  p->type = (og_pkg_type)type;
+  p->has_epoch = has_epoch != 0;
+  p->epoch = (uint32_t)epoch;
+  p->digest_algo = (og_digest_algo)algo;
+  p->n_files_listed = (size_t)n_files; /* the count alone */
+  return true;
+}
+
+static int
+parse_packages (og_reader *r, og_pkglist *l, og_error **err)
+{
+  uint64_t n;
+  if (!get_uv (r, &n) || n > og_reader_remaining (r))
+    return bad (err, "package count");
+  for (size_t i = 0; i < n; i++)
+    if (!parse_package (r, og_pkglist_add (l)))
+      return bad (err, "package");
+  return 0;
+}
+
+/* The owners by path (value: owner + 2, 1 unowned).  */
+static int
+parse_owners (og_reader *r, size_t n_pkgs, og_strmap *owners, og_error **err)
+{
+  char prev[OG_MAX_PATH + 1] = "";
+  uint64_t n;
+
+  if (!get_uv (r, &n) || n > og_reader_remaining (r))
+    return bad (err, "executable count");
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t shared, owner, len;
+      const uint8_t *rest;
+      if (!get_uv (r, &shared) || shared > strlen (prev) || !get_uv (r, &len)
+          || shared + len > OG_MAX_PATH || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
+          || !get_uv (r, &owner) || owner > n_pkgs)
+        return bad (err, "executable");
+      memcpy (prev + shared, rest, len);
+      prev[shared + len] = '\0';
+      og_strmap_put (owners, prev, (void *)(uintptr_t)(owner + 1));
+    }
+  return og_reader_at_end (r) ? 0 : bad (err, "bytes after the executables");
+}
+
+/* Every executable of inv gets its recorded owner: false when one has
+   none recorded (the snapshot's launch did not have it).  */
+static bool
+join (og_inventory *inv, const og_strmap *owners)
+{
+  for (size_t i = 0; i < inv->n_execs; i++)
+    if (og_strmap_get (owners, inv->execs[i].path) == NULL)
+      return false;
+  for (size_t i = 0; i < inv->n_execs; i++)
+    {
+      og_exec *x = &inv->execs[i];
+      uintptr_t v = (uintptr_t)og_strmap_get (owners, x->path);
+      x->package = (ssize_t)v - 2;
+      x->integrity = x->package < 0 ? OG_INTEGRITY_UNOWNED : OG_INTEGRITY_UNCHECKED;
+    }
+  return true;
+}
+
+int
+og_pkg_snapshot_restore (const uint8_t *data, size_t len, const char *tree_hex, og_inventory *inv,
+                         og_error **err)
+{
+  og_inventory got = { 0 };
+  og_strmap owners = { 0 };
+  cleanup_free char *tree = NULL;
+  og_reader r;
+  int ret;
+
+  og_reader_init (&r, data, len);
+  if (!get_str (&r, &tree))
+    return bad (err, "tree digest");
+  if (strcmp (tree, tree_hex) != 0)
+    return 0; /* another tree: its paths may resolve otherwise */
+  ret = parse_dbs (&r, &got, err);
+  if (ret == 0)
+    ret = parse_packages (&r, &got.packages, err);
+  if (ret == 0)
+    ret = parse_owners (&r, got.packages.n, &owners, err);
+  if (ret == 0)
+    {
+      ret = join (inv, &owners) ? 1 : 0;
+      if (ret == 1)
+        {
+          inv->dbs = og_steal_pointer (&got.dbs);
+          inv->n_dbs = got.n_dbs;
+          got.n_dbs = 0;
+          inv->packages = got.packages;
+          memset (&got.packages, 0, sizeof got.packages);
+        }
+    }
+  og_strmap_clear (&owners, NULL);
+  og_inventory_clear (&got);
+  return ret;
+}
