@@ -73,6 +73,15 @@ og_xasprintf (const char *fmt, ...)
   return p;
 }
 
+char *
+og_vasprintf (const char *fmt, va_list ap)
+{
+  char *p = NULL;
+  if (vasprintf (&p, fmt, ap) < 0)
+    return NULL;
+  return p;
+}
+
 void
 og_grow (void *array, size_t *cap, size_t need, size_t elsize)
 {

@@ -51,6 +51,20 @@ write_os (og_jw *w, const og_osrelease *os)
   yajl_gen_map_close (w->g);
 }
 
+void
+og_package_write_nevr (og_jw *w, const og_package *p)
+{
+  og_jw_kv (w, "type", og_pkg_type_name (p->type));
+  og_jw_kv (w, "name", p->name);
+  og_jw_str (w, "epoch");
+  if (p->has_epoch)
+    yajl_gen_integer (w->g, p->epoch);
+  else
+    yajl_gen_null (w->g);
+  og_jw_kv (w, "version", p->version);
+  og_jw_kv (w, "release", p->release);
+}
+
 static void
 write_packages (og_jw *w, const og_inventory *inv)
 {
@@ -73,15 +87,7 @@ write_packages (og_jw *w, const og_inventory *inv)
       const og_package *p = &inv->packages.pkgs[i];
       cleanup_free char *purl = og_package_purl (p, &inv->os);
       yajl_gen_map_open (w->g);
-      og_jw_kv (w, "type", og_pkg_type_name (p->type));
-      og_jw_kv (w, "name", p->name);
-      og_jw_str (w, "epoch");
-      if (p->has_epoch)
-        yajl_gen_integer (w->g, p->epoch);
-      else
-        yajl_gen_null (w->g);
-      og_jw_kv (w, "version", p->version);
-      og_jw_kv (w, "release", p->release);
+      og_package_write_nevr (w, p);
       og_jw_kv (w, "arch", p->arch);
       og_jw_kv (w, "source", p->source);
       og_jw_kv (w, "license", p->license);

@@ -30,8 +30,7 @@ cellf (table *t, const char *fmt, ...)
   va_list ap;
   cleanup_free char *s = NULL;
   va_start (ap, fmt);
-  if (vasprintf (&s, fmt, ap) < 0)
-    s = NULL;
+  s = og_vasprintf (fmt, ap);
   va_end (ap);
   cell (t, s);
 }
