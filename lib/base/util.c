@@ -201,6 +201,13 @@ og_strv_push (og_strv *sv, const char *s)
 }
 
 void
+og_idxv_push (og_idxv *x, size_t i)
+{
+  og_grow (&x->v, &x->cap, x->n + 1, sizeof *x->v);
+  x->v[x->n++] = i;
+}
+
+void
 og_strv_clear (og_strv *sv)
 {
   og_strv_free (sv->v, sv->n);

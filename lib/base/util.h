@@ -143,6 +143,16 @@ typedef struct og_strv
 } og_strv;
 
 void og_strv_push (og_strv *sv, const char *s); /* a copy of s */
+
+/* A growable vector of indices (into some other array).  */
+typedef struct og_idxv
+{
+  size_t *v;
+  size_t n;
+  size_t cap;
+} og_idxv;
+
+void og_idxv_push (og_idxv *x, size_t i);
 void og_strv_clear (og_strv *sv);
 #define cleanup_strv __attribute__ ((cleanup (og_strv_clear)))
 
