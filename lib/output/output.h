@@ -62,5 +62,9 @@ void og_mode_string (uint32_t mode, char out[11]);
 
 /* Is path equal to prefix or below it?  ("/" is above everything.)  */
 bool og_path_under (const char *path, const char *prefix);
+/* The file after prev (the first when prev is NULL) that `files` lists:
+   under `under`, and an executable when executables_only; NULL after the last.  */
+const og_file *og_files_next (const og_inventory *inv, const og_file *prev, const char *under,
+                              bool executables_only);
 
 #endif

@@ -236,12 +236,9 @@ og_files_write_table (const og_inventory *inv, const char *under, bool executabl
   cell (&t, "SIZE");
   cell (&t, "PACKAGE");
   cell (&t, "PATH");
-  for (size_t i = 0; i < inv->n_files; i++)
+  for (const og_file *f = NULL; (f = og_files_next (inv, f, under, executables_only)) != NULL;)
     {
-      const og_file *f = &inv->files[i];
       char mode[11];
-      if (!og_path_under (f->path, under) || (executables_only && f->exec < 0))
-        continue;
       og_mode_string (f->mode, mode);
       cell (&t, mode);
       owner_cell (&t, inv, f->uid, f->gid);
