@@ -35,6 +35,6 @@ echo "machine: $(machine)"
 echo "trees: $a ($(find "$a" -xdev | wc -l) entries), $b ($(find "$b" -xdev | wc -l) entries)"
 echo "ocigate diff --what files A B:       median ${md} ms over $rounds rounds"
 echo "ocigate files --format json A; ... B: median ${mt} ms"
-awk -v a="$md" -v b="$mt" 'BEGIN { printf "diff ratio: %.2fx the two inventories (target <= 1.2x)\n", (b > 0 ? a / b : 0) }'
+echo "diff ratio: $(ratio "$md" "$mt")x the two inventories (target <= 1.2x)"
 echo "inventory --format json A: ${mj} ms; cyclonedx: ${mc} ms; spdx: ${ms} ms"
 awk -v j="$mj" -v c="$mc" -v s="$ms" 'BEGIN { printf "SBOM overhead: cyclonedx %+.0f%%, spdx %+.0f%% (target <= +10%%)\n", (j > 0 ? 100 * (c - j) / j : 0), (j > 0 ? 100 * (s - j) / j : 0) }'

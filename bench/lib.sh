@@ -6,4 +6,6 @@ time_once () { local s e; s=$(now_ns); "$@" >/dev/null 2>&1; e=$(now_ns); echo $
 median () { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 # peak_rss_kib CMD... -> peak resident set in KiB (GNU time)
 peak_rss_kib () { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+# ratio A B -> A / B with two decimals (0 when B is 0)
+ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 machine () { echo "$(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r)"; }

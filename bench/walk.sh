@@ -26,5 +26,5 @@ echo "machine: $(machine)"
 echo "tree: $tree ($(find "$tree" -xdev | wc -l) entries, $(find "$tree" -xdev -type f -perm /111 | wc -l) executables)"
 echo "ocigate inventory --format json: median ${ma} ms over $rounds rounds"
 echo "find -xdev -type f -perm /111:   median ${mb} ms"
-awk -v a="$ma" -v b="$mb" 'BEGIN { printf "ratio: %.2fx find (target <= 1.3x)\n", (b > 0 ? a / b : 0) }'
+echo "ratio: $(ratio "$ma" "$mb")x find (target <= 1.3x)"
 echo "peak RSS: $((rss / 1024)) MiB (target <= 32 MiB)"

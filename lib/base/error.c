@@ -18,8 +18,7 @@ error_setv (og_error **err, og_errcode code, int status, const char *fmt, va_lis
     return -1;
   if (*err)
     og_buf_printf (&b, "%s; then: ", (*err)->msg);
-  if (vasprintf (&m, fmt, ap) < 0)
-    m = NULL;
+  m = og_vasprintf (fmt, ap);
   og_buf_puts (&b, m ? m : "(error)");
   free (m);
   if (status)
@@ -69,8 +68,7 @@ og_error_prefix (og_error **err, const char *fmt, ...)
   if (err == NULL || *err == NULL)
     return;
   va_start (ap, fmt);
-  if (vasprintf (&p, fmt, ap) < 0)
-    p = NULL;
+  p = og_vasprintf (fmt, ap);
   va_end (ap);
   if (p == NULL)
     return;

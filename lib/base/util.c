@@ -73,6 +73,15 @@ og_xasprintf (const char *fmt, ...)
   return p;
 }
 
+char *
+og_vasprintf (const char *fmt, va_list ap)
+{
+  char *p = NULL;
+  if (vasprintf (&p, fmt, ap) < 0)
+    return NULL;
+  return p;
+}
+
 void
 og_grow (void *array, size_t *cap, size_t need, size_t elsize)
 {
@@ -189,6 +198,13 @@ og_strv_push (og_strv *sv, const char *s)
 {
   sv->v = og_xreallocarray (sv->v, sv->n + 1, sizeof *sv->v);
   sv->v[sv->n++] = og_xstrdup (s);
+}
+
+void
+og_idxv_push (og_idxv *x, size_t i)
+{
+  og_grow (&x->v, &x->cap, x->n + 1, sizeof *x->v);
+  x->v[x->n++] = i;
 }
 
 void

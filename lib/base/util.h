@@ -83,6 +83,9 @@ void *og_xreallocarray (void *p, size_t n, size_t size);
 char *og_xstrdup (const char *s);
 char *og_xstrndup (const char *s, size_t n);
 char *og_xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+/* vasprintf for message texts: NULL (never an undefined pointer) when it
+   fails, so the caller can say "(error)" rather than abort.  */
+char *og_vasprintf (const char *fmt, va_list ap) __attribute__ ((format (printf, 1, 0)));
 
 /* Grow *array (of *cap elements of size elsize) so that it holds at least need.  */
 void og_grow (void *array, size_t *cap, size_t need, size_t elsize);
@@ -140,6 +143,16 @@ typedef struct og_strv
 } og_strv;
 
 void og_strv_push (og_strv *sv, const char *s); /* a copy of s */
+
+/* A growable vector of indices (into some other array).  */
+typedef struct og_idxv
+{
+  size_t *v;
+  size_t n;
+  size_t cap;
+} og_idxv;
+
+void og_idxv_push (og_idxv *x, size_t i);
 void og_strv_clear (og_strv *sv);
 #define cleanup_strv __attribute__ ((cleanup (og_strv_clear)))
 

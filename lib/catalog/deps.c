@@ -28,13 +28,6 @@ typedef struct provider_list
 } provider_list;
 
 static void
-idxv_push (og_idxv *x, size_t i)
-{
-  og_grow (&x->v, &x->cap, x->n + 1, sizeof *x->v);
-  x->v[x->n++] = i;
-}
-
-static void
 provider_list_free (void *p)
 {
   provider_list *l = p;
@@ -253,13 +246,13 @@ resolve_one (const name_index *ix, const og_pkglist *pkgs, size_t i, og_depgraph
                   if (seen_rec[pv->pkg] != i)
                     {
                       seen_rec[pv->pkg] = i;
-                      idxv_push (&L->recommends, pv->pkg);
+                      og_idxv_push (&L->recommends, pv->pkg);
                     }
                 }
               else if (seen[pv->pkg] != i)
                 {
                   seen[pv->pkg] = i;
-                  idxv_push (&L->requires, pv->pkg);
+                  og_idxv_push (&L->requires, pv->pkg);
                 }
             }
         }
@@ -293,7 +286,7 @@ og_depgraph_build (const og_pkglist *pkgs, og_depgraph *g)
   /* The reverse, in package order (i ascending).  */
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < g->links[i].requires.n; k++)
-      idxv_push (&g->links[g->links[i].requires.v[k]].required_by, i);
+      og_idxv_push (&g->links[g->links[i].requires.v[k]].required_by, i);
   index_clear (&ix);
 }
 
@@ -379,7 +372,7 @@ og_depgraph_chains (const og_depgraph *g, const og_pkglist *pkgs, size_t start, 
       og_idxv *c = &out->v[out->n++];
       /* parent[] points one step back toward start.  */
       for (size_t x = roots[r].pkg; x != NONE; x = parent[x])
-        idxv_push (c, x);
+        og_idxv_push (c, x);
       for (size_t a = 0, b = c->n - 1; a < b; a++, b--)
         {
           size_t t = c->v[a];
@@ -406,7 +399,7 @@ mark_closure (const og_depgraph *g, size_t x, bool *in, og_idxv *stack)
     return;
   in[x] = true;
   stack->n = 0;
-  idxv_push (stack, x);
+  og_idxv_push (stack, x);
   while (stack->n)
     {
       const og_idxv *down = &g->links[stack->v[--stack->n]].requires;
@@ -414,7 +407,7 @@ mark_closure (const og_depgraph *g, size_t x, bool *in, og_idxv *stack)
         if (!in[down->v[k]])
           {
             in[down->v[k]] = true;
-            idxv_push (stack, down->v[k]);
+            og_idxv_push (stack, down->v[k]);
           }
     }
 }

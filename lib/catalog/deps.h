@@ -8,14 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/util.h"
 #include "catalog/pkgdb/pkgdb.h"
-
-typedef struct og_idxv
-{
-  size_t *v;
-  size_t n;
-  size_t cap;
-} og_idxv;
 
 typedef struct og_pkg_links
 {

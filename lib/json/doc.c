@@ -19,8 +19,7 @@ og_diags_add (og_diags *d, int line, int column, const char *fmt, ...)
   char *m = NULL;
 
   va_start (ap, fmt);
-  if (vasprintf (&m, fmt, ap) < 0)
-    m = NULL;
+  m = og_vasprintf (fmt, ap);
   va_end (ap);
   og_grow (&d->v, &d->cap, d->n + 1, sizeof *d->v);
   d->v[d->n++] = (og_diag){ line, column, m ? m : og_xstrdup ("(error)") };
@@ -266,8 +265,7 @@ og_jdoc_diag (og_jdoc *doc, const char *ptr, bool key, const char *fmt, ...)
 
   og_jdoc_pos (doc, ptr, key, &line, &col);
   va_start (ap, fmt);
-  if (vasprintf (&m, fmt, ap) < 0)
-    m = NULL;
+  m = og_vasprintf (fmt, ap);
   va_end (ap);
   og_diags_add (doc->diags, line, col, "%s", m ? m : "(error)");
   free (m);

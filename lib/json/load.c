@@ -89,8 +89,7 @@ og_jload_diag (og_jload *c, bool key, const char *fmt, ...)
   char *m = NULL;
 
   va_start (ap, fmt);
-  if (vasprintf (&m, fmt, ap) < 0)
-    m = NULL;
+  m = og_vasprintf (fmt, ap);
   va_end (ap);
   og_jdoc_diag (&c->doc, c->ptr.data, key, "%s", m ? m : "(error)");
   free (m);

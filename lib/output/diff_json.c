@@ -23,15 +23,7 @@ write_package (og_jw *w, const og_inventory *inv, const og_package *p)
   purl = og_package_purl (p, &inv->os);
   evr = og_package_evr (p);
   yajl_gen_map_open (w->g);
-  og_jw_kv (w, "type", og_pkg_type_name (p->type));
-  og_jw_kv (w, "name", p->name);
-  og_jw_str (w, "epoch");
-  if (p->has_epoch)
-    yajl_gen_integer (w->g, p->epoch);
-  else
-    yajl_gen_null (w->g);
-  og_jw_kv (w, "version", p->version);
-  og_jw_kv (w, "release", p->release);
+  og_package_write_nevr (w, p);
   og_jw_kv (w, "evr", evr);
   og_jw_kv (w, "arch", p->arch);
   og_jw_kv (w, "source", p->source);

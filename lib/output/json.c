@@ -51,6 +51,20 @@ write_os (og_jw *w, const og_osrelease *os)
   yajl_gen_map_close (w->g);
 }
 
+void
+og_package_write_nevr (og_jw *w, const og_package *p)
+{
+  og_jw_kv (w, "type", og_pkg_type_name (p->type));
+  og_jw_kv (w, "name", p->name);
+  og_jw_str (w, "epoch");
+  if (p->has_epoch)
+    yajl_gen_integer (w->g, p->epoch);
+  else
+    yajl_gen_null (w->g);
+  og_jw_kv (w, "version", p->version);
+  og_jw_kv (w, "release", p->release);
+}
+
 static void
 write_packages (og_jw *w, const og_inventory *inv)
 {
@@ -73,15 +87,7 @@ write_packages (og_jw *w, const og_inventory *inv)
       const og_package *p = &inv->packages.pkgs[i];
       cleanup_free char *purl = og_package_purl (p, &inv->os);
       yajl_gen_map_open (w->g);
-      og_jw_kv (w, "type", og_pkg_type_name (p->type));
-      og_jw_kv (w, "name", p->name);
-      og_jw_str (w, "epoch");
-      if (p->has_epoch)
-        yajl_gen_integer (w->g, p->epoch);
-      else
-        yajl_gen_null (w->g);
-      og_jw_kv (w, "version", p->version);
-      og_jw_kv (w, "release", p->release);
+      og_package_write_nevr (w, p);
       og_jw_kv (w, "arch", p->arch);
       og_jw_kv (w, "source", p->source);
       og_jw_kv (w, "license", p->license);
@@ -217,6 +223,19 @@ og_path_under (const char *path, const char *prefix)
   return strncmp (path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+const og_file *
+og_files_next (const og_inventory *inv, const og_file *prev, const char *under,
+               bool executables_only)
+{
+  for (size_t i = prev ? (size_t)(prev - inv->files) + 1 : 0; i < inv->n_files; i++)
+    {
+      const og_file *f = &inv->files[i];
+      if (og_path_under (f->path, under) && !(executables_only && f->exec < 0))
+        return f;
+    }
+  return NULL;
+}
+
 const char *
 og_file_type_name (uint32_t mode)
 {
@@ -254,12 +273,9 @@ og_files_write_json (const og_inventory *inv, const char *under, bool executable
   write_os (&w, &inv->os);
   og_jw_str (&w, "files");
   yajl_gen_array_open (w.g);
-  for (size_t i = 0; i < inv->n_files; i++)
+  for (const og_file *f = NULL; (f = og_files_next (inv, f, under, executables_only)) != NULL;)
     {
-      const og_file *f = &inv->files[i];
       char mode[8];
-      if (!og_path_under (f->path, under) || (executables_only && f->exec < 0))
-        continue;
       og_mode_octal (f->mode, mode);
       yajl_gen_map_open (w.g);
       og_jw_kpath (&w, "path", f->path);

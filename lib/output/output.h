@@ -30,6 +30,10 @@ enum
 /* Write "key": {counters in fields} (null when s is NULL).  */
 void og_summary_write (og_jw *w, const char *key, const og_inventory_summary *s, unsigned fields);
 
+/* The fields every package record starts with: "type", "name", "epoch"
+   (null without one), "version", "release".  */
+void og_package_write_nevr (og_jw *w, const og_package *p);
+
 /* ocigate.inventory/v1 */
 int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);
 /* sha256 of the canonical inventory: the compact ocigate.inventory/v1 JSON
@@ -58,5 +62,9 @@ void og_mode_string (uint32_t mode, char out[11]);
 
 /* Is path equal to prefix or below it?  ("/" is above everything.)  */
 bool og_path_under (const char *path, const char *prefix);
+/* The file after prev (the first when prev is NULL) that `files` lists:
+   under `under`, and an executable when executables_only; NULL after the last.  */
+const og_file *og_files_next (const og_inventory *inv, const og_file *prev, const char *under,
+                              bool executables_only);
 
 #endif

@@ -23,13 +23,6 @@ typedef struct slim
 } slim;
 
 static void
-idx_push (og_idxv *x, size_t i)
-{
-  og_grow (&x->v, &x->cap, x->n + 1, sizeof *x->v);
-  x->v[x->n++] = i;
-}
-
-static void
 human (uint64_t n, char out[32])
 {
   static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
@@ -351,7 +344,7 @@ og_slim_write (const og_inventory *inv, const char *const *keep, size_t n_keep,
   s.execs = og_xcalloc (n ? n : 1, sizeof *s.execs);
   for (size_t i = 0; i < inv->n_execs; i++)
     if (inv->execs[i].package >= 0 && (size_t)inv->execs[i].package < n)
-      idx_push (&s.execs[inv->execs[i].package], i);
+      og_idxv_push (&s.execs[inv->execs[i].package], i);
   s.held_by = og_xmalloc ((n ? n : 1) * sizeof *s.held_by);
   og_depgraph_sole_holders (&inv->deps, &inv->packages, s.held_by);
   if (keep && resolve_keep (&s, keep, n_keep, err) < 0)

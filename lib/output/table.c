@@ -23,6 +23,18 @@ cell (table *t, const char *s)
   t->cells[t->n++] = og_text_escaped (s ? s : "-");
 }
 
+/* The header row: the names, as many as there are columns.  */
+#define headers(t, ...)                                                                            \
+  set_headers ((t), (const char *const[]){ __VA_ARGS__ },                                          \
+               sizeof ((const char *const[]){ __VA_ARGS__ }) / sizeof (const char *))
+static void
+set_headers (table *t, const char *const *names, size_t n)
+{
+  t->ncols = n;
+  for (size_t i = 0; i < n; i++)
+    cell (t, names[i]);
+}
+
 static void cellf (table *t, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 static void
 cellf (table *t, const char *fmt, ...)
@@ -30,8 +42,7 @@ cellf (table *t, const char *fmt, ...)
   va_list ap;
   cleanup_free char *s = NULL;
   va_start (ap, fmt);
-  if (vasprintf (&s, fmt, ap) < 0)
-    s = NULL;
+  s = og_vasprintf (fmt, ap);
   va_end (ap);
   cell (t, s);
 }
@@ -157,12 +168,7 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
   fprintf (out, "\nPACKAGES (%zu)\n", inv->packages.n);
   if (inv->packages.n)
     {
-      t.ncols = 5;
-      cell (&t, "TYPE");
-      cell (&t, "VERSION");
-      cell (&t, "ARCH");
-      cell (&t, "FILES");
-      cell (&t, "NAME");
+      headers (&t, "TYPE", "VERSION", "ARCH", "FILES", "NAME");
       for (size_t i = 0; i < inv->packages.n; i++)
         {
           const og_package *p = &inv->packages.pkgs[i];
@@ -179,14 +185,7 @@ og_inventory_write_table (const og_inventory *inv, FILE *out, og_error **err)
   fprintf (out, "\nEXECUTABLES (%zu)\n", inv->n_execs);
   if (inv->n_execs)
     {
-      t.ncols = 7;
-      cell (&t, "MODE");
-      cell (&t, "OWNER");
-      cell (&t, "SIZE");
-      cell (&t, "KIND");
-      cell (&t, "FLAGS");
-      cell (&t, "PACKAGE");
-      cell (&t, "PATH");
+      headers (&t, "MODE", "OWNER", "SIZE", "KIND", "FLAGS", "PACKAGE", "PATH");
       for (size_t i = 0; i < inv->n_execs; i++)
         {
           const og_exec *x = &inv->execs[i];
@@ -218,20 +217,13 @@ int
 og_files_write_table (const og_inventory *inv, const char *under, bool executables_only, FILE *out,
                       og_error **err)
 {
-  cleanup_table table t = { .ncols = 5 };
+  cleanup_table table t = { 0 };
   size_t shown = 0;
 
-  cell (&t, "MODE");
-  cell (&t, "OWNER");
-  cell (&t, "SIZE");
-  cell (&t, "PACKAGE");
-  cell (&t, "PATH");
-  for (size_t i = 0; i < inv->n_files; i++)
+  headers (&t, "MODE", "OWNER", "SIZE", "PACKAGE", "PATH");
+  for (const og_file *f = NULL; (f = og_files_next (inv, f, under, executables_only)) != NULL;)
     {
-      const og_file *f = &inv->files[i];
       char mode[11];
-      if (!og_path_under (f->path, under) || (executables_only && f->exec < 0))
-        continue;
       og_mode_string (f->mode, mode);
       cell (&t, mode);
       owner_cell (&t, inv, f->uid, f->gid);

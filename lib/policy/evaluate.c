@@ -72,20 +72,8 @@ og_launch_facts_clear (og_launch_facts *f)
 
 /* ---- candidate violations and exceptions ------------------------------- */
 
-/* Rule numbers, kept in list order.  */
-typedef struct og_rule_hits
-{
-  size_t *v;
-  size_t n;
-  size_t cap;
-} og_rule_hits;
-
-static void
-hits_add (og_rule_hits *h, size_t rule)
-{
-  og_grow (&h->v, &h->cap, h->n + 1, sizeof *h->v);
-  h->v[h->n++] = rule;
-}
+/* Rule numbers (og_idxv), kept in list order.  */
+typedef og_idxv og_rule_hits;
 
 static int
 cmp_size (const void *a, const void *b)
@@ -265,7 +253,7 @@ pkg_probe_cb (size_t i, bool certain, void *ud)
   if (r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr))
     {
       if (pr->all)
-        hits_add (pr->all, i);
+        og_idxv_push (pr->all, i);
       if (pr->full < 0 || i < (size_t)pr->full)
         pr->full = (ssize_t)i;
     }
@@ -381,7 +369,7 @@ exec_probe_cb (size_t i, bool certain, void *ud)
   if (r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0))
     {
       if (pr->all)
-        hits_add (pr->all, i);
+        og_idxv_push (pr->all, i);
       if (pr->full < 0 || i < (size_t)pr->full)
         pr->full = (ssize_t)i;
     }

@@ -33,76 +33,67 @@ load_database (ctx *c, json_t *p)
   return required;
 }
 
-static void
-parse_packages (ctx *c, json_t *root)
+/* A section of the manifest: an object NAME whose keys are among keys, read
+   by fill with the pointer at /NAME.  */
+typedef struct section
 {
-  static const char *const keys[]
-      = { "allow", "deny", "require", "unlisted", "missing_files", "database", NULL };
-  json_t *p = json_object_get (root, "packages");
+  const char *name;
+  const char *const *keys;
+  void (*fill) (ctx *c, json_t *p);
+} section;
+
+static void
+parse_section (ctx *c, json_t *root, const section *s)
+{
+  json_t *p = json_object_get (root, s->name);
+  cleanup_free char *what = NULL;
   size_t save;
   if (p == NULL)
     return;
-  save = push (c, "packages");
-  if (expect_type (c, p, JSON_OBJECT, "\"packages\"", "an object"))
+  what = og_xasprintf ("\"%s\"", s->name);
+  save = push (c, s->name);
+  if (expect_type (c, p, JSON_OBJECT, what, "an object"))
     {
-      check_keys (c, p, keys, "\"packages\"");
-      og_mload_pkg_list (c, p, "allow", &c->m->pkg_allow);
-      og_mload_pkg_list (c, p, "deny", &c->m->pkg_deny);
-      og_mload_pkg_list (c, p, "require", &c->m->pkg_require);
-      c->m->pkg_unlisted = og_mload_switch (c, p, "unlisted", "packages that no rule names");
-      c->m->missing_files = og_mload_switch (c, p, "missing_files",
-                                             "files that their packages installed and are gone");
-      c->m->require_database = load_database (c, p);
+      check_keys (c, p, s->keys, what);
+      s->fill (c, p);
     }
   pop (c, save);
 }
 
 static void
-parse_executables (ctx *c, json_t *root)
+fill_packages (ctx *c, json_t *p)
 {
-  static const char *const keys[] = { "allow",  "deny",   "unlisted",     "unowned", "modified",
-                                      "setuid", "setgid", "capabilities", NULL };
-  json_t *p = json_object_get (root, "executables");
-  size_t save;
-  if (p == NULL)
-    return;
-  save = push (c, "executables");
-  if (expect_type (c, p, JSON_OBJECT, "\"executables\"", "an object"))
-    {
-      og_manifest *m = c->m;
-      check_keys (c, p, keys, "\"executables\"");
-      og_mload_exec_list (c, p, "allow", &m->exec_allow);
-      og_mload_exec_list (c, p, "deny", &m->exec_deny);
-      m->exec_unlisted = og_mload_switch (c, p, "unlisted",
-                                          "executables that no rule names and no package owns");
-      m->unowned = og_mload_switch (c, p, "unowned", "executables that no package owns");
-      m->modified
-          = og_mload_switch (c, p, "modified", "executables that differ from their package");
-      m->setuid = og_mload_priv (c, p, "setuid", "set-user-ID executables", false, &m->setuid_set);
-      m->setgid = og_mload_priv (c, p, "setgid", "set-group-ID executables", false, &m->setgid_set);
-      m->capabilities = og_mload_priv (c, p, "capabilities", "executables with file capabilities",
-                                       true, &m->caps_set);
-    }
-  pop (c, save);
+  og_mload_pkg_list (c, p, "allow", &c->m->pkg_allow);
+  og_mload_pkg_list (c, p, "deny", &c->m->pkg_deny);
+  og_mload_pkg_list (c, p, "require", &c->m->pkg_require);
+  c->m->pkg_unlisted = og_mload_switch (c, p, "unlisted", "packages that no rule names");
+  c->m->missing_files
+      = og_mload_switch (c, p, "missing_files", "files that their packages installed and are gone");
+  c->m->require_database = load_database (c, p);
 }
 
 static void
-parse_launch (ctx *c, json_t *root)
+fill_executables (ctx *c, json_t *p)
 {
-  static const char *const keys[]
-      = { "readonly_rootfs", "no_new_privileges", "allowed_bind_mounts", NULL };
-  json_t *p = json_object_get (root, "launch"), *v;
   og_manifest *m = c->m;
-  size_t save, s2;
-  if (p == NULL)
-    return;
-  save = push (c, "launch");
-  if (!expect_type (c, p, JSON_OBJECT, "\"launch\"", "an object"))
-    {
-      pop (c, save);
-      return;
-    }
-  check_keys (c, p, keys, "\"launch\"");
+  og_mload_exec_list (c, p, "allow", &m->exec_allow);
+  og_mload_exec_list (c, p, "deny", &m->exec_deny);
+  m->exec_unlisted
+      = og_mload_switch (c, p, "unlisted", "executables that no rule names and no package owns");
+  m->unowned = og_mload_switch (c, p, "unowned", "executables that no package owns");
+  m->modified = og_mload_switch (c, p, "modified", "executables that differ from their package");
+  m->setuid = og_mload_priv (c, p, "setuid", "set-user-ID executables", false, &m->setuid_set);
+  m->setgid = og_mload_priv (c, p, "setgid", "set-group-ID executables", false, &m->setgid_set);
+  m->capabilities = og_mload_priv (c, p, "capabilities", "executables with file capabilities", true,
+                                   &m->caps_set);
+}
+
+static void
+fill_launch (ctx *c, json_t *p)
+{
+  og_manifest *m = c->m;
+  json_t *v;
+  size_t s2;
   if ((v = json_object_get (p, "readonly_rootfs")) != NULL)
     {
       s2 = push (c, "readonly_rootfs");
@@ -141,7 +132,6 @@ parse_launch (ctx *c, json_t *root)
         }
       pop (c, s2);
     }
-  pop (c, save);
 }
 
 static long long
@@ -162,22 +152,27 @@ parse_limit (ctx *c, json_t *p, const char *key)
 }
 
 static void
-parse_limits (ctx *c, json_t *root)
+fill_limits (ctx *c, json_t *p)
 {
-  static const char *const keys[] = { "max_packages", "max_executables", NULL };
-  json_t *p = json_object_get (root, "limits");
-  size_t save;
-  if (p == NULL)
-    return;
-  save = push (c, "limits");
-  if (expect_type (c, p, JSON_OBJECT, "\"limits\"", "an object"))
-    {
-      check_keys (c, p, keys, "\"limits\"");
-      c->m->max_packages = parse_limit (c, p, "max_packages");
-      c->m->max_executables = parse_limit (c, p, "max_executables");
-    }
-  pop (c, save);
+  c->m->max_packages = parse_limit (c, p, "max_packages");
+  c->m->max_executables = parse_limit (c, p, "max_executables");
 }
+
+/* The object sections, in the order they are read.  */
+static const section sections[] = {
+  { "packages",
+    (const char *const[]){ "allow", "deny", "require", "unlisted", "missing_files", "database",
+                           NULL },
+    fill_packages },
+  { "executables",
+    (const char *const[]){ "allow", "deny", "unlisted", "unowned", "modified", "setuid", "setgid",
+                           "capabilities", NULL },
+    fill_executables },
+  { "launch",
+    (const char *const[]){ "readonly_rootfs", "no_new_privileges", "allowed_bind_mounts", NULL },
+    fill_launch },
+  { "limits", (const char *const[]){ "max_packages", "max_executables", NULL }, fill_limits },
+};
 
 static bool
 valid_date (const char *s)
@@ -392,10 +387,8 @@ parse_root (ctx *c, json_t *root)
       expect_type (c, v, JSON_STRING, "\"description\"", "a string");
       pop (c, save);
     }
-  parse_packages (c, root);
-  parse_executables (c, root);
-  parse_launch (c, root);
-  parse_limits (c, root);
+  for (size_t i = 0; i < OG_ARRAY_SIZE (sections); i++)
+    parse_section (c, root, &sections[i]);
   parse_exceptions (c, root);
   og_manifest_lint_hidden (c->m, c->j);
 }

@@ -45,34 +45,46 @@ container (og_jw *g, const og_audit_record *r)
   yajl_gen_map_close (g->g);
 }
 
+typedef struct field
+{
+  const char *key;
+  const char *value;
+} field;
+
+/* "key": {the n fields} when one of the first `known` of them is known.  */
+static void
+group (og_jw *g, const char *key, const field *f, size_t n, size_t known)
+{
+  size_t i = 0;
+  while (i < known && f[i].value == NULL)
+    i++;
+  if (i == known)
+    return;
+  og_jw_str (g, key);
+  yajl_gen_map_open (g->g);
+  for (i = 0; i < n; i++)
+    og_jw_kv (g, f[i].key, f[i].value);
+  yajl_gen_map_close (g->g);
+}
+
 /* "image" {name, id, digest, source} and "pod" {namespace, name, uid,
-   container} where the runtime or the store told them; "base_image" is the
-   image author's annotation, reported apart.  */
+   container} where the runtime or the store told them (a source alone
+   names no image); "base_image" is the image author's annotation,
+   reported apart.  */
 static void
 identity (og_jw *g, const og_image_identity *id)
 {
   if (id == NULL)
     return;
-  if (id->name || id->id || id->digest)
-    {
-      og_jw_str (g, "image");
-      yajl_gen_map_open (g->g);
-      og_jw_kv (g, "name", id->name);
-      og_jw_kv (g, "id", id->id);
-      og_jw_kv (g, "digest", id->digest);
-      og_jw_kv (g, "source", id->source);
-      yajl_gen_map_close (g->g);
-    }
-  if (id->pod_namespace || id->pod_name || id->pod_uid || id->container_name)
-    {
-      og_jw_str (g, "pod");
-      yajl_gen_map_open (g->g);
-      og_jw_kv (g, "namespace", id->pod_namespace);
-      og_jw_kv (g, "name", id->pod_name);
-      og_jw_kv (g, "uid", id->pod_uid);
-      og_jw_kv (g, "container", id->container_name);
-      yajl_gen_map_close (g->g);
-    }
+  const field image[] = {
+    { "name", id->name }, { "id", id->id }, { "digest", id->digest }, { "source", id->source }
+  };
+  const field pod[] = { { "namespace", id->pod_namespace },
+                        { "name", id->pod_name },
+                        { "uid", id->pod_uid },
+                        { "container", id->container_name } };
+  group (g, "image", image, OG_ARRAY_SIZE (image), 3);
+  group (g, "pod", pod, OG_ARRAY_SIZE (pod), OG_ARRAY_SIZE (pod));
   if (id->base_image)
     og_jw_kv (g, "base_image", id->base_image);
 }

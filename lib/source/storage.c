@@ -252,45 +252,73 @@ og_cstore_find_image (const char *root, const char *driver, const char *ref, og_
                             ref, path, names);
 }
 
+/* A store file (FOLDER/FILE under the driver's root) loaded whole.  */
+typedef struct store_file
+{
+  char *path;
+  json_t *array;
+} store_file;
+
+static void
+store_file_clear (store_file *f)
+{
+  free (f->path);
+  json_decref (f->array);
+}
+#define cleanup_store_file __attribute__ ((cleanup (store_file_clear)))
+
+/* The entry of the store file whose "id" is id: 0 with *entry (held by f),
+   1 when there is none (or no such file: an empty store), -1.  */
+static int
+find_by_id (const char *root, const char *driver, const char *folder, const char *file,
+            const char *id, store_file *f, json_t **entry, og_error **err)
+{
+  size_t i;
+  json_t *o;
+  int r;
+
+  f->path = store_path (root, driver, folder, file);
+  r = load_array (f->path, &f->array, err);
+  if (r != 0)
+    return r;
+  json_array_foreach (f->array, i, o) if (og_str_eq (str_field (o, "id"), id))
+  {
+    *entry = o;
+    return 0;
+  }
+  return 1;
+}
+
 int
 og_cstore_image_by_id (const char *root, const char *driver, const char *id, og_cstore_image *out,
                        og_error **err)
 {
-  cleanup_free char *path = store_path (root, driver, "images", "images.json");
-  cleanup_json json_t *images = NULL;
-  size_t i;
+  cleanup_store_file store_file f = { 0 };
   json_t *o;
-  int r = load_array (path, &images, err);
+  int r = find_by_id (root, driver, "images", "images.json", id, &f, &o, err);
 
   if (r != 0)
     return r;
-  json_array_foreach (images, i, o) if (og_str_eq (str_field (o, "id"), id)) return fill_image (
-      o, path, out, err);
-  return 1;
+  return fill_image (o, f.path, out, err);
 }
 
 int
 og_cstore_container_image (const char *root, const char *driver, const char *ctr_id,
                            char **image_id, og_error **err)
 {
-  cleanup_free char *path = store_path (root, driver, "containers", "containers.json");
-  cleanup_json json_t *ctrs = NULL;
-  size_t i;
+  cleanup_store_file store_file f = { 0 };
   json_t *o;
-  int r = load_array (path, &ctrs, err);
+  const char *img;
+  int r = find_by_id (root, driver, "containers", "containers.json", ctr_id, &f, &o, err);
 
   if (r != 0)
     return r;
-  json_array_foreach (ctrs, i, o) if (og_str_eq (str_field (o, "id"), ctr_id))
-  {
-    const char *img = str_field (o, "image");
-    if (!is_id (img))
-      return og_error_set (err, 0, "%s: container %s: an image id that is not 64 hex digits", path,
-                           ctr_id);
-    *image_id = og_xstrdup (img);
-    return 0;
-  }
-  return 1;
+  img = str_field (o, "image");
+  if (!is_id (img))
+    return og_error_set (err, 0, "%s: container %s: an image id that is not 64 hex digits", f.path,
+                         ctr_id);
+  *image_id = og_xstrdup (img);
+  return 0;
 }
 
 /* The layers from TOP down to the bottom, as layers.json links them:

@@ -3,11 +3,10 @@
 # with find (executables, setuid), getcap (capabilities), the files' first bytes
 # (ELF vs script), dpkg-query (packages) and dpkg -S (the owner of every executable).
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-FIX=${OG_FIXTURES_OUT:?}
-bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || { echo "not ok 1 - debootstrap"; echo 1..1; exit 1; }
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+minbase
 R=$FIX/minbase
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 
 "$OCIGATE" inventory --format json "$R" > "$W/inv.json"; ok $? "inventory of the debootstrap tree exits 0"
 rel () { sed "s|^$R||" | sort; }

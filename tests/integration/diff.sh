@@ -6,13 +6,11 @@
 # agree with find; an image against the filesystem it was exported to has no
 # differences; two rpm trees agree with rpm -qa.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 S=$OG_SOURCE_ROOT
-FIX=${OG_FIXTURES_OUT:?}
-W=$(mktemp -d /var/tmp/og-diff.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+minbase
+workdir /var/tmp/og-diff.XXXXXX
 
-bash "$S/tests/fixtures/make-debootstrap.sh" "$FIX" || { echo "not ok 1 - debootstrap"; echo 1..1; exit 1; }
 A=$FIX/minbase
 bash "$S/tests/fixtures/make-minbase-variants.sh" "$A" "$W/v" > "$W/variants.log" 2>&1
 ok $? "make-minbase-variants.sh made the upgraded and changed trees with dpkg" || sed 's/^/# /' "$W/variants.log"

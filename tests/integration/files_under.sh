@@ -5,11 +5,10 @@
 # climbs out with .. or an absolute target stays inside the root; a loop is
 # an error that names the path.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-FIX=${OG_FIXTURES_OUT:?}
-bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || { echo "not ok 1 - debootstrap"; echo 1..1; exit 1; }
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+minbase
 R=$FIX/minbase
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 
 check "the minbase tree is merged-/usr: /bin is a link to usr/bin" test "$(readlink "$R/bin")" = usr/bin
 paths () { jq -r '.files[].path' "$1" | LC_ALL=C sort; }

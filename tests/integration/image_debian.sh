@@ -5,9 +5,8 @@
 # image's filesystem exported to a directory with `podman export`, apart from
 # `source` and `layer`.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-FIX=${OG_FIXTURES_OUT:?}
-bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX" || { echo "not ok 1 - debootstrap"; echo 1..1; exit 1; }
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+minbase
 W=$(mktemp -d /var/tmp/og-image-debian.XXXXXX)
 P=(podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs --events-backend none)
 trap '"${P[@]}" rm -af >/dev/null 2>&1; "${P[@]}" rmi -af >/dev/null 2>&1; rm -rf "$W"' EXIT

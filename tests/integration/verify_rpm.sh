@@ -9,6 +9,7 @@
 # S/M/5 columns and %config flag as `rpm --root R -Va`.
 set -u
 . "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/verify.sh"
 FIX=${OG_FIXTURES_OUT:?}/rpm
 for t in rpmbuild rpm; do
   command -v $t >/dev/null || { skip "verify against rpm -Va" "$t is not installed"; plan_end; exit; }
@@ -59,11 +60,8 @@ printf z >> "$R/usr/lib/og-many/d2/f2.txt" # an executable in og-many (sha512)
 chown 1:1 "$R/usr/share/og-caret/one"          # rpm records "root" "root"
 
 rpm_view "$R" sqlite > "$W/rpm-all"
-check "rpm -Va sees the seven changes (oracle sanity)" test "$(wc -l < "$W/rpm-all")" -eq 7
-"$OCIGATE" verify --all --format json "$R" > "$W/all.json"; rc=$?
-ok $((rc != 1)) "verify --all of the changed root exits 1 (got $rc)"
-og_view "$W/all.json" > "$W/og-all"
-same "sqlite: verify --all agrees with rpm -Va (files, modified vs missing, S M 5 U G, %config)" "$W/rpm-all" "$W/og-all"
+verify_all_agrees "$R" "$W/rpm-all" 7 "rpm -Va sees the seven changes" root \
+  "sqlite: verify --all agrees with rpm -Va (files, modified vs missing, S M 5 U G, %config)"
 check "the sha512 of og-many's executable is compared in sha512" \
   jq -e '[.files[] | select(.path == "/usr/lib/og-many/d2/f2.txt")][0] | .algorithm == "sha512" and (.expected_digest | length) == 128' "$W/all.json"
 

@@ -175,13 +175,24 @@ load_dpkg_info (og_package *p, const char *infodir, const char *ext,
   load_info (p, ma, parse);
 }
 
+/* The packages of the database file path, as parse reads them (an error ends
+   the program).  */
+static void
+load_db (const char *path,
+         int (*parse) (const uint8_t *, size_t, const char *, og_pkglist *, og_error **),
+         og_pkglist *l)
+{
+  og_error *err = NULL;
+  size_t len = 0;
+  cleanup_free uint8_t *data = slurp (path, &len, false);
+  if (parse (data, len, path, l, &err) < 0)
+    fail (err);
+}
+
 static int
 dump_dpkg_status (const char *file, bool files)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
-  size_t len = 0;
-  cleanup_free uint8_t *data = slurp (file, &len, false);
   cleanup_free char *dir = og_xstrdup (file);
   cleanup_free char *infodir = NULL;
   char *slash = strrchr (dir, '/');
@@ -189,8 +200,7 @@ dump_dpkg_status (const char *file, bool files)
   if (slash)
     *slash = '\0';
   infodir = og_xasprintf ("%s/info", slash ? dir : ".");
-  if (og_dpkg_status_parse (data, len, file, &l, &err) < 0)
-    fail (err);
+  load_db (file, og_dpkg_status_parse, &l);
   for (size_t i = 0; i < l.n; i++)
     {
       if (files)
@@ -249,14 +259,10 @@ dump_dpkg_statusd (const char *dirpath, bool files)
   for (size_t i = 0; i < n; i++)
     {
       og_pkglist l = { 0 };
-      og_error *err = NULL;
-      size_t len = 0;
       cleanup_free char *path = og_xasprintf ("%s/%s", dirpath, names[i]);
       cleanup_free char *md5 = og_xasprintf ("%s.md5sums", path);
-      cleanup_free uint8_t *data = slurp (path, &len, false);
 
-      if (og_dpkg_statusd_parse (data, len, path, &l, &err) < 0)
-        fail (err);
+      load_db (path, og_dpkg_statusd_parse, &l);
       for (size_t j = 0; j < l.n; j++)
         {
           if (files)
@@ -274,12 +280,8 @@ static int
 dump_apk (const char *file, bool files)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
-  size_t len = 0;
-  cleanup_free uint8_t *data = slurp (file, &len, false);
 
-  if (og_apk_installed_parse (data, len, file, &l, &err) < 0)
-    fail (err);
+  load_db (file, og_apk_installed_parse, &l);
   for (size_t i = 0; i < l.n; i++)
     {
       const og_package *p = &l.pkgs[i];

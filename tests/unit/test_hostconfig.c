@@ -259,6 +259,17 @@ test_default_manifests_dir (void **state)
   og_diags_clear (&d);
 }
 
+/* The rule that og_hostconfig_select picks for subject s alone (-1: the default).  */
+static ssize_t
+select_by (const og_hostconfig *cfg, const og_hc_subject *s)
+{
+  char *manifest = NULL;
+  og_mode mode = 0;
+  ssize_t r = og_hostconfig_select (cfg, NULL, 0, NULL, s, &manifest, &mode);
+  free (manifest);
+  return r;
+}
+
 /* Rules on the image's real names and digest, and on the pod's namespace.  */
 static void
 test_select_identity (void **state)
@@ -276,49 +287,31 @@ test_select_identity (void **state)
   og_diags d = { 0 };
   og_error *err = NULL;
   og_hostconfig *cfg = NULL;
-  char *manifest = NULL;
-  og_mode mode = 0;
 
   assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), 0);
   /* By ID (sha256: and the ID) or by manifest digest.  */
   assert_int_equal (
-      og_hostconfig_select (
-          cfg, NULL, 0, NULL,
+      select_by (
+          cfg,
           &(og_hc_subject){ .image_id
-                            = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
-          &manifest, &mode),
+                            = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }),
       0);
-  free (manifest);
   assert_int_equal (
-      og_hostconfig_select (
-          cfg, NULL, 0, NULL,
-          &(og_hc_subject){
-              .image_digest
-              = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
-          &manifest, &mode),
+      select_by (cfg,
+                 &(og_hc_subject){
+                     .image_digest
+                     = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }),
       0);
-  free (manifest);
   /* Namespace and name both needed.  */
   assert_int_equal (
-      og_hostconfig_select (cfg, NULL, 0, NULL,
-                            &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "prod-eu" },
-                            &manifest, &mode),
-      1);
-  free (manifest);
+      select_by (cfg, &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "prod-eu" }), 1);
   assert_int_equal (
-      og_hostconfig_select (cfg, NULL, 0, NULL,
-                            &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "dev" },
-                            &manifest, &mode),
-      -1);
-  free (manifest);
+      select_by (cfg, &(og_hc_subject){ .image = "quay.io/web:1", .namespace = "dev" }), -1);
   /* Any of the image's names.  */
   assert_int_equal (
-      og_hostconfig_select (
-          cfg, NULL, 0, NULL,
-          &(og_hc_subject){ .image = names[0], .image_names = names, .n_image_names = 2 },
-          &manifest, &mode),
+      select_by (cfg,
+                 &(og_hc_subject){ .image = names[0], .image_names = names, .n_image_names = 2 }),
       2);
-  free (manifest);
   og_hostconfig_free (cfg);
   og_diags_clear (&d);
 }

@@ -20,18 +20,6 @@ static char *top; /* the temp dir holding l1 l2 u w mnt */
 static char *mnt;
 static bool packages_cached; /* of the last cached_walk */
 
-static int
-setup (void **state)
-{
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  return 0;
-}
-
 static char *
 sub (const char *name)
 {
@@ -293,35 +281,59 @@ unmake_layers (void)
   top = mnt = NULL;
 }
 
+/* The directories of the layers, and the lowers as og_overlay_root wants them.  */
+typedef struct layers
+{
+  char *l1, *l2, *u, *w;
+  const char *lowers[2];
+} layers;
+
+static void
+layers_clear (layers *l)
+{
+  free (l->l1);
+  free (l->l2);
+  free (l->u);
+  free (l->w);
+}
+#define cleanup_layers __attribute__ ((cleanup (layers_clear)))
+
+/* Make the layers and mount them at mnt (skips without root), and o their
+   overlay root under key.  False when the mount fails (the layers are
+   gone then).  */
+static bool
+mount_layers (upper_fn upper, bool lower_redirect, const char *key, layers *l, og_overlay_root *o)
+{
+  if (geteuid () != 0)
+    fx_skip ("mounting an overlay needs root");
+  make_layers (upper, lower_redirect);
+  l->l1 = sub ("l1");
+  l->l2 = sub ("l2");
+  l->u = sub ("u");
+  l->w = sub ("w");
+  if (!mount_overlay (l->l1, l->l2, l->u, l->w))
+    {
+      unmake_layers ();
+      return false;
+    }
+  l->lowers[0] = l->l1;
+  l->lowers[1] = l->l2;
+  *o = (og_overlay_root){ .upper = l->u, .lowers = l->lowers, .n_lowers = 2, .key = key };
+  return true;
+}
+
 /* Miss, then hit: both the inventory of the full walk of the mount.  */
 static void
 check_scenario (upper_fn upper, bool lower_redirect, og_cache_state first)
 {
-  cleanup_free char *l1 = NULL, *l2 = NULL, *u = NULL, *w = NULL;
+  cleanup_layers layers l = { 0 };
   cleanup_free char *full = NULL, *miss = NULL, *hit = NULL;
   cleanup_buf og_buf entry = { 0 };
-  const char *lowers[2];
   og_overlay_root o = { 0 };
   og_cache_state state;
 
-  if (geteuid () != 0)
-    fx_skip ("mounting an overlay needs root");
-  make_layers (upper, lower_redirect);
-  l1 = sub ("l1");
-  l2 = sub ("l2");
-  u = sub ("u");
-  w = sub ("w");
-  if (!mount_overlay (l1, l2, u, w))
-    {
-      unmake_layers ();
-      fx_skip ("mount -t overlay failed: %s", strerror (errno));
-    }
-  lowers[0] = l1;
-  lowers[1] = l2;
-  o.upper = u;
-  o.lowers = lowers;
-  o.n_lowers = 2;
-  o.key = "test key";
+  if (!mount_layers (upper, lower_redirect, "test key", &l, &o))
+    fx_skip ("mount -t overlay failed: %s", strerror (errno));
   full = full_walk (mnt);
   miss = cached_walk (&o, &state, &entry);
   assert_int_equal (state, first);
@@ -331,7 +343,7 @@ check_scenario (upper_fn upper, bool lower_redirect, og_cache_state first)
       /* The same made through the lower layers mounted alone, which the
          hook walks (overlayfs merges them itself).  */
       cleanup_free char *lower = sub ("lower");
-      cleanup_free char *opts = og_xasprintf ("lowerdir=%s:%s", l1, l2);
+      cleanup_free char *opts = og_xasprintf ("lowerdir=%s:%s", l.l1, l.l2);
       cleanup_free char *via_mount = NULL;
       fx_mkdir (top, "lower");
       assert_int_equal (mount ("overlay", lower, "overlay", MS_RDONLY, opts), 0);
@@ -351,36 +363,27 @@ check_scenario (upper_fn upper, bool lower_redirect, og_cache_state first)
   unmake_layers ();
 }
 
-static void
-test_empty_upper (void **state)
+/* One run of check_scenario, as the state of a test: the upper layer, a
+   redirect in a lower layer or not, and what the first lookup finds.  */
+typedef struct scenario
 {
-  check_scenario (upper_empty, false, OG_CACHE_MISS);
-}
+  upper_fn upper;
+  bool lower_redirect;
+  og_cache_state first;
+} scenario;
 
 static void
-test_upper_writes (void **state)
+test_scenario (void **state)
 {
-  check_scenario (upper_writes, false, OG_CACHE_MISS);
+  const scenario *s = *state;
+  check_scenario (s->upper, s->lower_redirect, s->first);
 }
 
-static void
-test_upper_opaque (void **state)
-{
-  check_scenario (upper_opaque_usr, false, OG_CACHE_MISS);
-}
-
-static void
-test_upper_redirect (void **state)
-{
-  check_scenario (upper_redirect, false, OG_CACHE_MISS);
-}
-
-/* A redirect in a lower layer is not reproduced: the root is walked.  */
-static void
-test_lower_redirect_unsupported (void **state)
-{
-  check_scenario (upper_empty, true, OG_CACHE_UNSUPPORTED);
-}
+/* The test NAME: check_scenario (upper, lower_redirect, first).  */
+/* clang-format off */
+#define SCENARIO(test, ...) \
+  { .name = #test, .test_func = test_scenario, .initial_state = &(scenario){ __VA_ARGS__ } }
+/* clang-format on */
 
 /* The new executable the container wrote is in the inventory the cache
    helped build (the inventory is the full walk's, checked above; here that
@@ -388,28 +391,14 @@ test_lower_redirect_unsupported (void **state)
 static void
 test_upper_executable_seen (void **state)
 {
-  cleanup_free char *u = NULL, *json = NULL;
+  cleanup_layers layers l = { 0 };
+  cleanup_free char *json = NULL;
   cleanup_buf og_buf entry = { 0 };
-  const char *lowers[2];
-  cleanup_free char *l1 = NULL, *l2 = NULL, *w = NULL;
   og_overlay_root o = { 0 };
   og_cache_state st;
 
-  if (geteuid () != 0)
-    fx_skip ("mounting an overlay needs root");
-  make_layers (upper_empty, false);
-  l1 = sub ("l1");
-  l2 = sub ("l2");
-  u = sub ("u");
-  w = sub ("w");
-  if (!mount_overlay (l1, l2, u, w))
-    {
-      unmake_layers ();
-      fx_skip ("mount -t overlay failed");
-    }
-  lowers[0] = l1;
-  lowers[1] = l2;
-  o = (og_overlay_root){ .upper = u, .lowers = lowers, .n_lowers = 2, .key = "k" };
+  if (!mount_layers (upper_empty, false, "k", &l, &o))
+    fx_skip ("mount -t overlay failed");
   free (cached_walk (&o, &st, &entry));
   assert_int_equal (st, OG_CACHE_MISS);
   /* The container writes through the mount, as a stopped container's
@@ -581,8 +570,11 @@ test_entry_rejected (void **state)
   fx_rm_rf (dir);
 }
 
-FX_MAIN (setup, teardown, cmocka_unit_test (test_empty_upper), cmocka_unit_test (test_upper_writes),
-         cmocka_unit_test (test_upper_opaque), cmocka_unit_test (test_upper_redirect),
-         cmocka_unit_test (test_lower_redirect_unsupported),
+FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MISS),
+         SCENARIO (test_upper_writes, upper_writes, false, OG_CACHE_MISS),
+         SCENARIO (test_upper_opaque, upper_opaque_usr, false, OG_CACHE_MISS),
+         SCENARIO (test_upper_redirect, upper_redirect, false, OG_CACHE_MISS),
+         /* A redirect in a lower layer is not reproduced: the root is walked.  */
+         SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_package_snapshot),
          cmocka_unit_test (test_entry_round_trip), cmocka_unit_test (test_entry_rejected))

@@ -10,18 +10,6 @@
 #include "runtime/cachedir.h"
 #include "runtime/overlay.h"
 
-static int
-setup (void **state)
-{
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  return 0;
-}
-
 /* A table as the kernel writes it: the container's root (ID 812) with
    podman's options, mounts below it, and unrelated mounts around.  */
 static const char table[]
@@ -343,7 +331,7 @@ test_cachedir_lru (void **state)
   fx_rm_rf (top);
 }
 
-FX_MAIN (setup, teardown, cmocka_unit_test (test_podman_mount), cmocka_unit_test (test_escapes),
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_podman_mount), cmocka_unit_test (test_escapes),
          cmocka_unit_test (test_many_lowers), cmocka_unit_test (test_unsupported),
          cmocka_unit_test (test_malformed), cmocka_unit_test (test_key),
          cmocka_unit_test (test_cachedir), cmocka_unit_test (test_cachedir_lru),
