@@ -21,7 +21,8 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "doctor.h"
+#include "doctor_report.h"
+#include "doctor_runtimes.h"
 #include "og-config.h"
 #include "policy/hostconfig.h"
 #include "policy/manifest.h"
@@ -75,21 +76,6 @@ usage (FILE *f)
               "Exit status: 0 no check failed (warnings, which do not stop the hook from\n"
               "doing its job, may be shown; with --strict there were none); 1 a check\n"
               "failed; 2 bad usage.\n");
-}
-
-void
-doctor_say (doctor *d, doctor_level l, const char *fmt, ...)
-{
-  static const char *const tag[] = { "ok  ", "warn", "FAIL" };
-  va_list ap;
-
-  d->n_warn += l == DOCTOR_WARN;
-  d->n_fail += l == DOCTOR_FAIL;
-  printf ("%s  ", tag[l]);
-  va_start (ap, fmt);
-  vprintf (fmt, ap);
-  va_end (ap);
-  putchar ('\n');
 }
 
 static void

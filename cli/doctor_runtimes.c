@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "doctor.h"
+#include "doctor_runtimes.h"
 #include "install_common.h"
 #include "json/doc.h"
 

@@ -123,7 +123,7 @@ const char *hook_event_id (og_decision decision, const char *would);
 char *hook_syslog_format (const hook_syslog_facts *f, size_t *len);
 int hook_syslog_send (int fd, const char *line, size_t len, og_error **err);
 
-/* run.c: the image name the container's annotations give, or NULL.  */
+/* report.c: the container's image name (its identity), or NULL.  */
 const char *hook_image_name (const hook *h);
 
 /* cache.c: the layer cache of an overlay root (issue 16).  prepare runs

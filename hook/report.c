@@ -8,6 +8,12 @@
 
 #define SHOW_FINDINGS 5
 
+const char *
+hook_image_name (const hook *h)
+{
+  return h->identity.name;
+}
+
 /* Open the sinks before the sandbox: afterwards nothing can be opened for
    writing and no socket made.  What fails here is kept, not printed: the
    decision says it (no launch without a record).  */

@@ -62,12 +62,6 @@ all_annotations (const hook *h, size_t *n)
   return a;
 }
 
-const char *
-hook_image_name (const hook *h)
-{
-  return h->identity.name;
-}
-
 /* The image and pod of the container (runtime/identity.h): what the CRI
    runtime's annotations say, else, under podman, what containers-storage
    says of the container.  Read before the sandbox; a store that cannot be

@@ -1,8 +1,9 @@
-/* ocigate doctor: what its files share (doctor.c: options, the report, the
-   hook, the host config, its manifests, the audit file, the kernel, syslog;
-   doctor_runtimes.c: hooks.d files and the runtimes' configurations).  */
-#ifndef OG_CLI_DOCTOR_H
-#define OG_CLI_DOCTOR_H
+/* ocigate doctor: the node's description (the places the options name) and
+   the report its checks write to, one line each (doctor_report.c).  Shared
+   by doctor.c (options, the hook, the host config, its manifests, the audit
+   file, the kernel, syslog, the layer cache) and doctor_runtimes.c.  */
+#ifndef OG_CLI_DOCTOR_REPORT_H
+#define OG_CLI_DOCTOR_REPORT_H
 
 #include <stdbool.h>
 
@@ -41,10 +42,5 @@ typedef struct doctor
 /* One line of the report: "ok", "warn" or "FAIL", then the text.  */
 void doctor_say (doctor *d, doctor_level l, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
-
-/* Every hooks.d file of d->hooks_dirs that names the hook, checked.  */
-void doctor_hooks_dirs (doctor *d);
-/* podman, CRI-O, containerd: their configuration, and whether they run the hook.  */
-void doctor_runtimes (doctor *d);
 
 #endif
