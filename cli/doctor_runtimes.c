@@ -190,7 +190,8 @@ files_with_suffix (const char *dir, const char *suffix, bool regular, og_strv *o
         }
     }
   closedir (dh);
-  qsort (out->v + first, out->n - first, sizeof *out->v, cmp_names);
+  if (out->n > first) /* out->v is NULL while nothing was added */
+    qsort (out->v + first, out->n - first, sizeof *out->v, cmp_names);
   return 0;
 }
 
