@@ -361,17 +361,6 @@ bad (og_error **err, const char *what)
   return og_error_set_code (err, OG_ERR_CONTENT, 0, "layer cache entry: %s", what);
 }
 
-static bool
-get_str (og_reader *r, size_t max, char **out)
-{
-  uint64_t n;
-  const uint8_t *p;
-  if (!get_uv (r, &n) || n > max || !og_reader_bytes (r, n, &p) || memchr (p, 0, n))
-    return false;
-  *out = og_xstrndup ((const char *)p, n);
-  return true;
-}
-
 static int
 parse_classes (og_layer_cache *c, og_reader *r, og_error **err)
 {

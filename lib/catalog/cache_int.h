@@ -60,4 +60,22 @@ get_u32 (og_reader *r, uint32_t *v)
   return true;
 }
 
+/* A string of at most max bytes, without NUL: put_bytes's form.  */
+static inline void
+put_str (og_buf *b, const char *s)
+{
+  put_bytes (b, s, strlen (s));
+}
+
+static inline bool
+get_str (og_reader *r, size_t max, char **out)
+{
+  uint64_t n;
+  const uint8_t *p;
+  if (!get_uv (r, &n) || n > max || !og_reader_bytes (r, n, &p) || memchr (p, 0, n))
+    return false;
+  *out = og_xstrndup ((const char *)p, n);
+  return true;
+}
+
 #endif

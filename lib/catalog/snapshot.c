@@ -29,14 +29,6 @@
 #define MAX_STR 65536
 
 static void
-put_str (og_buf *b, const char *s)
-{
-  size_t n = strlen (s);
-  put_uv (b, n);
-  og_buf_append (b, s, n);
-}
-
-static void
 put_opt (og_buf *b, const char *s)
 {
   if (s == NULL)
@@ -96,17 +88,6 @@ og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf
 }
 
 static bool
-get_str (og_reader *r, char **out)
-{
-  uint64_t n;
-  const uint8_t *p;
-  if (!get_uv (r, &n) || n > MAX_STR || !og_reader_bytes (r, n, &p) || memchr (p, 0, n))
-    return false;
-  *out = og_xstrndup ((const char *)p, n);
-  return true;
-}
-
-static bool
 get_opt (og_reader *r, char **out)
 {
   uint64_t n;
@@ -139,7 +120,8 @@ parse_dbs (og_reader *r, og_inventory *inv, og_error **err)
   for (; inv->n_dbs < n; inv->n_dbs++)
     {
       og_pkgdb_ref *d = &inv->dbs[inv->n_dbs];
-      if (!get_str (r, &d->type) || !get_str (r, &d->path) || !get_str (r, &d->backend))
+      if (!get_str (r, MAX_STR, &d->type) || !get_str (r, MAX_STR, &d->path)
+          || !get_str (r, MAX_STR, &d->backend))
         {
           inv->n_dbs++; /* freed with the rest */
           return bad (err, "database");
@@ -152,12 +134,13 @@ static bool
 parse_package (og_reader *r, og_package *p)
 {
   uint64_t type, has_epoch, epoch, algo, n_files;
-  if (!get_uv (r, &type) || type < OG_PKG_RPM || type > OG_PKG_APK || !get_str (r, &p->name)
-      || !get_uv (r, &has_epoch) || has_epoch > 1 || !get_uv (r, &epoch) || epoch > UINT32_MAX
-      || !get_opt (r, &p->version) || !get_opt (r, &p->release) || !get_opt (r, &p->arch)
-      || !get_opt (r, &p->source) || !get_opt (r, &p->source_version) || !get_opt (r, &p->license)
-      || !get_opt (r, &p->vendor) || !get_opt (r, &p->state) || !get_uv (r, &p->size)
-      || !get_uv (r, &algo) || (algo != OG_DIGEST_NONE && og_digest_len ((og_digest_algo)algo) == 0)
+  if (!get_uv (r, &type) || type < OG_PKG_RPM || type > OG_PKG_APK
+      || !get_str (r, MAX_STR, &p->name) || !get_uv (r, &has_epoch) || has_epoch > 1
+      || !get_uv (r, &epoch) || epoch > UINT32_MAX || !get_opt (r, &p->version)
+      || !get_opt (r, &p->release) || !get_opt (r, &p->arch) || !get_opt (r, &p->source)
+      || !get_opt (r, &p->source_version) || !get_opt (r, &p->license) || !get_opt (r, &p->vendor)
+      || !get_opt (r, &p->state) || !get_uv (r, &p->size) || !get_uv (r, &algo)
+      || (algo != OG_DIGEST_NONE && og_digest_len ((og_digest_algo)algo) == 0)
       || !get_uv (r, &n_files) || n_files > SIZE_MAX / 2)
     return false;
   p->type = (og_pkg_type)type;
@@ -233,7 +216,7 @@ og_pkg_snapshot_restore (const uint8_t *data, size_t len, const char *tree_hex, 
   int ret;
 
   og_reader_init (&r, data, len);
-  if (!get_str (&r, &tree))
+  if (!get_str (&r, MAX_STR, &tree))
     return bad (err, "tree digest");
   if (strcmp (tree, tree_hex) != 0)
     return 0; /* another tree: its paths may resolve otherwise */
