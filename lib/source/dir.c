@@ -318,6 +318,18 @@ hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
 
 /* Read the head, the capability xattr and (when asked) the digest of an
    executable, through an fd opened without following symlinks.  */
+void
+og_dir_entry_from_statx (og_entry *e, const char *path, const struct statx *stx)
+{
+  e->path = path;
+  e->mode = stx->stx_mode;
+  e->uid = stx->stx_uid;
+  e->gid = stx->stx_gid;
+  e->size = stx->stx_size;
+  e->nlink = stx->stx_nlink;
+  e->layer = -1;
+}
+
 int
 og_dir_open_head (int dirfd, const char *name, const char *path, uint8_t head[OG_HEAD_MAX],
                   uint8_t cap[OG_CAP_MAX], og_entry *e, uint64_t *size, og_error **err)
@@ -450,13 +462,7 @@ visit (walk_state *w, og_error **err)
     other_mount |= stx.stx_mnt_id != w->d->rootmnt;
   else
     other_mount |= st.st_dev != w->d->rootdev; /* no mount IDs: the old rule */
-  e.path = w->path;
-  e.mode = stx.stx_mode;
-  e.uid = stx.stx_uid;
-  e.gid = stx.stx_gid;
-  e.size = stx.stx_size;
-  e.nlink = stx.stx_nlink;
-  e.layer = -1;
+  og_dir_entry_from_statx (&e, w->path, &stx);
   if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
     {
       e.skipped = OG_SKIP_MOUNT;

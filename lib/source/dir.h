@@ -2,6 +2,8 @@
 #ifndef OG_SOURCE_DIR_H
 #define OG_SOURCE_DIR_H
 
+#include <sys/stat.h>
+
 #include "source/source.h"
 
 /* Open a directory as a source.  The root is opened once with
@@ -17,6 +19,10 @@ int og_source_open_dir (const char *path, const og_source_options *opts, og_sour
    names): free (*names).  Shared with source/overlay.c, whose walk must
    list in the same order.  */
 int og_dir_read_names (int fd, const char *what, char ***names, size_t *n, og_error **err);
+
+/* e's path, mode, owner, size and link count from a statx of it (no layer:
+   a directory's entries).  Shared with source/overlay.c.  */
+void og_dir_entry_from_statx (og_entry *e, const char *path, const struct statx *stx);
 
 /* Open the regular file name of dirfd (path in messages) without following
    a symlink, and read into e its head (for the ELF facts) and its

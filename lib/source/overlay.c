@@ -166,13 +166,7 @@ visit (lower_walk *w, layer_dir *dirs, const size_t *have, size_t nh, const char
     return -1;
   if (is_whiteout (&stx))
     return 0;
-  e.path = w->path;
-  e.mode = stx.stx_mode;
-  e.uid = stx.stx_uid;
-  e.gid = stx.stx_gid;
-  e.size = stx.stx_size;
-  e.nlink = stx.stx_nlink;
-  e.layer = -1;
+  og_dir_entry_from_statx (&e, w->path, &stx);
   if (S_ISLNK (stx.stx_mode))
     {
       ssize_t n = readlinkat (dirs[have[0]].fd, name, target, sizeof target - 1);
