@@ -311,7 +311,8 @@ og_cli_build_inventory (const char *spec, const og_source_options *opts, unsigne
   og_progress_opened (progress);
   if (opened)
     *opened = true;
-  r = og_inventory_build (src, flags, inv, err);
+  /* The tables name owners: the CLI reads the tree's accounts.  */
+  r = og_inventory_build (src, flags | OG_INV_ACCOUNTS, inv, err);
   og_progress_stop (progress); /* before any message */
   if (r < 0)
     {

@@ -187,7 +187,7 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
 
   /* Walk first: ownership is then resolved against the tree in memory.  */
   ret = og_catalog_load_os (&st, err);
-  if (ret == 0)
+  if (ret == 0 && (flags & OG_INV_ACCOUNTS))
     ret = og_catalog_load_accounts (&st, err);
   if (ret == 0)
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)

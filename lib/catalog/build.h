@@ -18,6 +18,10 @@ enum
      databases: og_exec.integrity and inv->verified (integrity.c).  */
   OG_INV_VERIFY = 1 << 6,
   OG_INV_VERIFY_ALL = 1 << 7,
+  /* The names of users and groups from the tree's own /etc/passwd and
+     /etc/group (inv->users, inv->groups), for the tables: what the hook's
+     verdict never needs, so it does not read them.  */
+  OG_INV_ACCOUNTS = 1 << 8,
 };
 
 /* The executables carry the sha256 that the source's entries carry: open
