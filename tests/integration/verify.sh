@@ -13,23 +13,7 @@ workdir
 T=$W/tree
 cp -a "$FIX/minbase" "$T"
 
-# The canonical path of a path as dpkg lists it: its directory resolved in
-# the tree (usrmerge: /bin -> usr/bin).  Every symlink of minbase is relative.
-canon () {
-  local d b r
-  d=$(dirname "$1"); b=$(basename "$1")
-  r=$(cd "$T$d" 2>/dev/null && pwd -P) || { echo "$1"; return; }
-  r=${r#"$T"}; echo "${r%/}/$b"
-}
-# dpkg --verify lines ("??5?????? c /etc/x", "missing     /bin/bash") as
-# "STATE CONFIG PATH" with canonical paths, sorted.
-dpkg_view () {
-  dpkg --root="$T" --verify 2>/dev/null | while read -r a b c; do
-    if [ "$a" = missing ]; then st=missing; else st=modified; fi
-    if [ -n "$c" ]; then cf=c; p=$c; else cf=-; p=$b; fi
-    echo "$st $cf $(canon "$p")"
-  done | sort
-}
+dpkg_view () { dpkg_verify_view "$T"; }
 og_view () { # og_view JSON: the same from ocigate.verify/v1
   jq -r '.files[] | select(.integrity == "modified" or .integrity == "missing")
          | "\(.integrity) \(if .config then "c" else "-" end) \(.path)"' "$1" | sort
@@ -43,7 +27,7 @@ same "untouched tree: verify --all reports what dpkg --verify reports" "$W/dpkg-
 check "untouched tree: files were checked, none unverifiable" \
   jq -e '.summary.checked > 1000 and .summary.unverifiable == 0 and .summary.ok == .summary.checked' "$W/clean-all.json"
 # Every file with a hash in info/*.md5sums (or a conffile hash) is checked once.
-want=$(cat "$T"/var/lib/dpkg/info/*.md5sums | awk '{print $2}' | while read -r p; do canon "/$p"; done | sort -u | wc -l)
+want=$(cat "$T"/var/lib/dpkg/info/*.md5sums | awk '{print $2}' | while read -r p; do dpkg_canon "$T" "/$p"; done | sort -u | wc -l)
 check "verify --all checks at least every file info/*.md5sums lists ($want)" \
   jq -e --argjson w "$want" '.summary.checked >= $w' "$W/clean-all.json"
 

@@ -10,3 +10,16 @@ verify_all_agrees () { # verify_all_agrees ROOT WANT N SANITY KIND SAME: WANT (t
   og_view "$W/all.json" > "$W/og-all"
   same "$6" "$2" "$W/og-all"
 }
+dpkg_canon () { # dpkg_canon ROOT PATH: PATH as dpkg lists it, its directory resolved in ROOT (usrmerge: /bin -> usr/bin; the trees' symlinks are relative)
+  local d b r
+  d=$(dirname "$2"); b=$(basename "$2")
+  r=$(cd "$1$d" 2>/dev/null && pwd -P) || { echo "$2"; return; }
+  r=${r#"$(cd "$1" && pwd -P)"}; echo "${r%/}/$b"
+}
+dpkg_verify_view () { # dpkg_verify_view ROOT: `dpkg --root=ROOT --verify` lines ("??5?????? c /etc/x", "missing     /bin/bash") as "STATE CONFIG PATH", canonical paths, sorted
+  dpkg --root="$1" --verify 2>/dev/null | while read -r a b c; do
+    if [ "$a" = missing ]; then st=missing; else st=modified; fi
+    if [ -n "$c" ]; then cf=c; p=$c; else cf=-; p=$b; fi
+    echo "$st $cf $(dpkg_canon "$1" "$p")"
+  done | sort
+}
