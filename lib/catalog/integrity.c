@@ -345,6 +345,21 @@ inspect_all (og_source *src, const og_inventory *inv, work *ws, size_t n, og_err
   return 0;
 }
 
+/* Let a source that no longer holds the files' content (an image) read,
+   once, what the digests to compare need.  */
+static int
+prefetch (og_source *src, const og_inventory *inv, const work *ws, size_t n, og_error **err)
+{
+  cleanup_free const char **paths = og_xreallocarray (NULL, n + 1, sizeof *paths);
+  cleanup_free og_digest_algo *algos = og_xreallocarray (NULL, n + 1, sizeof *algos);
+  for (size_t i = 0; i < n; i++)
+    {
+      paths[i] = ws[i].canon;
+      algos[i] = ws[i].f->digest ? inv->packages.pkgs[ws[i].pkg].digest_algo : OG_DIGEST_NONE;
+    }
+  return og_source_prefetch (src, paths, algos, n, err);
+}
+
 /* What one inspected file is: ok (counted), or an og_verified.  */
 static void
 judge (verify_state *vs, const work *w)
@@ -435,6 +450,8 @@ og_catalog_verify (build_state *st, og_error **err)
       ret = choose (&vs, i, &inv->packages.pkgs[i].files[j], &ws, &n, &cap, err);
   if (ret == 0)
     ret = og_deadline_check (err);
+  if (ret == 0)
+    ret = prefetch (st->src, inv, ws, n, err);
   if (ret == 0)
     ret = inspect_all (st->src, inv, ws, n, err);
   for (size_t i = 0; i < n && ret == 0; i++)

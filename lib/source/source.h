@@ -122,6 +122,15 @@ typedef struct og_source_ops
      Safe to call from several threads at once (nothing else is).  */
   int (*inspect) (og_source *s, const char *path, og_digest_algo algo, og_file_facts *out,
                   og_error **err);
+  /* Optional (NULL when inspect reads the content itself).  Before inspect
+     is asked for the digests of many files: a source that no longer holds
+     their content (an image: its layers streamed at open) reads it again,
+     once, for each regular file of PATHS (as inspect takes them) in
+     ALGOS[i], so that inspect can answer.  Paths that are not there or not
+     regular files are left to inspect.  Returns 0, or -1 with *err
+     (OG_ERR_LIMIT past OG_HASH_MAX, OG_ERR_DEADLINE).  */
+  int (*prefetch) (og_source *s, const char *const *paths, const og_digest_algo *algos, size_t n,
+                   og_error **err);
   void (*free) (og_source *s);
 } og_source_ops;
 
@@ -193,6 +202,13 @@ og_source_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_
                    og_error **err)
 {
   return s->ops->inspect (s, path, algo, out, err);
+}
+
+static inline int
+og_source_prefetch (og_source *s, const char *const *paths, const og_digest_algo *algos, size_t n,
+                    og_error **err)
+{
+  return s->ops->prefetch ? s->ops->prefetch (s, paths, algos, n, err) : 0;
 }
 
 static inline int

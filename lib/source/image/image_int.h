@@ -118,6 +118,10 @@ typedef struct img_ino
   size_t data_len;
   bool kept;
   char *sha256;
+  /* The digest in another algorithm that og_source_prefetch asked for
+     (a package database's md5 or sha1), read again from the layer.  */
+  og_digest_algo valgo;
+  char *vdigest;
   /* The tar entry that wrote the data: layer and ordinal in it, to read it
      again when a hard link makes the file an executable (layer.c).  */
   int src_layer;
@@ -134,6 +138,13 @@ typedef struct img_node
   int layer; /* that last wrote it */
   int seen;  /* last layer that wrote it or anything below it */
 } img_node;
+
+/* Where the blobs are: an OCI layout directory or an outer tar (stream.c).  */
+typedef struct img_store
+{
+  int dirfd;     /* OCI layout, or -1 */
+  char *archive; /* path of the outer tar, or NULL */
+} img_store;
 
 /* Where a layer was read from, to read it again (layer.c).  */
 typedef struct img_layer_src
@@ -153,11 +164,14 @@ typedef struct img_source
   uint64_t head_bytes;
   bool digests;            /* hash executables while the layers stream */
   const char *const *keep; /* while opening: patterns of the files kept whole */
-  /* While opening: the layers read so far, and the inodes that a hard link
-     made executable after their data had streamed by (each holds a
-     reference), whose heads and digests are read by img_finish_layers.  */
+  /* The layers read, and where from (the store is the open's, taken by
+     img_finish_layers), to read some entries again: while opening, the
+     inodes that a hard link made executable after their data had streamed
+     by (each holds a reference), whose heads and digests img_finish_layers
+     reads; later, the files og_source_prefetch names.  */
   img_layer_src *layer_srcs;
   size_t n_layer_srcs;
+  img_store store;
   img_ino **refetch;
   size_t n_refetch;
 } img_source;
@@ -225,11 +239,6 @@ typedef struct img_stream
 } img_stream;
 
 /* Where the image's files are: an OCI layout directory or a tar.  */
-typedef struct img_store
-{
-  int dirfd;     /* OCI layout, or -1 */
-  char *archive; /* path of the outer tar, or NULL */
-} img_store;
 
 void img_store_clear (img_store *s);
 /* Open a stream over NAME.  Returns 0, 1 when it does not exist, -1.  */
@@ -264,8 +273,20 @@ int img_stream_layer (img_source *im, img_store *store, const char *member, int 
 /* After the last layer: read again the layers that hold the data of files
    a hard link entry made executable, for their heads and digests.  */
 int img_finish_layers (img_source *im, img_store *store, og_error **err);
-/* Forget what img_stream_layer kept for img_finish_layers.  */
+/* Read again the entries that wrote the data of the N inodes of WANT
+   (sorted here by layer and entry), each layer once: with VDIGEST for each
+   one's vdigest in its valgo, else for its head and sha256.  */
+int img_reread (img_source *im, img_store *store, img_ino **want, size_t n, bool vdigest,
+                og_error **err);
+/* Forget the inodes img_finish_layers read again.  */
+void img_refetch_clear (img_source *im);
+/* Forget the layers, and close the store.  */
 void img_layers_clear (img_source *im);
+/* og_source_prefetch of an image: read again, from their layers, the
+   entries of the regular files among PATHS whose digest in ALGOS[i] is not
+   known.  */
+int img_prefetch (og_source *s, const char *const *paths, const og_digest_algo *algos, size_t n,
+                  og_error **err);
 /* What layer.c and diffdir.c share.  Is PATH one of the files kept whole?  */
 bool img_want_kept (const img_source *im, const char *path);
 /* Room for what a regular file of the layer WHAT keeps (its head when

@@ -28,6 +28,7 @@ typedef struct layer_ctx
   uint64_t since_check; /* bytes since the deadline was last checked */
   img_ino *const *want; /* reading again: the inodes whose data to read, by src_entry */
   size_t n_want, next_want;
+  bool vdigest; /* reading again for og_source_prefetch: only each one's vdigest */
 } layer_ctx;
 
 /* Count N bytes handled for PATH; every few MiB, check the deadline.  */
@@ -221,17 +222,13 @@ img_prepare_data (img_source *im, const char *what, const char *path, img_ino *i
   return 0;
 }
 
-/* Read the data of a regular file: its head when it is an executable, its
-   digest when asked, all of it when kept.  Other entries' data is drained.  */
+/* The data of the current entry, into INO's head and kept bytes (with
+   HOLD) and MD (or NULL); a hole of a sparse file reads as zeros.  */
 static int
-read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *ino, bool exec,
-                 bool keep)
+copy_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *ino, bool hold,
+                 og_digest *md)
 {
-  cleanup_digest og_digest *md = NULL;
   uint64_t pos = 0;
-
-  if (img_prepare_data (lc->im, lc->name, path, ino, exec, keep, &md, lc->err) < 0)
-    return -1;
   for (;;)
     {
       const void *buf;
@@ -246,34 +243,61 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
         return -1;
       if (off < 0 || (uint64_t)off < pos || !og_span_ok (ino->size, (uint64_t)off, size))
         {
-          if (ino->head == NULL && !ino->kept)
+          if (md == NULL && (!hold || (ino->head == NULL && !ino->kept)))
             continue; /* not ours to check: drained only */
           return og_error_set (lc->err, 0, "%s: `%s`: data past the size of the file", lc->name,
                                path);
         }
-      /* A hole of a sparse file reads as zeros.  */
       if (md && digest_zeros (lc, md, (uint64_t)off - pos, path) < 0)
         return -1;
       pos = (uint64_t)off;
-      if (ino->head && pos < ino->head_len)
+      if (hold && ino->head && pos < ino->head_len)
         {
           size_t n = ino->head_len - (size_t)pos < size ? ino->head_len - (size_t)pos : size;
           memcpy (ino->head + pos, buf, n);
         }
-      if (ino->kept)
+      if (hold && ino->kept)
         memcpy (ino->data + pos, buf, size);
       if (md)
         og_digest_update (md, buf, size);
       pos += size;
     }
+  return md ? digest_zeros (lc, md, ino->size - pos, path) : 0;
+}
+
+/* Read the data of a regular file: its head when it is an executable, its
+   digest when asked, all of it when kept.  Other entries' data is drained.  */
+static int
+read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *ino, bool exec,
+                 bool keep)
+{
+  cleanup_digest og_digest *md = NULL;
+
+  if (img_prepare_data (lc->im, lc->name, path, ino, exec, keep, &md, lc->err) < 0
+      || copy_entry_data (lc, a, path, ino, true, md) < 0)
+    return -1;
   if (md)
     {
       og_sha256_hex hex;
-      if (digest_zeros (lc, md, ino->size - pos, path) < 0)
-        return -1;
       og_digest_final_hex (md, hex);
       ino->sha256 = og_xstrdup (hex);
     }
+  return 0;
+}
+
+/* Read a regular file's data again for its digest in ino->valgo.  */
+static int
+read_entry_vdigest (layer_ctx *lc, struct archive *a, const char *path, img_ino *ino)
+{
+  cleanup_digest og_digest *md = NULL;
+  char hex[OG_DIGEST_HEX_MAX];
+
+  if (og_digest_new (ino->valgo, &md, lc->err) < 0
+      || copy_entry_data (lc, a, path, ino, false, md) < 0)
+    return -1;
+  og_digest_final_hex (md, hex);
+  free (ino->vdigest);
+  ino->vdigest = og_xstrdup (hex);
   return 0;
 }
 
@@ -476,6 +500,8 @@ refetch_entry (layer_ctx *lc, struct archive *a, struct archive_entry *e)
   if (archive_entry_filetype (e) != AE_IFREG || archive_entry_hardlink (e) != NULL)
     return og_error_set (lc->err, 0, "%s: `%s`: read again, the entry is not the same", lc->name,
                          path);
+  if (lc->vdigest)
+    return read_entry_vdigest (lc, a, path, ino);
   return read_entry_data (lc, a, path, ino, true, false);
 }
 
@@ -529,12 +555,17 @@ apply_entries (layer_ctx *lc, og_error **err)
    those inodes only) and check its size and digest.  */
 static int
 apply_layer (img_source *im, img_stream *st, int index, const char *expect, int64_t size,
-             img_ino *const *want, size_t n_want, og_error **err)
+             img_ino *const *want, size_t n_want, bool vdigest, og_error **err)
 {
   cleanup_free char *name = og_xasprintf ("layer %d (%s)", index, expect);
-  layer_ctx lc = {
-    .im = im, .st = st, .index = index, .name = name, .err = err, .want = want, .n_want = n_want
-  };
+  layer_ctx lc = { .im = im,
+                   .st = st,
+                   .index = index,
+                   .name = name,
+                   .err = err,
+                   .want = want,
+                   .n_want = n_want,
+                   .vdigest = vdigest };
   og_oci_digest got;
   int ret = apply_entries (&lc, err);
 
@@ -569,10 +600,10 @@ apply_layer (img_source *im, img_stream *st, int index, const char *expect, int6
 }
 
 /* Stream layer INDEX as SRC names it, applying it, or with WANT reading
-   those inodes' data only.  */
+   those inodes' data only (with VDIGEST: their vdigest only).  */
 static int
 stream_layer (img_source *im, img_store *store, const img_layer_src *src, int index,
-              img_ino *const *want, size_t n_want, og_error **err)
+              img_ino *const *want, size_t n_want, bool vdigest, og_error **err)
 {
   img_stream st;
   uint64_t sz = 0;
@@ -582,7 +613,7 @@ stream_layer (img_source *im, img_store *store, const img_layer_src *src, int in
                          src->member);
   if (r < 0)
     return -1;
-  r = apply_layer (im, &st, index, src->expect, src->size, want, n_want, err);
+  r = apply_layer (im, &st, index, src->expect, src->size, want, n_want, vdigest, err);
   img_stream_close (&st);
   return r;
 }
@@ -599,7 +630,7 @@ img_stream_layer (img_source *im, img_store *store, const char *member, int inde
   src->member = og_xstrdup (member);
   src->expect = og_xstrdup (expect);
   src->size = size;
-  return stream_layer (im, store, src, index, NULL, 0, err);
+  return stream_layer (im, store, src, index, NULL, 0, false, err);
 }
 
 static int
@@ -611,26 +642,40 @@ cmp_src (const void *a, const void *b)
   return x->src_entry < y->src_entry ? -1 : x->src_entry > y->src_entry;
 }
 
+/* Read the entries of the N inodes of WANT again, each layer at most
+   once for all its wanted inodes (WANT is sorted here).  */
+int
+img_reread (img_source *im, img_store *store, img_ino **want, size_t n, bool vdigest,
+            og_error **err)
+{
+  size_t i = 0;
+  if (n > 1)
+    qsort (want, n, sizeof *want, cmp_src);
+  while (i < n)
+    {
+      int layer = want[i]->src_layer;
+      size_t j = i;
+      while (j < n && want[j]->src_layer == layer)
+        j++;
+      if (layer < 0 || (size_t)layer >= im->n_layer_srcs)
+        return og_error_set (err, EINVAL, "layer %d: not streamed", layer);
+      if (stream_layer (im, store, &im->layer_srcs[layer], layer, want + i, j - i, vdigest, err)
+          < 0)
+        return -1;
+      i = j;
+    }
+  return 0;
+}
+
 int
 img_finish_layers (img_source *im, img_store *store, og_error **err)
 {
-  size_t i = 0;
-  int ret = 0;
-  if (im->n_refetch > 1)
-    qsort (im->refetch, im->n_refetch, sizeof *im->refetch, cmp_src);
-  /* Each layer is read again at most once, for all its wanted inodes.  */
-  while (ret == 0 && i < im->n_refetch)
-    {
-      int layer = im->refetch[i]->src_layer;
-      size_t j = i;
-      while (j < im->n_refetch && im->refetch[j]->src_layer == layer)
-        j++;
-      if ((size_t)layer >= im->n_layer_srcs)
-        ret = og_error_set (err, EINVAL, "layer %d: not streamed", layer);
-      else
-        ret = stream_layer (im, store, &im->layer_srcs[layer], layer, im->refetch + i, j - i, err);
-      i = j;
-    }
-  img_layers_clear (im);
+  int ret = img_reread (im, store, im->refetch, im->n_refetch, false, err);
+  img_refetch_clear (im);
+  /* The layers stay readable for og_source_prefetch: the source takes the
+     store.  */
+  im->store = *store;
+  store->dirfd = -1;
+  store->archive = NULL;
   return ret;
 }

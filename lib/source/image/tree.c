@@ -33,6 +33,7 @@ img_ino_unref (img_source *im, img_ino *ino)
   free (ino->head);
   free (ino->data);
   free (ino->sha256);
+  free (ino->vdigest);
   free (ino);
 }
 
@@ -329,6 +330,12 @@ img_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts 
       out->has_digest = true;
       return 0;
     }
+  if (ino->vdigest && ino->valgo == algo)
+    {
+      snprintf (out->digest, sizeof out->digest, "%s", ino->vdigest);
+      out->has_digest = true;
+      return 0;
+    }
   if (held_bytes (ino, &data, &len))
     {
       cleanup_digest og_digest *md = NULL;
@@ -399,12 +406,70 @@ img_source_freep (img_source **im)
   *im = NULL;
 }
 
+/* The files whose content inspect could not digest in the algorithm
+   asked: neither held (held_bytes) nor the streamed sha256.  Their entries
+   are read again from the layers, which the store still reaches; each
+   layer's blob is checked against its digest again.  A containers-storage
+   layer (src_layer -1) has no stream to read again: its files stay
+   without that digest, and the caller reports them unverifiable.  */
+int
+img_prefetch (og_source *s, const char *const *paths, const og_digest_algo *algos, size_t n,
+              og_error **err)
+{
+  img_source *im = (img_source *)s;
+  img_ino **want = NULL;
+  size_t nw = 0, cap = 0;
+  const uint8_t *data;
+  size_t len;
+  int ret = 0;
+
+  for (size_t i = 0; i < n && ret == 0; i++)
+    {
+      cleanup_free char *canon = NULL;
+      img_node *node;
+      img_ino *ino;
+      if (algos[i] == OG_DIGEST_NONE)
+        continue;
+      if (og_resolve_in_root (paths[i], false, img_lstat, im, &canon, err) < 0)
+        {
+          ret = -1;
+          break;
+        }
+      node = img_lookup (im, canon);
+      if (node == NULL || (node->ino->mode & S_IFMT) != S_IFREG)
+        continue;
+      ino = node->ino;
+      if (held_bytes (ino, &data, &len) || (algos[i] == OG_DIGEST_SHA256 && ino->sha256)
+          || ino->src_layer < 0 || ino->valgo != OG_DIGEST_NONE)
+        continue; /* known, unknowable, or asked for already */
+      if (ino->size > OG_HASH_MAX)
+        {
+          ret = og_error_set_code (err, OG_ERR_LIMIT, 0,
+                                   "%s: %llu bytes, over the limit of %llu bytes hashed", canon,
+                                   (unsigned long long)ino->size,
+                                   (unsigned long long)OG_HASH_MAX);
+          break;
+        }
+      ino->valgo = algos[i];
+      ino->refs++; /* held until read */
+      og_grow (&want, &cap, nw + 1, sizeof *want);
+      want[nw++] = ino;
+    }
+  if (ret == 0)
+    ret = img_reread (im, &im->store, want, nw, true, err);
+  for (size_t i = 0; i < nw; i++)
+    img_ino_unref (im, want[i]);
+  free (want);
+  return ret;
+}
+
 static const og_source_ops img_ops = {
   .walk = img_walk,
   .read_file = img_read_file,
   .list_dir = img_list_dir,
   .resolve_dir = img_resolve_dir,
   .inspect = img_inspect,
+  .prefetch = img_prefetch,
   .free = img_free,
 };
 
@@ -418,6 +483,7 @@ img_source_new (og_image_kind kind, const char *path, const og_source_options *o
   im->base.info.path = og_xstrdup (path);
   im->digests = opts && opts->digests;
   im->keep = opts ? opts->keep : NULL;
+  im->store.dirfd = -1;
   rino->mode = S_IFDIR | 0755;
   im->root = og_xcalloc (1, sizeof *im->root);
   im->root->path = og_xstrdup ("/");
@@ -428,7 +494,7 @@ img_source_new (og_image_kind kind, const char *path, const og_source_options *o
 }
 
 void
-img_layers_clear (img_source *im)
+img_refetch_clear (img_source *im)
 {
   for (size_t i = 0; i < im->n_refetch; i++)
     {
@@ -438,6 +504,13 @@ img_layers_clear (img_source *im)
   free (im->refetch);
   im->refetch = NULL;
   im->n_refetch = 0;
+}
+
+void
+img_layers_clear (img_source *im)
+{
+  img_refetch_clear (im);
+  img_store_clear (&im->store);
   for (size_t i = 0; i < im->n_layer_srcs; i++)
     {
       free (im->layer_srcs[i].member);
