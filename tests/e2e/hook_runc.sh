@@ -3,7 +3,12 @@
 # denied by a manifest that forbids busybox (the command never runs, stderr
 # shows the finding, a deny record), allowed by a manifest generated from the
 # same root filesystem (one allow record), and audit mode (runs; the record
-# says what enforce would have done).
+# says what enforce would have done).  Then integrity at launch: a
+# debootstrap minbase root changed through an overlay mount (one byte
+# appended to /usr/bin/tac, tac made setuid, /usr/bin/bash removed,
+# /usr/local/bin/dropped added) is denied against the manifest generated
+# from the untouched tree with one finding per change, on the first launch
+# (the layer cache is written) and on the second (it is read).
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 B=$E2E/bundle; A=$E2E/audit/audit.jsonl; M=$E2E/manifests; mkdir -p "$M"
@@ -45,6 +50,43 @@ check "audit + deny manifest: the command ran" test -e "$B/rootfs/tmp/marker"
 check "audit + deny manifest: the record allows and says enforce would deny" \
   jq -e '.decision == "allow" and .mode == "audit" and .enforce_would == "deny" and (.findings | length >= 1)' <(last_record "$A")
 check "every record is one well-formed JSON line" jq -e -s 'length == 3' "$A"
+
+FIX=${OG_FIXTURES_OUT:?}
+if bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX"; then
+  G=$E2E/golden; mkdir -p "$G/up" "$G/wk" "$G/root"
+  "$OCIGATE" manifest generate --name minbase-golden "$FIX/minbase" > "$M/minbase-golden.json"
+  ok $? "manifest generate of the untouched minbase tree"
+  mount -t overlay overlay -o "lowerdir=$FIX/minbase,upperdir=$G/up,workdir=$G/wk" "$G/root"
+  ok $? "an overlay root over the minbase tree"
+  E2E_EXTRA_CLEANUP="umount '$G/root'"
+  printf x >> "$G/root/usr/bin/tac"; chmod u+s "$G/root/usr/bin/tac"; rm "$G/root/usr/bin/bash"
+  mkdir -p "$G/root/usr/local/bin"; cp "$G/root/usr/bin/true" "$G/root/usr/local/bin/dropped"
+  jq --arg r "$G/root" '.root.path = $r | .process.args = ["/bin/sh", "-c", "echo ran > /tmp/marker"]' \
+    "$B/config.json" > "$G/config.json"
+  host_config "$E2E/ocigate.json" "$A" "$M" minbase-golden enforce
+  jq --arg c "$E2E/cache" '.cache = {enabled: true, dir: $c}' "$E2E/ocigate.json" > "$E2E/c.json" &&
+    mv "$E2E/c.json" "$E2E/ocigate.json"
+  printf '%s\n' "executables.modified /usr/bin/tac" "executables.setuid /usr/bin/tac" \
+    "executables.unlisted /usr/local/bin/dropped" "packages.missing_files /usr/bin/bash" | sort > "$E2E/four"
+  for run in first second; do
+    (cd "$G" && timeout 120 runc run og-e2e-golden-$run) > "$E2E/out" 2> "$E2E/err"; rc=$?
+    runc delete -f og-e2e-golden-$run > /dev/null 2>&1
+    ok $((rc != 0 ? 0 : 1)) "$run launch of the changed minbase root: runc run fails (rc=$rc)"
+    check "$run launch: the container's command never ran" test ! -e "$G/root/tmp/marker"
+    last_record "$A" | jq -r '.findings[] | "\(.rule) \(.subject)"' | sort > "$E2E/got"
+    same "$run launch: the record denies with one finding per change" "$E2E/four" "$E2E/got"
+    check "$run launch: runc's error shows the modified and the missing file" \
+      bash -c "grep -q 'executables.modified: /usr/bin/tac' '$E2E/err' && grep -q 'packages.missing_files: /usr/bin/bash' '$E2E/err'"
+    last_record "$A" | jq -c '{decision, cache, inventory_sha256}' > "$E2E/rec-$run"
+  done
+  check "the first launch wrote the layer cache, the second read it" \
+    jq -e -s '.[0].cache.state != .[1].cache.state and .[1].cache.state == "hit"' "$E2E/rec-first" "$E2E/rec-second"
+  check "both launches: the same decision and inventory digest" \
+    jq -e -s '.[0].decision == "deny" and .[0].decision == .[1].decision and .[0].inventory_sha256 == .[1].inventory_sha256' \
+    "$E2E/rec-first" "$E2E/rec-second"
+else
+  ok 1 "tests/fixtures/make-debootstrap.sh"
+fi
 check "the deny, allow and audit records follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
