@@ -7,6 +7,7 @@
 # differences; two rpm trees agree with rpm -qa.
 set -u
 . "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+. "$OG_SOURCE_ROOT/tests/lib/diff.sh"
 S=$OG_SOURCE_ROOT
 minbase
 workdir /var/tmp/og-diff.XXXXXX
@@ -20,19 +21,9 @@ C=$W/v/changed
 listing () { dpkg-query --admindir="$1/var/lib/dpkg" -W -f='${Package}:${Architecture} ${Version}\n' | LC_ALL=C sort; }
 listing "$A" > "$W/a.list"
 listing "$C" > "$W/c.list"
-LC_ALL=C comm -23 "$W/a.list" "$W/c.list" > "$W/want-a"
-LC_ALL=C comm -13 "$W/a.list" "$W/c.list" > "$W/want-b"
-# Rows as "name:arch version" lines of each side.
-sides () { # sides JSON OUT-A OUT-B
-  jq -r '.packages[] | select(.a) | "\(.a.name):\(.a.arch) \(.a.evr)"' "$1" | LC_ALL=C sort > "$2"
-  jq -r '.packages[] | select(.b) | "\(.b.name):\(.b.arch) \(.b.evr)"' "$1" | LC_ALL=C sort > "$3"
-}
-
 "$OCIGATE" diff --format json "$A" "$C" > "$W/ac.json"; rc=$?
 ok $((rc != 1)) "diff of minbase and the changed tree exits 1 (different)"
-sides "$W/ac.json" "$W/got-a" "$W/got-b"
-same "rows on side A are comm -23 of the dpkg-query listings" "$W/want-a" "$W/got-a"
-same "rows on side B are comm -13 of the dpkg-query listings" "$W/want-b" "$W/got-b"
+diff_rows_agree "dpkg-query listings" "$W/a.list" "$W/c.list" "$W/ac.json" '"\(.name):\(.arch) \(.evr)"'
 check "the listings really differ in every way (only A, only B, versions, two arches)" \
   test "$(wc -l < "$W/want-a")" -ge 3 -a "$(wc -l < "$W/want-b")" -ge 5
 check "the json validates against policy/ocigate.diff.schema.json" \
@@ -152,14 +143,9 @@ ok $? "rpm -i of the second tree" || sed 's/^/# /' "$W/rpm2.log" "$W/rpmbuild.lo
 q='%{NAME} %|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\n'
 rpmq "$R/root" -qa --qf "$q" | LC_ALL=C sort > "$W/r1.list"
 rpmq "$W/r2" -qa --qf "$q" | LC_ALL=C sort > "$W/r2.list"
-LC_ALL=C comm -23 "$W/r1.list" "$W/r2.list" > "$W/want-ra"
-LC_ALL=C comm -13 "$W/r1.list" "$W/r2.list" > "$W/want-rb"
 "$OCIGATE" diff --format json "$R/root" "$W/r2" > "$W/r.json"; rc=$?
 ok $((rc != 1)) "diff of the two rpm trees exits 1"
-jq -r '.packages[] | select(.a) | "\(.a.name) \(.a.evr)"' "$W/r.json" | LC_ALL=C sort > "$W/got-ra"
-jq -r '.packages[] | select(.b) | "\(.b.name) \(.b.evr)"' "$W/r.json" | LC_ALL=C sort > "$W/got-rb"
-same "rpm: side A rows are comm -23 of rpm -qa" "$W/want-ra" "$W/got-ra"
-same "rpm: side B rows are comm -13 of rpm -qa" "$W/want-rb" "$W/got-rb"
+diff_rows_agree "rpm -qa listings" "$W/r1.list" "$W/r2.list" "$W/r.json" '"\(.name) \(.evr)"'
 check "rpm: og-caret is one row with both versions, og-diff has its epoch" \
   jq -e '([.packages[] | select(.name == "og-caret" and .a and .b)] | length == 1) and ([.packages[] | select(.name == "og-diff") | .b.evr] == ["1:0.5-1"])' "$W/r.json"
 

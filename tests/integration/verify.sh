@@ -43,11 +43,8 @@ same "the generated manifest pins exactly the setuid set find -perm -4000 lists"
 ok $rc "check of the untouched tree against its own manifest allows (exit $rc)"
 
 conf=$(awk '/^Conffiles:/ {getline; print $1; exit}' "$T/var/lib/dpkg/status")
-printf x >> "$T/usr/bin/tac"
-chmod u+s "$T/usr/bin/tac"
+change_four "$T"
 printf x >> "$T$conf"
-rm "$T/usr/bin/bash"
-mkdir -p "$T/usr/local/bin"; cp "$T/usr/bin/true" "$T/usr/local/bin/dropped"
 
 dpkg_view > "$W/dpkg-changed"
 verify_all_agrees "$T" "$W/dpkg-changed" 3 "dpkg --verify sees the three changes" tree \
@@ -79,10 +76,7 @@ check "table: dropped unowned" grep -q '^unowned  *  /usr/local/bin/dropped' "$W
 # is not an executable, and the manifest judges executables and missing files).
 "$OCIGATE" check --manifest "$W/golden.json" --format json "$T" > "$W/check.json"; rc=$?
 ok $((rc != 1)) "check of the changed tree against the golden manifest denies (exit $rc)"
-jq -r '.findings[] | "\(.rule) \(.subject)"' "$W/check.json" | sort > "$W/findings"
-printf '%s\n' "executables.modified /usr/bin/tac" "executables.setuid /usr/bin/tac" \
-  "executables.unlisted /usr/local/bin/dropped" "packages.missing_files /usr/bin/bash" | sort > "$W/findings-want"
-same "check: one finding per change (tac modified, tac setuid, bash missing, dropped unlisted)" "$W/findings-want" "$W/findings"
+four_findings "check: one finding per change (tac modified, tac setuid, bash missing, dropped unlisted)" "$W/check.json"
 check "check: the modified finding says what differs" \
   jq -e '[.findings[] | select(.rule == "executables.modified")][0].reason | test("digest \\(md5 [0-9a-f]{32}, now [0-9a-f]{32}\\)")' "$W/check.json"
 # A manifest that does not judge integrity pays nothing and finds nothing of it.

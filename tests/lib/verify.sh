@@ -23,3 +23,15 @@ dpkg_verify_view () { # dpkg_verify_view ROOT: `dpkg --root=ROOT --verify` lines
     echo "$st $cf $(dpkg_canon "$1" "$p")"
   done | sort
 }
+# The four changes the integrity tests make to a debootstrap tree, and the
+# one finding each must give in `check` against the untouched tree's manifest.
+change_four () { # change_four ROOT: one byte appended to /usr/bin/tac, tac setuid, /usr/bin/bash removed, /usr/local/bin/dropped added
+  printf x >> "$1/usr/bin/tac" && chmod u+s "$1/usr/bin/tac" && rm "$1/usr/bin/bash" &&
+    mkdir -p "$1/usr/local/bin" && cp "$1/usr/bin/true" "$1/usr/local/bin/dropped"
+}
+four_findings () { # four_findings DESC JSON: the findings of the ocigate.check/v1 or audit JSON are exactly one per change
+  printf '%s\n' "executables.modified /usr/bin/tac" "executables.setuid /usr/bin/tac" \
+    "executables.unlisted /usr/local/bin/dropped" "packages.missing_files /usr/bin/bash" | sort > "$W/four.want"
+  jq -r '.findings[] | "\(.rule) \(.subject)"' "$2" | sort > "$W/four.got"
+  same "$1" "$W/four.want" "$W/four.got"
+}
