@@ -16,6 +16,7 @@
 #include "catalog/filecap.h"
 #include "catalog/license.h"
 #include "catalog/osrelease.h"
+#include "catalog/pkgdb_paths.h"
 #include "catalog/pkgdb/pkgdb.h"
 #include "policy/hostconfig.h"
 #include "runtime/audit_read.h"
@@ -219,18 +220,66 @@ scratch_layout (void)
   put ("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}", 30);
 }
 
+/* Every regular file of SRC read again from its layer for its md5
+   (og_source_prefetch), then inspected.  */
+typedef struct paths
+{
+  char **v;
+  size_t n, cap;
+} paths;
+
+static int
+collect_regular (const og_entry *e, void *ud, og_error **err)
+{
+  paths *p = ud;
+  (void)err;
+  if ((e->mode & 0170000) == 0100000)
+    {
+      og_grow (&p->v, &p->cap, p->n + 1, sizeof *p->v);
+      p->v[p->n++] = og_xstrdup (e->path);
+    }
+  return 0;
+}
+
+static void
+reread_all (og_source *src)
+{
+  paths p = { 0 };
+  og_error *err = NULL;
+  if (og_source_walk (src, 0, collect_regular, &p, &err) == 0 && p.n > 0)
+    {
+      og_digest_algo *algos = og_xreallocarray (NULL, p.n, sizeof *algos);
+      for (size_t i = 0; i < p.n; i++)
+        algos[i] = OG_DIGEST_MD5;
+      if (og_source_prefetch (src, (const char *const *)p.v, algos, p.n, &err) == 0)
+        for (size_t i = 0; i < p.n; i++)
+          {
+            og_file_facts ff;
+            og_error_freep (&err);
+            (void)og_source_inspect (src, p.v[i], OG_DIGEST_MD5, &ff, &err);
+          }
+      free (algos);
+    }
+  og_error_free (err);
+  for (size_t i = 0; i < p.n; i++)
+    free (p.v[i]);
+  free (p.v);
+}
+
 static void
 inventory_of_layout (void)
 {
   cleanup_free char *spec = og_xasprintf ("oci:%s", layout);
-  og_source_options opts = { 0 };
+  og_source_options opts = { .digests = true, .keep = og_pkgdb_keep };
   og_source *src = NULL;
   og_error *err = NULL;
   if (og_source_open (spec, &opts, &src, &err) == 0)
     {
       og_inventory inv;
-      if (og_inventory_build (src, 0, &inv, &err) == 0)
+      if (og_inventory_build (src, OG_INV_VERIFY_ALL, &inv, &err) == 0)
         og_inventory_clear (&inv);
+      og_error_freep (&err);
+      reread_all (src);
       og_source_free (src);
     }
   og_error_free (err);
