@@ -140,6 +140,11 @@ typedef struct og_source_options
      og_entry.sha256: a directory source hashes during the walk, an image
      while its layers stream at open (they are not read again).  */
   bool digests;
+  /* Images only: the same sha256 of executables, kept so that inspect can
+     answer it after the layers streamed past (verification asks for it).
+     A directory source ignores it: its inspect reads the file again, so
+     hashing during the walk too would read every executable twice.  */
+  bool image_digests;
   /* Images: the files kept whole for read_file, a NULL-terminated list of
      patterns matched (fnmatch, FNM_PATHNAME) on as many last components of
      a file's real path as the pattern has: "os-release", "dpkg/status",
