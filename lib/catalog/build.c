@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "catalog/build_int.h"
 #include "catalog/filecap.h"
+#include "catalog/pool.h"
 
 /* Is e the runtime's placeholder at an exclusion: an empty regular file at
    exactly that path?  Only such an entry is left out (and listed as
@@ -87,6 +88,8 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       x->setgid = (e->mode & S_ISGID) != 0;
       x->capabilities = e->cap ? og_filecap_text (e->cap, e->cap_len) : NULL;
       x->sha256 = e->sha256 ? og_xstrdup (e->sha256) : NULL;
+      if (e->sha256_pending)
+        og_idxv_push (&st->pending, (size_t)exec_index);
       x->layer = e->layer;
       x->package = owner;
     }
@@ -106,6 +109,55 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       f->exec = exec_index;
     }
   return 0;
+}
+
+/* ---- the digests the walk left to read ---------------------------------- */
+
+typedef struct digest_ctx
+{
+  og_source *src;
+  og_inventory *inv;
+  const size_t *order; /* exec indices, largest first */
+} digest_ctx;
+
+static int
+digest_one (void *ctx, size_t i, og_error **err)
+{
+  digest_ctx *c = ctx;
+  og_exec *x = &c->inv->execs[c->order[i]];
+  og_file_facts ff;
+  int r = og_source_inspect (c->src, x->path, OG_DIGEST_SHA256, &ff, err);
+  if (r < 0)
+    return -1;
+  /* The walk saw a regular file here: it must still be one, and the same.  */
+  if (r > 0 || !ff.has_digest || ff.mode != x->mode || ff.size != x->size)
+    return og_error_set (err, 0, "`%s` changed while it was inspected", x->path);
+  x->sha256 = og_xstrdup (ff.digest);
+  return 0;
+}
+
+static int
+by_size_desc (const void *a, const void *b, void *execs)
+{
+  const og_exec *x = execs;
+  size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+  if (x[ia].size != x[ib].size)
+    return x[ia].size < x[ib].size ? 1 : -1;
+  return ia < ib ? -1 : 1;
+}
+
+/* The sha256 of the executables the walk handed over as pending, on every
+   CPU, largest first so that a large file taken last does not leave the
+   other threads idle.  Each result goes to its own executable: the output
+   does not depend on the order.  */
+static int
+digest_pending (build_state *st, og_error **err)
+{
+  digest_ctx c = { .src = st->src, .inv = st->inv, .order = st->pending.v };
+  if (st->pending.n == 0)
+    return 0;
+  qsort_r (st->pending.v, st->pending.n, sizeof *st->pending.v, by_size_desc, st->inv->execs);
+  return og_catalog_parallel (st->pending.n, digest_one, &c, err);
 }
 
 static void
@@ -192,6 +244,9 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   if (ret == 0)
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
                  : og_source_walk (src, walk_flags, on_entry, &st, err);
+  if (ret == 0)
+    ret = digest_pending (&st, err);
+  free (st.pending.v);
   restored = ret == 0 && restore && flags == 0 ? restore (inv, walker_data, err) : 0;
   if (restored < 0)
     ret = -1;

@@ -53,8 +53,12 @@ typedef struct og_entry
   const uint8_t *cap; /* raw security.capability xattr, NULL when none */
   size_t cap_len;
   const char *sha256; /* hex, when the source was opened with digests; else NULL */
-  int layer;          /* image sources: the layer that last wrote it; else -1 */
-  og_skip skipped;    /* left out (see og_skip); head, cap and sha256 are then unset */
+  /* Opened with digests, the source answers this file's sha256 through
+     inspect instead (a directory: the catalog then reads the executables on
+     every CPU after the walk rather than one by one inside it).  */
+  bool sha256_pending;
+  int layer;       /* image sources: the layer that last wrote it; else -1 */
+  og_skip skipped; /* left out (see og_skip); head, cap and sha256 are then unset */
   /* A walk that replays an inventory cache (catalog/cache.c) hands over the
      executable's classification made when it was cached instead of its
      head; NULL otherwise.  */
