@@ -1,5 +1,6 @@
 /* Build the inventory from a source: os-release, a walk of every entry, the
    package databases (databases.c), then who owns what (ownership.c).  */
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "base/deadline.h"
@@ -160,6 +161,57 @@ digest_pending (build_state *st, og_error **err)
   return og_catalog_parallel (st->pending.n, digest_one, &c, err);
 }
 
+/* The digests read beside the package databases, which need the walk but
+   not the digests: a thread of its own (with the pool's) while the calling
+   thread reads the databases; without a thread, before them.  Each writes
+   fields of its own (sha256 here; package, the packages elsewhere).  Only a
+   directory source hands over pending digests, and its operations keep no
+   state (syscalls on the root fd), so its inspect may run beside them.  */
+typedef struct digest_job
+{
+  build_state *st;
+  pthread_t tid;
+  bool running;
+  int ret;
+  og_error *err;
+} digest_job;
+
+static void *
+digest_main (void *arg)
+{
+  digest_job *j = arg;
+  j->ret = digest_pending (j->st, &j->err);
+  return NULL;
+}
+
+static int
+digest_start (digest_job *j, build_state *st, og_error **err)
+{
+  j->st = st;
+  if (st->pending.n == 0)
+    return 0;
+  j->running = pthread_create (&j->tid, NULL, digest_main, j) == 0;
+  return j->running ? 0 : digest_pending (st, err);
+}
+
+/* Wait for the digests; their error comes first (it is the walk's).  */
+static int
+digest_finish (digest_job *j, int ret, og_error **err)
+{
+  if (!j->running)
+    return ret;
+  pthread_join (j->tid, NULL);
+  j->running = false;
+  if (j->ret == 0)
+    return ret;
+  if (err && *err)
+    og_error_freep (err);
+  if (err)
+    *err = og_steal_pointer (&j->err);
+  og_error_free (j->err);
+  return -1;
+}
+
 static void
 summarize (og_inventory *inv)
 {
@@ -230,6 +282,7 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   build_state st
       = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
+  digest_job job = { 0 };
   int ret, restored;
 
   memset (inv, 0, sizeof *inv);
@@ -245,8 +298,7 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
                  : og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0)
-    ret = digest_pending (&st, err);
-  free (st.pending.v);
+    ret = digest_start (&job, &st, err);
   restored = ret == 0 && restore && flags == 0 ? restore (inv, walker_data, err) : 0;
   if (restored < 0)
     ret = -1;
@@ -258,6 +310,8 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
       if (ret == 0 && (flags & OG_INV_DEPS))
         og_depgraph_build (&inv->packages, &inv->deps);
     }
+  ret = digest_finish (&job, ret, err);
+  free (st.pending.v);
   if (ret == 0 && !restored)
     og_catalog_join_owners (&st);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES) && (flags & (OG_INV_VERIFY | OG_INV_VERIFY_ALL)))
