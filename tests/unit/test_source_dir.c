@@ -170,7 +170,9 @@ collect_sha (const og_entry *e, void *ud, og_error **err)
   og_buf *b = ud;
   if (e->head)
     og_buf_printf (b, "%s %s\n", e->path,
-                   e->sha256 ? e->sha256 : e->sha256_pending ? "pending" : "-");
+                   e->sha256           ? e->sha256
+                   : e->sha256_pending ? "pending"
+                                       : "-");
   return 0;
 }
 
