@@ -55,8 +55,10 @@ og_cmd_verify (int argc, char **argv)
   if (r != OG_CLI_GO_ON)
     return r;
   /* An image hashes its executables while its layers stream: rpm's sha256
-     digests are then compared without reading the layers again.  */
-  a.sopts.digests = true;
+     digests are then compared without reading the layers again.  A
+     directory is read by the verification itself, in the database's
+     algorithm, on every CPU.  */
+  a.sopts.image_digests = true;
   if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
       || (a.format == OG_FORMAT_JSON ? og_verify_write_json (&inv, stdout, &err)
                                      : og_verify_write_table (&inv, stdout, &err))

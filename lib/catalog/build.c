@@ -1,11 +1,13 @@
 /* Build the inventory from a source: os-release, a walk of every entry, the
    package databases (databases.c), then who owns what (ownership.c).  */
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "base/deadline.h"
 #include "base/util.h"
 #include "catalog/build_int.h"
 #include "catalog/filecap.h"
+#include "catalog/pool.h"
 
 /* Is e the runtime's placeholder at an exclusion: an empty regular file at
    exactly that path?  Only such an entry is left out (and listed as
@@ -87,6 +89,8 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       x->setgid = (e->mode & S_ISGID) != 0;
       x->capabilities = e->cap ? og_filecap_text (e->cap, e->cap_len) : NULL;
       x->sha256 = e->sha256 ? og_xstrdup (e->sha256) : NULL;
+      if (e->sha256_pending)
+        og_idxv_push (&st->pending, (size_t)exec_index);
       x->layer = e->layer;
       x->package = owner;
     }
@@ -106,6 +110,106 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
       f->exec = exec_index;
     }
   return 0;
+}
+
+/* ---- the digests the walk left to read ---------------------------------- */
+
+typedef struct digest_ctx
+{
+  og_source *src;
+  og_inventory *inv;
+  const size_t *order; /* exec indices, largest first */
+} digest_ctx;
+
+static int
+digest_one (void *ctx, size_t i, og_error **err)
+{
+  digest_ctx *c = ctx;
+  og_exec *x = &c->inv->execs[c->order[i]];
+  og_file_facts ff;
+  int r = og_source_inspect (c->src, x->path, OG_DIGEST_SHA256, &ff, err);
+  if (r < 0)
+    return -1;
+  /* The walk saw a regular file here: it must still be one, and the same.  */
+  if (r > 0 || !ff.has_digest || ff.mode != x->mode || ff.size != x->size)
+    return og_error_set (err, 0, "`%s` changed while it was inspected", x->path);
+  x->sha256 = og_xstrdup (ff.digest);
+  return 0;
+}
+
+static int
+by_size_desc (const void *a, const void *b, void *execs)
+{
+  const og_exec *x = execs;
+  size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+  if (x[ia].size != x[ib].size)
+    return x[ia].size < x[ib].size ? 1 : -1;
+  return ia < ib ? -1 : 1;
+}
+
+/* The sha256 of the executables the walk handed over as pending, on every
+   CPU, largest first so that a large file taken last does not leave the
+   other threads idle.  Each result goes to its own executable: the output
+   does not depend on the order.  */
+static int
+digest_pending (build_state *st, og_error **err)
+{
+  digest_ctx c = { .src = st->src, .inv = st->inv, .order = st->pending.v };
+  if (st->pending.n == 0)
+    return 0;
+  qsort_r (st->pending.v, st->pending.n, sizeof *st->pending.v, by_size_desc, st->inv->execs);
+  return og_catalog_parallel (st->pending.n, digest_one, &c, err);
+}
+
+/* The digests read beside the package databases, which need the walk but
+   not the digests: a thread of its own (with the pool's) while the calling
+   thread reads the databases; without a thread, before them.  Each writes
+   fields of its own (sha256 here; package, the packages elsewhere).  Only a
+   directory source hands over pending digests, and its operations keep no
+   state (syscalls on the root fd), so its inspect may run beside them.  */
+typedef struct digest_job
+{
+  build_state *st;
+  pthread_t tid;
+  bool running;
+  int ret;
+  og_error *err;
+} digest_job;
+
+static void *
+digest_main (void *arg)
+{
+  digest_job *j = arg;
+  j->ret = digest_pending (j->st, &j->err);
+  return NULL;
+}
+
+static int
+digest_start (digest_job *j, build_state *st, og_error **err)
+{
+  j->st = st;
+  if (st->pending.n == 0)
+    return 0;
+  j->running = pthread_create (&j->tid, NULL, digest_main, j) == 0;
+  return j->running ? 0 : digest_pending (st, err);
+}
+
+/* Wait for the digests; their error comes first (it is the walk's).  */
+static int
+digest_finish (digest_job *j, int ret, og_error **err)
+{
+  if (!j->running)
+    return ret;
+  pthread_join (j->tid, NULL);
+  j->running = false;
+  if (j->ret == 0)
+    return ret;
+  if (err && *err)
+    og_error_freep (err);
+  if (err)
+    *err = og_steal_pointer (&j->err);
+  og_error_free (j->err);
+  return -1;
 }
 
 static void
@@ -178,6 +282,7 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   build_state st
       = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
+  digest_job job = { 0 };
   int ret, restored;
 
   memset (inv, 0, sizeof *inv);
@@ -192,6 +297,8 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   if (ret == 0)
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
                  : og_source_walk (src, walk_flags, on_entry, &st, err);
+  if (ret == 0)
+    ret = digest_start (&job, &st, err);
   restored = ret == 0 && restore && flags == 0 ? restore (inv, walker_data, err) : 0;
   if (restored < 0)
     ret = -1;
@@ -203,6 +310,8 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
       if (ret == 0 && (flags & OG_INV_DEPS))
         og_depgraph_build (&inv->packages, &inv->deps);
     }
+  ret = digest_finish (&job, ret, err);
+  free (st.pending.v);
   if (ret == 0 && !restored)
     og_catalog_join_owners (&st);
   if (ret == 0 && !(flags & OG_INV_NO_PACKAGES) && (flags & (OG_INV_VERIFY | OG_INV_VERIFY_ALL)))

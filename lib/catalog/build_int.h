@@ -19,6 +19,7 @@ typedef struct build_state
   size_t cap_files;
   const char *const *excludes; /* exact paths whose empty placeholder file is left out */
   size_t n_excludes;
+  og_idxv pending; /* executables whose sha256 the source gives through inspect */
 } build_state;
 
 /* The value of a directory in build_state.tree (symlinks hold their target).  */

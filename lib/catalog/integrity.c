@@ -22,14 +22,13 @@
    are executables in the tree, and the files the database records as
    executables (or, for dpkg, which records no modes, the files in the
    usual bin directories) when they are missing.  */
-#include <pthread.h>
-#include <sched.h>
 #include <sys/stat.h>
 
 #include "base/deadline.h"
 #include "base/reader.h"
 #include "base/util.h"
 #include "catalog/build_int.h"
+#include "catalog/pool.h"
 
 /* Where dpkg keeps executables: its database records no modes, so a missing
    file is taken as an executable by its directory.  */
@@ -252,97 +251,58 @@ choose (verify_state *vs, size_t pi, const og_pkg_file *f, work **ws, size_t *n,
   return 0;
 }
 
-/* ---- the pool: the digests of the chosen files, on every CPU we may use -- */
+/* ---- the digests of the chosen files, on every CPU we may use ---------- */
 
-#define POOL_MAX_THREADS    8
-#define POOL_MIN_PER_THREAD 32 /* fewer files are not worth a thread */
-
-typedef struct pool
+typedef struct inspect_ctx
 {
   og_source *src;
   const og_inventory *inv;
   work *w;
-  size_t n;
-  size_t next; /* atomic: the next item to take */
-  int stop;    /* atomic: an item failed */
-  pthread_mutex_t mu;
-  og_error *err; /* of the failed item with the lowest index */
-  size_t err_at;
-} pool;
+  size_t *order; /* indices into w, the largest files first */
+} inspect_ctx;
 
-static void *
-pool_worker (void *arg)
+static int
+inspect_one (void *ctx, size_t i, og_error **err)
 {
-  pool *pl = arg;
-  size_t i;
-  while (!__atomic_load_n (&pl->stop, __ATOMIC_RELAXED)
-         && (i = __atomic_fetch_add (&pl->next, 1, __ATOMIC_RELAXED)) < pl->n)
-    {
-      work *w = &pl->w[i];
-      const og_package *p = &pl->inv->packages.pkgs[w->pkg];
-      og_error *e = NULL;
-      if ((i & 255) == 255 && og_deadline_check (&e) < 0)
-        w->r = -1;
-      else
-        w->r = og_source_inspect (pl->src, w->canon, w->f->digest ? p->digest_algo : OG_DIGEST_NONE,
-                                  &w->ff, &e);
-      if (w->r < 0)
-        {
-          pthread_mutex_lock (&pl->mu);
-          if (pl->err == NULL || i < pl->err_at)
-            {
-              og_error_free (pl->err);
-              pl->err = og_steal_pointer (&e);
-              pl->err_at = i;
-            }
-          pthread_mutex_unlock (&pl->mu);
-          og_error_free (e);
-          __atomic_store_n (&pl->stop, 1, __ATOMIC_RELAXED);
-        }
-    }
-  return NULL;
+  inspect_ctx *c = ctx;
+  work *w = &c->w[c->order[i]];
+  const og_package *p = &c->inv->packages.pkgs[w->pkg];
+  w->r = og_source_inspect (c->src, w->canon, w->f->digest ? p->digest_algo : OG_DIGEST_NONE,
+                            &w->ff, err);
+  return w->r < 0 ? -1 : 0;
 }
 
-/* The CPUs this process may run on.  */
-static size_t
-usable_cpus (void)
+/* The size a file is expected to have: the walk's, for an executable, else
+   what the database records (rpm; 0 where it records none).  */
+static uint64_t
+expected_size (const og_inventory *inv, const work *w)
 {
-  cpu_set_t set;
-  if (sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) > 0)
-    return (size_t)CPU_COUNT (&set);
-  return 1;
+  return w->exec >= 0 ? inv->execs[w->exec].size : w->f->size;
 }
 
-/* Inspect every item; the calling thread works too, so a sandbox that
-   refuses new threads only makes this sequential.  */
+static int
+by_size_desc (const void *a, const void *b, void *ctx)
+{
+  const inspect_ctx *c = ctx;
+  size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+  uint64_t sa = expected_size (c->inv, &c->w[ia]), sb = expected_size (c->inv, &c->w[ib]);
+  if (sa != sb)
+    return sa < sb ? 1 : -1;
+  return ia < ib ? -1 : 1;
+}
+
+/* Inspect every item on every CPU, the largest first so that a large file
+   taken last does not leave the other threads idle; each result is the
+   item's own, judged afterwards in package order.  */
 static int
 inspect_all (og_source *src, const og_inventory *inv, work *ws, size_t n, og_error **err)
 {
-  pool pl = { .src = src, .inv = inv, .w = ws, .n = n };
-  pthread_t tids[POOL_MAX_THREADS];
-  size_t want = usable_cpus (), started = 0;
-
-  if (want > POOL_MAX_THREADS)
-    want = POOL_MAX_THREADS;
-  if (want > n / POOL_MIN_PER_THREAD)
-    want = n / POOL_MIN_PER_THREAD;
-  pthread_mutex_init (&pl.mu, NULL);
-  for (size_t t = 1; t < want; t++)
-    if (pthread_create (&tids[started], NULL, pool_worker, &pl) == 0)
-      started++;
-  pool_worker (&pl);
-  for (size_t t = 0; t < started; t++)
-    pthread_join (tids[t], NULL);
-  pthread_mutex_destroy (&pl.mu);
-  if (pl.err)
-    {
-      if (err && *err == NULL)
-        *err = pl.err;
-      else
-        og_error_free (pl.err);
-      return -1;
-    }
-  return 0;
+  cleanup_free size_t *order = og_xreallocarray (NULL, n ? n : 1, sizeof *order);
+  inspect_ctx c = { .src = src, .inv = inv, .w = ws, .order = order };
+  for (size_t i = 0; i < n; i++)
+    order[i] = i;
+  qsort_r (order, n, sizeof *order, by_size_desc, &c);
+  return og_catalog_parallel (n, inspect_one, &c, err);
 }
 
 /* Let a source that no longer holds the files' content (an image) read,

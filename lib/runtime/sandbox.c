@@ -450,8 +450,8 @@ allow_self_only (scmp_filter_ctx ctx)
 
 /* clone for threads only (CLONE_THREAD set: never a new process); clone3
    keeps its flags in memory a filter cannot read: ENOSYS makes glibc fall
-   back to clone.  The hook hashes in its walk and starts no thread itself;
-   a library may.  */
+   back to clone.  The hook's content reads (verification, the sha256 of
+   executables) run on the catalog's threads (catalog/pool.c).  */
 static int
 allow_threads (scmp_filter_ctx ctx)
 {

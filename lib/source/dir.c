@@ -34,7 +34,7 @@ typedef struct og_source_dir
   dev_t rootdev;
   uint64_t rootmnt; /* mount ID of the root, when has_mnt_id */
   bool has_mnt_id;
-  bool digests; /* hash executables during the walk */
+  bool digests; /* executables handed over with sha256_pending */
 } og_source_dir;
 
 static int
@@ -252,14 +252,12 @@ typedef struct walk_state
   size_t visited;
   uint8_t head[OG_HEAD_MAX];
   uint8_t cap[OG_CAP_MAX];
-  og_sha256_hex sha256;
-  uint8_t hashbuf[65536];
 } walk_state;
 
 /* Bytes hashed between two looks at the deadline.  */
 #define HASH_DEADLINE_STEP (4u << 20)
 
-/* The sha256 of an executable.  A file can be far larger than its blocks
+/* The digest of a file (inspect).  A file can be far larger than its blocks
    (a sparse file of 200 GB takes no room), so the size is capped and the
    deadline is checked every few MiB: an image must not be able to hold the
    inspection until the hook's backstop fires.  */
@@ -309,13 +307,6 @@ digest_fd (int fd, const char *what, const char *kind, uint64_t size, og_digest_
   return 0;
 }
 
-static int
-hash_fd (walk_state *w, int fd, uint64_t size, og_error **err)
-{
-  return digest_fd (fd, w->path, "an executable", size, OG_DIGEST_SHA256, w->hashbuf,
-                    sizeof w->hashbuf, w->sha256, err);
-}
-
 /* Read the head, the capability xattr and (when asked) the digest of an
    executable, through an fd opened without following symlinks.  */
 void
@@ -363,8 +354,9 @@ og_dir_open_head (int dirfd, const char *name, const char *path, uint8_t head[OG
   return og_steal_fd (&fd);
 }
 
-/* The head (for the ELF facts), the capability and, when asked, the digest
-   of an executable, through an fd opened without following symlinks.  */
+/* The head (for the ELF facts) and the capability of an executable, through
+   an fd opened without following symlinks; with digests, the size limit of
+   the hashing that inspect does after the walk.  */
 static int
 inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_error **err)
 {
@@ -373,12 +365,14 @@ inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_
 
   if (fd < 0)
     return -1;
-  if (w->d->digests)
-    {
-      if (hash_fd (w, fd, size, err) < 0)
-        return -1;
-      e->sha256 = w->sha256;
-    }
+  /* The digest is read later, on every CPU (og_entry.sha256_pending); the
+     size limit is checked here, where the walk still holds the file.  */
+  if (w->d->digests && size > OG_HASH_MAX)
+    return og_error_set_code (err, OG_ERR_LIMIT, 0,
+                              "`%s`: an executable of %llu bytes, over the limit of %llu bytes "
+                              "hashed (a sparse file?): not inspected",
+                              w->path, (unsigned long long)size, (unsigned long long)OG_HASH_MAX);
+  e->sha256_pending = w->d->digests;
   return 0;
 }
 

@@ -53,8 +53,12 @@ typedef struct og_entry
   const uint8_t *cap; /* raw security.capability xattr, NULL when none */
   size_t cap_len;
   const char *sha256; /* hex, when the source was opened with digests; else NULL */
-  int layer;          /* image sources: the layer that last wrote it; else -1 */
-  og_skip skipped;    /* left out (see og_skip); head, cap and sha256 are then unset */
+  /* Opened with digests, the source answers this file's sha256 through
+     inspect instead (a directory: the catalog then reads the executables on
+     every CPU after the walk rather than one by one inside it).  */
+  bool sha256_pending;
+  int layer;       /* image sources: the layer that last wrote it; else -1 */
+  og_skip skipped; /* left out (see og_skip); head, cap and sha256 are then unset */
   /* A walk that replays an inventory cache (catalog/cache.c) hands over the
      executable's classification made when it was cached instead of its
      head; NULL otherwise.  */
@@ -149,6 +153,11 @@ typedef struct og_source_options
      og_entry.sha256: a directory source hashes during the walk, an image
      while its layers stream at open (they are not read again).  */
   bool digests;
+  /* Images only: the same sha256 of executables, kept so that inspect can
+     answer it after the layers streamed past (verification asks for it).
+     A directory source ignores it: its inspect reads the file again, so
+     hashing during the walk too would read every executable twice.  */
+  bool image_digests;
   /* Images: the files kept whole for read_file, a NULL-terminated list of
      patterns matched (fnmatch, FNM_PATHNAME) on as many last components of
      a file's real path as the pattern has: "os-release", "dpkg/status",
