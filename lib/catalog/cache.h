@@ -11,8 +11,11 @@
 #include "base/util.h"
 #include "catalog/build.h"
 
-/* 2: the package snapshot (catalog/snapshot.c) after the records.  */
-#define OG_LAYER_CACHE_FORMAT 2
+/* 2: the package snapshot (catalog/snapshot.c) after the records; 3: the
+   records compressed (zlib).  */
+#define OG_LAYER_CACHE_FORMAT 3
+/* Most bytes the records may inflate to.  */
+#define OG_LAYER_CACHE_MAX_RAW (1024u << 20)
 /* Most records an entry may hold (a tree of 16 million entries is far past
    anything the walk inventories within a hook's deadline).  */
 #define OG_LAYER_CACHE_MAX_RECORDS (1u << 24)
