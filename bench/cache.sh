@@ -5,7 +5,7 @@
 # minbase tree and the ~380-package Debian tree, with the machine's load,
 # and the entry's size against the inventory JSON's (target <= 15%).
 #
-#   bench/cache.sh [ROUNDS]      (default 9)
+#   bench/cache.sh [ROUNDS]      (default 9; OG_BENCH_ONLY="minbase" for one tree)
 #
 # Builds the release configuration (bench/out/build-release) and reads the
 # trees from bench/out (OG_BENCH_TREES=DIR reads them from another bench/out,
@@ -50,7 +50,7 @@ launch () { # IMAGE
 last () { tail -1 "$W/audit.jsonl" | jq -r "$1"; }
 med () { printf '%s\n' "$@" | median; }
 ROWS=() SIZES=()
-for t in minbase debian380; do
+for t in ${OG_BENCH_ONLY:-minbase debian380}; do
   d=$TREES/$t
   log "$t: podman import, manifest"
   tar --xattrs --numeric-owner -C "$d" -cf - . | "${PODMAN[@]}" import -q - "localhost/ogbench-$t:1" >/dev/null

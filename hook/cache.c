@@ -35,6 +35,7 @@ struct hook_cache
   struct stat exe;
   bool have_exe;
   og_sha256_hex memo_input;
+  og_sha256_hex memo_binds; /* of the launch facts' bind sources */
   bool have_memo_input;
   og_audit_cache audit;
 };
@@ -211,6 +212,40 @@ in_str (og_digest *d, const char *s)
     og_digest_update (d, s, strlen (s));
 }
 
+static int
+cmp_mount (const void *a, const void *b)
+{
+  const og_oci_mount *x = *(const og_oci_mount *const *)a, *y = *(const og_oci_mount *const *)b;
+  int r = strcmp (x->destination ? x->destination : "", y->destination ? y->destination : "");
+  return r ? r : (int)x->bind - (int)y->bind;
+}
+
+/* The mounts' destinations and kinds (what run.c runtime_mount judges the
+   skipped entries by, the first mount of a destination deciding), sorted:
+   podman lists them in no fixed order.  With a destination named twice,
+   in their own order.  */
+static void
+mounts_in (og_digest *d, const og_oci_config *oci)
+{
+  cleanup_free const og_oci_mount **v = og_xcalloc (oci->n_mounts + 1, sizeof *v);
+  bool twice = false;
+
+  for (size_t i = 0; i < oci->n_mounts; i++)
+    v[i] = &oci->mounts[i];
+  qsort (v, oci->n_mounts, sizeof *v, cmp_mount);
+  for (size_t i = 1; i < oci->n_mounts; i++)
+    twice |= v[i]->destination && v[i - 1]->destination
+             && strcmp (v[i]->destination, v[i - 1]->destination) == 0;
+  in_u64 (d, oci->n_mounts);
+  in_u64 (d, twice);
+  for (size_t i = 0; i < oci->n_mounts; i++)
+    {
+      const og_oci_mount *m = twice ? &oci->mounts[i] : v[i];
+      in_str (d, m->destination);
+      in_u64 (d, m->bind);
+    }
+}
+
 /* The entry's payload sha256, from its header (catalog/cache.c: magic,
    format, key sha256, length, then the payload's sha256), verified before
    the sandbox.  */
@@ -252,15 +287,18 @@ hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_
   in_u64 (d, facts.known);
   in_u64 (d, facts.readonly_rootfs);
   in_u64 (d, facts.no_new_privileges);
-  in_u64 (d, facts.n_bind_sources);
-  for (size_t i = 0; i < facts.n_bind_sources; i++)
-    in_str (d, facts.bind_sources[i]);
-  in_u64 (d, h->oci.n_mounts); /* run.c runtime_mount: which skipped entries are judged */
-  for (size_t i = 0; i < h->oci.n_mounts; i++)
-    {
-      in_str (d, h->oci.mounts[i].destination);
-      in_u64 (d, h->oci.mounts[i].bind);
-    }
+  /* The bind sources (host paths that name the container) only when the
+     manifest reads them: og_hit_memo.binds.  */
+  {
+    cleanup_digest og_digest *b = NULL;
+    if (og_digest_new (OG_DIGEST_SHA256, &b, err) < 0)
+      return -1;
+    in_u64 (b, facts.n_bind_sources);
+    for (size_t i = 0; i < facts.n_bind_sources; i++)
+      in_str (b, facts.bind_sources[i]);
+    og_digest_final_hex (b, c->memo_binds);
+  }
+  mounts_in (d, &h->oci);
   o.upper = c->mount.upper;
   o.userxattr = c->mount.userxattr;
   o.pins = (const char *const *)c->pins;
@@ -291,7 +329,7 @@ hook_cache_memo_use (hook *h)
         c->note = og_xstrdup (err->msg);
       return false;
     }
-  if (strcmp (m.input, c->memo_input) != 0)
+  if (strcmp (m.input, c->memo_input) != 0 || (m.binds && strcmp (m.binds, c->memo_binds) != 0))
     {
       og_hit_memo_clear (&m);
       return false;
@@ -336,6 +374,7 @@ hook_cache_memo_keep (hook *h)
     return;
   m.input = c->memo_input;
   m.manifest_name = h->manifest->name;
+  m.binds = h->manifest->has_bind_mounts ? c->memo_binds : NULL;
   m.inventory_sha256 = h->inv_sha256;
   m.packages_cached = c->audit.packages_cached;
   m.summary = h->inv.summary;

@@ -224,6 +224,7 @@ pick_manifest (hook *h, og_source *src, og_error **err)
   if (og_jload_read_file (h->manifest_path, "manifest", &data, &len, err) < 0)
     return -1;
   h->phase = HOOK_PHASE_INSPECT;
+  mount_destinations (h); /* the placeholders, which the memo's inputs name */
   if (hook_cache_usable (h) && try_memo (h, src, data, len) == 1)
     return 1;
   h->phase = HOOK_PHASE_MANIFEST;

@@ -6,7 +6,8 @@
 
    payload, every integer an unsigned LEB128 varint, every string a length
    and its bytes, a string that may be absent its length + 1 (0: absent):
-     input, manifest name (may be absent), inventory sha256, packages
+     input, manifest name (may be absent), the bind mounts' sha256 (may be
+       absent), inventory sha256, packages
        from the entry (1) or the databases (0),
      the summary's 18 counters in og_inventory_summary's order,
      n_skipped, then per entry: path, mode, reason,
@@ -26,6 +27,7 @@ og_hit_memo_clear (og_hit_memo *m)
 {
   free (m->input);
   free (m->manifest_name);
+  free (m->binds);
   free (m->inventory_sha256);
   for (size_t i = 0; i < m->n_skipped; i++)
     free (m->skipped[i].path);
@@ -75,6 +77,7 @@ payload (const og_hit_memo *m, og_buf *b)
 
   put_str (b, m->input);
   put_opt (b, m->manifest_name);
+  put_opt (b, m->binds);
   put_str (b, m->inventory_sha256);
   put_uv (b, m->packages_cached);
   for (size_t i = 0; i < n; i++)
@@ -213,6 +216,7 @@ parse_payload (og_reader *r, og_hit_memo *m, og_error **err)
   uint64_t pc;
 
   if (!get_str (r, OG_SHA256_HEX_LEN, &m->input) || !get_opt (r, &m->manifest_name)
+      || !get_opt (r, &m->binds) || (m->binds && strlen (m->binds) != OG_SHA256_HEX_LEN)
       || !get_str (r, OG_SHA256_HEX_LEN, &m->inventory_sha256) || !get_uv (r, &pc) || pc > 1)
     return bad (err, "header fields");
   m->packages_cached = pc != 0;

@@ -18,6 +18,10 @@ typedef struct og_hit_memo
 {
   char *input;         /* sha256 hex of the inputs (hook/cache.c says which) */
   char *manifest_name; /* the manifest's "name", or NULL */
+  /* sha256 hex of the host paths bind-mounted, when the manifest's launch
+     rules read them (they differ between containers of one image, so they
+     are not among the inputs unless they matter), else NULL */
+  char *binds;
   char *inventory_sha256;
   bool packages_cached; /* the hit took the packages from the entry (its record's "packages") */
   og_inventory_summary summary;

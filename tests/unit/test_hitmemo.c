@@ -11,6 +11,7 @@ sample (og_hit_memo *m, og_finding *f, og_waiver *w, og_skipped *k)
   memset (m, 0, sizeof *m);
   m->input = (char *)"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   m->manifest_name = (char *)"web";
+  m->binds = (char *)"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   m->inventory_sha256 = (char *)"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
   m->packages_cached = true;
   m->summary.packages = 88;
@@ -50,6 +51,7 @@ test_round_trip (void **state)
   assert_int_equal (og_hit_memo_parse ((const uint8_t *)a.data, a.len, "key", &back, &err), 0);
   assert_string_equal (back.input, m.input);
   assert_string_equal (back.manifest_name, "web");
+  assert_string_equal (back.binds, m.binds);
   assert_string_equal (back.inventory_sha256, m.inventory_sha256);
   assert_true (back.packages_cached);
   assert_memory_equal (&back.summary, &m.summary, sizeof m.summary);
