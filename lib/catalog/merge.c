@@ -397,6 +397,26 @@ fp_entry (const og_entry *e, void *userdata, og_error **err)
   return replay ? OG_WALK_PRUNE : 0;
 }
 
+static int
+cmp_path (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A set of paths (pins and excludes are only ever asked whether one
+   matches), sorted: the runtime lists its mounts in no fixed order.  */
+static void
+fp_paths (og_digest *d, const char *const *paths, size_t n)
+{
+  cleanup_free const char **v = og_xcalloc (n + 1, sizeof *v);
+  if (n)
+    memcpy (v, paths, n * sizeof *v);
+  qsort (v, n, sizeof *v, cmp_path);
+  fp_u64 (d, n);
+  for (size_t i = 0; i < n; i++)
+    fp_bytes (d, v[i], strlen (v[i]));
+}
+
 int
 og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *const *excludes,
                         size_t n_excludes, og_digest *d, og_error **err)
@@ -414,12 +434,8 @@ og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *c
   m.excludes = excludes;
   m.n_excludes = n_excludes;
   m.tree = d;
-  fp_u64 (d, o->n_pins);
-  for (size_t i = 0; i < o->n_pins; i++)
-    fp_bytes (d, o->pins[i], strlen (o->pins[i]));
-  fp_u64 (d, n_excludes);
-  for (size_t i = 0; i < n_excludes; i++)
-    fp_bytes (d, excludes[i], strlen (excludes[i]));
+  fp_paths (d, o->pins, o->n_pins);
+  fp_paths (d, excludes, n_excludes);
   fp_u64 (d, o->pkgdb_untouched);
   ret = og_source_walk (root, 0, fp_entry, &m, err);
   free (m.real_below);
