@@ -132,7 +132,9 @@ check "which is not the unchanged image's (the added package is in it)" \
 # hit with the same inputs takes the verdict, digest and summary from it.
 config true noverify
 run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
-check "a hit whose inputs differ from the memo's is evaluated" recjq 18 '.cache.state == "hit" and .cache.result == "evaluated"'
+# (the memo kept by record 13 or 14 may answer it: record 15, over a changed
+# database, takes no memo and keeps none)
+check "a hit without verification, once more" recjq 18 '.cache.state == "hit" and .decision == "allow"'
 run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
 check "the next hit with the same inputs is answered by the hit memo" recjq 19 '.cache.state == "hit" and .cache.result == "memo"'
 eq "the memo's inventory digest is a full walk's" "$(rec 19 | jq -r .inventory_sha256)" "$(rec 17 | jq -r .inventory_sha256)"
