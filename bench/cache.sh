@@ -2,9 +2,10 @@
 # The layer cache's hit through real podman launches (issue 16): the hook's
 # own duration_ms of a repeated launch of the same image with the cache on
 # and off, interleaved (on off on off ...), medians, on the debootstrap
-# minbase tree and the ~380-package Debian tree, with the machine's load.
+# minbase tree and the ~380-package Debian tree, with the machine's load,
+# and the entry's size against the inventory JSON's (target <= 15%).
 #
-#   bench/cache.sh [ROUNDS]      (default 9)
+#   bench/cache.sh [ROUNDS]      (default 9; OG_BENCH_ONLY="minbase" for one tree)
 #
 # Builds the release configuration (bench/out/build-release) and reads the
 # trees from bench/out (OG_BENCH_TREES=DIR reads them from another bench/out,
@@ -48,8 +49,8 @@ launch () { # IMAGE
 }
 last () { tail -1 "$W/audit.jsonl" | jq -r "$1"; }
 med () { printf '%s\n' "$@" | median; }
-ROWS=()
-for t in minbase debian380; do
+ROWS=() SIZES=()
+for t in ${OG_BENCH_ONLY:-minbase debian380}; do
   d=$TREES/$t
   log "$t: podman import, manifest"
   tar --xattrs --numeric-owner -C "$d" -cf - . | "${PODMAN[@]}" import -q - "localhost/ogbench-$t:1" >/dev/null
@@ -61,18 +62,26 @@ for t in minbase debian380; do
     '.hook.path = $hook | .hook.args = ["ocigate-hook", "--stage", "prestart", "--config", $cfg]' \
     "$SRC/packaging/hooks.d/ocigate.json.in" >"$W/hooks.d/ocigate.json"; }
   hooks on; launch "localhost/ogbench-$t:1"; first=$(last .duration_ms) # the miss
-  on=() off=()
+  on=() off=() memo=0
   log "$t: $R rounds of a repeated launch, cache on and off"
   for ((i = 0; i < R; i++)); do
     hooks on; launch "localhost/ogbench-$t:1"; on+=("$(last .duration_ms)"); state=$(last .cache.state) packages=$(last .cache.packages)
+    result=$(last .cache.result) entry=$(last .cache.entry_bytes)
+    [ "$result" != memo ] || memo=$((memo + 1))
     decision=$(last .decision)
     hooks off; launch "localhost/ogbench-$t:1"; off+=("$(last .duration_ms)")
   done
-  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(med "${on[@]}") | $(med "${off[@]}") | $first | $state, packages from the $packages, $decision | ${on[*]} / ${off[*]} |")
+  json=$("$OG" inventory --format json "$d" | wc -c)
+  SIZES+=("| $t | $entry | $json | $(awk -v e="$entry" -v j="$json" 'BEGIN { printf "%.1f%%", 100 * e / j }') |")
+  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(med "${on[@]}") | $(med "${off[@]}") | $first | $state, $memo of $R from the memo, packages from the $packages, $decision | ${on[*]} / ${off[*]} |")
 done
 echo "machine: $(machine); $(date -u '+%Y-%m-%d %H:%M UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$R interleaved rounds, the hook's duration_ms medians; build: meson buildtype=release"
 echo
-echo "| tree | cache on, repeated launch | cache off | first launch (miss) | cache state, packages, decision | samples on / off |"
+echo "| tree | cache on, repeated launch | cache off | first launch (miss) | cache state, hit memo, packages, decision | samples on / off |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "| tree | cache entry bytes | inventory JSON bytes | entry / JSON |"
+echo "|---|---|---|---|"
+printf '%s\n' "${SIZES[@]}"

@@ -3,9 +3,13 @@
    the cache directory with the entry or a file for a new one; in the
    sandbox, the inventory through the cache (catalog/merge.c), the new
    entry linked into place, the use counted.  */
+#include <sys/stat.h>
+
 #include "hook.h"
+#include "base/fileio.h"
 #include "catalog/pkgdb_paths.h"
 #include "runtime/cachedir.h"
+#include "runtime/hitmemo.h"
 #include "runtime/overlay.h"
 #include "runtime/sandbox.h"
 
@@ -25,6 +29,14 @@ struct hook_cache
   size_t n_pins;
   char **pkgdb_dirs; /* og_pkgdb_dirs as paths of the merged tree */
   bool pkgdb_untouched;
+  /* The hit memo: the hook's own file as it was before the sandbox (a
+     memo is of the code that made it), the inputs of this hit once known,
+     whether the memo answered.  */
+  struct stat exe;
+  bool have_exe;
+  og_sha256_hex memo_input;
+  og_sha256_hex memo_binds; /* of the launch facts' bind sources */
+  bool have_memo_input;
   og_audit_cache audit;
 };
 
@@ -47,7 +59,7 @@ hook_cache_prepare (hook *h)
   if (h->cfg == NULL || !h->cfg->cache_enabled || h->root == NULL)
     return; /* off: no "cache" in the record */
   c = h->cache = og_xcalloc (1, sizeof *c);
-  c->dir.dirfd = c->dir.tmpfd = c->dir.statsfd = -1;
+  c->dir.dirfd = c->dir.tmpfd = c->dir.statsfd = c->dir.memo_tmpfd = -1;
   c->lower_fd = -1;
   c->state = OG_CACHE_OFF;
   ret = og_overlay_find (h->root, &c->mount, &err);
@@ -82,6 +94,15 @@ hook_cache_prepare (hook *h)
           c->have_dir = false;
           return give_up (c, NULL, derr->msg);
         }
+    }
+  /* A hit: the memo taken out, to be put back (or replaced) in the
+     sandbox; one that cannot be is no memo.  */
+  if (c->dir.entry && c->dir.tmpfd < 0 && c->pkgdb_untouched)
+    {
+      cleanup_error og_error *merr = NULL;
+      c->have_exe = stat ("/proc/self/exe", &c->exe) == 0;
+      if (c->have_exe && og_cachedir_take_memo (&c->dir, &merr) == 0)
+        og_sandbox_allow_link (c->dir.memo_tmpfd, c->dir.dirfd);
     }
   if (c->dir.tmpfd >= 0)
     {
@@ -175,6 +196,194 @@ hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
   og_cachedir_count (&c->dir, c->state);
   og_overlay_result_clear (&res);
   return ret;
+}
+
+static void
+in_u64 (og_digest *d, uint64_t v)
+{
+  og_digest_update (d, &v, sizeof v);
+}
+
+static void
+in_str (og_digest *d, const char *s)
+{
+  in_u64 (d, s ? strlen (s) + 1 : 0);
+  if (s)
+    og_digest_update (d, s, strlen (s));
+}
+
+static int
+cmp_mount (const void *a, const void *b)
+{
+  const og_oci_mount *x = *(const og_oci_mount *const *)a, *y = *(const og_oci_mount *const *)b;
+  int r = strcmp (x->destination ? x->destination : "", y->destination ? y->destination : "");
+  return r ? r : (int)x->bind - (int)y->bind;
+}
+
+/* The mounts' destinations and kinds (what run.c runtime_mount judges the
+   skipped entries by, the first mount of a destination deciding), sorted:
+   podman lists them in no fixed order.  With a destination named twice,
+   in their own order.  */
+static void
+mounts_in (og_digest *d, const og_oci_config *oci)
+{
+  cleanup_free const og_oci_mount **v = og_xcalloc (oci->n_mounts + 1, sizeof *v);
+  bool twice = false;
+
+  for (size_t i = 0; i < oci->n_mounts; i++)
+    v[i] = &oci->mounts[i];
+  qsort (v, oci->n_mounts, sizeof *v, cmp_mount);
+  for (size_t i = 1; i < oci->n_mounts; i++)
+    twice |= v[i]->destination && v[i - 1]->destination
+             && strcmp (v[i]->destination, v[i - 1]->destination) == 0;
+  in_u64 (d, oci->n_mounts);
+  in_u64 (d, twice);
+  for (size_t i = 0; i < oci->n_mounts; i++)
+    {
+      const og_oci_mount *m = twice ? &oci->mounts[i] : v[i];
+      in_str (d, m->destination);
+      in_u64 (d, m->bind);
+    }
+}
+
+/* The entry's payload sha256, from its header (catalog/cache.c: magic,
+   format, key sha256, length, then the payload's sha256), verified before
+   the sandbox.  */
+#define ENTRY_PAYLOAD_SUM_AT (4 + 4 + OG_SHA256_LEN + 8)
+
+int
+hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err)
+{
+  struct hook_cache *c = h->cache;
+  cleanup_digest og_digest *d = NULL;
+  cleanup_launch_facts og_launch_facts facts = { 0 };
+  og_overlay_root o = { 0 };
+  const og_osrelease *os = &h->inv.os;
+  char today[11];
+
+  if (c == NULL || c->dir.memo_tmpfd < 0 || !c->have_exe
+      || c->dir.entry_len < ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
+    return 1;
+  make_pins (c);
+  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
+    return -1;
+  in_str (d, "ocigate hit memo");
+  in_u64 (d, OG_HIT_MEMO_FORMAT);
+  in_u64 (d, c->exe.st_dev);
+  in_u64 (d, c->exe.st_ino);
+  in_u64 (d, c->exe.st_size);
+  in_u64 (d, (uint64_t)c->exe.st_mtim.tv_sec);
+  in_u64 (d, (uint64_t)c->exe.st_mtim.tv_nsec);
+  og_digest_update (d, c->dir.entry + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
+  in_str (d, manifest_sha256);
+  og_policy_today (today);
+  in_str (d, today); /* exceptions lapse */
+  in_str (d, os->id);
+  in_str (d, os->version_id);
+  in_str (d, os->pretty_name);
+  in_str (d, os->name);
+  in_str (d, os->version_codename);
+  og_launch_facts_from_oci (&h->oci, &facts);
+  in_u64 (d, facts.known);
+  in_u64 (d, facts.readonly_rootfs);
+  in_u64 (d, facts.no_new_privileges);
+  /* The bind sources (host paths that name the container) only when the
+     manifest reads them: og_hit_memo.binds.  */
+  {
+    cleanup_digest og_digest *b = NULL;
+    if (og_digest_new (OG_DIGEST_SHA256, &b, err) < 0)
+      return -1;
+    in_u64 (b, facts.n_bind_sources);
+    for (size_t i = 0; i < facts.n_bind_sources; i++)
+      in_str (b, facts.bind_sources[i]);
+    og_digest_final_hex (b, c->memo_binds);
+  }
+  mounts_in (d, &h->oci);
+  o.upper = c->mount.upper;
+  o.userxattr = c->mount.userxattr;
+  o.pins = (const char *const *)c->pins;
+  o.n_pins = c->n_pins;
+  o.pkgdb_untouched = c->pkgdb_untouched;
+  if (og_overlay_fingerprint (src, &o, (const char *const *)h->placeholders, h->n_placeholders, d,
+                              err)
+      < 0)
+    return -1;
+  og_digest_final_hex (d, c->memo_input);
+  c->have_memo_input = true;
+  return 0;
+}
+
+bool
+hook_cache_memo_use (hook *h)
+{
+  struct hook_cache *c = h->cache;
+  og_hit_memo m = { 0 };
+  cleanup_error og_error *err = NULL;
+  cleanup_error og_error *perr = NULL;
+
+  if (c == NULL || !c->have_memo_input || c->dir.memo == NULL)
+    return false;
+  if (og_hit_memo_parse (c->dir.memo, c->dir.memo_len, c->key, &m, &err) < 0)
+    {
+      if (c->note == NULL)
+        c->note = og_xstrdup (err->msg);
+      return false;
+    }
+  if (strcmp (m.input, c->memo_input) != 0 || (m.binds && strcmp (m.binds, c->memo_binds) != 0))
+    {
+      og_hit_memo_clear (&m);
+      return false;
+    }
+  og_inventory_clear (&h->inv);
+  h->inv.summary = m.summary;
+  h->inv.skipped = og_steal_pointer (&m.skipped);
+  h->inv.n_skipped = m.n_skipped;
+  m.n_skipped = 0;
+  h->have_inv = true;
+  og_policy_result_clear (&h->res);
+  h->res = m.res;
+  memset (&m.res, 0, sizeof m.res);
+  h->have_res = true;
+  memcpy (h->inv_sha256, m.inventory_sha256, sizeof h->inv_sha256 - 1);
+  h->inv_sha256[sizeof h->inv_sha256 - 1] = '\0';
+  free (h->memo_manifest_name);
+  h->memo_manifest_name = og_steal_pointer (&m.manifest_name);
+  c->audit.packages_cached = m.packages_cached;
+  og_hit_memo_clear (&m);
+  c->state = OG_CACHE_HIT;
+  c->audit.memo = true;
+  c->audit.entry_bytes = c->dir.entry_len;
+  /* Back into place for the next launch.  */
+  if (og_cachedir_publish_memo (&c->dir, c->dir.memo, c->dir.memo_len, &perr) < 0
+      && c->note == NULL)
+    c->note = og_xasprintf ("the hit memo was not kept: %s", perr->msg);
+  og_cachedir_count (&c->dir, c->state);
+  return true;
+}
+
+void
+hook_cache_memo_keep (hook *h)
+{
+  struct hook_cache *c = h->cache;
+  og_hit_memo m = { 0 };
+  cleanup_buf og_buf b = { 0 };
+  cleanup_error og_error *err = NULL;
+
+  if (c == NULL || !c->have_memo_input || c->state != OG_CACHE_HIT || !h->have_inv || !h->have_res
+      || h->manifest == NULL || h->inv_sha256[0] == '\0')
+    return;
+  m.input = c->memo_input;
+  m.manifest_name = h->manifest->name;
+  m.binds = h->manifest->has_bind_mounts ? c->memo_binds : NULL;
+  m.inventory_sha256 = h->inv_sha256;
+  m.packages_cached = c->audit.packages_cached;
+  m.summary = h->inv.summary;
+  m.skipped = h->inv.skipped;
+  m.n_skipped = h->inv.n_skipped;
+  m.res = h->res;
+  og_hit_memo_serialize (&m, c->key, &b);
+  if (og_cachedir_publish_memo (&c->dir, b.data, b.len, &err) < 0 && c->note == NULL)
+    c->note = og_xasprintf ("the hit memo was not kept: %s", err->msg);
 }
 
 const og_audit_cache *

@@ -58,6 +58,10 @@ typedef struct hook
   bool selected; /* the host config's rules have picked manifest_path and mode */
   char *manifest_path;
   og_manifest *manifest;
+  /* a hit memo answered (cache.c): the manifest it was made with, which
+     was then not loaded */
+  char *memo_manifest_name;
+  char *memo_manifest_sha256;
   og_inventory inv;
   bool have_inv;
   og_policy_result res;
@@ -134,6 +138,14 @@ bool hook_cache_usable (const hook *h);
 /* flags: what the manifest asks of the inventory (verification, the
    dependency graph) beside the walk, which the cache replays.  */
 int hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err);
+/* The hit memo (runtime/hitmemo.h): the inputs of a hit with the manifest
+   whose file has manifest_sha256 (1 when the memo cannot be used, -1
+   with *err), then whether the memo made with the same inputs answers
+   (filling h's inventory digest, summary, skipped and result), or, after
+   the hit was inspected and evaluated, keep its memo.  */
+int hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err);
+bool hook_cache_memo_use (hook *h);
+void hook_cache_memo_keep (hook *h);
 const og_audit_cache *hook_cache_audit (const hook *h);
 void hook_cache_free (hook *h);
 

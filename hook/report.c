@@ -75,8 +75,8 @@ hook_audit_record (const hook *h, og_audit_record *r, og_decision decision, cons
     .root = h->root,
     .identity = &h->identity,
     .manifest_path = h->manifest_path,
-    .manifest_name = h->manifest ? h->manifest->name : NULL,
-    .manifest_sha256 = h->manifest ? h->manifest->sha256 : NULL,
+    .manifest_name = h->manifest ? h->manifest->name : h->memo_manifest_name,
+    .manifest_sha256 = h->manifest ? h->manifest->sha256 : h->memo_manifest_sha256,
     .mode = h->mode ? og_mode_name (h->mode) : NULL,
     .decision = decision,
     .would = would,
@@ -198,10 +198,11 @@ describe_denial (const hook *h, og_decision decision, const char *error, bool se
   if (h->manifest_path)
     {
       og_buf_puts (&b, " by manifest ");
-      if (h->manifest)
+      const char *name = h->manifest ? h->manifest->name : h->memo_manifest_name;
+      if (name)
         {
           og_buf_putc (&b, '"');
-          put_safe (&b, h->manifest->name);
+          put_safe (&b, name);
           og_buf_puts (&b, "\" ");
         }
       put_safe (&b, h->manifest_path);

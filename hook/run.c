@@ -5,6 +5,7 @@
 #include "base/fileio.h"
 #include "base/text.h"
 #include "catalog/build.h"
+#include "json/load.h"
 #include "output/output.h"
 #include "runtime/sandbox.h"
 #include "source/dir.h"
@@ -183,12 +184,35 @@ open_root (hook *h, bool digests, og_source **src, og_error **err)
   return 0;
 }
 
+/* The manifest's bytes, then, on a layer cache hit, the hit memo made
+   with the same inputs (this manifest file among them): 1 when it
+   answered, so the manifest is not even parsed (hook/cache.c).  A memo
+   that cannot be used is no error: the inspection that follows says what
+   there is to say.  */
+static int
+try_memo (hook *h, og_source *src, const char *data, size_t len)
+{
+  og_sha256_hex sha;
+  cleanup_error og_error *e = NULL;
+
+  if (og_sha256_hex_of (data, len, sha, &e) < 0 || hook_cache_memo_input (h, src, sha, &e) != 0
+      || !hook_cache_memo_use (h))
+    return 0;
+  h->memo_manifest_sha256 = og_xstrdup (sha);
+  return 1;
+}
+
 /* Pick and load the manifest from the root's os-release alone (what the
    host config's rules can match of the content), so that the root is walked
-   once, with the digests and verification the manifest asks for.  */
+   once, with the digests and verification the manifest asks for.  1 when
+   a hit memo answered for the whole inspection.  */
 static int
 pick_manifest (hook *h, og_source *src, og_error **err)
 {
+  cleanup_diags og_diags diags = { 0 }; /* as for the host config */
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+
   og_osrelease_clear (&h->inv.os);
   if (og_inventory_read_os (src, &h->inv.os, err) < 0)
     return -1;
@@ -197,7 +221,14 @@ pick_manifest (hook *h, og_source *src, og_error **err)
   if (h->manifest_path == NULL)
     return 0;
   h->phase = HOOK_PHASE_MANIFEST;
-  if (load_manifest (h, err) < 0)
+  if (og_jload_read_file (h->manifest_path, "manifest", &data, &len, err) < 0)
+    return -1;
+  h->phase = HOOK_PHASE_INSPECT;
+  mount_destinations (h); /* the placeholders, which the memo's inputs name */
+  if (hook_cache_usable (h) && try_memo (h, src, data, len) == 1)
+    return 1;
+  h->phase = HOOK_PHASE_MANIFEST;
+  if (og_manifest_load_buffer (data, len, h->manifest_path, &h->manifest, &diags, err) < 0)
     return -1;
   h->phase = HOOK_PHASE_INSPECT;
   return 0;
@@ -293,9 +324,13 @@ inspect_and_evaluate (hook *h, og_error **err)
   cleanup_source og_source *src = NULL;
   bool digests = false;
   unsigned flags = 0;
+  int picked;
 
-  if (open_root (h, false, &src, err) < 0 || pick_manifest (h, src, err) < 0)
+  if (open_root (h, false, &src, err) < 0)
     return -1;
+  picked = pick_manifest (h, src, err);
+  if (picked != 0)
+    return picked < 0 ? -1 : 0; /* 1: the hit memo answered */
   /* Digests and verification only when the manifest asks for them.  */
   if (h->manifest)
     {
@@ -318,7 +353,14 @@ inspect_and_evaluate (hook *h, og_error **err)
       if (evaluate (h, err) < 0)
         return -1;
     }
-  return og_inventory_digest (&h->inv, h->inv_sha256, err);
+  if (og_inventory_digest (&h->inv, h->inv_sha256, err) < 0)
+    return -1;
+  /* A hit's memo, for the next launch with the same inputs: only when what
+     the hit read is all in its fingerprint (no digests, no verification
+     of content, no dependency graph).  */
+  if (!digests && flags == 0)
+    hook_cache_memo_keep (h);
+  return 0;
 }
 
 /* The root was open and the inspection failed: the content cannot be
@@ -405,7 +447,8 @@ hook_run (hook *h)
   if (err && h->phase == HOOK_PHASE_CONFIG)
     name_the_container (h);
   og_deadline_backstop_cancel ();
-  return hook_report (h, err, on_error_deny);
+  int rc = hook_report (h, err, on_error_deny);
+  return rc;
 }
 
 void
@@ -416,6 +459,8 @@ hook_clear (hook *h)
   og_policy_result_clear (&h->res);
   og_inventory_clear (&h->inv);
   og_manifest_free (h->manifest);
+  free (h->memo_manifest_name);
+  free (h->memo_manifest_sha256);
   free (h->manifest_path);
   for (size_t i = 0; i < h->n_placeholders; i++)
     free (h->placeholders[i]);

@@ -7,6 +7,7 @@ set -euo pipefail
 
 build_pkgs=(meson ninja-build pkg-config gcc libc6-dev
   libarchive-dev libyajl-dev libjansson-dev libseccomp-dev libcap-dev libsqlite3-dev libssl-dev
+  zlib1g-dev
   libcmocka-dev)
 # Real tools that make the fixtures and act as oracles in the tests (the .deb
 # of tests/integration/packaging.sh needs dpkg-buildpackage, debhelper and

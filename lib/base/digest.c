@@ -1,5 +1,7 @@
 /* Content digests over OpenSSL EVP (see digest.h).  */
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #include "base/digest.h"
 #include "base/util.h"
@@ -21,12 +23,29 @@ static const struct
   { OG_DIGEST_SHA512, "sha512", EVP_sha512 }, { OG_DIGEST_SHA224, "sha224", EVP_sha224 },
 };
 
+/* The algorithms fetched once (OpenSSL 3 fetches a legacy EVP_sha256()
+   again on every EVP_DigestInit_ex), from the default provider without
+   reading openssl.cnf: these are content digests, which no provider
+   configuration should change, and loading the configuration was most of
+   a cache hit's first millisecond (issue 16).  */
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+static EVP_MD *fetched[OG_ARRAY_SIZE (algos)];
+
+static void
+fetch_all (void)
+{
+  OPENSSL_init_crypto (OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
+    fetched[i] = EVP_MD_fetch (NULL, algos[i].name, NULL);
+}
+
 static const EVP_MD *
 evp_of (og_digest_algo algo)
 {
+  pthread_once (&fetch_once, fetch_all);
   for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
     if (algos[i].algo == algo)
-      return algos[i].md ();
+      return fetched[i] ? fetched[i] : algos[i].md ();
   return NULL;
 }
 

@@ -1,11 +1,15 @@
 /* The layer cache's records and their entry file.  The format is our own
-   (OG_LAYER_CACHE_FORMAT 1), read back through base/reader.h and checked
+   (OG_LAYER_CACHE_FORMAT), read back through base/reader.h and checked
    as any file the hook reads:
 
      "OGLC"  u32le format  32 bytes sha256 of the key  u64le payload length
      32 bytes sha256 of the payload  payload
 
-   payload, every integer an unsigned LEB128 varint:
+   payload: u64le the length of the records, then the records compressed
+   as one zlib stream (RFC 1950, zlib's compress2; a hit answered by its
+   memo only checks the sum, a hit that replays inflates them).
+
+   records, every integer an unsigned LEB128 varint:
      n_classes, then per class: kind, ELF class, big endian, machine, type,
        flags (pie 1, dynamic 2, program headers complete 4), interpreter
        (length, bytes)
@@ -21,6 +25,7 @@
    directories and symlinks (the tree ownership resolves against) and
    executables; other files leave no trace in it.  */
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "catalog/cache.h"
 #include "catalog/cache_int.h"
@@ -344,15 +349,27 @@ og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
   cleanup_buf og_buf body = { 0 };
   og_sha256_hex hex;
 
+  cleanup_buf og_buf z = { 0 };
+  uLongf zlen;
+  cleanup_free Bytef *zbuf = NULL;
+
   payload (c, &body);
+  zlen = compressBound (body.len);
+  zbuf = og_xmalloc (zlen);
+  /* Into compressBound's room, compress2 fails only for want of memory,
+     which the og_x allocators also end the process for.  */
+  if (compress2 (zbuf, &zlen, (const Bytef *)body.data, body.len, 6) != Z_OK)
+    abort ();
+  put_le (&z, body.len, 8);
+  og_buf_append (&z, zbuf, zlen);
   og_buf_append (out, MAGIC, 4);
   put_le (out, OG_LAYER_CACHE_FORMAT, 4);
   og_sha256_hex_of (key, strlen (key), hex, NULL);
   put_hex (out, hex);
-  put_le (out, body.len, 8);
-  og_sha256_hex_of (body.data, body.len, hex, NULL);
+  put_le (out, z.len, 8);
+  og_sha256_hex_of (z.data, z.len, hex, NULL);
   put_hex (out, hex);
-  og_buf_append (out, body.data, body.len);
+  og_buf_append (out, z.data, z.len);
 }
 
 static int
@@ -519,6 +536,31 @@ og_layer_cache_verify (const uint8_t *data, size_t len, const char *key, og_erro
   return verify (data, len, key, &body, &blen, err);
 }
 
+/* The records from the payload: their length, then the zlib stream,
+   which must inflate to exactly that length.  */
+static int
+inflate_records (const uint8_t *body, uint64_t blen, uint8_t **out, uLongf *len, og_error **err)
+{
+  og_reader r;
+  uint64_t raw;
+  const uint8_t *z;
+  uLongf got;
+
+  og_reader_init (&r, body, blen);
+  if (!og_reader_u64 (&r, false, &raw) || raw > OG_LAYER_CACHE_MAX_RAW
+      || !og_reader_bytes (&r, og_reader_remaining (&r), &z))
+    return bad (err, "record length");
+  got = (uLongf)raw;
+  *out = og_xmalloc (raw ? raw : 1);
+  if (uncompress (*out, &got, z, (uLong)(blen - 8)) != Z_OK || got != raw)
+    {
+      free (og_steal_pointer (out));
+      return bad (err, "the records do not inflate");
+    }
+  *len = got;
+  return 0;
+}
+
 int
 og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer_cache **out,
                       og_error **err)
@@ -527,11 +569,14 @@ og_layer_cache_parse (const uint8_t *data, size_t len, const char *key, og_layer
   const uint8_t *body;
   uint64_t blen;
   og_layer_cache *c;
+  cleanup_free uint8_t *raw = NULL;
+  uLongf rlen = 0;
 
-  if (verify (data, len, key, &body, &blen, err) < 0)
+  if (verify (data, len, key, &body, &blen, err) < 0
+      || inflate_records (body, blen, &raw, &rlen, err) < 0)
     return -1;
   c = og_xcalloc (1, sizeof *c);
-  og_reader_init (&r, body, blen);
+  og_reader_init (&r, raw, rlen);
   if (parse_payload (c, &r, err) < 0)
     {
       og_layer_cache_free (c);

@@ -7,11 +7,15 @@
 #ifndef OG_CATALOG_CACHE_H
 #define OG_CATALOG_CACHE_H
 
+#include "base/digest.h"
 #include "base/util.h"
 #include "catalog/build.h"
 
-/* 2: the package snapshot (catalog/snapshot.c) after the records.  */
-#define OG_LAYER_CACHE_FORMAT 2
+/* 2: the package snapshot (catalog/snapshot.c) after the records; 3: the
+   records compressed (zlib).  */
+#define OG_LAYER_CACHE_FORMAT 3
+/* Most bytes the records may inflate to.  */
+#define OG_LAYER_CACHE_MAX_RAW (1024u << 20)
 /* Most records an entry may hold (a tree of 16 million entries is far past
    anything the walk inventories within a hook's deadline).  */
 #define OG_LAYER_CACHE_MAX_RECORDS (1u << 24)
@@ -128,5 +132,16 @@ void og_overlay_result_clear (og_overlay_result *r);
 int og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned flags,
                                 const char *const *excludes, size_t n_excludes, og_inventory *inv,
                                 og_overlay_result *res, og_error **err);
+
+/* The fingerprint of what a hit's build over o would see besides the
+   entry, into d: the pins, the excludes, whether the databases are the
+   lower layers' own, and every entry of the merged root that the build
+   walks for real (its facts, link target, capability and, for an
+   executable, its head), with which directories it replays.  The walk
+   enters what the upper layer holds only: its cost is the upper layer's,
+   not the image's.  With the same entry, the same fingerprint means the
+   same inventory (runtime/hitmemo.h).  */
+int og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *const *excludes,
+                            size_t n_excludes, og_digest *d, og_error **err);
 
 #endif

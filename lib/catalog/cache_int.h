@@ -1,6 +1,6 @@
-/* What the layer cache's files share (cache.c, snapshot.c): the unsigned
-   LEB128 varints of the entry's payload, written to an og_buf and read back
-   through the reader.  Internal to catalog/.  */
+/* What the layer cache's files share (cache.c, snapshot.c, and
+   runtime/hitmemo.c): the unsigned LEB128 varints of their payloads,
+   written to an og_buf and read back through the reader.  */
 #ifndef OG_CATALOG_CACHE_INT_H
 #define OG_CATALOG_CACHE_INT_H
 

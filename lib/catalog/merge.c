@@ -16,6 +16,7 @@
    the snapshot, and every executable found has its owner recorded.  */
 #include <sys/stat.h>
 
+#include "base/deadline.h"
 #include "base/digest.h"
 #include "catalog/cache.h"
 #include "source/overlay.h"
@@ -134,26 +135,36 @@ pinned_below (const merge_walk *m, const char *dir)
   return false;
 }
 
-static int
-merged_entry (const og_entry *e, void *userdata, og_error **err)
+/* Is e a directory that the walk replays from the entry instead of
+   entering (the upper layer does not hold it, no pin lies below it, no
+   redirect above it)?  */
+static bool
+replayable (merge_walk *m, const og_entry *e)
 {
-  merge_walk *m = userdata;
   og_upper_kind kind;
-  int ret;
 
   if (!S_ISDIR (e->mode) || e->skipped != OG_SKIP_NONE)
-    return tree_entry (e, m, err);
+    return false;
   if (m->real_below)
     {
       if (under (e->path, m->real_below))
-        return tree_entry (e, m, err);
+        return false;
       free (m->real_below); /* the walk has left it and never comes back */
       m->real_below = NULL;
     }
   kind = m->upper ? og_overlay_upper_lookup (m->upper, e->path) : OG_UPPER_NONE;
   if (kind == OG_UPPER_DIR_REDIRECT)
     m->real_below = og_xstrdup (e->path);
-  if (kind != OG_UPPER_NONE || pinned_below (m, e->path))
+  return kind == OG_UPPER_NONE && !pinned_below (m, e->path);
+}
+
+static int
+merged_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  int ret;
+
+  if (!replayable (m, e))
     return tree_entry (e, m, err);
   if (tree_entry (e, m, err) < 0)
     return -1;
@@ -336,5 +347,97 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
       og_layer_cache_serialize (c, o->key, &res->entry);
     }
   og_digest_free (m.tree);
+  return ret;
+}
+
+/* ---- the fingerprint of a hit ----------------------------------------------- */
+
+static void
+fp_u64 (og_digest *d, uint64_t v)
+{
+  uint8_t b[8];
+  for (size_t i = 0; i < 8; i++)
+    b[i] = (uint8_t)(v >> (8 * i));
+  og_digest_update (d, b, sizeof b);
+}
+
+static void
+fp_bytes (og_digest *d, const void *p, size_t n)
+{
+  fp_u64 (d, n);
+  og_digest_update (d, p, n);
+}
+
+/* Everything the build takes from an entry walked for real (build.c
+   on_entry: the facts, the link target, the capability, and the head an
+   executable is classified by), and whether its directory is replayed.  */
+static int
+fp_entry (const og_entry *e, void *userdata, og_error **err)
+{
+  merge_walk *m = userdata;
+  bool replay;
+
+  if ((++m->replayed & 255) == 0 && og_deadline_check (err) < 0)
+    return -1;
+  replay = replayable (m, e);
+  fp_bytes (m->tree, e->path, strlen (e->path));
+  fp_u64 (m->tree, e->mode);
+  fp_u64 (m->tree, e->uid);
+  fp_u64 (m->tree, e->gid);
+  fp_u64 (m->tree, e->size);
+  fp_u64 (m->tree, e->nlink);
+  fp_u64 (m->tree, (uint64_t)e->skipped);
+  fp_u64 (m->tree, e->link_target != NULL);
+  if (e->link_target)
+    fp_bytes (m->tree, e->link_target, strlen (e->link_target));
+  fp_bytes (m->tree, e->cap, e->cap ? e->cap_len : 0);
+  if (og_entry_is_executable (e->mode))
+    fp_bytes (m->tree, e->head, e->head ? e->head_len : 0);
+  fp_u64 (m->tree, replay);
+  return replay ? OG_WALK_PRUNE : 0;
+}
+
+static int
+cmp_path (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A set of paths (pins and excludes are only ever asked whether one
+   matches), sorted: the runtime lists its mounts in no fixed order.  */
+static void
+fp_paths (og_digest *d, const char *const *paths, size_t n)
+{
+  cleanup_free const char **v = og_xcalloc (n + 1, sizeof *v);
+  if (n)
+    memcpy (v, paths, n * sizeof *v);
+  qsort (v, n, sizeof *v, cmp_path);
+  fp_u64 (d, n);
+  for (size_t i = 0; i < n; i++)
+    fp_bytes (d, v[i], strlen (v[i]));
+}
+
+int
+og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *const *excludes,
+                        size_t n_excludes, og_digest *d, og_error **err)
+{
+  cleanup_overlay_upper og_overlay_upper *upper = NULL;
+  merge_walk m = { 0 };
+  int ret;
+
+  if (root->info.kind == NULL || strcmp (root->info.kind, "dir") != 0)
+    return og_error_set (err, 0, "not a directory source");
+  if (o->upper && og_overlay_upper_open (o->upper, o->userxattr, &upper, err) < 0)
+    return -1;
+  m.upper = upper;
+  m.o = o;
+  m.excludes = excludes;
+  m.n_excludes = n_excludes;
+  m.tree = d;
+  fp_paths (d, o->pins, o->n_pins);
+  fp_paths (d, excludes, n_excludes);
+  fp_u64 (d, o->pkgdb_untouched);
+  ret = og_source_walk (root, 0, fp_entry, &m, err);
+  free (m.real_below);
   return ret;
 }

@@ -161,6 +161,7 @@ write_cache (og_jw *g, const og_audit_cache *c)
   og_jw_kint (g, "replayed", (long long)c->replayed);
   og_jw_kint (g, "entry_bytes", (long long)c->entry_bytes);
   og_jw_kv (g, "packages", c->packages_cached ? "entry" : "databases");
+  og_jw_kv (g, "result", c->memo ? "memo" : "evaluated");
   if (c->note)
     og_jw_kv (g, "note", c->note);
   yajl_gen_map_close (g->g);

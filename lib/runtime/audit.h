@@ -37,6 +37,7 @@ typedef struct og_audit_cache
   size_t replayed;   /* directories replayed instead of walked */
   size_t entry_bytes;
   bool packages_cached; /* the packages came from the entry, not the databases */
+  bool memo;            /* the hit memo answered (runtime/hitmemo.h) */
   const char *note;     /* why invalid or unsupported, or NULL */
 } og_audit_cache;
 

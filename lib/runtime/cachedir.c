@@ -1,5 +1,7 @@
 /* The layer cache's directory.  Entries are "<sha256 of the key>.oglc"
-   (catalog/cache.c says what is in one); their mtime is their last use,
+   (catalog/cache.c says what is in one), each with at most one hit memo
+   "<sha256 of the key>.oglr" (runtime/hitmemo.c), evicted as the entries
+   are; their mtime is their last use,
    and the oldest go first when the directory holds more than max_bytes
    (checked before each use, so the bound may be passed by one entry until
    the next).  "stats" counts the uses: one byte appended per use ('h'
@@ -16,6 +18,8 @@
 #include "base/util.h"
 
 #define ENTRY_SUFFIX ".oglc"
+#define MEMO_SUFFIX  ".oglr"
+#define MEMO_MAX     (16u << 20)
 #define STATS        "stats"
 #define STATS_FOLD   (1u << 20)
 #define STATS_MAX    (64u << 20)
@@ -33,7 +37,14 @@ is_entry_name (const char *n)
 {
   size_t l = strlen (n);
   return l == OG_SHA256_HEX_LEN + strlen (ENTRY_SUFFIX)
-         && strcmp (n + OG_SHA256_HEX_LEN, ENTRY_SUFFIX) == 0;
+         && (strcmp (n + OG_SHA256_HEX_LEN, ENTRY_SUFFIX) == 0
+             || strcmp (n + OG_SHA256_HEX_LEN, MEMO_SUFFIX) == 0);
+}
+
+static bool
+is_memo_name (const char *n)
+{
+  return strcmp (n + OG_SHA256_HEX_LEN, MEMO_SUFFIX) == 0;
 }
 
 static int
@@ -225,7 +236,8 @@ int
 og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_cachedir *out,
                   og_error **err)
 {
-  og_cachedir c = { .dirfd = -1, .tmpfd = -1, .statsfd = -1, .max_bytes = max_bytes };
+  og_cachedir c
+      = { .dirfd = -1, .tmpfd = -1, .statsfd = -1, .memo_tmpfd = -1, .max_bytes = max_bytes };
   int ret;
 
   *out = c;
@@ -287,6 +299,63 @@ og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **er
   return 0;
 }
 
+static void
+memo_name (const og_cachedir *c, char *out)
+{
+  memcpy (out, c->name, OG_SHA256_HEX_LEN);
+  strcpy (out + OG_SHA256_HEX_LEN, MEMO_SUFFIX);
+}
+
+int
+og_cachedir_take_memo (og_cachedir *c, og_error **err)
+{
+  char name[OG_SHA256_HEX_LEN + 8];
+  cleanup_close int fd = -1;
+  struct stat st;
+  char *data = NULL;
+  size_t len = 0;
+
+  memo_name (c, name);
+  fd = openat (c->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT)
+    return og_error_set (err, errno, "open cache memo `%s`", name);
+  if (fd >= 0)
+    {
+      if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+        return og_error_set (err, errno, "cache memo `%s` is not a regular file", name);
+      if (og_read_fd (fd, name, MEMO_MAX, &data, &len, err) < 0)
+        return -1;
+      if (unlinkat (c->dirfd, name, 0) < 0 && errno != ENOENT)
+        {
+          free (data);
+          return og_error_set (err, errno, "remove cache memo `%s`", name);
+        }
+      c->memo = (uint8_t *)data;
+      c->memo_len = len;
+    }
+  c->memo_tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (c->memo_tmpfd < 0)
+    return og_error_set (err, errno, "make a cache memo");
+  return 0;
+}
+
+int
+og_cachedir_publish_memo (og_cachedir *c, const void *data, size_t len, og_error **err)
+{
+  char name[OG_SHA256_HEX_LEN + 8];
+
+  memo_name (c, name);
+  if (c->memo_tmpfd < 0 || len > MEMO_MAX)
+    return 0;
+  if (og_write_all (c->memo_tmpfd, data, len) < 0)
+    return og_error_set (err, errno, "write cache memo `%s`", name);
+  if (linkat (c->memo_tmpfd, "", c->dirfd, name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
+    return og_error_set (err, errno, "link cache memo `%s` into place", name);
+  close (c->memo_tmpfd);
+  c->memo_tmpfd = -1;
+  return 0;
+}
+
 void
 og_cachedir_count (og_cachedir *c, og_cache_state s)
 {
@@ -321,6 +390,8 @@ og_cachedir_max_fd (const og_cachedir *c)
     m = c->tmpfd;
   if (c->statsfd > m)
     m = c->statsfd;
+  if (c->memo_tmpfd > m)
+    m = c->memo_tmpfd;
   return m;
 }
 
@@ -333,10 +404,13 @@ og_cachedir_close (og_cachedir *c)
     close (c->tmpfd);
   if (c->statsfd >= 0)
     close (c->statsfd);
+  if (c->memo_tmpfd >= 0)
+    close (c->memo_tmpfd);
   free (c->entry);
-  c->dirfd = c->tmpfd = c->statsfd = -1;
-  c->entry = NULL;
-  c->entry_len = 0;
+  free (c->memo);
+  c->dirfd = c->tmpfd = c->statsfd = c->memo_tmpfd = -1;
+  c->entry = c->memo = NULL;
+  c->entry_len = c->memo_len = 0;
 }
 
 int
@@ -352,9 +426,11 @@ og_cache_stats_read (const char *dir, og_cache_stats *out, og_error **err)
     return errno == ENOENT ? 1 : og_error_set (err, errno, "open the cache directory `%s`", dir);
   if (list_entries (fd, &v, &n, err) < 0)
     return -1;
-  out->entries = n;
   for (size_t i = 0; i < n; i++)
-    out->bytes += v[i].size;
+    {
+      out->entries += !is_memo_name (v[i].name);
+      out->bytes += v[i].size;
+    }
   free_entries (v, n);
   if (read_stats (fd, &data, &len, err) < 0)
     return -1;

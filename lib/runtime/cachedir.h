@@ -28,6 +28,12 @@ typedef struct og_cachedir
   char name[OG_SHA256_HEX_LEN + 8]; /* "<sha256 of the key>.oglc" */
   uint8_t *entry;                   /* the entry found (not yet verified), or NULL */
   size_t entry_len;
+  /* The hit memo (runtime/hitmemo.h) "<sha256 of the key>.oglr", taken out
+     of the directory by og_cachedir_take_memo, and the file for the one
+     this launch keeps.  */
+  uint8_t *memo;
+  size_t memo_len;
+  int memo_tmpfd;
 } og_cachedir;
 
 /* Open (making it 0700 when missing) the cache directory dir, which must be
@@ -42,6 +48,13 @@ int og_cachedir_drop (og_cachedir *c, og_error **err);
 /* Write data as the entry and link it into place (a concurrent hook that
    got there first is as good).  */
 int og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **err);
+/* Before the sandbox, on a hit: read the stack's hit memo (NULL when there
+   is none), remove it from the directory (so that the launch may link the
+   one it makes in its place: the sandbox allows linkat, never unlink or
+   rename) and make a file for the new one.  */
+int og_cachedir_take_memo (og_cachedir *c, og_error **err);
+/* Write data as the memo and link it into place.  */
+int og_cachedir_publish_memo (og_cachedir *c, const void *data, size_t len, og_error **err);
 /* Count one use: hit, miss, invalid or unsupported.  */
 void og_cachedir_count (og_cachedir *c, og_cache_state s);
 /* The highest fd the hook writes to after the sandbox.  */
@@ -51,8 +64,8 @@ void og_cachedir_close (og_cachedir *c);
 /* What `ocigate doctor` reports of a cache directory.  */
 typedef struct og_cache_stats
 {
-  uint64_t entries;
-  uint64_t bytes; /* of the entries */
+  uint64_t entries; /* the stacks' entries (their hit memos are not counted) */
+  uint64_t bytes;   /* of the entries and the memos */
   uint64_t hits, misses, invalid, unsupported;
 } og_cache_stats;
 /* Returns 0, 1 when dir does not exist, -1 with *err.  */

@@ -2,7 +2,8 @@
 # The layer cache through real podman launches on containers-storage's
 # overlay driver (a private root and runroot, as hook_podman.sh): the first
 # launch of an image misses and keeps an entry, the second hits it with the
-# same inventory digest as a walk without the cache; a stopped container
+# same inventory digest as a walk without the cache, and a hit with the
+# inputs of the hit before it is answered by the hit memo; a stopped container
 # whose upper layer gained an executable is caught at `podman start`; an
 # entry that does not verify is noted and replaced; another image misses; a
 # hit without verification takes the packages from the entry unless the
@@ -127,9 +128,22 @@ eq "the hit from the entry's packages has a full walk's inventory digest" "$(rec
 eq "the hit over a changed database has a full walk's inventory digest" "$(rec 15 | jq -r .inventory_sha256)" "$(rec 16 | jq -r .inventory_sha256)"
 check "which is not the unchanged image's (the added package is in it)" \
   test "$(rec 15 | jq -r .inventory_sha256)" != "$(rec 17 | jq -r .inventory_sha256)"
+# A hit without verification keeps a memo under all its inputs; the next
+# hit with the same inputs takes the verdict, digest and summary from it.
+config true noverify
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+# (the memo kept by record 13 or 14 may answer it: record 15, over a changed
+# database, takes no memo and keeps none)
+check "a hit without verification, once more" recjq 18 '.cache.state == "hit" and .decision == "allow"'
+run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "the next hit with the same inputs is answered by the hit memo" recjq 19 '.cache.state == "hit" and .cache.result == "memo"'
+eq "the memo's inventory digest is a full walk's" "$(rec 19 | jq -r .inventory_sha256)" "$(rec 17 | jq -r .inventory_sha256)"
+check "the memo's record is the evaluated hit's" bash -c 'f () { sed -n "$1p" "$2" | jq -S "del(.time,.duration_ms,.cache,.container)"; }
+  diff <(f 18 "$1") <(f 19 "$1")' _ "$A"
+check "the memo is beside the entry" bash -c '[ "$(ls "$1"/*.oglr | wc -l)" -ge 1 ]' _ "$C"
 check "the records, with their cache, follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
 for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
-diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
+diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms), from the memo $(rec 19 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
 plan_end

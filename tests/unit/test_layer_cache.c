@@ -416,6 +416,48 @@ test_upper_executable_seen (void **state)
   unmake_layers ();
 }
 
+/* The fingerprint of a hit (what the hit memo is keyed by): the same for
+   the same merged root, another once the upper layer gains an executable
+   or an executable there changes mode, and the same again once it is
+   gone.  */
+static void
+fingerprint (const og_overlay_root *o, og_sha256_hex out)
+{
+  cleanup_source og_source *src = NULL;
+  cleanup_digest og_digest *d = NULL;
+  cleanup_error og_error *err = NULL;
+  assert_int_equal (og_source_open_dir (mnt, NULL, &src, &err), 0);
+  assert_int_equal (og_digest_new (OG_DIGEST_SHA256, &d, &err), 0);
+  assert_int_equal (og_overlay_fingerprint (src, o, NULL, 0, d, &err), 0);
+  og_digest_final_hex (d, out);
+}
+
+static void
+test_hit_fingerprint (void **state)
+{
+  cleanup_layers layers l = { 0 };
+  og_overlay_root o = { 0 };
+  og_sha256_hex a, b, c, d, e;
+  cleanup_free char *path = NULL;
+
+  if (!mount_layers (upper_empty, false, "k", &l, &o))
+    fx_skip ("mount -t overlay failed");
+  fingerprint (&o, a);
+  fingerprint (&o, b);
+  assert_string_equal (a, b);
+  exec_copy (mnt, "usr/local/bin/new", "/bin/true");
+  fingerprint (&o, c);
+  assert_string_not_equal (a, c);
+  path = og_xasprintf ("%s/usr/local/bin/new", mnt);
+  assert_int_equal (chmod (path, 0644), 0);
+  fingerprint (&o, d);
+  assert_string_not_equal (c, d);
+  assert_int_equal (unlink (path), 0);
+  fingerprint (&o, e);
+  assert_string_not_equal (d, e);
+  unmake_layers ();
+}
+
 /* The entry's package snapshot: made by the first launch, used by the
 next over the same tree, not when the tree ownership resolves against
    changed (a symlink) or an executable has no recorded owner, and the
@@ -576,5 +618,6 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          SCENARIO (test_upper_redirect, upper_redirect, false, OG_CACHE_MISS),
          /* A redirect in a lower layer is not reproduced: the root is walked.  */
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
-         cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_package_snapshot),
-         cmocka_unit_test (test_entry_round_trip), cmocka_unit_test (test_entry_rejected))
+         cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
+         cmocka_unit_test (test_package_snapshot), cmocka_unit_test (test_entry_round_trip),
+         cmocka_unit_test (test_entry_rejected))
