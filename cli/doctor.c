@@ -380,6 +380,17 @@ check_syslog (doctor *d, const og_hostconfig *cfg)
     close (fd);
 }
 
+/* One more directory of a repeatable --*-dir option (OPTION), up to
+   DOCTOR_MAX_DIRS: OG_CLI_GO_ON, or the usage error's exit code.  */
+static int
+add_dir (const char **dirs, size_t *n, const char *option, const char *dir)
+{
+  if (*n == DOCTOR_MAX_DIRS)
+    return og_cli_usage_error ("doctor", "at most %d %s", DOCTOR_MAX_DIRS, option);
+  dirs[(*n)++] = dir;
+  return OG_CLI_GO_ON;
+}
+
 static int
 parse (doctor *d, bool *strict, int argc, char **argv)
 {
@@ -397,20 +408,18 @@ parse (doctor *d, bool *strict, int argc, char **argv)
     { "strict", no_argument, NULL, 's' },
     OG_CLI_LONGOPTS_END,
   };
-  int c;
+  int c, rc = OG_CLI_GO_ON;
 
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
+  while (rc == OG_CLI_GO_ON && (c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     switch (c)
       {
       case 'c':
         d->config = optarg;
         break;
       case 'D':
-        if (d->n_hooks_dirs == DOCTOR_MAX_DIRS)
-          return og_cli_usage_error ("doctor", "at most %d --hooks-dir", DOCTOR_MAX_DIRS);
-        d->hooks_dirs[d->n_hooks_dirs++] = optarg;
+        rc = add_dir (d->hooks_dirs, &d->n_hooks_dirs, "--hooks-dir", optarg);
         break;
       case 'k':
         d->hook = optarg;
@@ -422,14 +431,11 @@ parse (doctor *d, bool *strict, int argc, char **argv)
         d->crio_conf = optarg;
         break;
       case 'p':
-        if (d->n_containers_conf_dirs == DOCTOR_MAX_DIRS)
-          return og_cli_usage_error ("doctor", "at most %d --containers-conf-dir", DOCTOR_MAX_DIRS);
-        d->containers_conf_dirs[d->n_containers_conf_dirs++] = optarg;
+        rc = add_dir (d->containers_conf_dirs, &d->n_containers_conf_dirs, "--containers-conf-dir",
+                      optarg);
         break;
       case 'r':
-        if (d->n_crio_conf_dirs == DOCTOR_MAX_DIRS)
-          return og_cli_usage_error ("doctor", "at most %d --crio-conf-dir", DOCTOR_MAX_DIRS);
-        d->crio_conf_dirs[d->n_crio_conf_dirs++] = optarg;
+        rc = add_dir (d->crio_conf_dirs, &d->n_crio_conf_dirs, "--crio-conf-dir", optarg);
         break;
       case 'd':
         d->containerd_conf = optarg;
@@ -450,6 +456,8 @@ parse (doctor *d, bool *strict, int argc, char **argv)
       default:
         return og_cli_bad_option ("doctor", opts, c, argv);
       }
+  if (rc != OG_CLI_GO_ON)
+    return rc;
   if (optind != argc)
     return og_cli_usage_error ("doctor", "unexpected argument '%s'", argv[optind]);
   if (d->n_hooks_dirs == 0)

@@ -36,17 +36,24 @@ og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, og_e
 }
 
 int
-og_open_regular (const char *path, og_error **err)
+og_open_stat (const char *path, struct stat *st, og_error **err)
 {
-  cleanup_close int fd = -1;
-  struct stat st;
-
-  /* O_NONBLOCK: a FIFO put in the file's place does not hang the open.  */
-  fd = TEMP_FAILURE_RETRY (open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  cleanup_close int fd
+      = TEMP_FAILURE_RETRY (open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd < 0)
     return og_error_set (err, errno, "open `%s`", path);
-  if (fstat (fd, &st) < 0)
+  if (fstat (fd, st) < 0)
     return og_error_set (err, errno, "stat `%s`", path);
+  return og_steal_fd (&fd);
+}
+
+int
+og_open_regular (const char *path, og_error **err)
+{
+  struct stat st;
+  cleanup_close int fd = og_open_stat (path, &st, err);
+  if (fd < 0)
+    return -1;
   if (!S_ISREG (st.st_mode))
     return og_error_set (err, 0, "`%s` is not a regular file", path);
   return og_steal_fd (&fd);

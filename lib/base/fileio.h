@@ -18,8 +18,11 @@ int og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, 
 /* Open PATH (O_NONBLOCK, no controlling tty), check that it is a regular
    file, and read it as og_read_fd does.  */
 int og_read_file (const char *path, size_t max, char **data, size_t *len, og_error **err);
-/* Open path for reading, refusing what is not a regular file (a FIFO does
-   not block the open): the fd, or -1 with *err naming path.  */
+/* Open path for reading (O_NONBLOCK: a FIFO put in the file's place does
+   not hang the open) and fstat what was opened into *st: the fd, or -1
+   with *err naming path.  */
+int og_open_stat (const char *path, struct stat *st, og_error **err);
+/* og_open_stat, refusing what is not a regular file.  */
 int og_open_regular (const char *path, og_error **err);
 
 /* Write all of data to fd.  -1 with errno set.  */

@@ -233,14 +233,33 @@ pkg_meta_matches (const og_pkg_rule *r, const og_package *p)
   return pkg_meta_matches_c (r, p, false);
 }
 
+/* What a probe of a package or executable rule list found.  A rule
+   matches whole (name and version, or path and digest) or in part (the name
+   or path only).  */
+typedef struct probe_hits
+{
+  ssize_t full;      /* lowest rule matching whole */
+  ssize_t part;      /* lowest rule matching in part */
+  og_rule_hits *all; /* when given: every rule matching whole */
+} probe_hits;
+
+/* Rule I matched, WHOLE or in part.  */
+static void
+probe_note (probe_hits *h, size_t i, bool whole)
+{
+  ssize_t *lowest = whole ? &h->full : &h->part;
+  if (whole && h->all)
+    og_idxv_push (h->all, i);
+  if (*lowest < 0 || i < (size_t)*lowest)
+    *lowest = (ssize_t)i;
+}
+
 typedef struct pkg_probe
 {
   const og_pkg_rules *rules;
   const og_package *p;
   const char *evr;
-  ssize_t full;      /* lowest rule matching name and version */
-  ssize_t name_hit;  /* lowest rule matching the name only */
-  og_rule_hits *all; /* when given: every rule matching name and version */
+  probe_hits h;
 } pkg_probe;
 
 static bool
@@ -250,15 +269,8 @@ pkg_probe_cb (size_t i, bool certain, void *ud)
   const og_pkg_rule *r = &pr->rules->v[i];
   if (!pkg_meta_matches_c (r, pr->p, certain))
     return false;
-  if (r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr))
-    {
-      if (pr->all)
-        og_idxv_push (pr->all, i);
-      if (pr->full < 0 || i < (size_t)pr->full)
-        pr->full = (ssize_t)i;
-    }
-  else if (pr->name_hit < 0 || i < (size_t)pr->name_hit)
-    pr->name_hit = (ssize_t)i;
+  probe_note (&pr->h, i,
+              r->constraint.n == 0 || og_vconstraint_eval (&r->constraint, pr->p->type, pr->evr));
   return false;
 }
 
@@ -266,7 +278,7 @@ static void
 probe_pkg (const og_pkg_rules *rules, const og_package *p, const char *evr, og_rule_hits *all,
            pkg_probe *pr)
 {
-  *pr = (pkg_probe){ rules, p, evr, -1, -1, all };
+  *pr = (pkg_probe){ rules, p, evr, { -1, -1, all } };
   if (all)
     all->n = 0;
   if (rules->n)
@@ -293,14 +305,14 @@ eval_package (eval *ev, const og_package *p)
                               r->version ? " " : "", r->version ? r->version : ""));
     }
   probe_pkg (&m->pkg_allow, p, evr, NULL, &a);
-  if (a.full < 0 && a.name_hit >= 0)
+  if (a.h.full < 0 && a.h.part >= 0)
     {
-      const og_pkg_rule *r = &m->pkg_allow.v[a.name_hit];
+      const og_pkg_rule *r = &m->pkg_allow.v[a.h.part];
       cand_add (ev, og_xasprintf ("packages.allow[%zu]", r->index),
                 og_xasprintf ("installed version %s of %s does not satisfy \"%s\"", evr, name,
                               r->version));
     }
-  else if (a.full < 0 && m->pkg_unlisted == OG_SWITCH_DENY)
+  else if (a.h.full < 0 && m->pkg_unlisted == OG_SWITCH_DENY)
     cand_add (ev, og_xstrdup ("packages.unlisted"),
               og_xasprintf ("package %s is not allowed by any packages rule", name));
   if (ev->n_cand)
@@ -354,9 +366,7 @@ typedef struct exec_probe
 {
   const og_exec_rules *rules;
   const og_exec *e;
-  ssize_t full;
-  ssize_t path_hit;
-  og_rule_hits *all; /* when given: every rule matching path and digest */
+  probe_hits h;
 } exec_probe;
 
 static bool
@@ -366,22 +376,15 @@ exec_probe_cb (size_t i, bool certain, void *ud)
   const og_exec_rule *r = &pr->rules->v[i];
   if (!certain && !og_path_glob_match (r->path, pr->e->path))
     return false;
-  if (r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0))
-    {
-      if (pr->all)
-        og_idxv_push (pr->all, i);
-      if (pr->full < 0 || i < (size_t)pr->full)
-        pr->full = (ssize_t)i;
-    }
-  else if (pr->path_hit < 0 || i < (size_t)pr->path_hit)
-    pr->path_hit = (ssize_t)i;
+  probe_note (&pr->h, i,
+              r->sha256 == NULL || (pr->e->sha256 && strcmp (r->sha256, pr->e->sha256) == 0));
   return false;
 }
 
 static void
 probe_exec (const og_exec_rules *rules, const og_exec *e, og_rule_hits *all, exec_probe *pr)
 {
-  *pr = (exec_probe){ rules, e, -1, -1, all };
+  *pr = (exec_probe){ rules, e, { -1, -1, all } };
   if (all)
     all->n = 0;
   if (rules->n)
@@ -448,10 +451,10 @@ eval_exec (eval *ev, const og_exec *e)
                               r->sha256 ? " (by its sha256)" : ""));
     }
   probe_exec (&m->exec_allow, e, NULL, &a);
-  if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+  if (m->unowned == OG_SWITCH_DENY && e->package < 0 && a.h.full < 0 && a.h.part < 0)
     cand_add (ev, og_xstrdup ("executables.unowned"),
               og_xasprintf ("%s belongs to no package and no rule allows it", e->path));
-  if (m->exec_unlisted == OG_SWITCH_DENY && e->package < 0 && a.full < 0 && a.path_hit < 0)
+  if (m->exec_unlisted == OG_SWITCH_DENY && e->package < 0 && a.h.full < 0 && a.h.part < 0)
     cand_add (ev, og_xstrdup ("executables.unlisted"),
               og_xasprintf ("%s belongs to no package and no executables rule allows it", e->path));
   settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
@@ -464,9 +467,9 @@ eval_exec (eval *ev, const og_exec *e)
     }
   settle (ev, OG_SUBJECT_EXECUTABLE, e->path, NULL, e->path);
 
-  if (a.full < 0 && a.path_hit >= 0)
+  if (a.h.full < 0 && a.h.part >= 0)
     {
-      const og_exec_rule *r = &m->exec_allow.v[a.path_hit];
+      const og_exec_rule *r = &m->exec_allow.v[a.h.part];
       cand_add (ev, og_xasprintf ("executables.allow[%zu]", r->index),
                 e->sha256
                     ? og_xasprintf ("sha256 %s differs from the pinned %s", e->sha256, r->sha256)

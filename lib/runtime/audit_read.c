@@ -351,8 +351,7 @@ set_str (og_audit_fields *f, og_audit_str *s, const unsigned char *v, size_t len
   og_buf_putc (&f->text, '\0');
 }
 
-/* A candidate by rank (lower wins): image.name over a string "image" over
-   the annotations.  */
+/* A candidate by rank: lower wins.  */
 static void
 set_ranked (og_audit_fields *f, og_audit_str *s, int *rank, int r, const unsigned char *v,
             size_t len)
@@ -363,67 +362,59 @@ set_ranked (og_audit_fields *f, og_audit_str *s, int *rank, int r, const unsigne
   *rank = r;
 }
 
+/* Where a string member goes: its field of og_audit_fields and, for the
+   fields several members can fill, its rank (lower wins: image.name over a
+   string "image" over the annotations); a rank of -1 keeps the last one.  */
+typedef struct str_leaf
+{
+  node n;
+  size_t str;  /* offsetof the og_audit_str */
+  size_t rank; /* offsetof its rank, when r >= 0 */
+  int r;
+} str_leaf;
+#define PLAIN(n, field)                                                                            \
+  {                                                                                                \
+    n, offsetof (og_audit_fields, field), 0, -1                                                    \
+  }
+#define RANKED(n, field, rank, r)                                                                  \
+  {                                                                                                \
+    n, offsetof (og_audit_fields, field), offsetof (og_audit_fields, rank), r                      \
+  }
+
+static const str_leaf str_leaves[] = {
+  PLAIN (N_TIME, time),
+  PLAIN (N_DECISION, decision),
+  PLAIN (N_CONTAINER_ID, container),
+  RANKED (N_IMAGE_NAME, image, image_rank, 0),
+  RANKED (N_IMAGE, image, image_rank, 1),
+  RANKED (N_ANN_IMAGE_CRIO, image, image_rank, 2),
+  RANKED (N_ANN_IMAGE_CRI, image, image_rank, 3),
+  RANKED (N_ANN_IMAGE_REF, image, image_rank, 4),
+  RANKED (N_POD_NAMESPACE, namespace_, namespace_rank, 0),
+  RANKED (N_ANN_NS_POD, namespace_, namespace_rank, 1),
+  RANKED (N_ANN_NS_CRI, namespace_, namespace_rank, 2),
+  PLAIN (N_MANIFEST_NAME, manifest),
+  PLAIN (N_F0_RULE, first_rule),
+  PLAIN (N_F0_SUBJECT, first_subject),
+};
+
 static int
 on_string (void *ud, const unsigned char *v, size_t len)
 {
   pctx *c = ud;
   og_audit_fields *f = c->f;
-  switch (value_node (c))
-    {
-    case N_TIME:
-      set_str (f, &f->time, v, len);
-      break;
-    case N_DECISION:
-      set_str (f, &f->decision, v, len);
-      break;
-    case N_CONTAINER_ID:
-      set_str (f, &f->container, v, len);
-      break;
-    case N_IMAGE_NAME:
-      set_ranked (f, &f->image, &f->image_rank, 0, v, len);
-      break;
-    case N_IMAGE:
-      set_ranked (f, &f->image, &f->image_rank, 1, v, len);
-      break;
-    case N_ANN_IMAGE_CRIO:
-      set_ranked (f, &f->image, &f->image_rank, 2, v, len);
-      break;
-    case N_ANN_IMAGE_CRI:
-      set_ranked (f, &f->image, &f->image_rank, 3, v, len);
-      break;
-    case N_ANN_IMAGE_REF:
-      set_ranked (f, &f->image, &f->image_rank, 4, v, len);
-      break;
-    case N_POD_NAMESPACE:
-      set_ranked (f, &f->namespace_, &f->namespace_rank, 0, v, len);
-      break;
-    case N_ANN_NS_POD:
-      set_ranked (f, &f->namespace_, &f->namespace_rank, 1, v, len);
-      break;
-    case N_ANN_NS_CRI:
-      set_ranked (f, &f->namespace_, &f->namespace_rank, 2, v, len);
-      break;
-    case N_MANIFEST_NAME:
-      set_str (f, &f->manifest, v, len);
-      break;
-    case N_F0_RULE:
-      set_str (f, &f->first_rule, v, len);
-      break;
-    case N_F0_SUBJECT:
-      set_str (f, &f->first_subject, v, len);
-      break;
-    case N_OTHER:
-    case N_ROOT:
-    case N_MANIFEST:
-    case N_FINDINGS:
-    case N_FINDING0:
-    case N_FINDINGS_TOTAL:
-    case N_POD:
-    case N_CONTAINER:
-    case N_ANNOTATIONS:
-    default:
-      break;
-    }
+  node n = value_node (c);
+  for (size_t i = 0; i < OG_ARRAY_SIZE (str_leaves); i++)
+    if (str_leaves[i].n == n)
+      {
+        const str_leaf *l = &str_leaves[i];
+        og_audit_str *s = (og_audit_str *)((char *)f + l->str);
+        if (l->r < 0)
+          set_str (f, s, v, len);
+        else
+          set_ranked (f, s, (int *)((char *)f + l->rank), l->r, v, len);
+        break;
+      }
   return 1;
 }
 

@@ -155,25 +155,19 @@ fuzz_oci_config (const uint8_t *data, size_t size)
 static void
 fuzz_manifest (const uint8_t *data, size_t size)
 {
-  og_manifest *m = NULL;
-  og_diags diags = { 0 };
-  og_error *err = NULL;
-  if (og_manifest_load_buffer ((const char *)data, size, "fuzz.json", &m, &diags, &err) == 0)
-    og_manifest_free (m);
-  og_diags_clear (&diags);
-  og_error_free (err);
+  cleanup_manifest og_manifest *m = NULL;
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
+  og_manifest_load_buffer ((const char *)data, size, "fuzz.json", &m, &diags, &err);
 }
 
 static void
 fuzz_hostconfig (const uint8_t *data, size_t size)
 {
-  og_hostconfig *cfg = NULL;
-  og_diags diags = { 0 };
-  og_error *err = NULL;
-  if (og_hostconfig_load_buffer ((const char *)data, size, "fuzz.json", &cfg, &diags, &err) == 0)
-    og_hostconfig_free (cfg);
-  og_diags_clear (&diags);
-  og_error_free (err);
+  cleanup_hostconfig og_hostconfig *cfg = NULL;
+  cleanup_diags og_diags diags = { 0 };
+  cleanup_error og_error *err = NULL;
+  og_hostconfig_load_buffer ((const char *)data, size, "fuzz.json", &cfg, &diags, &err);
 }
 
 /* ---- images: the bytes go into an OCI layout in a scratch directory ---- */

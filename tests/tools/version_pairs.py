@@ -79,7 +79,9 @@ def rpmevr_parts(r):
     return e, v, rel
 
 
-def rpmevr_join(e, v, rel):
+def evr_join(e, v, rel):
+    """[EPOCH:]VERSION[-RELEASE], the same for rpm and dpkg (dpkg's upstream
+    version and revision stand where rpm's version and release do)."""
     s = "" if e is None else e + ":"
     s += "".join(v)
     if rel is not None:
@@ -87,23 +89,34 @@ def rpmevr_join(e, v, rel):
     return s
 
 
-def rpmevr(r):
-    pools = [DIGITS, LETTERS, RPM_SEPS]
-    e, v, rel = rpmevr_parts(r)
+def evr_pair(r, parts, change):
+    """Two versions: drawn apart (40%), or the first with one of its parts
+    changed by change(r, e, v, rel)."""
+    e, v, rel = parts(r)
     if r.random() < 0.4:
-        e2, v2, rel2 = rpmevr_parts(r)
+        e2, v2, rel2 = parts(r)
     else:
-        e2, v2, rel2 = e, list(v), rel
-        what = r.randrange(5)
-        if what == 0:
-            e2 = r.choice([None, "", "0", "1", "01", "2"])
-        elif what == 1:
-            v2 = mutate(r, v, pools, ["~", "^", ".", "a", "1"])
-        elif what == 2 and rel is not None:
-            rel2 = mutate(r, rel, pools, ["~", "^", ".", "a", "1"])
-        else:
-            rel2 = None if rel is not None else pieces(r, pools, 1, 3)
-    a, b = rpmevr_join(e, v, rel), rpmevr_join(e2, v2, rel2)
+        e2, v2, rel2 = change(r, e, list(v), rel)
+    return evr_join(e, v, rel), evr_join(e2, v2, rel2)
+
+
+def rpmevr_change(r, e, v, rel):
+    pools = [DIGITS, LETTERS, RPM_SEPS]
+    e2, v2, rel2 = e, v, rel
+    what = r.randrange(5)
+    if what == 0:
+        e2 = r.choice([None, "", "0", "1", "01", "2"])
+    elif what == 1:
+        v2 = mutate(r, v, pools, ["~", "^", ".", "a", "1"])
+    elif what == 2 and rel is not None:
+        rel2 = mutate(r, rel, pools, ["~", "^", ".", "a", "1"])
+    else:
+        rel2 = None if rel is not None else pieces(r, pools, 1, 3)
+    return e2, v2, rel2
+
+
+def rpmevr(r):
+    a, b = evr_pair(r, rpmevr_parts, rpmevr_change)
     return (a or "0"), (b or "0")
 
 
@@ -120,33 +133,26 @@ def dpkg_parts(r):
     return e, u, rev
 
 
-def dpkg(r):
+def dpkg_change(r, e, u, rev):
     upools = [DIGITS, LETTERS, DEB_SEPS]
-    e, u, rev = dpkg_parts(r)
-    if r.random() < 0.4:
-        e2, u2, rev2 = dpkg_parts(r)
+    e2, u2, rev2 = e, u, rev
+    what = r.randrange(4)
+    if what == 0:
+        e2 = r.choice([None, "0", "1", "00", "2"])
+        if e2 is None and ":" in u2:
+            e2 = "0"
+    elif what == 1:
+        u2 = [u[0]] + mutate(r, u[1:], upools, ["~", ".", "+", "a", "1"])
+    elif what == 2 and rev is not None:
+        rev2 = mutate(r, rev, upools, ["~", ".", "+", "a", "1"])
+        rev2 = [p for p in rev2 if p != "-"] or ["0"]
     else:
-        e2, u2, rev2 = e, list(u), rev
-        what = r.randrange(4)
-        if what == 0:
-            e2 = r.choice([None, "0", "1", "00", "2"])
-            if e2 is None and ":" in u2:
-                e2 = "0"
-        elif what == 1:
-            u2 = [u[0]] + mutate(r, u[1:], upools, ["~", ".", "+", "a", "1"])
-        elif what == 2 and rev is not None:
-            rev2 = mutate(r, rev, upools, ["~", ".", "+", "a", "1"])
-            rev2 = [p for p in rev2 if p != "-"] or ["0"]
-        else:
-            rev2 = None if rev is not None and "-" not in u else ["0"]
-    out = []
-    for ee, uu, rr in ((e, u, rev), (e2, u2, rev2)):
-        s = "" if ee is None else ee + ":"
-        s += "".join(uu)
-        if rr is not None:
-            s += "-" + "".join(rr)
-        out.append(s)
-    return out[0], out[1]
+        rev2 = None if rev is not None and "-" not in u else ["0"]
+    return e2, u2, rev2
+
+
+def dpkg(r):
+    return evr_pair(r, dpkg_parts, dpkg_change)
 
 
 def main():

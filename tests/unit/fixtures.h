@@ -81,6 +81,12 @@ void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const cha
 void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
                                  const char *text, const char *want);
 
+/* Every prefix of text (each copied to a buffer of its exact size, so that
+   ASan sees an overread) parses to at most max_pkgs packages, or fails with
+   an error and leaves no packages.  */
+void fx_assert_prefixes_parse (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                               size_t max_pkgs);
+
 /* Line and column (from 1) of the first occurrence of at in text; columns
    count UTF-8 characters when utf8, else bytes.  */
 void fx_position (const char *text, const char *at, bool utf8, int *line, int *col);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "base/util.h"
 #include "catalog/pkgdb/pkgdb.h"
 
 void
@@ -26,4 +27,27 @@ fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char 
   assert_int_equal (l.n, 0);
   og_error_free (err);
   og_pkglist_clear (&l);
+}
+
+void
+fx_assert_prefixes_parse (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                          size_t max_pkgs)
+{
+  size_t len = strlen (text);
+  for (size_t i = 0; i <= len; i++)
+    {
+      og_pkglist l = { 0 };
+      og_error *err = NULL;
+      cleanup_free uint8_t *copy = og_xmalloc (i ? i : 1);
+      memcpy (copy, text, i);
+      if (parse (copy, i, name, &l, &err) < 0)
+        {
+          assert_non_null (err);
+          assert_int_equal (l.n, 0);
+          og_error_free (err);
+        }
+      else
+        assert_true (l.n <= max_pkgs);
+      og_pkglist_clear (&l);
+    }
 }

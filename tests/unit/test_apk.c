@@ -136,23 +136,7 @@ test_nul_and_huge_line (void **state)
 static void
 test_truncations (void **state)
 {
-  size_t len = strlen (db);
-  for (size_t i = 0; i <= len; i++)
-    {
-      og_pkglist l = { 0 };
-      og_error *err = NULL;
-      cleanup_free uint8_t *copy = og_xmalloc (i ? i : 1);
-      memcpy (copy, db, i);
-      if (og_apk_installed_parse (copy, i, "installed", &l, &err) < 0)
-        {
-          assert_non_null (err);
-          assert_int_equal (l.n, 0);
-          og_error_free (err);
-        }
-      else
-        assert_true (l.n <= 2);
-      og_pkglist_clear (&l);
-    }
+  fx_assert_prefixes_parse (og_apk_installed_parse, "installed", db, 2);
 }
 
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_fields_and_files),

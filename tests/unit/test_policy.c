@@ -416,8 +416,9 @@ test_skipped_subtrees (void **state)
     "\"packages\": {\"allow\": [{\"name\": \"x\", \"version\": \">= 1\"}]}",
     "\"executables\": {\"unowned\": \"deny\"}",
     "\"executables\": {\"setgid\": \"deny\"}",
-    "\"executables\": {\"allow\": [{\"path\": \"/x\", \"sha256\": \""
-    "0000000000000000000000000000000000000000000000000000000000000000\"}]}",
+    /* one entry in two literals: the parentheses tell clang it is meant */
+    ("\"executables\": {\"allow\": [{\"path\": \"/x\", \"sha256\": \""
+     "0000000000000000000000000000000000000000000000000000000000000000\"}]}"),
     "\"limits\": {\"max_executables\": 10}",
     "\"launch\": {\"no_new_privileges\": \"when-privileged\"}",
   };

@@ -429,7 +429,6 @@ og_apk_installed_parse (const uint8_t *data, size_t len, const char *name, og_pk
     }
   if (parse_records (data, len, &s, out, err) == 0)
     return 0;
-  while (out->n > before)
-    og_package_clear (&out->pkgs[--out->n]);
+  og_pkglist_truncate (out, before);
   return -1;
 }

@@ -204,23 +204,27 @@ static int
 parse_stanza_deps (const stanza *st, og_package *p, const char *name, og_error **err)
 {
   uint32_t c = 0, pc = 0;
-  if ((st->predepends.p
-       && og_dpkg_parse_relations (st->predepends, true, OG_DEP_PRE_DEPENDS, &p->depends, &c,
-                                   "Pre-Depends", name, st->line, err)
-              < 0)
-      || (st->depends.p
-          && og_dpkg_parse_relations (st->depends, true, OG_DEP_REQUIRES, &p->depends, &c,
-                                      "Depends", name, st->line, err)
-                 < 0)
-      || (st->recommends.p
-          && og_dpkg_parse_relations (st->recommends, true, OG_DEP_RECOMMENDS, &p->depends, &c,
-                                      "Recommends", name, st->line, err)
-                 < 0)
-      || (st->provides.p
-          && og_dpkg_parse_relations (st->provides, false, OG_DEP_REQUIRES, &p->provides, &pc,
-                                      "Provides", name, st->line, err)
-                 < 0))
-    return -1;
+  /* The dependency fields share one clause count; Provides has its own.  */
+  const struct
+  {
+    span s;
+    bool alt;
+    og_dep_kind kind;
+    og_pkg_deps *out;
+    uint32_t *clause;
+    const char *field;
+  } rel[] = {
+    { st->predepends, true, OG_DEP_PRE_DEPENDS, &p->depends, &c, "Pre-Depends" },
+    { st->depends, true, OG_DEP_REQUIRES, &p->depends, &c, "Depends" },
+    { st->recommends, true, OG_DEP_RECOMMENDS, &p->depends, &c, "Recommends" },
+    { st->provides, false, OG_DEP_REQUIRES, &p->provides, &pc, "Provides" },
+  };
+  for (size_t i = 0; i < OG_ARRAY_SIZE (rel); i++)
+    if (rel[i].s.p
+        && og_dpkg_parse_relations (rel[i].s, rel[i].alt, rel[i].kind, rel[i].out, rel[i].clause,
+                                    rel[i].field, name, st->line, err)
+               < 0)
+      return -1;
   p->n_clauses = c;
   p->essential = st->essential.p && span_is (st->essential, "yes");
   p->priority_required = st->priority.p && span_is (st->priority, "required");
@@ -353,46 +357,50 @@ finish_stanza (const stanza *st, parse_mode mode, const char *name, og_pkglist *
   return 0;
 }
 
+/* Which span of a stanza a field name is kept in.  */
+typedef struct
+{
+  const char *name;
+  size_t off;
+} kept_span;
+
+/* The span of st that the field named f (n bytes, any case) is kept in, or
+   NULL when the table does not name it.  */
+static span *
+kept_lookup (stanza *st, const kept_span *fields, size_t n_fields, const char *f, size_t n)
+{
+  for (size_t i = 0; i < n_fields; i++)
+    if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
+      return (span *)((char *)st + fields[i].off);
+  return NULL;
+}
+
 /* The kept multi-line (folded) field a name refers to, or NULL.  */
 static span *
 kept_folded_field (stanza *st, const char *f, size_t n)
 {
-  static const struct
-  {
-    const char *name;
-    size_t off;
-  } fields[] = {
+  static const kept_span fields[] = {
     { "Depends", offsetof (stanza, depends) },
     { "Pre-Depends", offsetof (stanza, predepends) },
     { "Recommends", offsetof (stanza, recommends) },
     { "Provides", offsetof (stanza, provides) },
     { "Conffiles", offsetof (stanza, conffiles) },
   };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
-    if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
-      return (span *)((char *)st + fields[i].off);
-  return NULL;
+  return kept_lookup (st, fields, OG_ARRAY_SIZE (fields), f, n);
 }
 
 /* The kept field a name refers to, or NULL.  */
 static span *
 kept_field (stanza *st, const char *f, size_t n)
 {
-  static const struct
-  {
-    const char *name;
-    size_t off;
-  } fields[] = {
+  static const kept_span fields[] = {
     { "Package", offsetof (stanza, package) },       { "Version", offsetof (stanza, version) },
     { "Architecture", offsetof (stanza, arch) },     { "Status", offsetof (stanza, status) },
     { "Source", offsetof (stanza, source) },         { "Installed-Size", offsetof (stanza, isize) },
     { "Essential", offsetof (stanza, essential) },   { "Priority", offsetof (stanza, priority) },
     { "Maintainer", offsetof (stanza, maintainer) },
   };
-  for (size_t i = 0; i < OG_ARRAY_SIZE (fields); i++)
-    if (strlen (fields[i].name) == n && strncasecmp (fields[i].name, f, n) == 0)
-      return (span *)((char *)st + fields[i].off);
-  return NULL;
+  return kept_lookup (st, fields, OG_ARRAY_SIZE (fields), f, n);
 }
 
 static int
@@ -478,8 +486,7 @@ parse_keep_list (const uint8_t *data, size_t len, const char *name, parse_mode m
   size_t before = out->n;
   if (parse_stanzas (data, len, name, mode, out, err) == 0)
     return 0;
-  while (out->n > before)
-    og_package_clear (&out->pkgs[--out->n]);
+  og_pkglist_truncate (out, before);
   return -1;
 }
 

@@ -88,6 +88,13 @@ og_pkglist_clear (og_pkglist *l)
   l->with_verify = with_verify;
 }
 
+void
+og_pkglist_truncate (og_pkglist *l, size_t n)
+{
+  while (l->n > n)
+    og_package_clear (&l->pkgs[--l->n]);
+}
+
 char *
 og_package_evr (const og_package *p)
 {

@@ -145,6 +145,9 @@ og_pkg_dep *og_pkg_deps_add (og_pkg_deps *l, const char *name, size_t name_len, 
                              size_t version_len, uint32_t sense, uint32_t clause, og_dep_kind kind);
 void og_pkg_deps_clear (og_pkg_deps *l);
 void og_pkglist_clear (og_pkglist *l);
+/* Drop the packages after the first n: a parser that fails leaves the list
+   as it found it.  */
+void og_pkglist_truncate (og_pkglist *l, size_t n);
 
 /* "name-[epoch:]version-release.arch" for rpm, "name version arch" for others;
    the caller frees.  */

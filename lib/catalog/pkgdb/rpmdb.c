@@ -87,8 +87,7 @@ read_all (foreach_fn foreach, const uint8_t *data, size_t len, const char *name,
 
   if (foreach (data, len, ctx.name, parse_blob, &ctx, err) < 0)
     {
-      while (out->n > before)
-        og_package_clear (&out->pkgs[--out->n]);
+      og_pkglist_truncate (out, before);
       return -1;
     }
   return 0;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include "base/fileio.h"
 #include "source/image/image_int.h"
 
 /* The real functions, behind the names image_int.h maps archive_* to.  */
@@ -136,19 +137,17 @@ outer_close_cb (struct archive *a, void *ud)
   return ARCHIVE_OK;
 }
 
-/* Open the archive before looking at it: O_NONBLOCK so that a FIFO cannot
-   block the open, then fstat: only a regular file is read.  The path is
-   the one the operator gave, so a symbolic link to the archive is
-   followed; its members are never opened by name.  */
+/* Open the archive before looking at it (a FIFO cannot block the open):
+   only a regular file is read.  The path is the one the operator gave, so
+   a symbolic link to the archive is followed; its members are never opened
+   by name.  */
 static int
 outer_open_fd (const char *path, og_error **err)
 {
-  cleanup_close int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   struct stat st;
+  cleanup_close int fd = og_open_stat (path, &st, err);
   if (fd < 0)
-    return og_error_set (err, errno, "open `%s`", path);
-  if (fstat (fd, &st) < 0)
-    return og_error_set (err, errno, "stat `%s`", path);
+    return -1;
   if (!S_ISREG (st.st_mode))
     return og_error_set (err, 0, "image archive `%s` is %s, not a regular file", path,
                          img_file_type_name (st.st_mode));

@@ -115,12 +115,7 @@ read_data (diff_ctx *dc, int fd, const char *path, img_ino *ino, og_error **err)
       if (diff_tick (dc, (uint64_t)n, path, err) < 0)
         return -1;
     }
-  if (md)
-    {
-      og_sha256_hex hex;
-      og_digest_final_hex (md, hex);
-      ino->sha256 = og_xstrdup (hex);
-    }
+  img_finish_data (ino, md);
   return 0;
 }
 

@@ -294,6 +294,9 @@ bool img_want_kept (const img_source *im, const char *path);
    within the image's caps.  */
 int img_prepare_data (img_source *im, const char *what, const char *path, img_ino *ino, bool exec,
                       bool keep, og_digest **md, og_error **err);
+/* The end of a file read after img_prepare_data: its digest, when one was
+   asked for (MD not NULL), goes to ino->sha256.  */
+void img_finish_data (img_ino *ino, og_digest *md);
 /* The whiteout PATH (".../.wh.NAME" or ".../.wh..wh..opq") of layer INDEX:
    what lower layers put there is removed.  */
 int img_whiteout (img_source *im, const char *what, const char *path, int index, og_error **err);

@@ -222,6 +222,16 @@ img_prepare_data (img_source *im, const char *what, const char *path, img_ino *i
   return 0;
 }
 
+void
+img_finish_data (img_ino *ino, og_digest *md)
+{
+  if (md == NULL)
+    return;
+  og_sha256_hex hex;
+  og_digest_final_hex (md, hex);
+  ino->sha256 = og_xstrdup (hex);
+}
+
 /* The data of the current entry, into INO's head and kept bytes (with
    HOLD) and MD (or NULL); a hole of a sparse file reads as zeros.  */
 static int
@@ -276,12 +286,7 @@ read_entry_data (layer_ctx *lc, struct archive *a, const char *path, img_ino *in
   if (img_prepare_data (lc->im, lc->name, path, ino, exec, keep, &md, lc->err) < 0
       || copy_entry_data (lc, a, path, ino, true, md) < 0)
     return -1;
-  if (md)
-    {
-      og_sha256_hex hex;
-      og_digest_final_hex (md, hex);
-      ino->sha256 = og_xstrdup (hex);
-    }
+  img_finish_data (ino, md);
   return 0;
 }
 
