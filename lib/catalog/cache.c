@@ -283,15 +283,6 @@ og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t 
 /* ---- the entry file --------------------------------------------------------- */
 
 static void
-put_le (og_buf *b, uint64_t v, size_t n)
-{
-  uint8_t out[8];
-  for (size_t i = 0; i < n; i++)
-    out[i] = (uint8_t)(v >> (8 * i));
-  og_buf_append (b, out, n);
-}
-
-static void
 payload (const og_layer_cache *c, og_buf *b)
 {
   const char *prev[OG_MAX_DEPTH + 1] = { 0 };

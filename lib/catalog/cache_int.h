@@ -78,4 +78,43 @@ get_str (og_reader *r, size_t max, char **out)
   return true;
 }
 
+/* The longest name, version or message string the formats take.  */
+#define OG_CACHE_MAX_STR 65536
+
+/* A string that may be absent: its length + 1, 0 when absent, then its
+   bytes.  */
+static inline void
+put_opt (og_buf *b, const char *s)
+{
+  put_uv (b, s ? strlen (s) + 1 : 0);
+  if (s)
+    og_buf_append (b, s, strlen (s));
+}
+
+static inline bool
+get_opt (og_reader *r, char **out)
+{
+  uint64_t n;
+  const uint8_t *p;
+  *out = NULL;
+  if (!get_uv (r, &n) || n > OG_CACHE_MAX_STR + 1)
+    return false;
+  if (n == 0)
+    return true;
+  if (!og_reader_bytes (r, n - 1, &p) || memchr (p, 0, n - 1))
+    return false;
+  *out = og_xstrndup ((const char *)p, n - 1);
+  return true;
+}
+
+/* N bytes of V, little-endian: the files' fixed-size header fields.  */
+static inline void
+put_le (og_buf *b, uint64_t v, size_t n)
+{
+  uint8_t out[8];
+  for (size_t i = 0; i < n; i++)
+    out[i] = (uint8_t)(v >> (8 * i));
+  og_buf_append (b, out, n);
+}
+
 #endif

@@ -26,20 +26,6 @@
 #include "base/strmap.h"
 #include "catalog/cache_int.h"
 
-#define MAX_STR 65536
-
-static void
-put_opt (og_buf *b, const char *s)
-{
-  if (s == NULL)
-    {
-      put_uv (b, 0);
-      return;
-    }
-  put_uv (b, strlen (s) + 1);
-  og_buf_append (b, s, strlen (s));
-}
-
 void
 og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf *out)
 {
@@ -87,22 +73,6 @@ og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf
     }
 }
 
-static bool
-get_opt (og_reader *r, char **out)
-{
-  uint64_t n;
-  const uint8_t *p;
-  *out = NULL;
-  if (!get_uv (r, &n) || n > MAX_STR + 1)
-    return false;
-  if (n == 0)
-    return true;
-  if (!og_reader_bytes (r, n - 1, &p) || memchr (p, 0, n - 1))
-    return false;
-  *out = og_xstrndup ((const char *)p, n - 1);
-  return true;
-}
-
 static int
 bad (og_error **err, const char *what)
 {
@@ -120,8 +90,8 @@ parse_dbs (og_reader *r, og_inventory *inv, og_error **err)
   for (; inv->n_dbs < n; inv->n_dbs++)
     {
       og_pkgdb_ref *d = &inv->dbs[inv->n_dbs];
-      if (!get_str (r, MAX_STR, &d->type) || !get_str (r, MAX_STR, &d->path)
-          || !get_str (r, MAX_STR, &d->backend))
+      if (!get_str (r, OG_CACHE_MAX_STR, &d->type) || !get_str (r, OG_CACHE_MAX_STR, &d->path)
+          || !get_str (r, OG_CACHE_MAX_STR, &d->backend))
         {
           inv->n_dbs++; /* freed with the rest */
           return bad (err, "database");
@@ -135,7 +105,7 @@ parse_package (og_reader *r, og_package *p)
 {
   uint64_t type, has_epoch, epoch, algo, n_files;
   if (!get_uv (r, &type) || type < OG_PKG_RPM || type > OG_PKG_APK
-      || !get_str (r, MAX_STR, &p->name) || !get_uv (r, &has_epoch) || has_epoch > 1
+      || !get_str (r, OG_CACHE_MAX_STR, &p->name) || !get_uv (r, &has_epoch) || has_epoch > 1
       || !get_uv (r, &epoch) || epoch > UINT32_MAX || !get_opt (r, &p->version)
       || !get_opt (r, &p->release) || !get_opt (r, &p->arch) || !get_opt (r, &p->source)
       || !get_opt (r, &p->source_version) || !get_opt (r, &p->license) || !get_opt (r, &p->vendor)
@@ -216,7 +186,7 @@ og_pkg_snapshot_restore (const uint8_t *data, size_t len, const char *tree_hex, 
   int ret;
 
   og_reader_init (&r, data, len);
-  if (!get_str (&r, MAX_STR, &tree))
+  if (!get_str (&r, OG_CACHE_MAX_STR, &tree))
     return bad (err, "tree digest");
   if (strcmp (tree, tree_hex) != 0)
     return 0; /* another tree: its paths may resolve otherwise */

@@ -19,8 +19,7 @@
 #include "catalog/cache_int.h"
 #include "source/source.h"
 
-#define MAGIC   "OGLR"
-#define MAX_STR 65536
+#define MAGIC "OGLR"
 
 void
 og_hit_memo_clear (og_hit_memo *m)
@@ -34,30 +33,6 @@ og_hit_memo_clear (og_hit_memo *m)
   free (m->skipped);
   og_policy_result_clear (&m->res);
   memset (m, 0, sizeof *m);
-}
-
-static void
-put_opt (og_buf *b, const char *s)
-{
-  put_uv (b, s ? strlen (s) + 1 : 0);
-  if (s)
-    og_buf_append (b, s, strlen (s));
-}
-
-static bool
-get_opt (og_reader *r, char **out)
-{
-  uint64_t n;
-  const uint8_t *p;
-  *out = NULL;
-  if (!get_uv (r, &n) || n > MAX_STR + 1)
-    return false;
-  if (n == 0)
-    return true;
-  if (!og_reader_bytes (r, n - 1, &p) || memchr (p, 0, n - 1))
-    return false;
-  *out = og_xstrndup ((const char *)p, n - 1);
-  return true;
 }
 
 /* The summary's counters, in their order (og_inventory_summary).  */
@@ -106,15 +81,6 @@ payload (const og_hit_memo *m, og_buf *b)
       put_str (b, m->res.waived[i].subject);
       put_uv (b, m->res.waived[i].exception);
     }
-}
-
-static void
-put_le (og_buf *b, uint64_t v, size_t n)
-{
-  uint8_t out[8];
-  for (size_t i = 0; i < n; i++)
-    out[i] = (uint8_t)(v >> (8 * i));
-  og_buf_append (b, out, n);
 }
 
 static void
@@ -181,9 +147,9 @@ parse_lists (og_reader *r, og_hit_memo *m, og_error **err)
   for (; m->res.n < n; m->res.n++)
     {
       og_finding *f = &m->res.findings[m->res.n];
-      if (!get_str (r, MAX_STR, &f->rule) || !get_str (r, MAX_STR, &f->subject)
-          || !get_str (r, MAX_STR, &f->reason) || !get_uv (r, &k) || k > OG_SUBJECT_INSPECTION
-          || !get_opt (r, &f->expired_exception))
+      if (!get_str (r, OG_CACHE_MAX_STR, &f->rule) || !get_str (r, OG_CACHE_MAX_STR, &f->subject)
+          || !get_str (r, OG_CACHE_MAX_STR, &f->reason) || !get_uv (r, &k)
+          || k > OG_SUBJECT_INSPECTION || !get_opt (r, &f->expired_exception))
         {
           m->res.n++; /* freed with the rest */
           return bad (err, "finding");
@@ -197,8 +163,8 @@ parse_lists (og_reader *r, og_hit_memo *m, og_error **err)
   for (; m->res.n_waived < n; m->res.n_waived++)
     {
       og_waiver *w = &m->res.waived[m->res.n_waived];
-      if (!get_str (r, MAX_STR, &w->rule) || !get_str (r, MAX_STR, &w->subject) || !get_uv (r, &v)
-          || v > SIZE_MAX / 2)
+      if (!get_str (r, OG_CACHE_MAX_STR, &w->rule) || !get_str (r, OG_CACHE_MAX_STR, &w->subject)
+          || !get_uv (r, &v) || v > SIZE_MAX / 2)
         {
           m->res.n_waived++;
           return bad (err, "waiver");
