@@ -12,7 +12,7 @@ FIX=${OG_FIXTURES_OUT:?}
 depdump=$OG_BUILD_ROOT/tests/depdump
 oracle=$OG_SOURCE_ROOT/tests/integration/deps_oracle_dpkg.py
 W=$(mktemp -d /var/tmp/og-deps-dpkg.XXXXXX)
-P=(podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs --events-backend none)
+. "$OG_SOURCE_ROOT/tests/lib/podman.sh"
 trap '"${P[@]}" rmi -af >/dev/null 2>&1; rm -rf "$W"' EXIT
 
 # compare LABEL ROOT: required_by of every package equals the oracle's.
@@ -25,15 +25,6 @@ compare() {
     "$W/$1.oracle" "$W/$1.og"
   check "$1: the graph is not empty ($(awk -F'\t' '$2 != ""' "$W/$1.og" | wc -l) packages are required by another)" \
     test "$(awk -F'\t' '$2 != ""' "$W/$1.og" | wc -l)" -gt 10
-}
-
-# docker_archive LABEL ROOT [IMPORT-OPTION...]: the tree as a one-layer
-# docker-archive (podman).
-docker_archive() {
-  tar --xattrs --numeric-owner -C "$2" -cf "$W/$1.tar" . &&
-    "${P[@]}" import -q "${@:3}" "$W/$1.tar" "localhost/og-$1:1" >/dev/null &&
-    "${P[@]}" save -q --format docker-archive -o "$W/$1.docker.tar" "localhost/og-$1:1" &&
-    rm -f "$W/$1.tar"
 }
 
 if bash "$OG_SOURCE_ROOT/tests/fixtures/make-debootstrap.sh" "$FIX"; then

@@ -12,8 +12,9 @@ build=${OG_BUILD_ROOT:?}
 src=${OG_SOURCE_ROOT:?}
 . "$src/tests/lib/tap.sh"
 depdump=$build/tests/depdump
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+W=$(mktemp -d /var/tmp/og-deps-rpm.XXXXXX)
+. "$src/tests/lib/podman.sh"
+trap '"${P[@]}" rmi -af >/dev/null 2>&1; rm -rf "$W"' EXIT
 
 # oracle ROOT: "name<TAB>required_by" for every package, from rpm alone.
 oracle() {
@@ -62,6 +63,21 @@ if bash "$src/tests/fixtures/make-rpm-fixtures.sh" "$fx"; then
   "$OCIGATE" slim --format json --keep /usr/bin/og-deps-tool "$R" >"$W/slim-keep.json"
   check "slim --keep /usr/bin/og-deps-tool keeps og-deps-base alone; app, lib and leaf are outside" \
     jq -e '.keep.kept == ["og-deps-base"] and (.keep.outside.list | map(.name) | map(select(startswith("og-deps"))) | sort) == ["og-deps-app", "og-deps-leaf", "og-deps-lib"]' "$W/slim-keep.json"
+  # The same answers from a docker-archive of the tree.
+  if docker_archive rpm "$R"; then
+    ok 0 "podman import + save of the rpm tree as a docker-archive"
+    I=docker-archive:$W/rpm.docker.tar
+    same "the docker-archive gives the same dependency graph as the tree" <("$depdump" "$R" | sort) <("$depdump" "$I" | sort)
+    same "why /usr/bin/og-deps-tool: the docker-archive answers as the tree" \
+      "$W/why-tool.json" <("$OCIGATE" why --format json "$I" /usr/bin/og-deps-tool)
+    same "slim: the docker-archive answers as the tree" <(jq -S 'del(.source)' "$W/slim.json") \
+      <("$OCIGATE" slim --format json "$I" | jq -S 'del(.source)')
+    same "slim --keep /usr/bin/og-deps-tool: the docker-archive answers as the tree" \
+      <(jq -S 'del(.source)' "$W/slim-keep.json") \
+      <("$OCIGATE" slim --format json --keep /usr/bin/og-deps-tool "$I" | jq -S 'del(.source)')
+  else
+    ok 1 "podman import + save of the rpm tree as a docker-archive"
+  fi
 else
   ok 1 "tests/fixtures/make-rpm-fixtures.sh"
 fi

@@ -25,7 +25,7 @@ FIX=${OG_FIXTURES_OUT:?}
 depdump=$OG_BUILD_ROOT/tests/depdump
 oracle=$S/tests/integration/deps_oracle_dpkg.py
 W=$(mktemp -d /var/tmp/og-large.XXXXXX)
-P=(podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs --events-backend none)
+. "$OG_SOURCE_ROOT/tests/lib/podman.sh"
 cleanup () {
   mountpoint -q "$W/m" && umount "$W/m"
   "${P[@]}" rmi -af >/dev/null 2>&1
@@ -115,11 +115,9 @@ ok $((rc != 1)) "check of the changed view against the manifest of the untouched
 four_findings "check: one finding per change (tac modified, tac setuid, bash missing, dropped unlisted)" "$W/check.json"
 
 # The docker-archive of the changed view answers as the view.
-if tar --xattrs --numeric-owner -C "$T" -cf "$W/large.tar" . &&
-  "${P[@]}" import -q "$W/large.tar" localhost/og-large:1 >/dev/null &&
-  "${P[@]}" save -q --format docker-archive -o "$W/large.docker.tar" localhost/og-large:1; then
+if docker_archive large "$T"; then
   ok 0 "podman import + save of the changed view as a docker-archive"
-  rm -f "$W/large.tar"; "${P[@]}" rmi -af >/dev/null 2>&1
+  "${P[@]}" rmi -af >/dev/null 2>&1
   I=docker-archive:$W/large.docker.tar
   "$OCIGATE" verify --all --format json "$I" >"$W/img-all.json"
   same "verify --all of the docker-archive: the same files as of the view" <(og_view "$W/all.json") <(og_view "$W/img-all.json")

@@ -78,15 +78,13 @@ same "sqlite: verify agrees with rpm -Va on the executables" "$W/rpm-exec" "$W/o
 # layers what the other digests (md5, sha512, ...) need, so it reports the
 # same files, modified vs missing, as the directory.
 if command -v podman >/dev/null; then
-  P=(podman --root "$W/storage" --runroot "$W/run" --storage-driver vfs --events-backend none)
-  tar --numeric-owner -C "$R" -cf "$W/root.tar" .
-  "${P[@]}" import -q "$W/root.tar" localhost/og-verify:1 > /dev/null &&
-    "${P[@]}" save -q --format docker-archive -o "$W/img.tar" localhost/og-verify:1
+  . "$OG_SOURCE_ROOT/tests/lib/podman.sh"
+  docker_archive verify "$R"
   ok $? "podman import and save of the changed root"
-  "$OCIGATE" verify --format json "docker-archive:$W/img.tar" > "$W/img-exec.json"
+  "$OCIGATE" verify --format json "docker-archive:$W/verify.docker.tar" > "$W/img-exec.json"
   og_view "$W/img-exec.json" > "$W/og-img-exec"
   same "image: the executables' findings are the directory's" "$W/og-exec" "$W/og-img-exec"
-  "$OCIGATE" verify --all --format json "docker-archive:$W/img.tar" > "$W/img-all.json"
+  "$OCIGATE" verify --all --format json "docker-archive:$W/verify.docker.tar" > "$W/img-all.json"
   og_view "$W/all.json" > "$W/og-dir-all"
   og_view "$W/img-all.json" > "$W/og-img-all"
   same "image --all: the same files, modified vs missing, as the directory" "$W/og-dir-all" "$W/og-img-all"
