@@ -9,6 +9,8 @@ print_file (void *ctx, const char *s, size_t len)
   og_jw *w = ctx;
   if (fwrite (s, 1, len, w->out) != len)
     w->failed = true;
+  if (w->tee)
+    og_digest_update (w->tee, s, len);
 }
 
 static void
@@ -16,6 +18,8 @@ print_buf (void *ctx, const char *s, size_t len)
 {
   og_jw *w = ctx;
   og_buf_append (w->buf, s, len);
+  if (w->tee)
+    og_digest_update (w->tee, s, len);
 }
 
 static int
@@ -57,6 +61,12 @@ og_jw_open_cb (og_jw *w, yajl_print_t print, void *ctx, og_error **err)
 {
   memset (w, 0, sizeof *w);
   return open_gen (w, print, ctx, false, err);
+}
+
+void
+og_jw_tee (og_jw *w, og_digest *d)
+{
+  w->tee = d;
 }
 
 int

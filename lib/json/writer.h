@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <yajl/yajl_gen.h>
 
+#include "base/digest.h"
 #include "base/error.h"
 #include "base/util.h"
 
@@ -23,6 +24,7 @@ typedef struct og_jw
   yajl_gen g;
   FILE *out; /* or */
   og_buf *buf;
+  og_digest *tee;  /* when set, every byte printed also goes into it */
   bool failed;     /* a write to out failed */
   bool bad_string; /* yajl refused a string (never, with og_jw_str) */
 } og_jw;
@@ -33,6 +35,9 @@ int og_jw_open_file (og_jw *w, FILE *out, og_error **err);
 int og_jw_open_buf (og_jw *w, og_buf *buf, og_error **err);
 /* Compact, every byte handed to print (e.g. a digest).  */
 int og_jw_open_cb (og_jw *w, yajl_print_t print, void *ctx, og_error **err);
+/* From now on every byte printed also goes into d (NULL: no longer); the
+   caller owns d.  */
+void og_jw_tee (og_jw *w, og_digest *d);
 /* Free the generator; for a file, flush and report write errors.  */
 int og_jw_close (og_jw *w, og_error **err);
 

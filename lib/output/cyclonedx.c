@@ -65,11 +65,9 @@ write_tools (og_jw *w)
 static void
 write_metadata (og_jw *w, const og_inventory *inv, const og_sbom_options *o)
 {
-  char when[21];
-  og_sbom_time (o->created, when);
   og_jw_str (w, "metadata");
   yajl_gen_map_open (w->g);
-  og_jw_kv (w, "timestamp", when);
+  og_sbom_kv_time (w, "timestamp", o->created);
   write_tools (w);
   og_jw_str (w, "component");
   yajl_gen_map_open (w->g);
@@ -211,22 +209,20 @@ og_inventory_write_cyclonedx (const og_inventory *inv, const og_sbom_options *o,
   const char *spec = o->spec_version ? o->spec_version : "1.6";
   bool v15 = strcmp (spec, "1.5") == 0;
   og_sbom_owned own = { 0 };
+  cleanup_digest og_digest *doc = NULL;
   char uuid[37], serial[48];
   size_t np = inv->packages.n;
   og_jw w;
 
   if (!v15 && strcmp (spec, "1.6") != 0)
     return og_error_set (err, EINVAL, "CycloneDX %s: ocigate writes 1.6 and 1.5", spec);
-  if (og_sbom_uuid (inv, uuid, err) < 0)
+  if (og_digest_new (OG_DIGEST_SHA256, &doc, err) < 0 || og_jw_open_file (&w, out, err) < 0)
     return -1;
-  snprintf (serial, sizeof serial, "urn:uuid:%s", uuid);
-  if (og_jw_open_file (&w, out, err) < 0)
-    return -1;
+  og_jw_tee (&w, doc);
   og_sbom_owned_build (inv, &own);
   yajl_gen_map_open (w.g);
   og_jw_kv (&w, "bomFormat", "CycloneDX");
   og_jw_kv (&w, "specVersion", spec);
-  og_jw_kv (&w, "serialNumber", serial);
   og_jw_kint (&w, "version", 1);
   write_metadata (&w, inv, o);
   og_jw_str (&w, "components");
@@ -237,7 +233,15 @@ og_inventory_write_cyclonedx (const og_inventory *inv, const og_sbom_options *o,
   for (size_t k = own.pkg_start[np]; k < own.pkg_start[np + 1]; k++)
     write_file (&w, &inv->execs[own.execs_of[k]], own.execs_of[k]);
   yajl_gen_array_close (w.g);
-  yajl_gen_map_close (w.g);
   og_sbom_owned_clear (&own);
+  og_jw_tee (&w, NULL);
+  if (og_sbom_uuid (inv, doc, uuid, err) < 0)
+    {
+      og_jw_close (&w, NULL);
+      return -1;
+    }
+  snprintf (serial, sizeof serial, "urn:uuid:%s", uuid);
+  og_jw_kv (&w, "serialNumber", serial);
+  yajl_gen_map_close (w.g);
   return og_jw_close (&w, err);
 }

@@ -8,16 +8,15 @@
 #include "output/sbom.h"
 
 int
-og_sbom_uuid (const og_inventory *inv, char out[37], og_error **err)
+og_sbom_uuid (const og_inventory *inv, og_digest *doc, char out[37], og_error **err)
 {
-  og_sha256_hex inv_digest, h;
+  og_sha256_hex doc_digest, h;
   og_buf b = { 0 };
   int r;
 
-  if (og_inventory_digest (inv, inv_digest, err) < 0)
-    return -1;
+  og_digest_final_hex (doc, doc_digest);
   /* The same content in two images is two documents: their digests count.  */
-  og_buf_printf (&b, "ocigate-sbom\n%s\n%s\n%s\n", inv_digest,
+  og_buf_printf (&b, "ocigate-sbom\n%s\n%s\n%s\n", doc_digest,
                  inv->source.config_digest ? inv->source.config_digest : "",
                  inv->source.manifest_digest ? inv->source.manifest_digest : "");
   r = og_sha256_hex_of (b.data, b.len, h, err);
@@ -36,6 +35,18 @@ og_sbom_time (time_t t, char out[21])
   struct tm tm;
   gmtime_r (&t, &tm);
   strftime (out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+og_sbom_kv_time (og_jw *w, const char *key, time_t t)
+{
+  og_digest *tee = w->tee;
+  char when[21];
+
+  og_sbom_time (t, when);
+  og_jw_tee (w, NULL);
+  og_jw_kv (w, key, when);
+  og_jw_tee (w, tee);
 }
 
 const char *

@@ -4,7 +4,8 @@
    operating system, and the executables as files with their sha256 when it
    was computed, tied to their owning package.  Deterministic: the same
    inventory and options give the same bytes (the serial number and the
-   document namespace come from the inventory's digest and the source's
+   document namespace come from the sha256 of every other byte of the
+   document, which is why they are its last member, and from the source's
    image digests; the time from the options).  */
 #ifndef OG_OUTPUT_SBOM_H
 #define OG_OUTPUT_SBOM_H
@@ -12,7 +13,9 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "base/digest.h"
 #include "catalog/inventory.h"
+#include "json/writer.h"
 
 typedef struct og_sbom_options
 {
@@ -27,11 +30,16 @@ int og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, 
 
 /* ---- shared by the two writers ------------------------------------------ */
 
-/* A name-based UUID (version 5 layout, variant 10) from the sha256 of the
-   inventory and the source's image digests: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx".  */
-int og_sbom_uuid (const og_inventory *inv, char out[37], og_error **err);
+/* A name-based UUID (version 5 layout, variant 10) from doc, the sha256 of
+   what the writer has printed so far (og_jw_tee; finalized here), and the
+   source's image digests: "xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx".  Computed
+   while the document streams, instead of a second pass over the inventory.  */
+int og_sbom_uuid (const og_inventory *inv, og_digest *doc, char out[37], og_error **err);
 /* "2026-01-31T12:00:00Z" */
 void og_sbom_time (time_t t, char out[21]);
+/* KEY: the time t, left out of the document's digest (og_jw_tee): another
+   time is the same document at another time, with the same serial.  */
+void og_sbom_kv_time (og_jw *w, const char *key, time_t t);
 /* What names the document: the image's first tag, else the path as given.  */
 const char *og_sbom_subject_name (const og_inventory *inv);
 /* A supplier as the database names it, "Name <email>" (dpkg Maintainer) or

@@ -281,29 +281,25 @@ int
 og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, FILE *out,
                          og_error **err)
 {
+  cleanup_digest og_digest *doc = NULL;
   license_refs lic = { 0 };
-  char uuid[37], when[21];
+  char uuid[37];
   cleanup_free char *ns = NULL;
   og_buf b = { 0 };
   og_jw w;
   int r;
 
-  if (og_sbom_uuid (inv, uuid, err) < 0)
+  if (og_digest_new (OG_DIGEST_SHA256, &doc, err) < 0 || og_jw_open_file (&w, out, err) < 0)
     return -1;
-  og_sbom_time (o->created, when);
-  og_buf_printf (&b, "https://ocigate.invalid/spdx/%s", uuid);
-  ns = og_buf_steal (&b);
-  if (og_jw_open_file (&w, out, err) < 0)
-    return -1;
+  og_jw_tee (&w, doc);
   yajl_gen_map_open (w.g);
   og_jw_kv (&w, "spdxVersion", "SPDX-2.3");
   og_jw_kv (&w, "dataLicense", "CC0-1.0");
   og_jw_kv (&w, "SPDXID", "SPDXRef-DOCUMENT");
   og_jw_kv (&w, "name", og_sbom_subject_name (inv));
-  og_jw_kv (&w, "documentNamespace", ns);
   og_jw_str (&w, "creationInfo");
   yajl_gen_map_open (w.g);
-  og_jw_kv (&w, "created", when);
+  og_sbom_kv_time (&w, "created", o->created);
   og_jw_str (&w, "creators");
   yajl_gen_array_open (w.g);
   og_jw_str (&w, "Tool: ocigate-" OG_VERSION);
@@ -318,8 +314,17 @@ og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, FILE
   write_files (&w, inv);
   write_relationships (&w, inv);
   write_extracted (&w, &lic);
+  license_refs_clear (&lic);
+  og_jw_tee (&w, NULL);
+  if (og_sbom_uuid (inv, doc, uuid, err) < 0)
+    {
+      og_jw_close (&w, NULL);
+      return -1;
+    }
+  og_buf_printf (&b, "https://ocigate.invalid/spdx/%s", uuid);
+  ns = og_buf_steal (&b);
+  og_jw_kv (&w, "documentNamespace", ns);
   yajl_gen_map_close (w.g);
   r = og_jw_close (&w, err);
-  license_refs_clear (&lic);
   return r;
 }
