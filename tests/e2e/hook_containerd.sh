@@ -3,7 +3,10 @@
 # container's runtime spec, through containerd-shim-runc-v2 and runc: denied by
 # a manifest that forbids busybox (the command never runs, ctr shows the
 # finding, a deny record), allowed by a manifest generated offline from the
-# same docker-archive (the command runs, an allow record); both records name
+# same docker-archive (the command runs, an allow record); the second launch
+# over the same snapshot layers hits the layer cache, with the inventory
+# digest of a walk with the cache off, and denies an executable the upper
+# layer gained; the records name
 # the image, and `ocigate audit` finds them by it.
 #
 # The containerd is a private one: its own root, state, socket and config in
@@ -101,7 +104,17 @@ run () { # run ID
 }
 names_image='(.image.name // .container.annotations["io.kubernetes.cri.image-name"]) == $img'
 
-host_config "$E2E/ocigate.json" "$A" "$M" deny enforce
+# The layer cache in the test's directory: the snapshot is an overlay mount
+# over containerd's read-only .../snapshots/ID/fs, keyed by that ID.
+config () { # config MANIFEST [CACHE-ENABLED]
+  host_config "$E2E/ocigate.json.new" "$A" "$M" "$1" enforce
+  jq --arg c "$E2E/cache" --argjson on "${2:-true}" '.cache = { dir: $c, enabled: $on }' \
+    "$E2E/ocigate.json.new" > "$E2E/ocigate.json"
+}
+check "the snapshot is an overlay mount over containerd's snapshot layers" \
+  sh -c "findmnt -n -o FSTYPE,OPTIONS --target '$E2E/mnt' | grep -q '^overlay .*lowerdir=[^,]*/snapshots/[0-9]*/fs'"
+
+config deny
 spec prestart
 run og-e2e-ctd-deny; rc=$?
 ok $((rc != 0 ? 0 : 1)) "enforce + deny: ctr run fails (rc=$rc)"
@@ -114,17 +127,40 @@ check "enforce + deny: the record says deny, names the container and the image" 
     and .container.root == "'"$E2E/mnt"'" and (.findings | map(.subject) | index("/bin/busybox") != null) and '"$names_image" \
   <(last_record "$A")
 
-host_config "$E2E/ocigate.json" "$A" "$M" golden enforce
+check "the first launch over the snapshot misses the layer cache, keyed by one snapshot layer" \
+  jq -e '.cache.state == "miss" and .cache.layers >= 1 and (.cache.key | length == 64)' <(last_record "$A")
+deny_key=$(last_record "$A" | jq -r .cache.key)
+
+config golden
 run og-e2e-ctd-allow; rc=$?
 ok $rc "enforce + the manifest generated from the docker-archive: ctr run succeeds"
 check "enforce + generated manifest: the command ran" grep -qx container-ran "$E2E/out"
 check "enforce + generated manifest: an allow record that names the image" \
   jq -e --arg img "$IMG" '.decision == "allow" and .findings == [] and .manifest.name == "busybox-golden"
     and .container.id == "og-e2e-ctd-allow" and '"$names_image" <(last_record "$A")
+check "the second launch over the same snapshot layers hits the cache (the same key)" \
+  jq -e --arg k "$deny_key" '.cache.state == "hit" and .cache.key == $k' <(last_record "$A")
+hit_digest=$(last_record "$A" | jq -r .inventory_sha256)
 rm -f "$E2E/mnt/tmp/marker"
+config golden false
+run og-e2e-ctd-walk; rc=$?
+ok $rc "with the cache off: ctr run succeeds"
+check "with the cache off: a full walk (no cache member) gives the same inventory digest as the hit" \
+  jq -e --arg d "$hit_digest" '(has("cache") | not) and .inventory_sha256 == $d' <(last_record "$A")
+rm -f "$E2E/mnt/tmp/marker"
+# An executable the container's own upper layer gained is caught over a hit.
+config golden
+mkdir -p "$E2E/mnt/usr/local/bin" && printf '#!/bin/sh\necho new\n' > "$E2E/mnt/usr/local/bin/new" &&
+  chmod 0755 "$E2E/mnt/usr/local/bin/new"
+run og-e2e-ctd-new; rc=$?
+ok $((rc != 0 ? 0 : 1)) "an executable added to the snapshot's upper layer: ctr run fails (rc=$rc)"
+check "... a hit that denies, naming the new executable" \
+  jq -e --arg k "$deny_key" '.cache.state == "hit" and .cache.key == $k and .decision == "deny"
+    and (.findings | map(.subject) | index("/usr/local/bin/new") != null)' <(last_record "$A")
+rm -rf "$E2E/mnt/usr/local/bin/new" "$E2E/mnt/tmp/marker"
 
 # createRuntime, the stage the runtime spec names for this (prestart is deprecated).
-host_config "$E2E/ocigate.json" "$A" "$M" deny enforce
+config deny
 spec createRuntime
 run og-e2e-ctd-cr; rc=$?
 ok $((rc != 0 ? 0 : 1)) "createRuntime + deny: ctr run fails (rc=$rc)"
@@ -135,7 +171,8 @@ check "createRuntime + deny: no output" test ! -s "$E2E/out"
 # The records, queried by image.
 "$OCIGATE" audit --image 'localhost/og-e2e-busybox*' --format json "$A" > "$E2E/q"; rc=$?
 ok $rc "ocigate audit --image finds the records by the image's name"
-check "ocigate audit --image: all three, deny, allow, deny" test "$(jq -r .decision "$E2E/q" | tr '\n' ' ')" = "deny allow deny "
+check "ocigate audit --image: all five, deny, allow, allow, deny, deny" \
+  test "$(jq -r .decision "$E2E/q" | tr '\n' ' ')" = "deny allow allow deny deny "
 check "the records follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
