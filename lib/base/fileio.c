@@ -1,9 +1,23 @@
 /* Bounded reads and atomic writes (see fileio.h).  */
 #include <fcntl.h>
 #include <libgen.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "base/fileio.h"
 #include "base/util.h"
+
+int
+og_openat2 (int dirfd, const char *path, const struct open_how *how)
+{
+  for (int i = 0;; i++)
+    {
+      int fd = (int)syscall (SYS_openat2, dirfd, path, how, sizeof *how);
+      if (fd >= 0 || (errno != EINTR && errno != EAGAIN) || i + 1 >= OG_OPENAT2_TRIES)
+        return fd;
+    }
+}
 
 int
 og_read_fd (int fd, const char *what, size_t max, char **data, size_t *len, og_error **err)

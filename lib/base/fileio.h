@@ -25,6 +25,15 @@ int og_open_stat (const char *path, struct stat *st, og_error **err);
 /* og_open_stat, refusing what is not a regular file.  */
 int og_open_regular (const char *path, og_error **err);
 
+struct open_how;
+/* openat2(2), tried again on EINTR and on EAGAIN: with RESOLVE_IN_ROOT or
+   RESOLVE_BENEATH the kernel answers EAGAIN when a rename or a mount
+   anywhere on the system raced with a ".." step of the path (a busy node,
+   not the image), and asks the caller to retry.  Bounded: after
+   OG_OPENAT2_TRIES attempts EAGAIN stands.  The fd, or -1 with errno.  */
+#define OG_OPENAT2_TRIES 1000
+int og_openat2 (int dirfd, const char *path, const struct open_how *how);
+
 /* Write all of data to fd.  -1 with errno set.  */
 int og_write_all (int fd, const void *data, size_t len);
 

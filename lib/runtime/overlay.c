@@ -503,7 +503,7 @@ resolve_in_merged (int rootfd, const char *root_real, const char *dir, char **ou
   cleanup_free char *real = NULL;
   size_t n = strlen (root_real);
 
-  fd = (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, rootfd, dir + 1, &how, sizeof how));
+  fd = og_openat2 (rootfd, dir + 1, &how);
   if (fd < 0)
     return errno == ENOENT ? 1 : -1;
   real = fd_path (fd);

@@ -47,7 +47,7 @@ openat2_in_root (int rootfd, const char *path, int flags)
     path++;
   if (*path == '\0')
     path = ".";
-  return (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, rootfd, path, &how, sizeof how));
+  return og_openat2 (rootfd, path, &how);
 }
 
 /* Read a file opened inside the root: a regular file of at most max bytes

@@ -27,6 +27,7 @@
 
 #include "source/overlay.h"
 #include "base/deadline.h"
+#include "base/fileio.h"
 #include "base/util.h"
 #include "source/dir.h"
 
@@ -358,7 +359,7 @@ og_overlay_upper_lookup (og_overlay_upper *u, const char *path)
      whatever it is, it is not "nothing".  */
   how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  fd = (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, u->fd, *path ? path : ".", &how, sizeof how));
+  fd = og_openat2 (u->fd, *path ? path : ".", &how);
   if (fd < 0)
     return errno == ENOENT ? OG_UPPER_NONE : OG_UPPER_OTHER;
   if (fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode))

@@ -276,4 +276,25 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 ok $(( ms < 5000 ? 0 : 1 )) "a regex bomb in the host config: the hook decides at once ($ms ms, rc $rc)"
 # The hook reads the bomb from $W/ocigate.json (regex.json copied there).
 check "... with an error record that names the file" jq -e '(.decision | startswith("error-")) and (.error | test("/ocigate.json:[0-9]+:[0-9]+: "))' <(tail -n 1 "$A")
+# 9. Renames anywhere on the node (another container, a busy host) while the
+# tree is read: openat2(RESOLVE_IN_ROOT) answers EAGAIN when a rename races
+# with a ".." step of a path (here /etc/os-release -> ../usr/lib/os-release),
+# and asks the caller to try again; an inventory must not fail for it.
+T=$W/race/tree; mkdir -p "$T/etc" "$T/usr/lib" "$W/race/a" "$W/race/b"
+echo 'ID=race' > "$T/usr/lib/os-release"; ln -s ../usr/lib/os-release "$T/etc/os-release"
+: > "$W/race/a/f"
+python3 -c '
+import os, sys
+os.chdir(sys.argv[1])
+while os.path.exists("run"):
+    os.rename("a/f", "b/f"); os.rename("b/f", "a/f")
+' "$W/race" & racer=$!
+: > "$W/race/run"
+fails=0
+for i in $(seq 200); do
+  "$OCIGATE" inventory --format json "$T" > "$W/race/out" 2> "$W/race/err" || { fails=$((fails + 1)); cp "$W/race/err" "$W/race/lasterr"; }
+done
+rm -f "$W/race/run"; wait $racer
+ok $((fails == 0 ? 0 : 1)) "200 inventories while renames race on the node: none fails ($fails; $(head -c 200 "$W/race/lasterr" 2>/dev/null))"
+check "... and each reads the os-release behind the ../ link" jq -e '.os.id == "race"' "$W/race/out"
 plan_end

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "base/deadline.h"
+#include "base/fileio.h"
 #include "source/image/image_int.h"
 
 /* Bytes read between two looks at the deadline.  */
@@ -278,8 +279,7 @@ layout_open (int dirfd, const char *name, int *fd, og_error **err)
 {
   struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-  cleanup_close int r
-      = (int)TEMP_FAILURE_RETRY (syscall (SYS_openat2, dirfd, name, &how, sizeof how));
+  cleanup_close int r = og_openat2 (dirfd, name, &how);
   struct stat st;
   if (r < 0)
     {
