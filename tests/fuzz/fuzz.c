@@ -193,6 +193,13 @@ put_blob (const void *data, size_t len, og_sha256_hex hex)
   put (name, data, len);
 }
 
+static void
+drop_blob (const og_sha256_hex hex)
+{
+  cleanup_free char *path = og_xasprintf ("%s/blobs/sha256/%s", layout, hex);
+  (void)unlink (path);
+}
+
 /* A layout in a fresh directory under $TMPDIR (run.sh gives each target
    one and removes it afterwards).  */
 static void
@@ -305,6 +312,12 @@ fuzz_layer_tar (const uint8_t *data, size_t size)
                       man_hex, strlen (man));
   put ("index.json", idx, strlen (idx));
   inventory_of_layout ();
+  /* One input's blobs go with it: a long run would otherwise leave one
+     layer per input in the scratch layout (hundreds of thousands of files
+     in 30 minutes).  */
+  drop_blob (layer);
+  drop_blob (cfg_hex);
+  drop_blob (man_hex);
 }
 
 /* The bytes are the index.json of a layout (its blobs from earlier runs of
