@@ -273,7 +273,7 @@ static const allowed plain[] = {
   { "faccessat2", "as faccessat" },
   { "access", "as faccessat" },
   { "getcwd", "sqlite path handling (read only)" },
-  { "fadvise64", "POSIX_FADV_SEQUENTIAL before a digest's reads (readahead of the file, no change)" },
+  { "fadvise64", "POSIX_FADV_SEQUENTIAL before a digest's reads (readahead, no change)" },
   { "fstatfs", "glibc's statvfs, opendir" },
   { "statfs", "as fstatfs" },
   /* openat2(RESOLVE_IN_ROOT) is how source/dir.c opens every path; its flags
