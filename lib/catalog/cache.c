@@ -341,12 +341,7 @@ og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
     abort ();
   put_le (&z, body.len, 8);
   og_buf_append (&z, zbuf, zlen);
-  og_buf_append (out, MAGIC, 4);
-  put_le (out, OG_LAYER_CACHE_FORMAT, 4);
-  put_sha256_of (out, key, strlen (key));
-  put_le (out, z.len, 8);
-  put_sha256_of (out, z.data, z.len);
-  og_buf_append (out, z.data, z.len);
+  put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z);
 }
 
 static int

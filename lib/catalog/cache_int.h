@@ -132,6 +132,20 @@ put_sha256_of (og_buf *b, const void *data, size_t len)
   og_buf_append (b, raw, sizeof raw);
 }
 
+/* The frame both files are written in: magic (4 bytes), u32le format, the
+   sha256 of key, u64le payload length, the sha256 of the payload, the
+   payload.  */
+static inline void
+put_frame (og_buf *out, const char *magic, uint32_t format, const char *key, const og_buf *body)
+{
+  og_buf_append (out, magic, 4);
+  put_le (out, format, 4);
+  put_sha256_of (out, key, strlen (key));
+  put_le (out, body->len, 8);
+  put_sha256_of (out, body->data, body->len);
+  og_buf_append (out, body->data, body->len);
+}
+
 /* Is the raw sha256 at p (OG_SHA256_LEN bytes) that of data?  1 when it
    is, 0 when it is not, -1 with *err when the sum cannot be taken.  */
 static inline int

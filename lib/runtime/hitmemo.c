@@ -89,12 +89,7 @@ og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out)
   cleanup_buf og_buf body = { 0 };
 
   payload (m, &body);
-  og_buf_append (out, MAGIC, 4);
-  put_le (out, OG_HIT_MEMO_FORMAT, 4);
-  put_sha256_of (out, key, strlen (key));
-  put_le (out, body.len, 8);
-  put_sha256_of (out, body.data, body.len);
-  og_buf_append (out, body.data, body.len);
+  put_frame (out, MAGIC, OG_HIT_MEMO_FORMAT, key, &body);
 }
 
 static int
