@@ -2,6 +2,9 @@
    well-formed sequences); base64: RFC 4648, section 4.  */
 #include "base/text.h"
 
+#include <ctype.h>
+#include <string.h>
+
 /* The length of the well-formed UTF-8 sequence at s (at most n bytes), or 0
    when there is none.  */
 static size_t
@@ -118,10 +121,21 @@ og_utf8_lossy (const char *s, size_t len)
   return og_buf_steal (&b);
 }
 
+static const char b64_tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char hex_tab[] = "0123456789abcdef";
+
+/* The place of c in the alphabet tab, or -1.  */
+static int
+digit_value (const char *tab, char c)
+{
+  const char *at = c ? strchr (tab, c) : NULL;
+  return at ? (int)(at - tab) : -1;
+}
+
 char *
 og_base64 (const void *data, size_t len)
 {
-  static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char *tab = b64_tab;
   const unsigned char *p = data;
   og_buf b = { 0 };
 
@@ -140,4 +154,55 @@ og_base64 (const void *data, size_t len)
       og_buf_putc (&b, rest > 2 ? tab[v & 63] : '=');
     }
   return og_buf_steal (&b);
+}
+
+bool
+og_base64_decode (const char *s, size_t n, uint8_t *out, size_t want)
+{
+  size_t o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t i;
+
+  if (n % 4 != 0 || n / 4 * 3 < want || n / 4 * 3 - want > 2)
+    return false;
+  for (i = 0; i < n; i++)
+    {
+      int v;
+      if (s[i] == '=')
+        break;
+      v = digit_value (b64_tab, s[i]);
+      if (v < 0)
+        return false;
+      acc = (acc << 6) | (uint32_t)v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          if (o >= want)
+            return false;
+          out[o++] = (uint8_t)(acc >> bits);
+        }
+    }
+  for (; i < n; i++)
+    if (s[i] != '=')
+      return false;
+  /* leftover bits must be zero padding */
+  return o == want && (acc & ((1u << bits) - 1)) == 0;
+}
+
+bool
+og_hex_decode (const char *hex, size_t n, uint8_t *out)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      int hi = digit_value (hex_tab, (char)tolower ((unsigned char)hex[2 * i])), lo;
+      if (hi < 0)
+        return false;
+      lo = digit_value (hex_tab, (char)tolower ((unsigned char)hex[2 * i + 1]));
+      if (lo < 0)
+        return false;
+      out[i] = (uint8_t)(hi << 4 | lo);
+    }
+  return true;
 }

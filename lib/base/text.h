@@ -1,6 +1,6 @@
 /* Text from the image made safe to show: UTF-8 validation, escaping for
    lines a person or a log reads (one record is always one line), lossy
-   UTF-8 and base64 for JSON.  The one place these rules live.  */
+   UTF-8 and base64 for JSON, and hex read back.  The one place these rules live.  */
 #ifndef OG_TEXT_H
 #define OG_TEXT_H
 
@@ -29,5 +29,15 @@ char *og_utf8_lossy (const char *s, size_t len);
 
 /* RFC 4648 base64 of data; the caller frees.  */
 char *og_base64 (const void *data, size_t len);
+/* Decode exactly want bytes of padded base64 from s (n characters, no
+   white space) into out: false when s is not that (a wrong length, a
+   character outside the alphabet, padding that is not at the end, or
+   non-zero bits in the padding).  */
+bool og_base64_decode (const char *s, size_t n, uint8_t *out, size_t want);
+
+/* The N bytes written as 2*N hex digits (either case) at hex, into out:
+   og_hex's inverse.  False, with out unspecified, when one of the 2*N
+   characters is not a hex digit (a shorter string fails at its NUL).  */
+bool og_hex_decode (const char *hex, size_t n, uint8_t *out);
 
 #endif

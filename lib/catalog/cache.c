@@ -324,22 +324,10 @@ payload (const og_layer_cache *c, og_buf *b)
     og_buf_append (b, c->snapshot.data, c->snapshot.len);
 }
 
-/* A sha256 in hex as its 32 bytes.  */
-static void
-put_hex (og_buf *b, const char *hex)
-{
-  uint8_t raw[OG_SHA256_LEN];
-  for (size_t i = 0; i < OG_SHA256_LEN; i++)
-    sscanf (hex + 2 * i, "%2hhx", &raw[i]);
-  og_buf_append (b, raw, sizeof raw);
-}
-
 void
 og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
 {
   cleanup_buf og_buf body = { 0 };
-  og_sha256_hex hex;
-
   cleanup_buf og_buf z = { 0 };
   uLongf zlen;
   cleanup_free Bytef *zbuf = NULL;
@@ -353,14 +341,7 @@ og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
     abort ();
   put_le (&z, body.len, 8);
   og_buf_append (&z, zbuf, zlen);
-  og_buf_append (out, MAGIC, 4);
-  put_le (out, OG_LAYER_CACHE_FORMAT, 4);
-  og_sha256_hex_of (key, strlen (key), hex, NULL);
-  put_hex (out, hex);
-  put_le (out, z.len, 8);
-  og_sha256_hex_of (z.data, z.len, hex, NULL);
-  put_hex (out, hex);
-  og_buf_append (out, z.data, z.len);
+  put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z);
 }
 
 static int
@@ -494,7 +475,7 @@ verify (const uint8_t *data, size_t len, const char *key, const uint8_t **body, 
   og_reader r;
   const uint8_t *magic, *k, *sum;
   uint32_t format;
-  og_sha256_hex want, have;
+  int same;
 
   og_reader_init (&r, data, len);
   if (!og_reader_bytes (&r, 4, &magic) || memcmp (magic, MAGIC, 4) != 0)
@@ -503,19 +484,13 @@ verify (const uint8_t *data, size_t len, const char *key, const uint8_t **body, 
     return bad (err, "another format version");
   if (!og_reader_bytes (&r, OG_SHA256_LEN, &k))
     return bad (err, "truncated");
-  og_hex (k, OG_SHA256_LEN, want);
-  if (og_sha256_hex_of (key, strlen (key), have, err) < 0)
-    return -1;
-  if (strcmp (want, have) != 0)
-    return bad (err, "the entry of another layer stack (key)");
+  if ((same = sha256_is (k, key, strlen (key), err)) <= 0)
+    return same < 0 ? -1 : bad (err, "the entry of another layer stack (key)");
   if (!og_reader_u64 (&r, false, blen) || !og_reader_bytes (&r, OG_SHA256_LEN, &sum)
       || *blen != og_reader_remaining (&r) || !og_reader_bytes (&r, *blen, body))
     return bad (err, "truncated");
-  og_hex (sum, OG_SHA256_LEN, want);
-  if (og_sha256_hex_of (*body, *blen, have, err) < 0)
-    return -1;
-  if (strcmp (want, have) != 0)
-    return bad (err, "checksum mismatch");
+  if ((same = sha256_is (sum, *body, *blen, err)) <= 0)
+    return same < 0 ? -1 : bad (err, "checksum mismatch");
   return 0;
 }
 

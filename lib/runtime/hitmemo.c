@@ -83,44 +83,19 @@ payload (const og_hit_memo *m, og_buf *b)
     }
 }
 
-static void
-put_sha256 (og_buf *b, const void *data, size_t len)
-{
-  og_sha256_hex hex;
-  uint8_t raw[OG_SHA256_LEN];
-  og_sha256_hex_of (data, len, hex, NULL);
-  for (size_t i = 0; i < OG_SHA256_LEN; i++)
-    sscanf (hex + 2 * i, "%2hhx", &raw[i]);
-  og_buf_append (b, raw, sizeof raw);
-}
-
 void
 og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out)
 {
   cleanup_buf og_buf body = { 0 };
 
   payload (m, &body);
-  og_buf_append (out, MAGIC, 4);
-  put_le (out, OG_HIT_MEMO_FORMAT, 4);
-  put_sha256 (out, key, strlen (key));
-  put_le (out, body.len, 8);
-  put_sha256 (out, body.data, body.len);
-  og_buf_append (out, body.data, body.len);
+  put_frame (out, MAGIC, OG_HIT_MEMO_FORMAT, key, &body);
 }
 
 static int
 bad (og_error **err, const char *what)
 {
   return og_error_set_code (err, OG_ERR_CONTENT, 0, "layer cache hit memo: %s", what);
-}
-
-/* Does the raw sha256 at p match data?  */
-static bool
-sha256_is (const uint8_t *p, const void *data, size_t len)
-{
-  og_sha256_hex want, have;
-  og_hex (p, OG_SHA256_LEN, want);
-  return og_sha256_hex_of (data, len, have, NULL) == 0 && strcmp (want, have) == 0;
 }
 
 static int
@@ -211,12 +186,12 @@ og_hit_memo_parse (const uint8_t *data, size_t len, const char *key, og_hit_memo
     return bad (err, "not a memo (magic)");
   if (!og_reader_u32 (&r, false, &format) || format != OG_HIT_MEMO_FORMAT)
     return bad (err, "another format version");
-  if (!og_reader_bytes (&r, OG_SHA256_LEN, &k) || !sha256_is (k, key, strlen (key)))
+  if (!og_reader_bytes (&r, OG_SHA256_LEN, &k) || sha256_is (k, key, strlen (key), NULL) <= 0)
     return bad (err, "the memo of another layer stack (key)");
   if (!og_reader_u64 (&r, false, &blen) || !og_reader_bytes (&r, OG_SHA256_LEN, &sum)
       || blen != og_reader_remaining (&r) || !og_reader_bytes (&r, blen, &body))
     return bad (err, "truncated");
-  if (!sha256_is (sum, body, blen))
+  if (sha256_is (sum, body, blen, NULL) <= 0)
     return bad (err, "checksum mismatch");
   og_reader_init (&r, body, blen);
   if (parse_payload (&r, out, err) < 0)

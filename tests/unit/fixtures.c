@@ -226,6 +226,32 @@ fx_put32 (uint8_t *p, uint32_t v, bool big_endian)
     p[i] = (uint8_t)(big_endian ? v >> (24 - 8 * i) : v >> (8 * i));
 }
 
+/* ---- the layer cache's framed files ------------------------------------ */
+
+void
+fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, uint32_t format,
+                        fx_frame_rejects_fn rejected)
+{
+  const size_t body = 4 + 4 + 32 + 8 + 32;
+  og_buf t;
+
+  assert_true (a->len > body);
+  assert_int_equal (a->data[0], 'O');
+  rejected (a, other_key, "key");
+  a->data[body + (a->len - body) / 2] ^= 1;
+  rejected (a, key, "checksum");
+  a->data[body + (a->len - body) / 2] ^= 1;
+  a->data[4] = (char)(format + 1);
+  rejected (a, key, "format");
+  a->data[4] = (char)format;
+  a->data[0] = 'X';
+  rejected (a, key, "magic");
+  a->data[0] = 'O';
+  t = *a;
+  t.len = a->len - 1;
+  rejected (&t, key, "truncated");
+}
+
 /* ---- parsers and diagnostics -------------------------------------------- */
 
 void

@@ -67,6 +67,20 @@ void fx_free_lines (char **lines, size_t n);
 void fx_sha256 (const void *data, size_t len, char *out /* an og_sha256_hex */);
 void fx_put32 (uint8_t *p, uint32_t v, bool big_endian);
 
+/* ---- the layer cache's framed files ------------------------------------
+   The layer cache entry and the hit memo frame their payload alike
+   (lib/catalog/cache_int.h): a 4-byte magic starting 'O', a u32le format,
+   the sha256 of the key, a u64le length, the sha256 of the payload, the
+   payload.  fx_frame_rejects_fn parses b under key and asserts that it
+   fails as content whose message says why (and leaves nothing behind).  */
+typedef void (*fx_frame_rejects_fn) (const og_buf *b, const char *key, const char *why);
+/* The checks every framed file must pass, on a (written under key; left as
+   it was): read under other_key ("key"), one payload bit flipped
+   ("checksum"), format + 1 ("format"), another magic ("magic"), one byte
+   short ("truncated").  */
+void fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, uint32_t format,
+                             fx_frame_rejects_fn rejected);
+
 /* ---- parsers and diagnostics -------------------------------------------- */
 
 /* A package-database parser (og_dpkg_status_parse, og_apk_installed_parse);

@@ -94,24 +94,10 @@ test_rejected (void **state)
   og_waiver w;
   og_skipped k;
   cleanup_buf og_buf a = { 0 };
-  og_buf t;
-  size_t body = 4 + 4 + 32 + 8 + 32;
 
   sample (&m, &f, &w, &k);
   og_hit_memo_serialize (&m, "key", &a);
-  rejected (&a, "another key", "key");
-  a.data[body + (a.len - body) / 2] ^= 1;
-  rejected (&a, "key", "checksum");
-  a.data[body + (a.len - body) / 2] ^= 1;
-  a.data[4] = OG_HIT_MEMO_FORMAT + 1;
-  rejected (&a, "key", "format");
-  a.data[4] = OG_HIT_MEMO_FORMAT;
-  a.data[0] = 'X';
-  rejected (&a, "key", "magic");
-  a.data[0] = 'O';
-  t = a;
-  t.len = a.len - 1;
-  rejected (&t, "key", "truncated");
+  fx_assert_frame_checks (&a, "key", "another key", OG_HIT_MEMO_FORMAT, rejected);
 }
 
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_round_trip), cmocka_unit_test (test_rejected))

@@ -1,6 +1,6 @@
 /* Safe text: UTF-8 validity (the RFC 3629 syntax, cases from Markus Kuhn's
    UTF-8 decoder stress test), escaping for one-line records, lossy UTF-8,
-   and base64 (the RFC 4648 section 10 test vectors).  */
+   base64 (the RFC 4648 section 10 test vectors) and hex read back.  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,5 +97,68 @@ test_base64 (void **state)
     }
 }
 
+/* og_base64_decode reads the RFC 4648 vectors back, and refuses what is
+   not exactly that many bytes of padded base64.  */
+static void
+test_base64_decode (void **state)
+{
+  static const char *const vec[]
+      = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+  uint8_t out[8];
+  (void)state;
+  for (size_t n = 0; n <= 6; n++)
+    {
+      memset (out, 0, sizeof out);
+      assert_true (og_base64_decode (vec[n], strlen (vec[n]), out, n));
+      assert_memory_equal (out, "foobar", n);
+      if (n > 0)
+        assert_false (og_base64_decode (vec[n], strlen (vec[n]), out, n - 1));
+      assert_false (og_base64_decode (vec[n], strlen (vec[n]), out, n + 1));
+    }
+  assert_false (og_base64_decode ("Zm9", 3, out, 2));      /* not a multiple of 4 */
+  assert_false (og_base64_decode ("Zm9*", 4, out, 3));     /* outside the alphabet */
+  assert_false (og_base64_decode ("Zg=a", 4, out, 1));     /* padding in the middle */
+  assert_false (og_base64_decode ("Zh==", 4, out, 1));     /* padding bits not zero */
+  assert_false (og_base64_decode ("Zg\0=", 4, out, 1));   /* a NUL is no digit */
+  assert_true (og_base64_decode ("+/+/", 4, out, 3));
+  assert_int_equal (out[0], 0xfb);
+  assert_int_equal (out[1], 0xff);
+  assert_int_equal (out[2], 0xbf);
+}
+
+/* og_hex_decode reads back what og_hex writes, either case, and refuses
+   anything that is not 2*N hex digits.  */
+static void
+test_hex_decode (void **state)
+{
+  uint8_t all[256], back[256];
+  char hex[2 * 256 + 1];
+  (void)state;
+  for (size_t i = 0; i < sizeof all; i++)
+    all[i] = (uint8_t)(255 - i);
+  og_hex (all, sizeof all, hex);
+  memset (back, 0, sizeof back);
+  assert_true (og_hex_decode (hex, sizeof all, back));
+  assert_memory_equal (back, all, sizeof all);
+
+  assert_true (og_hex_decode ("00fFaB9c", 4, back));
+  assert_int_equal (back[0], 0x00);
+  assert_int_equal (back[1], 0xff);
+  assert_int_equal (back[2], 0xab);
+  assert_int_equal (back[3], 0x9c);
+  /* Only the first 2*N characters count.  */
+  assert_true (og_hex_decode ("7fzz", 1, back));
+  assert_int_equal (back[0], 0x7f);
+  assert_true (og_hex_decode ("", 0, back));
+
+  assert_false (og_hex_decode ("0g", 1, back));
+  assert_false (og_hex_decode ("g0", 1, back));
+  assert_false (og_hex_decode (" 1", 1, back));
+  assert_false (og_hex_decode ("0x", 1, back));
+  assert_false (og_hex_decode ("abc", 2, back)); /* ends at the NUL */
+  assert_false (og_hex_decode ("ab", 2, back));
+}
+
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_utf8_valid), cmocka_unit_test (test_escape),
-         cmocka_unit_test (test_lossy), cmocka_unit_test (test_base64));
+         cmocka_unit_test (test_lossy), cmocka_unit_test (test_base64),
+         cmocka_unit_test (test_base64_decode), cmocka_unit_test (test_hex_decode));

@@ -27,6 +27,7 @@
 
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/reader.h"
+#include "base/text.h"
 #include "base/util.h"
 
 #define OG_APK_LINE_MAX (1u << 20)
@@ -45,58 +46,6 @@ typedef struct apk_state
   bool with_deps;    /* parse D: and p: */
 } apk_state;
 
-static int
-b64_value (char c)
-{
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
-/* Decode exactly want bytes of padded base64 from s (n chars) into out.  */
-static bool
-b64_decode (const char *s, size_t n, uint8_t *out, size_t want)
-{
-  size_t o = 0;
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t i;
-
-  if (n % 4 != 0 || n / 4 * 3 < want || n / 4 * 3 - want > 2)
-    return false;
-  for (i = 0; i < n; i++)
-    {
-      int v;
-      if (s[i] == '=')
-        break;
-      v = b64_value (s[i]);
-      if (v < 0)
-        return false;
-      acc = (acc << 6) | (uint32_t)v;
-      bits += 6;
-      if (bits >= 8)
-        {
-          bits -= 8;
-          if (o >= want)
-            return false;
-          out[o++] = (uint8_t)(acc >> bits);
-        }
-    }
-  for (; i < n; i++)
-    if (s[i] != '=')
-      return false;
-  /* leftover bits must be zero padding */
-  return o == want && (acc & ((1u << bits) - 1)) == 0;
-}
-
 /* Z: value -> lower-case hex digest and its algorithm.  */
 static bool
 parse_checksum (const char *v, size_t n, char **hex, og_digest_algo *algo)
@@ -107,7 +56,7 @@ parse_checksum (const char *v, size_t n, char **hex, og_digest_algo *algo)
   if (n >= 2 && v[0] == 'Q' && (v[1] == '1' || v[1] == '2'))
     {
       rawlen = v[1] == '1' ? 20 : 32;
-      if (!b64_decode (v + 2, n - 2, raw, rawlen))
+      if (!og_base64_decode (v + 2, n - 2, raw, rawlen))
         return false;
       *algo = v[1] == '1' ? OG_DIGEST_SHA1 : OG_DIGEST_SHA256;
       *hex = og_xmalloc (2 * rawlen + 1);
