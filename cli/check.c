@@ -147,15 +147,13 @@ run_check (const og_cli_args *a, const og_manifest *m, const og_launch_facts *fa
   check_doc doc;
   int r;
 
-  sopts.digests = sopts.digests || og_manifest_needs_sha256 (m);
   /* Verification only when the manifest judges its results.  An image
      source compares only what its layers' stream gave (the sha256 of
      executables): the rest is unverifiable, never "ok".  */
   if (og_manifest_needs_verify (m))
-    {
-      sopts.digests = true;
-      va.flags |= OG_INV_VERIFY;
-    }
+    va.flags |= OG_INV_VERIFY;
+  if (og_manifest_needs_sha256 (m) || og_manifest_needs_verify (m))
+    sopts.digests = OG_DIGESTS_EXEC;
   if (og_manifest_needs_deps (m))
     va.flags |= OG_INV_DEPS;
   r = build (&va, &sopts, &inv, &err);

@@ -64,7 +64,7 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
       o->label[1] = arg;
       return OG_CLI_GO_ON;
     case 'd':
-      a->sopts.digests = true;
+      a->sopts.digests = OG_DIGESTS_EXEC;
       return OG_CLI_GO_ON;
     default:
       return OG_CLI_NOT_MINE;

@@ -62,7 +62,7 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
   switch (c)
     {
     case 'd':
-      a->sopts.digests = true;
+      a->sopts.digests = OG_DIGESTS_EXEC;
       return OG_CLI_GO_ON;
     case 'D':
       a->flags |= OG_INV_DEPS;

@@ -128,7 +128,7 @@ cmd_generate (int argc, char **argv)
   if (r == OG_CLI_GO_ON)
     {
       if (g.level == OG_GEN_DIGESTS)
-        a.sopts.digests = true;
+        a.sopts.digests = OG_DIGESTS_EXEC;
       r = og_cli_write_inventory (&a, write_manifest, &g);
     }
   og_strv_clear (&g.keep);

@@ -58,7 +58,7 @@ og_cmd_verify (int argc, char **argv)
      digests are then compared without reading the layers again.  A
      directory is read by the verification itself, in the database's
      algorithm, on every CPU.  */
-  a.sopts.image_digests = true;
+  a.sopts.digests = OG_DIGESTS_STREAMED;
   if (og_cli_build_inventory (a.source, &a.sopts, a.flags, &inv, NULL, &err) < 0
       || (a.format == OG_FORMAT_JSON ? og_verify_write_json (&inv, stdout, &err)
                                      : og_verify_write_table (&inv, stdout, &err))

@@ -175,7 +175,7 @@ mount_destinations (hook *h)
 static int
 open_root (hook *h, bool digests, og_source **src, og_error **err)
 {
-  og_source_options opts = { .digests = digests };
+  og_source_options opts = { .digests = digests ? OG_DIGESTS_EXEC : OG_DIGESTS_NONE };
 
   h->phase = HOOK_PHASE_ROOT;
   if (og_source_open_dir (h->root, &opts, src, err) < 0)

@@ -641,7 +641,7 @@ og_source_open_dir (const char *path, const og_source_options *opts, og_source *
         d->has_mnt_id = true;
       }
   }
-  d->digests = opts && opts->digests;
+  d->digests = opts && opts->digests == OG_DIGESTS_EXEC;
   *out = &d->base;
   return 0;
 }

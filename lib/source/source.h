@@ -144,20 +144,28 @@ struct og_source
   og_source_info info;
 };
 
+/* Which sha256 a source computes: of every regular file with an
+   exec/setuid/setgid bit, in og_entry.sha256.  */
+typedef enum og_source_digests
+{
+  OG_DIGESTS_NONE = 0,
+  /* Every source: a directory hashes during the walk, an image while its
+     layers stream at open (they are not read again).  */
+  OG_DIGESTS_EXEC,
+  /* Only a source that cannot read a file twice: an image hashes while its
+     layers stream, so that inspect can answer after they streamed past
+     (verification asks for it); a directory hashes nothing, its inspect
+     reads the file again (hashing in the walk too would read every
+     executable twice).  */
+  OG_DIGESTS_STREAMED,
+} og_source_digests;
+
 /* How to open a source.  */
 typedef struct og_source_options
 {
   const char *platform; /* images: "os/arch[/variant]" or NULL */
   const char *image;    /* images: NAME or INDEX in a multi-image archive, or NULL */
-  /* The sha256 of every regular file with an exec/setuid/setgid bit, in
-     og_entry.sha256: a directory source hashes during the walk, an image
-     while its layers stream at open (they are not read again).  */
-  bool digests;
-  /* Images only: the same sha256 of executables, kept so that inspect can
-     answer it after the layers streamed past (verification asks for it).
-     A directory source ignores it: its inspect reads the file again, so
-     hashing during the walk too would read every executable twice.  */
-  bool image_digests;
+  og_source_digests digests;
   /* Images: the files kept whole for read_file, a NULL-terminated list of
      patterns matched (fnmatch, FNM_PATHNAME) on as many last components of
      a file's real path as the pattern has: "os-release", "dpkg/status",

@@ -271,7 +271,7 @@ static void
 inventory_of_layout (void)
 {
   cleanup_free char *spec = og_xasprintf ("oci:%s", layout);
-  og_source_options opts = { .digests = true, .keep = og_pkgdb_keep };
+  og_source_options opts = { .digests = OG_DIGESTS_EXEC, .keep = og_pkgdb_keep };
   og_source *src = NULL;
   og_error *err = NULL;
   if (og_source_open (spec, &opts, &src, &err) == 0)

@@ -74,7 +74,7 @@ main (int argc, char **argv)
   for (i = 1; i < argc - 1; i++)
     {
       if (strcmp (argv[i], "--sha256") == 0)
-        opts.digests = true;
+        opts.digests = OG_DIGESTS_EXEC;
       else if (strcmp (argv[i], "--info") == 0)
         info = true;
       else if (strcmp (argv[i], "--platform") == 0 && i + 1 < argc - 1)

@@ -182,7 +182,7 @@ collect_sha (const og_entry *e, void *ud, og_error **err)
 static void
 test_walk_digests_when_opened_with_them (void **state)
 {
-  og_source_options opts = { .digests = true };
+  og_source_options opts = { .digests = OG_DIGESTS_EXEC };
   og_source *s = NULL;
   og_error *err = NULL;
   og_buf b = { 0 };
@@ -276,7 +276,7 @@ test_walk_depth_limit (void **state)
 static void
 test_hashing_checks_deadline (void **state)
 {
-  og_source_options opts = { .digests = true };
+  og_source_options opts = { .digests = OG_DIGESTS_EXEC };
   cleanup_free char *d = fresh_dir ();
   cleanup_free char *huge = og_xasprintf ("%s/huge", d);
   og_source *s = NULL;

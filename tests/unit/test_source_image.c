@@ -203,7 +203,7 @@ walk_sha (og_source *s)
 static og_source *
 open_ok (const char *dir, bool sha)
 {
-  og_source_options o = { .digests = sha, .keep = og_pkgdb_keep };
+  og_source_options o = { .digests = sha ? OG_DIGESTS_EXEC : OG_DIGESTS_NONE, .keep = og_pkgdb_keep };
   og_source *s = NULL;
   og_error *err = NULL;
   int r = og_source_open (dir, &o, &s, &err);
@@ -702,7 +702,7 @@ test_limits_and_deadline (void **state)
     ent l0[] = { { "big", 'f', 0755, big, NULL, 0 }, END };
     const ent *layers[] = { l0, NULL };
     cleanup_free char *dir = make_layout (layers, true, false);
-    og_source_options o = { .digests = true };
+    og_source_options o = { .digests = OG_DIGESTS_EXEC };
     og_source *s = NULL;
     og_error *err = NULL;
     struct timespec ts = { 0, 5 * 1000 * 1000 };

@@ -481,7 +481,7 @@ img_source_new (og_image_kind kind, const char *path, const og_source_options *o
   im->base.ops = &img_ops;
   im->base.info.kind = og_xstrdup (og_image_kind_name (kind));
   im->base.info.path = og_xstrdup (path);
-  im->digests = opts && (opts->digests || opts->image_digests);
+  im->digests = opts && opts->digests != OG_DIGESTS_NONE;
   im->keep = opts ? opts->keep : NULL;
   im->store.dirfd = -1;
   rino->mode = S_IFDIR | 0755;
