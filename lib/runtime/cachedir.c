@@ -232,6 +232,30 @@ read_entry (og_cachedir *c, og_error **err)
   return 0;
 }
 
+/* An anonymous file in the cache directory, for an entry or a memo that
+   appears under its name only once it is whole (link_into_place).  */
+static int
+new_tmpfile (int dirfd)
+{
+  return openat (dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+/* Write DATA into the anonymous file *TMPFD and link it into DIRFD as NAME
+   (WHAT: "cache entry" or "cache memo", for the errors), then close it.
+   When another hook linked NAME first, its file stands.  */
+static int
+link_into_place (int dirfd, int *tmpfd, const char *name, const char *what, const void *data,
+                 size_t len, og_error **err)
+{
+  if (og_write_all (*tmpfd, data, len) < 0)
+    return og_error_set (err, errno, "write %s `%s`", what, name);
+  if (linkat (*tmpfd, "", dirfd, name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
+    return og_error_set (err, errno, "link %s `%s` into place", what, name);
+  close (*tmpfd);
+  *tmpfd = -1;
+  return 0;
+}
+
 int
 og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_cachedir *out,
                   og_error **err)
@@ -255,7 +279,7 @@ og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_c
   ret = read_entry (&c, err);
   if (ret == 1)
     {
-      c.tmpfd = openat (c.dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      c.tmpfd = new_tmpfile (c.dirfd);
       if (c.tmpfd < 0)
         ret = og_error_set (err, errno, "make a cache entry in `%s`", dir);
       else
@@ -279,7 +303,7 @@ og_cachedir_drop (og_cachedir *c, og_error **err)
   if (unlinkat (c->dirfd, c->name, 0) < 0 && errno != ENOENT)
     return og_error_set (err, errno, "remove cache entry `%s`", c->name);
   if (c->tmpfd < 0)
-    c->tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    c->tmpfd = new_tmpfile (c->dirfd);
   if (c->tmpfd < 0)
     return og_error_set (err, errno, "make a cache entry");
   return 0;
@@ -290,13 +314,7 @@ og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **er
 {
   if (c->tmpfd < 0 || len > c->max_bytes)
     return 0;
-  if (og_write_all (c->tmpfd, data, len) < 0)
-    return og_error_set (err, errno, "write cache entry `%s`", c->name);
-  if (linkat (c->tmpfd, "", c->dirfd, c->name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
-    return og_error_set (err, errno, "link cache entry `%s` into place", c->name);
-  close (c->tmpfd);
-  c->tmpfd = -1;
-  return 0;
+  return link_into_place (c->dirfd, &c->tmpfd, c->name, "cache entry", data, len, err);
 }
 
 static void
@@ -333,7 +351,7 @@ og_cachedir_take_memo (og_cachedir *c, og_error **err)
       c->memo = (uint8_t *)data;
       c->memo_len = len;
     }
-  c->memo_tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  c->memo_tmpfd = new_tmpfile (c->dirfd);
   if (c->memo_tmpfd < 0)
     return og_error_set (err, errno, "make a cache memo");
   return 0;
@@ -347,13 +365,7 @@ og_cachedir_publish_memo (og_cachedir *c, const void *data, size_t len, og_error
   memo_name (c, name);
   if (c->memo_tmpfd < 0 || len > MEMO_MAX)
     return 0;
-  if (og_write_all (c->memo_tmpfd, data, len) < 0)
-    return og_error_set (err, errno, "write cache memo `%s`", name);
-  if (linkat (c->memo_tmpfd, "", c->dirfd, name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
-    return og_error_set (err, errno, "link cache memo `%s` into place", name);
-  close (c->memo_tmpfd);
-  c->memo_tmpfd = -1;
-  return 0;
+  return link_into_place (c->dirfd, &c->memo_tmpfd, name, "cache memo", data, len, err);
 }
 
 void
