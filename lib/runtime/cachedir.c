@@ -211,21 +211,39 @@ open_dir (const char *dir, og_error **err)
   return fd;
 }
 
+/* Read NAME in the cache directory DIRFD whole, at most MAX bytes, never
+   through a symbolic link and only a regular file (WHAT: "cache entry" or
+   "cache memo", for the errors): 0 with its bytes and the fd read, 1 when
+   there is none.  */
+static int
+read_cache_file (int dirfd, const char *name, const char *what, size_t max, int *fd_out,
+                 char **data, size_t *len, og_error **err)
+{
+  cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0)
+    return errno == ENOENT ? 1 : og_error_set (err, errno, "open %s `%s`", what, name);
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return og_error_set (err, errno, "%s `%s` is not a regular file", what, name);
+  if (og_read_fd (fd, name, max, data, len, err) < 0)
+    return -1;
+  *fd_out = og_steal_fd (&fd);
+  return 0;
+}
+
 /* The entry's bytes, marked used; 1 when there is none.  */
 static int
 read_entry (og_cachedir *c, og_error **err)
 {
-  cleanup_close int fd = openat (c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  struct stat st;
+  cleanup_close int fd = -1;
   char *data = NULL;
   size_t len = 0;
+  int r = read_cache_file (c->dirfd, c->name, "cache entry", OG_CACHE_ENTRY_MAX, &fd, &data, &len,
+                           err);
 
-  if (fd < 0)
-    return errno == ENOENT ? 1 : og_error_set (err, errno, "open cache entry `%s`", c->name);
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-    return og_error_set (err, errno, "cache entry `%s` is not a regular file", c->name);
-  if (og_read_fd (fd, c->name, OG_CACHE_ENTRY_MAX, &data, &len, err) < 0)
-    return -1;
+  if (r != 0)
+    return r;
   futimens (fd, NULL); /* its last use, for the eviction */
   c->entry = (uint8_t *)data;
   c->entry_len = len;
@@ -329,20 +347,16 @@ og_cachedir_take_memo (og_cachedir *c, og_error **err)
 {
   char name[OG_SHA256_HEX_LEN + 8];
   cleanup_close int fd = -1;
-  struct stat st;
   char *data = NULL;
   size_t len = 0;
+  int r;
 
   memo_name (c, name);
-  fd = openat (c->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno != ENOENT)
-    return og_error_set (err, errno, "open cache memo `%s`", name);
-  if (fd >= 0)
+  r = read_cache_file (c->dirfd, name, "cache memo", MEMO_MAX, &fd, &data, &len, err);
+  if (r < 0)
+    return -1;
+  if (r == 0)
     {
-      if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-        return og_error_set (err, errno, "cache memo `%s` is not a regular file", name);
-      if (og_read_fd (fd, name, MEMO_MAX, &data, &len, err) < 0)
-        return -1;
       if (unlinkat (c->dirfd, name, 0) < 0 && errno != ENOENT)
         {
           free (data);
