@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/deadline.h"
 #include "base/fileio.h"
 #include "base/util.h"
 
@@ -14,8 +15,16 @@ og_openat2 (int dirfd, const char *path, const struct open_how *how)
   for (int i = 0;; i++)
     {
       int fd = (int)syscall (SYS_openat2, dirfd, path, how, sizeof *how);
-      if (fd >= 0 || (errno != EINTR && errno != EAGAIN) || i + 1 >= OG_OPENAT2_TRIES)
-        return fd;
+      int saved = errno;
+      /* One walk of a path whose symbolic links are full of ".." takes
+         about a millisecond, so the tries alone may last a second: none
+         past the inspection deadline (the caller reports the EAGAIN).  */
+      if (fd >= 0 || (saved != EINTR && saved != EAGAIN) || i + 1 >= OG_OPENAT2_TRIES
+          || og_deadline_passed ())
+        {
+          errno = saved;
+          return fd;
+        }
     }
 }
 

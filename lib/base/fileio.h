@@ -30,7 +30,8 @@ struct open_how;
    RESOLVE_BENEATH the kernel answers EAGAIN when a rename or a mount
    anywhere on the system raced with a ".." step of the path (a busy node,
    not the image), and asks the caller to retry.  Bounded: after
-   OG_OPENAT2_TRIES attempts EAGAIN stands.  The fd, or -1 with errno.  */
+   OG_OPENAT2_TRIES attempts, or once the inspection deadline has passed
+   (base/deadline.h), EAGAIN stands.  The fd, or -1 with errno.  */
 #define OG_OPENAT2_TRIES 1000
 int og_openat2 (int dirfd, const char *path, const struct open_how *how);
 

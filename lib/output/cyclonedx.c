@@ -36,13 +36,8 @@ write_digest_hashes (og_jw *w, const char *digest)
   const char *hex = digest;
   if (strncmp (hex, "sha256:", 7) == 0)
     hex += 7;
-  og_jw_str (w, "hashes");
-  yajl_gen_array_open (w->g);
-  yajl_gen_map_open (w->g);
-  og_jw_kv (w, "alg", "SHA-256");
-  og_jw_kv (w, "content", hex);
-  yajl_gen_map_close (w->g);
-  yajl_gen_array_close (w->g);
+  og_sbom_list_of_one (w, "hashes",
+                       (const char *const[]){ "alg", "SHA-256", "content", hex, NULL });
 }
 
 /* Tools as components: the form of 1.5 and later (the bare array is deprecated).  */
@@ -51,14 +46,9 @@ write_tools (og_jw *w)
 {
   og_jw_str (w, "tools");
   yajl_gen_map_open (w->g);
-  og_jw_str (w, "components");
-  yajl_gen_array_open (w->g);
-  yajl_gen_map_open (w->g);
-  og_jw_kv (w, "type", "application");
-  og_jw_kv (w, "name", "ocigate");
-  og_jw_kv (w, "version", OG_VERSION);
-  yajl_gen_map_close (w->g);
-  yajl_gen_array_close (w->g);
+  og_sbom_list_of_one (w, "components",
+                       (const char *const[]){ "type", "application", "name", "ocigate", "version",
+                                              OG_VERSION, NULL });
   yajl_gen_map_close (w->g);
 }
 
@@ -148,27 +138,13 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, const og_sbom_owned 
       yajl_gen_map_open (w->g);
       og_jw_kv (w, "name", name);
       if (email)
-        {
-          og_jw_str (w, "contact");
-          yajl_gen_array_open (w->g);
-          yajl_gen_map_open (w->g);
-          og_jw_kv (w, "email", email);
-          yajl_gen_map_close (w->g);
-          yajl_gen_array_close (w->g);
-        }
+        og_sbom_list_of_one (w, "contact", (const char *const[]){ "email", email, NULL });
       yajl_gen_map_close (w->g);
     }
   og_jw_kv (w, "name", p->name);
   og_jw_kv (w, "version", evr);
   if (p->license && og_license_is_spdx_expression (p->license))
-    {
-      og_jw_str (w, "licenses");
-      yajl_gen_array_open (w->g);
-      yajl_gen_map_open (w->g);
-      og_jw_kv (w, "expression", p->license);
-      yajl_gen_map_close (w->g);
-      yajl_gen_array_close (w->g);
-    }
+    og_sbom_list_of_one (w, "licenses", (const char *const[]){ "expression", p->license, NULL });
   else if (p->license && p->license[0])
     {
       /* The database's own words, which are no SPDX expression.  */
@@ -210,7 +186,6 @@ og_inventory_write_cyclonedx (const og_inventory *inv, const og_sbom_options *o,
   bool v15 = strcmp (spec, "1.5") == 0;
   og_sbom_owned own = { 0 };
   cleanup_digest og_digest *doc = NULL;
-  char uuid[37], serial[48];
   size_t np = inv->packages.n;
   og_jw w;
 
@@ -234,14 +209,5 @@ og_inventory_write_cyclonedx (const og_inventory *inv, const og_sbom_options *o,
     write_file (&w, &inv->execs[own.execs_of[k]], own.execs_of[k]);
   yajl_gen_array_close (w.g);
   og_sbom_owned_clear (&own);
-  og_jw_tee (&w, NULL);
-  if (og_sbom_uuid (inv, doc, uuid, err) < 0)
-    {
-      og_jw_close (&w, NULL);
-      return -1;
-    }
-  snprintf (serial, sizeof serial, "urn:uuid:%s", uuid);
-  og_jw_kv (&w, "serialNumber", serial);
-  yajl_gen_map_close (w.g);
-  return og_jw_close (&w, err);
+  return og_sbom_end (&w, inv, doc, "serialNumber", "urn:uuid:", err);
 }

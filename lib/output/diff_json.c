@@ -42,18 +42,8 @@ pkg_of (const og_inventory *inv, ssize_t i)
 static void
 write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 {
-  char mode[8];
-  if (x == NULL)
-    {
-      yajl_gen_null (w->g);
-      return;
-    }
-  og_mode_octal (x->mode, mode);
   yajl_gen_map_open (w->g);
-  og_jw_kv (w, "mode", mode);
-  og_jw_kint (w, "uid", x->uid);
-  og_jw_kint (w, "gid", x->gid);
-  og_jw_kint (w, "size", (long long)x->size);
+  og_stat_write (w, x->mode, x->uid, x->gid, x->size);
   og_jw_kv (w, "kind", og_exec_kind_name (x->cls.kind));
   og_jw_kbool (w, "setuid", x->setuid);
   og_jw_kbool (w, "setgid", x->setgid);
@@ -67,23 +57,28 @@ write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 static void
 write_file (og_jw *w, const og_inventory *inv, const og_file *f)
 {
-  char mode[8];
-  if (f == NULL)
-    {
-      yajl_gen_null (w->g);
-      return;
-    }
-  og_mode_octal (f->mode, mode);
   yajl_gen_map_open (w->g);
   og_jw_kv (w, "type", og_file_type_name (f->mode));
-  og_jw_kv (w, "mode", mode);
-  og_jw_kint (w, "uid", f->uid);
-  og_jw_kint (w, "gid", f->gid);
-  og_jw_kint (w, "size", (long long)f->size);
+  og_stat_write (w, f->mode, f->uid, f->gid, f->size);
   og_jw_kv (w, "target", f->link_target);
   og_jw_kv (w, "package", pkg_of (inv, f->package));
   og_jw_kv (w, "sha256", f->exec >= 0 ? inv->execs[f->exec].sha256 : NULL);
   yajl_gen_map_close (w->g);
+}
+
+/* KEY ("a" or "b"): the record of a path on that side, an executable's or
+   a file's as the diff compares them, or null where the side has none.  */
+static void
+write_path_side (og_jw *w, const og_diff *d, const char *key, const og_inventory *inv,
+                 const void *rec)
+{
+  og_jw_str (w, key);
+  if (rec == NULL)
+    yajl_gen_null (w->g);
+  else if (d->what == OG_DIFF_FILES)
+    write_file (w, inv, rec);
+  else
+    write_exec (w, inv, rec);
 }
 
 static void
@@ -129,16 +124,8 @@ write_rows (og_jw *w, const og_diff *d)
         if (r->changed & (1u << k))
           og_jw_str (w, og_diff_field_name (1u << k));
       yajl_gen_array_close (w->g);
-      og_jw_str (w, "a");
-      if (d->what == OG_DIFF_FILES)
-        write_file (w, d->inv_a, r->a);
-      else
-        write_exec (w, d->inv_a, r->a);
-      og_jw_str (w, "b");
-      if (d->what == OG_DIFF_FILES)
-        write_file (w, d->inv_b, r->b);
-      else
-        write_exec (w, d->inv_b, r->b);
+      write_path_side (w, d, "a", d->inv_a, r->a);
+      write_path_side (w, d, "b", d->inv_b, r->b);
       yajl_gen_map_close (w->g);
     }
   yajl_gen_array_close (w->g);

@@ -23,9 +23,7 @@ typedef struct cells
 static void
 cells_clear (cells *c)
 {
-  for (size_t i = 0; i < c->rows * 3; i++)
-    free (c->v[i]);
-  free (c->v);
+  og_strv_free (c->v, c->rows * 3);
 }
 
 /* The cell s escaped (base/text.h), as in the other tables: a path or a

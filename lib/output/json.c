@@ -16,6 +16,17 @@ og_mode_octal (uint32_t mode, char out[8])
   snprintf (out, 8, "%04o", mode & 07777);
 }
 
+void
+og_stat_write (og_jw *w, uint32_t mode, uint32_t uid, uint32_t gid, uint64_t size)
+{
+  char oct[8];
+  og_mode_octal (mode, oct);
+  og_jw_kv (w, "mode", oct);
+  og_jw_kint (w, "uid", uid);
+  og_jw_kint (w, "gid", gid);
+  og_jw_kint (w, "size", (long long)size);
+}
+
 static void
 write_source (og_jw *w, const og_source_info *s)
 {
@@ -129,14 +140,9 @@ write_elf (og_jw *w, const og_exec_class *c)
 static void
 write_exec (og_jw *w, const og_inventory *inv, const og_exec *x)
 {
-  char mode[8];
-  og_mode_octal (x->mode, mode);
   yajl_gen_map_open (w->g);
   og_jw_kpath (w, "path", x->path);
-  og_jw_kv (w, "mode", mode);
-  og_jw_kint (w, "uid", x->uid);
-  og_jw_kint (w, "gid", x->gid);
-  og_jw_kint (w, "size", (long long)x->size);
+  og_stat_write (w, x->mode, x->uid, x->gid, x->size);
   og_jw_kint (w, "nlink", (long long)x->nlink);
   og_jw_kv (w, "kind", og_exec_kind_name (x->cls.kind));
   write_elf (w, &x->cls);
@@ -275,15 +281,10 @@ og_files_write_json (const og_inventory *inv, const char *under, bool executable
   yajl_gen_array_open (w.g);
   for (const og_file *f = NULL; (f = og_files_next (inv, f, under, executables_only)) != NULL;)
     {
-      char mode[8];
-      og_mode_octal (f->mode, mode);
       yajl_gen_map_open (w.g);
       og_jw_kpath (&w, "path", f->path);
       og_jw_kv (&w, "type", og_file_type_name (f->mode));
-      og_jw_kv (&w, "mode", mode);
-      og_jw_kint (&w, "uid", f->uid);
-      og_jw_kint (&w, "gid", f->gid);
-      og_jw_kint (&w, "size", (long long)f->size);
+      og_stat_write (&w, f->mode, f->uid, f->gid, f->size);
       if (f->link_target)
         og_jw_kpath (&w, "target", f->link_target);
       og_jw_kv (&w, "package", f->package >= 0 ? inv->packages.pkgs[f->package].name : NULL);

@@ -34,6 +34,10 @@ void og_summary_write (og_jw *w, const char *key, const og_inventory_summary *s,
    (null without one), "version", "release".  */
 void og_package_write_nevr (og_jw *w, const og_package *p);
 
+/* "mode" (og_mode_octal), "uid", "gid", "size": the facts that every file
+   and executable record writes, in that order.  */
+void og_stat_write (og_jw *w, uint32_t mode, uint32_t uid, uint32_t gid, uint64_t size);
+
 /* ocigate.inventory/v1 */
 int og_inventory_write_json (const og_inventory *inv, FILE *out, og_error **err);
 /* sha256 of the canonical inventory: the compact ocigate.inventory/v1 JSON

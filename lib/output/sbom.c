@@ -1,6 +1,7 @@
 /* What the CycloneDX and SPDX writers share (sbom.h).  */
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_gen.h>
 
 #include "base/digest.h"
 #include "base/util.h"
@@ -47,6 +48,37 @@ og_sbom_kv_time (og_jw *w, const char *key, time_t t)
   og_jw_tee (w, NULL);
   og_jw_kv (w, key, when);
   og_jw_tee (w, tee);
+}
+
+void
+og_sbom_list_of_one (og_jw *w, const char *key, const char *const *kv)
+{
+  og_jw_str (w, key);
+  yajl_gen_array_open (w->g);
+  yajl_gen_map_open (w->g);
+  for (; kv[0]; kv += 2)
+    og_jw_kv (w, kv[0], kv[1]);
+  yajl_gen_map_close (w->g);
+  yajl_gen_array_close (w->g);
+}
+
+int
+og_sbom_end (og_jw *w, const og_inventory *inv, og_digest *doc, const char *key, const char *prefix,
+             og_error **err)
+{
+  char uuid[37];
+  cleanup_free char *value = NULL;
+
+  og_jw_tee (w, NULL);
+  if (og_sbom_uuid (inv, doc, uuid, err) < 0)
+    {
+      og_jw_close (w, NULL);
+      return -1;
+    }
+  value = og_xasprintf ("%s%s", prefix, uuid);
+  og_jw_kv (w, key, value);
+  yajl_gen_map_close (w->g);
+  return og_jw_close (w, err);
 }
 
 const char *

@@ -40,6 +40,15 @@ void og_sbom_time (time_t t, char out[21]);
 /* KEY: the time t, left out of the document's digest (og_jw_tee): another
    time is the same document at another time, with the same serial.  */
 void og_sbom_kv_time (og_jw *w, const char *key, time_t t);
+/* KEY: [{K: V, ...}], a list of one object of string members: the form in
+   which both formats write a hash, a tool, a contact or an external
+   reference.  KV holds the members' keys and values in turn, then NULL.  */
+void og_sbom_list_of_one (og_jw *w, const char *key, const char *const *kv);
+/* End the document: stop the tee into DOC, write KEY: PREFIX and the
+   serial og_sbom_uuid makes of DOC, close the root object and the writer
+   (og_jw_close).  */
+int og_sbom_end (og_jw *w, const og_inventory *inv, og_digest *doc, const char *key,
+                 const char *prefix, og_error **err);
 /* What names the document: the image's first tag, else the path as given.  */
 const char *og_sbom_subject_name (const og_inventory *inv);
 /* A supplier as the database names it, "Name <email>" (dpkg Maintainer) or

@@ -121,6 +121,14 @@ package_head (og_jw *w, const char *id, const char *name, const char *version, c
   og_jw_kv (w, "primaryPackagePurpose", purpose);
 }
 
+/* "checksums": [{"algorithm": "SHA256", "checksumValue": HEX}]  */
+static void
+write_checksums (og_jw *w, const char *hex)
+{
+  og_sbom_list_of_one (w, "checksums",
+                       (const char *const[]){ "algorithm", "SHA256", "checksumValue", hex, NULL });
+}
+
 static void
 write_subject (og_jw *w, const og_inventory *inv)
 {
@@ -129,15 +137,7 @@ write_subject (og_jw *w, const og_inventory *inv)
   package_head (w, "SPDXRef-Subject", og_sbom_subject_name (inv), inv->source.manifest_digest,
                 "CONTAINER");
   if (digest && strncmp (digest, "sha256:", 7) == 0)
-    {
-      og_jw_str (w, "checksums");
-      yajl_gen_array_open (w->g);
-      yajl_gen_map_open (w->g);
-      og_jw_kv (w, "algorithm", "SHA256");
-      og_jw_kv (w, "checksumValue", digest + 7);
-      yajl_gen_map_close (w->g);
-      yajl_gen_array_close (w->g);
-    }
+    write_checksums (w, digest + 7);
   og_jw_kv (w, "comment", inv->source.kind);
   yajl_gen_map_close (w->g);
   if (inv->os.id)
@@ -190,16 +190,10 @@ write_package (og_jw *w, const og_inventory *inv, size_t i, license_refs *lic)
       og_jw_kv (w, "sourceInfo", s);
     }
   if (purl)
-    {
-      og_jw_str (w, "externalRefs");
-      yajl_gen_array_open (w->g);
-      yajl_gen_map_open (w->g);
-      og_jw_kv (w, "referenceCategory", "PACKAGE-MANAGER");
-      og_jw_kv (w, "referenceType", "purl");
-      og_jw_kv (w, "referenceLocator", purl);
-      yajl_gen_map_close (w->g);
-      yajl_gen_array_close (w->g);
-    }
+    og_sbom_list_of_one (w, "externalRefs",
+                         (const char *const[]){ "referenceCategory", "PACKAGE-MANAGER",
+                                                "referenceType", "purl", "referenceLocator", purl,
+                                                NULL });
   yajl_gen_map_close (w->g);
 }
 
@@ -226,13 +220,7 @@ write_files (og_jw *w, const og_inventory *inv)
       yajl_gen_array_open (w->g);
       og_jw_str (w, x->cls.kind == OG_KIND_SCRIPT ? "SOURCE" : "BINARY");
       yajl_gen_array_close (w->g);
-      og_jw_str (w, "checksums");
-      yajl_gen_array_open (w->g);
-      yajl_gen_map_open (w->g);
-      og_jw_kv (w, "algorithm", "SHA256");
-      og_jw_kv (w, "checksumValue", x->sha256);
-      yajl_gen_map_close (w->g);
-      yajl_gen_array_close (w->g);
+      write_checksums (w, x->sha256);
       yajl_gen_map_close (w->g);
     }
   yajl_gen_array_close (w->g);
@@ -283,11 +271,7 @@ og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, FILE
 {
   cleanup_digest og_digest *doc = NULL;
   license_refs lic = { 0 };
-  char uuid[37];
-  cleanup_free char *ns = NULL;
-  og_buf b = { 0 };
   og_jw w;
-  int r;
 
   if (og_digest_new (OG_DIGEST_SHA256, &doc, err) < 0 || og_jw_open_file (&w, out, err) < 0)
     return -1;
@@ -315,16 +299,5 @@ og_inventory_write_spdx (const og_inventory *inv, const og_sbom_options *o, FILE
   write_relationships (&w, inv);
   write_extracted (&w, &lic);
   license_refs_clear (&lic);
-  og_jw_tee (&w, NULL);
-  if (og_sbom_uuid (inv, doc, uuid, err) < 0)
-    {
-      og_jw_close (&w, NULL);
-      return -1;
-    }
-  og_buf_printf (&b, "https://ocigate.invalid/spdx/%s", uuid);
-  ns = og_buf_steal (&b);
-  og_jw_kv (&w, "documentNamespace", ns);
-  yajl_gen_map_close (w.g);
-  r = og_jw_close (&w, err);
-  return r;
+  return og_sbom_end (&w, inv, doc, "documentNamespace", "https://ocigate.invalid/spdx/", err);
 }

@@ -50,9 +50,7 @@ cellf (table *t, const char *fmt, ...)
 static void
 table_clear (table *t)
 {
-  for (size_t i = 0; i < t->n; i++)
-    free (t->cells[i]);
-  free (t->cells);
+  og_strv_free (t->cells, t->n);
   memset (t, 0, sizeof *t);
 }
 #define cleanup_table __attribute__ ((cleanup (table_clear)))

@@ -211,24 +211,66 @@ open_dir (const char *dir, og_error **err)
   return fd;
 }
 
+/* Read NAME in the cache directory DIRFD whole, at most MAX bytes, never
+   through a symbolic link and only a regular file (WHAT: "cache entry" or
+   "cache memo", for the errors): 0 with its bytes and the fd read, 1 when
+   there is none.  */
+static int
+read_cache_file (int dirfd, const char *name, const char *what, size_t max, int *fd_out,
+                 char **data, size_t *len, og_error **err)
+{
+  cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0)
+    return errno == ENOENT ? 1 : og_error_set (err, errno, "open %s `%s`", what, name);
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    return og_error_set (err, errno, "%s `%s` is not a regular file", what, name);
+  if (og_read_fd (fd, name, max, data, len, err) < 0)
+    return -1;
+  *fd_out = og_steal_fd (&fd);
+  return 0;
+}
+
 /* The entry's bytes, marked used; 1 when there is none.  */
 static int
 read_entry (og_cachedir *c, og_error **err)
 {
-  cleanup_close int fd = openat (c->dirfd, c->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  struct stat st;
+  cleanup_close int fd = -1;
   char *data = NULL;
   size_t len = 0;
+  int r = read_cache_file (c->dirfd, c->name, "cache entry", OG_CACHE_ENTRY_MAX, &fd, &data, &len,
+                           err);
 
-  if (fd < 0)
-    return errno == ENOENT ? 1 : og_error_set (err, errno, "open cache entry `%s`", c->name);
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-    return og_error_set (err, errno, "cache entry `%s` is not a regular file", c->name);
-  if (og_read_fd (fd, c->name, OG_CACHE_ENTRY_MAX, &data, &len, err) < 0)
-    return -1;
+  if (r != 0)
+    return r;
   futimens (fd, NULL); /* its last use, for the eviction */
   c->entry = (uint8_t *)data;
   c->entry_len = len;
+  return 0;
+}
+
+/* An anonymous file in the cache directory, for an entry or a memo that
+   appears under its name only once it is whole (link_into_place).  */
+static int
+new_tmpfile (int dirfd)
+{
+  return openat (dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+/* Write DATA into the anonymous file *TMPFD and link it into DIRFD as NAME
+   (WHAT: "cache entry" or "cache memo", for the errors), then close it.
+   When another hook linked NAME first, its file stands.  */
+static int
+link_into_place (int dirfd, int *tmpfd, const char *name, const char *what, const void *data,
+                 size_t len, og_error **err)
+{
+  if (og_write_all (*tmpfd, data, len) < 0)
+    return og_error_set (err, errno, "write %s `%s`", what, name);
+  if (linkat (*tmpfd, "", dirfd, name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
+    return og_error_set (err, errno, "link %s `%s` into place", what, name);
+  close (*tmpfd);
+  *tmpfd = -1;
   return 0;
 }
 
@@ -255,7 +297,7 @@ og_cachedir_open (const char *dir, uint64_t max_bytes, const char *key_hex, og_c
   ret = read_entry (&c, err);
   if (ret == 1)
     {
-      c.tmpfd = openat (c.dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      c.tmpfd = new_tmpfile (c.dirfd);
       if (c.tmpfd < 0)
         ret = og_error_set (err, errno, "make a cache entry in `%s`", dir);
       else
@@ -279,7 +321,7 @@ og_cachedir_drop (og_cachedir *c, og_error **err)
   if (unlinkat (c->dirfd, c->name, 0) < 0 && errno != ENOENT)
     return og_error_set (err, errno, "remove cache entry `%s`", c->name);
   if (c->tmpfd < 0)
-    c->tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    c->tmpfd = new_tmpfile (c->dirfd);
   if (c->tmpfd < 0)
     return og_error_set (err, errno, "make a cache entry");
   return 0;
@@ -290,13 +332,7 @@ og_cachedir_publish (og_cachedir *c, const void *data, size_t len, og_error **er
 {
   if (c->tmpfd < 0 || len > c->max_bytes)
     return 0;
-  if (og_write_all (c->tmpfd, data, len) < 0)
-    return og_error_set (err, errno, "write cache entry `%s`", c->name);
-  if (linkat (c->tmpfd, "", c->dirfd, c->name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
-    return og_error_set (err, errno, "link cache entry `%s` into place", c->name);
-  close (c->tmpfd);
-  c->tmpfd = -1;
-  return 0;
+  return link_into_place (c->dirfd, &c->tmpfd, c->name, "cache entry", data, len, err);
 }
 
 static void
@@ -311,20 +347,16 @@ og_cachedir_take_memo (og_cachedir *c, og_error **err)
 {
   char name[OG_SHA256_HEX_LEN + 8];
   cleanup_close int fd = -1;
-  struct stat st;
   char *data = NULL;
   size_t len = 0;
+  int r;
 
   memo_name (c, name);
-  fd = openat (c->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 && errno != ENOENT)
-    return og_error_set (err, errno, "open cache memo `%s`", name);
-  if (fd >= 0)
+  r = read_cache_file (c->dirfd, name, "cache memo", MEMO_MAX, &fd, &data, &len, err);
+  if (r < 0)
+    return -1;
+  if (r == 0)
     {
-      if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-        return og_error_set (err, errno, "cache memo `%s` is not a regular file", name);
-      if (og_read_fd (fd, name, MEMO_MAX, &data, &len, err) < 0)
-        return -1;
       if (unlinkat (c->dirfd, name, 0) < 0 && errno != ENOENT)
         {
           free (data);
@@ -333,7 +365,7 @@ og_cachedir_take_memo (og_cachedir *c, og_error **err)
       c->memo = (uint8_t *)data;
       c->memo_len = len;
     }
-  c->memo_tmpfd = openat (c->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  c->memo_tmpfd = new_tmpfile (c->dirfd);
   if (c->memo_tmpfd < 0)
     return og_error_set (err, errno, "make a cache memo");
   return 0;
@@ -347,13 +379,7 @@ og_cachedir_publish_memo (og_cachedir *c, const void *data, size_t len, og_error
   memo_name (c, name);
   if (c->memo_tmpfd < 0 || len > MEMO_MAX)
     return 0;
-  if (og_write_all (c->memo_tmpfd, data, len) < 0)
-    return og_error_set (err, errno, "write cache memo `%s`", name);
-  if (linkat (c->memo_tmpfd, "", c->dirfd, name, AT_EMPTY_PATH) < 0 && errno != EEXIST)
-    return og_error_set (err, errno, "link cache memo `%s` into place", name);
-  close (c->memo_tmpfd);
-  c->memo_tmpfd = -1;
-  return 0;
+  return link_into_place (c->dirfd, &c->memo_tmpfd, name, "cache memo", data, len, err);
 }
 
 void

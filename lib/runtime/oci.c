@@ -190,12 +190,7 @@ og_oci_state_clear (og_oci_state *s)
   free (s->status);
   free (s->bundle);
   free (s->root);
-  for (size_t i = 0; i < s->n_annotations; i++)
-    {
-      free (s->annotations[i].key);
-      free (s->annotations[i].value);
-    }
-  free (s->annotations);
+  og_kv_free (s->annotations, s->n_annotations);
   memset (s, 0, sizeof *s);
 }
 
@@ -289,12 +284,7 @@ og_oci_config_clear (og_oci_config *c)
       free (c->mounts[i].source);
     }
   free (c->mounts);
-  for (size_t i = 0; i < c->n_annotations; i++)
-    {
-      free (c->annotations[i].key);
-      free (c->annotations[i].value);
-    }
-  free (c->annotations);
+  og_kv_free (c->annotations, c->n_annotations);
   memset (c, 0, sizeof *c);
 }
 
