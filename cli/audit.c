@@ -548,7 +548,8 @@ og_cmd_audit (int argc, char **argv)
   int c, st;
 
   optind = 1;
-  while ((c = getopt_long (argc, argv, "h", opts, NULL)) != -1)
+  opterr = 0; /* one message per bad option: og_cli_bad_option's */
+  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
     switch (c)
       {
       case 'S':
@@ -600,7 +601,7 @@ og_cmd_audit (int argc, char **argv)
         usage (stdout);
         return OG_EXIT_OK;
       default:
-        return og_cli_usage_error ("audit", "unknown option");
+        return og_cli_bad_option ("audit", opts, c, argv);
       }
   if (q.since_set && q.until_set && q.until <= q.since)
     return og_cli_usage_error ("audit", "--until is not after --since");

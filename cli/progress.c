@@ -13,14 +13,21 @@
 #include "progress.h"
 #include "source/source.h"
 
+/* What the line says; the thread ends at PROGRESS_DONE.  */
+typedef enum progress_state
+{
+  PROGRESS_READING,
+  PROGRESS_BUILDING, /* the image is read: the inventory is being built */
+  PROGRESS_DONE,
+} progress_state;
+
 struct og_progress
 {
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t cond;
-  bool done;
-  bool building; /* the image is read: the inventory is being built */
-  time_t built_from;
+  progress_state state;
+  time_t since; /* when state was entered */
   char *name;
   unsigned long long size;
   unsigned long long base; /* rchar when reading started */
@@ -53,7 +60,7 @@ run (void *arg)
   struct timespec t;
 
   pthread_mutex_lock (&p->lock);
-  while (!p->done)
+  while (p->state != PROGRESS_DONE)
     {
       unsigned long long got = rchar () - p->base;
       clock_gettime (CLOCK_REALTIME, &t);
@@ -65,9 +72,9 @@ run (void *arg)
         }
       if (got > p->size)
         got = p->size; /* what libarchive reads again is not new progress */
-      if (p->building)
+      if (p->state == PROGRESS_BUILDING)
         fprintf (stderr, "\rocigate: %s read; building the inventory (%llds)\033[K", p->name,
-                 (long long)(time (NULL) - p->built_from));
+                 (long long)(time (NULL) - p->since));
       else
         fprintf (stderr, "\rocigate: reading %s: %llu of %llu MB (%llu%%)\033[K", p->name,
                  got >> 20, p->size >> 20, p->size ? got * 100 / p->size : 0);
@@ -148,16 +155,22 @@ og_progress_start (const char *spec, bool quiet)
   return p;
 }
 
+/* Move the line on to state and wake the thread to show it.  */
+static void
+set_state (og_progress *p, progress_state state)
+{
+  pthread_mutex_lock (&p->lock);
+  p->state = state;
+  p->since = time (NULL);
+  pthread_cond_signal (&p->cond);
+  pthread_mutex_unlock (&p->lock);
+}
+
 void
 og_progress_opened (og_progress *p)
 {
-  if (p == NULL)
-    return;
-  pthread_mutex_lock (&p->lock);
-  p->building = true;
-  p->built_from = time (NULL);
-  pthread_cond_signal (&p->cond);
-  pthread_mutex_unlock (&p->lock);
+  if (p != NULL)
+    set_state (p, PROGRESS_BUILDING);
 }
 
 void
@@ -165,10 +178,7 @@ og_progress_stop (og_progress *p)
 {
   if (p == NULL)
     return;
-  pthread_mutex_lock (&p->lock);
-  p->done = true;
-  pthread_cond_signal (&p->cond);
-  pthread_mutex_unlock (&p->lock);
+  set_state (p, PROGRESS_DONE);
   pthread_join (p->thread, NULL);
   pthread_mutex_destroy (&p->lock);
   pthread_cond_destroy (&p->cond);

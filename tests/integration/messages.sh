@@ -139,6 +139,8 @@ check "an unknown short option: named" grep -qx "ocigate inventory: unknown opti
 check "an ambiguous abbreviation: says so" grep -qx "ocigate check: option '--o' is ambiguous: write it out whole" "$W/err"
 "$OCIGATE" install --bogus 2> "$W/err" > /dev/null
 check "install: one message per bad option too" bash -c "test \"\$(head -1 '$W/err')\" = \"ocigate install: unknown option '--bogus'\" && test \$(wc -l < '$W/err') -eq 2"
+"$OCIGATE" audit --since 2> "$W/err" > /dev/null
+check "audit: an option without its value, one message that says so" bash -c "test \"\$(head -1 '$W/err')\" = \"ocigate audit: option '--since' needs a value\" && test \$(wc -l < '$W/err') -eq 2"
 "$OCIGATE" manifest generate --help > "$W/gh"; "$OCIGATE" manifest lint --help > "$W/lh"
 check "manifest generate and lint: their own --help texts" bash -c "! cmp -s '$W/gh' '$W/lh' && grep -q '^Usage: ocigate manifest generate' '$W/gh' && grep -q -- '--level' '$W/gh' && grep -q '^Usage: ocigate manifest lint' '$W/lh' && ! grep -q -- '--level' '$W/lh'"
 for verb in inventory files diff check "manifest generate" "manifest lint" why verify slim doctor; do
