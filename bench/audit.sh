@@ -23,8 +23,8 @@ for i in $(seq "$rounds"); do
   c+=("$(time_once cat "$log")")
 done
 j=$(time_once jq -n 'reduce inputs as $r ({}; .[$r.decision] += 1)' "$log")
-ma=$(printf '%s\n' "${a[@]}" | median); mb=$(printf '%s\n' "${b[@]}" | median)
-mc=$(printf '%s\n' "${c[@]}" | median)
+ma=$(median "${a[@]}"); mb=$(median "${b[@]}")
+mc=$(median "${c[@]}")
 # CPU time too: on a shared machine the wall clock waits for the other jobs.
 cpu=$(/usr/bin/time -f '%U %S' "$og" audit --summary --format json "$log" 2>&1 >/dev/null | tail -1 \
   | awk '{ printf "%d", ($1 + $2) * 1000 }')

@@ -48,7 +48,6 @@ launch () { # IMAGE
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$1" /bin/true >/dev/null 2>&1 || true
 }
 last () { tail -1 "$W/audit.jsonl" | jq -r "$1"; }
-med () { printf '%s\n' "$@" | median; }
 ROWS=() SIZES=()
 for t in ${OG_BENCH_ONLY:-minbase debian380}; do
   d=$TREES/$t
@@ -73,7 +72,7 @@ for t in ${OG_BENCH_ONLY:-minbase debian380}; do
   done
   json=$("$OG" inventory --format json "$d" | wc -c)
   SIZES+=("| $t | $entry | $json | $(awk -v e="$entry" -v j="$json" 'BEGIN { printf "%.1f%%", 100 * e / j }') |")
-  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(med "${on[@]}") | $(med "${off[@]}") | $first | $state, $memo of $R from the memo, packages from the $packages, $decision | ${on[*]} / ${off[*]} |")
+  ROWS+=("| $t ($(ls "$d/var/lib/dpkg/info/"*.list | wc -l) pkgs) | $(median "${on[@]}") | $(median "${off[@]}") | $first | $state, $memo of $R from the memo, packages from the $packages, $decision | ${on[*]} / ${off[*]} |")
 done
 echo "machine: $(machine); $(date -u '+%Y-%m-%d %H:%M UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$R interleaved rounds, the hook's duration_ms medians; build: meson buildtype=release"

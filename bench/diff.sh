@@ -29,8 +29,8 @@ for i in $(seq "$rounds"); do
   c+=("$(time_once "$og" inventory --format cyclonedx "$a")")
   s+=("$(time_once "$og" inventory --format spdx "$a")")
 done
-md=$(printf '%s\n' "${d[@]}" | median); mt=$(printf '%s\n' "${t[@]}" | median)
-mj=$(printf '%s\n' "${j[@]}" | median); mc=$(printf '%s\n' "${c[@]}" | median); ms=$(printf '%s\n' "${s[@]}" | median)
+md=$(median "${d[@]}"); mt=$(median "${t[@]}")
+mj=$(median "${j[@]}"); mc=$(median "${c[@]}"); ms=$(median "${s[@]}")
 echo "machine: $(machine)"
 echo "trees: $a ($(find "$a" -xdev | wc -l) entries), $b ($(find "$b" -xdev | wc -l) entries)"
 echo "ocigate diff --what files A B:       median ${md} ms over $rounds rounds"

@@ -6,6 +6,7 @@
 #   usage: bench/dpkg.sh [ROOT] [ROUNDS]   (default /work/cache/minbase, 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 root=${1:-/work/cache/minbase}
 rounds=${2:-5}
 admin="$root/var/lib/dpkg"
@@ -22,8 +23,7 @@ for ((i = 0; i < rounds; i++)); do
   dpkg-query --admindir="$admin" -S /bin/ls > /dev/null 2>&1 || true; t2=$(now)
   ours+=($(( (t1 - t0) / 1000 ))) theirs+=($(( (t2 - t1) / 1000 )))
 done
-median () { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 mo=$(median "${ours[@]}"); mt=$(median "${theirs[@]}")
 echo "pkgdump-text dpkg-status --files: median ${mo} us (${ours[*]})"
 echo "dpkg-query -S /bin/ls:            median ${mt} us (${theirs[*]})"
-awk -v a="$mo" -v b="$mt" 'BEGIN { printf "ratio ours/dpkg-query: %.2fx (target <= 1.0x)\n", a / b }'
+echo "ratio ours/dpkg-query: $(ratio "$mo" "$mt")x (target <= 1.0x)"

@@ -64,10 +64,10 @@ J
     b+=("$(time_once runit without)")
     f+=("$(time_once find "$ROOT" -xdev -type f -perm /111)")
   done
-  mb=$(printf '%s\n' "${b[@]}" | median); mf=$(printf '%s\n' "${f[@]}" | median)
+  mb=$(median "${b[@]}"); mf=$(median "${f[@]}")
   echo "manifest $m: runc run without the hook median $mb ms, find -xdev -type f -perm /111 median $mf ms"
   for h in "${hooks[@]}"; do
-    ma=$(printf '%s\n' ${t[$h]} | median)
+    ma=$(median ${t[$h]})
     rec=$(tail -1 "$W/audit-$m-$h.jsonl")
     state=$(printf '{"ociVersion":"1.0.2","id":"bench","status":"creating","pid":1,"bundle":"%s"}' "$W/$m-$h")
     path=$HOOK; [ "$h" = before ] && path=$BEFORE

@@ -3,7 +3,8 @@
 now_ns () { date +%s%N; }
 # time_once CMD... -> prints elapsed ms
 time_once () { local s e; s=$(now_ns); "$@" >/dev/null 2>&1; e=$(now_ns); echo $(( (e - s) / 1000000 )); }
-median () { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# median N... -> the middle value (the mean of the two middle ones for an even count)
+median () { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 # peak_rss_kib CMD... -> peak resident set in KiB (GNU time)
 peak_rss_kib () { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 # ratio A B -> A / B with two decimals (0 when B is 0)

@@ -8,6 +8,7 @@
 # subpackages of 100 files each, rpm --justdb) under BUILD_DIR/bench-rpmdb.
 # Rounds are interleaved; prints the medians, the ratio and the peak RSS.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=$(cd "${1:-build}" && pwd)
 rounds=${2:-5}
@@ -21,29 +22,27 @@ db=$root/var/lib/rpm/rpmdb.sqlite
 
 bash "$(dirname "$0")/rpmtree.sh" "$work"
 
-now() { date +%s%N; }
 cpu_ms() { awk '{ printf "%d", ($2 + $3) * 1000 }' "$work/rss"; }
 declare -a t_og t_rpm c_og c_rpm
 rss_og=0
 rss_rpm=0
 for r in $(seq 1 "$rounds"); do
-  a=$(now)
+  a=$(now_ns)
   /usr/bin/time -f '%M %U %S' -o "$work/rss" "$pkgdump" rpmdb --files "$db" >/dev/null
-  b=$(now)
+  b=$(now_ns)
   t_og+=($(((b - a) / 1000000)))
   c_og+=($(cpu_ms))
   m=$(cut -d' ' -f1 "$work/rss"); [ "$m" -gt "$rss_og" ] && rss_og=$m
-  a=$(now)
+  a=$(now_ns)
   /usr/bin/time -f '%M %U %S' -o "$work/rss" rpm --root "$root" --dbpath /var/lib/rpm \
     --define '_db_backend sqlite' -qa \
     --qf '[%{FILENAMES} %{FILEMODES} %{FILEDIGESTS}\n]' >/dev/null
-  b=$(now)
+  b=$(now_ns)
   t_rpm+=($(((b - a) / 1000000)))
   c_rpm+=($(cpu_ms))
   m=$(cut -d' ' -f1 "$work/rss"); [ "$m" -gt "$rss_rpm" ] && rss_rpm=$m
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 mo=$(median "${t_og[@]}")
 mr=$(median "${t_rpm[@]}")
 files=$("$pkgdump" rpmdb --files "$db" | wc -l)
@@ -53,5 +52,4 @@ co=$(median "${c_og[@]}")
 cr=$(median "${c_rpm[@]}")
 echo "ocigate pkgdump: wall median ${mo} ms, cpu median ${co} ms, peak RSS $((rss_og / 1024)) MiB  (wall: ${t_og[*]})"
 echo "rpm -qa --qf:    wall median ${mr} ms, cpu median ${cr} ms, peak RSS $((rss_rpm / 1024)) MiB  (wall: ${t_rpm[*]})"
-awk -v a="$mo" -v b="$mr" -v c="$co" -v d="$cr" 'BEGIN {
-  printf "ratio ocigate/rpm: wall %.2fx, cpu %.2fx (target <= 0.5x, RSS <= 64 MiB)\n", (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
+echo "ratio ocigate/rpm: wall $(ratio "$mo" "$mr")x, cpu $(ratio "$co" "$cr")x (target <= 0.5x, RSS <= 64 MiB)"

@@ -20,7 +20,7 @@ for i in $(seq "$rounds"); do
   a+=("$(time_once "$og" inventory --format json "$tree")")
   b+=("$(time_once find "$tree" -xdev -type f -perm /111)")
 done
-ma=$(printf '%s\n' "${a[@]}" | median); mb=$(printf '%s\n' "${b[@]}" | median)
+ma=$(median "${a[@]}"); mb=$(median "${b[@]}")
 rss=$(peak_rss_kib "$og" inventory --format json "$tree")
 echo "machine: $(machine)"
 echo "tree: $tree ($(find "$tree" -xdev | wc -l) entries, $(find "$tree" -xdev -type f -perm /111 | wc -l) executables)"

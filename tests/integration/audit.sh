@@ -5,8 +5,8 @@
 # compressed files, the broken lines' numbers, exit codes, and the peak memory
 # of a summary over a log of 100+ MB.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 GEN=$OG_SOURCE_ROOT/tests/tools/gen-audit-log.py
 # (in a sanitizer build, freed memory would sit in ASan's quarantine and count as resident)
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1

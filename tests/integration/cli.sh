@@ -2,8 +2,8 @@
 # The command line as a script would use it: help, version, exit codes and
 # error messages that name the path and the reason.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 mkdir -p "$W/root/usr/bin"; cp /bin/ls "$W/root/usr/bin/"
 
 version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$OG_SOURCE_ROOT/meson.build" | head -1)

@@ -5,8 +5,8 @@
 # options of `ocigate VERB --help`, and an option's listed values (a|b|c) after
 # it.  `meson install` puts the file where bash-completion loads it.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 C=$OG_SOURCE_ROOT/packaging/bash-completion/ocigate
 
 # complete WORD...: what the completion offers for `ocigate WORD...` (the last

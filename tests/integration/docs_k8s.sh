@@ -7,8 +7,8 @@
 # hooks-dir` writes, the install script for sh; the MachineConfig carries the
 # same files as the DaemonSet's ConfigMap.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 EX=$OG_SOURCE_ROOT/docs/examples
 GUIDE=$OG_SOURCE_ROOT/docs/kubernetes.md
 

@@ -4,8 +4,8 @@
 # No byte of the canary may appear in any output, nothing may hang, and the
 # bounds give clear errors.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 CANARY=$W/canary
 secret="CANARY-$(od -An -tx8 -N8 /dev/urandom | tr -d ' ')"
 printf 'ID=%s\nPRETTY_NAME=%s\nPackage: %s\nVersion: 1\nStatus: install ok installed\n' "$secret" "$secret" "$secret" > "$CANARY"

@@ -2,8 +2,8 @@
 # Tar bombs in an OCI layout: an entry claiming a terabyte, and more entries
 # than the cap (2,000,000).  Each ends with a clear error and bounded memory.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d /var/tmp/og-bombs.XXXXXX); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir /var/tmp/og-bombs.XXXXXX
 MK=$OG_SOURCE_ROOT/tests/fixtures/make-image-bombs.py
 command -v /usr/bin/time > /dev/null || apt-get install -y -qq time > /dev/null
 # (in a sanitizer build, freed memory would sit in ASan's quarantine and count as resident)

@@ -7,14 +7,13 @@ B=${OG_BUILD_ROOT:?}
 S=${OG_SOURCE_ROOT:?}
 FX=${OG_FIXTURES_OUT:?}/images
 WD=$B/tests/walkdump
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-. "$S/tests/lib/tap.sh"
+. "$S/tests/lib/fixtures.sh"
+workdir
 
 FORMS="img.docker.tar img.oci.tar img.oci-dir img.oci-gzip img.oci-zstd"
 echo "1..24"
-if ! command -v podman >/dev/null || ! bash "$S/tests/fixtures/make-image-fixtures.sh" "$FX" >"$T/fx.log" 2>&1; then
-  sed 's/^/# /' "$T/fx.log"
+if ! command -v podman >/dev/null || ! bash "$S/tests/fixtures/make-image-fixtures.sh" "$FX" >"$W/fx.log" 2>&1; then
+  sed 's/^/# /' "$W/fx.log"
   ok 1 "fixtures made by podman and skopeo"
   for i in $(seq 2 24); do skip "image source check $i" "no podman fixtures"; done
   exit 0
@@ -27,19 +26,19 @@ PODMAN=(podman --root "$FX/storage" --runroot "$RUNROOT" --storage-driver vfs --
 # The oracle: the exported filesystem, listed by find.
 find "$FX/export" -mindepth 1 -printf '/%P\t%y\t%m\t%U\t%G\t%s\t%n\t%l\n' \
   | awk -F'\t' 'BEGIN{OFS="\t"} {if($2!="f"&&$2!="l")$6="-"; if($2!="f")$7="-"; if($8=="")$8="-"; print}' \
-  | LC_ALL=C sort >"$T/find.txt"
+  | LC_ALL=C sort >"$W/find.txt"
 for f in $FORMS; do
-  if "$WD" --sha256 "$FX/$f" >"$T/$f.walk" 2>"$T/$f.err"; then
-    cut -f1-8 "$T/$f.walk" | LC_ALL=C sort >"$T/$f.cmp"
-    if diff "$T/find.txt" "$T/$f.cmp" >"$T/$f.diff"; then ok 0 "$f walks like the exported filesystem"
-    else sed 's/^/# /' "$T/$f.diff" | head -20; ok 1 "$f walks like the exported filesystem"; fi
+  if "$WD" --sha256 "$FX/$f" >"$W/$f.walk" 2>"$W/$f.err"; then
+    cut -f1-8 "$W/$f.walk" | LC_ALL=C sort >"$W/$f.cmp"
+    if diff "$W/find.txt" "$W/$f.cmp" >"$W/$f.diff"; then ok 0 "$f walks like the exported filesystem"
+    else sed 's/^/# /' "$W/$f.diff" | head -20; ok 1 "$f walks like the exported filesystem"; fi
   else
-    sed 's/^/# /' "$T/$f.err"; ok 1 "$f walks like the exported filesystem"
+    sed 's/^/# /' "$W/$f.err"; ok 1 "$f walks like the exported filesystem"
   fi
 done
 
 # Capabilities, heads of executables and their digests against the files.
-python3 - "$FX/export" "$T/img.docker.tar.walk" >"$T/py.txt" 2>&1 <<'PY'
+python3 - "$FX/export" "$W/img.docker.tar.walk" >"$W/py.txt" 2>&1 <<'PY'
 import hashlib, os, sys
 root, walk = sys.argv[1], sys.argv[2]
 bad = 0; caps = 0; heads = 0
@@ -59,80 +58,80 @@ for line in open(walk):
         elif head != "-": print("# head on non-exec", p); bad += 1
 print("caps", caps, "heads", heads, "bad", bad)
 PY
-grep '^#' "$T/py.txt"
+grep '^#' "$W/py.txt"
 check "capabilities, heads and sha256 of executables match the exported files" \
-  grep -qE '^caps 1 heads [1-9][0-9]* bad 0$' "$T/py.txt"
+  grep -qE '^caps 1 heads [1-9][0-9]* bad 0$' "$W/py.txt"
 check "setuid and setgid bits survive the layers" \
-  bash -c "grep -qP '^/usr/bin/su-tool\tf\t4755\t' '$T/img.oci.tar.walk' && grep -qP '^/usr/sbin/sg-tool\tf\t2755\t0\t42\t' '$T/img.oci.tar.walk'"
+  bash -c "grep -qP '^/usr/bin/su-tool\tf\t4755\t' '$W/img.oci.tar.walk' && grep -qP '^/usr/sbin/sg-tool\tf\t2755\t0\t42\t' '$W/img.oci.tar.walk'"
 
 # Whiteouts and replaced files: facts from the Containerfile.
 check "whiteouts delete files and directories of lower layers" \
-  bash -c "! grep -qE '^/(opt/gone|etc/hostfile|data/old)' '$T/img.oci-gzip.walk'"
+  bash -c "! grep -qE '^/(opt/gone|etc/hostfile|data/old)' '$W/img.oci-gzip.walk'"
 check "a later layer replaces a file and records its layer" \
-  bash -c "grep -qP '^/opt/keep\tf\t644\t0\t0\t9\t1\t.*\t2$' '$T/img.oci-zstd.walk'"
+  bash -c "grep -qP '^/opt/keep\tf\t644\t0\t0\t9\t1\t.*\t2$' '$W/img.oci-zstd.walk'"
 
 # Metadata against podman's own answers.
 id=$("${PODMAN[@]}" image inspect --format '{{.Id}}' localhost/ogtest:1)
-"${PODMAN[@]}" image inspect --format '{{range .RootFS.Layers}}layer	{{.}}{{"\n"}}{{end}}' localhost/ogtest:1 | grep . >"$T/layers.txt"
-"$WD" --info "$FX/img.docker.tar" >"$T/info.docker" 2>&1
+"${PODMAN[@]}" image inspect --format '{{range .RootFS.Layers}}layer	{{.}}{{"\n"}}{{end}}' localhost/ogtest:1 | grep . >"$W/layers.txt"
+"$WD" --info "$FX/img.docker.tar" >"$W/info.docker" 2>&1
 check "docker-archive: kind, tag, config digest and diff_ids as podman reports" \
-  bash -c "grep -qx 'kind	docker-archive' '$T/info.docker' && grep -qx 'tag	localhost/ogtest:1' '$T/info.docker' \
-           && grep -qx 'config	sha256:$id' '$T/info.docker' && diff <(grep ^layer '$T/info.docker') '$T/layers.txt'"
-"$WD" --info "oci:$FX/img.oci-gzip:v1" >"$T/info.gz" 2>&1
+  bash -c "grep -qx 'kind	docker-archive' '$W/info.docker' && grep -qx 'tag	localhost/ogtest:1' '$W/info.docker' \
+           && grep -qx 'config	sha256:$id' '$W/info.docker' && diff <(grep ^layer '$W/info.docker') '$W/layers.txt'"
+"$WD" --info "oci:$FX/img.oci-gzip:v1" >"$W/info.gz" 2>&1
 mdig=$(jq -r '.manifests[0].digest' "$FX/img.oci-gzip/index.json")
 ldig=$(jq -r '.layers[].digest' "$FX/img.oci-gzip/blobs/sha256/${mdig#sha256:}" | sed 's/^/layer\t/')
 check "oci layout: tag, manifest digest and layer digests from index.json" \
-  bash -c "grep -qx 'kind	oci' '$T/info.gz' && grep -qx 'tag	v1' '$T/info.gz' && grep -qx 'manifest	$mdig' '$T/info.gz' \
-           && diff <(grep ^layer '$T/info.gz') <(printf '%s\n' \"$ldig\")"
-"$WD" --info "oci-archive:$FX/img.oci.tar" >"$T/info.ocia" 2>&1
+  bash -c "grep -qx 'kind	oci' '$W/info.gz' && grep -qx 'tag	v1' '$W/info.gz' && grep -qx 'manifest	$mdig' '$W/info.gz' \
+           && diff <(grep ^layer '$W/info.gz') <(printf '%s\n' \"$ldig\")"
+"$WD" --info "oci-archive:$FX/img.oci.tar" >"$W/info.ocia" 2>&1
 check "oci-archive: kind oci-archive and the same config as the docker-archive" \
-  bash -c "grep -qx 'kind	oci-archive' '$T/info.ocia' && grep -q '^config	sha256:' '$T/info.ocia'"
+  bash -c "grep -qx 'kind	oci-archive' '$W/info.ocia' && grep -q '^config	sha256:' '$W/info.ocia'"
 
 # read_file follows /etc/os-release -> ../usr/lib/os-release inside the image.
-"$WD" --read /etc/os-release "$FX/img.docker.tar" >"$T/osr" 2>&1
-check "read_file follows a relative symlink to os-release" cmp -s "$T/osr" "$FX/export/usr/lib/os-release"
-"$WD" --read /usr/bin/../../../../etc/os-release "$FX/img.oci-dir" >"$T/osr2" 2>&1
-check "read_file: .. at the root stays at the image root" cmp -s "$T/osr2" "$FX/export/usr/lib/os-release"
+"$WD" --read /etc/os-release "$FX/img.docker.tar" >"$W/osr" 2>&1
+check "read_file follows a relative symlink to os-release" cmp -s "$W/osr" "$FX/export/usr/lib/os-release"
+"$WD" --read /usr/bin/../../../../etc/os-release "$FX/img.oci-dir" >"$W/osr2" 2>&1
+check "read_file: .. at the root stays at the image root" cmp -s "$W/osr2" "$FX/export/usr/lib/os-release"
 
 # A two-platform index.
 arm=$("${PODMAN[@]}" image inspect --format '{{.Id}}' localhost/ogbase:arm64)
 amd=$("${PODMAN[@]}" image inspect --format '{{.Id}}' localhost/ogbase:1)
-"$WD" --info --platform linux/arm64 "$FX/multi.oci" >"$T/arm" 2>&1
-check "--platform linux/arm64 picks the arm64 image" grep -qx "config	sha256:$arm" "$T/arm"
-"$WD" --info "$FX/multi.oci" >"$T/host" 2>&1
+"$WD" --info --platform linux/arm64 "$FX/multi.oci" >"$W/arm" 2>&1
+check "--platform linux/arm64 picks the arm64 image" grep -qx "config	sha256:$arm" "$W/arm"
+"$WD" --info "$FX/multi.oci" >"$W/host" 2>&1
 if [ "$(uname -m)" = x86_64 ]; then
-  check "no --platform picks the host's (amd64) image" grep -qx "config	sha256:$amd" "$T/host"
+  check "no --platform picks the host's (amd64) image" grep -qx "config	sha256:$amd" "$W/host"
 else
   skip "no --platform picks the host's (amd64) image" "host is not x86_64"
 fi
-"$WD" --info --platform linux/s390x "$FX/multi.oci" >"$T/s390" 2>&1
+"$WD" --info --platform linux/s390x "$FX/multi.oci" >"$W/s390" 2>&1
 check "an absent platform is an error that lists the platforms" \
-  bash -c "grep -q 'no image for platform linux/s390x' '$T/s390' && grep -q 'linux/arm64/v8' '$T/s390' && grep -q 'linux/amd64' '$T/s390'"
+  bash -c "grep -q 'no image for platform linux/s390x' '$W/s390' && grep -q 'linux/arm64/v8' '$W/s390' && grep -q 'linux/amd64' '$W/s390'"
 
 # Broken images.
-cp -r "$FX/img.oci-dir" "$T/bad"
-big=$(ls -S "$T/bad/blobs/sha256" | head -1)
-chmod u+w "$T/bad/blobs/sha256/$big"
-printf 'X' | dd of="$T/bad/blobs/sha256/$big" bs=1 seek=100000 conv=notrunc status=none
-"$WD" "$T/bad" >/dev/null 2>"$T/bad.err"
+cp -r "$FX/img.oci-dir" "$W/bad"
+big=$(ls -S "$W/bad/blobs/sha256" | head -1)
+chmod u+w "$W/bad/blobs/sha256/$big"
+printf 'X' | dd of="$W/bad/blobs/sha256/$big" bs=1 seek=100000 conv=notrunc status=none
+"$WD" "$W/bad" >/dev/null 2>"$W/bad.err"
 check "a corrupted layer blob: digest mismatch naming the layer" \
-  grep -q "layer 0 (sha256:$big): digest mismatch" "$T/bad.err"
-rm -rf "$T/bad"; cp -r "$FX/img.oci-gzip" "$T/miss"
-l1=$(jq -r '.layers[1].digest' "$T/miss/blobs/sha256/${mdig#sha256:}")
-rm -f "$T/miss/blobs/sha256/${l1#sha256:}"
-"$WD" "$T/miss" >/dev/null 2>"$T/miss.err"
-check "a missing blob: an error naming it" grep -q "layer 1 ($l1): blob .* is missing" "$T/miss.err"
-head -c 3000000 "$FX/img.docker.tar" >"$T/trunc.tar"
-"$WD" "docker-archive:$T/trunc.tar" >/dev/null 2>"$T/trunc.err"; rc=$?
-check "a truncated docker-archive fails with an error" bash -c "[ $rc = 1 ] && [ -s '$T/trunc.err' ]"
-sed 's/^/# /' "$T/trunc.err"
+  grep -q "layer 0 (sha256:$big): digest mismatch" "$W/bad.err"
+rm -rf "$W/bad"; cp -r "$FX/img.oci-gzip" "$W/miss"
+l1=$(jq -r '.layers[1].digest' "$W/miss/blobs/sha256/${mdig#sha256:}")
+rm -f "$W/miss/blobs/sha256/${l1#sha256:}"
+"$WD" "$W/miss" >/dev/null 2>"$W/miss.err"
+check "a missing blob: an error naming it" grep -q "layer 1 ($l1): blob .* is missing" "$W/miss.err"
+head -c 3000000 "$FX/img.docker.tar" >"$W/trunc.tar"
+"$WD" "docker-archive:$W/trunc.tar" >/dev/null 2>"$W/trunc.err"; rc=$?
+check "a truncated docker-archive fails with an error" bash -c "[ $rc = 1 ] && [ -s '$W/trunc.err' ]"
+sed 's/^/# /' "$W/trunc.err"
 "$WD" "$FX/export" >/dev/null 2>&1; rc=$?
 check "a plain directory is handed back (1) to be opened as a directory" test $rc = 3
-rm -rf "$T/ml"; mkdir "$T/ml"
-jq '. + [.[0] | .RepoTags = ["localhost/other:2"]]' <(tar -xOf "$FX/img.docker.tar" manifest.json) >"$T/ml/manifest.json"
-tar -C "$T/ml" -cf "$T/ml.tar" manifest.json; tar -Af "$T/ml.tar" "$FX/img.docker.tar"
-"$WD" "$T/ml.tar" >/dev/null 2>"$T/ml.err"
+rm -rf "$W/ml"; mkdir "$W/ml"
+jq '. + [.[0] | .RepoTags = ["localhost/other:2"]]' <(tar -xOf "$FX/img.docker.tar" manifest.json) >"$W/ml/manifest.json"
+tar -C "$W/ml" -cf "$W/ml.tar" manifest.json; tar -Af "$W/ml.tar" "$FX/img.docker.tar"
+"$WD" "$W/ml.tar" >/dev/null 2>"$W/ml.err"
 check "several images in an archive: an error listing them" \
-  bash -c "grep -q 'holds 2 images' '$T/ml.err' && grep -q 'localhost/other:2' '$T/ml.err'"
-"$WD" --image localhost/other:2 --info "$T/ml.tar" >"$T/ml.info" 2>&1
-check "--image NAME picks one of them" grep -qx "tag	localhost/other:2" "$T/ml.info"
+  bash -c "grep -q 'holds 2 images' '$W/ml.err' && grep -q 'localhost/other:2' '$W/ml.err'"
+"$WD" --image localhost/other:2 --info "$W/ml.tar" >"$W/ml.info" 2>&1
+check "--image NAME picks one of them" grep -qx "tag	localhost/other:2" "$W/ml.info"

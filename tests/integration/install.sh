@@ -4,8 +4,8 @@
 # where the command promises to keep bytes, and then run by the real runtimes
 # (runc reads the bundle entry, podman reads the hooks.d file) when present.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 H=/opt/ocigate-test/ocigate-hook
 H2=/opt/other/ocigate-hook
 ENVPATH='PATH=/usr/sbin:/usr/bin:/sbin:/bin'

@@ -2,8 +2,8 @@
 # A small tree with every kind of executable, checked field by field against
 # what stat, getcap, readelf and the files' first bytes say.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 R=$W/root
 mkdir -p "$R/usr/bin" "$R/usr/sbin" "$R/etc" "$R/opt/deep" "$R/data"
 printf 'ID=ogtest\nVERSION_ID="1.2"\nPRETTY_NAME="ogtest \\"one\\" 1.2"\n' > "$R/etc/os-release"

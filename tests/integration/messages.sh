@@ -4,9 +4,9 @@
 # skopeo (tarball: -> docker-archive:, oci-archive:), accounts by groupadd
 # and useradd --root, the dpkg database by tests/fixtures/make-deb-fixtures.sh.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 HOOK=$OG_BUILD_ROOT/hook/ocigate-hook
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 one_line () { # one_line FILE: exactly one line
   test "$(wc -l < "$1")" -eq 1
 }

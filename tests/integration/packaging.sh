@@ -13,8 +13,8 @@
 # render with groff -ww and man --warnings without a single warning, and
 # ocigate(1) documents every verb and option that --help lists.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 S=$OG_SOURCE_ROOT
 version=$(sed -n "s/^ *version *: *'\([^']*\)'.*/\1/p" "$S/meson.build" | head -1)
 

@@ -6,8 +6,8 @@
 # (find + dpkg-query are the oracle) and nothing in a distroless-style tree;
 # lint names file:line:column and exits 2; the examples and schemas hold.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
+workdir
 P=$OG_SOURCE_ROOT/policy
 DENY=$P/examples/deny-shells-pkgmgrs-compilers.json
 

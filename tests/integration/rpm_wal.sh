@@ -4,10 +4,10 @@
 # a stale package list; after a clean close the change is in the database and
 # ocigate agrees with rpm.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 bash "$OG_SOURCE_ROOT/tests/fixtures/make-rpm-fixtures.sh" "$OG_FIXTURES_OUT/rpm" > /dev/null 2>&1 \
   || { echo "not ok 1 - rpm fixtures"; echo 1..1; exit 1; }
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 cp -a "$OG_FIXTURES_OUT/rpm/root" "$W/live"
 n_before=$(rpm --root "$W/live" --dbpath /var/lib/rpm -qa | wc -l)
 # A writer (SQLite itself) deletes one package and, with the connection still

@@ -8,14 +8,13 @@
 # and licenses, the OS, and the executables with their sha256 under their
 # owning package; two runs give the same bytes with SOURCE_DATE_EPOCH.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 S=$OG_SOURCE_ROOT
 FIX=${OG_FIXTURES_OUT:?}
 D=$S/tests/data/sbom
 V="python3 $S/tests/tools/validate-json.py"
 CDX_REFS=(--with "$D/cyclonedx/spdx.SNAPSHOT.schema.json" --with "$D/cyclonedx/jsf-0.82.SNAPSHOT.schema.json")
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+workdir
 export SOURCE_DATE_EPOCH=1767225600 # 2026-01-01T00:00:00Z
 
 bash "$S/tests/fixtures/make-debootstrap.sh" "$FIX" > /dev/null 2>&1; ok $? "debootstrap minbase tree"

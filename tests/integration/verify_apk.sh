@@ -5,9 +5,9 @@
 # again on the changed tree: a file whose checksum or mode no longer matches
 # EXPECTED.tsv is modified, a file that is gone is missing.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 . "$OG_SOURCE_ROOT/tests/lib/verify.sh"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 bash "$OG_SOURCE_ROOT/tests/fixtures/make-apk-fixtures.sh" "$W/fx" > /dev/null
 ok $? "make-apk-fixtures.sh wrote the database"
 R=$W/root

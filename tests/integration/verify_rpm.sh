@@ -8,7 +8,7 @@
 # header blobs by db5.3_load: the same files, modified vs missing, the same
 # S/M/5 columns and %config flag as `rpm --root R -Va`.
 set -u
-. "$OG_SOURCE_ROOT/tests/lib/tap.sh"
+. "$OG_SOURCE_ROOT/tests/lib/fixtures.sh"
 . "$OG_SOURCE_ROOT/tests/lib/verify.sh"
 FIX=${OG_FIXTURES_OUT:?}/rpm
 for t in rpmbuild rpm; do
@@ -16,7 +16,7 @@ for t in rpmbuild rpm; do
 done
 bash "$OG_SOURCE_ROOT/tests/fixtures/make-rpm-fixtures.sh" "$FIX" > /dev/null 2>&1
 ok $? "make-rpm-fixtures.sh built and installed the packages"
-W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+workdir
 
 # rpm -Va lines ("S.5....T.  c /etc/x", "missing     /p") as
 # "STATE CONFIG COLUMNS PATH": only the columns ocigate compares (S M 5 U G).
