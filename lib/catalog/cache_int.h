@@ -84,6 +84,36 @@ get_str (og_reader *r, size_t max, char **out)
 /* The longest name, version or message string the formats take.  */
 #define OG_CACHE_MAX_STR 65536
 
+/* A name as the bytes it shares with the previous one (prev, "" for
+   none) and the rest, a string: the records' names and the snapshot's
+   executable paths, which walk order keeps close.  */
+static inline void
+put_shared (og_buf *b, const char *prev, const char *s)
+{
+  size_t shared = 0;
+  while (prev[shared] && prev[shared] == s[shared])
+    shared++;
+  put_uv (b, shared);
+  put_str (b, s + shared);
+}
+
+/* put_shared's name back into out (room for max bytes and a NUL; out may
+   be prev itself), its length into *len.  */
+static inline bool
+get_shared (og_reader *r, const char *prev, size_t max, char *out, size_t *len)
+{
+  uint64_t shared, n;
+  const uint8_t *rest;
+  if (!get_uv (r, &shared) || shared > strlen (prev) || shared > max || !get_uv (r, &n)
+      || n > max - shared || !og_reader_bytes (r, n, &rest) || memchr (rest, 0, n))
+    return false;
+  memmove (out, prev, shared);
+  memcpy (out + shared, rest, n);
+  out[shared + n] = '\0';
+  *len = shared + n;
+  return true;
+}
+
 /* A string that may be absent: its length + 1, 0 when absent, then its
    bytes.  */
 static inline void

@@ -62,14 +62,9 @@ og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf
   put_uv (out, inv->n_execs);
   for (size_t i = 0; i < inv->n_execs; i++)
     {
-      const char *path = inv->execs[i].path;
-      size_t shared = 0;
-      while (prev[shared] && prev[shared] == path[shared])
-        shared++;
-      put_uv (out, shared);
-      put_str (out, path + shared);
+      put_shared (out, prev, inv->execs[i].path);
       put_uv (out, inv->execs[i].package < 0 ? 0 : (uint64_t)inv->execs[i].package + 1);
-      prev = path;
+      prev = inv->execs[i].path;
     }
 }
 
@@ -144,14 +139,10 @@ parse_owners (og_reader *r, size_t n_pkgs, og_strmap *owners, og_error **err)
     return bad (err, "executable count");
   for (size_t i = 0; i < n; i++)
     {
-      uint64_t shared, owner, len;
-      const uint8_t *rest;
-      if (!get_uv (r, &shared) || shared > strlen (prev) || !get_uv (r, &len)
-          || shared + len > OG_MAX_PATH || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
-          || !get_uv (r, &owner) || owner > n_pkgs)
+      uint64_t owner;
+      size_t len;
+      if (!get_shared (r, prev, OG_MAX_PATH, prev, &len) || !get_uv (r, &owner) || owner > n_pkgs)
         return bad (err, "executable");
-      memcpy (prev + shared, rest, len);
-      prev[shared + len] = '\0';
       og_strmap_put (owners, prev, (void *)(uintptr_t)(owner + 1));
     }
   return og_reader_at_end (r) ? 0 : bad (err, "bytes after the executables");
