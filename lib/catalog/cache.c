@@ -318,8 +318,8 @@ payload (const og_layer_cache *c, og_buf *b)
     og_buf_append (b, c->snapshot.data, c->snapshot.len);
 }
 
-void
-og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
+int
+og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out, og_error **err)
 {
   cleanup_buf og_buf body = { 0 };
   cleanup_buf og_buf z = { 0 };
@@ -335,7 +335,7 @@ og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
     abort ();
   put_le (&z, body.len, 8);
   og_buf_append (&z, zbuf, zlen);
-  put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z);
+  return put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z, err);
 }
 
 static int
