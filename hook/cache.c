@@ -381,8 +381,9 @@ hook_cache_memo_keep (hook *h)
   m.skipped = h->inv.skipped;
   m.n_skipped = h->inv.n_skipped;
   m.res = h->res;
-  og_hit_memo_serialize (&m, c->key, &b);
-  if (og_cachedir_publish_memo (&c->dir, b.data, b.len, &err) < 0 && c->note == NULL)
+  if ((og_hit_memo_serialize (&m, c->key, &b, &err) < 0
+       || og_cachedir_publish_memo (&c->dir, b.data, b.len, &err) < 0)
+      && c->note == NULL)
     c->note = og_xasprintf ("the hit memo was not kept: %s", err->msg);
 }
 

@@ -130,6 +130,19 @@ og_sha256_hex_of (const void *data, size_t len, og_sha256_hex out, og_error **er
   return 0;
 }
 
+int
+og_sha256_of (const void *data, size_t len, uint8_t out[OG_SHA256_LEN], og_error **err)
+{
+  cleanup_digest og_digest *d = NULL;
+
+  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
+    return -1;
+  og_digest_update (d, data, len);
+  if (EVP_DigestFinal_ex (d->ctx, out, NULL) != 1)
+    return og_error_set (err, 0, "finish a sha256 digest");
+  return 0;
+}
+
 bool
 og_is_sha256_hex (const char *s)
 {

@@ -24,7 +24,7 @@ typedef enum og_digest_algo
 
 #define OG_DIGEST_MAX     64 /* bytes of the longest digest (SHA-512) */
 #define OG_DIGEST_HEX_MAX (2 * OG_DIGEST_MAX + 1)
-#define OG_SHA256_LEN     32
+#define OG_SHA256_LEN     32 /* bytes of a raw sha256 */
 #define OG_SHA256_HEX_LEN 64
 /* "sha256:" and 64 hex digits, as OCI descriptors write a digest.  */
 #define OG_OCI_DIGEST_LEN (7 + OG_SHA256_HEX_LEN)
@@ -51,6 +51,8 @@ void og_digest_freep (og_digest **d);
 
 /* One call: the sha256 of data in hex.  */
 int og_sha256_hex_of (const void *data, size_t len, og_sha256_hex out, og_error **err);
+/* One call: the sha256 of data, its OG_SHA256_LEN raw bytes.  */
+int og_sha256_of (const void *data, size_t len, uint8_t out[OG_SHA256_LEN], og_error **err);
 
 /* Is s exactly 64 lower-case hex digits?  */
 bool og_is_sha256_hex (const char *s);

@@ -294,15 +294,9 @@ payload (const og_layer_cache *c, og_buf *b)
   for (size_t i = 0; i < c->n; i++)
     {
       const rec *r = &c->recs[i];
-      size_t shared = 0, nlen = strlen (r->name);
-      const char *p = prev[r->depth];
-      if (p)
-        while (p[shared] && p[shared] == r->name[shared])
-          shared++;
       put_uv (b, r->depth);
       og_buf_putc (b, r->type);
-      put_uv (b, shared);
-      put_bytes (b, r->name + shared, nlen - shared);
+      put_shared (b, prev[r->depth] ? prev[r->depth] : "", r->name);
       prev[r->depth] = r->name;
       if (r->depth + 1 <= OG_MAX_DEPTH)
         prev[r->depth + 1] = NULL; /* a new directory: no previous name inside it */
@@ -324,8 +318,8 @@ payload (const og_layer_cache *c, og_buf *b)
     og_buf_append (b, c->snapshot.data, c->snapshot.len);
 }
 
-void
-og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
+int
+og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out, og_error **err)
 {
   cleanup_buf og_buf body = { 0 };
   cleanup_buf og_buf z = { 0 };
@@ -341,7 +335,7 @@ og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out)
     abort ();
   put_le (&z, body.len, 8);
   og_buf_append (&z, zbuf, zlen);
-  put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z);
+  return put_frame (out, MAGIC, OG_LAYER_CACHE_FORMAT, key, &z, err);
 }
 
 static int
@@ -388,30 +382,24 @@ name_ok (const char *s)
 }
 
 static int
-parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error **err)
+parse_record (og_layer_cache *c, og_reader *r, char **prev, og_error **err)
 {
-  uint64_t depth, shared, len;
+  uint64_t depth;
   uint8_t type;
-  const uint8_t *rest;
   char name[MAX_NAME + 1];
+  size_t len;
   rec *x;
 
   /* One allocation per record (hits parse every record of the entry).  */
   if (!get_uv (r, &depth) || depth > OG_MAX_DEPTH || !og_reader_u8 (r, &type)
-      || !get_uv (r, &shared) || !get_uv (r, &len) || len > MAX_NAME
-      || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
       || (type != 'd' && type != 'l' && type != 'x'))
     return bad (err, "record");
-  if (shared > (prev[depth] ? strlen (prev[depth]) : 0) || shared + len > MAX_NAME)
+  if (!get_shared (r, prev[depth] ? prev[depth] : "", MAX_NAME, name, &len))
     return bad (err, "record name");
-  if (shared)
-    memcpy (name, prev[depth], shared);
-  memcpy (name + shared, rest, len);
-  name[shared + len] = '\0';
   og_grow (&c->recs, &c->cap, c->n + 1, sizeof *c->recs);
   x = &c->recs[c->n++];
   memset (x, 0, sizeof *x);
-  x->name = og_xstrndup (name, shared + len);
+  x->name = og_xstrndup (name, len);
   x->depth = (uint16_t)depth;
   x->type = (char)type;
   /* Siblings in strictly increasing order, as a walk hands them over.  */
@@ -438,7 +426,6 @@ parse_record (og_layer_cache *c, og_reader *r, char **prev, size_t i, og_error *
           x->cap_len = (uint8_t)cap_len;
         }
     }
-  (void)i;
   return 0;
 }
 
@@ -456,7 +443,7 @@ parse_payload (og_layer_cache *c, og_reader *r, og_error **err)
   c->recs = og_xcalloc (n ? n : 1, sizeof *c->recs);
   c->cap = n ? n : 1;
   for (size_t i = 0; i < n; i++)
-    if (parse_record (c, r, prev, i, err) < 0)
+    if (parse_record (c, r, prev, err) < 0)
       return -1;
   if (!get_uv (r, &n) || n != og_reader_remaining (r) || !og_reader_bytes (r, n, &snap))
     return bad (err, "package snapshot length");

@@ -43,8 +43,10 @@ typedef struct og_layer_cache og_layer_cache;
 int og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t n,
                           bool userxattr, og_layer_cache **out, const char **why, og_error **err);
 /* The entry's bytes: "OGLC", the format, the key, the payload's length and
-   sha256, the payload.  */
-void og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out);
+   sha256, the payload.  -1 with *err, out as it was, when the sums cannot
+   be taken.  */
+int og_layer_cache_serialize (const og_layer_cache *c, const char *key, og_buf *out,
+                              og_error **err);
 /* Read an entry back, checking every part of it (OG_ERR_CONTENT, with
    what did not verify, when one does not): the magic, the format, that it
    is the entry of key, the length and the sha256 of the payload, and the

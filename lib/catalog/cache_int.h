@@ -1,13 +1,12 @@
 /* What the layer cache's files share (cache.c, snapshot.c, and
    runtime/hitmemo.c): the unsigned LEB128 varints of their payloads,
-   written to an og_buf and read back through the reader, and the raw
-   sha256 sums of their headers.  */
+   written to an og_buf and read back through the reader, and the frame
+   of their headers with its raw sha256 sums.  */
 #ifndef OG_CATALOG_CACHE_INT_H
 #define OG_CATALOG_CACHE_INT_H
 
 #include "base/digest.h"
 #include "base/reader.h"
-#include "base/text.h"
 #include "base/util.h"
 
 static inline void
@@ -84,6 +83,36 @@ get_str (og_reader *r, size_t max, char **out)
 /* The longest name, version or message string the formats take.  */
 #define OG_CACHE_MAX_STR 65536
 
+/* A name as the bytes it shares with the previous one (prev, "" for
+   none) and the rest, a string: the records' names and the snapshot's
+   executable paths, which walk order keeps close.  */
+static inline void
+put_shared (og_buf *b, const char *prev, const char *s)
+{
+  size_t shared = 0;
+  while (prev[shared] && prev[shared] == s[shared])
+    shared++;
+  put_uv (b, shared);
+  put_str (b, s + shared);
+}
+
+/* put_shared's name back into out (room for max bytes and a NUL; out may
+   be prev itself), its length into *len.  */
+static inline bool
+get_shared (og_reader *r, const char *prev, size_t max, char *out, size_t *len)
+{
+  uint64_t shared, n;
+  const uint8_t *rest;
+  if (!get_uv (r, &shared) || shared > strlen (prev) || shared > max || !get_uv (r, &n)
+      || n > max - shared || !og_reader_bytes (r, n, &rest) || memchr (rest, 0, n))
+    return false;
+  memmove (out, prev, shared);
+  memcpy (out + shared, rest, n);
+  out[shared + n] = '\0';
+  *len = shared + n;
+  return true;
+}
+
 /* A string that may be absent: its length + 1, 0 when absent, then its
    bytes.  */
 static inline void
@@ -120,30 +149,26 @@ put_le (og_buf *b, uint64_t v, size_t n)
   og_buf_append (b, out, n);
 }
 
-/* The sha256 of data as its 32 raw bytes: the files' key and checksum
-   fields.  */
-static inline void
-put_sha256_of (og_buf *b, const void *data, size_t len)
-{
-  og_sha256_hex hex;
-  uint8_t raw[OG_SHA256_LEN] = { 0 };
-  if (og_sha256_hex_of (data, len, hex, NULL) == 0)
-    (void)og_hex_decode (hex, OG_SHA256_LEN, raw);
-  og_buf_append (b, raw, sizeof raw);
-}
-
 /* The frame both files are written in: magic (4 bytes), u32le format, the
    sha256 of key, u64le payload length, the sha256 of the payload, the
-   payload.  */
-static inline void
-put_frame (og_buf *out, const char *magic, uint32_t format, const char *key, const og_buf *body)
+   payload.  -1 with *err, and nothing written, when a sum cannot be
+   taken.  */
+static inline int
+put_frame (og_buf *out, const char *magic, uint32_t format, const char *key, const og_buf *body,
+           og_error **err)
 {
+  uint8_t key_sum[OG_SHA256_LEN], body_sum[OG_SHA256_LEN];
+
+  if (og_sha256_of (key, strlen (key), key_sum, err) < 0
+      || og_sha256_of (body->data, body->len, body_sum, err) < 0)
+    return -1;
   og_buf_append (out, magic, 4);
   put_le (out, format, 4);
-  put_sha256_of (out, key, strlen (key));
+  og_buf_append (out, key_sum, sizeof key_sum);
   put_le (out, body->len, 8);
-  put_sha256_of (out, body->data, body->len);
+  og_buf_append (out, body_sum, sizeof body_sum);
   og_buf_append (out, body->data, body->len);
+  return 0;
 }
 
 /* Is the raw sha256 at p (OG_SHA256_LEN bytes) that of data?  1 when it
@@ -151,11 +176,10 @@ put_frame (og_buf *out, const char *magic, uint32_t format, const char *key, con
 static inline int
 sha256_is (const uint8_t *p, const void *data, size_t len, og_error **err)
 {
-  og_sha256_hex want, have;
-  og_hex (p, OG_SHA256_LEN, want);
-  if (og_sha256_hex_of (data, len, have, err) < 0)
+  uint8_t have[OG_SHA256_LEN];
+  if (og_sha256_of (data, len, have, err) < 0)
     return -1;
-  return strcmp (want, have) == 0;
+  return memcmp (p, have, sizeof have) == 0;
 }
 
 #endif

@@ -344,7 +344,9 @@ og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsigned 
           og_pkg_snapshot_serialize (inv, tree_hex (&m), &snap);
           og_layer_cache_set_snapshot (c, &snap);
         }
-      og_layer_cache_serialize (c, o->key, &res->entry);
+      ret = og_layer_cache_serialize (c, o->key, &res->entry, err);
+      if (ret < 0)
+        og_inventory_clear (inv);
     }
   og_digest_free (m.tree);
   return ret;

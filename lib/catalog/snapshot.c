@@ -26,6 +26,27 @@
 #include "base/strmap.h"
 #include "catalog/cache_int.h"
 
+/* The strings of a package that may be absent, in the order the snapshot
+   keeps them: what the writer and the reader both go through.  */
+static const size_t opt_strings[] = {
+  offsetof (og_package, version),        offsetof (og_package, release),
+  offsetof (og_package, arch),           offsetof (og_package, source),
+  offsetof (og_package, source_version), offsetof (og_package, license),
+  offsetof (og_package, vendor),         offsetof (og_package, state),
+};
+
+static const char *
+opt_string (const og_package *p, size_t k)
+{
+  return *(char *const *)((const char *)p + opt_strings[k]);
+}
+
+static char **
+opt_slot (og_package *p, size_t k)
+{
+  return (char **)((char *)p + opt_strings[k]);
+}
+
 void
 og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf *out)
 {
@@ -47,14 +68,8 @@ og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf
       put_str (out, p->name);
       put_uv (out, p->has_epoch);
       put_uv (out, p->epoch);
-      put_opt (out, p->version);
-      put_opt (out, p->release);
-      put_opt (out, p->arch);
-      put_opt (out, p->source);
-      put_opt (out, p->source_version);
-      put_opt (out, p->license);
-      put_opt (out, p->vendor);
-      put_opt (out, p->state);
+      for (size_t k = 0; k < OG_ARRAY_SIZE (opt_strings); k++)
+        put_opt (out, opt_string (p, k));
       put_uv (out, p->size);
       put_uv (out, (uint64_t)p->digest_algo);
       put_uv (out, og_package_file_count (p));
@@ -62,14 +77,9 @@ og_pkg_snapshot_serialize (const og_inventory *inv, const char *tree_hex, og_buf
   put_uv (out, inv->n_execs);
   for (size_t i = 0; i < inv->n_execs; i++)
     {
-      const char *path = inv->execs[i].path;
-      size_t shared = 0;
-      while (prev[shared] && prev[shared] == path[shared])
-        shared++;
-      put_uv (out, shared);
-      put_str (out, path + shared);
+      put_shared (out, prev, inv->execs[i].path);
       put_uv (out, inv->execs[i].package < 0 ? 0 : (uint64_t)inv->execs[i].package + 1);
-      prev = path;
+      prev = inv->execs[i].path;
     }
 }
 
@@ -106,10 +116,12 @@ parse_package (og_reader *r, og_package *p)
   uint64_t type, has_epoch, epoch, algo, n_files;
   if (!get_uv (r, &type) || type < OG_PKG_RPM || type > OG_PKG_APK
       || !get_str (r, OG_CACHE_MAX_STR, &p->name) || !get_uv (r, &has_epoch) || has_epoch > 1
-      || !get_uv (r, &epoch) || epoch > UINT32_MAX || !get_opt (r, &p->version)
-      || !get_opt (r, &p->release) || !get_opt (r, &p->arch) || !get_opt (r, &p->source)
-      || !get_opt (r, &p->source_version) || !get_opt (r, &p->license) || !get_opt (r, &p->vendor)
-      || !get_opt (r, &p->state) || !get_uv (r, &p->size) || !get_uv (r, &algo)
+      || !get_uv (r, &epoch) || epoch > UINT32_MAX)
+    return false;
+  for (size_t k = 0; k < OG_ARRAY_SIZE (opt_strings); k++)
+    if (!get_opt (r, opt_slot (p, k)))
+      return false;
+  if (!get_uv (r, &p->size) || !get_uv (r, &algo)
       || (algo != OG_DIGEST_NONE && og_digest_len ((og_digest_algo)algo) == 0)
       || !get_uv (r, &n_files) || n_files > SIZE_MAX / 2)
     return false;
@@ -144,14 +156,10 @@ parse_owners (og_reader *r, size_t n_pkgs, og_strmap *owners, og_error **err)
     return bad (err, "executable count");
   for (size_t i = 0; i < n; i++)
     {
-      uint64_t shared, owner, len;
-      const uint8_t *rest;
-      if (!get_uv (r, &shared) || shared > strlen (prev) || !get_uv (r, &len)
-          || shared + len > OG_MAX_PATH || !og_reader_bytes (r, len, &rest) || memchr (rest, 0, len)
-          || !get_uv (r, &owner) || owner > n_pkgs)
+      uint64_t owner;
+      size_t len;
+      if (!get_shared (r, prev, OG_MAX_PATH, prev, &len) || !get_uv (r, &owner) || owner > n_pkgs)
         return bad (err, "executable");
-      memcpy (prev + shared, rest, len);
-      prev[shared + len] = '\0';
       og_strmap_put (owners, prev, (void *)(uintptr_t)(owner + 1));
     }
   return og_reader_at_end (r) ? 0 : bad (err, "bytes after the executables");

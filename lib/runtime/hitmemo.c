@@ -83,13 +83,13 @@ payload (const og_hit_memo *m, og_buf *b)
     }
 }
 
-void
-og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out)
+int
+og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out, og_error **err)
 {
   cleanup_buf og_buf body = { 0 };
 
   payload (m, &body);
-  put_frame (out, MAGIC, OG_HIT_MEMO_FORMAT, key, &body);
+  return put_frame (out, MAGIC, OG_HIT_MEMO_FORMAT, key, &body, err);
 }
 
 static int

@@ -32,8 +32,9 @@ typedef struct og_hit_memo
 
 void og_hit_memo_clear (og_hit_memo *m);
 /* "OGLR", the format, the sha256 of the key, the payload's length and
-   sha256, the payload.  */
-void og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out);
+   sha256, the payload.  -1 with *err, out as it was, when the sums cannot
+   be taken.  */
+int og_hit_memo_serialize (const og_hit_memo *m, const char *key, og_buf *out, og_error **err);
 /* Read a memo back, checking every part of it (OG_ERR_CONTENT when one
    does not verify).  */
 int og_hit_memo_parse (const uint8_t *data, size_t len, const char *key, og_hit_memo *out,

@@ -3,8 +3,10 @@
    and redirects with their xattrs), the inventory built from the cache,
    made then replayed, is byte for byte the inventory of a full walk of the
    real overlay mount of the same directories (mount(2): needs root).  And
-   the entry file: round trip, and every kind of damage rejected.  */
+   the entry file: round trip, every kind of damage rejected, and no entry
+   when its sums cannot be taken.  */
 #include "fixtures.h"
+#include <dlfcn.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -557,11 +559,11 @@ test_entry_round_trip (void **state)
   cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
 
-  og_layer_cache_serialize (c, "key one", &a);
+  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
   assert_int_equal (og_layer_cache_parse ((const uint8_t *)a.data, a.len, "key one", &back, &err),
                     0);
   assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (c));
-  og_layer_cache_serialize (back, "key one", &b);
+  assert_int_equal (og_layer_cache_serialize (back, "key one", &b, &err), 0);
   assert_int_equal (a.len, b.len);
   assert_memory_equal (a.data, b.data, a.len);
   og_layer_cache_free (back);
@@ -587,9 +589,75 @@ test_entry_rejected (void **state)
   cleanup_free char *dir = NULL;
   og_layer_cache *c = small_cache (&dir);
   cleanup_buf og_buf a = { 0 };
+  cleanup_error og_error *err = NULL;
 
-  og_layer_cache_serialize (c, "key one", &a);
+  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
   fx_assert_frame_checks (&a, "key one", "key two", OG_LAYER_CACHE_FORMAT, assert_rejected);
+  og_layer_cache_free (c);
+  fx_rm_rf (dir);
+}
+
+/* The key's sum in the frame (after the magic and the format) is its raw
+   sha256: og_sha256_of's bytes, og_sha256_hex_of's digits.  */
+static void
+test_entry_key_sum (void **state)
+{
+  cleanup_free char *dir = NULL;
+  og_layer_cache *c = small_cache (&dir);
+  cleanup_buf og_buf a = { 0 };
+  cleanup_error og_error *err = NULL;
+  uint8_t raw[OG_SHA256_LEN];
+  og_sha256_hex hex, want;
+
+  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
+  assert_int_equal (og_sha256_of ("key one", 7, raw, &err), 0);
+  assert_true (a.len > 8 + OG_SHA256_LEN);
+  assert_memory_equal (a.data + 8, raw, OG_SHA256_LEN);
+  og_hex (raw, OG_SHA256_LEN, hex);
+  fx_sha256 ("key one", 7, want);
+  assert_string_equal (hex, want);
+  og_layer_cache_free (c);
+  fx_rm_rf (dir);
+}
+
+/* OpenSSL's EVP_MD_CTX_new, which base/digest.c starts every digest with,
+   fails while fail_digests is set, as it does when memory runs out.  */
+static bool fail_digests;
+void *EVP_MD_CTX_new (void);
+void *
+EVP_MD_CTX_new (void)
+{
+  void *(*real) (void) = (void *(*)(void))dlsym (RTLD_NEXT, "EVP_MD_CTX_new");
+  return fail_digests ? NULL : real ();
+}
+
+/* An entry whose sums cannot be taken is an error, and no bytes: not an
+   entry with zeros for its sums.  */
+static void
+test_entry_unsummable (void **state)
+{
+  cleanup_free char *dir = NULL;
+  og_layer_cache *c = small_cache (&dir);
+  cleanup_buf og_buf a = { 0 };
+  cleanup_buf og_buf b = { 0 };
+  cleanup_error og_error *err = NULL;
+  int ret;
+
+  assert_int_equal (og_layer_cache_serialize (c, "key one", &b, &err), 0);
+  fail_digests = true;
+  ret = og_layer_cache_serialize (c, "key one", &a, &err);
+  fail_digests = false;
+  assert_int_equal (a.len, 0);
+  assert_int_equal (ret, -1);
+  assert_non_null (err);
+  assert_int_not_equal (err->code, OG_ERR_CONTENT);
+  og_error_freep (&err);
+  fail_digests = true;
+  ret = og_layer_cache_verify ((const uint8_t *)b.data, b.len, "key one", &err);
+  fail_digests = false;
+  assert_int_equal (ret, -1);
+  assert_non_null (err);
+  assert_int_not_equal (err->code, OG_ERR_CONTENT); /* not a damaged entry */
   og_layer_cache_free (c);
   fx_rm_rf (dir);
 }
@@ -602,4 +670,5 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
          cmocka_unit_test (test_package_snapshot), cmocka_unit_test (test_entry_round_trip),
-         cmocka_unit_test (test_entry_rejected))
+         cmocka_unit_test (test_entry_rejected), cmocka_unit_test (test_entry_key_sum),
+         cmocka_unit_test (test_entry_unsummable))
