@@ -7,7 +7,74 @@
 
 #include "base/deadline.h"
 #include "base/fileio.h"
+#include "base/resolve.h"
 #include "base/util.h"
+
+/* A canonical path (no "..", no symbolic link before its last component)
+   opened with symbolic links refused takes no ".." step, cannot race into
+   EAGAIN, and still cannot leave the root (the RESOLVE_ flags stand).  */
+static int
+open_canonical (const og_in_root *r, const char *path, uint64_t flags)
+{
+  struct open_how how = { .flags = flags, .resolve = r->resolve | RESOLVE_NO_SYMLINKS };
+  while (*path == '/')
+    path++;
+  return (int)TEMP_FAILURE_RETRY (
+      syscall (SYS_openat2, r->dirfd, *path ? path : ".", &how, sizeof how));
+}
+
+int
+og_in_root_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
+{
+  const og_in_root *r = userdata;
+  cleanup_close int fd = open_canonical (r, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return 1;
+      return og_error_set (err, errno, "open `%s`", path);
+    }
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat `%s`", path);
+  *mode = st.st_mode;
+  *target = NULL;
+  if (S_ISLNK (st.st_mode))
+    {
+      char buf[OG_MAX_PATH + 1];
+      ssize_t n;
+      /* The resolver asks only of a link it would follow.  */
+      if (r->resolve & RESOLVE_NO_SYMLINKS)
+        return og_error_set (err, ELOOP, "open `%s`", path);
+      n = readlinkat (fd, "", buf, sizeof buf - 1);
+      if (n < 0)
+        return og_error_set (err, errno, "readlink `%s`", path);
+      buf[n] = '\0';
+      *target = og_xstrdup (buf);
+    }
+  return 0;
+}
+
+/* The kernel asked for "some fallback": resolve path in userspace, one
+   component at a time through og_in_root_lstat, then open the canonical path
+   with symbolic links refused.  The same file as RESOLVE_IN_ROOT opens, or
+   an error: a tree that changes between the two steps gives ELOOP or
+   another file inside the root, never one outside it.  */
+static int
+openat2_resolved (int dirfd, const char *path, const struct open_how *how)
+{
+  og_in_root r = { .dirfd = dirfd, .resolve = how->resolve };
+  cleanup_free char *canon = NULL;
+  cleanup_error og_error *err = NULL;
+
+  if (og_resolve_in_root (path, !(how->flags & O_NOFOLLOW), og_in_root_lstat, &r, &canon, &err) < 0)
+    {
+      errno = err->status ? err->status : EIO;
+      return -1;
+    }
+  return open_canonical (&r, canon, how->flags);
+}
 
 int
 og_openat2 (int dirfd, const char *path, const struct open_how *how)
@@ -16,12 +83,19 @@ og_openat2 (int dirfd, const char *path, const struct open_how *how)
     {
       int fd = (int)syscall (SYS_openat2, dirfd, path, how, sizeof *how);
       int saved = errno;
-      /* One walk of a path whose symbolic links are full of ".." takes
-         about a millisecond, so the tries alone may last a second: none
-         past the inspection deadline (the caller reports the EAGAIN).  */
-      if (fd >= 0 || (saved != EINTR && saved != EAGAIN) || i + 1 >= OG_OPENAT2_TRIES
-          || og_deadline_passed ())
+      if (fd >= 0 || (saved != EINTR && saved != EAGAIN))
         {
+          errno = saved;
+          return fd;
+        }
+      /* EAGAIN for as long as renames race with the ".." steps: a busy
+         node, which must not decide a container's verdict.  After a few
+         tries, or once the inspection deadline has passed, the lookup
+         that takes no ".." step.  */
+      if (i + 1 >= OG_OPENAT2_TRIES || og_deadline_passed ())
+        {
+          if (saved == EAGAIN && (how->resolve & RESOLVE_IN_ROOT))
+            return openat2_resolved (dirfd, path, how);
           errno = saved;
           return fd;
         }

@@ -29,11 +29,26 @@ struct open_how;
 /* openat2(2), tried again on EINTR and on EAGAIN: with RESOLVE_IN_ROOT or
    RESOLVE_BENEATH the kernel answers EAGAIN when a rename or a mount
    anywhere on the system raced with a ".." step of the path (a busy node,
-   not the image), and asks the caller to retry.  Bounded: after
+   not the image), and asks the caller to retry or fall back.  After
    OG_OPENAT2_TRIES attempts, or once the inspection deadline has passed
-   (base/deadline.h), EAGAIN stands.  The fd, or -1 with errno.  */
-#define OG_OPENAT2_TRIES 1000
+   (base/deadline.h), a RESOLVE_IN_ROOT open resolves the path in userspace
+   (base/resolve.h) and opens the canonical path, which takes no ".." step;
+   other opens keep the EAGAIN.  The fd, or -1 with errno.  */
+#define OG_OPENAT2_TRIES 16
 int og_openat2 (int dirfd, const char *path, const struct open_how *how);
+
+/* The og_lstat_fn (base/resolve.h) of a directory tree: userdata is an
+   og_in_root, the root's fd and the RESOLVE_ flags its opens take
+   (RESOLVE_NO_SYMLINKS added: the path is canonical).  With
+   RESOLVE_NO_SYMLINKS among them, a link to follow is ELOOP, as the
+   kernel says.  */
+typedef struct og_in_root
+{
+  int dirfd;
+  uint64_t resolve;
+} og_in_root;
+int og_in_root_lstat (void *userdata, const char *path, uint32_t *mode, char **target,
+                      og_error **err);
 
 /* Write all of data to fd.  -1 with errno set.  */
 int og_write_all (int fd, const void *data, size_t len);

@@ -102,6 +102,13 @@ og_resolve_in_root (const char *path, bool follow_last, og_lstat_fn lstat_fn, vo
           continue;
         }
       free (target);
+      if (!last && (mode & S_IFMT) != S_IFDIR)
+        {
+          /* "file/..": the kernel stops here with ENOTDIR, before any
+             ".." step; so does the lookup, the rest kept as written.  */
+          og_buf_append (&cur, todo.data + pos, todo.len - pos);
+          break;
+        }
     }
   og_buf_free (&todo);
   if (ret < 0)

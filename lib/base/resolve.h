@@ -19,8 +19,9 @@
 typedef int (*og_lstat_fn) (void *userdata, const char *path, uint32_t *mode, char **target,
                             og_error **err);
 
-/* Resolve path to a canonical absolute path inside the root.  Components
-   that do not exist are kept as written.  With follow_last false, a final
+/* Resolve path to a canonical absolute path inside the root.  From the
+   first component that does not exist, or that is not a directory where
+   the path goes on, the rest is kept as written.  With follow_last false, a final
    symlink is not followed.  */
 int og_resolve_in_root (const char *path, bool follow_last, og_lstat_fn lstat_fn, void *userdata,
                         char **out, og_error **err);

@@ -182,31 +182,8 @@ static int
 dir_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
 {
   og_source_dir *d = userdata;
-  struct stat st;
-  /* O_PATH|O_NOFOLLOW through openat2: even if the tree changes under us,
-     the lookup cannot leave the root.  */
-  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_PATH | O_NOFOLLOW);
-
-  if (fd < 0)
-    {
-      if (errno == ENOENT || errno == ENOTDIR)
-        return 1;
-      return og_error_set (err, errno, "open `%s`", path);
-    }
-  if (fstat (fd, &st) < 0)
-    return og_error_set (err, errno, "stat `%s`", path);
-  *mode = st.st_mode;
-  *target = NULL;
-  if (S_ISLNK (st.st_mode))
-    {
-      char buf[OG_MAX_PATH + 1];
-      ssize_t n = readlinkat (fd, "", buf, sizeof buf - 1);
-      if (n < 0)
-        return og_error_set (err, errno, "readlink `%s`", path);
-      buf[n] = '\0';
-      *target = og_xstrdup (buf);
-    }
-  return 0;
+  og_in_root r = { .dirfd = d->rootfd, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  return og_in_root_lstat (&r, path, mode, target, err);
 }
 
 static int
