@@ -224,8 +224,10 @@ read_cache_file (int dirfd, const char *name, const char *what, size_t max, int 
 
   if (fd < 0)
     return errno == ENOENT ? 1 : og_error_set (err, errno, "open %s `%s`", what, name);
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-    return og_error_set (err, errno, "%s `%s` is not a regular file", what, name);
+  if (fstat (fd, &st) < 0)
+    return og_error_set (err, errno, "stat %s `%s`", what, name);
+  if (!S_ISREG (st.st_mode))
+    return og_error_set (err, 0, "%s `%s` is not a regular file", what, name);
   if (og_read_fd (fd, name, max, data, len, err) < 0)
     return -1;
   *fd_out = og_steal_fd (&fd);

@@ -335,8 +335,30 @@ test_cachedir_lru (void **state)
   fx_rm_rf (top);
 }
 
+/* What stands in an entry's place and is not a file is an error that says
+   so, and nothing else (no errno of an earlier call).  */
+static void
+test_cachedir_not_a_file (void **state)
+{
+  cleanup_free char *top = fx_tmpdir ("cachedir");
+  cleanup_free char *name = og_xasprintf ("cache/%s.oglc", keys[0]);
+  cleanup_free char *want = og_xasprintf ("cache entry `%s.oglc` is not a regular file", keys[0]);
+  cleanup_free char *dir = og_xasprintf ("%s/cache", top);
+  cleanup_error og_error *err = NULL;
+  og_cachedir c;
+
+  fx_mkdir (top, "cache");
+  assert_int_equal (chmod (dir, 0700), 0);
+  fx_mkdir (top, name);
+  assert_int_equal (og_cachedir_open (dir, 1 << 20, keys[0], &c, &err), -1);
+  assert_string_equal (err->msg, want);
+  assert_int_equal (err->code, OG_ERR_CONTENT);
+  fx_rm_rf (top);
+}
+
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_podman_mount), cmocka_unit_test (test_escapes),
          cmocka_unit_test (test_many_lowers), cmocka_unit_test (test_unsupported),
          cmocka_unit_test (test_malformed), cmocka_unit_test (test_key),
          cmocka_unit_test (test_cachedir), cmocka_unit_test (test_cachedir_lru),
+         cmocka_unit_test (test_cachedir_not_a_file),
          cmocka_unit_test (test_mount_lowers))
