@@ -119,6 +119,16 @@ fx_real_fixture (const char *rel)
   return og_steal_pointer (&p);
 }
 
+/* ---- values ------------------------------------------------------------ */
+
+void
+fx_assert_str_or_null (const char *what, const char *got, const char *want)
+{
+  if (want == NULL ? got != NULL : got == NULL || strcmp (got, want) != 0)
+    fail_msg ("%s is \"%s\", should be \"%s\"", what, got ? got : "(absent)",
+              want ? want : "(absent)");
+}
+
 /* ---- files the test makes ----------------------------------------------- */
 
 char *

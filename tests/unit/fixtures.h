@@ -42,6 +42,11 @@ bool fx_has_tool (const char *name);
    (malloc'd), else NULL: ../shared/fixtures/real, see tests/README.md.  */
 char *fx_real_fixture (const char *rel);
 
+/* ---- values ------------------------------------------------------------ */
+
+/* got is the string want, or both are NULL; the message names what.  */
+void fx_assert_str_or_null (const char *what, const char *got, const char *want);
+
 /* ---- files the test makes ---------------------------------------------- */
 
 /* A new directory /tmp/og-TAG-XXXXXX (malloc'd).  */
