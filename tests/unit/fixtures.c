@@ -264,8 +264,9 @@ fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, uint3
 
 /* ---- parsers and diagnostics -------------------------------------------- */
 
-void
-fx_position (const char *text, const char *at, bool utf8, int *line, int *col)
+/* Line and column (from 1) of the first occurrence of at in text.  */
+static void
+position (const char *text, const char *at, bool utf8, int *line, int *col)
 {
   const char *hit = strstr (text, at);
   assert_non_null (hit);
@@ -281,8 +282,11 @@ fx_position (const char *text, const char *at, bool utf8, int *line, int *col)
 }
 
 void
-fx_assert_one_diag (const og_diags *d, int line, int col, const char *what)
+fx_assert_one_diag_at (const og_diags *d, const char *text, const char *at, bool utf8,
+                       const char *what)
 {
+  int line, col;
+  position (text, at, utf8, &line, &col);
   if (d->n != 1 || d->v[0].line != line || d->v[0].column != col || !strstr (d->v[0].msg, what))
     for (size_t i = 0; i < d->n; i++)
       fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d->v[i].line, d->v[i].column, d->v[i].msg,

@@ -106,12 +106,12 @@ void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const 
 void fx_assert_prefixes_parse (fx_pkgdb_parse_fn parse, const char *name, const char *text,
                                size_t max_pkgs);
 
-/* Line and column (from 1) of the first occurrence of at in text; columns
-   count UTF-8 characters when utf8, else bytes.  */
-void fx_position (const char *text, const char *at, bool utf8, int *line, int *col);
-/* d holds exactly one diagnostic, at line:col, whose message contains what
-   (all of them are printed first when not).  */
-void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
+/* d holds exactly one diagnostic, whose message contains what, at the line
+   and column (from 1) of the first occurrence of at in text; columns count
+   UTF-8 characters when utf8, else bytes.  All of them are printed first
+   when not.  */
+void fx_assert_one_diag_at (const og_diags *d, const char *text, const char *at, bool utf8,
+                            const char *what);
 
 /* og_source_resolve_dir (s, path) succeeds with want.  */
 struct og_source;
