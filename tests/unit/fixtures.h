@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "json/doc.h"
 
@@ -46,6 +47,16 @@ char *fx_real_fixture (const char *rel);
 
 /* got is the string want, or both are NULL; the message names what.  */
 void fx_assert_str_or_null (const char *what, const char *got, const char *want);
+
+/* The first element of the array a[0..n) whose string member is key (a
+   pointer to it), or NULL: fx_find_str (l->pkgs, l->n, name, "bash").  */
+#define fx_find_str(a, n, member, key)                                                             \
+  (__extension__({                                                                                 \
+    size_t _fx_i = 0;                                                                              \
+    while (_fx_i < (n) && strcmp ((a)[_fx_i].member, (key)) != 0)                                  \
+      _fx_i++;                                                                                     \
+    _fx_i < (n) ? &(a)[_fx_i] : NULL;                                                              \
+  }))
 
 /* ---- files the test makes ---------------------------------------------- */
 
