@@ -103,6 +103,10 @@ void fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, 
    in fixtures_pkgdb.c.  */
 typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *name,
                                   struct og_pkglist *out, og_error **err);
+/* Parsing text as file NAME succeeds, into l (the test fails with the
+   parser's message when not).  */
+void fx_parse_ok (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                  struct og_pkglist *l);
 /* Parsing text as file NAME fails with a message containing want, and
    leaves no packages.  */
 void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
@@ -110,6 +114,13 @@ void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const cha
 /* The same, with the dependency fields read (og_pkglist.with_deps) or not.  */
 void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
                                  const char *text, const char *want);
+
+/* The limits of a line-based text database: with_nul[0..nul_len) fails
+   with exactly "NAME:NUL_LINE: NUL byte in a text database", and head (which
+   ends line 1) followed by a line of size bytes with "NAME:2: line longer
+   than"; neither leaves packages.  */
+void fx_assert_text_limits (fx_pkgdb_parse_fn parse, const char *name, const char *with_nul,
+                            size_t nul_len, int nul_line, const char *head, size_t size);
 
 /* Every prefix of text (each copied to a buffer of its exact size, so that
    ASan sees an overread) parses to at most max_pkgs packages, or fails with

@@ -64,10 +64,9 @@ test_crio_digest_ref (void **state)
   /* Newer CRI-O: ImageRef is the name with the manifest digest.  */
   og_kv a[] = { { "io.kubernetes.cri-o.ImageName", "quay.io/acme/web:2" },
                 { "io.kubernetes.cri-o.ImageRef", "quay.io/acme/web@sha256:" DG64 } };
-  assert_identity (a, OG_ARRAY_SIZE (a),
-                   (want_identity){ .name = "quay.io/acme/web:2",
-                                    .digest = "sha256:" DG64,
-                                    .source = "cri-o" });
+  assert_identity (
+      a, OG_ARRAY_SIZE (a),
+      (want_identity){ .name = "quay.io/acme/web:2", .digest = "sha256:" DG64, .source = "cri-o" });
 }
 
 static void
@@ -100,8 +99,7 @@ test_base_image_is_not_the_image (void **state)
   og_kv a[] = { { "org.opencontainers.image.base.name", "localhost/ux-debmin:1" },
                 { "org.opencontainers.image.ref.name", "1" },
                 { "io.container.manager", "libpod" } };
-  assert_identity (a, OG_ARRAY_SIZE (a),
-                   (want_identity){ .base_image = "localhost/ux-debmin:1" });
+  assert_identity (a, OG_ARRAY_SIZE (a), (want_identity){ .base_image = "localhost/ux-debmin:1" });
 }
 
 static void
