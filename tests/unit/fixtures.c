@@ -313,3 +313,43 @@ fx_assert_resolves (og_source *s, const char *path, const char *want)
     fail_msg ("resolving %s: %s", path, err ? err->msg : "not a directory in the root");
   assert_string_equal (out, want);
 }
+
+void
+fx_assert_reads_bytes (og_source *s, const char *path, size_t max, const void *want, size_t len)
+{
+  cleanup_free uint8_t *d = NULL;
+  cleanup_error og_error *err = NULL;
+  size_t got = 0;
+  if (og_source_read_file (s, path, max, &d, &got, &err) != 0)
+    fail_msg ("reading %s: %s", path, err ? err->msg : "not found");
+  assert_int_equal (got, len);
+  assert_memory_equal (d, want, len);
+}
+
+void
+fx_assert_reads (og_source *s, const char *path, size_t max, const char *want)
+{
+  fx_assert_reads_bytes (s, path, max, want, strlen (want));
+}
+
+void
+fx_assert_read_fails (og_source *s, const char *path, size_t max, const char *why)
+{
+  cleanup_free uint8_t *d = NULL;
+  cleanup_error og_error *err = NULL;
+  size_t len = 0;
+  int r = og_source_read_file (s, path, max, &d, &len, &err);
+  if (why == NULL)
+    {
+      if (r != 1)
+        fail_msg ("reading %s gives %d, should find nothing (%s)", path, r,
+                  err ? err->msg : "no error");
+      assert_null (err);
+      return;
+    }
+  if (r != -1)
+    fail_msg ("reading %s gives %d, should fail saying %s", path, r, why);
+  assert_non_null (err);
+  if (strstr (err->msg, why) == NULL)
+    fail_msg ("reading %s: '%s' does not say %s", path, err->msg, why);
+}

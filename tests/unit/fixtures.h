@@ -138,6 +138,13 @@ void fx_assert_one_diag_at (const og_diags *d, const char *text, const char *at,
 /* og_source_resolve_dir (s, path) succeeds with want.  */
 struct og_source;
 void fx_assert_resolves (struct og_source *s, const char *path, const char *want);
+/* og_source_read_file (s, path, max) reads exactly want[0..len), or the text want.  */
+void fx_assert_reads_bytes (struct og_source *s, const char *path, size_t max, const void *want,
+                            size_t len);
+void fx_assert_reads (struct og_source *s, const char *path, size_t max, const char *want);
+/* og_source_read_file (s, path, max) finds nothing there (1), when why is
+   NULL, or fails (-1) with a message containing why.  */
+void fx_assert_read_fails (struct og_source *s, const char *path, size_t max, const char *why);
 
 /* ---- main --------------------------------------------------------------
    The main () of a unit test that runs one group: FX_MAIN (setup, teardown,
