@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/digest.h"
@@ -177,6 +179,34 @@ fx_symlink (const char *target, const char *dir, const char *rel)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
   assert_int_equal (symlink (target, p), 0);
+}
+
+void
+fx_parents (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  for (char *s = p + strlen (dir) + 1; (s = strchr (s, '/')) != NULL; s++)
+    {
+      *s = '\0';
+      if (mkdir (p, 0755) < 0)
+        assert_int_equal (errno, EEXIST);
+      *s = '/';
+    }
+}
+
+void
+fx_whiteout (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  fx_parents (dir, rel);
+  assert_int_equal (mknod (p, S_IFCHR | 0, makedev (0, 0)), 0);
+}
+
+void
+fx_xattr (const char *dir, const char *rel, const char *name, const char *value)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  assert_int_equal (lsetxattr (p, name, value, strlen (value), 0), 0);
 }
 
 uint8_t *

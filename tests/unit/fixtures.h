@@ -71,6 +71,13 @@ void fx_mkdir (const char *dir, const char *rel);
 /* chmod DIR/REL to mode, asserting it worked.  */
 void fx_chmod (const char *dir, const char *rel, mode_t mode);
 void fx_symlink (const char *target, const char *dir, const char *rel);
+/* mkdir -p the directories above DIR/REL.  */
+void fx_parents (const char *dir, const char *rel);
+/* An overlayfs whiteout at DIR/REL (a 0:0 character device, its parents
+   made first), and an extended attribute set on DIR/REL itself (not
+   followed when it is a symlink), asserting that both worked.  */
+void fx_whiteout (const char *dir, const char *rel);
+void fx_xattr (const char *dir, const char *rel, const char *name, const char *value);
 /* The whole file (malloc'd, *len its size), or NULL when it cannot be read.  */
 uint8_t *fx_slurp (const char *path, size_t *len);
 /* The lines of a text file, without their newlines; free with fx_free_lines.  */

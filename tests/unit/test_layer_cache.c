@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include "catalog/build.h"
@@ -28,31 +27,17 @@ sub (const char *name)
   return og_xasprintf ("%s/%s", top, name);
 }
 
-/* mkdir -p the directories above DIR/REL.  */
-static void
-parents (const char *dir, const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  for (char *s = p + strlen (dir) + 1; (s = strchr (s, '/')) != NULL; s++)
-    {
-      *s = '\0';
-      if (mkdir (p, 0755) < 0)
-        assert_int_equal (errno, EEXIST);
-      *s = '/';
-    }
-}
-
 static void
 put (const char *dir, const char *rel, const char *text)
 {
-  parents (dir, rel);
+  fx_parents (dir, rel);
   fx_put (dir, rel, text);
 }
 
 static void
 link_to (const char *target, const char *dir, const char *rel)
 {
-  parents (dir, rel);
+  fx_parents (dir, rel);
   fx_symlink (target, dir, rel);
 }
 
@@ -62,7 +47,7 @@ exec_copy (const char *dir, const char *rel, const char *from)
   size_t len;
   cleanup_free uint8_t *data = fx_slurp (from, &len);
   assert_non_null (data);
-  parents (dir, rel);
+  fx_parents (dir, rel);
   fx_write (dir, rel, data, len);
   fx_chmod (dir, rel, 0755);
 }
@@ -73,21 +58,6 @@ script (const char *dir, const char *rel, const char *interp)
   cleanup_free char *text = og_xasprintf ("#!%s\necho hi\n", interp);
   put (dir, rel, text);
   fx_chmod (dir, rel, 0755);
-}
-
-static void
-whiteout (const char *dir, const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  parents (dir, rel);
-  assert_int_equal (mknod (p, S_IFCHR | 0, makedev (0, 0)), 0);
-}
-
-static void
-xattr (const char *dir, const char *rel, const char *name, const char *value)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  assert_int_equal (lsetxattr (p, name, value, strlen (value), 0), 0);
 }
 
 /* The bottom layer: an image's base.  */
@@ -140,10 +110,10 @@ make_l1 (const char *l1)
   fx_mkdir (l1, "usr");
   fx_mkdir (l1, "usr/bin");
   script (l1, "usr/bin/extra", "/bin/sh");
-  whiteout (l1, "usr/bin/sh");
-  whiteout (l1, "gone");
+  fx_whiteout (l1, "usr/bin/sh");
+  fx_whiteout (l1, "gone");
   script (l1, "old/new", "/bin/sh");
-  xattr (l1, "old", "trusted.overlay.opaque", "y");
+  fx_xattr (l1, "old", "trusted.overlay.opaque", "y");
   script (l1, "file2dir/bin/q", "/bin/sh");
   script (l1, "dir2file", "/bin/sh");
 }
@@ -162,9 +132,9 @@ static void
 upper_writes (const char *u)
 {
   exec_copy (u, "usr/local/bin/new", "/bin/true");
-  whiteout (u, "opt/app/bin/tool");
+  fx_whiteout (u, "opt/app/bin/tool");
   put (u, "etc/hostname", "box\n");
-  xattr (u, "etc", "trusted.overlay.opaque", "y");
+  fx_xattr (u, "etc", "trusted.overlay.opaque", "y");
 }
 
 /* An upper /usr made opaque: nothing of the lower /usr shows.  */
@@ -172,7 +142,7 @@ static void
 upper_opaque_usr (const char *u)
 {
   script (u, "usr/bin/only", "/bin/sh");
-  xattr (u, "usr", "trusted.overlay.opaque", "y");
+  fx_xattr (u, "usr", "trusted.overlay.opaque", "y");
 }
 
 /* A renamed directory (redirect_dir): the upper /opt2 shows the lower /opt.  */
@@ -180,8 +150,8 @@ static void
 upper_redirect (const char *u)
 {
   fx_mkdir (u, "opt2");
-  xattr (u, "opt2", "trusted.overlay.redirect", "/opt");
-  whiteout (u, "opt");
+  fx_xattr (u, "opt2", "trusted.overlay.redirect", "/opt");
+  fx_whiteout (u, "opt");
 }
 
 static char *
@@ -268,7 +238,7 @@ make_layers (upper_fn upper, bool lower_redirect)
   if (lower_redirect)
     {
       fx_mkdir (l1, "moved");
-      xattr (l1, "moved", "trusted.overlay.redirect", "/old");
+      fx_xattr (l1, "moved", "trusted.overlay.redirect", "/old");
     }
   upper (u);
 }
