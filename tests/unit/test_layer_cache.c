@@ -504,41 +504,60 @@ test_package_snapshot (void **state)
 
 /* ---- the entry file ----------------------------------------------------- */
 
-static og_layer_cache *
-small_cache (char **dir)
+/* What each entry test starts from (its setup and teardown): a small cache,
+   of make_l2's tree in a folder of its own, and its entry under "key one".  */
+typedef struct small_entry
 {
-  og_layer_cache *c = NULL;
+  char *dir;
+  og_layer_cache *c;
+  og_buf entry;
+} small_entry;
+
+static int
+small_entry_setup (void **state)
+{
+  small_entry *e = og_xcalloc (1, sizeof *e);
   cleanup_error og_error *err = NULL;
   const char *why = NULL;
   const char *lowers[1];
 
-  *dir = fx_tmpdir ("entry");
-  make_l2 (*dir);
-  lowers[0] = *dir;
-  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &c, &why, &err), 0);
-  return c;
+  *state = e;
+  e->dir = fx_tmpdir ("entry");
+  make_l2 (e->dir);
+  lowers[0] = e->dir;
+  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &e->c, &why, &err), 0);
+  assert_int_equal (og_layer_cache_serialize (e->c, "key one", &e->entry, &err), 0);
+  return 0;
+}
+
+static int
+small_entry_teardown (void **state)
+{
+  small_entry *e = *state;
+  og_buf_free (&e->entry);
+  og_layer_cache_free (e->c);
+  fx_rm_rf (e->dir);
+  free (e->dir);
+  free (e);
+  return 0;
 }
 
 static void
 test_entry_round_trip (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
+  small_entry *e = *state;
   og_layer_cache *back = NULL;
-  cleanup_buf og_buf a = { 0 };
   cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
-  assert_int_equal (og_layer_cache_parse ((const uint8_t *)a.data, a.len, "key one", &back, &err),
-                    0);
-  assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (c));
+  assert_int_equal (
+      og_layer_cache_parse ((const uint8_t *)e->entry.data, e->entry.len, "key one", &back, &err),
+      0);
+  assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (e->c));
   assert_int_equal (og_layer_cache_serialize (back, "key one", &b, &err), 0);
-  assert_int_equal (a.len, b.len);
-  assert_memory_equal (a.data, b.data, a.len);
+  assert_int_equal (e->entry.len, b.len);
+  assert_memory_equal (e->entry.data, b.data, b.len);
   og_layer_cache_free (back);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
 
 static void
@@ -556,15 +575,8 @@ assert_rejected (const og_buf *b, const char *key, const char *why)
 static void
 test_entry_rejected (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
-  cleanup_buf og_buf a = { 0 };
-  cleanup_error og_error *err = NULL;
-
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
-  fx_assert_frame_checks (&a, "key one", "key two", OG_LAYER_CACHE_FORMAT, assert_rejected);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
+  small_entry *e = *state;
+  fx_assert_frame_checks (&e->entry, "key one", "key two", OG_LAYER_CACHE_FORMAT, assert_rejected);
 }
 
 /* The key's sum in the frame (after the magic and the format) is its raw
@@ -572,22 +584,17 @@ test_entry_rejected (void **state)
 static void
 test_entry_key_sum (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
-  cleanup_buf og_buf a = { 0 };
+  small_entry *e = *state;
   cleanup_error og_error *err = NULL;
   uint8_t raw[OG_SHA256_LEN];
   og_sha256_hex hex, want;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
   assert_int_equal (og_sha256_of ("key one", 7, raw, &err), 0);
-  assert_true (a.len > 8 + OG_SHA256_LEN);
-  assert_memory_equal (a.data + 8, raw, OG_SHA256_LEN);
+  assert_true (e->entry.len > 8 + OG_SHA256_LEN);
+  assert_memory_equal (e->entry.data + 8, raw, OG_SHA256_LEN);
   og_hex (raw, OG_SHA256_LEN, hex);
   fx_sha256 ("key one", 7, want);
   assert_string_equal (hex, want);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
 
 /* OpenSSL's EVP_MD_CTX_new, which base/digest.c starts every digest with,
@@ -606,16 +613,13 @@ EVP_MD_CTX_new (void)
 static void
 test_entry_unsummable (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
+  small_entry *e = *state;
   cleanup_buf og_buf a = { 0 };
-  cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
   int ret;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &b, &err), 0);
   fail_digests = true;
-  ret = og_layer_cache_serialize (c, "key one", &a, &err);
+  ret = og_layer_cache_serialize (e->c, "key one", &a, &err);
   fail_digests = false;
   assert_int_equal (a.len, 0);
   assert_int_equal (ret, -1);
@@ -623,14 +627,14 @@ test_entry_unsummable (void **state)
   assert_int_not_equal (err->code, OG_ERR_CONTENT);
   og_error_freep (&err);
   fail_digests = true;
-  ret = og_layer_cache_verify ((const uint8_t *)b.data, b.len, "key one", &err);
+  ret = og_layer_cache_verify ((const uint8_t *)e->entry.data, e->entry.len, "key one", &err);
   fail_digests = false;
   assert_int_equal (ret, -1);
   assert_non_null (err);
   assert_int_not_equal (err->code, OG_ERR_CONTENT); /* not a damaged entry */
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
+
+#define ENTRY_TEST(f) cmocka_unit_test_setup_teardown (f, small_entry_setup, small_entry_teardown)
 
 FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MISS),
          SCENARIO (test_upper_writes, upper_writes, false, OG_CACHE_MISS),
@@ -639,6 +643,6 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          /* A redirect in a lower layer is not reproduced: the root is walked.  */
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
-         cmocka_unit_test (test_package_snapshot), cmocka_unit_test (test_entry_round_trip),
-         cmocka_unit_test (test_entry_rejected), cmocka_unit_test (test_entry_key_sum),
-         cmocka_unit_test (test_entry_unsummable))
+         cmocka_unit_test (test_package_snapshot), ENTRY_TEST (test_entry_round_trip),
+         ENTRY_TEST (test_entry_rejected), ENTRY_TEST (test_entry_key_sum),
+         ENTRY_TEST (test_entry_unsummable))
