@@ -155,7 +155,9 @@ void
 fx_write (const char *dir, const char *rel, const void *data, size_t len)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  int fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd;
+  fx_parents (dir, rel);
+  fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   assert_true (fd >= 0);
   assert_int_equal (og_write_all (fd, data, len), 0);
   assert_int_equal (close (fd), 0);
@@ -178,6 +180,7 @@ void
 fx_symlink (const char *target, const char *dir, const char *rel)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  fx_parents (dir, rel);
   assert_int_equal (symlink (target, p), 0);
 }
 

@@ -64,7 +64,8 @@ void fx_assert_str_or_null (const char *what, const char *got, const char *want)
 char *fx_tmpdir (const char *tag);
 /* rm -rf DIR.  */
 void fx_rm_rf (const char *dir);
-/* DIR/REL with these bytes, or this text; a directory; a symlink to TARGET.  */
+/* DIR/REL with these bytes, or this text; a directory; a symlink to TARGET
+   (the files and the symlink with their missing parents made first).  */
 void fx_write (const char *dir, const char *rel, const void *data, size_t len);
 void fx_put (const char *dir, const char *rel, const char *text);
 void fx_mkdir (const char *dir, const char *rel);

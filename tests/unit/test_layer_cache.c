@@ -28,26 +28,11 @@ sub (const char *name)
 }
 
 static void
-put (const char *dir, const char *rel, const char *text)
-{
-  fx_parents (dir, rel);
-  fx_put (dir, rel, text);
-}
-
-static void
-link_to (const char *target, const char *dir, const char *rel)
-{
-  fx_parents (dir, rel);
-  fx_symlink (target, dir, rel);
-}
-
-static void
 exec_copy (const char *dir, const char *rel, const char *from)
 {
   size_t len;
   cleanup_free uint8_t *data = fx_slurp (from, &len);
   assert_non_null (data);
-  fx_parents (dir, rel);
   fx_write (dir, rel, data, len);
   fx_chmod (dir, rel, 0755);
 }
@@ -56,7 +41,7 @@ static void
 script (const char *dir, const char *rel, const char *interp)
 {
   cleanup_free char *text = og_xasprintf ("#!%s\necho hi\n", interp);
-  put (dir, rel, text);
+  fx_put (dir, rel, text);
   fx_chmod (dir, rel, 0755);
 }
 
@@ -66,31 +51,31 @@ make_l2 (const char *l2)
 {
   fx_mkdir (l2, "usr");
   fx_mkdir (l2, "usr/bin");
-  link_to ("usr/bin", l2, "bin");
+  fx_symlink ("usr/bin", l2, "bin");
   exec_copy (l2, "usr/bin/true", "/bin/true");
   script (l2, "usr/bin/sh", "/bin/dash");
   fx_mkdir (l2, "usr/lib");
-  put (l2, "usr/lib/os-release", "ID=layered\nVERSION_ID=1\n");
-  link_to ("../usr/lib/os-release", l2, "etc/os-release");
+  fx_put (l2, "usr/lib/os-release", "ID=layered\nVERSION_ID=1\n");
+  fx_symlink ("../usr/lib/os-release", l2, "etc/os-release");
   fx_mkdir (l2, "usr/local");
   fx_mkdir (l2, "usr/local/bin");
   script (l2, "opt/app/bin/tool", "/usr/bin/env python3");
-  put (l2, "opt/app/share/data", "not executable");
+  fx_put (l2, "opt/app/share/data", "not executable");
   script (l2, "gone/bin/x", "/bin/sh");
   script (l2, "old/bin/y", "/bin/sh");
-  put (l2, "file2dir", "a file below");
+  fx_put (l2, "file2dir", "a file below");
   script (l2, "dir2file/bin/z", "/bin/sh");
-  put (l2, "etc/hostname", "");
+  fx_put (l2, "etc/hostname", "");
   /* A dpkg database, as e2e's make_rootfs writes one: "tools" lists
      /bin/ping (the usrmerge symlink resolves it to /usr/bin/ping).  */
-  put (l2, "var/lib/dpkg/status",
-       "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
-       "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
-  put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
+  fx_put (l2, "var/lib/dpkg/status",
+          "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
+          "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
+  fx_put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
   /* and "app" its tool through a symlink that a hit replays (/opt is not
      in the upper layer): ownership needs the replayed tree.  */
-  put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
-  link_to ("bin", l2, "opt/app/bin2");
+  fx_put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
+  fx_symlink ("bin", l2, "opt/app/bin2");
   {
     /* A setuid binary with a capability, as security.capability holds it
        (VFS_CAP_REVISION_2, cap_net_raw permitted, effective).  */
@@ -133,7 +118,7 @@ upper_writes (const char *u)
 {
   exec_copy (u, "usr/local/bin/new", "/bin/true");
   fx_whiteout (u, "opt/app/bin/tool");
-  put (u, "etc/hostname", "box\n");
+  fx_put (u, "etc/hostname", "box\n");
   fx_xattr (u, "etc", "trusted.overlay.opaque", "y");
 }
 

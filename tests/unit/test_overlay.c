@@ -202,10 +202,6 @@ test_mount_lowers (void **state)
   int fd = -1;
   struct stat sb;
 
-  fx_mkdir (top, "l1");
-  fx_mkdir (top, "l2");
-  fx_mkdir (top, "l1/d");
-  fx_mkdir (top, "l2/d");
   fx_put (top, "l1/d/new", "");
   fx_put (top, "l2/d/old", "");
   fx_put (top, "l2/gone", "");
