@@ -1,5 +1,5 @@
-/* What every unit test shares: files and trees made by the test itself, byte
-   packing, diagnostics at a position, and the one way to skip a test.  */
+/* What every unit test shares: files and trees it makes, value and array checks, bytes,
+   parsers and diagnostics, source reads, and the one way to skip a test.  */
 #ifndef OG_TEST_FIXTURES_H
 #define OG_TEST_FIXTURES_H
 
