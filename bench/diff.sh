@@ -10,9 +10,8 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 a=${1:-}; b=${2:-}; rounds=${3:-11}
 if [ -z "$a" ]; then
-  bash tests/fixtures/make-debootstrap.sh bench/out
-  [ -d bench/out/variants/changed ] || bash tests/fixtures/make-minbase-variants.sh bench/out/minbase bench/out/variants >/dev/null
-  a=bench/out/minbase; b=bench/out/variants/changed
+  a=$(minbase_tree); b=bench/out/variants/changed
+  [ -d "$b" ] || bash tests/fixtures/make-minbase-variants.sh "$a" bench/out/variants >/dev/null
 fi
 bash scripts/build.sh
 og=build/cli/ocigate
@@ -32,7 +31,7 @@ done
 md=$(median "${d[@]}"); mt=$(median "${t[@]}")
 mj=$(median "${j[@]}"); mc=$(median "${c[@]}"); ms=$(median "${s[@]}")
 echo "machine: $(machine)"
-echo "trees: $a ($(find "$a" -xdev | wc -l) entries), $b ($(find "$b" -xdev | wc -l) entries)"
+echo "trees: $a ($(entries "$a") entries), $b ($(entries "$b") entries)"
 echo "ocigate diff --what files A B:       median ${md} ms over $rounds rounds"
 echo "ocigate files --format json A; ... B: median ${mt} ms"
 echo "diff ratio: $(ratio "$md" "$mt")x the two inventories (target <= 1.2x)"

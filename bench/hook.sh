@@ -21,8 +21,7 @@ bash scripts/build.sh
 if [ -n "${OG_BENCH_ROOT:-}" ]; then
   ROOT=$(cd "$OG_BENCH_ROOT" && pwd)
 else
-  bash tests/fixtures/make-debootstrap.sh bench/out
-  ROOT=$PWD/bench/out/minbase
+  ROOT=$PWD/$(minbase_tree)
 fi
 W=$(mktemp -d /var/tmp/og-bench-hook.XXXXXX); trap 'rm -rf "$W"' EXIT
 HOOK=$PWD/build/hook/ocigate-hook
@@ -44,7 +43,7 @@ bundle "$W/without" "" ""
 n=0
 runit () { n=$((n + 1)); (cd "$W/$1" && runc run "og-bench-$n-$$" >/dev/null 2>&1) || true; }
 echo "machine: $(machine); $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "root: $ROOT ($(find "$ROOT" -xdev -type f -perm /111 | wc -l) executables), $rounds rounds"
+echo "root: $ROOT ($(executables "$ROOT") executables), $rounds rounds"
 for m in noverify verify; do
   for h in "${hooks[@]}"; do
     path=$HOOK; [ "$h" = before ] && path=$BEFORE

@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-tree=${1:-}
-if [ -z "$tree" ]; then
-  bash tests/fixtures/make-debootstrap.sh bench/out
-  tree=bench/out/minbase
-fi
+tree=${1:-$(minbase_tree)}
 bash scripts/build.sh
 # The driver is built by meson (bench/meson.build) with the tests, or with -Dbench=true.
 if [ ! -x build/bench/policy_bench ]; then

@@ -6,12 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
-tree=${1:-}
+tree=${1:-$(minbase_tree)}
 rounds=${2:-11}
-if [ -z "$tree" ]; then
-  bash tests/fixtures/make-debootstrap.sh bench/out
-  tree=bench/out/minbase
-fi
 bash scripts/build.sh
 og=build/cli/ocigate
 a=(); b=()
@@ -23,7 +19,7 @@ done
 ma=$(median "${a[@]}"); mb=$(median "${b[@]}")
 rss=$(peak_rss_kib "$og" inventory --format json "$tree")
 echo "machine: $(machine)"
-echo "tree: $tree ($(find "$tree" -xdev | wc -l) entries, $(find "$tree" -xdev -type f -perm /111 | wc -l) executables)"
+echo "tree: $tree ($(entries "$tree") entries, $(executables "$tree") executables)"
 echo "ocigate inventory --format json: median ${ma} ms over $rounds rounds"
 echo "find -xdev -type f -perm /111:   median ${mb} ms"
 echo "ratio: $(ratio "$ma" "$mb")x find (target <= 1.3x)"

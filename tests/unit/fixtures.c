@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "base/digest.h"
@@ -119,6 +121,16 @@ fx_real_fixture (const char *rel)
   return og_steal_pointer (&p);
 }
 
+/* ---- values ------------------------------------------------------------ */
+
+void
+fx_assert_str_or_null (const char *what, const char *got, const char *want)
+{
+  if (want == NULL ? got != NULL : got == NULL || strcmp (got, want) != 0)
+    fail_msg ("%s is \"%s\", should be \"%s\"", what, got ? got : "(absent)",
+              want ? want : "(absent)");
+}
+
 /* ---- files the test makes ----------------------------------------------- */
 
 char *
@@ -143,7 +155,9 @@ void
 fx_write (const char *dir, const char *rel, const void *data, size_t len)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  int fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd;
+  fx_parents (dir, rel);
+  fd = open (p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   assert_true (fd >= 0);
   assert_int_equal (og_write_all (fd, data, len), 0);
   assert_int_equal (close (fd), 0);
@@ -166,7 +180,36 @@ void
 fx_symlink (const char *target, const char *dir, const char *rel)
 {
   cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  fx_parents (dir, rel);
   assert_int_equal (symlink (target, p), 0);
+}
+
+void
+fx_parents (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  for (char *s = p + strlen (dir) + 1; (s = strchr (s, '/')) != NULL; s++)
+    {
+      *s = '\0';
+      if (mkdir (p, 0755) < 0)
+        assert_int_equal (errno, EEXIST);
+      *s = '/';
+    }
+}
+
+void
+fx_whiteout (const char *dir, const char *rel)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  fx_parents (dir, rel);
+  assert_int_equal (mknod (p, S_IFCHR | 0, makedev (0, 0)), 0);
+}
+
+void
+fx_xattr (const char *dir, const char *rel, const char *name, const char *value)
+{
+  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
+  assert_int_equal (lsetxattr (p, name, value, strlen (value), 0), 0);
 }
 
 uint8_t *
@@ -254,8 +297,9 @@ fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, uint3
 
 /* ---- parsers and diagnostics -------------------------------------------- */
 
-void
-fx_position (const char *text, const char *at, bool utf8, int *line, int *col)
+/* Line and column (from 1) of the first occurrence of at in text.  */
+static void
+position (const char *text, const char *at, bool utf8, int *line, int *col)
 {
   const char *hit = strstr (text, at);
   assert_non_null (hit);
@@ -271,8 +315,11 @@ fx_position (const char *text, const char *at, bool utf8, int *line, int *col)
 }
 
 void
-fx_assert_one_diag (const og_diags *d, int line, int col, const char *what)
+fx_assert_one_diag_at (const og_diags *d, const char *text, const char *at, bool utf8,
+                       const char *what)
 {
+  int line, col;
+  position (text, at, utf8, &line, &col);
   if (d->n != 1 || d->v[0].line != line || d->v[0].column != col || !strstr (d->v[0].msg, what))
     for (size_t i = 0; i < d->n; i++)
       fprintf (stderr, "# %d:%d: %s (expected %d:%d)\n", d->v[i].line, d->v[i].column, d->v[i].msg,
@@ -298,4 +345,44 @@ fx_assert_resolves (og_source *s, const char *path, const char *want)
   if (og_source_resolve_dir (s, path, &out, &err) != 0)
     fail_msg ("resolving %s: %s", path, err ? err->msg : "not a directory in the root");
   assert_string_equal (out, want);
+}
+
+void
+fx_assert_reads_bytes (og_source *s, const char *path, size_t max, const void *want, size_t len)
+{
+  cleanup_free uint8_t *d = NULL;
+  cleanup_error og_error *err = NULL;
+  size_t got = 0;
+  if (og_source_read_file (s, path, max, &d, &got, &err) != 0)
+    fail_msg ("reading %s: %s", path, err ? err->msg : "not found");
+  assert_int_equal (got, len);
+  assert_memory_equal (d, want, len);
+}
+
+void
+fx_assert_reads (og_source *s, const char *path, size_t max, const char *want)
+{
+  fx_assert_reads_bytes (s, path, max, want, strlen (want));
+}
+
+void
+fx_assert_read_fails (og_source *s, const char *path, size_t max, const char *why)
+{
+  cleanup_free uint8_t *d = NULL;
+  cleanup_error og_error *err = NULL;
+  size_t len = 0;
+  int r = og_source_read_file (s, path, max, &d, &len, &err);
+  if (why == NULL)
+    {
+      if (r != 1)
+        fail_msg ("reading %s gives %d, should find nothing (%s)", path, r,
+                  err ? err->msg : "no error");
+      assert_null (err);
+      return;
+    }
+  if (r != -1)
+    fail_msg ("reading %s gives %d, should fail saying %s", path, r, why);
+  assert_non_null (err);
+  if (strstr (err->msg, why) == NULL)
+    fail_msg ("reading %s: '%s' does not say %s", path, err->msg, why);
 }

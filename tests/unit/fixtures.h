@@ -1,5 +1,5 @@
-/* What every unit test shares: files and trees made by the test itself, byte
-   packing, diagnostics at a position, and the one way to skip a test.  */
+/* What every unit test shares: files and trees it makes, value and array checks, bytes,
+   parsers and diagnostics, source reads, and the one way to skip a test.  */
 #ifndef OG_TEST_FIXTURES_H
 #define OG_TEST_FIXTURES_H
 
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "json/doc.h"
 
@@ -42,19 +43,42 @@ bool fx_has_tool (const char *name);
    (malloc'd), else NULL: ../shared/fixtures/real, see tests/README.md.  */
 char *fx_real_fixture (const char *rel);
 
+/* ---- values ------------------------------------------------------------ */
+
+/* got is the string want, or both are NULL; the message names what.  */
+void fx_assert_str_or_null (const char *what, const char *got, const char *want);
+
+/* The first element of the array a[0..n) whose string member is key (a
+   pointer to it), or NULL: fx_find_str (l->pkgs, l->n, name, "bash").  */
+#define fx_find_str(a, n, member, key)                                                             \
+  (__extension__({                                                                                 \
+    size_t _fx_i = 0;                                                                              \
+    while (_fx_i < (n) && strcmp ((a)[_fx_i].member, (key)) != 0)                                  \
+      _fx_i++;                                                                                     \
+    _fx_i < (n) ? &(a)[_fx_i] : NULL;                                                              \
+  }))
+
 /* ---- files the test makes ---------------------------------------------- */
 
 /* A new directory /tmp/og-TAG-XXXXXX (malloc'd).  */
 char *fx_tmpdir (const char *tag);
 /* rm -rf DIR.  */
 void fx_rm_rf (const char *dir);
-/* DIR/REL with these bytes, or this text; a directory; a symlink to TARGET.  */
+/* DIR/REL with these bytes, or this text; a directory; a symlink to TARGET
+   (the files and the symlink with their missing parents made first).  */
 void fx_write (const char *dir, const char *rel, const void *data, size_t len);
 void fx_put (const char *dir, const char *rel, const char *text);
 void fx_mkdir (const char *dir, const char *rel);
 /* chmod DIR/REL to mode, asserting it worked.  */
 void fx_chmod (const char *dir, const char *rel, mode_t mode);
 void fx_symlink (const char *target, const char *dir, const char *rel);
+/* mkdir -p the directories above DIR/REL.  */
+void fx_parents (const char *dir, const char *rel);
+/* An overlayfs whiteout at DIR/REL (a 0:0 character device, its parents
+   made first), and an extended attribute set on DIR/REL itself (not
+   followed when it is a symlink), asserting that both worked.  */
+void fx_whiteout (const char *dir, const char *rel);
+void fx_xattr (const char *dir, const char *rel, const char *name, const char *value);
 /* The whole file (malloc'd, *len its size), or NULL when it cannot be read.  */
 uint8_t *fx_slurp (const char *path, size_t *len);
 /* The lines of a text file, without their newlines; free with fx_free_lines.  */
@@ -87,6 +111,10 @@ void fx_assert_frame_checks (og_buf *a, const char *key, const char *other_key, 
    in fixtures_pkgdb.c.  */
 typedef int (*fx_pkgdb_parse_fn) (const uint8_t *data, size_t len, const char *name,
                                   struct og_pkglist *out, og_error **err);
+/* Parsing text as file NAME succeeds, into l (the test fails with the
+   parser's message when not).  */
+void fx_parse_ok (fx_pkgdb_parse_fn parse, const char *name, const char *text,
+                  struct og_pkglist *l);
 /* Parsing text as file NAME fails with a message containing want, and
    leaves no packages.  */
 void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const char *text,
@@ -95,22 +123,36 @@ void fx_assert_parse_error (fx_pkgdb_parse_fn parse, const char *name, const cha
 void fx_assert_parse_error_deps (fx_pkgdb_parse_fn parse, bool with_deps, const char *name,
                                  const char *text, const char *want);
 
+/* The limits of a line-based text database: with_nul[0..nul_len) fails
+   with exactly "NAME:NUL_LINE: NUL byte in a text database", and head (which
+   ends line 1) followed by a line of size bytes with "NAME:2: line longer
+   than"; neither leaves packages.  */
+void fx_assert_text_limits (fx_pkgdb_parse_fn parse, const char *name, const char *with_nul,
+                            size_t nul_len, int nul_line, const char *head, size_t size);
+
 /* Every prefix of text (each copied to a buffer of its exact size, so that
    ASan sees an overread) parses to at most max_pkgs packages, or fails with
    an error and leaves no packages.  */
 void fx_assert_prefixes_parse (fx_pkgdb_parse_fn parse, const char *name, const char *text,
                                size_t max_pkgs);
 
-/* Line and column (from 1) of the first occurrence of at in text; columns
-   count UTF-8 characters when utf8, else bytes.  */
-void fx_position (const char *text, const char *at, bool utf8, int *line, int *col);
-/* d holds exactly one diagnostic, at line:col, whose message contains what
-   (all of them are printed first when not).  */
-void fx_assert_one_diag (const og_diags *d, int line, int col, const char *what);
+/* d holds exactly one diagnostic, whose message contains what, at the line
+   and column (from 1) of the first occurrence of at in text; columns count
+   UTF-8 characters when utf8, else bytes.  All of them are printed first
+   when not.  */
+void fx_assert_one_diag_at (const og_diags *d, const char *text, const char *at, bool utf8,
+                            const char *what);
 
 /* og_source_resolve_dir (s, path) succeeds with want.  */
 struct og_source;
 void fx_assert_resolves (struct og_source *s, const char *path, const char *want);
+/* og_source_read_file (s, path, max) reads exactly want[0..len), or the text want.  */
+void fx_assert_reads_bytes (struct og_source *s, const char *path, size_t max, const void *want,
+                            size_t len);
+void fx_assert_reads (struct og_source *s, const char *path, size_t max, const char *want);
+/* og_source_read_file (s, path, max) finds nothing there (1), when why is
+   NULL, or fails (-1) with a message containing why.  */
+void fx_assert_read_fails (struct og_source *s, const char *path, size_t max, const char *why);
 
 /* ---- main --------------------------------------------------------------
    The main () of a unit test that runs one group: FX_MAIN (setup, teardown,

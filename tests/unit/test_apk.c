@@ -4,10 +4,10 @@
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/util.h"
 
-static int
-parse_str (const char *s, og_pkglist *l, og_error **err)
+static void
+parse_ok (const char *s, og_pkglist *l)
 {
-  return og_apk_installed_parse ((const uint8_t *)s, strlen (s), "installed", l, err);
+  fx_parse_ok (og_apk_installed_parse, "installed", s, l);
 }
 
 static void
@@ -42,10 +42,9 @@ static void
 test_fields_and_files (void **state)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
   og_package *p;
 
-  assert_int_equal (parse_str (db, &l, &err), 0);
+  parse_ok (db, &l);
   assert_int_equal (l.n, 2);
   p = &l.pkgs[0];
   assert_int_equal (p->type, OG_PKG_APK);
@@ -75,8 +74,7 @@ static void
 test_crlf_and_blank_lines (void **state)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
-  assert_int_equal (parse_str ("\n\nP:a\r\nV:1\r\n\r\n\r\nP:b\r\nV:2\r\n\r\n", &l, &err), 0);
+  parse_ok ("\n\nP:a\r\nV:1\r\n\r\n\r\nP:b\r\nV:2\r\n\r\n", &l);
   assert_int_equal (l.n, 2);
   assert_string_equal (l.pkgs[0].name, "a");
   assert_string_equal (l.pkgs[1].version, "2");
@@ -112,25 +110,8 @@ static void
 test_nul_and_huge_line (void **state)
 {
   static const char with_nul[] = "P:a\nV:1\nT:x\x00y\n";
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  size_t big = 2u << 20;
-  cleanup_free char *huge = og_xmalloc (big + 16);
-
-  assert_int_equal (og_apk_installed_parse ((const uint8_t *)with_nul, sizeof with_nul - 1,
-                                            "installed", &l, &err),
-                    -1);
-  assert_string_equal (err->msg, "installed:3: NUL byte in a text database");
-  og_error_free (err);
-  err = NULL;
-  strcpy (huge, "P:a\nT:");
-  memset (huge + 6, 'x', big);
-  huge[6 + big] = '\0';
-  assert_int_equal (parse_str (huge, &l, &err), -1);
-  assert_non_null (strstr (err->msg, "installed:2: line longer than"));
-  og_error_free (err);
-  assert_int_equal (l.n, 0);
-  og_pkglist_clear (&l);
+  fx_assert_text_limits (og_apk_installed_parse, "installed", with_nul, sizeof with_nul - 1, 3,
+                         "P:a\nT:", 2u << 20);
 }
 
 static void

@@ -17,20 +17,16 @@
 static const og_package *
 find_pkg (const og_pkglist *l, const char *name)
 {
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp (l->pkgs[i].name, name) == 0)
-      return &l->pkgs[i];
-  fail_msg ("no package %s", name);
-  return NULL;
+  const og_package *p = fx_find_str (l->pkgs, l->n, name, name);
+  if (p == NULL)
+    fail_msg ("no package %s", name);
+  return p;
 }
 
 static const og_pkg_dep *
 find_dep (const og_pkg_deps *d, const char *name)
 {
-  for (size_t i = 0; i < d->n; i++)
-    if (strcmp (d->v[i].name, name) == 0)
-      return &d->v[i];
-  return NULL;
+  return fx_find_str (d->v, d->n, name, name);
 }
 
 static void
@@ -41,10 +37,7 @@ assert_dep (const og_pkg_deps *d, const char *name, uint32_t sense, const char *
   if (x == NULL)
     fail_msg ("no dependency %s", name);
   assert_int_equal (x->sense, sense);
-  if (version)
-    assert_string_equal (x->version, version);
-  else
-    assert_null (x->version);
+  fx_assert_str_or_null ("version", x->version, version);
   assert_int_equal (x->kind, kind);
 }
 

@@ -4,10 +4,10 @@
 #include "catalog/pkgdb/pkgdb.h"
 #include "base/util.h"
 
-static int
-status_str (const char *s, og_pkglist *l, og_error **err)
+static void
+status_ok (const char *s, og_pkglist *l)
 {
-  return og_dpkg_status_parse ((const uint8_t *)s, strlen (s), "status", l, err);
+  fx_parse_ok (og_dpkg_status_parse, "status", s, l);
 }
 
 /* Parsing s fails with a message that contains want.  */
@@ -39,10 +39,9 @@ static void
 test_status_fields (void **state)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
   og_package *p;
 
-  assert_int_equal (status_str (two_stanzas, &l, &err), 0);
+  status_ok (two_stanzas, &l);
   assert_int_equal (l.n, 1);
   p = &l.pkgs[0];
   assert_int_equal (p->type, OG_PKG_DEB);
@@ -73,8 +72,7 @@ test_status_states (void **state)
       cleanup_free char *s
           = og_xasprintf ("Package: a\nStatus: hold reinstreq %s\nVersion: 1\n", st);
       og_pkglist l = { 0 };
-      og_error *err = NULL;
-      assert_int_equal (status_str (s, &l, &err), 0);
+      status_ok (s, &l);
       assert_int_equal (l.n, keep ? 1 : 0);
       og_pkglist_clear (&l);
     }
@@ -84,13 +82,11 @@ static void
 test_status_skips (void **state)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
   /* no Package, empty Package, no Status: skipped; last stanza has no final newline */
-  assert_int_equal (status_str ("Status: install ok installed\nVersion: 1\n\n"
-                                "Package:\n\n\n\nPackage: nostatus\nVersion: 1\n\n"
-                                "Package: b\nVersion: 0:2\nStatus: install ok installed",
-                                &l, &err),
-                    0);
+  status_ok ("Status: install ok installed\nVersion: 1\n\n"
+             "Package:\n\n\n\nPackage: nostatus\nVersion: 1\n\n"
+             "Package: b\nVersion: 0:2\nStatus: install ok installed",
+             &l);
   assert_int_equal (l.n, 1);
   assert_string_equal (l.pkgs[0].name, "b");
   assert_true (l.pkgs[0].has_epoch);
@@ -105,12 +101,10 @@ static void
 test_status_crlf_and_blanks (void **state)
 {
   og_pkglist l = { 0 };
-  og_error *err = NULL;
-  assert_int_equal (status_str ("Package: a\r\nStatus: install ok installed\r\nVersion:  1.0 \r\n"
-                                "Installed-Size: 4KB\r\n\r\nPackage: b\r\n"
-                                "Status: install ok installed\r\nVersion: 2\r\n \t\r\n",
-                                &l, &err),
-                    0);
+  status_ok ("Package: a\r\nStatus: install ok installed\r\nVersion:  1.0 \r\n"
+             "Installed-Size: 4KB\r\n\r\nPackage: b\r\n"
+             "Status: install ok installed\r\nVersion: 2\r\n \t\r\n",
+             &l);
   assert_int_equal (l.n, 2);
   assert_string_equal (l.pkgs[0].version, "1.0");
   assert_int_equal (l.pkgs[0].size, 4096);
@@ -158,26 +152,8 @@ static void
 test_status_nul_and_huge_lines (void **state)
 {
   static const char with_nul[] = "Package: a\nVersion: 1\x00\nStatus: install ok installed\n";
-  og_pkglist l = { 0 };
-  og_error *err = NULL;
-  size_t big = 3u << 20;
-  cleanup_free char *huge = og_xmalloc (big + 64);
-
-  assert_int_equal (
-      og_dpkg_status_parse ((const uint8_t *)with_nul, sizeof with_nul - 1, "status", &l, &err),
-      -1);
-  assert_string_equal (err->msg, "status:2: NUL byte in a text database");
-  og_error_free (err);
-  err = NULL;
-
-  strcpy (huge, "Package: a\nDescription: ");
-  memset (huge + strlen (huge), 'x', big);
-  huge[24 + big] = '\0';
-  assert_int_equal (status_str (huge, &l, &err), -1);
-  assert_non_null (strstr (err->msg, "status:2: line longer than"));
-  og_error_free (err);
-  assert_int_equal (l.n, 0);
-  og_pkglist_clear (&l);
+  fx_assert_text_limits (og_dpkg_status_parse, "status", with_nul, sizeof with_nul - 1, 2,
+                         "Package: a\nDescription: ", 3u << 20);
 }
 
 /* Every prefix of a valid database parses or fails cleanly.  */
@@ -269,12 +245,14 @@ test_conffiles (void **state)
                            "Description: x\n";
   static const char list[] = "/.\n/etc\n/etc/login.defs\n/usr/bin/login\n";
   static const char md5[] = "22222222222222222222222222222222  etc/login.defs\n";
+  static const char relative[] = "Package: a\nStatus: install ok installed\nVersion: 1\n"
+                                 "Conffiles:\n etc/relative 0123456789abcdef0123456789abcdef\n";
   og_pkglist l = { .with_verify = true };
   og_error *err = NULL;
   og_package *p;
   (void)state;
 
-  assert_int_equal (status_str (st, &l, &err), 0);
+  status_ok (st, &l);
   assert_int_equal (l.n, 1);
   p = &l.pkgs[0];
   assert_int_equal (p->n_files, 4);
@@ -300,15 +278,13 @@ test_conffiles (void **state)
   og_pkglist_clear (&l);
 
   l.with_verify = false;
-  assert_int_equal (status_str (st, &l, &err), 0);
+  status_ok (st, &l);
   assert_int_equal (l.pkgs[0].n_files, 0);
   og_pkglist_clear (&l);
 
   l.with_verify = true;
-  assert_int_equal (status_str ("Package: a\nStatus: install ok installed\nVersion: 1\n"
-                                "Conffiles:\n etc/relative 0123456789abcdef0123456789abcdef\n",
-                                &l, &err),
-                    -1);
+  assert_int_equal (
+      og_dpkg_status_parse ((const uint8_t *)relative, strlen (relative), "status", &l, &err), -1);
   assert_non_null (strstr (err->msg, "status:1: Conffiles: 'etc/relative "
                                      "0123456789abcdef0123456789abcdef' is not 'PATH HASH'"));
   assert_int_equal (l.n, 0);

@@ -106,16 +106,12 @@ test_select (void **state)
 static void
 expect_error (const char *text, const char *at, const char *what)
 {
-  og_diags d = { 0 };
-  og_error *err = NULL;
+  cleanup_diags og_diags d = { 0 };
+  cleanup_error og_error *err = NULL;
   og_hostconfig *cfg = NULL;
-  int line, col;
-  fx_position (text, at, false, &line, &col);
   assert_int_equal (og_hostconfig_load_buffer (text, strlen (text), "c.json", &cfg, &d, &err), -1);
   assert_null (cfg);
-  fx_assert_one_diag (&d, line, col, what);
-  og_error_free (err);
-  og_diags_clear (&d);
+  fx_assert_one_diag_at (&d, text, at, false, what);
 }
 
 #define CHDR "{\"schema\": \"ocigate.config/v1\",\n"

@@ -8,6 +8,30 @@
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define DG64 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
 
+/* What og_identity_from_annotations must find; NULL: nothing.  */
+typedef struct want_identity
+{
+  const char *name, *id, *digest, *source, *base_image, *pod_namespace, *pod_name, *pod_uid,
+      *container_name;
+} want_identity;
+
+/* The identity the annotations a[0..n) give is w, field by field.  */
+static void
+assert_identity (const og_kv *a, size_t n, want_identity w)
+{
+  cleanup_image_identity og_image_identity id = { 0 };
+  og_identity_from_annotations (a, n, &id);
+  fx_assert_str_or_null ("name", id.name, w.name);
+  fx_assert_str_or_null ("id", id.id, w.id);
+  fx_assert_str_or_null ("digest", id.digest, w.digest);
+  fx_assert_str_or_null ("source", id.source, w.source);
+  fx_assert_str_or_null ("base_image", id.base_image, w.base_image);
+  fx_assert_str_or_null ("pod_namespace", id.pod_namespace, w.pod_namespace);
+  fx_assert_str_or_null ("pod_name", id.pod_name, w.pod_name);
+  fx_assert_str_or_null ("pod_uid", id.pod_uid, w.pod_uid);
+  fx_assert_str_or_null ("container_name", id.container_name, w.container_name);
+}
+
 static void
 test_crio (void **state)
 {
@@ -23,17 +47,15 @@ test_crio (void **state)
     { "io.kubernetes.cri-o.ContainerName", "k8s_web_web-7d9_shop_5e1c_0" },
     { "org.opencontainers.image.base.name", "docker.io/library/debian:12" },
   };
-  cleanup_image_identity og_image_identity id = { 0 };
-  og_identity_from_annotations (a, OG_ARRAY_SIZE (a), &id);
-  assert_string_equal (id.name, "quay.io/acme/web:2");
-  assert_string_equal (id.id, ID64);
-  assert_null (id.digest);
-  assert_string_equal (id.source, "cri-o");
-  assert_string_equal (id.pod_namespace, "shop");
-  assert_string_equal (id.pod_name, "web-7d9");
-  assert_string_equal (id.pod_uid, "5e1c7a2e-0000-4000-8000-000000000001");
-  assert_string_equal (id.container_name, "web");
-  assert_string_equal (id.base_image, "docker.io/library/debian:12");
+  assert_identity (a, OG_ARRAY_SIZE (a),
+                   (want_identity){ .name = "quay.io/acme/web:2",
+                                    .id = ID64,
+                                    .source = "cri-o",
+                                    .base_image = "docker.io/library/debian:12",
+                                    .pod_namespace = "shop",
+                                    .pod_name = "web-7d9",
+                                    .pod_uid = "5e1c7a2e-0000-4000-8000-000000000001",
+                                    .container_name = "web" });
 }
 
 static void
@@ -42,10 +64,9 @@ test_crio_digest_ref (void **state)
   /* Newer CRI-O: ImageRef is the name with the manifest digest.  */
   og_kv a[] = { { "io.kubernetes.cri-o.ImageName", "quay.io/acme/web:2" },
                 { "io.kubernetes.cri-o.ImageRef", "quay.io/acme/web@sha256:" DG64 } };
-  cleanup_image_identity og_image_identity id = { 0 };
-  og_identity_from_annotations (a, OG_ARRAY_SIZE (a), &id);
-  assert_string_equal (id.digest, "sha256:" DG64);
-  assert_null (id.id);
+  assert_identity (
+      a, OG_ARRAY_SIZE (a),
+      (want_identity){ .name = "quay.io/acme/web:2", .digest = "sha256:" DG64, .source = "cri-o" });
 }
 
 static void
@@ -61,15 +82,13 @@ test_containerd (void **state)
     /* What a pod author could also set: the runtime's own keys come first.  */
     { "io.kubernetes.pod.namespace", "kube-system" },
   };
-  cleanup_image_identity og_image_identity id = { 0 };
-  og_identity_from_annotations (a, OG_ARRAY_SIZE (a), &id);
-  assert_string_equal (id.name, "docker.io/library/nginx:1.25");
-  assert_string_equal (id.source, "containerd");
-  assert_null (id.id);
-  assert_string_equal (id.pod_namespace, "edge");
-  assert_string_equal (id.pod_name, "nginx-abc");
-  assert_string_equal (id.pod_uid, "uid-1");
-  assert_string_equal (id.container_name, "nginx");
+  assert_identity (a, OG_ARRAY_SIZE (a),
+                   (want_identity){ .name = "docker.io/library/nginx:1.25",
+                                    .source = "containerd",
+                                    .pod_namespace = "edge",
+                                    .pod_name = "nginx-abc",
+                                    .pod_uid = "uid-1",
+                                    .container_name = "nginx" });
 }
 
 static void
@@ -80,12 +99,7 @@ test_base_image_is_not_the_image (void **state)
   og_kv a[] = { { "org.opencontainers.image.base.name", "localhost/ux-debmin:1" },
                 { "org.opencontainers.image.ref.name", "1" },
                 { "io.container.manager", "libpod" } };
-  cleanup_image_identity og_image_identity id = { 0 };
-  og_identity_from_annotations (a, OG_ARRAY_SIZE (a), &id);
-  assert_null (id.name);
-  assert_null (id.id);
-  assert_null (id.source);
-  assert_string_equal (id.base_image, "localhost/ux-debmin:1");
+  assert_identity (a, OG_ARRAY_SIZE (a), (want_identity){ .base_image = "localhost/ux-debmin:1" });
 }
 
 static void

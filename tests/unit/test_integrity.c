@@ -58,10 +58,7 @@ make_tree (void)
 static const og_verified *
 find (const og_inventory *inv, const char *path)
 {
-  for (size_t i = 0; i < inv->n_verified; i++)
-    if (strcmp (inv->verified[i].path, path) == 0)
-      return &inv->verified[i];
-  return NULL;
+  return fx_find_str (inv->verified, inv->n_verified, path, path);
 }
 
 static void

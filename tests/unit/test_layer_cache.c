@@ -9,7 +9,6 @@
 #include <dlfcn.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 #include "catalog/build.h"
@@ -28,41 +27,12 @@ sub (const char *name)
   return og_xasprintf ("%s/%s", top, name);
 }
 
-/* mkdir -p the directories above DIR/REL.  */
-static void
-parents (const char *dir, const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  for (char *s = p + strlen (dir) + 1; (s = strchr (s, '/')) != NULL; s++)
-    {
-      *s = '\0';
-      if (mkdir (p, 0755) < 0)
-        assert_int_equal (errno, EEXIST);
-      *s = '/';
-    }
-}
-
-static void
-put (const char *dir, const char *rel, const char *text)
-{
-  parents (dir, rel);
-  fx_put (dir, rel, text);
-}
-
-static void
-link_to (const char *target, const char *dir, const char *rel)
-{
-  parents (dir, rel);
-  fx_symlink (target, dir, rel);
-}
-
 static void
 exec_copy (const char *dir, const char *rel, const char *from)
 {
   size_t len;
   cleanup_free uint8_t *data = fx_slurp (from, &len);
   assert_non_null (data);
-  parents (dir, rel);
   fx_write (dir, rel, data, len);
   fx_chmod (dir, rel, 0755);
 }
@@ -71,23 +41,8 @@ static void
 script (const char *dir, const char *rel, const char *interp)
 {
   cleanup_free char *text = og_xasprintf ("#!%s\necho hi\n", interp);
-  put (dir, rel, text);
+  fx_put (dir, rel, text);
   fx_chmod (dir, rel, 0755);
-}
-
-static void
-whiteout (const char *dir, const char *rel)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  parents (dir, rel);
-  assert_int_equal (mknod (p, S_IFCHR | 0, makedev (0, 0)), 0);
-}
-
-static void
-xattr (const char *dir, const char *rel, const char *name, const char *value)
-{
-  cleanup_free char *p = og_xasprintf ("%s/%s", dir, rel);
-  assert_int_equal (lsetxattr (p, name, value, strlen (value), 0), 0);
 }
 
 /* The bottom layer: an image's base.  */
@@ -96,31 +51,31 @@ make_l2 (const char *l2)
 {
   fx_mkdir (l2, "usr");
   fx_mkdir (l2, "usr/bin");
-  link_to ("usr/bin", l2, "bin");
+  fx_symlink ("usr/bin", l2, "bin");
   exec_copy (l2, "usr/bin/true", "/bin/true");
   script (l2, "usr/bin/sh", "/bin/dash");
   fx_mkdir (l2, "usr/lib");
-  put (l2, "usr/lib/os-release", "ID=layered\nVERSION_ID=1\n");
-  link_to ("../usr/lib/os-release", l2, "etc/os-release");
+  fx_put (l2, "usr/lib/os-release", "ID=layered\nVERSION_ID=1\n");
+  fx_symlink ("../usr/lib/os-release", l2, "etc/os-release");
   fx_mkdir (l2, "usr/local");
   fx_mkdir (l2, "usr/local/bin");
   script (l2, "opt/app/bin/tool", "/usr/bin/env python3");
-  put (l2, "opt/app/share/data", "not executable");
+  fx_put (l2, "opt/app/share/data", "not executable");
   script (l2, "gone/bin/x", "/bin/sh");
   script (l2, "old/bin/y", "/bin/sh");
-  put (l2, "file2dir", "a file below");
+  fx_put (l2, "file2dir", "a file below");
   script (l2, "dir2file/bin/z", "/bin/sh");
-  put (l2, "etc/hostname", "");
+  fx_put (l2, "etc/hostname", "");
   /* A dpkg database, as e2e's make_rootfs writes one: "tools" lists
      /bin/ping (the usrmerge symlink resolves it to /usr/bin/ping).  */
-  put (l2, "var/lib/dpkg/status",
-       "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
-       "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
-  put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
+  fx_put (l2, "var/lib/dpkg/status",
+          "Package: tools\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.0-1\n\n"
+          "Package: app\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2:3.1\n\n");
+  fx_put (l2, "var/lib/dpkg/info/tools.list", "/.\n/usr\n/usr/bin\n/usr/bin/true\n/bin/ping\n");
   /* and "app" its tool through a symlink that a hit replays (/opt is not
      in the upper layer): ownership needs the replayed tree.  */
-  put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
-  link_to ("bin", l2, "opt/app/bin2");
+  fx_put (l2, "var/lib/dpkg/info/app.list", "/opt/app/bin2/tool\n");
+  fx_symlink ("bin", l2, "opt/app/bin2");
   {
     /* A setuid binary with a capability, as security.capability holds it
        (VFS_CAP_REVISION_2, cap_net_raw permitted, effective).  */
@@ -140,10 +95,10 @@ make_l1 (const char *l1)
   fx_mkdir (l1, "usr");
   fx_mkdir (l1, "usr/bin");
   script (l1, "usr/bin/extra", "/bin/sh");
-  whiteout (l1, "usr/bin/sh");
-  whiteout (l1, "gone");
+  fx_whiteout (l1, "usr/bin/sh");
+  fx_whiteout (l1, "gone");
   script (l1, "old/new", "/bin/sh");
-  xattr (l1, "old", "trusted.overlay.opaque", "y");
+  fx_xattr (l1, "old", "trusted.overlay.opaque", "y");
   script (l1, "file2dir/bin/q", "/bin/sh");
   script (l1, "dir2file", "/bin/sh");
 }
@@ -162,9 +117,9 @@ static void
 upper_writes (const char *u)
 {
   exec_copy (u, "usr/local/bin/new", "/bin/true");
-  whiteout (u, "opt/app/bin/tool");
-  put (u, "etc/hostname", "box\n");
-  xattr (u, "etc", "trusted.overlay.opaque", "y");
+  fx_whiteout (u, "opt/app/bin/tool");
+  fx_put (u, "etc/hostname", "box\n");
+  fx_xattr (u, "etc", "trusted.overlay.opaque", "y");
 }
 
 /* An upper /usr made opaque: nothing of the lower /usr shows.  */
@@ -172,7 +127,7 @@ static void
 upper_opaque_usr (const char *u)
 {
   script (u, "usr/bin/only", "/bin/sh");
-  xattr (u, "usr", "trusted.overlay.opaque", "y");
+  fx_xattr (u, "usr", "trusted.overlay.opaque", "y");
 }
 
 /* A renamed directory (redirect_dir): the upper /opt2 shows the lower /opt.  */
@@ -180,8 +135,8 @@ static void
 upper_redirect (const char *u)
 {
   fx_mkdir (u, "opt2");
-  xattr (u, "opt2", "trusted.overlay.redirect", "/opt");
-  whiteout (u, "opt");
+  fx_xattr (u, "opt2", "trusted.overlay.redirect", "/opt");
+  fx_whiteout (u, "opt");
 }
 
 static char *
@@ -268,7 +223,7 @@ make_layers (upper_fn upper, bool lower_redirect)
   if (lower_redirect)
     {
       fx_mkdir (l1, "moved");
-      xattr (l1, "moved", "trusted.overlay.redirect", "/old");
+      fx_xattr (l1, "moved", "trusted.overlay.redirect", "/old");
     }
   upper (u);
 }
@@ -534,41 +489,60 @@ test_package_snapshot (void **state)
 
 /* ---- the entry file ----------------------------------------------------- */
 
-static og_layer_cache *
-small_cache (char **dir)
+/* What each entry test starts from (its setup and teardown): a small cache,
+   of make_l2's tree in a folder of its own, and its entry under "key one".  */
+typedef struct small_entry
 {
-  og_layer_cache *c = NULL;
+  char *dir;
+  og_layer_cache *c;
+  og_buf entry;
+} small_entry;
+
+static int
+small_entry_setup (void **state)
+{
+  small_entry *e = og_xcalloc (1, sizeof *e);
   cleanup_error og_error *err = NULL;
   const char *why = NULL;
   const char *lowers[1];
 
-  *dir = fx_tmpdir ("entry");
-  make_l2 (*dir);
-  lowers[0] = *dir;
-  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &c, &why, &err), 0);
-  return c;
+  *state = e;
+  e->dir = fx_tmpdir ("entry");
+  make_l2 (e->dir);
+  lowers[0] = e->dir;
+  assert_int_equal (og_layer_cache_build (NULL, lowers, 1, false, &e->c, &why, &err), 0);
+  assert_int_equal (og_layer_cache_serialize (e->c, "key one", &e->entry, &err), 0);
+  return 0;
+}
+
+static int
+small_entry_teardown (void **state)
+{
+  small_entry *e = *state;
+  og_buf_free (&e->entry);
+  og_layer_cache_free (e->c);
+  fx_rm_rf (e->dir);
+  free (e->dir);
+  free (e);
+  return 0;
 }
 
 static void
 test_entry_round_trip (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
+  small_entry *e = *state;
   og_layer_cache *back = NULL;
-  cleanup_buf og_buf a = { 0 };
   cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
-  assert_int_equal (og_layer_cache_parse ((const uint8_t *)a.data, a.len, "key one", &back, &err),
-                    0);
-  assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (c));
+  assert_int_equal (
+      og_layer_cache_parse ((const uint8_t *)e->entry.data, e->entry.len, "key one", &back, &err),
+      0);
+  assert_int_equal (og_layer_cache_size (back), og_layer_cache_size (e->c));
   assert_int_equal (og_layer_cache_serialize (back, "key one", &b, &err), 0);
-  assert_int_equal (a.len, b.len);
-  assert_memory_equal (a.data, b.data, a.len);
+  assert_int_equal (e->entry.len, b.len);
+  assert_memory_equal (e->entry.data, b.data, b.len);
   og_layer_cache_free (back);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
 
 static void
@@ -586,15 +560,8 @@ assert_rejected (const og_buf *b, const char *key, const char *why)
 static void
 test_entry_rejected (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
-  cleanup_buf og_buf a = { 0 };
-  cleanup_error og_error *err = NULL;
-
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
-  fx_assert_frame_checks (&a, "key one", "key two", OG_LAYER_CACHE_FORMAT, assert_rejected);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
+  small_entry *e = *state;
+  fx_assert_frame_checks (&e->entry, "key one", "key two", OG_LAYER_CACHE_FORMAT, assert_rejected);
 }
 
 /* The key's sum in the frame (after the magic and the format) is its raw
@@ -602,22 +569,17 @@ test_entry_rejected (void **state)
 static void
 test_entry_key_sum (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
-  cleanup_buf og_buf a = { 0 };
+  small_entry *e = *state;
   cleanup_error og_error *err = NULL;
   uint8_t raw[OG_SHA256_LEN];
   og_sha256_hex hex, want;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &a, &err), 0);
   assert_int_equal (og_sha256_of ("key one", 7, raw, &err), 0);
-  assert_true (a.len > 8 + OG_SHA256_LEN);
-  assert_memory_equal (a.data + 8, raw, OG_SHA256_LEN);
+  assert_true (e->entry.len > 8 + OG_SHA256_LEN);
+  assert_memory_equal (e->entry.data + 8, raw, OG_SHA256_LEN);
   og_hex (raw, OG_SHA256_LEN, hex);
   fx_sha256 ("key one", 7, want);
   assert_string_equal (hex, want);
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
 
 /* OpenSSL's EVP_MD_CTX_new, which base/digest.c starts every digest with,
@@ -636,16 +598,13 @@ EVP_MD_CTX_new (void)
 static void
 test_entry_unsummable (void **state)
 {
-  cleanup_free char *dir = NULL;
-  og_layer_cache *c = small_cache (&dir);
+  small_entry *e = *state;
   cleanup_buf og_buf a = { 0 };
-  cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
   int ret;
 
-  assert_int_equal (og_layer_cache_serialize (c, "key one", &b, &err), 0);
   fail_digests = true;
-  ret = og_layer_cache_serialize (c, "key one", &a, &err);
+  ret = og_layer_cache_serialize (e->c, "key one", &a, &err);
   fail_digests = false;
   assert_int_equal (a.len, 0);
   assert_int_equal (ret, -1);
@@ -653,14 +612,14 @@ test_entry_unsummable (void **state)
   assert_int_not_equal (err->code, OG_ERR_CONTENT);
   og_error_freep (&err);
   fail_digests = true;
-  ret = og_layer_cache_verify ((const uint8_t *)b.data, b.len, "key one", &err);
+  ret = og_layer_cache_verify ((const uint8_t *)e->entry.data, e->entry.len, "key one", &err);
   fail_digests = false;
   assert_int_equal (ret, -1);
   assert_non_null (err);
   assert_int_not_equal (err->code, OG_ERR_CONTENT); /* not a damaged entry */
-  og_layer_cache_free (c);
-  fx_rm_rf (dir);
 }
+
+#define ENTRY_TEST(f) cmocka_unit_test_setup_teardown (f, small_entry_setup, small_entry_teardown)
 
 FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MISS),
          SCENARIO (test_upper_writes, upper_writes, false, OG_CACHE_MISS),
@@ -669,6 +628,6 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          /* A redirect in a lower layer is not reproduced: the root is walked.  */
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
-         cmocka_unit_test (test_package_snapshot), cmocka_unit_test (test_entry_round_trip),
-         cmocka_unit_test (test_entry_rejected), cmocka_unit_test (test_entry_key_sum),
-         cmocka_unit_test (test_entry_unsummable))
+         cmocka_unit_test (test_package_snapshot), ENTRY_TEST (test_entry_round_trip),
+         ENTRY_TEST (test_entry_rejected), ENTRY_TEST (test_entry_key_sum),
+         ENTRY_TEST (test_entry_unsummable))

@@ -80,18 +80,14 @@ test_full_manifest_loads (void **state)
 static void
 expect_one (const char *text, const char *at, const char *what)
 {
-  og_diags d = { 0 };
+  cleanup_diags og_diags d = { 0 };
+  cleanup_error og_error *err = NULL;
   og_manifest *m = NULL;
-  og_error *err = NULL;
-  int line, col;
-  fx_position (text, at, true, &line, &col);
   assert_int_equal (og_manifest_load_buffer (text, strlen (text), "m.json", &m, &d, &err), -1);
   assert_null (m);
   assert_non_null (err);
-  fx_assert_one_diag (&d, line, col, what);
+  fx_assert_one_diag_at (&d, text, at, true, what);
   assert_non_null (strstr (err->msg, "m.json:"));
-  og_error_free (err);
-  og_diags_clear (&d);
 }
 
 #define HDR "{\"schema\": \"ocigate.manifest/v1\",\n"

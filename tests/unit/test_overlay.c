@@ -3,8 +3,6 @@
 #include "fixtures.h"
 #include <sys/stat.h>
 #include <fcntl.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <time.h>
 
 #include "runtime/cachedir.h"
@@ -198,24 +196,18 @@ test_mount_lowers (void **state)
   cleanup_free char *top = fx_tmpdir ("lowers");
   cleanup_free char *l1 = og_xasprintf ("%s/l1", top);
   cleanup_free char *l2 = og_xasprintf ("%s/l2", top);
-  cleanup_free char *d1 = og_xasprintf ("%s/d", l1);
-  cleanup_free char *wh = og_xasprintf ("%s/gone", l1);
   cleanup_error og_error *err = NULL;
   char *lowers[2] = { l1, l2 };
   og_overlay_mount m = { 0 };
   int fd = -1;
   struct stat sb;
 
-  fx_mkdir (top, "l1");
-  fx_mkdir (top, "l2");
-  fx_mkdir (top, "l1/d");
-  fx_mkdir (top, "l2/d");
   fx_put (top, "l1/d/new", "");
   fx_put (top, "l2/d/old", "");
   fx_put (top, "l2/gone", "");
   fx_put (top, "l2/kept", "");
-  assert_int_equal (mknod (wh, S_IFCHR, makedev (0, 0)), 0);
-  assert_int_equal (setxattr (d1, "trusted.overlay.opaque", "y", 1, 0), 0);
+  fx_whiteout (top, "l1/gone");
+  fx_xattr (top, "l1/d", "trusted.overlay.opaque", "y");
   m.lowers = lowers;
   m.n_lowers = 2;
   if (og_overlay_mount_lowers (&m, &fd, &err) < 0)

@@ -179,10 +179,8 @@ test_other_version_names_both (void **state)
                   "bash 5.2.15-3 amd64"); /* sorted: bash first */
   assert_non_null (strstr (r.findings[0].reason, "5.2.15-3"));
   assert_non_null (strstr (r.findings[0].reason, "= 5.2.15-2"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
+  finish (&r, m, &inv);
   free (text);
-  og_inventory_clear (&inv);
 }
 
 static void
@@ -325,10 +323,8 @@ test_generated_manifest_not_utf8 (void **state)
   m = load (text);
   evaluate (m, &inv, NULL, &r);
   assert_int_equal (r.n, 0);
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
+  finish (&r, m, &inv);
   free (text);
-  og_inventory_clear (&inv);
 }
 
 /* An inspection that could not be completed is a finding that denies, and
@@ -493,10 +489,8 @@ test_sha256_pins (void **state)
   assert_int_equal (r.n, 1);
   assert_finding (&r.findings[0], "executables.allow[1]", "/usr/bin/dpkg");
   assert_non_null (strstr (r.findings[0].reason, "not computed"));
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
+  finish (&r, m, &inv);
   free (text);
-  og_inventory_clear (&inv);
 }
 
 static void
@@ -628,10 +622,8 @@ test_ninth_rule_still_denies (void **state)
       assert_string_equal (r.waived[8 + i].subject, "/bin/sh");
       assert_int_equal (r.waived[8 + i].exception, 2 * i);
     }
-  og_policy_result_clear (&r);
-  og_manifest_free (m);
+  finish (&r, m, &inv);
   og_buf_free (&b);
-  og_inventory_clear (&inv);
 }
 
 /* An exception that names a whole list waives its rules once per subject.  */

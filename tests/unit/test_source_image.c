@@ -203,7 +203,8 @@ walk_sha (og_source *s)
 static og_source *
 open_ok (const char *dir, bool sha)
 {
-  og_source_options o = { .digests = sha ? OG_DIGESTS_EXEC : OG_DIGESTS_NONE, .keep = og_pkgdb_keep };
+  og_source_options o
+      = { .digests = sha ? OG_DIGESTS_EXEC : OG_DIGESTS_NONE, .keep = og_pkgdb_keep };
   og_source *s = NULL;
   og_error *err = NULL;
   int r = og_source_open (dir, &o, &s, &err);
@@ -302,9 +303,6 @@ test_deleted_subtree_stays_deleted (void **state)
   cleanup_free char *dir = make_layout (layers, false, false);
   og_source *s = open_ok (dir, false);
   cleanup_free char *w = walk_text (s);
-  uint8_t *d = NULL;
-  size_t len;
-  og_error *err = NULL;
   /* Directories the layers only imply keep the layer that made them.  */
   assert_string_equal (w, "/opt 40755 0 3 - 0 0\n"
                           "/opt/x 40755 0 2 - 0 2\n"
@@ -313,10 +311,10 @@ test_deleted_subtree_stays_deleted (void **state)
                           "/usr/lib 40755 0 2 - 0 0\n"
                           "/usr/lib/os-release 120777 20 1 ../../etc/os-release 0 2\n");
   /* None of the old names may come back through a lookup.  */
-  assert_int_equal (og_source_read_file (s, "/opt/x/b", 100, &d, &len, &err), 1);
-  assert_int_equal (og_source_read_file (s, "/opt/x/c/d", 100, &d, &len, &err), 1);
+  fx_assert_read_fails (s, "/opt/x/b", 100, NULL);
+  fx_assert_read_fails (s, "/opt/x/c/d", 100, NULL);
   /* The kept bytes of the replaced os-release are gone with it.  */
-  assert_int_equal (og_source_read_file (s, "/usr/lib/os-release", 100, &d, &len, &err), 1);
+  fx_assert_read_fails (s, "/usr/lib/os-release", 100, NULL);
   s->ops->free (s);
 }
 
@@ -362,19 +360,11 @@ test_hardlinks_share_metadata (void **state)
     assert_string_equal (shas, "/bin/alias -\n/bin/alias2 -\n/bin/tool -\n");
     og_source_free (plain);
   }
-  {
-    uint8_t *d = NULL;
-    size_t len;
-    og_error *err = NULL;
-    /* A small executable's head is all of it.  */
-    assert_int_equal (og_source_read_file (s, "/bin/alias", 100, &d, &len, &err), 0);
-    assert_int_equal (len, 7);
-    assert_memory_equal (d,
+  /* A small executable's head is all of it.  */
+  fx_assert_reads_bytes (s, "/bin/alias", 100,
                          "\x7f"
                          "ELFxyz",
                          7);
-    free (d);
-  }
   s->ops->free (s);
 }
 
@@ -409,9 +399,6 @@ test_hardlink_header_applies (void **state)
   cleanup_free char *shas = walk_sha (s);
   cleanup_free char *want = NULL;
   og_sha256_hex h_data, h_cap, h_late;
-  uint8_t *d = NULL;
-  size_t len;
-  og_error *err = NULL;
 
   assert_string_equal (w, "/bin 40755 0 2 - 0 0\n"
                           "/bin/capped 100755 7 2 - 0 0\n"
@@ -434,20 +421,15 @@ test_hardlink_header_applies (void **state)
                        h_cap, h_data, h_late, h_late, h_cap, h_data);
   assert_string_equal (shas, want);
   /* The head read again is the file's bytes.  */
-  assert_int_equal (og_source_read_file (s, "/bin/tool", 100, &d, &len, &err), 0);
-  assert_int_equal (len, 8);
-  assert_memory_equal (d,
-                       "\x7f"
-                       "ELFdata",
-                       8);
-  free (d);
+  fx_assert_reads_bytes (s, "/bin/tool", 100,
+                         "\x7f"
+                         "ELFdata",
+                         8);
   og_source_free (s);
   {
     /* Without digests the heads are read again all the same.  */
     og_source *plain = open_ok (dir, false);
-    assert_int_equal (og_source_read_file (plain, "/bin/late", 100, &d, &len, &err), 0);
-    assert_int_equal (len, 12);
-    free (d);
+    fx_assert_reads (plain, "/bin/late", 100, "#!/bin/late\n");
     og_source_free (plain);
   }
 }
@@ -526,21 +508,16 @@ test_symlinks_resolve_inside_root (void **state)
   const ent *layers[] = { l0, NULL };
   cleanup_free char *dir = make_layout (layers, false, false);
   og_source *s = open_ok (dir, false);
-  uint8_t *d = NULL;
-  size_t len, n;
+  size_t n;
   char *out = NULL;
   char **names = NULL;
   og_error *err = NULL;
 
-  assert_int_equal (og_source_read_file (s, "/etc/os-release", 100, &d, &len, &err), 0);
-  assert_string_equal ((char *)d, "ID=test\n");
-  free (d);
+  fx_assert_reads (s, "/etc/os-release", 100, "ID=test\n");
   /* Too big for max: an error, not a truncation.  */
-  assert_int_equal (og_source_read_file (s, "/etc/os-release", 3, &d, &len, &err), -1);
-  og_error_free (err);
-  err = NULL;
+  fx_assert_read_fails (s, "/etc/os-release", 3, "");
   /* An escaping link lands inside the image, where there is no /etc/passwd.  */
-  assert_int_equal (og_source_read_file (s, "/etc/escape", 100, &d, &len, &err), 1);
+  fx_assert_read_fails (s, "/etc/escape", 100, NULL);
   fx_assert_resolves (s, "/bin", "/usr/bin");
   fx_assert_resolves (s, "/bin/../../..", "/");
   assert_int_equal (og_source_resolve_dir (s, "/usr/bin/a", &out, &err), 1);
@@ -552,9 +529,7 @@ test_symlinks_resolve_inside_root (void **state)
     free (names[i]);
   free (names);
   assert_int_equal (og_source_list_dir (s, "/nope", &names, &n, &err), 1);
-  assert_int_equal (og_source_read_file (s, "/loop1", 100, &d, &len, &err), -1);
-  assert_non_null (strstr (err->msg, "symbolic links"));
-  og_error_free (err);
+  fx_assert_read_fails (s, "/loop1", 100, "symbolic links");
   s->ops->free (s);
 }
 
@@ -571,17 +546,10 @@ test_kept_files_follow_layers (void **state)
   const ent *layers[] = { l0, l1, NULL };
   cleanup_free char *dir = make_layout (layers, true, false);
   og_source *s = open_ok (dir, false);
-  uint8_t *d = NULL;
-  size_t len;
-  og_error *err = NULL;
 
-  assert_int_equal (og_source_read_file (s, "/var/lib/dpkg/status", 1000, &d, &len, &err), 0);
-  assert_string_equal ((char *)d, "Package: b\n");
-  free (d);
-  assert_int_equal (og_source_read_file (s, "/var/lib/dpkg/info/a.list", 1000, &d, &len, &err), 1);
-  assert_int_equal (og_source_read_file (s, "/var/lib/other", 1000, &d, &len, &err), -1);
-  assert_non_null (strstr (err->msg, "keeps only"));
-  og_error_free (err);
+  fx_assert_reads (s, "/var/lib/dpkg/status", 1000, "Package: b\n");
+  fx_assert_read_fails (s, "/var/lib/dpkg/info/a.list", 1000, NULL);
+  fx_assert_read_fails (s, "/var/lib/other", 1000, "keeps only");
   s->ops->free (s);
 }
 
@@ -620,27 +588,14 @@ test_keep_covers_catalog_paths (void **state)
     og_source *s = open_ok (dir, false);
     og_source *bare = NULL;
     og_error *err = NULL;
-    uint8_t *d = NULL;
-    size_t len;
     for (size_t i = 0; i < n; i++)
-      {
-        if (og_source_read_file (s, paths[i], 100, &d, &len, &err) != 0)
-          fail_msg ("%s: not kept: %s", paths[i], err ? err->msg : "missing");
-        assert_string_equal ((char *)d, "kept bytes");
-        free (d);
-      }
+      fx_assert_reads (s, paths[i], 100, "kept bytes");
     for (size_t i = 0; i < OG_ARRAY_SIZE (not_kept); i++)
-      {
-        assert_int_equal (og_source_read_file (s, not_kept[i], 100, &d, &len, &err), -1);
-        assert_non_null (strstr (err->msg, "keeps only"));
-        og_error_freep (&err);
-      }
+      fx_assert_read_fails (s, not_kept[i], 100, "keeps only");
     og_source_free (s);
     /* Without a keep list nothing is kept.  */
     assert_int_equal (og_source_open (dir, NULL, &bare, &err), 0);
-    assert_int_equal (og_source_read_file (bare, OG_DPKG_STATUS, 100, &d, &len, &err), -1);
-    assert_non_null (strstr (err->msg, "keeps only"));
-    og_error_freep (&err);
+    fx_assert_read_fails (bare, OG_DPKG_STATUS, 100, "keeps only");
     og_source_free (bare);
   }
   for (size_t i = OG_ARRAY_SIZE (og_osrelease_paths);
