@@ -152,6 +152,30 @@ og_jload_expect (og_jload *c, json_t *v, json_type t, const char *what, const ch
   return false;
 }
 
+json_t *
+og_jload_object (og_jload *c, json_t *obj, const char *key, const char *const *allowed,
+                 const char *shape, size_t *save)
+{
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+
+  *save = c->ptr.len;
+  if (v == NULL)
+    return NULL;
+  og_jload_push (c, key);
+  what = og_xasprintf ("\"%s\"", key);
+  if (shape && !json_is_object (v))
+    {
+      og_jload_diag (c, false, "%s must be %s", what, shape);
+      return NULL;
+    }
+  if (!og_jload_expect (c, v, JSON_OBJECT, what, "an object"))
+    return NULL;
+  if (allowed)
+    og_jload_check_keys (c, v, allowed, what);
+  return v;
+}
+
 const char *
 og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable, bool *present)
 {

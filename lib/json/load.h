@@ -47,6 +47,14 @@ const char *og_json_type_name (const json_t *v);
    allowed (NULL-terminated); what names obj ("the manifest", "\"launch\"").  */
 void og_jload_check_keys (og_jload *c, json_t *obj, const char *const *allowed, const char *what);
 
+/* The member key of obj when it is an object, with the pointer at /KEY and
+   its keys checked against allowed (when given) as "\"KEY\"".  NULL when
+   absent, or when not an object, after the diagnostic "\"KEY\" must be
+   SHAPE" (SHAPE NULL: "an object, not TYPE").  Either way *save is where
+   og_jload_pop goes back to.  */
+json_t *og_jload_object (og_jload *c, json_t *obj, const char *key, const char *const *allowed,
+                         const char *shape, size_t *save);
+
 /* Is v of type t (JSON_TRUE: any boolean)?  If not, a diagnostic
    "WHAT must be EXPECTED, not TYPE".  */
 bool og_jload_expect (og_jload *c, json_t *v, json_type t, const char *what, const char *expected);

@@ -29,6 +29,8 @@ typedef struct ctx
 #define push(c, name)                     og_jload_push ((c)->j, (name))
 #define pop(c, save)                      og_jload_pop ((c)->j, (save))
 #define check_keys(c, obj, allowed, what) og_jload_check_keys ((c)->j, (obj), (allowed), (what))
+#define get_object(c, obj, key, allowed, shape, save)                                              \
+  og_jload_object ((c)->j, (obj), (key), (allowed), (shape), (save))
 #define get_string(c, obj, key, nullable, present)                                                 \
   og_jload_string ((c)->j, (obj), (key), (nullable), (present))
 
@@ -262,61 +264,47 @@ parse_glob (ctx *c, json_t *match, const char *key)
 static void
 parse_match (ctx *c, json_t *match, og_hc_rule *r)
 {
-  static const char *const keys[]
-      = { "annotations", "os", "image", "image_digest", "namespace", NULL };
   static const char *const os_keys[] = { "id", "version_id", NULL };
   json_t *v;
+  const char *s;
   size_t save;
 
-  check_keys (c, match, keys, "\"match\"");
-  if ((v = json_object_get (match, "annotations")) != NULL)
+  if ((v = get_object (c, match, "annotations", NULL, "an object {key-regex: value-regex}", &save))
+      != NULL)
     {
-      save = push (c, "annotations");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"annotations\" must be an object {key-regex: value-regex}");
-      else
-        {
-          const char *k;
-          json_t *val;
-          r->annotations = og_xcalloc (json_object_size (v) + 1, sizeof *r->annotations);
-          json_object_foreach (v, k, val)
+      const char *k;
+      json_t *val;
+      r->annotations = og_xcalloc (json_object_size (v) + 1, sizeof *r->annotations);
+      json_object_foreach (v, k, val)
+      {
+        size_t s2 = push (c, k);
+        og_hc_annotation *a = &r->annotations[r->n_annotations];
+        if (!json_is_string (val))
+          DIAG (c, false, "the value regex of annotation \"%s\" must be a string", k);
+        else if (compile (c, k, &a->key, true))
           {
-            size_t s2 = push (c, k);
-            og_hc_annotation *a = &r->annotations[r->n_annotations];
-            if (!json_is_string (val))
-              DIAG (c, false, "the value regex of annotation \"%s\" must be a string", k);
-            else if (compile (c, k, &a->key, true))
+            if (compile (c, json_string_value (val), &a->value, false))
               {
-                if (compile (c, json_string_value (val), &a->value, false))
-                  {
-                    a->key_src = og_xstrdup (k);
-                    a->value_src = og_xstrdup (json_string_value (val));
-                    r->n_annotations++;
-                  }
-                else
-                  regfree (&a->key);
+                a->key_src = og_xstrdup (k);
+                a->value_src = og_xstrdup (json_string_value (val));
+                r->n_annotations++;
               }
-            pop (c, s2);
+            else
+              regfree (&a->key);
           }
-        }
-      pop (c, save);
+        pop (c, s2);
+      }
     }
-  if ((v = json_object_get (match, "os")) != NULL)
+  pop (c, save);
+  if ((v = get_object (c, match, "os", os_keys, "an object {\"id\", \"version_id\"}", &save))
+      != NULL)
     {
-      const char *s;
-      save = push (c, "os");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"os\" must be an object {\"id\", \"version_id\"}");
-      else
-        {
-          check_keys (c, v, os_keys, "\"os\"");
-          if ((s = get_string (c, v, "id", false, NULL)) != NULL)
-            r->os_id = og_xstrdup (s);
-          if ((s = get_string (c, v, "version_id", false, NULL)) != NULL)
-            r->os_version_id = og_xstrdup (s);
-        }
-      pop (c, save);
+      if ((s = get_string (c, v, "id", false, NULL)) != NULL)
+        r->os_id = og_xstrdup (s);
+      if ((s = get_string (c, v, "version_id", false, NULL)) != NULL)
+        r->os_version_id = og_xstrdup (s);
     }
+  pop (c, save);
   r->image = parse_glob (c, match, "image");
   r->namespace = parse_glob (c, match, "namespace");
   if ((v = json_object_get (match, "image_digest")) != NULL)
@@ -335,6 +323,8 @@ static void
 parse_rules (ctx *c, json_t *root)
 {
   static const char *const keys[] = { "match", "manifest", "mode", NULL };
+  static const char *const match_keys[]
+      = { "annotations", "os", "image", "image_digest", "namespace", NULL };
   json_t *arr = json_object_get (root, "rules"), *e;
   og_hostconfig *cfg = c->cfg;
   size_t save, i;
@@ -355,6 +345,7 @@ parse_rules (ctx *c, json_t *root)
     json_t *match;
     bool present;
     const char *s;
+    size_t s3;
     r->index = i;
     if (!json_is_object (e))
       {
@@ -363,21 +354,11 @@ parse_rules (ctx *c, json_t *root)
         continue;
       }
     check_keys (c, e, keys, "a rule");
-    match = json_object_get (e, "match");
-    if (match == NULL)
+    if ((match = get_object (c, e, "match", match_keys, "an object", &s3)) != NULL)
+      parse_match (c, match, r);
+    else if (json_object_get (e, "match") == NULL)
       DIAG (c, false, "a rule needs \"match\"");
-    else if (!json_is_object (match))
-      {
-        size_t s3 = push (c, "match");
-        DIAG (c, false, "\"match\" must be an object");
-        pop (c, s3);
-      }
-    else
-      {
-        size_t s3 = push (c, "match");
-        parse_match (c, match, r);
-        pop (c, s3);
-      }
+    pop (c, s3);
     s = get_string (c, e, "manifest", true, &present);
     if (!present)
       DIAG (c, false, "a rule needs \"manifest\" (a name, an absolute path, or null)");
@@ -396,21 +377,17 @@ parse_cache (ctx *c, json_t *root)
 {
   static const char *const cache_keys[] = { "enabled", "dir", "max_bytes", NULL };
   og_hostconfig *cfg = c->cfg;
-  json_t *v = json_object_get (root, "cache"), *x;
+  json_t *v, *x;
   const char *s;
   size_t save;
 
   cfg->cache_enabled = true;
   cfg->cache_dir = og_xstrdup (OG_HC_CACHE_DIR);
   cfg->cache_max_bytes = OG_HC_CACHE_MAX_BYTES;
-  if (v == NULL)
-    return;
-  save = push (c, "cache");
-  if (!json_is_object (v))
-    DIAG (c, false, "\"cache\" must be an object {\"enabled\", \"dir\", \"max_bytes\"}");
-  else
+  if ((v = get_object (c, root, "cache", cache_keys,
+                       "an object {\"enabled\", \"dir\", \"max_bytes\"}", &save))
+      != NULL)
     {
-      check_keys (c, v, cache_keys, "\"cache\"");
       if ((x = json_object_get (v, "enabled")) != NULL)
         {
           size_t s2 = push (c, "enabled");
@@ -493,70 +470,59 @@ parse_root (ctx *c, json_t *root)
         DIAG (c, false, "\"deadline_ms\" must be an integer from 1 to 3600000");
       pop (c, save);
     }
-  if ((v = json_object_get (root, "audit")) != NULL)
+  if ((v = get_object (c, root, "audit", audit_keys, "an object {\"file\", \"syslog\"}", &save))
+      != NULL)
     {
-      save = push (c, "audit");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"audit\" must be an object {\"file\", \"syslog\"}");
-      else
+      json_t *sl = json_object_get (v, "syslog");
+      if ((s = get_string (c, v, "file", true, NULL)) != NULL)
+        cfg->audit_file = og_xstrdup (s);
+      if (sl && !json_is_boolean (sl))
         {
-          json_t *sl = json_object_get (v, "syslog");
-          check_keys (c, v, audit_keys, "\"audit\"");
-          if ((s = get_string (c, v, "file", true, NULL)) != NULL)
-            cfg->audit_file = og_xstrdup (s);
-          if (sl && !json_is_boolean (sl))
+          size_t s2 = push (c, "syslog");
+          DIAG (c, false, "\"syslog\" must be true or false");
+          pop (c, s2);
+        }
+      cfg->audit_syslog = json_is_true (sl);
+      cfg->syslog_facility = og_xstrdup ("authpriv");
+      if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
+        {
+          if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
             {
-              size_t s2 = push (c, "syslog");
-              DIAG (c, false, "\"syslog\" must be true or false");
+              free (cfg->syslog_facility);
+              cfg->syslog_facility = og_xstrdup (s);
+            }
+          else
+            {
+              size_t s2 = push (c, "syslog_facility");
+              DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
               pop (c, s2);
             }
-          cfg->audit_syslog = json_is_true (sl);
-          cfg->syslog_facility = og_xstrdup ("authpriv");
-          if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
+        }
+      if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
+        {
+          if (s[0] == '/')
+            cfg->syslog_socket = og_xstrdup (s);
+          else
             {
-              if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
-                {
-                  free (cfg->syslog_facility);
-                  cfg->syslog_facility = og_xstrdup (s);
-                }
-              else
-                {
-                  size_t s2 = push (c, "syslog_facility");
-                  DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
-                  pop (c, s2);
-                }
-            }
-          if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
-            {
-              if (s[0] == '/')
-                cfg->syslog_socket = og_xstrdup (s);
-              else
-                {
-                  size_t s2 = push (c, "syslog_socket");
-                  DIAG (c, false, "\"syslog_socket\" must be an absolute path such as /dev/log");
-                  pop (c, s2);
-                }
+              size_t s2 = push (c, "syslog_socket");
+              DIAG (c, false, "\"syslog_socket\" must be an absolute path such as /dev/log");
+              pop (c, s2);
             }
         }
-      pop (c, save);
     }
+  pop (c, save);
   s = get_string (c, root, "manifests_dir", false, NULL);
   cfg->manifests_dir = og_xstrdup (s ? s : OG_DEFAULT_MANIFESTS_DIR);
   parse_rules (c, root);
-  if ((v = json_object_get (root, "default")) != NULL)
+  if ((v
+       = get_object (c, root, "default", default_keys, "an object {\"manifest\", \"mode\"}", &save))
+      != NULL)
     {
-      save = push (c, "default");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"default\" must be an object {\"manifest\", \"mode\"}");
-      else
-        {
-          check_keys (c, v, default_keys, "\"default\"");
-          if ((s = get_string (c, v, "manifest", true, NULL)) != NULL)
-            cfg->default_manifest = og_xstrdup (s);
-          cfg->default_mode = get_mode (c, v, "mode");
-        }
-      pop (c, save);
+      if ((s = get_string (c, v, "manifest", true, NULL)) != NULL)
+        cfg->default_manifest = og_xstrdup (s);
+      cfg->default_mode = get_mode (c, v, "mode");
     }
+  pop (c, save);
 }
 
 int

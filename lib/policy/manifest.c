@@ -45,18 +45,10 @@ typedef struct section
 static void
 parse_section (ctx *c, json_t *root, const section *s)
 {
-  json_t *p = json_object_get (root, s->name);
-  cleanup_free char *what = NULL;
   size_t save;
-  if (p == NULL)
-    return;
-  what = og_xasprintf ("\"%s\"", s->name);
-  save = push (c, s->name);
-  if (expect_type (c, p, JSON_OBJECT, what, "an object"))
-    {
-      check_keys (c, p, s->keys, what);
-      s->fill (c, p);
-    }
+  json_t *p = og_jload_object (c->j, root, s->name, s->keys, NULL, &save);
+  if (p)
+    s->fill (c, p);
   pop (c, save);
 }
 
