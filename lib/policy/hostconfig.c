@@ -246,17 +246,14 @@ parse_glob (ctx *c, json_t *match, const char *key)
 {
   json_t *v = json_object_get (match, key);
   char *out = NULL;
-  const char *why;
-  size_t off, save;
+  size_t save;
   if (v == NULL)
     return NULL;
   save = push (c, key);
   if (!json_is_string (v))
     DIAG (c, false, "\"%s\" must be a name glob string", key);
-  else if (!og_glob_valid (json_string_value (v), false, &why, &off))
-    DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1, why);
   else
-    out = og_xstrdup (json_string_value (v));
+    out = og_glob_load (c->j, json_string_value (v), false);
   pop (c, save);
   return out;
 }

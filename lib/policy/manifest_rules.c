@@ -30,17 +30,9 @@ og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what)
 char *
 og_mload_glob (ctx *c, json_t *v, bool path, const char *what)
 {
-  const char *why = NULL;
-  size_t off = 0;
   if (!expect_type (c, v, JSON_STRING, what, path ? "a path glob string" : "a name glob string"))
     return NULL;
-  if (!og_glob_valid (json_string_value (v), path, &why, &off))
-    {
-      DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
-            why);
-      return NULL;
-    }
-  return og_xstrdup (json_string_value (v));
+  return og_glob_load (c->j, json_string_value (v), path);
 }
 
 static og_pkg_type
