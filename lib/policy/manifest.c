@@ -238,6 +238,16 @@ valid_rule_name (const og_manifest *m, const char *rule, const char **why)
 }
 
 static void
+exception_clear (og_exception *x)
+{
+  free (x->rule);
+  free (x->package);
+  free (x->path);
+  free (x->expires);
+  free (x->reason);
+}
+
+static void
 parse_exceptions (ctx *c, json_t *root)
 {
   static const char *const keys[] = { "rule", "package", "path", "expires", "reason", NULL };
@@ -330,13 +340,7 @@ parse_exceptions (ctx *c, json_t *root)
     if (ok)
       m->exceptions[m->n_exceptions++] = x;
     else
-      {
-        free (x.rule);
-        free (x.package);
-        free (x.path);
-        free (x.expires);
-        free (x.reason);
-      }
+      exception_clear (&x);
     pop (c, s2);
   }
   pop (c, save);
@@ -437,10 +441,7 @@ og_manifest_free (og_manifest *m)
   for (size_t l = 0; l < OG_ARRAY_SIZE (el); l++)
     {
       for (size_t i = 0; i < el[l]->n; i++)
-        {
-          free (el[l]->v[i].path);
-          free (el[l]->v[i].sha256);
-        }
+        og_mload_exec_rule_clear (&el[l]->v[i]);
       free (el[l]->v);
       og_rule_index_clear (&el[l]->idx);
     }
@@ -451,14 +452,7 @@ og_manifest_free (og_manifest *m)
     free (m->allowed_bind_mounts[i]);
   free (m->allowed_bind_mounts);
   for (size_t i = 0; i < m->n_exceptions; i++)
-    {
-      og_exception *x = &m->exceptions[i];
-      free (x->rule);
-      free (x->package);
-      free (x->path);
-      free (x->expires);
-      free (x->reason);
-    }
+    exception_clear (&m->exceptions[i]);
   free (m->exceptions);
   free (m->file);
   free (m->name);

@@ -29,6 +29,7 @@ void og_priv_set_clear (og_priv_set *s);
 /* A glob string, checked; NULL after a diagnostic.  */
 char *og_mload_glob (ctx *c, json_t *v, bool path, const char *what);
 void og_mload_pkg_rule_clear (og_pkg_rule *r);
+void og_mload_exec_rule_clear (og_exec_rule *r);
 /* parent.key, an array of package (executable) entries, into out.  */
 void og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out);
 void og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out);

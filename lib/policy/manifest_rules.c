@@ -170,6 +170,13 @@ og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
   each_entry (c, parent, key, "an array of package entries", add_pkg_rule, out);
 }
 
+void
+og_mload_exec_rule_clear (og_exec_rule *r)
+{
+  free (r->path);
+  free (r->sha256);
+}
+
 static bool
 parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
 {
@@ -216,8 +223,7 @@ add_exec_rule (ctx *c, json_t *e, size_t i, void *p)
   og_exec_rule r = { .index = i };
   if (!parse_exec_rule (c, e, &r))
     {
-      free (r.path);
-      free (r.sha256);
+      og_mload_exec_rule_clear (&r);
       return;
     }
   out->v[out->n] = r;
