@@ -268,7 +268,7 @@ parse_exceptions (ctx *c, json_t *root)
     size_t s2 = push_index (c, i), s3;
     og_exception x = { .index = i };
     json_t *v;
-    bool ok = true;
+    bool ok = true, present;
     if (!expect_type (c, e, JSON_OBJECT, "an exception", "an object"))
       {
         pop (c, s2);
@@ -288,20 +288,10 @@ parse_exceptions (ctx *c, json_t *root)
           x.rule = og_xstrdup (json_string_value (v));
         pop (c, s3);
       }
-    if ((v = json_object_get (e, "package")) != NULL)
-      {
-        s3 = push (c, "package");
-        x.package = og_mload_glob (c, v, false, "\"package\"");
-        ok = ok && x.package;
-        pop (c, s3);
-      }
-    if ((v = json_object_get (e, "path")) != NULL)
-      {
-        s3 = push (c, "path");
-        x.path = og_mload_glob (c, v, true, "\"path\"");
-        ok = ok && x.path;
-        pop (c, s3);
-      }
+    x.package = og_mload_member_glob (c, e, "package", false, &present);
+    ok = ok && (x.package || !present);
+    x.path = og_mload_member_glob (c, e, "path", true, &present);
+    ok = ok && (x.path || !present);
     if (x.package && x.path)
       DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
     /* What was not inspected is waived one named place at a time: a pattern

@@ -28,6 +28,9 @@ og_switch og_mload_priv (ctx *c, json_t *parent, const char *key, const char *wh
 void og_priv_set_clear (og_priv_set *s);
 /* A glob string, checked; NULL after a diagnostic.  */
 char *og_mload_glob (ctx *c, json_t *v, bool path, const char *what);
+/* The glob at obj.key, read with the pointer at it; NULL when absent (then
+ *present, when given, is false) or after a diagnostic.  */
+char *og_mload_member_glob (ctx *c, json_t *obj, const char *key, bool path, bool *present);
 void og_mload_pkg_rule_clear (og_pkg_rule *r);
 void og_mload_exec_rule_clear (og_exec_rule *r);
 /* parent.key, an array of package (executable) entries, into out.  */

@@ -35,6 +35,24 @@ og_mload_glob (ctx *c, json_t *v, bool path, const char *what)
   return og_glob_load (c->j, json_string_value (v), path);
 }
 
+char *
+og_mload_member_glob (ctx *c, json_t *obj, const char *key, bool path, bool *present)
+{
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+  char *r;
+  size_t save;
+  if (present)
+    *present = v != NULL;
+  if (v == NULL)
+    return NULL;
+  what = og_xasprintf ("\"%s\"", key);
+  save = push (c, key);
+  r = og_mload_glob (c, v, path, what);
+  pop (c, save);
+  return r;
+}
+
 static og_pkg_type
 parse_pkg_type (const char *s)
 {
@@ -64,6 +82,7 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
       = { "name", "version", "type", "arch", "with_dependencies", NULL };
   json_t *v;
   size_t save;
+  bool present;
 
   if (json_is_string (e))
     return (r->name = og_mload_glob (c, e, false, "a package entry")) != NULL;
@@ -83,15 +102,12 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
         r->with_deps = json_is_true (v);
       pop (c, save);
     }
-  v = json_object_get (e, "name");
-  if (v == NULL)
+  r->name = og_mload_member_glob (c, e, "name", false, &present);
+  if (!present)
     {
       DIAG (c, false, "a package entry needs \"name\" (a name glob)");
       return false;
     }
-  save = push (c, "name");
-  r->name = og_mload_glob (c, v, false, "\"name\"");
-  pop (c, save);
   if ((v = json_object_get (e, "type")) != NULL)
     {
       save = push (c, "type");
@@ -99,12 +115,7 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
         DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
       pop (c, save);
     }
-  if ((v = json_object_get (e, "arch")) != NULL)
-    {
-      save = push (c, "arch");
-      r->arch = og_mload_glob (c, v, false, "\"arch\"");
-      pop (c, save);
-    }
+  r->arch = og_mload_member_glob (c, e, "arch", false, NULL);
   if ((v = json_object_get (e, "version")) != NULL)
     {
       save = push (c, "version");
@@ -183,6 +194,7 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
   static const char *const keys[] = { "path", "sha256", NULL };
   json_t *v;
   size_t save;
+  bool present;
 
   if (json_is_string (e))
     return (r->path = og_mload_glob (c, e, true, "an executable entry")) != NULL;
@@ -195,15 +207,12 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
       return false;
     }
   check_keys (c, e, keys, "an executable entry");
-  v = json_object_get (e, "path");
-  if (v == NULL)
+  r->path = og_mload_member_glob (c, e, "path", true, &present);
+  if (!present)
     {
       DIAG (c, false, "an executable entry needs \"path\" (a path glob)");
       return false;
     }
-  save = push (c, "path");
-  r->path = og_mload_glob (c, v, true, "\"path\"");
-  pop (c, save);
   if ((v = json_object_get (e, "sha256")) != NULL)
     {
       save = push (c, "sha256");
