@@ -53,18 +53,6 @@ og_mload_member_glob (ctx *c, json_t *obj, const char *key, bool path, bool *pre
   return r;
 }
 
-static og_pkg_type
-parse_pkg_type (const char *s)
-{
-  if (strcmp (s, "rpm") == 0)
-    return OG_PKG_RPM;
-  if (strcmp (s, "deb") == 0)
-    return OG_PKG_DEB;
-  if (strcmp (s, "apk") == 0)
-    return OG_PKG_APK;
-  return 0;
-}
-
 void
 og_mload_pkg_rule_clear (og_pkg_rule *r)
 {
@@ -111,7 +99,7 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
   if ((v = json_object_get (e, "type")) != NULL)
     {
       save = push (c, "type");
-      if (!json_is_string (v) || (r->type = parse_pkg_type (json_string_value (v))) == 0)
+      if (!json_is_string (v) || (r->type = og_pkg_type_parse (json_string_value (v))) == 0)
         DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
       pop (c, save);
     }
