@@ -41,10 +41,9 @@ get_mode (ctx *c, json_t *obj, const char *key)
   size_t save;
   if (s == NULL)
     return 0;
-  if (strcmp (s, "enforce") == 0)
-    return OG_MODE_ENFORCE;
-  if (strcmp (s, "audit") == 0)
-    return OG_MODE_AUDIT;
+  for (og_mode m = OG_MODE_ENFORCE; m <= OG_MODE_AUDIT; m++)
+    if (strcmp (s, og_mode_name (m)) == 0)
+      return m;
   save = push (c, key);
   DIAG (c, false, "\"%s\" must be \"enforce\" or \"audit\"", key);
   pop (c, save);
