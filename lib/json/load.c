@@ -82,17 +82,33 @@ og_jload_pop (og_jload *c, size_t save)
   c->ptr.data[save] = '\0';
 }
 
+static void
+vdiag (og_jload *c, bool key, const char *fmt, va_list ap)
+{
+  cleanup_free char *m = og_vasprintf (fmt, ap);
+  og_jdoc_diag (&c->doc, c->ptr.data, key, "%s", m ? m : "(error)");
+}
+
 void
 og_jload_diag (og_jload *c, bool key, const char *fmt, ...)
 {
   va_list ap;
-  char *m = NULL;
 
   va_start (ap, fmt);
-  m = og_vasprintf (fmt, ap);
+  vdiag (c, key, fmt, ap);
   va_end (ap);
-  og_jdoc_diag (&c->doc, c->ptr.data, key, "%s", m ? m : "(error)");
-  free (m);
+}
+
+void
+og_jload_diag_at (og_jload *c, const char *name, const char *fmt, ...)
+{
+  size_t save = og_jload_push (c, name);
+  va_list ap;
+
+  va_start (ap, fmt);
+  vdiag (c, false, fmt, ap);
+  va_end (ap);
+  og_jload_pop (c, save);
 }
 
 const char *

@@ -39,6 +39,9 @@ void og_jload_pop (og_jload *c, size_t save);
 /* A diagnostic at the current pointer: at the member name when key.  */
 void og_jload_diag (og_jload *c, bool key, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+/* A diagnostic at the member name of the current value (there or not).  */
+void og_jload_diag_at (og_jload *c, const char *name, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
 
 /* "an object", "a string", ... as diagnostics name a JSON value's type.  */
 const char *og_json_type_name (const json_t *v);

@@ -26,6 +26,7 @@ typedef struct ctx
 } ctx;
 
 #define DIAG(c, key, ...)                 og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define DIAG_AT(c, name, ...)             og_jload_diag_at ((c)->j, (name), __VA_ARGS__)
 #define push(c, name)                     og_jload_push ((c)->j, (name))
 #define pop(c, save)                      og_jload_pop ((c)->j, (save))
 #define check_keys(c, obj, allowed, what) og_jload_check_keys ((c)->j, (obj), (allowed), (what))
@@ -38,15 +39,12 @@ static og_mode
 get_mode (ctx *c, json_t *obj, const char *key)
 {
   const char *s = get_string (c, obj, key, false, NULL);
-  size_t save;
   if (s == NULL)
     return 0;
   for (og_mode m = OG_MODE_ENFORCE; m <= OG_MODE_AUDIT; m++)
     if (strcmp (s, og_mode_name (m)) == 0)
       return m;
-  save = push (c, key);
-  DIAG (c, false, "\"%s\" must be \"enforce\" or \"audit\"", key);
-  pop (c, save);
+  DIAG_AT (c, key, "\"%s\" must be \"enforce\" or \"audit\"", key);
   return 0;
 }
 
@@ -436,11 +434,7 @@ parse_root (ctx *c, json_t *root)
   check_keys (c, root, keys, "the host config");
   s = get_string (c, root, "schema", false, NULL);
   if (s == NULL || strcmp (s, OG_CONFIG_SCHEMA) != 0)
-    {
-      save = push (c, "schema");
-      DIAG (c, false, "\"schema\" must be \"" OG_CONFIG_SCHEMA "\"");
-      pop (c, save);
-    }
+    DIAG_AT (c, "schema", "\"schema\" must be \"" OG_CONFIG_SCHEMA "\"");
   cfg->mode = get_mode (c, root, "mode");
   if (cfg->mode == 0)
     cfg->mode = OG_MODE_AUDIT;
@@ -449,11 +443,7 @@ parse_root (ctx *c, json_t *root)
       if (strcmp (s, "deny") == 0)
         cfg->on_error_deny = true;
       else if (strcmp (s, "allow") != 0)
-        {
-          save = push (c, "on_error");
-          DIAG (c, false, "\"on_error\" must be \"deny\" or \"allow\"");
-          pop (c, save);
-        }
+        DIAG_AT (c, "on_error", "\"on_error\" must be \"deny\" or \"allow\"");
     }
   parse_cache (c, root);
   cfg->deadline_ms = 5000;
@@ -473,11 +463,7 @@ parse_root (ctx *c, json_t *root)
       if ((s = get_string (c, v, "file", true, NULL)) != NULL)
         cfg->audit_file = og_xstrdup (s);
       if (sl && !json_is_boolean (sl))
-        {
-          size_t s2 = push (c, "syslog");
-          DIAG (c, false, "\"syslog\" must be true or false");
-          pop (c, s2);
-        }
+        DIAG_AT (c, "syslog", "\"syslog\" must be true or false");
       cfg->audit_syslog = json_is_true (sl);
       cfg->syslog_facility = og_xstrdup ("authpriv");
       if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
@@ -488,22 +474,16 @@ parse_root (ctx *c, json_t *root)
               cfg->syslog_facility = og_xstrdup (s);
             }
           else
-            {
-              size_t s2 = push (c, "syslog_facility");
-              DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
-              pop (c, s2);
-            }
+            DIAG_AT (c, "syslog_facility",
+                     "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
         }
       if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
         {
           if (s[0] == '/')
             cfg->syslog_socket = og_xstrdup (s);
           else
-            {
-              size_t s2 = push (c, "syslog_socket");
-              DIAG (c, false, "\"syslog_socket\" must be an absolute path such as /dev/log");
-              pop (c, s2);
-            }
+            DIAG_AT (c, "syslog_socket",
+                     "\"syslog_socket\" must be an absolute path such as /dev/log");
         }
     }
   pop (c, save);
