@@ -392,12 +392,10 @@ parse_cache (ctx *c, json_t *root)
         }
       if ((s = get_string (c, v, "dir", false, NULL)) != NULL)
         {
-          size_t s2 = push (c, "dir");
           if (s[0] != '/' || strcmp (s, "/") == 0)
-            DIAG (c, false, "\"dir\" must be an absolute path other than /");
+            DIAG_AT (c, "dir", "\"dir\" must be an absolute path other than /");
           free (cfg->cache_dir);
           cfg->cache_dir = og_xstrdup (s);
-          pop (c, s2);
         }
       if ((x = json_object_get (v, "max_bytes")) != NULL)
         {
