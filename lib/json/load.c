@@ -211,6 +211,23 @@ og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable, bool 
   return r;
 }
 
+int
+og_jload_bool (og_jload *c, json_t *obj, const char *key)
+{
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+  size_t save;
+  int r = -1;
+  if (v == NULL)
+    return -1;
+  what = og_xasprintf ("\"%s\"", key);
+  save = og_jload_push (c, key);
+  if (og_jload_expect (c, v, JSON_TRUE, what, "true or false"))
+    r = json_is_true (v);
+  og_jload_pop (c, save);
+  return r;
+}
+
 bool
 og_json_is_sha256 (const json_t *v)
 {

@@ -68,6 +68,11 @@ bool og_jload_expect (og_jload *c, json_t *v, json_type t, const char *what, con
 const char *og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable,
                              bool *present);
 
+/* The member key of obj as a boolean: 1 or 0; -1 when absent or not a
+   boolean (then with a diagnostic "\"KEY\" must be true or false, not
+   TYPE").  */
+int og_jload_bool (og_jload *c, json_t *obj, const char *key);
+
 /* Is v a string of exactly 64 lower-case hex digits, a sha256 as
    base/digest.h writes it (og_is_sha256_hex)?  */
 bool og_json_is_sha256 (const json_t *v);

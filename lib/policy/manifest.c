@@ -86,13 +86,7 @@ fill_launch (ctx *c, json_t *p)
   og_manifest *m = c->m;
   json_t *v;
   size_t s2;
-  if ((v = json_object_get (p, "readonly_rootfs")) != NULL)
-    {
-      s2 = push (c, "readonly_rootfs");
-      if (expect_type (c, v, JSON_TRUE, "\"readonly_rootfs\"", "true or false"))
-        m->readonly_rootfs = json_is_true (v);
-      pop (c, s2);
-    }
+  m->readonly_rootfs = og_jload_bool (c->j, p, "readonly_rootfs");
   if ((v = json_object_get (p, "no_new_privileges")) != NULL)
     {
       s2 = push (c, "no_new_privileges");

@@ -83,13 +83,7 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
       return false;
     }
   check_keys (c, e, require ? require_keys : keys, "a package entry");
-  if ((v = json_object_get (e, "with_dependencies")) != NULL)
-    {
-      save = push (c, "with_dependencies");
-      if (expect_type (c, v, JSON_TRUE, "\"with_dependencies\"", "true or false"))
-        r->with_deps = json_is_true (v);
-      pop (c, save);
-    }
+  r->with_deps = og_jload_bool (c->j, e, "with_dependencies") == 1;
   r->name = og_mload_member_glob (c, e, "name", false, &present);
   if (!present)
     {
