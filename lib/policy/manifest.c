@@ -81,6 +81,15 @@ fill_executables (ctx *c, json_t *p)
 }
 
 static void
+add_bind_mount (ctx *c, json_t *e, OG_UNUSED size_t i, void *p)
+{
+  og_manifest *m = p;
+  char *g = og_mload_glob (c, e, true, "a bind mount entry");
+  if (g)
+    m->allowed_bind_mounts[m->n_allowed_bind_mounts++] = g;
+}
+
+static void
 fill_launch (ctx *c, json_t *p)
 {
   og_manifest *m = c->m;
@@ -98,26 +107,13 @@ fill_launch (ctx *c, json_t *p)
         DIAG (c, false, "\"no_new_privileges\" must be true, false or \"when-privileged\"");
       pop (c, s2);
     }
-  if ((v = json_object_get (p, "allowed_bind_mounts")) != NULL)
-    {
-      s2 = push (c, "allowed_bind_mounts");
-      if (expect_type (c, v, JSON_ARRAY, "\"allowed_bind_mounts\"", "an array of host path globs"))
-        {
-          size_t i;
-          json_t *e;
-          m->has_bind_mounts = true;
-          m->allowed_bind_mounts = og_xcalloc (json_array_size (v) + 1, sizeof (char *));
-          json_array_foreach (v, i, e)
-          {
-            size_t s3 = push_index (c, i);
-            char *g = og_mload_glob (c, e, true, "a bind mount entry");
-            if (g)
-              m->allowed_bind_mounts[m->n_allowed_bind_mounts++] = g;
-            pop (c, s3);
-          }
-        }
-      pop (c, s2);
-    }
+  /* Present, even empty, the list is the whole allow-list (when it is not
+     an array, the manifest does not load).  */
+  v = json_object_get (p, "allowed_bind_mounts");
+  m->has_bind_mounts = v != NULL;
+  m->allowed_bind_mounts = og_xcalloc (json_array_size (v) + 1, sizeof (char *));
+  og_mload_each (c, p, "allowed_bind_mounts", "\"allowed_bind_mounts\"",
+                 "an array of host path globs", add_bind_mount, m);
 }
 
 static long long
@@ -242,92 +238,83 @@ exception_clear (og_exception *x)
 }
 
 static void
-parse_exceptions (ctx *c, json_t *root)
+add_exception (ctx *c, json_t *e, size_t i, void *p)
 {
   static const char *const keys[] = { "rule", "package", "path", "expires", "reason", NULL };
-  json_t *arr = json_object_get (root, "exceptions"), *e;
-  og_manifest *m = c->m;
-  size_t save, i;
-  if (arr == NULL)
+  og_manifest *m = p;
+  og_exception x = { .index = i };
+  json_t *v;
+  bool ok = true, present;
+  size_t s3;
+  if (!expect_type (c, e, JSON_OBJECT, "an exception", "an object"))
     return;
-  save = push (c, "exceptions");
-  if (!expect_type (c, arr, JSON_ARRAY, "\"exceptions\"", "an array of exception objects"))
+  check_keys (c, e, keys, "an exception");
+  if ((v = json_object_get (e, "rule")) == NULL)
+    DIAG (c, false, "an exception needs \"rule\" (the rule it waives)"), ok = false;
+  else
     {
-      pop (c, save);
-      return;
+      const char *why;
+      s3 = push (c, "rule");
+      if (!json_is_string (v) || !valid_rule_name (m, json_string_value (v), &why))
+        DIAG (c, false, "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
+            ok = false;
+      else
+        x.rule = og_xstrdup (json_string_value (v));
+      pop (c, s3);
     }
-  m->exceptions = og_xcalloc (json_array_size (arr) + 1, sizeof *m->exceptions);
-  json_array_foreach (arr, i, e)
-  {
-    size_t s2 = push_index (c, i), s3;
-    og_exception x = { .index = i };
-    json_t *v;
-    bool ok = true, present;
-    if (!expect_type (c, e, JSON_OBJECT, "an exception", "an object"))
-      {
-        pop (c, s2);
-        continue;
-      }
-    check_keys (c, e, keys, "an exception");
-    if ((v = json_object_get (e, "rule")) == NULL)
-      DIAG (c, false, "an exception needs \"rule\" (the rule it waives)"), ok = false;
-    else
-      {
-        const char *why;
-        s3 = push (c, "rule");
-        if (!json_is_string (v) || !valid_rule_name (m, json_string_value (v), &why))
-          DIAG (c, false, "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
-              ok = false;
-        else
-          x.rule = og_xstrdup (json_string_value (v));
-        pop (c, s3);
-      }
-    x.package = og_mload_member_glob (c, e, "package", false, &present);
-    ok = ok && (x.package || !present);
-    x.path = og_mload_member_glob (c, e, "path", true, &present);
-    ok = ok && (x.path || !present);
-    if (x.package && x.path)
-      DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
-    /* What was not inspected is waived one named place at a time: a pattern
-       would let content the operator never saw slip through unseen.  */
-    if (x.rule && strcmp (x.rule, "inspection") == 0)
-      {
-        cleanup_free char *lit = x.path ? og_glob_literal (x.path) : NULL;
-        if (lit == NULL)
-          DIAG (c, false,
-                "an exception for \"inspection\" needs \"path\": the exact path (no wildcard) "
-                "of the mount point or file it vouches for"),
-              ok = false;
-      }
-    if ((v = json_object_get (e, "expires")) == NULL)
-      DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
-    else
-      {
-        s3 = push (c, "expires");
-        if (!json_is_string (v) || !valid_date (json_string_value (v)))
-          DIAG (c, false, "\"expires\" must be a date YYYY-MM-DD"), ok = false;
-        else
-          x.expires = og_xstrdup (json_string_value (v));
-        pop (c, s3);
-      }
-    if ((v = json_object_get (e, "reason")) == NULL)
-      DIAG (c, false, "an exception needs \"reason\" (why it is granted)"), ok = false;
-    else
-      {
-        s3 = push (c, "reason");
-        if (expect_type (c, v, JSON_STRING, "\"reason\"", "a string"))
-          x.reason = og_xstrdup (json_string_value (v));
-        else
-          ok = false;
-        pop (c, s3);
-      }
-    if (ok)
-      m->exceptions[m->n_exceptions++] = x;
-    else
-      exception_clear (&x);
-    pop (c, s2);
-  }
-  pop (c, save);
+  x.package = og_mload_member_glob (c, e, "package", false, &present);
+  ok = ok && (x.package || !present);
+  x.path = og_mload_member_glob (c, e, "path", true, &present);
+  ok = ok && (x.path || !present);
+  if (x.package && x.path)
+    DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
+  /* What was not inspected is waived one named place at a time: a pattern
+     would let content the operator never saw slip through unseen.  */
+  if (x.rule && strcmp (x.rule, "inspection") == 0)
+    {
+      cleanup_free char *lit = x.path ? og_glob_literal (x.path) : NULL;
+      if (lit == NULL)
+        DIAG (c, false,
+              "an exception for \"inspection\" needs \"path\": the exact path (no wildcard) "
+              "of the mount point or file it vouches for"),
+            ok = false;
+    }
+  if ((v = json_object_get (e, "expires")) == NULL)
+    DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
+  else
+    {
+      s3 = push (c, "expires");
+      if (!json_is_string (v) || !valid_date (json_string_value (v)))
+        DIAG (c, false, "\"expires\" must be a date YYYY-MM-DD"), ok = false;
+      else
+        x.expires = og_xstrdup (json_string_value (v));
+      pop (c, s3);
+    }
+  if ((v = json_object_get (e, "reason")) == NULL)
+    DIAG (c, false, "an exception needs \"reason\" (why it is granted)"), ok = false;
+  else
+    {
+      s3 = push (c, "reason");
+      if (expect_type (c, v, JSON_STRING, "\"reason\"", "a string"))
+        x.reason = og_xstrdup (json_string_value (v));
+      else
+        ok = false;
+      pop (c, s3);
+    }
+  if (ok)
+    m->exceptions[m->n_exceptions++] = x;
+  else
+    exception_clear (&x);
+}
+
+static void
+parse_exceptions (ctx *c, json_t *root)
+{
+  /* json_array_size is 0 for what is not an array.  */
+  c->m->exceptions = og_xcalloc (json_array_size (json_object_get (root, "exceptions")) + 1,
+                                 sizeof *c->m->exceptions);
+  og_mload_each (c, root, "exceptions", "\"exceptions\"", "an array of exception objects",
+                 add_exception, c->m);
 }
 
 static void

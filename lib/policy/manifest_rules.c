@@ -115,12 +115,9 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
   return r->name != NULL;
 }
 
-/* Walk parent.key, an array of entries, with each entry's JSON pointer
-   pushed for add's diagnostics.  Absent: nothing; not an array: a
-   diagnostic.  */
-static void
-each_entry (ctx *c, json_t *parent, const char *key, const char *expected,
-            void (*add) (ctx *c, json_t *e, size_t i, void *out), void *out)
+void
+og_mload_each (ctx *c, json_t *parent, const char *key, const char *what, const char *expected,
+               og_mload_add add, void *out)
 {
   json_t *arr = json_object_get (parent, key);
   size_t save, i;
@@ -129,7 +126,7 @@ each_entry (ctx *c, json_t *parent, const char *key, const char *expected,
   if (arr == NULL)
     return;
   save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, expected))
+  if (expect_type (c, arr, JSON_ARRAY, what, expected))
     json_array_foreach (arr, i, e)
     {
       size_t s2 = push_index (c, i);
@@ -160,7 +157,7 @@ og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
 {
   /* json_array_size is 0 for what is not an array: a list is never NULL.  */
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  each_entry (c, parent, key, "an array of package entries", add_pkg_rule, out);
+  og_mload_each (c, parent, key, key, "an array of package entries", add_pkg_rule, out);
 }
 
 void
@@ -226,5 +223,5 @@ void
 og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 {
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  each_entry (c, parent, key, "an array of executable entries", add_exec_rule, out);
+  og_mload_each (c, parent, key, key, "an array of executable entries", add_exec_rule, out);
 }
