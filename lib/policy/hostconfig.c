@@ -304,12 +304,11 @@ parse_match (ctx *c, json_t *match, og_hc_rule *r)
   if ((v = json_object_get (match, "image_digest")) != NULL)
     {
       const char *d = json_string_value (v);
-      save = push (c, "image_digest");
       if (d == NULL || !og_str_has_prefix (d, "sha256:") || !og_is_sha256_hex (d + 7))
-        DIAG (c, false, "\"image_digest\" must be \"sha256:\" and 64 lower-case hex digits");
+        DIAG_AT (c, "image_digest",
+                 "\"image_digest\" must be \"sha256:\" and 64 lower-case hex digits");
       else
         r->image_digest = og_xstrdup (d);
-      pop (c, save);
     }
 }
 
@@ -384,11 +383,9 @@ parse_cache (ctx *c, json_t *root)
     {
       if ((x = json_object_get (v, "enabled")) != NULL)
         {
-          size_t s2 = push (c, "enabled");
           if (!json_is_boolean (x))
-            DIAG (c, false, "\"enabled\" must be true or false");
+            DIAG_AT (c, "enabled", "\"enabled\" must be true or false");
           cfg->cache_enabled = json_is_true (x);
-          pop (c, s2);
         }
       if ((s = get_string (c, v, "dir", false, NULL)) != NULL)
         {
@@ -399,12 +396,11 @@ parse_cache (ctx *c, json_t *root)
         }
       if ((x = json_object_get (v, "max_bytes")) != NULL)
         {
-          size_t s2 = push (c, "max_bytes");
           if (json_is_integer (x) && json_integer_value (x) >= 0)
             cfg->cache_max_bytes = (unsigned long long)json_integer_value (x);
           else
-            DIAG (c, false, "\"max_bytes\" must be an integer of 0 or more (0: no entry is kept)");
-          pop (c, s2);
+            DIAG_AT (c, "max_bytes",
+                     "\"max_bytes\" must be an integer of 0 or more (0: no entry is kept)");
         }
     }
   pop (c, save);
@@ -447,12 +443,10 @@ parse_root (ctx *c, json_t *root)
   cfg->deadline_ms = 5000;
   if ((v = json_object_get (root, "deadline_ms")) != NULL)
     {
-      save = push (c, "deadline_ms");
       if (json_is_integer (v) && json_integer_value (v) > 0 && json_integer_value (v) <= 3600000)
         cfg->deadline_ms = json_integer_value (v);
       else
-        DIAG (c, false, "\"deadline_ms\" must be an integer from 1 to 3600000");
-      pop (c, save);
+        DIAG_AT (c, "deadline_ms", "\"deadline_ms\" must be an integer from 1 to 3600000");
     }
   if ((v = get_object (c, root, "audit", audit_keys, "an object {\"file\", \"syslog\"}", &save))
       != NULL)
