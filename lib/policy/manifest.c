@@ -21,15 +21,12 @@ load_database (ctx *c, json_t *p)
 {
   json_t *v = json_object_get (p, "database");
   bool required = false;
-  size_t save;
   if (v == NULL)
     return false;
-  save = push (c, "database");
   if (json_is_string (v) && strcmp (json_string_value (v), "required") == 0)
     required = true;
   else if (!(json_is_string (v) && strcmp (json_string_value (v), "optional") == 0))
-    DIAG (c, false, "\"database\" must be \"required\" or \"optional\"");
-  pop (c, save);
+    DIAG_AT (c, "database", "\"database\" must be \"required\" or \"optional\"");
   return required;
 }
 
@@ -94,18 +91,16 @@ fill_launch (ctx *c, json_t *p)
 {
   og_manifest *m = c->m;
   json_t *v;
-  size_t s2;
   m->readonly_rootfs = og_jload_bool (c->j, p, "readonly_rootfs");
   if ((v = json_object_get (p, "no_new_privileges")) != NULL)
     {
-      s2 = push (c, "no_new_privileges");
       if (json_is_boolean (v))
         m->no_new_privileges = json_is_true (v) ? OG_NNP_TRUE : OG_NNP_FALSE;
       else if (json_is_string (v) && strcmp (json_string_value (v), "when-privileged") == 0)
         m->no_new_privileges = OG_NNP_WHEN_PRIVILEGED;
       else
-        DIAG (c, false, "\"no_new_privileges\" must be true, false or \"when-privileged\"");
-      pop (c, s2);
+        DIAG_AT (c, "no_new_privileges",
+                 "\"no_new_privileges\" must be true, false or \"when-privileged\"");
     }
   /* Present, even empty, the list is the whole allow-list (when it is not
      an array, the manifest does not load).  */
@@ -121,15 +116,12 @@ parse_limit (ctx *c, json_t *p, const char *key)
 {
   json_t *v = json_object_get (p, key);
   long long r = -1;
-  size_t save;
   if (v == NULL)
     return -1;
-  save = push (c, key);
   if (json_is_integer (v) && json_integer_value (v) >= 0)
     r = json_integer_value (v);
   else
-    DIAG (c, false, "\"%s\" must be a non-negative integer", key);
-  pop (c, save);
+    DIAG_AT (c, key, "\"%s\" must be a non-negative integer", key);
   return r;
 }
 
@@ -254,13 +246,11 @@ add_exception (ctx *c, json_t *e, size_t i, void *p)
   else
     {
       const char *why;
-      s3 = push (c, "rule");
       if (!json_is_string (v) || !valid_rule_name (m, json_string_value (v), &why))
-        DIAG (c, false, "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
+        DIAG_AT (c, "rule", "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
             ok = false;
       else
         x.rule = og_xstrdup (json_string_value (v));
-      pop (c, s3);
     }
   x.package = og_mload_member_glob (c, e, "package", false, &present);
   ok = ok && (x.package || !present);
@@ -283,12 +273,10 @@ add_exception (ctx *c, json_t *e, size_t i, void *p)
     DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
   else
     {
-      s3 = push (c, "expires");
       if (!json_is_string (v) || !valid_date (json_string_value (v)))
-        DIAG (c, false, "\"expires\" must be a date YYYY-MM-DD"), ok = false;
+        DIAG_AT (c, "expires", "\"expires\" must be a date YYYY-MM-DD"), ok = false;
       else
         x.expires = og_xstrdup (json_string_value (v));
-      pop (c, s3);
     }
   if ((v = json_object_get (e, "reason")) == NULL)
     DIAG (c, false, "an exception needs \"reason\" (why it is granted)"), ok = false;
@@ -336,10 +324,8 @@ parse_root (ctx *c, json_t *root)
     DIAG (c, false, "the manifest needs \"schema\": \"" OG_MANIFEST_SCHEMA "\"");
   else
     {
-      save = push (c, "schema");
       if (!json_is_string (v) || strcmp (json_string_value (v), OG_MANIFEST_SCHEMA) != 0)
-        DIAG (c, false, "\"schema\" must be \"" OG_MANIFEST_SCHEMA "\"");
-      pop (c, save);
+        DIAG_AT (c, "schema", "\"schema\" must be \"" OG_MANIFEST_SCHEMA "\"");
     }
   if ((v = json_object_get (root, "name")) != NULL)
     {

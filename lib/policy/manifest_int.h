@@ -13,6 +13,7 @@ typedef struct ctx
 } ctx;
 
 #define DIAG(c, key, ...)                    og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define DIAG_AT(c, name, ...)                og_jload_diag_at ((c)->j, (name), __VA_ARGS__)
 #define push(c, name)                        og_jload_push ((c)->j, (name))
 #define push_index(c, i)                     og_jload_push_index ((c)->j, (i))
 #define pop(c, save)                         og_jload_pop ((c)->j, (save))

@@ -13,17 +13,14 @@ og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what)
 {
   json_t *v = json_object_get (parent, key);
   og_switch r = OG_SWITCH_UNSET;
-  size_t save;
   if (v == NULL)
     return r;
-  save = push (c, key);
   if (json_is_string (v) && strcmp (json_string_value (v), "allow") == 0)
     r = OG_SWITCH_ALLOW;
   else if (json_is_string (v) && strcmp (json_string_value (v), "deny") == 0)
     r = OG_SWITCH_DENY;
   else
-    DIAG (c, false, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
-  pop (c, save);
+    DIAG_AT (c, key, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
   return r;
 }
 
@@ -92,10 +89,8 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
     }
   if ((v = json_object_get (e, "type")) != NULL)
     {
-      save = push (c, "type");
       if (!json_is_string (v) || (r->type = og_pkg_type_parse (json_string_value (v))) == 0)
-        DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
-      pop (c, save);
+        DIAG_AT (c, "type", "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
     }
   r->arch = og_mload_member_glob (c, e, "arch", false, NULL);
   if ((v = json_object_get (e, "version")) != NULL)
@@ -172,7 +167,6 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
 {
   static const char *const keys[] = { "path", "sha256", NULL };
   json_t *v;
-  size_t save;
   bool present;
 
   if (json_is_string (e))
@@ -194,12 +188,10 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
     }
   if ((v = json_object_get (e, "sha256")) != NULL)
     {
-      save = push (c, "sha256");
       if (!og_json_is_sha256 (v))
-        DIAG (c, false, "\"sha256\" must be 64 lower-case hex digits");
+        DIAG_AT (c, "sha256", "\"sha256\" must be 64 lower-case hex digits");
       else
         r->sha256 = og_xstrdup (json_string_value (v));
-      pop (c, save);
     }
   return r->path != NULL;
 }
