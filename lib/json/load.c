@@ -82,17 +82,33 @@ og_jload_pop (og_jload *c, size_t save)
   c->ptr.data[save] = '\0';
 }
 
+static void
+vdiag (og_jload *c, bool key, const char *fmt, va_list ap)
+{
+  cleanup_free char *m = og_vasprintf (fmt, ap);
+  og_jdoc_diag (&c->doc, c->ptr.data, key, "%s", m ? m : "(error)");
+}
+
 void
 og_jload_diag (og_jload *c, bool key, const char *fmt, ...)
 {
   va_list ap;
-  char *m = NULL;
 
   va_start (ap, fmt);
-  m = og_vasprintf (fmt, ap);
+  vdiag (c, key, fmt, ap);
   va_end (ap);
-  og_jdoc_diag (&c->doc, c->ptr.data, key, "%s", m ? m : "(error)");
-  free (m);
+}
+
+void
+og_jload_diag_at (og_jload *c, const char *name, const char *fmt, ...)
+{
+  size_t save = og_jload_push (c, name);
+  va_list ap;
+
+  va_start (ap, fmt);
+  vdiag (c, false, fmt, ap);
+  va_end (ap);
+  og_jload_pop (c, save);
 }
 
 const char *
@@ -152,6 +168,30 @@ og_jload_expect (og_jload *c, json_t *v, json_type t, const char *what, const ch
   return false;
 }
 
+json_t *
+og_jload_object (og_jload *c, json_t *obj, const char *key, const char *const *allowed,
+                 const char *shape, size_t *save)
+{
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+
+  *save = c->ptr.len;
+  if (v == NULL)
+    return NULL;
+  og_jload_push (c, key);
+  what = og_xasprintf ("\"%s\"", key);
+  if (shape && !json_is_object (v))
+    {
+      og_jload_diag (c, false, "%s must be %s", what, shape);
+      return NULL;
+    }
+  if (!og_jload_expect (c, v, JSON_OBJECT, what, "an object"))
+    return NULL;
+  if (allowed)
+    og_jload_check_keys (c, v, allowed, what);
+  return v;
+}
+
 const char *
 og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable, bool *present)
 {
@@ -167,6 +207,23 @@ og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable, bool 
     r = json_string_value (v);
   else
     og_jload_diag (c, false, "\"%s\" must be a string%s", key, nullable ? " or null" : "");
+  og_jload_pop (c, save);
+  return r;
+}
+
+int
+og_jload_bool (og_jload *c, json_t *obj, const char *key)
+{
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+  size_t save;
+  int r = -1;
+  if (v == NULL)
+    return -1;
+  what = og_xasprintf ("\"%s\"", key);
+  save = og_jload_push (c, key);
+  if (og_jload_expect (c, v, JSON_TRUE, what, "true or false"))
+    r = json_is_true (v);
   og_jload_pop (c, save);
   return r;
 }

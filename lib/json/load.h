@@ -39,6 +39,9 @@ void og_jload_pop (og_jload *c, size_t save);
 /* A diagnostic at the current pointer: at the member name when key.  */
 void og_jload_diag (og_jload *c, bool key, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
+/* A diagnostic at the member name of the current value (there or not).  */
+void og_jload_diag_at (og_jload *c, const char *name, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
 
 /* "an object", "a string", ... as diagnostics name a JSON value's type.  */
 const char *og_json_type_name (const json_t *v);
@@ -46,6 +49,14 @@ const char *og_json_type_name (const json_t *v);
 /* A diagnostic for every key of obj (at the current pointer) that is not in
    allowed (NULL-terminated); what names obj ("the manifest", "\"launch\"").  */
 void og_jload_check_keys (og_jload *c, json_t *obj, const char *const *allowed, const char *what);
+
+/* The member key of obj when it is an object, with the pointer at /KEY and
+   its keys checked against allowed (when given) as "\"KEY\"".  NULL when
+   absent, or when not an object, after the diagnostic "\"KEY\" must be
+   SHAPE" (SHAPE NULL: "an object, not TYPE").  Either way *save is where
+   og_jload_pop goes back to.  */
+json_t *og_jload_object (og_jload *c, json_t *obj, const char *key, const char *const *allowed,
+                         const char *shape, size_t *save);
 
 /* Is v of type t (JSON_TRUE: any boolean)?  If not, a diagnostic
    "WHAT must be EXPECTED, not TYPE".  */
@@ -56,6 +67,11 @@ bool og_jload_expect (og_jload *c, json_t *v, json_type t, const char *what, con
    string[ or null]").  *present (when given) says whether the key is there.  */
 const char *og_jload_string (og_jload *c, json_t *obj, const char *key, bool nullable,
                              bool *present);
+
+/* The member key of obj as a boolean: 1 or 0; -1 when absent or not a
+   boolean (then with a diagnostic "\"KEY\" must be true or false, not
+   TYPE").  */
+int og_jload_bool (og_jload *c, json_t *obj, const char *key);
 
 /* Is v a string of exactly 64 lower-case hex digits, a sha256 as
    base/digest.h writes it (og_is_sha256_hex)?  */

@@ -609,10 +609,9 @@ judges_content (const og_manifest *m)
   for (size_t i = 0; i < m->pkg_allow.n; i++)
     if (m->pkg_allow.v[i].version)
       return true;
-  for (size_t i = 0; i < m->exec_allow.n; i++)
-    if (m->exec_allow.v[i].sha256)
-      return true;
-  return m->pkg_deny.n || m->pkg_require.n || m->pkg_unlisted == OG_SWITCH_DENY || m->exec_deny.n
+  /* A rule that pins a sha256 judges content (a deny rule does anyway).  */
+  return og_manifest_needs_sha256 (m) || m->pkg_deny.n || m->pkg_require.n
+         || m->pkg_unlisted == OG_SWITCH_DENY || m->exec_deny.n
          || m->exec_unlisted == OG_SWITCH_DENY || m->unowned == OG_SWITCH_DENY
          || m->modified == OG_SWITCH_DENY || m->setuid == OG_SWITCH_DENY
          || m->setgid == OG_SWITCH_DENY || m->capabilities == OG_SWITCH_DENY

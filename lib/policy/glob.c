@@ -3,6 +3,7 @@
    character classes follow fnmatch(3) / glob(7).  */
 #include "policy/glob.h"
 #include "base/util.h"
+#include "json/load.h"
 
 enum
 {
@@ -163,6 +164,20 @@ og_glob_valid (const char *pat, bool path, const char **why, size_t *offset)
   if (offset)
     *offset = o;
   return ok;
+}
+
+char *
+og_glob_load (og_jload *j, const char *pat, bool path)
+{
+  const char *why = NULL;
+  size_t off = 0;
+
+  if (!og_glob_valid (pat, path, &why, &off))
+    {
+      og_jload_diag (j, false, "bad glob \"%s\" (at character %zu): %s", pat, off + 1, why);
+      return NULL;
+    }
+  return og_xstrdup (pat);
 }
 
 static bool

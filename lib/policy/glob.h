@@ -34,6 +34,12 @@
  *offset the byte of pat where it goes wrong.  */
 bool og_glob_valid (const char *pat, bool path, const char **why, size_t *offset);
 
+/* pat, read from a document by a loader (json/load.h), as a glob: a copy
+   when well-formed, else NULL after the one diagnostic "bad glob ..." at the
+   loader's pointer.  */
+struct og_jload;
+char *og_glob_load (struct og_jload *j, const char *pat, bool path);
+
 bool og_path_glob_match (const char *pat, const char *path);
 bool og_name_glob_match (const char *pat, const char *name);
 

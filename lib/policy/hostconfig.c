@@ -26,9 +26,12 @@ typedef struct ctx
 } ctx;
 
 #define DIAG(c, key, ...)                 og_jload_diag ((c)->j, (key), __VA_ARGS__)
+#define DIAG_AT(c, name, ...)             og_jload_diag_at ((c)->j, (name), __VA_ARGS__)
 #define push(c, name)                     og_jload_push ((c)->j, (name))
 #define pop(c, save)                      og_jload_pop ((c)->j, (save))
 #define check_keys(c, obj, allowed, what) og_jload_check_keys ((c)->j, (obj), (allowed), (what))
+#define get_object(c, obj, key, allowed, shape, save)                                              \
+  og_jload_object ((c)->j, (obj), (key), (allowed), (shape), (save))
 #define get_string(c, obj, key, nullable, present)                                                 \
   og_jload_string ((c)->j, (obj), (key), (nullable), (present))
 
@@ -36,16 +39,12 @@ static og_mode
 get_mode (ctx *c, json_t *obj, const char *key)
 {
   const char *s = get_string (c, obj, key, false, NULL);
-  size_t save;
   if (s == NULL)
     return 0;
-  if (strcmp (s, "enforce") == 0)
-    return OG_MODE_ENFORCE;
-  if (strcmp (s, "audit") == 0)
-    return OG_MODE_AUDIT;
-  save = push (c, key);
-  DIAG (c, false, "\"%s\" must be \"enforce\" or \"audit\"", key);
-  pop (c, save);
+  for (og_mode m = OG_MODE_ENFORCE; m <= OG_MODE_AUDIT; m++)
+    if (strcmp (s, og_mode_name (m)) == 0)
+      return m;
+  DIAG_AT (c, key, "\"%s\" must be \"enforce\" or \"audit\"", key);
   return 0;
 }
 
@@ -244,17 +243,14 @@ parse_glob (ctx *c, json_t *match, const char *key)
 {
   json_t *v = json_object_get (match, key);
   char *out = NULL;
-  const char *why;
-  size_t off, save;
+  size_t save;
   if (v == NULL)
     return NULL;
   save = push (c, key);
   if (!json_is_string (v))
     DIAG (c, false, "\"%s\" must be a name glob string", key);
-  else if (!og_glob_valid (json_string_value (v), false, &why, &off))
-    DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1, why);
   else
-    out = og_xstrdup (json_string_value (v));
+    out = og_glob_load (c->j, json_string_value (v), false);
   pop (c, save);
   return out;
 }
@@ -262,72 +258,57 @@ parse_glob (ctx *c, json_t *match, const char *key)
 static void
 parse_match (ctx *c, json_t *match, og_hc_rule *r)
 {
-  static const char *const keys[]
-      = { "annotations", "os", "image", "image_digest", "namespace", NULL };
   static const char *const os_keys[] = { "id", "version_id", NULL };
   json_t *v;
+  const char *s;
   size_t save;
 
-  check_keys (c, match, keys, "\"match\"");
-  if ((v = json_object_get (match, "annotations")) != NULL)
+  if ((v = get_object (c, match, "annotations", NULL, "an object {key-regex: value-regex}", &save))
+      != NULL)
     {
-      save = push (c, "annotations");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"annotations\" must be an object {key-regex: value-regex}");
-      else
-        {
-          const char *k;
-          json_t *val;
-          r->annotations = og_xcalloc (json_object_size (v) + 1, sizeof *r->annotations);
-          json_object_foreach (v, k, val)
+      const char *k;
+      json_t *val;
+      r->annotations = og_xcalloc (json_object_size (v) + 1, sizeof *r->annotations);
+      json_object_foreach (v, k, val)
+      {
+        size_t s2 = push (c, k);
+        og_hc_annotation *a = &r->annotations[r->n_annotations];
+        if (!json_is_string (val))
+          DIAG (c, false, "the value regex of annotation \"%s\" must be a string", k);
+        else if (compile (c, k, &a->key, true))
           {
-            size_t s2 = push (c, k);
-            og_hc_annotation *a = &r->annotations[r->n_annotations];
-            if (!json_is_string (val))
-              DIAG (c, false, "the value regex of annotation \"%s\" must be a string", k);
-            else if (compile (c, k, &a->key, true))
+            if (compile (c, json_string_value (val), &a->value, false))
               {
-                if (compile (c, json_string_value (val), &a->value, false))
-                  {
-                    a->key_src = og_xstrdup (k);
-                    a->value_src = og_xstrdup (json_string_value (val));
-                    r->n_annotations++;
-                  }
-                else
-                  regfree (&a->key);
+                a->key_src = og_xstrdup (k);
+                a->value_src = og_xstrdup (json_string_value (val));
+                r->n_annotations++;
               }
-            pop (c, s2);
+            else
+              regfree (&a->key);
           }
-        }
-      pop (c, save);
+        pop (c, s2);
+      }
     }
-  if ((v = json_object_get (match, "os")) != NULL)
+  pop (c, save);
+  if ((v = get_object (c, match, "os", os_keys, "an object {\"id\", \"version_id\"}", &save))
+      != NULL)
     {
-      const char *s;
-      save = push (c, "os");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"os\" must be an object {\"id\", \"version_id\"}");
-      else
-        {
-          check_keys (c, v, os_keys, "\"os\"");
-          if ((s = get_string (c, v, "id", false, NULL)) != NULL)
-            r->os_id = og_xstrdup (s);
-          if ((s = get_string (c, v, "version_id", false, NULL)) != NULL)
-            r->os_version_id = og_xstrdup (s);
-        }
-      pop (c, save);
+      if ((s = get_string (c, v, "id", false, NULL)) != NULL)
+        r->os_id = og_xstrdup (s);
+      if ((s = get_string (c, v, "version_id", false, NULL)) != NULL)
+        r->os_version_id = og_xstrdup (s);
     }
+  pop (c, save);
   r->image = parse_glob (c, match, "image");
   r->namespace = parse_glob (c, match, "namespace");
   if ((v = json_object_get (match, "image_digest")) != NULL)
     {
       const char *d = json_string_value (v);
-      save = push (c, "image_digest");
       if (d == NULL || !og_str_has_prefix (d, "sha256:") || !og_is_sha256_hex (d + 7))
-        DIAG (c, false, "\"image_digest\" must be \"sha256:\" and 64 lower-case hex digits");
+        DIAG_AT (c, "image_digest",
+                 "\"image_digest\" must be \"sha256:\" and 64 lower-case hex digits");
       else
         r->image_digest = og_xstrdup (d);
-      pop (c, save);
     }
 }
 
@@ -335,6 +316,8 @@ static void
 parse_rules (ctx *c, json_t *root)
 {
   static const char *const keys[] = { "match", "manifest", "mode", NULL };
+  static const char *const match_keys[]
+      = { "annotations", "os", "image", "image_digest", "namespace", NULL };
   json_t *arr = json_object_get (root, "rules"), *e;
   og_hostconfig *cfg = c->cfg;
   size_t save, i;
@@ -355,6 +338,7 @@ parse_rules (ctx *c, json_t *root)
     json_t *match;
     bool present;
     const char *s;
+    size_t s3;
     r->index = i;
     if (!json_is_object (e))
       {
@@ -363,21 +347,11 @@ parse_rules (ctx *c, json_t *root)
         continue;
       }
     check_keys (c, e, keys, "a rule");
-    match = json_object_get (e, "match");
-    if (match == NULL)
+    if ((match = get_object (c, e, "match", match_keys, "an object", &s3)) != NULL)
+      parse_match (c, match, r);
+    else if (json_object_get (e, "match") == NULL)
       DIAG (c, false, "a rule needs \"match\"");
-    else if (!json_is_object (match))
-      {
-        size_t s3 = push (c, "match");
-        DIAG (c, false, "\"match\" must be an object");
-        pop (c, s3);
-      }
-    else
-      {
-        size_t s3 = push (c, "match");
-        parse_match (c, match, r);
-        pop (c, s3);
-      }
+    pop (c, s3);
     s = get_string (c, e, "manifest", true, &present);
     if (!present)
       DIAG (c, false, "a rule needs \"manifest\" (a name, an absolute path, or null)");
@@ -396,46 +370,37 @@ parse_cache (ctx *c, json_t *root)
 {
   static const char *const cache_keys[] = { "enabled", "dir", "max_bytes", NULL };
   og_hostconfig *cfg = c->cfg;
-  json_t *v = json_object_get (root, "cache"), *x;
+  json_t *v, *x;
   const char *s;
   size_t save;
 
   cfg->cache_enabled = true;
   cfg->cache_dir = og_xstrdup (OG_HC_CACHE_DIR);
   cfg->cache_max_bytes = OG_HC_CACHE_MAX_BYTES;
-  if (v == NULL)
-    return;
-  save = push (c, "cache");
-  if (!json_is_object (v))
-    DIAG (c, false, "\"cache\" must be an object {\"enabled\", \"dir\", \"max_bytes\"}");
-  else
+  if ((v = get_object (c, root, "cache", cache_keys,
+                       "an object {\"enabled\", \"dir\", \"max_bytes\"}", &save))
+      != NULL)
     {
-      check_keys (c, v, cache_keys, "\"cache\"");
       if ((x = json_object_get (v, "enabled")) != NULL)
         {
-          size_t s2 = push (c, "enabled");
           if (!json_is_boolean (x))
-            DIAG (c, false, "\"enabled\" must be true or false");
+            DIAG_AT (c, "enabled", "\"enabled\" must be true or false");
           cfg->cache_enabled = json_is_true (x);
-          pop (c, s2);
         }
       if ((s = get_string (c, v, "dir", false, NULL)) != NULL)
         {
-          size_t s2 = push (c, "dir");
           if (s[0] != '/' || strcmp (s, "/") == 0)
-            DIAG (c, false, "\"dir\" must be an absolute path other than /");
+            DIAG_AT (c, "dir", "\"dir\" must be an absolute path other than /");
           free (cfg->cache_dir);
           cfg->cache_dir = og_xstrdup (s);
-          pop (c, s2);
         }
       if ((x = json_object_get (v, "max_bytes")) != NULL)
         {
-          size_t s2 = push (c, "max_bytes");
           if (json_is_integer (x) && json_integer_value (x) >= 0)
             cfg->cache_max_bytes = (unsigned long long)json_integer_value (x);
           else
-            DIAG (c, false, "\"max_bytes\" must be an integer of 0 or more (0: no entry is kept)");
-          pop (c, s2);
+            DIAG_AT (c, "max_bytes",
+                     "\"max_bytes\" must be an integer of 0 or more (0: no entry is kept)");
         }
     }
   pop (c, save);
@@ -463,11 +428,7 @@ parse_root (ctx *c, json_t *root)
   check_keys (c, root, keys, "the host config");
   s = get_string (c, root, "schema", false, NULL);
   if (s == NULL || strcmp (s, OG_CONFIG_SCHEMA) != 0)
-    {
-      save = push (c, "schema");
-      DIAG (c, false, "\"schema\" must be \"" OG_CONFIG_SCHEMA "\"");
-      pop (c, save);
-    }
+    DIAG_AT (c, "schema", "\"schema\" must be \"" OG_CONFIG_SCHEMA "\"");
   cfg->mode = get_mode (c, root, "mode");
   if (cfg->mode == 0)
     cfg->mode = OG_MODE_AUDIT;
@@ -476,87 +437,60 @@ parse_root (ctx *c, json_t *root)
       if (strcmp (s, "deny") == 0)
         cfg->on_error_deny = true;
       else if (strcmp (s, "allow") != 0)
-        {
-          save = push (c, "on_error");
-          DIAG (c, false, "\"on_error\" must be \"deny\" or \"allow\"");
-          pop (c, save);
-        }
+        DIAG_AT (c, "on_error", "\"on_error\" must be \"deny\" or \"allow\"");
     }
   parse_cache (c, root);
   cfg->deadline_ms = 5000;
   if ((v = json_object_get (root, "deadline_ms")) != NULL)
     {
-      save = push (c, "deadline_ms");
       if (json_is_integer (v) && json_integer_value (v) > 0 && json_integer_value (v) <= 3600000)
         cfg->deadline_ms = json_integer_value (v);
       else
-        DIAG (c, false, "\"deadline_ms\" must be an integer from 1 to 3600000");
-      pop (c, save);
+        DIAG_AT (c, "deadline_ms", "\"deadline_ms\" must be an integer from 1 to 3600000");
     }
-  if ((v = json_object_get (root, "audit")) != NULL)
+  if ((v = get_object (c, root, "audit", audit_keys, "an object {\"file\", \"syslog\"}", &save))
+      != NULL)
     {
-      save = push (c, "audit");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"audit\" must be an object {\"file\", \"syslog\"}");
-      else
+      json_t *sl = json_object_get (v, "syslog");
+      if ((s = get_string (c, v, "file", true, NULL)) != NULL)
+        cfg->audit_file = og_xstrdup (s);
+      if (sl && !json_is_boolean (sl))
+        DIAG_AT (c, "syslog", "\"syslog\" must be true or false");
+      cfg->audit_syslog = json_is_true (sl);
+      cfg->syslog_facility = og_xstrdup ("authpriv");
+      if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
         {
-          json_t *sl = json_object_get (v, "syslog");
-          check_keys (c, v, audit_keys, "\"audit\"");
-          if ((s = get_string (c, v, "file", true, NULL)) != NULL)
-            cfg->audit_file = og_xstrdup (s);
-          if (sl && !json_is_boolean (sl))
+          if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
             {
-              size_t s2 = push (c, "syslog");
-              DIAG (c, false, "\"syslog\" must be true or false");
-              pop (c, s2);
+              free (cfg->syslog_facility);
+              cfg->syslog_facility = og_xstrdup (s);
             }
-          cfg->audit_syslog = json_is_true (sl);
-          cfg->syslog_facility = og_xstrdup ("authpriv");
-          if ((s = get_string (c, v, "syslog_facility", false, NULL)) != NULL)
-            {
-              if (strcmp (s, "authpriv") == 0 || strcmp (s, "daemon") == 0)
-                {
-                  free (cfg->syslog_facility);
-                  cfg->syslog_facility = og_xstrdup (s);
-                }
-              else
-                {
-                  size_t s2 = push (c, "syslog_facility");
-                  DIAG (c, false, "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
-                  pop (c, s2);
-                }
-            }
-          if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
-            {
-              if (s[0] == '/')
-                cfg->syslog_socket = og_xstrdup (s);
-              else
-                {
-                  size_t s2 = push (c, "syslog_socket");
-                  DIAG (c, false, "\"syslog_socket\" must be an absolute path such as /dev/log");
-                  pop (c, s2);
-                }
-            }
+          else
+            DIAG_AT (c, "syslog_facility",
+                     "\"syslog_facility\" must be \"authpriv\" or \"daemon\"");
         }
-      pop (c, save);
+      if ((s = get_string (c, v, "syslog_socket", false, NULL)) != NULL)
+        {
+          if (s[0] == '/')
+            cfg->syslog_socket = og_xstrdup (s);
+          else
+            DIAG_AT (c, "syslog_socket",
+                     "\"syslog_socket\" must be an absolute path such as /dev/log");
+        }
     }
+  pop (c, save);
   s = get_string (c, root, "manifests_dir", false, NULL);
   cfg->manifests_dir = og_xstrdup (s ? s : OG_DEFAULT_MANIFESTS_DIR);
   parse_rules (c, root);
-  if ((v = json_object_get (root, "default")) != NULL)
+  if ((v
+       = get_object (c, root, "default", default_keys, "an object {\"manifest\", \"mode\"}", &save))
+      != NULL)
     {
-      save = push (c, "default");
-      if (!json_is_object (v))
-        DIAG (c, false, "\"default\" must be an object {\"manifest\", \"mode\"}");
-      else
-        {
-          check_keys (c, v, default_keys, "\"default\"");
-          if ((s = get_string (c, v, "manifest", true, NULL)) != NULL)
-            cfg->default_manifest = og_xstrdup (s);
-          cfg->default_mode = get_mode (c, v, "mode");
-        }
-      pop (c, save);
+      if ((s = get_string (c, v, "manifest", true, NULL)) != NULL)
+        cfg->default_manifest = og_xstrdup (s);
+      cfg->default_mode = get_mode (c, v, "mode");
     }
+  pop (c, save);
 }
 
 int

@@ -41,11 +41,25 @@ exec_hide_cb (size_t rule, bool certain, void *p)
   return false;
 }
 
+/* The diagnostic of SECTION.allow[ALLOW] "APAT", which SECTION.deny[DENY]
+   "DPAT" hides, at the allow entry (below the loader's pointer).  */
+static void
+hidden_diag (og_jload *c, const char *section, size_t allow, const char *apat, size_t deny,
+             const char *dpat, const char *denies)
+{
+  size_t save = og_jload_push (c, section);
+  og_jload_push (c, "allow");
+  og_jload_push_index (c, allow);
+  og_jload_diag (c, false,
+                 "%s.allow[%zu] \"%s\" can never apply: %s.deny[%zu] \"%s\" %s "
+                 "(deny beats allow)",
+                 section, allow, apat, section, deny, dpat, denies);
+  og_jload_pop (c, save);
+}
+
 void
 og_manifest_lint_hidden (const og_manifest *m, og_jload *c)
 {
-  size_t save;
-
   for (size_t i = 0; i < m->pkg_allow.n; i++)
     {
       const og_pkg_rule *a = &m->pkg_allow.v[i];
@@ -59,13 +73,8 @@ og_manifest_lint_hidden (const og_manifest *m, og_jload *c)
             pkg_hide_cb (j, true, &u);
       if (u.hit < 0)
         continue;
-      save = c->ptr.len;
-      og_buf_printf (&c->ptr, "/packages/allow/%zu", a->index);
-      og_jload_diag (c, false,
-                     "packages.allow[%zu] \"%s\" can never apply: packages.deny[%zu] \"%s\" denies "
-                     "every package it names (deny beats allow)",
-                     a->index, a->name, m->pkg_deny.v[u.hit].index, m->pkg_deny.v[u.hit].name);
-      og_jload_pop (c, save);
+      hidden_diag (c, "packages", a->index, a->name, m->pkg_deny.v[u.hit].index,
+                   m->pkg_deny.v[u.hit].name, "denies every package it names");
     }
   for (size_t i = 0; i < m->exec_allow.n; i++)
     {
@@ -76,19 +85,11 @@ og_manifest_lint_hidden (const og_manifest *m, og_jload *c)
         og_rule_index_candidates (&m->exec_deny.idx, lit, true, exec_hide_cb, &u);
       else
         for (size_t j = 0; j < m->exec_deny.n; j++)
-          if (!m->exec_deny.v[j].sha256 && strcmp (m->exec_deny.v[j].path, a->path) == 0)
-            {
-              u.hit = (ssize_t)j;
-              break;
-            }
+          if (strcmp (m->exec_deny.v[j].path, a->path) == 0)
+            exec_hide_cb (j, true, &u);
       if (u.hit < 0)
         continue;
-      save = c->ptr.len;
-      og_buf_printf (&c->ptr, "/executables/allow/%zu", a->index);
-      og_jload_diag (c, false,
-                     "executables.allow[%zu] \"%s\" can never apply: executables.deny[%zu] \"%s\" "
-                     "denies it (deny beats allow)",
-                     a->index, a->path, m->exec_deny.v[u.hit].index, m->exec_deny.v[u.hit].path);
-      og_jload_pop (c, save);
+      hidden_diag (c, "executables", a->index, a->path, m->exec_deny.v[u.hit].index,
+                   m->exec_deny.v[u.hit].path, "denies it");
     }
 }

@@ -21,15 +21,12 @@ load_database (ctx *c, json_t *p)
 {
   json_t *v = json_object_get (p, "database");
   bool required = false;
-  size_t save;
   if (v == NULL)
     return false;
-  save = push (c, "database");
   if (json_is_string (v) && strcmp (json_string_value (v), "required") == 0)
     required = true;
   else if (!(json_is_string (v) && strcmp (json_string_value (v), "optional") == 0))
-    DIAG (c, false, "\"database\" must be \"required\" or \"optional\"");
-  pop (c, save);
+    DIAG_AT (c, "database", "\"database\" must be \"required\" or \"optional\"");
   return required;
 }
 
@@ -45,18 +42,10 @@ typedef struct section
 static void
 parse_section (ctx *c, json_t *root, const section *s)
 {
-  json_t *p = json_object_get (root, s->name);
-  cleanup_free char *what = NULL;
   size_t save;
-  if (p == NULL)
-    return;
-  what = og_xasprintf ("\"%s\"", s->name);
-  save = push (c, s->name);
-  if (expect_type (c, p, JSON_OBJECT, what, "an object"))
-    {
-      check_keys (c, p, s->keys, what);
-      s->fill (c, p);
-    }
+  json_t *p = og_jload_object (c->j, root, s->name, s->keys, NULL, &save);
+  if (p)
+    s->fill (c, p);
   pop (c, save);
 }
 
@@ -89,49 +78,37 @@ fill_executables (ctx *c, json_t *p)
 }
 
 static void
+add_bind_mount (ctx *c, json_t *e, OG_UNUSED size_t i, void *p)
+{
+  og_manifest *m = p;
+  char *g = og_mload_glob (c, e, true, "a bind mount entry");
+  if (g)
+    m->allowed_bind_mounts[m->n_allowed_bind_mounts++] = g;
+}
+
+static void
 fill_launch (ctx *c, json_t *p)
 {
   og_manifest *m = c->m;
   json_t *v;
-  size_t s2;
-  if ((v = json_object_get (p, "readonly_rootfs")) != NULL)
-    {
-      s2 = push (c, "readonly_rootfs");
-      if (expect_type (c, v, JSON_TRUE, "\"readonly_rootfs\"", "true or false"))
-        m->readonly_rootfs = json_is_true (v);
-      pop (c, s2);
-    }
+  m->readonly_rootfs = og_jload_bool (c->j, p, "readonly_rootfs");
   if ((v = json_object_get (p, "no_new_privileges")) != NULL)
     {
-      s2 = push (c, "no_new_privileges");
       if (json_is_boolean (v))
         m->no_new_privileges = json_is_true (v) ? OG_NNP_TRUE : OG_NNP_FALSE;
       else if (json_is_string (v) && strcmp (json_string_value (v), "when-privileged") == 0)
         m->no_new_privileges = OG_NNP_WHEN_PRIVILEGED;
       else
-        DIAG (c, false, "\"no_new_privileges\" must be true, false or \"when-privileged\"");
-      pop (c, s2);
+        DIAG_AT (c, "no_new_privileges",
+                 "\"no_new_privileges\" must be true, false or \"when-privileged\"");
     }
-  if ((v = json_object_get (p, "allowed_bind_mounts")) != NULL)
-    {
-      s2 = push (c, "allowed_bind_mounts");
-      if (expect_type (c, v, JSON_ARRAY, "\"allowed_bind_mounts\"", "an array of host path globs"))
-        {
-          size_t i;
-          json_t *e;
-          m->has_bind_mounts = true;
-          m->allowed_bind_mounts = og_xcalloc (json_array_size (v) + 1, sizeof (char *));
-          json_array_foreach (v, i, e)
-          {
-            size_t s3 = push_index (c, i);
-            char *g = og_mload_glob (c, e, true, "a bind mount entry");
-            if (g)
-              m->allowed_bind_mounts[m->n_allowed_bind_mounts++] = g;
-            pop (c, s3);
-          }
-        }
-      pop (c, s2);
-    }
+  /* Present, even empty, the list is the whole allow-list (when it is not
+     an array, the manifest does not load).  */
+  v = json_object_get (p, "allowed_bind_mounts");
+  m->has_bind_mounts = v != NULL;
+  m->allowed_bind_mounts = og_xcalloc (json_array_size (v) + 1, sizeof (char *));
+  og_mload_each (c, p, "allowed_bind_mounts", "\"allowed_bind_mounts\"",
+                 "an array of host path globs", add_bind_mount, m);
 }
 
 static long long
@@ -139,15 +116,12 @@ parse_limit (ctx *c, json_t *p, const char *key)
 {
   json_t *v = json_object_get (p, key);
   long long r = -1;
-  size_t save;
   if (v == NULL)
     return -1;
-  save = push (c, key);
   if (json_is_integer (v) && json_integer_value (v) >= 0)
     r = json_integer_value (v);
   else
-    DIAG (c, false, "\"%s\" must be a non-negative integer", key);
-  pop (c, save);
+    DIAG_AT (c, key, "\"%s\" must be a non-negative integer", key);
   return r;
 }
 
@@ -246,108 +220,89 @@ valid_rule_name (const og_manifest *m, const char *rule, const char **why)
 }
 
 static void
-parse_exceptions (ctx *c, json_t *root)
+exception_clear (og_exception *x)
+{
+  free (x->rule);
+  free (x->package);
+  free (x->path);
+  free (x->expires);
+  free (x->reason);
+}
+
+static void
+add_exception (ctx *c, json_t *e, size_t i, void *p)
 {
   static const char *const keys[] = { "rule", "package", "path", "expires", "reason", NULL };
-  json_t *arr = json_object_get (root, "exceptions"), *e;
-  og_manifest *m = c->m;
-  size_t save, i;
-  if (arr == NULL)
+  og_manifest *m = p;
+  og_exception x = { .index = i };
+  json_t *v;
+  bool ok = true, present;
+  size_t s3;
+  if (!expect_type (c, e, JSON_OBJECT, "an exception", "an object"))
     return;
-  save = push (c, "exceptions");
-  if (!expect_type (c, arr, JSON_ARRAY, "\"exceptions\"", "an array of exception objects"))
+  check_keys (c, e, keys, "an exception");
+  if ((v = json_object_get (e, "rule")) == NULL)
+    DIAG (c, false, "an exception needs \"rule\" (the rule it waives)"), ok = false;
+  else
     {
-      pop (c, save);
-      return;
+      const char *why;
+      if (!json_is_string (v) || !valid_rule_name (m, json_string_value (v), &why))
+        DIAG_AT (c, "rule", "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
+            ok = false;
+      else
+        x.rule = og_xstrdup (json_string_value (v));
     }
-  m->exceptions = og_xcalloc (json_array_size (arr) + 1, sizeof *m->exceptions);
-  json_array_foreach (arr, i, e)
-  {
-    size_t s2 = push_index (c, i), s3;
-    og_exception x = { .index = i };
-    json_t *v;
-    bool ok = true;
-    if (!expect_type (c, e, JSON_OBJECT, "an exception", "an object"))
-      {
-        pop (c, s2);
-        continue;
-      }
-    check_keys (c, e, keys, "an exception");
-    if ((v = json_object_get (e, "rule")) == NULL)
-      DIAG (c, false, "an exception needs \"rule\" (the rule it waives)"), ok = false;
-    else
-      {
-        const char *why;
-        s3 = push (c, "rule");
-        if (!json_is_string (v) || !valid_rule_name (m, json_string_value (v), &why))
-          DIAG (c, false, "bad \"rule\": %s", json_is_string (v) ? why : "expected a string"),
-              ok = false;
-        else
-          x.rule = og_xstrdup (json_string_value (v));
-        pop (c, s3);
-      }
-    if ((v = json_object_get (e, "package")) != NULL)
-      {
-        s3 = push (c, "package");
-        x.package = og_mload_glob (c, v, false, "\"package\"");
-        ok = ok && x.package;
-        pop (c, s3);
-      }
-    if ((v = json_object_get (e, "path")) != NULL)
-      {
-        s3 = push (c, "path");
-        x.path = og_mload_glob (c, v, true, "\"path\"");
-        ok = ok && x.path;
-        pop (c, s3);
-      }
-    if (x.package && x.path)
-      DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
-    /* What was not inspected is waived one named place at a time: a pattern
-       would let content the operator never saw slip through unseen.  */
-    if (x.rule && strcmp (x.rule, "inspection") == 0)
-      {
-        cleanup_free char *lit = x.path ? og_glob_literal (x.path) : NULL;
-        if (lit == NULL)
-          DIAG (c, false,
-                "an exception for \"inspection\" needs \"path\": the exact path (no wildcard) "
-                "of the mount point or file it vouches for"),
-              ok = false;
-      }
-    if ((v = json_object_get (e, "expires")) == NULL)
-      DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
-    else
-      {
-        s3 = push (c, "expires");
-        if (!json_is_string (v) || !valid_date (json_string_value (v)))
-          DIAG (c, false, "\"expires\" must be a date YYYY-MM-DD"), ok = false;
-        else
-          x.expires = og_xstrdup (json_string_value (v));
-        pop (c, s3);
-      }
-    if ((v = json_object_get (e, "reason")) == NULL)
-      DIAG (c, false, "an exception needs \"reason\" (why it is granted)"), ok = false;
-    else
-      {
-        s3 = push (c, "reason");
-        if (expect_type (c, v, JSON_STRING, "\"reason\"", "a string"))
-          x.reason = og_xstrdup (json_string_value (v));
-        else
-          ok = false;
-        pop (c, s3);
-      }
-    if (ok)
-      m->exceptions[m->n_exceptions++] = x;
-    else
-      {
-        free (x.rule);
-        free (x.package);
-        free (x.path);
-        free (x.expires);
-        free (x.reason);
-      }
-    pop (c, s2);
-  }
-  pop (c, save);
+  x.package = og_mload_member_glob (c, e, "package", false, &present);
+  ok = ok && (x.package || !present);
+  x.path = og_mload_member_glob (c, e, "path", true, &present);
+  ok = ok && (x.path || !present);
+  if (x.package && x.path)
+    DIAG (c, false, "an exception names a \"package\" or a \"path\", not both"), ok = false;
+  /* What was not inspected is waived one named place at a time: a pattern
+     would let content the operator never saw slip through unseen.  */
+  if (x.rule && strcmp (x.rule, "inspection") == 0)
+    {
+      cleanup_free char *lit = x.path ? og_glob_literal (x.path) : NULL;
+      if (lit == NULL)
+        DIAG (c, false,
+              "an exception for \"inspection\" needs \"path\": the exact path (no wildcard) "
+              "of the mount point or file it vouches for"),
+            ok = false;
+    }
+  if ((v = json_object_get (e, "expires")) == NULL)
+    DIAG (c, false, "an exception needs \"expires\" (a date, YYYY-MM-DD)"), ok = false;
+  else
+    {
+      if (!json_is_string (v) || !valid_date (json_string_value (v)))
+        DIAG_AT (c, "expires", "\"expires\" must be a date YYYY-MM-DD"), ok = false;
+      else
+        x.expires = og_xstrdup (json_string_value (v));
+    }
+  if ((v = json_object_get (e, "reason")) == NULL)
+    DIAG (c, false, "an exception needs \"reason\" (why it is granted)"), ok = false;
+  else
+    {
+      s3 = push (c, "reason");
+      if (expect_type (c, v, JSON_STRING, "\"reason\"", "a string"))
+        x.reason = og_xstrdup (json_string_value (v));
+      else
+        ok = false;
+      pop (c, s3);
+    }
+  if (ok)
+    m->exceptions[m->n_exceptions++] = x;
+  else
+    exception_clear (&x);
+}
+
+static void
+parse_exceptions (ctx *c, json_t *root)
+{
+  /* json_array_size is 0 for what is not an array.  */
+  c->m->exceptions = og_xcalloc (json_array_size (json_object_get (root, "exceptions")) + 1,
+                                 sizeof *c->m->exceptions);
+  og_mload_each (c, root, "exceptions", "\"exceptions\"", "an array of exception objects",
+                 add_exception, c->m);
 }
 
 static void
@@ -369,10 +324,8 @@ parse_root (ctx *c, json_t *root)
     DIAG (c, false, "the manifest needs \"schema\": \"" OG_MANIFEST_SCHEMA "\"");
   else
     {
-      save = push (c, "schema");
       if (!json_is_string (v) || strcmp (json_string_value (v), OG_MANIFEST_SCHEMA) != 0)
-        DIAG (c, false, "\"schema\" must be \"" OG_MANIFEST_SCHEMA "\"");
-      pop (c, save);
+        DIAG_AT (c, "schema", "\"schema\" must be \"" OG_MANIFEST_SCHEMA "\"");
     }
   if ((v = json_object_get (root, "name")) != NULL)
     {
@@ -445,10 +398,7 @@ og_manifest_free (og_manifest *m)
   for (size_t l = 0; l < OG_ARRAY_SIZE (el); l++)
     {
       for (size_t i = 0; i < el[l]->n; i++)
-        {
-          free (el[l]->v[i].path);
-          free (el[l]->v[i].sha256);
-        }
+        og_mload_exec_rule_clear (&el[l]->v[i]);
       free (el[l]->v);
       og_rule_index_clear (&el[l]->idx);
     }
@@ -459,14 +409,7 @@ og_manifest_free (og_manifest *m)
     free (m->allowed_bind_mounts[i]);
   free (m->allowed_bind_mounts);
   for (size_t i = 0; i < m->n_exceptions; i++)
-    {
-      og_exception *x = &m->exceptions[i];
-      free (x->rule);
-      free (x->package);
-      free (x->path);
-      free (x->expires);
-      free (x->reason);
-    }
+    exception_clear (&m->exceptions[i]);
   free (m->exceptions);
   free (m->file);
   free (m->name);

@@ -13,46 +13,41 @@ og_mload_switch (ctx *c, json_t *parent, const char *key, const char *what)
 {
   json_t *v = json_object_get (parent, key);
   og_switch r = OG_SWITCH_UNSET;
-  size_t save;
   if (v == NULL)
     return r;
-  save = push (c, key);
   if (json_is_string (v) && strcmp (json_string_value (v), "allow") == 0)
     r = OG_SWITCH_ALLOW;
   else if (json_is_string (v) && strcmp (json_string_value (v), "deny") == 0)
     r = OG_SWITCH_DENY;
   else
-    DIAG (c, false, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
-  pop (c, save);
+    DIAG_AT (c, key, "\"%s\" (%s) must be \"allow\" or \"deny\"", key, what);
   return r;
 }
 
 char *
 og_mload_glob (ctx *c, json_t *v, bool path, const char *what)
 {
-  const char *why = NULL;
-  size_t off = 0;
   if (!expect_type (c, v, JSON_STRING, what, path ? "a path glob string" : "a name glob string"))
     return NULL;
-  if (!og_glob_valid (json_string_value (v), path, &why, &off))
-    {
-      DIAG (c, false, "bad glob \"%s\" (at character %zu): %s", json_string_value (v), off + 1,
-            why);
-      return NULL;
-    }
-  return og_xstrdup (json_string_value (v));
+  return og_glob_load (c->j, json_string_value (v), path);
 }
 
-static og_pkg_type
-parse_pkg_type (const char *s)
+char *
+og_mload_member_glob (ctx *c, json_t *obj, const char *key, bool path, bool *present)
 {
-  if (strcmp (s, "rpm") == 0)
-    return OG_PKG_RPM;
-  if (strcmp (s, "deb") == 0)
-    return OG_PKG_DEB;
-  if (strcmp (s, "apk") == 0)
-    return OG_PKG_APK;
-  return 0;
+  json_t *v = json_object_get (obj, key);
+  cleanup_free char *what = NULL;
+  char *r;
+  size_t save;
+  if (present)
+    *present = v != NULL;
+  if (v == NULL)
+    return NULL;
+  what = og_xasprintf ("\"%s\"", key);
+  save = push (c, key);
+  r = og_mload_glob (c, v, path, what);
+  pop (c, save);
+  return r;
 }
 
 void
@@ -72,6 +67,7 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
       = { "name", "version", "type", "arch", "with_dependencies", NULL };
   json_t *v;
   size_t save;
+  bool present;
 
   if (json_is_string (e))
     return (r->name = og_mload_glob (c, e, false, "a package entry")) != NULL;
@@ -84,35 +80,19 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
       return false;
     }
   check_keys (c, e, require ? require_keys : keys, "a package entry");
-  if ((v = json_object_get (e, "with_dependencies")) != NULL)
-    {
-      save = push (c, "with_dependencies");
-      if (expect_type (c, v, JSON_TRUE, "\"with_dependencies\"", "true or false"))
-        r->with_deps = json_is_true (v);
-      pop (c, save);
-    }
-  v = json_object_get (e, "name");
-  if (v == NULL)
+  r->with_deps = og_jload_bool (c->j, e, "with_dependencies") == 1;
+  r->name = og_mload_member_glob (c, e, "name", false, &present);
+  if (!present)
     {
       DIAG (c, false, "a package entry needs \"name\" (a name glob)");
       return false;
     }
-  save = push (c, "name");
-  r->name = og_mload_glob (c, v, false, "\"name\"");
-  pop (c, save);
   if ((v = json_object_get (e, "type")) != NULL)
     {
-      save = push (c, "type");
-      if (!json_is_string (v) || (r->type = parse_pkg_type (json_string_value (v))) == 0)
-        DIAG (c, false, "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
-      pop (c, save);
+      if (!json_is_string (v) || (r->type = og_pkg_type_parse (json_string_value (v))) == 0)
+        DIAG_AT (c, "type", "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
     }
-  if ((v = json_object_get (e, "arch")) != NULL)
-    {
-      save = push (c, "arch");
-      r->arch = og_mload_glob (c, v, false, "\"arch\"");
-      pop (c, save);
-    }
+  r->arch = og_mload_member_glob (c, e, "arch", false, NULL);
   if ((v = json_object_get (e, "version")) != NULL)
     {
       save = push (c, "version");
@@ -130,12 +110,9 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
   return r->name != NULL;
 }
 
-/* Walk parent.key, an array of entries, with each entry's JSON pointer
-   pushed for add's diagnostics.  Absent: nothing; not an array: a
-   diagnostic.  */
-static void
-each_entry (ctx *c, json_t *parent, const char *key, const char *expected,
-            void (*add) (ctx *c, json_t *e, size_t i, void *out), void *out)
+void
+og_mload_each (ctx *c, json_t *parent, const char *key, const char *what, const char *expected,
+               og_mload_add add, void *out)
 {
   json_t *arr = json_object_get (parent, key);
   size_t save, i;
@@ -144,7 +121,7 @@ each_entry (ctx *c, json_t *parent, const char *key, const char *expected,
   if (arr == NULL)
     return;
   save = push (c, key);
-  if (expect_type (c, arr, JSON_ARRAY, key, expected))
+  if (expect_type (c, arr, JSON_ARRAY, what, expected))
     json_array_foreach (arr, i, e)
     {
       size_t s2 = push_index (c, i);
@@ -175,7 +152,14 @@ og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
 {
   /* json_array_size is 0 for what is not an array: a list is never NULL.  */
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  each_entry (c, parent, key, "an array of package entries", add_pkg_rule, out);
+  og_mload_each (c, parent, key, key, "an array of package entries", add_pkg_rule, out);
+}
+
+void
+og_mload_exec_rule_clear (og_exec_rule *r)
+{
+  free (r->path);
+  free (r->sha256);
 }
 
 static bool
@@ -183,7 +167,7 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
 {
   static const char *const keys[] = { "path", "sha256", NULL };
   json_t *v;
-  size_t save;
+  bool present;
 
   if (json_is_string (e))
     return (r->path = og_mload_glob (c, e, true, "an executable entry")) != NULL;
@@ -196,23 +180,18 @@ parse_exec_rule (ctx *c, json_t *e, og_exec_rule *r)
       return false;
     }
   check_keys (c, e, keys, "an executable entry");
-  v = json_object_get (e, "path");
-  if (v == NULL)
+  r->path = og_mload_member_glob (c, e, "path", true, &present);
+  if (!present)
     {
       DIAG (c, false, "an executable entry needs \"path\" (a path glob)");
       return false;
     }
-  save = push (c, "path");
-  r->path = og_mload_glob (c, v, true, "\"path\"");
-  pop (c, save);
   if ((v = json_object_get (e, "sha256")) != NULL)
     {
-      save = push (c, "sha256");
       if (!og_json_is_sha256 (v))
-        DIAG (c, false, "\"sha256\" must be 64 lower-case hex digits");
+        DIAG_AT (c, "sha256", "\"sha256\" must be 64 lower-case hex digits");
       else
         r->sha256 = og_xstrdup (json_string_value (v));
-      pop (c, save);
     }
   return r->path != NULL;
 }
@@ -224,8 +203,7 @@ add_exec_rule (ctx *c, json_t *e, size_t i, void *p)
   og_exec_rule r = { .index = i };
   if (!parse_exec_rule (c, e, &r))
     {
-      free (r.path);
-      free (r.sha256);
+      og_mload_exec_rule_clear (&r);
       return;
     }
   out->v[out->n] = r;
@@ -237,5 +215,5 @@ void
 og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 {
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  each_entry (c, parent, key, "an array of executable entries", add_exec_rule, out);
+  og_mload_each (c, parent, key, key, "an array of executable entries", add_exec_rule, out);
 }

@@ -135,6 +135,35 @@ test_errors (void **state)
                 "bad glob");
 }
 
+/* The object members (json/load.h og_jload_object): each says its own
+   shape when it is not an object, and names itself for an unknown key.  */
+static void
+test_object_members (void **state)
+{
+  expect_error (CHDR " \"rules\": [{\"match\": {\"os\": 3}, \"manifest\": null}]}", "3}",
+                "\"os\" must be an object {\"id\", \"version_id\"}");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"os\": {\"ids\": \"x\"}}, \"manifest\": null}]}",
+                "\"ids", "unknown key \"ids\" in \"os\"; expected one of \"id\", \"version_id\"");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"annotations\": []}, \"manifest\": null}]}", "[]",
+                "\"annotations\" must be an object {key-regex: value-regex}");
+  expect_error (CHDR " \"rules\": [{\"match\": [], \"manifest\": null}]}", "[]",
+                "\"match\" must be an object");
+  expect_error (CHDR " \"rules\": [{\"manifest\": null}]}", "{\"manifest",
+                "a rule needs \"match\"");
+  expect_error (CHDR " \"rules\": [{\"match\": {\"img\": \"x\"}, \"manifest\": null}]}", "\"img",
+                "unknown key \"img\" in \"match\"");
+  expect_error (CHDR " \"cache\": 1}", "1}",
+                "\"cache\" must be an object {\"enabled\", \"dir\", \"max_bytes\"}");
+  expect_error (CHDR " \"audit\": \"no\"}", "\"no",
+                "\"audit\" must be an object {\"file\", \"syslog\"}");
+  expect_error (CHDR " \"default\": null}", "null",
+                "\"default\" must be an object {\"manifest\", \"mode\"}");
+  expect_error (CHDR " \"default\": {\"mode\": \"audit\", \"x\": 1}}", "\"x",
+                "unknown key \"x\" in \"default\"");
+  expect_error (CHDR " \"on_error\": \"maybe\"}", "\"maybe",
+                "\"on_error\" must be \"deny\" or \"allow\"");
+}
+
 /* A rule whose one annotation condition is {key: value}, as JSON text.  */
 static char *
 rule_with (const char *key, const char *value)
@@ -363,6 +392,6 @@ test_cache (void **state)
 
 FX_MAIN (NULL, NULL, cmocka_unit_test (test_syslog_socket), cmocka_unit_test (test_loads),
          cmocka_unit_test (test_select_identity), cmocka_unit_test (test_select),
-         cmocka_unit_test (test_errors), cmocka_unit_test (test_regex_bounds),
-         cmocka_unit_test (test_regex_bomb_is_cheap), cmocka_unit_test (test_default_manifests_dir),
-         cmocka_unit_test (test_cache));
+         cmocka_unit_test (test_errors), cmocka_unit_test (test_object_members),
+         cmocka_unit_test (test_regex_bounds), cmocka_unit_test (test_regex_bomb_is_cheap),
+         cmocka_unit_test (test_default_manifests_dir), cmocka_unit_test (test_cache));

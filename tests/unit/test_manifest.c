@@ -90,7 +90,8 @@ expect_one (const char *text, const char *at, const char *what)
   assert_non_null (strstr (err->msg, "m.json:"));
 }
 
-#define HDR "{\"schema\": \"ocigate.manifest/v1\",\n"
+#define ZERO_SHA256 "0000000000000000000000000000000000000000000000000000000000000000"
+#define HDR         "{\"schema\": \"ocigate.manifest/v1\",\n"
 
 static void
 test_errors_have_positions (void **state)
@@ -142,6 +143,38 @@ test_errors_have_positions (void **state)
 /* Positions come from the one tokenizer (json/scan.c): member names with
    escapes (\uXXXX too, decoded as jansson decodes them), values after
    nested containers and strings holding brackets, quotes and colons.  */
+/* The members read through the shared loader helpers (json/load.h,
+   og_glob_load, og_mload_member_glob), each with its own wording.  */
+static void
+test_member_messages (void **state)
+{
+  expect_one (HDR " \"launch\": []}", "[]", "\"launch\" must be an object, not an array");
+  expect_one (HDR " \"launch\": {\"readonly_rootfs\": \"yes\"}}", "\"yes",
+              "\"readonly_rootfs\" must be true or false, not a string");
+  expect_one (HDR " \"packages\": {\"require\": [{\"name\": \"a\", \"with_dependencies\": 1}]}}",
+              "1}", "\"with_dependencies\" must be true or false, not an integer");
+  expect_one (HDR " \"packages\": {\"allow\": [{\"name\": \"a\", \"type\": \"pacman\"}]}}",
+              "\"pacman", "\"type\" must be \"rpm\", \"deb\" or \"apk\"");
+  expect_one (HDR " \"packages\": {\"allow\": [{\"version\": \">= 1\"}]}}", "{\"version",
+              "a package entry needs \"name\" (a name glob)");
+  expect_one (HDR " \"packages\": {\"allow\": [{\"name\": \"a\", \"arch\": 64}]}}", "64",
+              "\"arch\" must be a name glob string, not an integer");
+  expect_one (HDR " \"executables\": {\"allow\": [{\"sha256\": \"x\"}]}}", "{\"sha256",
+              "an executable entry needs \"path\" (a path glob)");
+  expect_one (HDR " \"executables\": {\"allow\": [{\"path\": \"/a[\"}]}}", "\"/a[",
+              "bad glob \"/a[\" (at character 3): ");
+  expect_one (HDR " \"exceptions\": [{\"rule\": \"packages.unlisted\", \"package\": 1, "
+                  "\"reason\": \"x\", \"expires\": \"2025-02-03\"}]}",
+              "1,", "\"package\" must be a name glob string, not an integer");
+  /* A deny that pins a sha256 hides nothing: the next one with the same
+     pattern is named.  */
+  expect_one (HDR " \"executables\": {\"allow\": [\"/usr/*\"], \"deny\": [{\"path\": \"/usr/*\", "
+                  "\"sha256\": \"" ZERO_SHA256 "\"}, \"/usr/*\"]}}",
+              "\"/usr/*\"]",
+              "executables.allow[0] \"/usr/*\" can never apply: "
+              "executables.deny[1] \"/usr/*\" denies it (deny beats allow)");
+}
+
 static void
 test_positions_through_escapes (void **state)
 {
@@ -392,6 +425,7 @@ main (void)
   struct CMUnitTest tests[] = {
     cmocka_unit_test (test_full_manifest_loads),
     cmocka_unit_test (test_errors_have_positions),
+    cmocka_unit_test (test_member_messages),
     cmocka_unit_test (test_positions_through_escapes),
     cmocka_unit_test (test_manifest_digest),
     cmocka_unit_test (test_hidden_only_when_really_hidden),

@@ -130,18 +130,25 @@ og_package_nevra (const og_package *p)
   return og_buf_steal (&b);
 }
 
+static const char *const type_names[] = {
+  [OG_PKG_RPM] = "rpm",
+  [OG_PKG_DEB] = "deb",
+  [OG_PKG_APK] = "apk",
+};
+
 const char *
 og_pkg_type_name (og_pkg_type t)
 {
-  switch (t)
-    {
-    case OG_PKG_RPM:
-      return "rpm";
-    case OG_PKG_DEB:
-      return "deb";
-    case OG_PKG_APK:
-      return "apk";
-    default:
-      return "unknown";
-    }
+  if ((size_t)t < OG_ARRAY_SIZE (type_names) && type_names[t])
+    return type_names[t];
+  return "unknown";
+}
+
+og_pkg_type
+og_pkg_type_parse (const char *s)
+{
+  for (size_t t = 0; t < OG_ARRAY_SIZE (type_names); t++)
+    if (type_names[t] && strcmp (s, type_names[t]) == 0)
+      return (og_pkg_type)t;
+  return 0;
 }

@@ -158,6 +158,8 @@ char *og_package_nevra (const og_package *p);
 char *og_package_evr (const og_package *p);
 
 const char *og_pkg_type_name (og_pkg_type t); /* "rpm" "deb" "apk" */
+/* The type that og_pkg_type_name names s; 0 when none does.  */
+og_pkg_type og_pkg_type_parse (const char *s);
 
 /* ---- rpm ---------------------------------------------------------------- */
 
