@@ -190,7 +190,7 @@ og_cmd_check (int argc, char **argv)
   int r;
 
   og_policy_today (o.today);
-  if ((r = og_cli_parse_options (&a, argc, argv, "m:ho:", opts, own_option, &o)) != OG_CLI_GO_ON)
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:o:", opts, own_option, &o)) != OG_CLI_GO_ON)
     return r;
   if (o.manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");

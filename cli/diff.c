@@ -167,7 +167,7 @@ og_cmd_diff (int argc, char **argv)
     .takes_output = true,
   };
   diff_opts o = { .what = OG_DIFF_PACKAGES };
-  int r = og_cli_parse_options (&a, argc, argv, "ho:", opts, own_option, &o);
+  int r = og_cli_parse_options (&a, argc, argv, "o:", opts, own_option, &o);
 
   if (r != OG_CLI_GO_ON)
     return r;

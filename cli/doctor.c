@@ -392,7 +392,50 @@ add_dir (const char **dirs, size_t *n, const char *option, const char *dir)
 }
 
 static int
-parse (doctor *d, bool *strict, int argc, char **argv)
+doctor_option (int c, const char *arg, void *ctx)
+{
+  doctor *d = ctx;
+  switch (c)
+    {
+    case 'c':
+      d->config = arg;
+      return OG_CLI_GO_ON;
+    case 'D':
+      return add_dir (d->hooks_dirs, &d->n_hooks_dirs, "--hooks-dir", arg);
+    case 'k':
+      d->hook = arg;
+      return OG_CLI_GO_ON;
+    case 'P':
+      d->containers_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'C':
+      d->crio_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'p':
+      return add_dir (d->containers_conf_dirs, &d->n_containers_conf_dirs, "--containers-conf-dir",
+                      arg);
+    case 'r':
+      return add_dir (d->crio_conf_dirs, &d->n_crio_conf_dirs, "--crio-conf-dir", arg);
+    case 'd':
+      d->containerd_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'K':
+      d->containerd_socket = arg;
+      return OG_CLI_GO_ON;
+    case 'S':
+      d->syslog_socket = arg;
+      d->syslog_socket_given = true;
+      return OG_CLI_GO_ON;
+    case 's':
+      d->strict = true;
+      return OG_CLI_GO_ON;
+    default:
+      return og_cli_usage_error ("doctor", "unknown option");
+    }
+}
+
+static int
+parse (doctor *d, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "config", required_argument, NULL, 'c' },
@@ -408,54 +451,8 @@ parse (doctor *d, bool *strict, int argc, char **argv)
     { "strict", no_argument, NULL, 's' },
     OG_CLI_LONGOPTS_END,
   };
-  int c, rc = OG_CLI_GO_ON;
+  int rc = og_cli_getopt ("doctor", usage, argc, argv, "", opts, doctor_option, d);
 
-  optind = 1;
-  opterr = 0;
-  while (rc == OG_CLI_GO_ON && (c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'c':
-        d->config = optarg;
-        break;
-      case 'D':
-        rc = add_dir (d->hooks_dirs, &d->n_hooks_dirs, "--hooks-dir", optarg);
-        break;
-      case 'k':
-        d->hook = optarg;
-        break;
-      case 'P':
-        d->containers_conf = optarg;
-        break;
-      case 'C':
-        d->crio_conf = optarg;
-        break;
-      case 'p':
-        rc = add_dir (d->containers_conf_dirs, &d->n_containers_conf_dirs, "--containers-conf-dir",
-                      optarg);
-        break;
-      case 'r':
-        rc = add_dir (d->crio_conf_dirs, &d->n_crio_conf_dirs, "--crio-conf-dir", optarg);
-        break;
-      case 'd':
-        d->containerd_conf = optarg;
-        break;
-      case 'K':
-        d->containerd_socket = optarg;
-        break;
-      case 'S':
-        d->syslog_socket = optarg;
-        d->syslog_socket_given = true;
-        break;
-      case 's':
-        *strict = true;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        return og_cli_bad_option ("doctor", opts, c, argv);
-      }
   if (rc != OG_CLI_GO_ON)
     return rc;
   if (optind != argc)
@@ -473,8 +470,7 @@ og_cmd_doctor (int argc, char **argv)
 {
   doctor d = { .hook = OG_HOOK_PATH, .config = DOCTOR_DEFAULT_CONFIG, .syslog_socket = "/dev/log" };
   cleanup_hostconfig og_hostconfig *cfg = NULL;
-  bool strict = false;
-  int r = parse (&d, &strict, argc, argv);
+  int r = parse (&d, argc, argv);
 
   if (r != OG_CLI_GO_ON)
     return r;
@@ -487,7 +483,7 @@ og_cmd_doctor (int argc, char **argv)
   check_cache (&d, cfg);
   doctor_runtimes (&d);
   fflush (stdout); /* the summary on stderr comes after the lines */
-  if (d.n_fail || (strict && d.n_warn))
+  if (d.n_fail || (d.strict && d.n_warn))
     {
       fprintf (stderr, "ocigate doctor: %zu %s failed, %zu %s\n", d.n_fail,
                d.n_fail == 1 ? "check" : "checks", d.n_warn,

@@ -121,7 +121,7 @@ og_cmd_inventory (int argc, char **argv)
     .takes_output = true,
   };
   inventory_view v = { 0 };
-  int r = og_cli_parse (&a, argc, argv, "ho:", opts, own_option, &v);
+  int r = og_cli_parse (&a, argc, argv, "o:", opts, own_option, &v);
 
   if (r != OG_CLI_GO_ON)
     return r;
