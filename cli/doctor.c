@@ -97,6 +97,21 @@ check_hook (doctor *d)
     doctor_say (d, DOCTOR_OK, "hook %s is an executable file owned by root", d->hook);
 }
 
+/* A FAIL line for each problem of the file at path that did not load:
+   WHAT, the problem (file:line:column: what is expected), then what it
+   does (ending in ": ", or "") and how to find them all again.  */
+static void
+fail_diags (doctor *d, const og_diags *diags, const char *what, const char *effect,
+            const char *path)
+{
+  for (size_t i = 0; i < diags->n; i++)
+    {
+      cleanup_free char *s = og_diag_format (diags, i);
+      doctor_say (d, DOCTOR_FAIL, "%s %s; %sfix it (`ocigate manifest lint %s`)", what, s, effect,
+                  path);
+    }
+}
+
 /* One manifest that the config names.  */
 static void
 check_manifest (doctor *d, const og_hostconfig *cfg, const char *name, const char *who)
@@ -120,11 +135,7 @@ check_manifest (doctor *d, const og_hostconfig *cfg, const char *name, const cha
       doctor_say (d, DOCTOR_OK, "manifest `%s` (%s): valid", name, path);
       return;
     }
-  for (size_t i = 0; i < diags.n; i++)
-    {
-      cleanup_free char *s = og_diag_format (&diags, i);
-      doctor_say (d, DOCTOR_FAIL, "manifest %s; fix it (`ocigate manifest lint %s`)", s, path);
-    }
+  fail_diags (d, &diags, "manifest", "", path);
   if (diags.n == 0)
     doctor_say (d, DOCTOR_FAIL, "manifest `%s`: %s", name, err->msg);
 }
@@ -139,14 +150,8 @@ check_config (doctor *d)
 
   if (og_hostconfig_load_file (d->config, &cfg, &diags, &err) < 0)
     {
-      for (size_t i = 0; i < diags.n; i++)
-        {
-          cleanup_free char *s = og_diag_format (&diags, i);
-          doctor_say (d, DOCTOR_FAIL,
-                      "host config %s; the hook cannot load it and follows its --on-error: fix "
-                      "it (`ocigate manifest lint %s`)",
-                      s, d->config);
-        }
+      fail_diags (d, &diags, "host config",
+                  "the hook cannot load it and follows its --on-error: ", d->config);
       if (diags.n == 0)
         doctor_say (d, DOCTOR_FAIL,
                     "host config: %s; the hook follows its --on-error until there is one",
