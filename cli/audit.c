@@ -483,14 +483,7 @@ default_file (const char *config)
   cleanup_diags og_diags diags = { 0 };
   if (og_hostconfig_load_file (config, &cfg, &diags, &err) < 0)
     {
-      /* the diagnostics say it at file:line:column; the error repeats them */
-      if (diags.n > 0)
-        {
-          og_cli_print_diags ("ocigate audit: ", &diags);
-          og_error_free (err);
-        }
-      else
-        og_cli_fail (OG_EXIT_USAGE, err);
+      og_cli_fail_load ("ocigate audit: ", &diags, err);
       return NULL;
     }
   if (cfg->audit_file == NULL)

@@ -52,10 +52,7 @@ load_manifest (const char *path, og_manifest **m)
 
   if (og_manifest_load_file (path, m, &diags, &err) == 0)
     return 0;
-  if (diags.n == 0)
-    return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
-  og_cli_print_diags ("ocigate: ", &diags);
-  return OG_EXIT_USAGE;
+  return og_cli_fail_load ("ocigate: ", &diags, og_steal_pointer (&err));
 }
 
 typedef struct check_opts

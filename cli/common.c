@@ -387,3 +387,14 @@ og_cli_print_diags (const char *prefix, const og_diags *d)
       fprintf (stderr, "%s%s\n", prefix, s);
     }
 }
+
+int
+og_cli_fail_load (const char *prefix, const og_diags *d, og_error *err)
+{
+  /* the diagnostics say it at file:line:column; the error repeats them */
+  if (d->n == 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  og_cli_print_diags (prefix, d);
+  og_error_free (err);
+  return OG_EXIT_USAGE;
+}

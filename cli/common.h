@@ -180,6 +180,10 @@ int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */
 void og_cli_print_diags (const char *prefix, const og_diags *d);
+/* A file that did not load: its diagnostics, each after prefix, or, when
+   it has none, err as og_cli_fail prints it.  Frees err; returns
+   OG_EXIT_USAGE.  */
+int og_cli_fail_load (const char *prefix, const og_diags *d, og_error *err);
 
 /* Parse "json" / "table" / "markdown" / "spdx" / "cyclonedx"; returns -1
    for anything else.  */
