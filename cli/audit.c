@@ -574,7 +574,7 @@ audit_option (int c, const char *arg, void *ctx)
       o->config = arg;
       return OG_CLI_GO_ON;
     default:
-      return og_cli_usage_error ("audit", "unknown option");
+      return OG_CLI_NOT_MINE;
     }
 }
 

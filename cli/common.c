@@ -159,7 +159,7 @@ common_option (og_cli_args *a, int c, const char *arg)
       a->output = arg;
       return OG_CLI_GO_ON;
     }
-  return og_cli_usage_error (a->verb, "unknown option");
+  return OG_CLI_NOT_MINE;
 }
 
 /* The verb's own long options, then the shared ones its arguments take, in
@@ -247,6 +247,8 @@ og_cli_getopt (const char *verb, void (*usage) (FILE *f), int argc, char **argv,
           return OG_EXIT_OK;
         }
       r = fn (c, optarg, ctx);
+      if (r == OG_CLI_NOT_MINE) /* in longopts, but no one's */
+        return og_cli_usage_error (verb, "unknown option");
       if (r != OG_CLI_GO_ON)
         return r;
     }

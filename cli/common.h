@@ -137,7 +137,8 @@ typedef struct og_cli_args
 #define OG_CLI_NOT_MINE (-2)
 
 /* One option of a verb: c as getopt_long returns it, arg its value (or
-   NULL); ctx is the verb's.  Returns OG_CLI_GO_ON, or the exit code.  */
+   NULL); ctx is the verb's.  Returns OG_CLI_GO_ON, OG_CLI_NOT_MINE for a c
+   it does not know, or the exit code.  */
 typedef int (*og_cli_getopt_fn) (int c, const char *arg, void *ctx);
 
 /* The getopt_long loop of every verb: the options of argv, from argv[1],

@@ -435,7 +435,7 @@ doctor_option (int c, const char *arg, void *ctx)
       d->strict = true;
       return OG_CLI_GO_ON;
     default:
-      return og_cli_usage_error ("doctor", "unknown option");
+      return OG_CLI_NOT_MINE;
     }
 }
 

@@ -76,7 +76,7 @@ install_option (int c, const char *arg, void *ctx)
       o->force = true;
       return OG_CLI_GO_ON;
     default:
-      return og_cli_usage_error ("install", "unknown option");
+      return OG_CLI_NOT_MINE;
     }
 }
 
