@@ -159,6 +159,11 @@ common_option (og_cli_args *a, int c, const char *arg)
       a->output = arg;
       return OG_CLI_GO_ON;
     }
+  if (c == 'd') /* in the options of a verb that takes it */
+    {
+      a->sopts.digests = OG_DIGESTS_EXEC;
+      return OG_CLI_GO_ON;
+    }
   return OG_CLI_NOT_MINE;
 }
 

@@ -157,8 +157,9 @@ typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *c
 
 /* Parse the options of argv: the verb's own (longopts, to { NULL }: only
    its own, the shared ones are added here) through own (may be NULL), then
-   the shared ones (--format and --output when the verb takes them, the
-   SOURCE options, -h/--help), with og_cli_getopt; shortopts as there.  Returns
+   the shared ones (--format and --output when the verb takes them,
+   --digests when its longopts list OG_CLI_DIGESTS_LONGOPT, the SOURCE
+   options, -h/--help), with og_cli_getopt; shortopts as there.  Returns
    OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
    usage error printed).  */
 int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,

@@ -63,9 +63,6 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     case 'B':
       o->label[1] = arg;
       return OG_CLI_GO_ON;
-    case 'd':
-      a->sopts.digests = OG_DIGESTS_EXEC;
-      return OG_CLI_GO_ON;
     default:
       return OG_CLI_NOT_MINE;
     }

@@ -61,9 +61,6 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
   inventory_view *v = ctx;
   switch (c)
     {
-    case 'd':
-      a->sopts.digests = OG_DIGESTS_EXEC;
-      return OG_CLI_GO_ON;
     case 'D':
       a->flags |= OG_INV_DEPS;
       return OG_CLI_GO_ON;
