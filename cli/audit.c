@@ -517,7 +517,7 @@ take_time (const char *arg, int64_t *ms, bool *set)
   return OG_CLI_GO_ON;
 }
 
-/* What the options say.  */
+/* What the options of ocigate audit set: the query, and how to run it.  */
 typedef struct audit_opts
 {
   query q;
