@@ -483,14 +483,7 @@ default_file (const char *config)
   cleanup_diags og_diags diags = { 0 };
   if (og_hostconfig_load_file (config, &cfg, &diags, &err) < 0)
     {
-      /* the diagnostics say it at file:line:column; the error repeats them */
-      if (diags.n > 0)
-        {
-          og_cli_print_diags ("ocigate audit: ", &diags);
-          og_error_free (err);
-        }
-      else
-        og_cli_fail (OG_EXIT_USAGE, err);
+      og_cli_fail_load ("ocigate audit: ", &diags, err);
       return NULL;
     }
   if (cfg->audit_file == NULL)
@@ -524,6 +517,67 @@ take_time (const char *arg, int64_t *ms, bool *set)
   return OG_CLI_GO_ON;
 }
 
+/* What the options of ocigate audit set: the query, and how to run it.  */
+typedef struct audit_opts
+{
+  query q;
+  bool summary;
+  og_format format;
+  const char *config;
+  bool rotated;
+} audit_opts;
+
+static int
+audit_option (int c, const char *arg, void *ctx)
+{
+  audit_opts *o = ctx;
+  switch (c)
+    {
+    case 'S':
+      return take_time (arg, &o->q.since, &o->q.since_set);
+    case 'U':
+      return take_time (arg, &o->q.until, &o->q.until_set);
+    case 'D':
+      if (parse_decisions (arg, &o->q.decisions) < 0)
+        return og_cli_usage_error ("audit",
+                                   "--decision takes allow, deny, error-allow or error-deny "
+                                   "(comma-separated), not '%s'",
+                                   arg);
+      return OG_CLI_GO_ON;
+    case 'C':
+      o->q.container = arg;
+      return OG_CLI_GO_ON;
+    case 'I':
+      {
+        const char *why;
+        size_t off;
+        if (!og_glob_valid (arg, false, &why, &off))
+          return og_cli_usage_error ("audit", "--image '%s': at byte %zu: %s", arg, off + 1, why);
+        o->q.image = arg;
+      }
+      return OG_CLI_GO_ON;
+    case 'N':
+      o->q.ns = arg;
+      return OG_CLI_GO_ON;
+    case 'f':
+      if (og_cli_parse_format (arg, &o->format) < 0
+          || (o->format != OG_FORMAT_TABLE && o->format != OG_FORMAT_JSON))
+        return og_cli_usage_error ("audit", "--format must be table or json, not '%s'", arg);
+      return OG_CLI_GO_ON;
+    case 's':
+      o->summary = true;
+      return OG_CLI_GO_ON;
+    case 'R':
+      o->rotated = true;
+      return OG_CLI_GO_ON;
+    case 'c':
+      o->config = arg;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 int
 og_cmd_audit (int argc, char **argv)
 {
@@ -540,85 +594,31 @@ og_cmd_audit (int argc, char **argv)
     { "config", required_argument, NULL, 'c' },
     OG_CLI_LONGOPTS_END,
   };
-  query q = { 0 };
-  run r = { .q = &q, .format = OG_FORMAT_TABLE };
-  const char *config = HOSTCONFIG_DEFAULT;
-  bool rotated = false;
+  audit_opts o = { .format = OG_FORMAT_TABLE, .config = HOSTCONFIG_DEFAULT };
+  run r = { .q = &o.q };
   cleanup_free char *dflt = NULL;
-  int c, st;
+  int st = og_cli_getopt ("audit", usage, argc, argv, "", opts, audit_option, &o);
 
-  optind = 1;
-  opterr = 0; /* one message per bad option: og_cli_bad_option's */
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'S':
-        if ((st = take_time (optarg, &q.since, &q.since_set)) != OG_CLI_GO_ON)
-          return st;
-        break;
-      case 'U':
-        if ((st = take_time (optarg, &q.until, &q.until_set)) != OG_CLI_GO_ON)
-          return st;
-        break;
-      case 'D':
-        if (parse_decisions (optarg, &q.decisions) < 0)
-          return og_cli_usage_error ("audit",
-                                     "--decision takes allow, deny, error-allow or error-deny "
-                                     "(comma-separated), not '%s'",
-                                     optarg);
-        break;
-      case 'C':
-        q.container = optarg;
-        break;
-      case 'I':
-        {
-          const char *why;
-          size_t off;
-          if (!og_glob_valid (optarg, false, &why, &off))
-            return og_cli_usage_error ("audit", "--image '%s': at byte %zu: %s", optarg, off + 1,
-                                       why);
-          q.image = optarg;
-        }
-        break;
-      case 'N':
-        q.ns = optarg;
-        break;
-      case 'f':
-        if (og_cli_parse_format (optarg, &r.format) < 0
-            || (r.format != OG_FORMAT_TABLE && r.format != OG_FORMAT_JSON))
-          return og_cli_usage_error ("audit", "--format must be table or json, not '%s'", optarg);
-        break;
-      case 's':
-        r.summary = true;
-        break;
-      case 'R':
-        rotated = true;
-        break;
-      case 'c':
-        config = optarg;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        return og_cli_bad_option ("audit", opts, c, argv);
-      }
-  if (q.since_set && q.until_set && q.until <= q.since)
+  if (st != OG_CLI_GO_ON)
+    return st;
+  if (o.q.since_set && o.q.until_set && o.q.until <= o.q.since)
     return og_cli_usage_error ("audit", "--until is not after --since");
 
   static const char *names[C_N] = { "decision", "image", "manifest", "first_finding" };
   for (int i = 0; i < C_N; i++)
     r.cs[i].name = names[i];
+  r.summary = o.summary;
+  r.format = o.format;
   if (optind == argc)
     {
-      dflt = default_file (config);
+      dflt = default_file (o.config);
       if (dflt == NULL)
         return OG_EXIT_USAGE;
     }
   for (int i = optind; i < argc || (dflt && i == optind); i++)
     {
       const char *file = i < argc ? argv[i] : dflt;
-      if (rotated)
+      if (o.rotated)
         read_rotated (&r, file);
       else
         read_file (&r, file);

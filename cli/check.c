@@ -52,10 +52,7 @@ load_manifest (const char *path, og_manifest **m)
 
   if (og_manifest_load_file (path, m, &diags, &err) == 0)
     return 0;
-  if (diags.n == 0)
-    return og_cli_fail (OG_EXIT_USAGE, og_steal_pointer (&err));
-  og_cli_print_diags ("ocigate: ", &diags);
-  return OG_EXIT_USAGE;
+  return og_cli_fail_load ("ocigate: ", &diags, og_steal_pointer (&err));
 }
 
 typedef struct check_opts
@@ -190,7 +187,7 @@ og_cmd_check (int argc, char **argv)
   int r;
 
   og_policy_today (o.today);
-  if ((r = og_cli_parse_options (&a, argc, argv, "m:ho:", opts, own_option, &o)) != OG_CLI_GO_ON)
+  if ((r = og_cli_parse_options (&a, argc, argv, "m:o:", opts, own_option, &o)) != OG_CLI_GO_ON)
     return r;
   if (o.manifest_path == NULL)
     return og_cli_usage_error ("check", "--manifest FILE is required");

@@ -159,12 +159,12 @@ common_option (og_cli_args *a, int c, const char *arg)
       a->output = arg;
       return OG_CLI_GO_ON;
     }
-  if (c == 'h')
+  if (c == 'd') /* in the options of a verb that takes it */
     {
-      a->usage (stdout);
-      return OG_EXIT_OK;
+      a->sopts.digests = OG_DIGESTS_EXEC;
+      return OG_CLI_GO_ON;
     }
-  return og_cli_usage_error (a->verb, "unknown option");
+  return OG_CLI_NOT_MINE;
 }
 
 /* The verb's own long options, then the shared ones its arguments take, in
@@ -213,8 +213,12 @@ long_matches (const struct option *opts, const char *arg)
   return n;
 }
 
-int
-og_cli_bad_option (const char *verb, const struct option *opts, int c, char **argv)
+/* After getopt_long returned '?' or ':' (with opterr 0 and ':' leading the
+   short options): one message that names the option and what is wrong
+   with it (unknown, ambiguous, or missing its value).  Returns
+   OG_EXIT_USAGE.  */
+static int
+bad_option (const char *verb, const struct option *opts, int c, char **argv)
 {
   const char *arg = argv[optind - 1];
   char shortname[3] = { '-', (char)optopt, '\0' };
@@ -228,29 +232,60 @@ og_cli_bad_option (const char *verb, const struct option *opts, int c, char **ar
 }
 
 int
-og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
-                      const struct option *longopts, og_cli_option_fn own, void *ctx)
+og_cli_getopt (const char *verb, void (*usage) (FILE *f), int argc, char **argv,
+               const char *shortopts, const struct option *longopts, og_cli_getopt_fn fn, void *ctx)
 {
-  struct option all[32];
   /* ':' first: getopt_long prints nothing and tells a missing value (':')
      from an unknown option ('?'), and one message names it.  */
-  cleanup_free char *quiet = og_xasprintf (":%s", shortopts);
+  cleanup_free char *quiet = og_xasprintf (":h%s", shortopts);
   int c, r;
 
-  all_longopts (a, longopts, all, OG_ARRAY_SIZE (all));
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, quiet, all, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, quiet, longopts, NULL)) != -1)
     {
       if (c == '?' || c == ':')
-        return og_cli_bad_option (a->verb, all, c, argv);
-      r = own ? own (a, c, optarg, ctx) : OG_CLI_NOT_MINE;
-      if (r == OG_CLI_NOT_MINE)
-        r = common_option (a, c, optarg);
+        return bad_option (verb, longopts, c, argv);
+      if (c == 'h')
+        {
+          usage (stdout);
+          return OG_EXIT_OK;
+        }
+      r = fn (c, optarg, ctx);
+      if (r == OG_CLI_NOT_MINE) /* in longopts, but no one's */
+        return og_cli_usage_error (verb, "unknown option");
       if (r != OG_CLI_GO_ON)
         return r;
     }
   return OG_CLI_GO_ON;
+}
+
+/* og_cli_parse_options's handler: the verb's own options, then the shared
+   ones.  */
+typedef struct args_parse
+{
+  og_cli_args *a;
+  og_cli_option_fn own;
+  void *ctx;
+} args_parse;
+
+static int
+args_option (int c, const char *arg, void *ctx)
+{
+  const args_parse *p = ctx;
+  int r = p->own ? p->own (p->a, c, arg, p->ctx) : OG_CLI_NOT_MINE;
+  return r == OG_CLI_NOT_MINE ? common_option (p->a, c, arg) : r;
+}
+
+int
+og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, og_cli_option_fn own, void *ctx)
+{
+  struct option all[32];
+  args_parse p = { .a = a, .own = own, .ctx = ctx };
+
+  all_longopts (a, longopts, all, OG_ARRAY_SIZE (all));
+  return og_cli_getopt (a->verb, a->usage, argc, argv, shortopts, all, args_option, &p);
 }
 
 int
@@ -358,4 +393,15 @@ og_cli_print_diags (const char *prefix, const og_diags *d)
       cleanup_free char *s = og_diag_format (d, i);
       fprintf (stderr, "%s%s\n", prefix, s);
     }
+}
+
+int
+og_cli_fail_load (const char *prefix, const og_diags *d, og_error *err)
+{
+  /* the diagnostics say it at file:line:column; the error repeats them */
+  if (d->n == 0)
+    return og_cli_fail (OG_EXIT_USAGE, err);
+  og_cli_print_diags (prefix, d);
+  og_error_free (err);
+  return OG_EXIT_USAGE;
 }

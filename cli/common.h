@@ -136,13 +136,30 @@ typedef struct og_cli_args
 #define OG_CLI_GO_ON    (-1)
 #define OG_CLI_NOT_MINE (-2)
 
+/* One option of a verb: c as getopt_long returns it, arg its value (or
+   NULL); ctx is the verb's.  Returns OG_CLI_GO_ON, OG_CLI_NOT_MINE for a c
+   it does not know, or the exit code.  */
+typedef int (*og_cli_getopt_fn) (int c, const char *arg, void *ctx);
+
+/* The getopt_long loop of every verb: the options of argv, from argv[1],
+   each through fn, but -h/--help (usage on stdout, then exit 0) and a bad
+   option (unknown, ambiguous, or missing its value: one message that names
+   it, exit 2), which are answered here.  shortopts are the verb's own
+   letters ('h' is added here); longopts end with OG_CLI_LONGOPTS_END.
+   Returns OG_CLI_GO_ON, with optind at the first operand, or the exit code
+   for the verb to return.  */
+int og_cli_getopt (const char *verb, void (*usage) (FILE *f), int argc, char **argv,
+                   const char *shortopts, const struct option *longopts, og_cli_getopt_fn fn,
+                   void *ctx);
+
 /* A verb's own options; ctx is the verb's.  */
 typedef int (*og_cli_option_fn) (og_cli_args *a, int c, const char *arg, void *ctx);
 
 /* Parse the options of argv: the verb's own (longopts, to { NULL }: only
    its own, the shared ones are added here) through own (may be NULL), then
-   the shared ones (--format and --output when the verb takes them, the
-   SOURCE options, -h/--help).  Returns
+   the shared ones (--format and --output when the verb takes them,
+   --digests when its longopts list OG_CLI_DIGESTS_LONGOPT, the SOURCE
+   options, -h/--help), with og_cli_getopt; shortopts as there.  Returns
    OG_CLI_GO_ON, or the exit code for the verb to return (help shown, or a
    usage error printed).  */
 int og_cli_parse_options (og_cli_args *a, int argc, char **argv, const char *shortopts,
@@ -165,12 +182,10 @@ int og_cli_write_inventory (const og_cli_args *a, og_cli_write_fn writer, const 
 /* Print diagnostics (file:line:column: what is expected), one a line on
    stderr, each after prefix.  */
 void og_cli_print_diags (const char *prefix, const og_diags *d);
-
-/* After getopt_long returned '?' or ':' (with opterr 0 and ':' leading the
-   short options): one message that names the option and what is wrong
-   with it (unknown, ambiguous, or missing its value).  Returns
+/* A file that did not load: its diagnostics, each after prefix, or, when
+   it has none, err as og_cli_fail prints it.  Frees err; returns
    OG_EXIT_USAGE.  */
-int og_cli_bad_option (const char *verb, const struct option *opts, int c, char **argv);
+int og_cli_fail_load (const char *prefix, const og_diags *d, og_error *err);
 
 /* Parse "json" / "table" / "markdown" / "spdx" / "cyclonedx"; returns -1
    for anything else.  */

@@ -63,9 +63,6 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
     case 'B':
       o->label[1] = arg;
       return OG_CLI_GO_ON;
-    case 'd':
-      a->sopts.digests = OG_DIGESTS_EXEC;
-      return OG_CLI_GO_ON;
     default:
       return OG_CLI_NOT_MINE;
     }
@@ -167,7 +164,7 @@ og_cmd_diff (int argc, char **argv)
     .takes_output = true,
   };
   diff_opts o = { .what = OG_DIFF_PACKAGES };
-  int r = og_cli_parse_options (&a, argc, argv, "ho:", opts, own_option, &o);
+  int r = og_cli_parse_options (&a, argc, argv, "o:", opts, own_option, &o);
 
   if (r != OG_CLI_GO_ON)
     return r;

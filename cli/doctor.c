@@ -97,6 +97,21 @@ check_hook (doctor *d)
     doctor_say (d, DOCTOR_OK, "hook %s is an executable file owned by root", d->hook);
 }
 
+/* A FAIL line for each problem of the file at path that did not load:
+   WHAT, the problem (file:line:column: what is expected), then what it
+   does (ending in ": ", or "") and how to find them all again.  */
+static void
+fail_diags (doctor *d, const og_diags *diags, const char *what, const char *effect,
+            const char *path)
+{
+  for (size_t i = 0; i < diags->n; i++)
+    {
+      cleanup_free char *s = og_diag_format (diags, i);
+      doctor_say (d, DOCTOR_FAIL, "%s %s; %sfix it (`ocigate manifest lint %s`)", what, s, effect,
+                  path);
+    }
+}
+
 /* One manifest that the config names.  */
 static void
 check_manifest (doctor *d, const og_hostconfig *cfg, const char *name, const char *who)
@@ -120,11 +135,7 @@ check_manifest (doctor *d, const og_hostconfig *cfg, const char *name, const cha
       doctor_say (d, DOCTOR_OK, "manifest `%s` (%s): valid", name, path);
       return;
     }
-  for (size_t i = 0; i < diags.n; i++)
-    {
-      cleanup_free char *s = og_diag_format (&diags, i);
-      doctor_say (d, DOCTOR_FAIL, "manifest %s; fix it (`ocigate manifest lint %s`)", s, path);
-    }
+  fail_diags (d, &diags, "manifest", "", path);
   if (diags.n == 0)
     doctor_say (d, DOCTOR_FAIL, "manifest `%s`: %s", name, err->msg);
 }
@@ -139,14 +150,8 @@ check_config (doctor *d)
 
   if (og_hostconfig_load_file (d->config, &cfg, &diags, &err) < 0)
     {
-      for (size_t i = 0; i < diags.n; i++)
-        {
-          cleanup_free char *s = og_diag_format (&diags, i);
-          doctor_say (d, DOCTOR_FAIL,
-                      "host config %s; the hook cannot load it and follows its --on-error: fix "
-                      "it (`ocigate manifest lint %s`)",
-                      s, d->config);
-        }
+      fail_diags (d, &diags, "host config",
+                  "the hook cannot load it and follows its --on-error: ", d->config);
       if (diags.n == 0)
         doctor_say (d, DOCTOR_FAIL,
                     "host config: %s; the hook follows its --on-error until there is one",
@@ -392,7 +397,50 @@ add_dir (const char **dirs, size_t *n, const char *option, const char *dir)
 }
 
 static int
-parse (doctor *d, bool *strict, int argc, char **argv)
+doctor_option (int c, const char *arg, void *ctx)
+{
+  doctor *d = ctx;
+  switch (c)
+    {
+    case 'c':
+      d->config = arg;
+      return OG_CLI_GO_ON;
+    case 'D':
+      return add_dir (d->hooks_dirs, &d->n_hooks_dirs, "--hooks-dir", arg);
+    case 'k':
+      d->hook = arg;
+      return OG_CLI_GO_ON;
+    case 'P':
+      d->containers_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'C':
+      d->crio_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'p':
+      return add_dir (d->containers_conf_dirs, &d->n_containers_conf_dirs, "--containers-conf-dir",
+                      arg);
+    case 'r':
+      return add_dir (d->crio_conf_dirs, &d->n_crio_conf_dirs, "--crio-conf-dir", arg);
+    case 'd':
+      d->containerd_conf = arg;
+      return OG_CLI_GO_ON;
+    case 'K':
+      d->containerd_socket = arg;
+      return OG_CLI_GO_ON;
+    case 'S':
+      d->syslog_socket = arg;
+      d->syslog_socket_given = true;
+      return OG_CLI_GO_ON;
+    case 's':
+      d->strict = true;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
+static int
+parse (doctor *d, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "config", required_argument, NULL, 'c' },
@@ -408,54 +456,8 @@ parse (doctor *d, bool *strict, int argc, char **argv)
     { "strict", no_argument, NULL, 's' },
     OG_CLI_LONGOPTS_END,
   };
-  int c, rc = OG_CLI_GO_ON;
+  int rc = og_cli_getopt ("doctor", usage, argc, argv, "", opts, doctor_option, d);
 
-  optind = 1;
-  opterr = 0;
-  while (rc == OG_CLI_GO_ON && (c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'c':
-        d->config = optarg;
-        break;
-      case 'D':
-        rc = add_dir (d->hooks_dirs, &d->n_hooks_dirs, "--hooks-dir", optarg);
-        break;
-      case 'k':
-        d->hook = optarg;
-        break;
-      case 'P':
-        d->containers_conf = optarg;
-        break;
-      case 'C':
-        d->crio_conf = optarg;
-        break;
-      case 'p':
-        rc = add_dir (d->containers_conf_dirs, &d->n_containers_conf_dirs, "--containers-conf-dir",
-                      optarg);
-        break;
-      case 'r':
-        rc = add_dir (d->crio_conf_dirs, &d->n_crio_conf_dirs, "--crio-conf-dir", optarg);
-        break;
-      case 'd':
-        d->containerd_conf = optarg;
-        break;
-      case 'K':
-        d->containerd_socket = optarg;
-        break;
-      case 'S':
-        d->syslog_socket = optarg;
-        d->syslog_socket_given = true;
-        break;
-      case 's':
-        *strict = true;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        return og_cli_bad_option ("doctor", opts, c, argv);
-      }
   if (rc != OG_CLI_GO_ON)
     return rc;
   if (optind != argc)
@@ -473,8 +475,7 @@ og_cmd_doctor (int argc, char **argv)
 {
   doctor d = { .hook = OG_HOOK_PATH, .config = DOCTOR_DEFAULT_CONFIG, .syslog_socket = "/dev/log" };
   cleanup_hostconfig og_hostconfig *cfg = NULL;
-  bool strict = false;
-  int r = parse (&d, &strict, argc, argv);
+  int r = parse (&d, argc, argv);
 
   if (r != OG_CLI_GO_ON)
     return r;
@@ -487,7 +488,7 @@ og_cmd_doctor (int argc, char **argv)
   check_cache (&d, cfg);
   doctor_runtimes (&d);
   fflush (stdout); /* the summary on stderr comes after the lines */
-  if (d.n_fail || (strict && d.n_warn))
+  if (d.n_fail || (d.strict && d.n_warn))
     {
       fprintf (stderr, "ocigate doctor: %zu %s failed, %zu %s\n", d.n_fail,
                d.n_fail == 1 ? "check" : "checks", d.n_warn,

@@ -36,6 +36,7 @@ typedef struct doctor
   const char *containerd_socket; /* NULL: /run/containerd/containerd.sock */
   const char *syslog_socket;
   bool syslog_socket_given; /* --syslog-socket: over the config's audit.syslog_socket */
+  bool strict;              /* --strict: the warnings fail the run too */
   size_t n_warn, n_fail;
 } doctor;
 

@@ -148,7 +148,7 @@ og_cmd_files (int argc, char **argv)
     .flags = OG_INV_FILES,
   };
   files_view view = { 0 };
-  int r = og_cli_parse (&a, argc, argv, "ho:", opts, own_option, &view);
+  int r = og_cli_parse (&a, argc, argv, "o:", opts, own_option, &view);
 
   if (r != OG_CLI_GO_ON)
     return r;

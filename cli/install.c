@@ -54,6 +54,32 @@ usage (FILE *f)
               "invalid file, or a different entry in the way (without --force).\n");
 }
 
+static int
+install_option (int c, const char *arg, void *ctx)
+{
+  install_opts *o = ctx;
+  switch (c)
+    {
+    case 'k':
+      o->hook = arg;
+      return OG_CLI_GO_ON;
+    case 's':
+      o->stage = arg;
+      return OG_CLI_GO_ON;
+    case 'c':
+      o->config = arg;
+      return OG_CLI_GO_ON;
+    case 'e':
+      o->on_error = arg;
+      return OG_CLI_GO_ON;
+    case 'f':
+      o->force = true;
+      return OG_CLI_GO_ON;
+    default:
+      return OG_CLI_NOT_MINE;
+    }
+}
+
 int
 og_cmd_install (int argc, char **argv)
 {
@@ -64,34 +90,10 @@ og_cmd_install (int argc, char **argv)
   };
   install_opts o = { .hook = OG_HOOK_PATH, .stage = "prestart", .on_error = "allow" };
   const char *what;
-  int c;
+  int r = og_cli_getopt ("install", usage, argc, argv, "", opts, install_option, &o);
 
-  optind = 1;
-  opterr = 0; /* one message per bad option: og_cli_bad_option's */
-  while ((c = getopt_long (argc, argv, ":h", opts, NULL)) != -1)
-    switch (c)
-      {
-      case 'k':
-        o.hook = optarg;
-        break;
-      case 's':
-        o.stage = optarg;
-        break;
-      case 'c':
-        o.config = optarg;
-        break;
-      case 'e':
-        o.on_error = optarg;
-        break;
-      case 'f':
-        o.force = true;
-        break;
-      case 'h':
-        usage (stdout);
-        return OG_EXIT_OK;
-      default:
-        return og_cli_bad_option ("install", opts, c, argv);
-      }
+  if (r != OG_CLI_GO_ON)
+    return r;
   if (strcmp (o.stage, "prestart") != 0 && strcmp (o.stage, "createRuntime") != 0)
     return og_cli_usage_error ("install", "--stage must be prestart or createRuntime, not '%s'",
                                o.stage);

@@ -61,9 +61,6 @@ own_option (og_cli_args *a, int c, const char *arg, void *ctx)
   inventory_view *v = ctx;
   switch (c)
     {
-    case 'd':
-      a->sopts.digests = OG_DIGESTS_EXEC;
-      return OG_CLI_GO_ON;
     case 'D':
       a->flags |= OG_INV_DEPS;
       return OG_CLI_GO_ON;
@@ -121,7 +118,7 @@ og_cmd_inventory (int argc, char **argv)
     .takes_output = true,
   };
   inventory_view v = { 0 };
-  int r = og_cli_parse (&a, argc, argv, "ho:", opts, own_option, &v);
+  int r = og_cli_parse (&a, argc, argv, "o:", opts, own_option, &v);
 
   if (r != OG_CLI_GO_ON)
     return r;

@@ -123,7 +123,7 @@ cmd_generate (int argc, char **argv)
   };
   og_cli_args a = { .verb = "manifest generate", .usage = usage_generate, .takes_output = true };
   generate_opts g = { .level = OG_GEN_VERSIONS };
-  int r = og_cli_parse (&a, argc, argv, "ho:", opts, generate_option, &g);
+  int r = og_cli_parse (&a, argc, argv, "o:", opts, generate_option, &g);
 
   if (r == OG_CLI_GO_ON)
     {

@@ -133,7 +133,7 @@ og_cmd_slim (int argc, char **argv)
   slim_opts o = { .format = OG_DEPS_TABLE };
   cleanup_inventory og_inventory inv = { 0 };
   og_error *err = NULL;
-  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, &o);
+  int r = og_cli_parse (&a, argc, argv, "", opts, own_option, &o);
 
   if (r == OG_CLI_GO_ON)
     {

@@ -50,7 +50,7 @@ og_cmd_verify (int argc, char **argv)
       = { .verb = "verify", .usage = usage, .takes_format = true, .flags = OG_INV_VERIFY };
   cleanup_inventory og_inventory inv = { 0 };
   og_error *err = NULL;
-  int r = og_cli_parse (&a, argc, argv, "h", opts, own_option, NULL);
+  int r = og_cli_parse (&a, argc, argv, "", opts, own_option, NULL);
 
   if (r != OG_CLI_GO_ON)
     return r;

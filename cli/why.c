@@ -37,7 +37,7 @@ og_cmd_why (int argc, char **argv)
   cleanup_inventory og_inventory inv = { 0 };
   og_error *err = NULL;
   const char *what;
-  int r = og_cli_parse_options (&a, argc, argv, "h", opts, NULL, NULL);
+  int r = og_cli_parse_options (&a, argc, argv, "", opts, NULL, NULL);
 
   if (r != OG_CLI_GO_ON)
     return r;

@@ -252,6 +252,16 @@ read_entry (og_cachedir *c, og_error **err)
   return 0;
 }
 
+/* Remove NAME from the cache directory DIRFD (WHAT, for the error); one
+   that is not there is removed already.  */
+static int
+remove_cache_file (int dirfd, const char *name, const char *what, og_error **err)
+{
+  if (unlinkat (dirfd, name, 0) < 0 && errno != ENOENT)
+    return og_error_set (err, errno, "remove %s `%s`", what, name);
+  return 0;
+}
+
 /* An anonymous file in the cache directory, for an entry or a memo that
    appears under its name only once it is whole (link_into_place).  */
 static int
@@ -320,8 +330,8 @@ og_cachedir_drop (og_cachedir *c, og_error **err)
   free (c->entry);
   c->entry = NULL;
   c->entry_len = 0;
-  if (unlinkat (c->dirfd, c->name, 0) < 0 && errno != ENOENT)
-    return og_error_set (err, errno, "remove cache entry `%s`", c->name);
+  if (remove_cache_file (c->dirfd, c->name, "cache entry", err) < 0)
+    return -1;
   if (c->tmpfd < 0)
     c->tmpfd = new_tmpfile (c->dirfd);
   if (c->tmpfd < 0)
@@ -359,10 +369,10 @@ og_cachedir_take_memo (og_cachedir *c, og_error **err)
     return -1;
   if (r == 0)
     {
-      if (unlinkat (c->dirfd, name, 0) < 0 && errno != ENOENT)
+      if (remove_cache_file (c->dirfd, name, "cache memo", err) < 0)
         {
           free (data);
-          return og_error_set (err, errno, "remove cache memo `%s`", name);
+          return -1;
         }
       c->memo = (uint8_t *)data;
       c->memo_len = len;
