@@ -82,7 +82,7 @@ og_jload_pop (og_jload *c, size_t save)
   c->ptr.data[save] = '\0';
 }
 
-static void
+static void __attribute__ ((format (printf, 3, 0)))
 vdiag (og_jload *c, bool key, const char *fmt, va_list ap)
 {
   cleanup_free char *m = og_vasprintf (fmt, ap);
