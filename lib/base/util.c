@@ -1,4 +1,7 @@
-/* Checked allocation, the growable buffer and string vectors (see util.h).  */
+/* Checked allocation, the growable buffer, string vectors and the usable
+   CPUs (see util.h).  */
+#include <sched.h>
+
 #include "base/util.h"
 
 static void __attribute__ ((noreturn)) oom (void)
@@ -213,4 +216,13 @@ og_strv_clear (og_strv *sv)
   og_strv_free (sv->v, sv->n);
   sv->v = NULL;
   sv->n = 0;
+}
+
+size_t
+og_usable_cpus (void)
+{
+  cpu_set_t set;
+  if (sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) > 0)
+    return (size_t)CPU_COUNT (&set);
+  return 1;
 }

@@ -90,6 +90,9 @@ char *og_vasprintf (const char *fmt, va_list ap) __attribute__ ((format (printf,
 /* Grow *array (of *cap elements of size elsize) so that it holds at least need.  */
 void og_grow (void *array, size_t *cap, size_t need, size_t elsize);
 
+/* The CPUs this process may run on (its affinity mask), at least 1.  */
+size_t og_usable_cpus (void);
+
 /* A growable byte buffer, always NUL-terminated.  */
 typedef struct og_buf
 {

@@ -291,6 +291,9 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
     walk_flags |= OG_WALK_CROSS_MOUNTS;
 
   /* Walk first: ownership is then resolved against the tree in memory.  */
+  /* on_entry never prunes: the source may read ahead on other threads.  */
+  if (walker == NULL)
+    walk_flags |= OG_WALK_PARALLEL;
   ret = og_catalog_load_os (&st, err);
   if (ret == 0 && (flags & OG_INV_ACCOUNTS))
     ret = og_catalog_load_accounts (&st, err);

@@ -1,7 +1,6 @@
 /* The catalog's parallel loop (see pool.h): items taken by an atomic
    counter, so a thread that got a large file does not hold the others.  */
 #include <pthread.h>
-#include <sched.h>
 
 #include "catalog/pool.h"
 #include "base/deadline.h"
@@ -51,22 +50,12 @@ pool_worker (void *arg)
   return NULL;
 }
 
-/* The CPUs this process may run on.  */
-static size_t
-usable_cpus (void)
-{
-  cpu_set_t set;
-  if (sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) > 0)
-    return (size_t)CPU_COUNT (&set);
-  return 1;
-}
-
 int
 og_catalog_parallel (size_t n, og_pool_fn fn, void *ctx, og_error **err)
 {
   pool pl = { .fn = fn, .ctx = ctx, .n = n };
   pthread_t tids[POOL_MAX_THREADS];
-  size_t want = usable_cpus (), started = 0;
+  size_t want = og_usable_cpus (), started = 0;
 
   if (want > POOL_MAX_THREADS)
     want = POOL_MAX_THREADS;

@@ -4,14 +4,8 @@
    for by name (os-release, package databases) are opened relative to it with
    openat2(RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), so an absolute or ".."
    symlink in the image resolves inside the image and can never reach a host
-   file.  The walk reads directories with getdents64 and never follows a
-   symlink: every entry is fstatat(AT_SYMLINK_NOFOLLOW)'d relative to its
-   parent's fd, and files are opened with O_NOFOLLOW relative to that fd.  The
-   walk is iterative with an explicit, bounded stack.  Mounts are recognised
-   by mount ID (statx STATX_MNT_ID, Linux 5.8), not by st_dev: on an overlay
-   root whose layers sit on different filesystems, files report the st_dev
-   of the layer they come from, yet they are the image's content.
-   Sources: openat2(2), getdents64(2), statx(2), capabilities(7).  */
+   file.  The walk is dirwalk.c's.  Sources: openat2(2), getdents64(2),
+   statx(2), capabilities(7).  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -21,6 +15,7 @@
 #include <sys/xattr.h>
 
 #include "source/dir.h"
+#include "source/dirwalk.h"
 #include "base/deadline.h"
 #include "base/digest.h"
 #include "base/fileio.h"
@@ -30,11 +25,7 @@
 typedef struct og_source_dir
 {
   og_source base;
-  int rootfd;
-  dev_t rootdev;
-  uint64_t rootmnt; /* mount ID of the root, when has_mnt_id */
-  bool has_mnt_id;
-  bool digests; /* executables handed over with sha256_pending */
+  og_dir_root root;
 } og_source_dir;
 
 static int
@@ -78,7 +69,7 @@ dir_read_file (og_source *s, const char *path, size_t max, uint8_t **data, size_
                og_error **err)
 {
   og_source_dir *d = (og_source_dir *)s;
-  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+  cleanup_close int fd = openat2_in_root (d->root.fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR)
@@ -158,7 +149,7 @@ static int
 dir_list_dir (og_source *s, const char *path, char ***names, size_t *n, og_error **err)
 {
   og_source_dir *d = (og_source_dir *)s;
-  cleanup_close int fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_DIRECTORY);
+  cleanup_close int fd = openat2_in_root (d->root.fd, path, O_RDONLY | O_DIRECTORY);
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR)
@@ -182,7 +173,7 @@ static int
 dir_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_error **err)
 {
   og_source_dir *d = userdata;
-  og_in_root r = { .dirfd = d->rootfd, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  og_in_root r = { .dirfd = d->root.fd, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
   return og_in_root_lstat (&r, path, mode, target, err);
 }
 
@@ -205,31 +196,6 @@ dir_resolve_dir (og_source *s, const char *path, char **out, og_error **err)
   *out = og_steal_pointer (&canon);
   return 0;
 }
-
-/* ---- the walk ------------------------------------------------------------ */
-
-typedef struct walk_frame
-{
-  int fd;
-  char **names;
-  size_t n;
-  size_t next;
-  size_t path_len; /* length of this directory's path in the path buffer */
-} walk_frame;
-
-typedef struct walk_state
-{
-  og_source_dir *d;
-  unsigned flags;
-  og_walk_fn fn;
-  void *userdata;
-  char path[OG_MAX_PATH + 1];
-  walk_frame stack[OG_MAX_DEPTH];
-  size_t depth;
-  size_t visited;
-  uint8_t head[OG_HEAD_MAX];
-  uint8_t cap[OG_CAP_MAX];
-} walk_state;
 
 /* Bytes hashed between two looks at the deadline.  */
 #define HASH_DEADLINE_STEP (4u << 20)
@@ -331,175 +297,11 @@ og_dir_open_head (int dirfd, const char *name, const char *path, uint8_t head[OG
   return og_steal_fd (&fd);
 }
 
-/* The head (for the ELF facts) and the capability of an executable, through
-   an fd opened without following symlinks; with digests, the size limit of
-   the hashing that inspect does after the walk.  */
-static int
-inspect_executable (walk_state *w, int dirfd, const char *name, og_entry *e, og_error **err)
-{
-  uint64_t size;
-  cleanup_close int fd = og_dir_open_head (dirfd, name, w->path, w->head, w->cap, e, &size, err);
-
-  if (fd < 0)
-    return -1;
-  /* The digest is read later, on every CPU (og_entry.sha256_pending); the
-     size limit is checked here, where the walk still holds the file.  */
-  if (w->d->digests && size > OG_HASH_MAX)
-    return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                              "`%s`: an executable of %llu bytes, over the limit of %llu bytes "
-                              "hashed (a sparse file?): not inspected",
-                              w->path, (unsigned long long)size, (unsigned long long)OG_HASH_MAX);
-  e->sha256_pending = w->d->digests;
-  return 0;
-}
-
-static int
-push_dir (walk_state *w, int fd, size_t path_len, og_error **err)
-{
-  walk_frame *f;
-  if (w->depth >= OG_MAX_DEPTH)
-    {
-      close (fd);
-      og_error_set_code (err, OG_ERR_LIMIT, 0,
-                         "`%s`: directories nested deeper than %d levels (the depth "
-                         "limit): what is below is not inspected",
-                         w->path, OG_MAX_DEPTH);
-      og_error_set_subject (err, w->path);
-      return -1;
-    }
-  f = &w->stack[w->depth];
-  memset (f, 0, sizeof *f);
-  f->fd = fd;
-  f->path_len = path_len;
-  if (og_dir_read_names (fd, path_len ? w->path : "/", &f->names, &f->n, err) < 0)
-    {
-      close (fd);
-      return -1;
-    }
-  w->depth++;
-  return 0;
-}
-
-static void
-pop_dir (walk_state *w)
-{
-  walk_frame *f = &w->stack[--w->depth];
-  close (f->fd);
-  free (f->names);
-}
-
-/* Visit one entry of the top frame.  */
-static int
-visit (walk_state *w, og_error **err)
-{
-  walk_frame *f = &w->stack[w->depth - 1];
-  const char *name = f->names[f->next++];
-  size_t nlen = strlen (name);
-  og_entry e = { 0 };
-  struct stat st = { 0 };
-  struct statx stx;
-  bool other_mount;
-  char target[OG_MAX_PATH + 1];
-
-  if (f->path_len + 1 + nlen > OG_MAX_PATH)
-    {
-      w->path[f->path_len] = '\0';
-      return og_error_set_code (err, OG_ERR_LIMIT, 0,
-                                "`%s/%s`: path longer than %d bytes (the path length limit): "
-                                "not inspected",
-                                w->path, name, OG_MAX_PATH);
-    }
-  w->path[f->path_len] = '/';
-  memcpy (w->path + f->path_len + 1, name, nlen + 1);
-
-  if (statx (f->fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-             STATX_TYPE | STATX_MODE | STATX_UID | STATX_GID | STATX_SIZE | STATX_NLINK
-                 | STATX_MNT_ID,
-             &stx)
-      < 0)
-    {
-      if (errno == ENOENT)
-        return 0; /* gone since we listed the directory */
-      return og_error_set (err, errno, "stat `%s`", w->path);
-    }
-  st.st_mode = stx.stx_mode;
-  st.st_dev = makedev (stx.stx_dev_major, stx.stx_dev_minor);
-  /* Another mount (a runtime's bind-mounted /etc/hostname, /proc): not the
-     image's content.  Such a directory is listed but not entered; anything
-     else is handed over as skipped only.  */
-  other_mount = ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-                 && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT));
-  if (w->d->has_mnt_id && (stx.stx_mask & STATX_MNT_ID))
-    other_mount |= stx.stx_mnt_id != w->d->rootmnt;
-  else
-    other_mount |= st.st_dev != w->d->rootdev; /* no mount IDs: the old rule */
-  og_dir_entry_from_statx (&e, w->path, &stx);
-  if (other_mount && !(w->flags & OG_WALK_CROSS_MOUNTS))
-    {
-      e.skipped = OG_SKIP_MOUNT;
-      return w->fn (&e, w->userdata, err);
-    }
-  if (S_ISLNK (st.st_mode))
-    {
-      ssize_t n = readlinkat (f->fd, name, target, sizeof target - 1);
-      if (n >= 0)
-        {
-          target[n] = '\0';
-          e.link_target = target;
-        }
-    }
-  else if (og_entry_is_executable (st.st_mode))
-    {
-      if (inspect_executable (w, f->fd, name, &e, err) < 0)
-        return -1;
-    }
-  {
-    int r = w->fn (&e, w->userdata, err);
-    if (r < 0)
-      return -1;
-    if (r == OG_WALK_PRUNE)
-      return 0; /* the caller has this directory's content already */
-  }
-  if (S_ISDIR (st.st_mode))
-    {
-      int fd = openat (f->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        return og_error_set (err, errno, "open directory `%s`", w->path);
-      return push_dir (w, fd, f->path_len + 1 + nlen, err);
-    }
-  return 0;
-}
-
 static int
 dir_walk (og_source *s, unsigned flags, og_walk_fn fn, void *userdata, og_error **err)
 {
   og_source_dir *d = (og_source_dir *)s;
-  walk_state *w = og_xcalloc (1, sizeof *w);
-  int fd, ret = 0;
-
-  w->d = d;
-  w->flags = flags;
-  w->fn = fn;
-  w->userdata = userdata;
-  fd = openat2_in_root (d->rootfd, "/", O_RDONLY | O_DIRECTORY);
-  if (fd < 0)
-    ret = og_error_set (err, errno, "open `%s`", s->info.path);
-  else
-    ret = push_dir (w, fd, 0, err);
-  while (ret == 0 && w->depth > 0)
-    {
-      walk_frame *f = &w->stack[w->depth - 1];
-      if (f->next >= f->n)
-        pop_dir (w);
-      else if ((++w->visited & 255) == 0 && og_deadline_check (err) < 0)
-        ret = -1;
-      else
-        ret = visit (w, err);
-    }
-  while (w->depth > 0)
-    pop_dir (w);
-  free (w);
-  return ret;
+  return og_dir_walk (&d->root, s->info.path, flags, fn, userdata, err);
 }
 
 /* Reads for verification are large and sequential; the buffer is on the
@@ -517,7 +319,7 @@ dir_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts 
   memset (out, 0, sizeof *out);
   /* O_PATH|O_NOFOLLOW first: the last component may be a symlink, a fifo
      or a device, none of which may be opened for reading.  */
-  fd = openat2_in_root (d->rootfd, path, O_PATH | O_NOFOLLOW);
+  fd = openat2_in_root (d->root.fd, path, O_PATH | O_NOFOLLOW);
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR)
@@ -533,9 +335,9 @@ dir_inspect (og_source *s, const char *path, og_digest_algo algo, og_file_facts 
   if (!S_ISREG (st.st_mode) || algo == OG_DIGEST_NONE)
     return 0;
   close (og_steal_fd (&fd));
-  fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_NOATIME);
+  fd = openat2_in_root (d->root.fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_NOATIME);
   if (fd < 0 && errno == EPERM)
-    fd = openat2_in_root (d->rootfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    fd = openat2_in_root (d->root.fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0)
     return og_error_set (err, errno, "open `%s` in `%s`", path, s->info.path);
   /* What we read must be what we stat'ed.  */
@@ -561,8 +363,8 @@ static void
 dir_free (og_source *s)
 {
   og_source_dir *d = (og_source_dir *)s;
-  if (d->rootfd >= 0)
-    close (d->rootfd);
+  if (d->root.fd >= 0)
+    close (d->root.fd);
   og_source_info_clear (&s->info);
   free (d);
 }
@@ -607,18 +409,18 @@ og_source_open_dir (const char *path, const og_source_options *opts, og_source *
   d->base.ops = &dir_ops;
   d->base.info.kind = og_xstrdup ("dir");
   d->base.info.path = og_xstrdup (path);
-  d->rootfd = og_steal_fd (&fd);
-  d->rootdev = st.st_dev;
+  d->root.fd = og_steal_fd (&fd);
+  d->root.dev = st.st_dev;
   {
     struct statx stx;
-    if (statx (d->rootfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0
+    if (statx (d->root.fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) == 0
         && (stx.stx_mask & STATX_MNT_ID))
       {
-        d->rootmnt = stx.stx_mnt_id;
-        d->has_mnt_id = true;
+        d->root.mnt = stx.stx_mnt_id;
+        d->root.has_mnt_id = true;
       }
   }
-  d->digests = opts && opts->digests == OG_DIGESTS_EXEC;
+  d->root.digests = opts && opts->digests == OG_DIGESTS_EXEC;
   *out = &d->base;
   return 0;
 }

@@ -69,6 +69,10 @@ typedef struct og_entry
 enum
 {
   OG_WALK_CROSS_MOUNTS = 1 << 0, /* directory source: descend into other filesystems */
+  /* The walk function never returns OG_WALK_PRUNE: a directory source may
+     read directories ahead on other threads (what the function is given,
+     and in what order, is the same).  */
+  OG_WALK_PARALLEL = 1 << 1,
 };
 
 static inline bool

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 #include "base/deadline.h"
@@ -260,6 +261,186 @@ test_walk_depth_limit (void **state)
   remove_dir (d);
 }
 
+static bool
+ends_with (const char *s, const char *suffix)
+{
+  size_t n = strlen (s), m = strlen (suffix);
+  return n >= m && strcmp (s + n - m, suffix) == 0;
+}
+
+/* Everything a walk hands over, one line an entry, into a buffer; with
+   stop_at, the walk function fails at that path.  */
+typedef struct transcript
+{
+  og_buf b;
+  const char *stop_at;
+} transcript;
+
+static int
+record_entry (const og_entry *e, void *ud, og_error **err)
+{
+  transcript *t = ud;
+  og_buf_printf (&t->b, "%s %o %u:%u %llu %llu skip=%d link=%s pending=%d cap=%zu head=", e->path,
+                 e->mode, e->uid, e->gid, (unsigned long long)e->size,
+                 (unsigned long long)e->nlink, (int)e->skipped,
+                 e->link_target ? e->link_target : "-", (int)e->sha256_pending, e->cap_len);
+  og_buf_append (&t->b, e->head ? (const char *)e->head : "", e->head_len);
+  og_buf_putc (&t->b, '\n');
+  if (t->stop_at && strcmp (e->path, t->stop_at) == 0)
+    return og_error_set (err, 0, "stopped at `%s`", e->path);
+  return 0;
+}
+
+/* The walk's transcript and its result ("ok" or the error's message).  */
+static char *
+walk_transcript (const char *dir, unsigned flags, bool digests, const char *stop_at)
+{
+  og_source_options opts = { .digests = digests ? OG_DIGESTS_EXEC : OG_DIGESTS_NONE };
+  transcript t = { .stop_at = stop_at };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  int r;
+
+  assert_int_equal (og_source_open_dir (dir, &opts, &s, &err), 0);
+  r = og_source_walk (s, flags, record_entry, &t, &err);
+  og_buf_printf (&t.b, "=> %s\n", r == 0 ? "ok" : err->msg);
+  assert_true (r == 0 || err != NULL);
+  og_error_freep (&err);
+  og_source_free (s);
+  return og_buf_steal (&t.b);
+}
+
+/* A walk that reads ahead on other threads (OG_WALK_PARALLEL) hands over
+   exactly what the walk of one thread does, in the same order, with the
+   same first error: on a tree of 600 directories with files, executables
+   (heads), a capability, links and hard links, then with a path over the
+   length limit late in the walk and a directory past the depth limit early
+   in it, and with a walk function that fails half way.  Each walk is
+   repeated: the helpers' timing differs from run to run.  */
+static void
+test_parallel_walk_is_the_walk (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  cleanup_free char *seq = NULL, *seq_digests = NULL;
+  cleanup_free char *stop = NULL;
+  og_buf p = { 0 };
+  size_t lines = 0;
+
+  for (int i = 0; i < 30; i++)
+    for (int j = 0; j < 20; j++)
+      {
+        cleanup_free char *sub = og_xasprintf ("d%02d/s%02d", i, j);
+        cleanup_free char *f = og_xasprintf ("%s/file", sub);
+        cleanup_free char *x = og_xasprintf ("%s/tool%d", sub, j);
+        cleanup_free char *l = og_xasprintf ("%s/link", sub);
+        cleanup_free char *body = og_xasprintf ("#!/bin/sh\necho %d %d\n", i, j);
+        fx_parents (d, f);
+        fx_put (d, f, "data");
+        fx_put (d, x, body);
+        fx_chmod (d, x, j % 5 == 0 ? 04755 : 0755);
+        fx_symlink (j % 2 ? "file" : "/etc/passwd", d, l);
+      }
+  {
+    /* VFS_CAP_REVISION_2, effective, permitted CAP_NET_RAW (capability.h).  */
+    static const uint8_t cap[20] = { 0x01, 0, 0, 0x02, 0, 0x20 };
+    cleanup_free char *x = og_xasprintf ("%s/d03/s05/tool5", d);
+    assert_int_equal (lsetxattr (x, "security.capability", cap, sizeof cap, 0), 0);
+  }
+  {
+    cleanup_free char *a = og_xasprintf ("%s/d00/s00/file", d);
+    cleanup_free char *b = og_xasprintf ("%s/d29/s19/hard", d);
+    assert_int_equal (link (a, b), 0);
+  }
+
+  seq = walk_transcript (d, 0, false, NULL);
+  seq_digests = walk_transcript (d, 0, true, NULL);
+  for (const char *c = seq; *c; c++)
+    lines += *c == '\n';
+  assert_true (lines > 600 * 4);
+  assert_true (ends_with (seq, "=> ok\n"));
+  {
+    cleanup_free char *want
+        = og_xasprintf ("/d03/s05/tool5 104755 %u:%u 19 1 skip=0 link=- pending=0 cap=20 head=#!",
+                        getuid (), getgid ());
+    cleanup_free char *want_digests
+        = og_xasprintf ("/d03/s05/tool5 104755 %u:%u 19 1 skip=0 link=- pending=1 cap=20 head=#!",
+                        getuid (), getgid ());
+    assert_non_null (strstr (seq, want));
+    assert_non_null (strstr (seq_digests, want_digests));
+    assert_non_null (strstr (seq, "/d00/s01/link 120777"));
+    assert_non_null (strstr (seq, " 2 skip=0 link=- pending=0 cap=0 head=\n/d00/s00/link"));
+  }
+  for (int round = 0; round < 5; round++)
+    {
+      cleanup_free char *par = walk_transcript (d, OG_WALK_PARALLEL, false, NULL);
+      cleanup_free char *par_digests = walk_transcript (d, OG_WALK_PARALLEL, true, NULL);
+      assert_string_equal (par, seq);
+      assert_string_equal (par_digests, seq_digests);
+    }
+
+  /* A walk function that fails half way: the same entries before it.  */
+  stop = walk_transcript (d, 0, false, "/d15/s10/tool10");
+  assert_true (ends_with (stop, "=> stopped at `/d15/s10/tool10`\n"));
+  for (int round = 0; round < 5; round++)
+    {
+      cleanup_free char *par = walk_transcript (d, OG_WALK_PARALLEL, false, "/d15/s10/tool10");
+      assert_string_equal (par, stop);
+    }
+
+  /* Over the path length limit at the end, past the depth limit at the
+     start: both walks stop at the first in walk order, the depth.  */
+  {
+    /* Made relative to an fd: the whole path is longer than PATH_MAX.  */
+    cleanup_free char *start = og_xasprintf ("%s/d29/s19", d);
+    const char *name = "long-name-of-a-directory-long-name-of-a-directory";
+    size_t len = strlen ("/d29/s19");
+    int fd = open (start, O_PATH | O_DIRECTORY);
+    char x[251];
+    assert_true (fd >= 0);
+    for (; len < OG_MAX_PATH - 200; len += 1 + strlen (name))
+      {
+        int sub;
+        assert_int_equal (mkdirat (fd, name, 0755), 0);
+        sub = openat (fd, name, O_PATH | O_DIRECTORY);
+        assert_true (sub >= 0);
+        close (fd);
+        fd = sub;
+      }
+    memset (x, 'x', 250);
+    x[250] = '\0';
+    assert_int_equal (mkdirat (fd, x, 0755), 0);
+    close (fd);
+  }
+  {
+    cleanup_free char *late = walk_transcript (d, 0, false, NULL);
+    assert_non_null (strstr (late, "(the path length limit)"));
+    for (int round = 0; round < 5; round++)
+      {
+        cleanup_free char *par = walk_transcript (d, OG_WALK_PARALLEL, false, NULL);
+        assert_string_equal (par, late);
+      }
+  }
+  p.len = 0;
+  og_buf_printf (&p, "%s/d00", d);
+  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
+    {
+      og_buf_puts (&p, "/a");
+      assert_int_equal (mkdir (p.data, 0755), 0);
+    }
+  {
+    cleanup_free char *early = walk_transcript (d, 0, false, NULL);
+    assert_non_null (strstr (early, "(the depth limit)"));
+    assert_null (strstr (early, "/d01/"));
+    for (int round = 0; round < 5; round++)
+      {
+        cleanup_free char *par = walk_transcript (d, OG_WALK_PARALLEL, false, NULL);
+        assert_string_equal (par, early);
+      }
+  }
+  og_buf_free (&p);
+  remove_dir (d);
+}
+
 /* A sparse executable far larger than its blocks: hashing it (inspect, which
    reads what the walk handed over as pending) checks the deadline and stops
    soon after it passes, with OG_ERR_DEADLINE; past OG_HASH_MAX the walk
@@ -451,5 +632,6 @@ FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
          cmocka_unit_test (test_walk_does_not_follow_links),
          cmocka_unit_test (test_walk_digests_when_opened_with_them),
          cmocka_unit_test (test_open_errors_name_the_path),
-         cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_hashing_checks_deadline),
+         cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_parallel_walk_is_the_walk),
+         cmocka_unit_test (test_hashing_checks_deadline),
          cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all));
