@@ -161,55 +161,71 @@ digest_pending (build_state *st, og_error **err)
   return og_catalog_parallel (st->pending.n, digest_one, &c, err);
 }
 
-/* The digests read beside the package databases, which need the walk but
-   not the digests: a thread of its own (with the pool's) while the calling
-   thread reads the databases; without a thread, before them.  Each writes
-   fields of its own (sha256 here; package, the packages elsewhere).  Only a
-   directory source hands over pending digests, and its operations keep no
-   state (syscalls on the root fd), so its inspect may run beside them.  */
-typedef struct digest_job
+/* A job on a thread of its own beside the calling thread, which goes on
+   with other work; without a thread, it runs at once.  Each job writes
+   fields of its own: the digests write sha256 (after the walk), the
+   packages write the package list and the databases (beside the walk).  */
+typedef int (*job_fn) (build_state *st, og_error **err);
+
+typedef struct job
 {
+  job_fn fn;
   build_state *st;
   pthread_t tid;
   bool running;
   int ret;
   og_error *err;
-} digest_job;
+} job;
 
 static void *
-digest_main (void *arg)
+job_main (void *arg)
 {
-  digest_job *j = arg;
-  j->ret = digest_pending (j->st, &j->err);
+  job *j = arg;
+  j->ret = j->fn (j->st, &j->err);
   return NULL;
 }
 
 static int
-digest_start (digest_job *j, build_state *st, og_error **err)
+job_start (job *j, job_fn fn, build_state *st, og_error **err)
 {
+  j->fn = fn;
   j->st = st;
-  if (st->pending.n == 0)
-    return 0;
-  j->running = pthread_create (&j->tid, NULL, digest_main, j) == 0;
-  return j->running ? 0 : digest_pending (st, err);
+  j->running = pthread_create (&j->tid, NULL, job_main, j) == 0;
+  return j->running ? 0 : fn (st, err);
 }
 
-/* Wait for the digests; their error comes first (it is the walk's).  */
+/* Wait for the job; with job_first its error comes before ret's, else
+   after it.  */
 static int
-digest_finish (digest_job *j, int ret, og_error **err)
+job_finish (job *j, int ret, bool job_first, og_error **err)
 {
   if (!j->running)
     return ret;
   pthread_join (j->tid, NULL);
   j->running = false;
-  if (j->ret == 0)
-    return ret;
+  if (j->ret == 0 || (ret < 0 && !job_first))
+    {
+      og_error_free (j->err);
+      return ret;
+    }
   if (err && *err)
     og_error_freep (err);
   if (err)
     *err = og_steal_pointer (&j->err);
   og_error_free (j->err);
   return -1;
+}
+
+/* The digests the walk left pending need the walk but not the packages:
+   read while the calling thread reads the databases.  Only a directory
+   source hands over pending digests, and its operations keep no state
+   (syscalls on the root fd), so its inspect may run beside them.  */
+static int
+digest_start (job *j, build_state *st, og_error **err)
+{
+  if (st->pending.n == 0)
+    return 0;
+  return job_start (j, digest_pending, st, err);
 }
 
 static void
@@ -282,7 +298,8 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   build_state st
       = { .src = src, .inv = inv, .flags = flags, .excludes = excludes, .n_excludes = n_excludes };
   unsigned walk_flags = 0;
-  digest_job job = { 0 };
+  job digests = { 0 }, packages = { 0 };
+  bool packages_beside;
   int ret, restored;
 
   memset (inv, 0, sizeof *inv);
@@ -294,26 +311,34 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   /* on_entry never prunes: the source may read ahead on other threads.  */
   if (walker == NULL)
     walk_flags |= OG_WALK_PARALLEL;
+  /* Nor does the package list need the walk: where the source allows it,
+     the databases are read beside the walk (a cache's walker may restore
+     them instead: read after it).  */
+  packages_beside = walker == NULL && !(flags & OG_INV_NO_PACKAGES) && src->ops->reads_beside_walk;
   ret = og_catalog_load_os (&st, err);
   if (ret == 0 && (flags & OG_INV_ACCOUNTS))
     ret = og_catalog_load_accounts (&st, err);
+  if (ret == 0 && packages_beside)
+    ret = job_start (&packages, og_catalog_load_packages, &st, err);
   if (ret == 0)
     ret = walker ? walker (src, walk_flags, on_entry, &st, walker_data, err)
                  : og_source_walk (src, walk_flags, on_entry, &st, err);
   if (ret == 0)
-    ret = digest_start (&job, &st, err);
+    ret = digest_start (&digests, &st, err);
+  ret = job_finish (&packages, ret, false, err); /* the walk's error first */
   restored = ret == 0 && restore && flags == 0 ? restore (inv, walker_data, err) : 0;
   if (restored < 0)
     ret = -1;
   if (ret == 0 && !restored && !(flags & OG_INV_NO_PACKAGES))
     {
-      ret = og_catalog_load_packages (&st, err);
+      if (!packages_beside)
+        ret = og_catalog_load_packages (&st, err);
       if (ret == 0)
         ret = og_catalog_index_owners (&st, err);
       if (ret == 0 && (flags & OG_INV_DEPS))
         og_depgraph_build (&inv->packages, &inv->deps);
     }
-  ret = digest_finish (&job, ret, err);
+  ret = job_finish (&digests, ret, true, err); /* the digests' error first: it is the walk's */
   free (st.pending.v);
   if (ret == 0 && !restored)
     og_catalog_join_owners (&st);

@@ -376,6 +376,7 @@ static const og_source_ops dir_ops = {
   .resolve_dir = dir_resolve_dir,
   .inspect = dir_inspect,
   .free = dir_free,
+  .reads_beside_walk = true,
 };
 
 int

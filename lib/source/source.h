@@ -140,6 +140,9 @@ typedef struct og_source_ops
   int (*prefetch) (og_source *s, const char *const *paths, const og_digest_algo *algos, size_t n,
                    og_error **err);
   void (*free) (og_source *s);
+  /* read_file, list_dir and resolve_dir may run on another thread while
+     walk runs (a directory: syscalls on the root fd, no state kept).  */
+  bool reads_beside_walk;
 } og_source_ops;
 
 struct og_source

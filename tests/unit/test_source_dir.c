@@ -441,6 +441,42 @@ test_parallel_walk_is_the_walk (void **state)
   remove_dir (d);
 }
 
+/* The package databases are read beside the walk, yet a walk's error comes
+   first, as when they were read after it: a dpkg status that is a directory
+   fails the inventory only when the walk does not.  */
+static void
+test_walk_error_before_database_error (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  og_buf p = { 0 };
+  og_source *s = NULL;
+  og_error *err = NULL;
+  og_inventory inv;
+
+  fx_mkdir (d, "etc");
+  fx_parents (d, "var/lib/dpkg/status/x");
+  assert_int_equal (og_source_open_dir (d, NULL, &s, &err), 0);
+  assert_int_equal (og_inventory_build (s, 0, &inv, &err), -1);
+  assert_non_null (strstr (err->msg, "`/var/lib/dpkg/status` is not a regular file"));
+  og_error_freep (&err);
+  og_buf_printf (&p, "%s/etc", d);
+  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
+    {
+      og_buf_puts (&p, "/d");
+      assert_int_equal (mkdir (p.data, 0755), 0);
+    }
+  for (int round = 0; round < 5; round++)
+    {
+      assert_int_equal (og_inventory_build (s, 0, &inv, &err), -1);
+      assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
+      assert_non_null (strstr (err->msg, "(the depth limit)"));
+      og_error_freep (&err);
+    }
+  og_source_free (s);
+  og_buf_free (&p);
+  remove_dir (d);
+}
+
 /* A sparse executable far larger than its blocks: hashing it (inspect, which
    reads what the walk handed over as pending) checks the deadline and stops
    soon after it passes, with OG_ERR_DEADLINE; past OG_HASH_MAX the walk
@@ -633,5 +669,6 @@ FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
          cmocka_unit_test (test_walk_digests_when_opened_with_them),
          cmocka_unit_test (test_open_errors_name_the_path),
          cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_parallel_walk_is_the_walk),
+         cmocka_unit_test (test_walk_error_before_database_error),
          cmocka_unit_test (test_hashing_checks_deadline),
          cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all));
