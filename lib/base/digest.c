@@ -111,13 +111,6 @@ og_digest_free (og_digest *d)
   free (d);
 }
 
-void
-og_digest_freep (og_digest **d)
-{
-  og_digest_free (*d);
-  *d = NULL;
-}
-
 int
 og_sha256_hex_of (const void *data, size_t len, og_sha256_hex out, og_error **err)
 {

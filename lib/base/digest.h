@@ -46,7 +46,7 @@ void og_digest_update (og_digest *d, const void *data, size_t len);
    The digest can not be updated afterwards.  */
 void og_digest_final_hex (og_digest *d, char *hex);
 void og_digest_free (og_digest *d);
-void og_digest_freep (og_digest **d);
+OG_DEFINE_FREEP (og_digest, og_digest_free)
 #define cleanup_digest __attribute__ ((cleanup (og_digest_freep)))
 
 /* One call: the sha256 of data in hex.  */

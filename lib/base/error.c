@@ -94,10 +94,3 @@ og_error_set_subject (og_error **err, const char *subject)
   if (err && *err && (*err)->subject == NULL && subject)
     (*err)->subject = og_xstrdup (subject);
 }
-
-void
-og_error_freep (og_error **err)
-{
-  og_error_free (*err);
-  *err = NULL;
-}

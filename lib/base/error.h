@@ -5,6 +5,8 @@
 #ifndef OG_ERROR_H
 #define OG_ERROR_H
 
+#include "base/util.h"
+
 /* What kind of failure it is: callers test this, never the message.  */
 typedef enum og_errcode
 {
@@ -51,7 +53,7 @@ void og_error_prefix (og_error **err, const char *fmt, ...) __attribute__ ((form
 void og_error_set_subject (og_error **err, const char *subject);
 
 void og_error_free (og_error *err);
-void og_error_freep (og_error **err);
+OG_DEFINE_FREEP (og_error, og_error_free)
 #define cleanup_error __attribute__ ((cleanup (og_error_freep)))
 
 #endif

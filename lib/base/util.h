@@ -29,6 +29,15 @@
 /* A parameter a callback type requires and this callback does not use.  */
 #define OG_UNUSED __attribute__ ((unused))
 
+/* NAME##p, the cleanup function (__attribute__ ((cleanup))) of a TYPE *
+   owned by the free function NAME, which takes NULL: it frees and clears.  */
+#define OG_DEFINE_FREEP(type, name)                                                                \
+  static inline void name##p (type **p)                                                            \
+  {                                                                                                \
+    name (*p);                                                                                     \
+    *p = NULL;                                                                                     \
+  }
+
 static inline void
 og_freep (void *p)
 {

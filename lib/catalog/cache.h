@@ -80,11 +80,7 @@ int og_pkg_snapshot_restore (const uint8_t *data, size_t len, const char *tree_h
 int og_layer_cache_replay (const og_layer_cache *c, const char *dir, og_walk_fn fn, void *userdata,
                            og_error **err);
 void og_layer_cache_free (og_layer_cache *c);
-static inline void
-og_layer_cache_freep (og_layer_cache **c)
-{
-  og_layer_cache_free (*c);
-}
+OG_DEFINE_FREEP (og_layer_cache, og_layer_cache_free)
 #define cleanup_layer_cache __attribute__ ((cleanup (og_layer_cache_freep)))
 
 /* The merged root of an overlay: its layers and what must be walked for

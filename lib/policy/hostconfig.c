@@ -559,13 +559,6 @@ og_hostconfig_free (og_hostconfig *cfg)
   free (cfg);
 }
 
-void
-og_hostconfig_freep (og_hostconfig **cfg)
-{
-  og_hostconfig_free (*cfg);
-  *cfg = NULL;
-}
-
 static bool
 annotation_holds (const og_hc_annotation *a, const og_kv *v, size_t n)
 {

@@ -73,7 +73,7 @@ int og_hostconfig_load_buffer (const char *data, size_t len, const char *file, o
 int og_hostconfig_load_file (const char *path, og_hostconfig **out, og_diags *diags,
                              og_error **err);
 void og_hostconfig_free (og_hostconfig *cfg);
-void og_hostconfig_freep (og_hostconfig **cfg);
+OG_DEFINE_FREEP (og_hostconfig, og_hostconfig_free)
 #define cleanup_hostconfig __attribute__ ((cleanup (og_hostconfig_freep)))
 
 /* What the rules know of a container's image and pod (runtime/identity.h

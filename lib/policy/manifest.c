@@ -417,13 +417,6 @@ og_manifest_free (og_manifest *m)
   free (m);
 }
 
-void
-og_manifest_freep (og_manifest **m)
-{
-  og_manifest_free (*m);
-  *m = NULL;
-}
-
 bool
 og_manifest_needs_deps (const og_manifest *m)
 {

@@ -137,7 +137,7 @@ int og_manifest_load_buffer (const char *data, size_t len, const char *file, og_
                              og_diags *diags, og_error **err);
 int og_manifest_load_file (const char *path, og_manifest **out, og_diags *diags, og_error **err);
 void og_manifest_free (og_manifest *m);
-void og_manifest_freep (og_manifest **m);
+OG_DEFINE_FREEP (og_manifest, og_manifest_free)
 #define cleanup_manifest __attribute__ ((cleanup (og_manifest_freep)))
 
 /* Does the switch's pinned set allow this file (path, and for capabilities

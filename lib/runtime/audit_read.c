@@ -90,13 +90,6 @@ og_audit_lines_free (og_audit_lines *l)
   free (l);
 }
 
-void
-og_audit_lines_freep (og_audit_lines **l)
-{
-  og_audit_lines_free (*l);
-  *l = NULL;
-}
-
 /* Read more after buf[end), moving the unread bytes to the front first.
    Returns the bytes read (0 at the end).  */
 static ssize_t

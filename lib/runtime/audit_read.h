@@ -26,7 +26,7 @@ typedef struct og_audit_lines og_audit_lines;
    its magic bytes and decompressed).  */
 int og_audit_lines_open (const char *path, og_audit_lines **out, og_error **err);
 void og_audit_lines_free (og_audit_lines *l);
-void og_audit_lines_freep (og_audit_lines **l);
+OG_DEFINE_FREEP (og_audit_lines, og_audit_lines_free)
 #define cleanup_audit_lines __attribute__ ((cleanup (og_audit_lines_freep)))
 
 /* The next line without its '\n' (valid until the next call), its number

@@ -36,11 +36,7 @@ int og_overlay_upper_open (const char *path, bool userxattr, og_overlay_upper **
    if it is a symlink (overlayfs does not either).  */
 og_upper_kind og_overlay_upper_lookup (og_overlay_upper *u, const char *path);
 void og_overlay_upper_free (og_overlay_upper *u);
-static inline void
-og_overlay_upper_freep (og_overlay_upper **u)
-{
-  og_overlay_upper_free (*u);
-}
+OG_DEFINE_FREEP (og_overlay_upper, og_overlay_upper_free)
 #define cleanup_overlay_upper __attribute__ ((cleanup (og_overlay_upper_freep)))
 
 #endif

@@ -195,11 +195,7 @@ int og_source_open (const char *spec, const og_source_options *opts, og_source *
 char *og_source_image_path (const char *spec, bool *layout);
 
 void og_source_free (og_source *s);
-static inline void
-og_source_freep (og_source **s)
-{
-  og_source_free (*s);
-}
+OG_DEFINE_FREEP (og_source, og_source_free)
 #define cleanup_source __attribute__ ((cleanup (og_source_freep)))
 
 static inline int
