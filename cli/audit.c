@@ -560,10 +560,7 @@ audit_option (int c, const char *arg, void *ctx)
       o->q.ns = arg;
       return OG_CLI_GO_ON;
     case 'f':
-      if (og_cli_parse_format (arg, &o->format) < 0
-          || (o->format != OG_FORMAT_TABLE && o->format != OG_FORMAT_JSON))
-        return og_cli_usage_error ("audit", "--format must be table or json, not '%s'", arg);
-      return OG_CLI_GO_ON;
+      return og_cli_format_option ("audit", arg, OG_FORMATS_DEFAULT, &o->format);
     case 's':
       o->summary = true;
       return OG_CLI_GO_ON;

@@ -85,18 +85,24 @@ formats_text (unsigned formats)
   return og_buf_steal (&b);
 }
 
-static int
-parse_format_option (og_cli_args *a, const char *arg)
+int
+og_cli_format_option (const char *verb, const char *arg, unsigned formats, og_format *out)
 {
-  unsigned formats = a->formats ? a->formats : OG_FORMATS_DEFAULT;
   og_format f;
   if (og_cli_parse_format (arg, &f) < 0 || !(formats & OG_FORMAT_BIT (f)))
     {
       cleanup_free char *names = formats_text (formats);
-      return og_cli_usage_error (a->verb, "--format must be %s, not '%s'", names, arg);
+      return og_cli_usage_error (verb, "--format must be %s, not '%s'", names, arg);
     }
-  a->format = f;
+  *out = f;
   return OG_CLI_GO_ON;
+}
+
+static int
+parse_format_option (og_cli_args *a, const char *arg)
+{
+  return og_cli_format_option (a->verb, arg, a->formats ? a->formats : OG_FORMATS_DEFAULT,
+                               &a->format);
 }
 
 int

@@ -191,5 +191,9 @@ int og_cli_fail_load (const char *prefix, const og_diags *d, og_error *err);
    for anything else.  */
 int og_cli_parse_format (const char *s, og_format *out);
 const char *og_cli_format_name (og_format f);
+/* --format ARG of verb, one of formats (OG_FORMAT_BIT()s), into *out:
+   OG_CLI_GO_ON, or the usage error's exit code ("--format must be json or
+   table, not 'x'").  */
+int og_cli_format_option (const char *verb, const char *arg, unsigned formats, og_format *out);
 
 #endif

@@ -107,8 +107,7 @@ fill_launch (ctx *c, json_t *p)
   v = json_object_get (p, "allowed_bind_mounts");
   m->has_bind_mounts = v != NULL;
   m->allowed_bind_mounts = og_xcalloc (json_array_size (v) + 1, sizeof (char *));
-  og_mload_each (c, p, "allowed_bind_mounts", "\"allowed_bind_mounts\"",
-                 "an array of host path globs", add_bind_mount, m);
+  og_mload_each (c, p, "allowed_bind_mounts", "an array of host path globs", add_bind_mount, m);
 }
 
 static long long
@@ -301,8 +300,7 @@ parse_exceptions (ctx *c, json_t *root)
   /* json_array_size is 0 for what is not an array.  */
   c->m->exceptions = og_xcalloc (json_array_size (json_object_get (root, "exceptions")) + 1,
                                  sizeof *c->m->exceptions);
-  og_mload_each (c, root, "exceptions", "\"exceptions\"", "an array of exception objects",
-                 add_exception, c->m);
+  og_mload_each (c, root, "exceptions", "an array of exception objects", add_exception, c->m);
 }
 
 static void

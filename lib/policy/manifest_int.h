@@ -32,11 +32,11 @@ char *og_mload_glob (ctx *c, json_t *v, bool path, const char *what);
 /* The glob at obj.key, read with the pointer at it; NULL when absent (then
  *present, when given, is false) or after a diagnostic.  */
 char *og_mload_member_glob (ctx *c, json_t *obj, const char *key, bool path, bool *present);
-/* Walk parent.key, an array (else the diagnostic "WHAT must be EXPECTED,
-   not TYPE"), calling add for each entry with its pointer pushed.  Absent:
-   nothing.  */
+/* Walk parent.key, an array (else the diagnostic "\"KEY\" must be
+   EXPECTED, not TYPE"), calling add for each entry with its pointer pushed.
+   Absent: nothing.  */
 typedef void (*og_mload_add) (ctx *c, json_t *e, size_t i, void *out);
-void og_mload_each (ctx *c, json_t *parent, const char *key, const char *what, const char *expected,
+void og_mload_each (ctx *c, json_t *parent, const char *key, const char *expected,
                     og_mload_add add, void *out);
 void og_mload_pkg_rule_clear (og_pkg_rule *r);
 void og_mload_exec_rule_clear (og_exec_rule *r);

@@ -111,15 +111,17 @@ parse_pkg_rule (ctx *c, json_t *e, og_pkg_rule *r, bool require)
 }
 
 void
-og_mload_each (ctx *c, json_t *parent, const char *key, const char *what, const char *expected,
-               og_mload_add add, void *out)
+og_mload_each (ctx *c, json_t *parent, const char *key, const char *expected, og_mload_add add,
+               void *out)
 {
   json_t *arr = json_object_get (parent, key);
+  cleanup_free char *what = NULL;
   size_t save, i;
   json_t *e;
 
   if (arr == NULL)
     return;
+  what = og_xasprintf ("\"%s\"", key);
   save = push (c, key);
   if (expect_type (c, arr, JSON_ARRAY, what, expected))
     json_array_foreach (arr, i, e)
@@ -152,7 +154,7 @@ og_mload_pkg_list (ctx *c, json_t *parent, const char *key, og_pkg_rules *out)
 {
   /* json_array_size is 0 for what is not an array: a list is never NULL.  */
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  og_mload_each (c, parent, key, key, "an array of package entries", add_pkg_rule, out);
+  og_mload_each (c, parent, key, "an array of package entries", add_pkg_rule, out);
 }
 
 void
@@ -215,5 +217,5 @@ void
 og_mload_exec_list (ctx *c, json_t *parent, const char *key, og_exec_rules *out)
 {
   out->v = og_xcalloc (json_array_size (json_object_get (parent, key)) + 1, sizeof *out->v);
-  og_mload_each (c, parent, key, key, "an array of executable entries", add_exec_rule, out);
+  og_mload_each (c, parent, key, "an array of executable entries", add_exec_rule, out);
 }

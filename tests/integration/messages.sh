@@ -141,6 +141,9 @@ check "an ambiguous abbreviation: says so" grep -qx "ocigate check: option '--o'
 check "install: one message per bad option too" bash -c "test \"\$(head -1 '$W/err')\" = \"ocigate install: unknown option '--bogus'\" && test \$(wc -l < '$W/err') -eq 2"
 "$OCIGATE" audit --since 2> "$W/err" > /dev/null
 check "audit: an option without its value, one message that says so" bash -c "test \"\$(head -1 '$W/err')\" = \"ocigate audit: option '--since' needs a value\" && test \$(wc -l < '$W/err') -eq 2"
+"$OCIGATE" audit --format xml 2> "$W/err" > /dev/null
+"$OCIGATE" verify --format xml "$E" 2> "$W/err2" > /dev/null
+check "audit and verify: a bad --format named in the same words, json or table" bash -c "test \"\$(head -1 '$W/err')\" = \"ocigate audit: --format must be json or table, not 'xml'\" && test \"\$(head -1 '$W/err2')\" = \"ocigate verify: --format must be json or table, not 'xml'\""
 "$OCIGATE" manifest generate --help > "$W/gh"; "$OCIGATE" manifest lint --help > "$W/lh"
 check "manifest generate and lint: their own --help texts" bash -c "! cmp -s '$W/gh' '$W/lh' && grep -q '^Usage: ocigate manifest generate' '$W/gh' && grep -q -- '--level' '$W/gh' && grep -q '^Usage: ocigate manifest lint' '$W/lh' && ! grep -q -- '--level' '$W/lh'"
 for verb in inventory files diff check "manifest generate" "manifest lint" why verify slim doctor; do

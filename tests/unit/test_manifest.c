@@ -101,7 +101,10 @@ test_errors_have_positions (void **state)
   expect_one (HDR " \"executables\": {\"deny\": [\"/a\", \"/usr/**x\"]}}", "\"/usr", "bad glob");
   expect_one (HDR " \"packages\": {\"allow\": [{\"name\": \"a\", \"version\": \">= \"}]}}",
               "\">= ", "bad version constraint");
-  expect_one (HDR " \"packages\": {\"allow\": 3}}", "3}", "must be an array");
+  expect_one (HDR " \"packages\": {\"allow\": 3}}", "3}",
+              "\"allow\" must be an array of package entries, not an integer");
+  expect_one (HDR " \"executables\": {\"deny\": \"/bin/sh\"}}", "\"/bin",
+              "\"deny\" must be an array of executable entries, not a string");
   expect_one (HDR " \"limits\": {\"max_packages\": -1}}", "-1", "non-negative integer");
   expect_one (HDR " \"exceptions\": [{\"rule\": \"packages.unlisted\", \"reason\": \"x\"}]}",
               "{\"rule", "needs \"expires\"");
