@@ -265,7 +265,7 @@ og_layer_cache_build (const char *lower_root, const char *const *lowers, size_t 
       cleanup_source og_source *src = NULL;
       ret = og_source_open_dir (lower_root, NULL, &src, err);
       if (ret == 0)
-        ret = og_source_walk (src, 0, on_lower_entry, c, err);
+        ret = og_source_walk (src, OG_WALK_PARALLEL, on_lower_entry, c, err); /* never prunes */
     }
   else
     ret = og_overlay_walk_lowers (lowers, n, userxattr, on_lower_entry, c, why, err);
