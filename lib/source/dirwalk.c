@@ -4,7 +4,8 @@
 
    A directory is read in one go, a scan: its names (getdents64), a statx of
    each, the target of each symlink, and the head and security.capability of
-   each executable through an fd opened without following symlinks.  The
+   each executable through an fd opened without following symlinks (the
+   records of at most SCAN_WINDOW names at a time).  The
    calling thread then hands the scanned entries over in order.  When the
    caller's function never prunes (OG_WALK_PARALLEL), helper threads scan the
    directories the walk has found but not reached yet, the last found first
@@ -38,6 +39,11 @@
 /* Bytes the scans not yet handed over may hold before the helpers wait.  */
 #define READ_AHEAD_MAX (8u << 20)
 #define HELPERS_MAX    3
+/* Entries of one directory scanned at a time: a directory of a million
+   names holds its names and this many records, not a million records.  The
+   windows after the first are scanned by the calling thread as it gets
+   there.  */
+#define SCAN_WINDOW 4096
 
 typedef enum scan_state
 {
@@ -76,10 +82,12 @@ typedef struct scan_node
   size_t depth;
   scan_state state;
   char **names;
-  scan_rec *recs;
-  size_t n;
-  og_error *err; /* the directory could not be read: handed over after its entry */
-  size_t held;   /* bytes the scan holds */
+  size_t n;      /* names */
+  scan_rec *recs; /* of names[base, base + n_recs) */
+  size_t base;
+  size_t n_recs;
+  og_error *err; /* the directory could not be read: handed over where it stands */
+  size_t held;   /* bytes the names and the window's records hold */
   struct scan_node *all; /* every node, for the end */
 } scan_node;
 
@@ -113,10 +121,11 @@ node_new (walk *w, const char *path, size_t depth)
   return nd;
 }
 
+/* The window's records.  */
 static void
-node_release (scan_node *nd)
+window_release (scan_node *nd)
 {
-  for (size_t i = 0; i < nd->n; i++)
+  for (size_t i = 0; i < nd->n_recs; i++)
     {
       scan_rec *r = &nd->recs[i];
       og_error_free (r->err);
@@ -125,18 +134,24 @@ node_release (scan_node *nd)
       free (r->cap);
     }
   free (nd->recs);
-  free (nd->names);
   nd->recs = NULL;
+  nd->n_recs = 0;
+}
+
+static void
+node_release (scan_node *nd)
+{
+  window_release (nd);
+  free (nd->names);
   nd->names = NULL;
   nd->n = 0;
 }
 
 static void *
-dup_bytes (const void *p, size_t n, size_t *held)
+dup_bytes (const void *p, size_t n)
 {
   void *q = og_xmalloc (n ? n : 1);
   memcpy (q, p, n);
-  *held += n;
   return q;
 }
 
@@ -202,7 +217,7 @@ scan_entry (walk *w, scan_node *nd, int dirfd, scan_rec *r, char path[OG_MAX_PAT
       if (n >= 0)
         {
           target[n] = '\0';
-          r->link_target = dup_bytes (target, (size_t)n + 1, &nd->held);
+          r->link_target = dup_bytes (target, (size_t)n + 1);
         }
     }
   else if (og_entry_is_executable (r->mode))
@@ -224,11 +239,11 @@ scan_entry (walk *w, scan_node *nd, int dirfd, scan_rec *r, char path[OG_MAX_PAT
                              path, (unsigned long long)size, (unsigned long long)OG_HASH_MAX);
           return false;
         }
-      r->head = dup_bytes (e.head, e.head_len, &nd->held);
+      r->head = dup_bytes (e.head, e.head_len);
       r->head_len = (uint32_t)e.head_len;
       if (e.cap)
         {
-          r->cap = dup_bytes (e.cap, e.cap_len, &nd->held);
+          r->cap = dup_bytes (e.cap, e.cap_len);
           r->cap_len = (uint32_t)e.cap_len;
         }
       r->pending = root->digests;
@@ -236,35 +251,74 @@ scan_entry (walk *w, scan_node *nd, int dirfd, scan_rec *r, char path[OG_MAX_PAT
   return S_ISDIR (r->mode);
 }
 
-/* Open the directory of nd and scan every entry.  Errors go to nd->err
-   (the directory) or to the entry's record; the new subdirectories are
-   linked to their records under the lock.  */
+/* The bytes the window's records hold.  */
+static size_t
+window_held (const scan_node *nd)
+{
+  size_t held = nd->n_recs * sizeof *nd->recs;
+  for (size_t i = 0; i < nd->n_recs; i++)
+    {
+      const scan_rec *r = &nd->recs[i];
+      held += r->head_len + r->cap_len + (r->link_target ? strlen (r->link_target) + 1 : 0);
+    }
+  return held;
+}
+
+/* Open the directory of nd by its path below the root; -1 with nd->err.  */
+static int
+open_dir (walk *w, scan_node *nd)
+{
+  int fd = og_openat2 (w->root->fd, nd->path[0] ? nd->path + 1 : ".", &w->how);
+  if (fd < 0)
+    {
+      if (nd->path[0])
+        og_error_set (&nd->err, errno, "open directory `%s`", nd->path);
+      else
+        og_error_set (&nd->err, errno, "open `%s`", w->root_what);
+    }
+  return fd;
+}
+
+/* Scan the window of names from nd->base, through fd.  Errors go to
+   nd->err (the deadline) or to the entry's record; the new subdirectories
+   are linked to their records under the lock.  */
+static void
+scan_window (walk *w, scan_node *nd, int fd)
+{
+  size_t since_check = 0;
+
+  nd->n_recs = nd->n - nd->base < SCAN_WINDOW ? nd->n - nd->base : SCAN_WINDOW;
+  nd->recs = og_xcalloc (nd->n_recs ? nd->n_recs : 1, sizeof *nd->recs);
+  for (size_t i = 0; i < nd->n_recs; i++)
+    {
+      scan_rec *r = &nd->recs[i];
+      char path[OG_MAX_PATH + 1];
+      r->name = nd->names[nd->base + i];
+      if (++since_check == 256)
+        {
+          since_check = 0;
+          if (__atomic_load_n (&w->finished, __ATOMIC_RELAXED))
+            break; /* nobody is waiting for the rest */
+          if (og_deadline_check (&nd->err) < 0)
+            break;
+        }
+      if (scan_entry (w, nd, fd, r, path))
+        {
+          pthread_mutex_lock (&w->mu);
+          r->child = node_new (w, path, nd->depth + 1);
+          pthread_mutex_unlock (&w->mu);
+        }
+    }
+}
+
+/* Open and list the directory of nd, and scan its first window.  */
 static void
 scan (walk *w, scan_node *nd)
 {
-  cleanup_close int fd = -1;
-  size_t since_check = 0;
+  cleanup_close int fd = open_dir (w, nd);
 
-  if (nd->path[0] == '\0')
-    {
-      struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                              .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-      fd = og_openat2 (w->root->fd, ".", &how);
-      if (fd < 0)
-        {
-          og_error_set (&nd->err, errno, "open `%s`", w->root_what);
-          return;
-        }
-    }
-  else
-    {
-      fd = og_openat2 (w->root->fd, nd->path + 1, &w->how);
-      if (fd < 0)
-        {
-          og_error_set (&nd->err, errno, "open directory `%s`", nd->path);
-          return;
-        }
-    }
+  if (fd < 0)
+    return;
   if (nd->depth >= OG_MAX_DEPTH)
     {
       og_error_set_code (&nd->err, OG_ERR_LIMIT, 0,
@@ -276,51 +330,41 @@ scan (walk *w, scan_node *nd)
     }
   if (og_dir_read_names (fd, nd->path[0] ? nd->path : "/", &nd->names, &nd->n, &nd->err) < 0)
     return;
-  nd->recs = og_xcalloc (nd->n ? nd->n : 1, sizeof *nd->recs);
-  nd->held += nd->n * (sizeof *nd->recs + sizeof *nd->names);
+  nd->held = nd->n * sizeof *nd->names;
   for (size_t i = 0; i < nd->n; i++)
-    {
-      scan_rec *r = &nd->recs[i];
-      char path[OG_MAX_PATH + 1];
-      r->name = nd->names[i];
-      nd->held += strlen (r->name) + 1;
-      if (++since_check == 256)
-        {
-          since_check = 0;
-          if (__atomic_load_n (&w->finished, __ATOMIC_RELAXED))
-            return; /* nobody is waiting for the rest */
-          if (og_deadline_check (&nd->err) < 0)
-            return;
-        }
-      if (scan_entry (w, nd, fd, r, path))
-        {
-          pthread_mutex_lock (&w->mu);
-          r->child = node_new (w, path, nd->depth + 1);
-          pthread_mutex_unlock (&w->mu);
-        }
-    }
+    nd->held += strlen (nd->names[i]) + 1;
+  scan_window (w, nd, fd);
+  nd->held += window_held (nd);
 }
 
-/* After a scan, under the lock: the node is done, and its subdirectories
-   are queued for the helpers, the last on top.  */
+/* Under the lock: the subdirectories of nd's window are queued for the
+   helpers, the last on top.  */
 static void
-scanned (walk *w, scan_node *nd, bool by_helper)
+queue_children (walk *w, scan_node *nd, bool by_helper)
 {
   scan_node ***q = by_helper ? &w->far : &w->near;
   size_t *n = by_helper ? &w->n_far : &w->n_near;
   size_t *cap = by_helper ? &w->cap_far : &w->cap_near;
 
-  nd->state = SCAN_DONE;
-  w->held += nd->held;
   if (!w->parallel || nd->err)
     return;
-  for (size_t i = 0; i < nd->n; i++)
+  for (size_t i = 0; i < nd->n_recs; i++)
     if (nd->recs[i].child)
       {
         og_grow (q, cap, *n + 1, sizeof **q);
         (*q)[(*n)++] = nd->recs[i].child;
         pthread_cond_signal (&w->work);
       }
+}
+
+/* After a scan, under the lock: the node is done, what it holds counted,
+   its subdirectories queued.  */
+static void
+scanned (walk *w, scan_node *nd, bool by_helper)
+{
+  nd->state = SCAN_DONE;
+  w->held += nd->held;
+  queue_children (w, nd, by_helper);
 }
 
 static void *
@@ -382,6 +426,33 @@ handed_over (walk *w, scan_node *nd)
   node_release (nd);
 }
 
+/* The calling thread reached the end of nd's window: the next one, through
+   the directory opened again.  0, or -1 with nd->err.  */
+static int
+next_window (walk *w, scan_node *nd)
+{
+  cleanup_close int fd = -1;
+  size_t held = window_held (nd);
+
+  pthread_mutex_lock (&w->mu);
+  w->held -= held;
+  nd->held -= held;
+  pthread_mutex_unlock (&w->mu);
+  nd->base += nd->n_recs;
+  window_release (nd);
+  fd = open_dir (w, nd);
+  if (fd < 0)
+    return -1;
+  scan_window (w, nd, fd);
+  held = window_held (nd);
+  pthread_mutex_lock (&w->mu);
+  nd->held += held;
+  w->held += held;
+  queue_children (w, nd, false);
+  pthread_mutex_unlock (&w->mu);
+  return nd->err ? -1 : 0;
+}
+
 typedef struct frame
 {
   scan_node *nd;
@@ -425,7 +496,13 @@ hand_over (walk *w, scan_node *root, og_walk_fn fn, void *userdata, og_error **e
           ret = -1;
           break;
         }
-      r = &nd->recs[f->next++];
+      if (f->next >= nd->base + nd->n_recs && next_window (w, nd) < 0)
+        {
+          *err = og_steal_pointer (&nd->err);
+          ret = -1;
+          break;
+        }
+      r = &nd->recs[f->next++ - nd->base];
       if (r->err)
         {
           *err = og_steal_pointer (&r->err);

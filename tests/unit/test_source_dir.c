@@ -233,23 +233,32 @@ count_entry (const og_entry *e, void *ud, og_error **err)
   return 0;
 }
 
+/* OG_MAX_DEPTH + 1 directories NAME nested below dir: one past the depth
+   limit.  */
+static void
+nest_past_depth_limit (const char *dir, const char *name)
+{
+  og_buf p = { 0 };
+  og_buf_puts (&p, dir);
+  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
+    {
+      og_buf_printf (&p, "/%s", name);
+      assert_int_equal (mkdir (p.data, 0755), 0);
+    }
+  og_buf_free (&p);
+}
+
 /* 257 nested directories: past OG_MAX_DEPTH, an OG_ERR_LIMIT that says
    "depth" and where.  */
 static void
 test_walk_depth_limit (void **state)
 {
   cleanup_free char *d = fresh_dir ();
-  og_buf p = { 0 };
   og_source *s = NULL;
   og_error *err = NULL;
   size_t n = 0;
 
-  og_buf_puts (&p, d);
-  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
-    {
-      og_buf_puts (&p, "/d");
-      assert_int_equal (mkdir (p.data, 0755), 0);
-    }
+  nest_past_depth_limit (d, "d");
   assert_int_equal (og_source_open_dir (d, NULL, &s, &err), 0);
   assert_int_equal (og_source_walk (s, 0, count_entry, &n, &err), -1);
   assert_int_equal (og_error_code (err), OG_ERR_LIMIT);
@@ -257,7 +266,6 @@ test_walk_depth_limit (void **state)
   assert_true (og_str_has_prefix (err->msg, "`/d/d/d/"));
   og_error_freep (&err);
   og_source_free (s);
-  og_buf_free (&p);
   remove_dir (d);
 }
 
@@ -323,7 +331,6 @@ test_parallel_walk_is_the_walk (void **state)
   cleanup_free char *d = fresh_dir ();
   cleanup_free char *seq = NULL, *seq_digests = NULL;
   cleanup_free char *stop = NULL;
-  og_buf p = { 0 };
   size_t lines = 0;
 
   for (int i = 0; i < 30; i++)
@@ -420,13 +427,10 @@ test_parallel_walk_is_the_walk (void **state)
         assert_string_equal (par, late);
       }
   }
-  p.len = 0;
-  og_buf_printf (&p, "%s/d00", d);
-  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
-    {
-      og_buf_puts (&p, "/a");
-      assert_int_equal (mkdir (p.data, 0755), 0);
-    }
+  {
+    cleanup_free char *d00 = og_xasprintf ("%s/d00", d);
+    nest_past_depth_limit (d00, "a");
+  }
   {
     cleanup_free char *early = walk_transcript (d, 0, false, NULL);
     assert_non_null (strstr (early, "(the depth limit)"));
@@ -437,7 +441,64 @@ test_parallel_walk_is_the_walk (void **state)
         assert_string_equal (par, early);
       }
   }
-  og_buf_free (&p);
+  remove_dir (d);
+}
+
+/* A directory larger than the walk's scan window (4096 entries) is walked
+   whole and in order, its later windows included, with what they hold (an
+   executable, a link, a subdirectory and its content past the first
+   window), by one thread and with read-ahead alike.  */
+static void
+test_walk_of_a_large_directory (void **state)
+{
+  cleanup_free char *d = fresh_dir ();
+  cleanup_free char *seq = NULL;
+  const char *prev = "";
+  size_t lines = 0;
+
+  for (int i = 0; i < 9000; i++)
+    {
+      cleanup_free char *name = og_xasprintf ("big/e%05d", i);
+      if (i % 1000 == 999)
+        {
+          cleanup_free char *inner = og_xasprintf ("%s/inner", name);
+          fx_parents (d, inner);
+          fx_put (d, inner, "#!/bin/sh\n");
+          fx_chmod (d, inner, 0755);
+        }
+      else if (i % 1000 == 500)
+        fx_symlink ("e00000", d, name);
+      else
+        {
+          fx_parents (d, name);
+          fx_put (d, name, i % 1000 == 7 ? "#!/bin/sh\n" : "");
+          if (i % 1000 == 7)
+            fx_chmod (d, name, 0755);
+        }
+    }
+  seq = walk_transcript (d, 0, false, NULL);
+  assert_true (ends_with (seq, "=> ok\n"));
+  for (char *line = seq, *nl; (nl = strchr (line, '\n')) != NULL; line = nl + 1)
+    {
+      *nl = '\0';
+      if (og_str_has_prefix (line, "/big/"))
+        {
+          /* Depth first in strcmp order: each path after the one before.  */
+          assert_true (strcmp (prev, line) < 0);
+          prev = line;
+          lines++;
+        }
+      *nl = '\n';
+    }
+  assert_int_equal (lines, 9000 + 9); /* the entries and the 9 inner files */
+  assert_non_null (strstr (seq, "/big/e08999/inner 100755"));
+  assert_non_null (strstr (seq, "/big/e08500 120777"));
+  assert_non_null (strstr (seq, "/big/e08007 100755 "));
+  for (int round = 0; round < 3; round++)
+    {
+      cleanup_free char *par = walk_transcript (d, OG_WALK_PARALLEL, false, NULL);
+      assert_string_equal (par, seq);
+    }
   remove_dir (d);
 }
 
@@ -448,7 +509,6 @@ static void
 test_walk_error_before_database_error (void **state)
 {
   cleanup_free char *d = fresh_dir ();
-  og_buf p = { 0 };
   og_source *s = NULL;
   og_error *err = NULL;
   og_inventory inv;
@@ -459,12 +519,10 @@ test_walk_error_before_database_error (void **state)
   assert_int_equal (og_inventory_build (s, 0, &inv, &err), -1);
   assert_non_null (strstr (err->msg, "`/var/lib/dpkg/status` is not a regular file"));
   og_error_freep (&err);
-  og_buf_printf (&p, "%s/etc", d);
-  for (int i = 0; i < OG_MAX_DEPTH + 1; i++)
-    {
-      og_buf_puts (&p, "/d");
-      assert_int_equal (mkdir (p.data, 0755), 0);
-    }
+  {
+    cleanup_free char *etc = og_xasprintf ("%s/etc", d);
+    nest_past_depth_limit (etc, "d");
+  }
   for (int round = 0; round < 5; round++)
     {
       assert_int_equal (og_inventory_build (s, 0, &inv, &err), -1);
@@ -473,7 +531,6 @@ test_walk_error_before_database_error (void **state)
       og_error_freep (&err);
     }
   og_source_free (s);
-  og_buf_free (&p);
   remove_dir (d);
 }
 
@@ -669,6 +726,7 @@ FX_MAIN (setup, teardown, cmocka_unit_test (test_read_file_stays_in_root),
          cmocka_unit_test (test_walk_digests_when_opened_with_them),
          cmocka_unit_test (test_open_errors_name_the_path),
          cmocka_unit_test (test_walk_depth_limit), cmocka_unit_test (test_parallel_walk_is_the_walk),
+         cmocka_unit_test (test_walk_of_a_large_directory),
          cmocka_unit_test (test_walk_error_before_database_error),
          cmocka_unit_test (test_hashing_checks_deadline),
          cmocka_unit_test_teardown (test_mounts_by_mount_id, unmount_all));
