@@ -307,8 +307,8 @@ og_inventory_build_walked (og_source *src, unsigned flags, const char *const *ex
   if (flags & OG_INV_CROSS_MOUNTS)
     walk_flags |= OG_WALK_CROSS_MOUNTS;
 
-  /* Walk first: ownership is then resolved against the tree in memory.  */
-  /* on_entry never prunes: the source may read ahead on other threads.  */
+  /* Walk first: ownership is then resolved against the tree in memory.
+     on_entry never prunes: the source may read ahead on other threads.  */
   if (walker == NULL)
     walk_flags |= OG_WALK_PARALLEL;
   /* Nor does the package list need the walk: where the source allows it,

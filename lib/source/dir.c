@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
@@ -250,8 +249,6 @@ digest_fd (int fd, const char *what, const char *kind, uint64_t size, og_digest_
   return 0;
 }
 
-/* Read the head, the capability xattr and (when asked) the digest of an
-   executable, through an fd opened without following symlinks.  */
 void
 og_dir_entry_from_statx (og_entry *e, const char *path, const struct statx *stx)
 {
