@@ -13,6 +13,11 @@
 #include "runtime/overlay.h"
 #include "runtime/sandbox.h"
 
+/* The entry's payload sha256, from its header (catalog/cache.c: magic,
+   format, key sha256, length, then the payload's sha256), verified before
+   the sandbox (a hit) or just made (a miss).  */
+#define ENTRY_PAYLOAD_SUM_AT (4 + 4 + OG_SHA256_LEN + 8)
+
 struct hook_cache
 {
   og_cache_state state;
@@ -37,6 +42,10 @@ struct hook_cache
   og_sha256_hex memo_input;
   og_sha256_hex memo_binds; /* of the launch facts' bind sources */
   bool have_memo_input;
+  /* The payload sum of the stack's entry: the one found (a hit) or the
+     one this miss made and put in place, which the memo's inputs name.  */
+  uint8_t entry_sum[OG_SHA256_LEN];
+  bool have_entry_sum;
   og_audit_cache audit;
 };
 
@@ -95,14 +104,21 @@ hook_cache_prepare (hook *h)
           return give_up (c, NULL, derr->msg);
         }
     }
-  /* A hit: the memo taken out, to be put back (or replaced) in the
-     sandbox; one that cannot be is no memo.  */
-  if (c->dir.entry && c->dir.tmpfd < 0 && c->pkgdb_untouched)
+  /* The memo taken out, to be put back (a hit) or replaced in the
+     sandbox; a miss makes one beside the entry it makes, so that the next
+     launch with the same inputs is answered by it.  One that cannot be is
+     no memo.  */
+  if (c->pkgdb_untouched)
     {
       cleanup_error og_error *merr = NULL;
       c->have_exe = stat ("/proc/self/exe", &c->exe) == 0;
       if (c->have_exe && og_cachedir_take_memo (&c->dir, &merr) == 0)
         og_sandbox_allow_link (c->dir.memo_tmpfd, c->dir.dirfd);
+    }
+  if (c->dir.entry && c->dir.tmpfd < 0 && c->dir.entry_len >= ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
+    {
+      memcpy (c->entry_sum, c->dir.entry + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
+      c->have_entry_sum = true;
     }
   if (c->dir.tmpfd >= 0)
     {
@@ -187,11 +203,18 @@ hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
   c->audit.replayed = res.replayed;
   c->audit.packages_cached = res.packages_cached;
   c->audit.entry_bytes = res.entry.len ? res.entry.len : c->dir.entry_len;
-  if (ret == 0 && res.entry.len
-      && og_cachedir_publish (&c->dir, res.entry.data, res.entry.len, &perr) < 0)
+  if (ret == 0 && res.entry.len)
     {
-      free (c->note);
-      c->note = og_xasprintf ("the new entry was not kept: %s", perr->msg);
+      if (og_cachedir_publish (&c->dir, res.entry.data, res.entry.len, &perr) < 0)
+        {
+          free (c->note);
+          c->note = og_xasprintf ("the new entry was not kept: %s", perr->msg);
+        }
+      else if (res.entry.len >= ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
+        {
+          memcpy (c->entry_sum, res.entry.data + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
+          c->have_entry_sum = true;
+        }
     }
   og_cachedir_count (&c->dir, c->state);
   og_overlay_result_clear (&res);
@@ -246,11 +269,6 @@ mounts_in (og_digest *d, const og_oci_config *oci)
     }
 }
 
-/* The entry's payload sha256, from its header (catalog/cache.c: magic,
-   format, key sha256, length, then the payload's sha256), verified before
-   the sandbox.  */
-#define ENTRY_PAYLOAD_SUM_AT (4 + 4 + OG_SHA256_LEN + 8)
-
 int
 hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err)
 {
@@ -261,8 +279,7 @@ hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_
   const og_osrelease *os = &h->inv.os;
   char today[11];
 
-  if (c == NULL || c->dir.memo_tmpfd < 0 || !c->have_exe
-      || c->dir.entry_len < ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
+  if (c == NULL || c->dir.memo_tmpfd < 0 || !c->have_exe || !c->have_entry_sum)
     return 1;
   make_pins (c);
   if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
@@ -274,7 +291,7 @@ hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_
   in_u64 (d, c->exe.st_size);
   in_u64 (d, (uint64_t)c->exe.st_mtim.tv_sec);
   in_u64 (d, (uint64_t)c->exe.st_mtim.tv_nsec);
-  og_digest_update (d, c->dir.entry + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
+  og_digest_update (d, c->entry_sum, OG_SHA256_LEN);
   in_str (d, manifest_sha256);
   og_policy_today (today);
   in_str (d, today); /* exceptions lapse */
@@ -362,15 +379,25 @@ hook_cache_memo_use (hook *h)
 }
 
 void
-hook_cache_memo_keep (hook *h)
+hook_cache_memo_keep (hook *h, og_source *src)
 {
   struct hook_cache *c = h->cache;
   og_hit_memo m = { 0 };
   cleanup_buf og_buf b = { 0 };
   cleanup_error og_error *err = NULL;
 
-  if (c == NULL || !c->have_memo_input || c->state != OG_CACHE_HIT || !h->have_inv || !h->have_res
+  if (c == NULL || c->state == OG_CACHE_UNSUPPORTED || !h->have_inv || !h->have_res
       || h->manifest == NULL || h->inv_sha256[0] == '\0')
+    return;
+  /* A miss: the inputs are known now that its entry is in place.  */
+  if (!c->have_memo_input && c->state != OG_CACHE_HIT
+      && hook_cache_memo_input (h, src, h->manifest->sha256, &err) != 0)
+    {
+      if (err && c->note == NULL)
+        c->note = og_xasprintf ("the hit memo was not kept: %s", err->msg);
+      return;
+    }
+  if (!c->have_memo_input)
     return;
   m.input = c->memo_input;
   m.manifest_name = h->manifest->name;

@@ -142,10 +142,11 @@ int hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err);
    whose file has manifest_sha256 (1 when the memo cannot be used, -1
    with *err), then whether the memo made with the same inputs answers
    (filling h's inventory digest, summary, skipped and result), or, after
-   the hit was inspected and evaluated, keep its memo.  */
+   a hit or a miss that made the entry was inspected and evaluated, keep
+   its memo (a miss's inputs are taken then, over src).  */
 int hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err);
 bool hook_cache_memo_use (hook *h);
-void hook_cache_memo_keep (hook *h);
+void hook_cache_memo_keep (hook *h, og_source *src);
 const og_audit_cache *hook_cache_audit (const hook *h);
 void hook_cache_free (hook *h);
 

@@ -355,11 +355,12 @@ inspect_and_evaluate (hook *h, og_error **err)
     }
   if (og_inventory_digest (&h->inv, h->inv_sha256, err) < 0)
     return -1;
-  /* A hit's memo, for the next launch with the same inputs: only when what
-     the hit read is all in its fingerprint (no digests, no verification
-     of content, no dependency graph).  */
+  /* The memo of a hit, or of the miss that made the entry, for the next
+     launch with the same inputs: only when what the inspection read is all
+     in its fingerprint (no digests, no verification of content, no
+     dependency graph).  */
   if (!digests && flags == 0)
-    hook_cache_memo_keep (h);
+    hook_cache_memo_keep (h, src);
   return 0;
 }
 

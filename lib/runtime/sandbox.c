@@ -160,15 +160,19 @@ struct og_landlock_ruleset_attr
   uint64_t scoped;
 };
 
-/* The one file the sandbox lets the hook make: a layer cache entry, made
-   before as an O_TMPFILE (link_from) and linked into its directory
-   (link_dir) with linkat(AT_EMPTY_PATH) (runtime/cachedir.c).  -1: none.  */
-static int link_from = -1, link_dir = -1;
+/* The files the sandbox lets the hook make: a layer cache entry and its
+   hit memo, each made before as an O_TMPFILE (link_from) and linked into
+   the one cache directory (link_dir) with linkat(AT_EMPTY_PATH)
+   (runtime/cachedir.c).  -1: none.  */
+static int link_from[2] = { -1, -1 }, link_dir = -1;
 
 void
 og_sandbox_allow_link (int from_fd, int dir_fd)
 {
-  link_from = from_fd;
+  size_t i = link_from[0] < 0 ? 0 : 1;
+  if (from_fd < 0 || dir_fd < 0 || (link_dir >= 0 && dir_fd != link_dir) || link_from[i] >= 0)
+    return; /* a second directory, or a third file: not allowed */
+  link_from[i] = from_fd;
   link_dir = dir_fd;
 }
 
@@ -213,7 +217,7 @@ restrict_filesystem (og_error **err)
   fd = (int)syscall (SYS_landlock_create_ruleset, &attr, size, 0);
   if (fd < 0)
     return og_error_set (err, errno, "landlock_create_ruleset");
-  /* No rule is added but, with a cache entry to link, making a regular
+  /* No rule is added but, with a cache file to link, making a regular
      file in the cache directory: no other path is granted any of the
      handled accesses.  */
   if (link_dir >= 0)
@@ -463,19 +467,23 @@ allow_threads (scmp_filter_ctx ctx)
   return ret;
 }
 
-/* linkat of the cache entry only: from link_from with AT_EMPTY_PATH into
-   link_dir (og_sandbox_allow_link).  */
+/* linkat of the cache files only: from each link_from with AT_EMPTY_PATH
+   into link_dir (og_sandbox_allow_link).  */
 static int
 allow_cache_link (scmp_filter_ctx ctx)
 {
-  struct scmp_arg_cmp args[3] = {
-    SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t)link_from),
-    SCMP_A2 (SCMP_CMP_EQ, (scmp_datum_t)link_dir),
-    SCMP_A4 (SCMP_CMP_EQ, (scmp_datum_t)AT_EMPTY_PATH),
-  };
-  if (link_from < 0 || link_dir < 0)
-    return 0;
-  return allow (ctx, "linkat", 3, args);
+  int ret = 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (link_from) && ret == 0; i++)
+    {
+      struct scmp_arg_cmp args[3] = {
+        SCMP_A0 (SCMP_CMP_EQ, (scmp_datum_t)link_from[i]),
+        SCMP_A2 (SCMP_CMP_EQ, (scmp_datum_t)link_dir),
+        SCMP_A4 (SCMP_CMP_EQ, (scmp_datum_t)AT_EMPTY_PATH),
+      };
+      if (link_from[i] >= 0)
+        ret = allow (ctx, "linkat", 3, args);
+    }
+  return ret;
 }
 
 static int

@@ -29,9 +29,11 @@ void og_deadline_backstop_cancel (void);
    read-only only; writes and sends only to fds <= max_out_fd (stdout,
    stderr and the outputs opened before); signals only to itself.  */
 int og_sandbox_enter (int max_out_fd, og_error **err);
-/* Before og_sandbox_enter: allow the one linkat(from_fd, "", dir_fd, NAME,
-   AT_EMPTY_PATH) that puts a layer cache entry in place (Landlock: making
-   a regular file in dir_fd only), runtime/cachedir.h.  */
+/* Before og_sandbox_enter: allow the linkat(from_fd, "", dir_fd, NAME,
+   AT_EMPTY_PATH) that puts a layer cache entry or its hit memo in place
+   (Landlock: making a regular file in dir_fd only), runtime/cachedir.h;
+   at most two files, all into one directory (a call past that allows
+   nothing more).  */
 void og_sandbox_allow_link (int from_fd, int dir_fd);
 
 #endif

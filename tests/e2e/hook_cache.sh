@@ -141,9 +141,28 @@ eq "the memo's inventory digest is a full walk's" "$(rec 19 | jq -r .inventory_s
 check "the memo's record is the evaluated hit's" bash -c 'f () { sed -n "$1p" "$2" | jq -S "del(.time,.duration_ms,.cache,.container)"; }
   diff <(f 18 "$1") <(f 19 "$1")' _ "$A"
 check "the memo is beside the entry" bash -c '[ "$(ls "$1"/*.oglr | wc -l)" -ge 1 ]' _ "$C"
+# A miss without verification keeps a memo beside the entry it makes: the
+# second launch of an image is answered by it, as a third would be.
+cp -a "$E2E/rootfs" "$E2E/rootfs4"
+printf '#!/bin/sh\necho four\n' > "$E2E/rootfs4/bin/four"; chmod 755 "$E2E/rootfs4/bin/four"
+tar --numeric-owner -C "$E2E/rootfs4" -cf "$E2E/rootfs4.tar" .
+"${P[@]}" import -q "$E2E/rootfs4.tar" localhost/og-cache:4 > /dev/null; ok $? "podman import of a fourth image"
+config true noverify
+run localhost/og-cache:4 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "a new image without verification misses" recjq 20 '.cache.state == "miss" and .cache.result != "memo"'
+run localhost/og-cache:4 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+check "its second launch is answered by the memo its miss kept" recjq 21 '.cache.state == "hit" and .cache.result == "memo"'
+check "the memo's record is the miss's" bash -c 'f () { sed -n "$1p" "$2" | jq -S "del(.time,.duration_ms,.cache,.container)"; }
+  diff <(f 20 "$1") <(f 21 "$1")' _ "$A"
+config false noverify
+run localhost/og-cache:4 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"
+config true
+eq "the miss's memo has a full walk's inventory digest" "$(rec 21 | jq -r .inventory_sha256)" "$(rec 22 | jq -r .inventory_sha256)"
+check "and denies as the full walk does (bin/four is not in the manifest)" \
+  bash -c '[ "$(sed -n 21p "$1" | jq -r .decision)" = deny ] && [ "$(sed -n 22p "$1" | jq -r .decision)" = deny ]' _ "$A"
 check "the records, with their cache, follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
 for line in open(sys.argv[2]): v.validate(json.loads(line))' "$OG_SOURCE_ROOT/policy/ocigate.audit.schema.json" "$A"
-diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms), from the memo $(rec 19 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
+diag "hook duration_ms: first launch $(rec 1 | jq .duration_ms), repeated $(rec 2 | jq .duration_ms), $(rec 7 | jq .duration_ms), from the memo $(rec 19 | jq .duration_ms), a second launch from the miss's memo $(rec 21 | jq .duration_ms); without the cache $(rec 3 | jq .duration_ms)"
 plan_end

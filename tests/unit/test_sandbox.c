@@ -331,6 +331,65 @@ test_sandbox (void **state)
   free (readable);
 }
 
+/* The cache's files (og_sandbox_allow_link): the two allowed O_TMPFILEs
+   are linked into the cache directory; a third, and a link into another
+   directory, are refused (EPERM from seccomp, or EACCES from Landlock).  */
+static void
+test_cache_links (void **state)
+{
+  cleanup_free char *dir = fx_tmpdir ("sandbox-link");
+  cleanup_free char *other = og_xasprintf ("%s/other", dir);
+  int status = 0;
+  pid_t pid;
+
+  fx_mkdir (dir, "cache");
+  fx_mkdir (dir, "other");
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      og_error *err = NULL;
+      cleanup_free char *cache = og_xasprintf ("%s/cache", dir);
+      int cfd = open (cache, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      int ofd = open (other, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      int t[3];
+      for (int i = 0; i < 3; i++)
+        t[i] = openat (cfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+      if (cfd < 0 || ofd < 0 || t[0] < 0 || t[1] < 0 || t[2] < 0)
+        _exit (100);
+      og_sandbox_allow_link (t[0], cfd);
+      og_sandbox_allow_link (t[1], ofd); /* another directory: nothing */
+      og_sandbox_allow_link (t[1], cfd);
+      og_sandbox_allow_link (t[2], cfd); /* a third file: nothing */
+      if (og_sandbox_enter (2, &err) < 0)
+        _exit (101);
+      if (linkat (t[0], "", cfd, "entry", AT_EMPTY_PATH) != 0)
+        _exit (1);
+      if (linkat (t[1], "", cfd, "memo", AT_EMPTY_PATH) != 0)
+        _exit (2);
+      if (linkat (t[2], "", cfd, "third", AT_EMPTY_PATH) == 0 || (errno != EPERM && errno != EACCES))
+        _exit (3);
+      if (linkat (t[1], "", ofd, "elsewhere", AT_EMPTY_PATH) == 0
+          || (errno != EPERM && errno != EACCES))
+        _exit (4);
+      _exit (0);
+    }
+  assert_true (waitpid (pid, &status, 0) == pid);
+  assert_true (WIFEXITED (status));
+  assert_int_equal (WEXITSTATUS (status), 0);
+  {
+    cleanup_free char *entry = og_xasprintf ("%s/cache/entry", dir);
+    cleanup_free char *memo = og_xasprintf ("%s/cache/memo", dir);
+    cleanup_free char *third = og_xasprintf ("%s/cache/third", dir);
+    cleanup_free char *elsewhere = og_xasprintf ("%s/elsewhere", other);
+    assert_int_equal (access (entry, F_OK), 0);
+    assert_int_equal (access (memo, F_OK), 0);
+    assert_int_equal (access (third, F_OK), -1);
+    assert_int_equal (access (elsewhere, F_OK), -1);
+  }
+  fx_rm_rf (dir);
+}
+
 static void
 test_deadline (void **state)
 {
@@ -348,4 +407,5 @@ test_deadline (void **state)
   og_deadline_start (0);
 }
 
-FX_MAIN (NULL, NULL, cmocka_unit_test (test_sandbox), cmocka_unit_test (test_deadline));
+FX_MAIN (NULL, NULL, cmocka_unit_test (test_sandbox), cmocka_unit_test (test_cache_links),
+         cmocka_unit_test (test_deadline));
