@@ -42,6 +42,7 @@ struct hook_cache
   og_sha256_hex memo_input;
   og_sha256_hex memo_binds; /* of the launch facts' bind sources */
   bool have_memo_input;
+  bool memo_content; /* memo_input holds the upper layer's files' identity */
   /* The payload sum of the stack's entry: the one found (a hit) or the
      one this miss made and put in place, which the memo's inputs name.  */
   uint8_t entry_sum[OG_SHA256_LEN];
@@ -269,8 +270,8 @@ mounts_in (og_digest *d, const og_oci_config *oci)
     }
 }
 
-int
-hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err)
+static int
+memo_input (hook *h, og_source *src, const char *manifest_sha256, bool content, og_error **err)
 {
   struct hook_cache *c = h->cache;
   cleanup_digest og_digest *d = NULL;
@@ -321,24 +322,26 @@ hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_
   o.pins = (const char *const *)c->pins;
   o.n_pins = c->n_pins;
   o.pkgdb_untouched = c->pkgdb_untouched;
+  o.content = content;
   if (og_overlay_fingerprint (src, &o, (const char *const *)h->placeholders, h->n_placeholders, d,
                               err)
       < 0)
     return -1;
   og_digest_final_hex (d, c->memo_input);
   c->have_memo_input = true;
+  c->memo_content = content;
   return 0;
 }
 
 bool
-hook_cache_memo_use (hook *h)
+hook_cache_memo_use (hook *h, og_source *src, const char *manifest_sha256)
 {
   struct hook_cache *c = h->cache;
   og_hit_memo m = { 0 };
   cleanup_error og_error *err = NULL;
   cleanup_error og_error *perr = NULL;
 
-  if (c == NULL || !c->have_memo_input || c->dir.memo == NULL)
+  if (c == NULL || c->dir.memo == NULL)
     return false;
   if (og_hit_memo_parse (c->dir.memo, c->dir.memo_len, c->key, &m, &err) < 0)
     {
@@ -346,7 +349,10 @@ hook_cache_memo_use (hook *h)
         c->note = og_xstrdup (err->msg);
       return false;
     }
-  if (strcmp (m.input, c->memo_input) != 0 || (m.binds && strcmp (m.binds, c->memo_binds) != 0))
+  /* The inputs as the memo was made: with the upper layer's files' identity
+     when that inspection verified them.  */
+  if (memo_input (h, src, manifest_sha256, m.content, &err) != 0
+      || strcmp (m.input, c->memo_input) != 0 || (m.binds && strcmp (m.binds, c->memo_binds) != 0))
     {
       og_hit_memo_clear (&m);
       return false;
@@ -379,7 +385,7 @@ hook_cache_memo_use (hook *h)
 }
 
 void
-hook_cache_memo_keep (hook *h, og_source *src)
+hook_cache_memo_keep (hook *h, og_source *src, bool content)
 {
   struct hook_cache *c = h->cache;
   og_hit_memo m = { 0 };
@@ -389,21 +395,21 @@ hook_cache_memo_keep (hook *h, og_source *src)
   if (c == NULL || c->state == OG_CACHE_UNSUPPORTED || !h->have_inv || !h->have_res
       || h->manifest == NULL || h->inv_sha256[0] == '\0')
     return;
-  /* A miss: the inputs are known now that its entry is in place.  */
-  if (!c->have_memo_input && c->state != OG_CACHE_HIT
-      && hook_cache_memo_input (h, src, h->manifest->sha256, &err) != 0)
+  /* The inputs of this inspection (a miss's are known now that its entry
+     is in place), unless the memo that did not answer took them so.  */
+  if ((!c->have_memo_input || c->memo_content != content)
+      && memo_input (h, src, h->manifest->sha256, content, &err) != 0)
     {
       if (err && c->note == NULL)
         c->note = og_xasprintf ("the hit memo was not kept: %s", err->msg);
       return;
     }
-  if (!c->have_memo_input)
-    return;
   m.input = c->memo_input;
   m.manifest_name = h->manifest->name;
   m.binds = h->manifest->has_bind_mounts ? c->memo_binds : NULL;
   m.inventory_sha256 = h->inv_sha256;
   m.packages_cached = c->audit.packages_cached;
+  m.content = content;
   m.summary = h->inv.summary;
   m.skipped = h->inv.skipped;
   m.n_skipped = h->inv.n_skipped;

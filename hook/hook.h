@@ -138,15 +138,15 @@ bool hook_cache_usable (const hook *h);
 /* flags: what the manifest asks of the inventory (verification, the
    dependency graph) beside the walk, which the cache replays.  */
 int hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err);
-/* The hit memo (runtime/hitmemo.h): the inputs of a hit with the manifest
-   whose file has manifest_sha256 (1 when the memo cannot be used, -1
-   with *err), then whether the memo made with the same inputs answers
-   (filling h's inventory digest, summary, skipped and result), or, after
-   a hit or a miss that made the entry was inspected and evaluated, keep
-   its memo (a miss's inputs are taken then, over src).  */
-int hook_cache_memo_input (hook *h, og_source *src, const char *manifest_sha256, og_error **err);
-bool hook_cache_memo_use (hook *h);
-void hook_cache_memo_keep (hook *h, og_source *src);
+/* The hit memo (runtime/hitmemo.h): whether the stack's memo answers for
+   the manifest whose file has manifest_sha256, the inputs of this launch
+   over src being those it was made with (filling h's inventory digest,
+   summary, skipped and result); or, after a hit or a miss that made the
+   entry was inspected and evaluated, keep its memo (content: the
+   inspection verified the packaged files, so the inputs hold the identity
+   of every regular file of the upper layer).  */
+bool hook_cache_memo_use (hook *h, og_source *src, const char *manifest_sha256);
+void hook_cache_memo_keep (hook *h, og_source *src, bool content);
 const og_audit_cache *hook_cache_audit (const hook *h);
 void hook_cache_free (hook *h);
 

@@ -195,8 +195,7 @@ try_memo (hook *h, og_source *src, const char *data, size_t len)
   og_sha256_hex sha;
   cleanup_error og_error *e = NULL;
 
-  if (og_sha256_hex_of (data, len, sha, &e) < 0 || hook_cache_memo_input (h, src, sha, &e) != 0
-      || !hook_cache_memo_use (h))
+  if (og_sha256_hex_of (data, len, sha, &e) < 0 || !hook_cache_memo_use (h, src, sha))
     return 0;
   h->memo_manifest_sha256 = og_xstrdup (sha);
   return 1;
@@ -357,10 +356,12 @@ inspect_and_evaluate (hook *h, og_error **err)
     return -1;
   /* The memo of a hit, or of the miss that made the entry, for the next
      launch with the same inputs: only when what the inspection read is all
-     in its fingerprint (no digests, no verification of content, no
-     dependency graph).  */
-  if (!digests && flags == 0)
-    hook_cache_memo_keep (h, src);
+     in its fingerprint (no digests, no dependency graph; verification
+     reads the packaged files' content, which the key fixes for the lower
+     layers and the fingerprint then holds the identity of for the upper
+     one).  */
+  if (!digests && (flags & ~(unsigned)OG_INV_VERIFY) == 0)
+    hook_cache_memo_keep (h, src, (flags & OG_INV_VERIFY) != 0);
   return 0;
 }
 

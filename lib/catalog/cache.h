@@ -108,6 +108,12 @@ typedef struct og_overlay_root
   const char *key;      /* the lower stack's key text (runtime/overlay.c) */
   const uint8_t *entry; /* the cached entry found under that key, or NULL */
   size_t entry_len;
+  /* og_overlay_fingerprint: the identity of every regular file that the
+     upper layer holds (inode, size, change and modification times) is in
+     the fingerprint too, for an inspection that verifies packaged files
+     against their databases (what the lower layers hold is fixed by the
+     key).  */
+  bool content;
 } og_overlay_root;
 
 typedef struct og_overlay_result
@@ -135,10 +141,13 @@ int og_inventory_build_overlay (og_source *root, const og_overlay_root *o, unsig
    entry, into d: the pins, the excludes, whether the databases are the
    lower layers' own, and every entry of the merged root that the build
    walks for real (its facts, link target, capability and, for an
-   executable, its head), with which directories it replays.  The walk
+   executable, its head), with which directories it replays; with
+   o->content, the identity of each regular file the upper layer holds
+   (the runtime's placeholders and what the walk leaves out aside).  The walk
    enters what the upper layer holds only: its cost is the upper layer's,
    not the image's.  With the same entry, the same fingerprint means the
-   same inventory (runtime/hitmemo.h).  */
+   same inventory (runtime/hitmemo.h), and with o->content the same
+   verification of the packaged files.  */
 int og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *const *excludes,
                             size_t n_excludes, og_digest *d, og_error **err);
 

@@ -370,6 +370,43 @@ fp_bytes (og_digest *d, const void *p, size_t n)
   og_digest_update (d, p, n);
 }
 
+static bool
+excluded (const merge_walk *m, const char *path)
+{
+  for (size_t i = 0; i < m->n_excludes; i++)
+    if (strcmp (m->excludes[i], path) == 0)
+      return true;
+  return false;
+}
+
+/* With o->content: the identity of a regular file the upper layer holds,
+   which verification may read (what the lower layers hold is the key's):
+   its inode, size and change and modification times, which the kernel
+   sets on every write to it (runtime/hitmemo.h).  */
+static int
+fp_content (merge_walk *m, const og_entry *e, og_error **err)
+{
+  struct statx stx;
+  int r;
+
+  if (!S_ISREG (e->mode) || e->skipped != OG_SKIP_NONE || m->upper == NULL || excluded (m, e->path))
+    return 0;
+  r = og_overlay_upper_identity (m->upper, e->path, &stx, err);
+  if (r < 0)
+    return -1;
+  fp_u64 (m->tree, (uint64_t)r);
+  if (r == 1)
+    return 0; /* the lower layers' */
+  fp_u64 (m->tree, ((uint64_t)stx.stx_dev_major << 32) | stx.stx_dev_minor);
+  fp_u64 (m->tree, stx.stx_ino);
+  fp_u64 (m->tree, stx.stx_size);
+  fp_u64 (m->tree, (uint64_t)stx.stx_ctime.tv_sec);
+  fp_u64 (m->tree, stx.stx_ctime.tv_nsec);
+  fp_u64 (m->tree, (uint64_t)stx.stx_mtime.tv_sec);
+  fp_u64 (m->tree, stx.stx_mtime.tv_nsec);
+  return 0;
+}
+
 /* Everything the build takes from an entry walked for real (build.c
    on_entry: the facts, the link target, the capability, and the head an
    executable is classified by), and whether its directory is replayed.  */
@@ -395,6 +432,8 @@ fp_entry (const og_entry *e, void *userdata, og_error **err)
   fp_bytes (m->tree, e->cap, e->cap ? e->cap_len : 0);
   if (og_entry_is_executable (e->mode))
     fp_bytes (m->tree, e->head, e->head ? e->head_len : 0);
+  if (m->o->content && fp_content (m, e, err) < 0)
+    return -1;
   fp_u64 (m->tree, replay);
   return replay ? OG_WALK_PRUNE : 0;
 }
@@ -439,6 +478,7 @@ og_overlay_fingerprint (og_source *root, const og_overlay_root *o, const char *c
   fp_paths (d, o->pins, o->n_pins);
   fp_paths (d, excludes, n_excludes);
   fp_u64 (d, o->pkgdb_untouched);
+  fp_u64 (d, o->content);
   ret = og_source_walk (root, 0, fp_entry, &m, err);
   free (m.real_below);
   return ret;

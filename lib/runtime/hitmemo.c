@@ -55,6 +55,7 @@ payload (const og_hit_memo *m, og_buf *b)
   put_opt (b, m->binds);
   put_str (b, m->inventory_sha256);
   put_uv (b, m->packages_cached);
+  put_uv (b, m->content);
   for (size_t i = 0; i < n; i++)
     put_uv (b, c[i]);
   put_uv (b, m->n_skipped);
@@ -154,13 +155,15 @@ parse_payload (og_reader *r, og_hit_memo *m, og_error **err)
 {
   size_t n;
   size_t *c = counters (&m->summary, &n);
-  uint64_t pc;
+  uint64_t pc, content;
 
   if (!get_str (r, OG_SHA256_HEX_LEN, &m->input) || !get_opt (r, &m->manifest_name)
       || !get_opt (r, &m->binds) || (m->binds && strlen (m->binds) != OG_SHA256_HEX_LEN)
-      || !get_str (r, OG_SHA256_HEX_LEN, &m->inventory_sha256) || !get_uv (r, &pc) || pc > 1)
+      || !get_str (r, OG_SHA256_HEX_LEN, &m->inventory_sha256) || !get_uv (r, &pc) || pc > 1
+      || !get_uv (r, &content) || content > 1)
     return bad (err, "header fields");
   m->packages_cached = pc != 0;
+  m->content = content != 0;
   for (size_t i = 0; i < n; i++)
     {
       uint64_t v;

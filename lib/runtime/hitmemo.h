@@ -11,8 +11,8 @@
 #include "catalog/inventory.h"
 #include "policy/evaluate.h"
 
-/* 1: the first format.  */
-#define OG_HIT_MEMO_FORMAT 1
+/* 1: the first format; 2: content.  */
+#define OG_HIT_MEMO_FORMAT 2
 
 typedef struct og_hit_memo
 {
@@ -24,6 +24,10 @@ typedef struct og_hit_memo
   char *binds;
   char *inventory_sha256;
   bool packages_cached; /* the hit took the packages from the entry (its record's "packages") */
+  /* the inspection verified the packaged files: the inputs hold the
+     identity of every regular file of the upper layer
+     (og_overlay_root.content) */
+  bool content;
   og_inventory_summary summary;
   og_skipped *skipped;
   size_t n_skipped;

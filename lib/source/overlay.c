@@ -375,6 +375,29 @@ og_overlay_upper_lookup (og_overlay_upper *u, const char *path)
   return OG_UPPER_DIR;
 }
 
+int
+og_overlay_upper_identity (og_overlay_upper *u, const char *path, struct statx *out,
+                           og_error **err)
+{
+  struct open_how how = { 0 };
+  cleanup_close int fd = -1;
+
+  while (*path == '/')
+    path++;
+  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  fd = og_openat2 (u->fd, *path ? path : ".", &how);
+  if (fd < 0 && errno == ENOENT)
+    return 1;
+  if (fd < 0)
+    return og_error_set (err, errno, "open `%s` in the upper layer", path);
+  if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+             STATX_TYPE | STATX_INO | STATX_SIZE | STATX_CTIME | STATX_MTIME, out)
+      < 0)
+    return og_error_set (err, errno, "stat `%s` in the upper layer", path);
+  return 0;
+}
+
 void
 og_overlay_upper_free (og_overlay_upper *u)
 {

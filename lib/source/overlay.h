@@ -4,6 +4,8 @@
 #ifndef OG_SOURCE_OVERLAY_H
 #define OG_SOURCE_OVERLAY_H
 
+#include <sys/stat.h>
+
 #include "source/source.h"
 
 /* Walk the merged view of the lower layers lowers[0..n) (the top one first,
@@ -35,6 +37,11 @@ int og_overlay_upper_open (const char *path, bool userxattr, og_overlay_upper **
 /* path is absolute inside the root ("/usr/bin"); no component is followed
    if it is a symlink (overlayfs does not either).  */
 og_upper_kind og_overlay_upper_lookup (og_overlay_upper *u, const char *path);
+/* What the upper layer holds at path (as og_overlay_upper_lookup finds
+   it): 0 with its statx (inode, size, change and modification times), 1
+   when it holds nothing there, -1 with *err.  */
+int og_overlay_upper_identity (og_overlay_upper *u, const char *path, struct statx *out,
+                               og_error **err);
 void og_overlay_upper_free (og_overlay_upper *u);
 OG_DEFINE_FREEP (og_overlay_upper, og_overlay_upper_free)
 #define cleanup_overlay_upper __attribute__ ((cleanup (og_overlay_upper_freep)))

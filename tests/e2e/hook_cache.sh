@@ -7,7 +7,10 @@
 # whose upper layer gained an executable is caught at `podman start`; an
 # entry that does not verify is noted and replaced; another image misses; a
 # hit without verification takes the packages from the entry unless the
-# upper layer changed a package database.
+# upper layer changed a package database; the miss keeps a memo too, and a
+# memo of a verifying inspection does not answer for a container that
+# rewrote a packaged executable in its upper layer (the same size and head:
+# no walk sees it, verification does).
 set -u
 . "$OG_SOURCE_ROOT/tests/e2e/lib.sh"
 A=$E2E/audit.jsonl; M=$E2E/manifests; H=$E2E/hooks.d; C=$E2E/cache; mkdir -p "$M" "$H"
@@ -15,6 +18,7 @@ P=(podman --root "$E2E/storage" --runroot "$E2E/run" --storage-driver overlay --
 E2E_EXTRA_CLEANUP='"${P[@]}" rm -af >/dev/null 2>&1; "${P[@]}" rmi -af >/dev/null 2>&1'
 make_rootfs "$E2E/rootfs"
 mkdir -p "$E2E/rootfs/usr/local/bin"
+(cd "$E2E/rootfs" && md5sum bin/busybox > var/lib/dpkg/info/busybox.md5sums)
 tar --numeric-owner -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" .
 "${P[@]}" import -q "$E2E/rootfs.tar" localhost/og-cache:1 > /dev/null; ok $? "podman import of the busybox root filesystem"
 cp -a "$E2E/rootfs" "$E2E/rootfs2"
@@ -47,8 +51,10 @@ run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok 
 check "the first launch's overlay root misses the cache" recjq 1 '.cache.state == "miss" and .cache.layers >= 1 and (.cache.key | length == 64)'
 check "the cache directory is 0700 and holds one entry" \
   bash -c '[ "$(stat -c %a "$1")" = 700 ] && [ "$(ls "$1"/*.oglc | wc -l)" = 1 ]' _ "$C"
+check "the miss kept a hit memo beside its entry" bash -c '[ "$(ls "$1"/*.oglr | wc -l)" = 1 ]' _ "$C"
+rm -f "$C"/*.oglr # so that this hit replays the entry
 run localhost/og-cache:1 /bin/echo container-ran > "$E2E/out" 2> "$E2E/err"; ok $? "the second launch is allowed"
-check "the second launch of the same image hits the cache" recjq 2 '.cache.state == "hit" and .cache.replayed > 0'
+check "the second launch of the same image hits the cache" recjq 2 '.cache.state == "hit" and .cache.replayed > 0 and .cache.result == "evaluated"'
 check "a hit whose manifest verifies reads the package databases" recjq 2 '.cache.packages == "databases"'
 eq "the hit's inventory digest is the first launch's" "$(rec 1 | jq -r .inventory_sha256)" "$(rec 2 | jq -r .inventory_sha256)"
 config false
@@ -160,6 +166,33 @@ config true
 eq "the miss's memo has a full walk's inventory digest" "$(rec 21 | jq -r .inventory_sha256)" "$(rec 22 | jq -r .inventory_sha256)"
 check "and denies as the full walk does (bin/four is not in the manifest)" \
   bash -c '[ "$(sed -n 21p "$1" | jq -r .decision)" = deny ] && [ "$(sed -n 22p "$1" | jq -r .decision)" = deny ]' _ "$A"
+# A verifying inspection's memo holds the identity of the upper layer's
+# files.  A container copies its packaged executable into its upper layer
+# (unchanged), then, at its next start, rewrites it there: one byte near
+# the end, the same size, mode and head, and a state file of the same size,
+# so that no walk of the upper layer tells the two starts apart.  The third
+# start is denied all the same.
+config true
+podman_ run --name c4 --network=none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/og-cache:1 \
+  /bin/sh -c 'busybox cp /bin/busybox /tmp/bb || exit 1
+    if [ -e /etc/step ]; then
+      n=$(busybox stat -c %s /tmp/bb); printf X | busybox dd of=/tmp/bb bs=1 seek=$((n - 64)) conv=notrunc 2>/dev/null
+    fi
+    busybox chmod 755 /tmp/bb && busybox mv /tmp/bb /bin/busybox && { [ -e /etc/step ] && echo 2 > /etc/step || echo 1 > /etc/step; }' \
+  > "$E2E/out" 2> "$E2E/err"
+ok $? "a container copies its packaged executable into its upper layer"
+podman_ start -a c4 > "$E2E/out" 2> "$E2E/err"
+ok $? "at its second start, with the unchanged copy, it is allowed and rewrites the copy"
+check "that start was inspected, and kept a memo of a verifying inspection" recjq 24 '.cache.result == "evaluated" and .decision == "allow"'
+podman_ start -a c4 > "$E2E/out" 2> "$E2E/err"; rc=$?
+ok $((rc != 0 ? 0 : 1)) "its third start, over the rewritten executable, is denied (rc=$rc)"
+check "the memo did not answer; the deny names the modified executable" \
+  recjq 25 '.decision == "deny" and .cache.result == "evaluated"
+            and (.findings | map(select(.subject == "/bin/busybox" and .rule == "executables.modified")) | length == 1)'
+podman_ start -a c4 > "$E2E/out" 2> "$E2E/err"
+check "started again, it is denied again, now by the memo of that deny" \
+  recjq 26 '.decision == "deny" and .cache.result == "memo"
+            and (.findings | map(.subject) | index("/bin/busybox") != null)'
 check "the records, with their cache, follow policy/ocigate.audit.schema.json" /usr/bin/python3 -c '
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))

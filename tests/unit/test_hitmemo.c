@@ -14,6 +14,7 @@ sample (og_hit_memo *m, og_finding *f, og_waiver *w, og_skipped *k)
   m->binds = (char *)"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   m->inventory_sha256 = (char *)"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
   m->packages_cached = true;
+  m->content = true;
   m->summary.packages = 88;
   m->summary.executables = 480;
   m->summary.setuid = 8;
@@ -54,6 +55,7 @@ test_round_trip (void **state)
   assert_string_equal (back.binds, m.binds);
   assert_string_equal (back.inventory_sha256, m.inventory_sha256);
   assert_true (back.packages_cached);
+  assert_true (back.content);
   assert_memory_equal (&back.summary, &m.summary, sizeof m.summary);
   assert_int_equal (back.n_skipped, 1);
   assert_string_equal (back.skipped[0].path, "/proc");

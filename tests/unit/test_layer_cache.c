@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "base/fileio.h"
 #include "catalog/build.h"
 #include "catalog/cache.h"
 #include "catalog/pkgdb_paths.h"
@@ -415,6 +416,45 @@ test_hit_fingerprint (void **state)
   unmake_layers ();
 }
 
+/* With content (a memo of an inspection that verifies): a file of the
+   upper layer rewritten with other bytes of the same size, which no walk
+   sees, changes the fingerprint; without, it does not.  A file of the
+   lower layers read through the mount changes neither.  */
+static void
+test_hit_fingerprint_content (void **state)
+{
+  cleanup_layers layers l = { 0 };
+  og_overlay_root o = { 0 };
+  og_sha256_hex plain1, plain2, with1, with2, with3;
+
+  if (!mount_layers (upper_empty, false, "k", &l, &o))
+    fx_skip ("mount -t overlay failed");
+  fx_put (mnt, "etc/data", "aaaa\n");
+  o.content = true;
+  fingerprint (&o, with1);
+  fingerprint (&o, with2);
+  assert_string_equal (with1, with2);
+  o.content = false;
+  fingerprint (&o, plain1);
+  assert_string_not_equal (plain1, with1);
+  fx_put (mnt, "etc/data", "bbbb\n");
+  fingerprint (&o, plain2);
+  assert_string_equal (plain1, plain2);
+  o.content = true;
+  fingerprint (&o, with3);
+  assert_string_not_equal (with1, with3);
+  {
+    cleanup_free char *text = NULL;
+    size_t len = 0;
+    cleanup_error og_error *err = NULL;
+    cleanup_free char *lower_file = og_xasprintf ("%s/usr/bin/true", mnt);
+    assert_int_equal (og_read_file (lower_file, 1 << 20, &text, &len, &err), 0);
+    fingerprint (&o, with2);
+    assert_string_equal (with2, with3);
+  }
+  unmake_layers ();
+}
+
 /* The entry's package snapshot: made by the first launch, used by the
 next over the same tree, not when the tree ownership resolves against
    changed (a symlink) or an executable has no recorded owner, and the
@@ -628,6 +668,7 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          /* A redirect in a lower layer is not reproduced: the root is walked.  */
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
+    cmocka_unit_test (test_hit_fingerprint_content),
          cmocka_unit_test (test_package_snapshot), ENTRY_TEST (test_entry_round_trip),
          ENTRY_TEST (test_entry_rejected), ENTRY_TEST (test_entry_key_sum),
          ENTRY_TEST (test_entry_unsummable))
