@@ -50,6 +50,17 @@ struct hook_cache
   og_audit_cache audit;
 };
 
+/* The payload sum of the entry in place (found or just published), which
+   the memo's inputs name.  */
+static void
+take_entry_sum (struct hook_cache *c, const uint8_t *entry, size_t len)
+{
+  if (len < ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
+    return;
+  memcpy (c->entry_sum, entry + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
+  c->have_entry_sum = true;
+}
+
 /* The cache cannot be used: why, as "WHERE: WHAT".  */
 static void
 give_up (struct hook_cache *c, const char *where, const char *what)
@@ -116,11 +127,8 @@ hook_cache_prepare (hook *h)
       if (c->have_exe && og_cachedir_take_memo (&c->dir, &merr) == 0)
         og_sandbox_allow_link (c->dir.memo_tmpfd, c->dir.dirfd);
     }
-  if (c->dir.entry && c->dir.tmpfd < 0 && c->dir.entry_len >= ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
-    {
-      memcpy (c->entry_sum, c->dir.entry + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
-      c->have_entry_sum = true;
-    }
+  if (c->dir.entry && c->dir.tmpfd < 0)
+    take_entry_sum (c, c->dir.entry, c->dir.entry_len);
   if (c->dir.tmpfd >= 0)
     {
       /* A miss: the lower layers mounted alone, for the kernel to merge
@@ -211,11 +219,8 @@ hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err)
           free (c->note);
           c->note = og_xasprintf ("the new entry was not kept: %s", perr->msg);
         }
-      else if (res.entry.len >= ENTRY_PAYLOAD_SUM_AT + OG_SHA256_LEN)
-        {
-          memcpy (c->entry_sum, res.entry.data + ENTRY_PAYLOAD_SUM_AT, OG_SHA256_LEN);
-          c->have_entry_sum = true;
-        }
+      else
+        take_entry_sum (c, (const uint8_t *)res.entry.data, res.entry.len);
     }
   og_cachedir_count (&c->dir, c->state);
   og_overlay_result_clear (&res);

@@ -15,13 +15,13 @@
    (an empty one yields nothing, and a non-empty one holds image content,
    e.g. an image's VOLUME), and nothing below a destination is ever left
    out.  */
-static bool
-excluded (const build_state *st, const og_entry *e)
+bool
+og_inventory_excludes (const char *const *excludes, size_t n, const og_entry *e)
 {
   if ((e->mode & 0170000) != 0100000 || e->size != 0)
     return false;
-  for (size_t i = 0; i < st->n_excludes; i++)
-    if (strcmp (e->path, st->excludes[i]) == 0)
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (e->path, excludes[i]) == 0)
       return true;
   return false;
 }
@@ -51,7 +51,7 @@ on_entry (const og_entry *e, void *userdata, og_error **err)
   /* A hook's deadline ends the walk cleanly (checked every 256 entries).  */
   if ((++st->entries & 255) == 0 && og_deadline_check (err) < 0)
     return -1;
-  if (st->n_excludes && excluded (st, e))
+  if (st->n_excludes && og_inventory_excludes (st->excludes, st->n_excludes, e))
     {
       add_skipped (inv, e, OG_SKIPPED_EXCLUDED);
       return 0;

@@ -36,7 +36,6 @@ int og_inventory_build (og_source *src, unsigned flags, og_inventory *inv, og_er
    what an image holds under its own VOLUME is inspected.  */
 int og_inventory_build_excluding (og_source *src, unsigned flags, const char *const *excludes,
                                   size_t n_excludes, og_inventory *inv, og_error **err);
-
 /* The same, with the walk of src made by walker (catalog/merge.c: a layer
    cache replayed into the walk of an overlay root), which hands fn the
    entries og_source_walk would, in the same order.  */
@@ -49,6 +48,9 @@ typedef int (*og_inventory_restore) (og_inventory *inv, void *walker_data, og_er
 int og_inventory_build_walked (og_source *src, unsigned flags, const char *const *excludes,
                                size_t n_excludes, og_inventory_walker walker, void *walker_data,
                                og_inventory_restore restore, og_inventory *inv, og_error **err);
+/* Is e one that og_inventory_build_excluding leaves out: an empty regular
+   file at exactly one of the n excludes?  */
+bool og_inventory_excludes (const char *const *excludes, size_t n, const og_entry *e);
 
 /* The os-release of a source alone (into os, which the caller clears):
    what the hook's host config rules need to pick a manifest before the

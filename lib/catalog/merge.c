@@ -370,15 +370,6 @@ fp_bytes (og_digest *d, const void *p, size_t n)
   og_digest_update (d, p, n);
 }
 
-static bool
-excluded (const merge_walk *m, const char *path)
-{
-  for (size_t i = 0; i < m->n_excludes; i++)
-    if (strcmp (m->excludes[i], path) == 0)
-      return true;
-  return false;
-}
-
 /* With o->content: the identity of a regular file the upper layer holds,
    which verification may read (what the lower layers hold is the key's):
    its inode, size and change and modification times, which the kernel
@@ -389,7 +380,8 @@ fp_content (merge_walk *m, const og_entry *e, og_error **err)
   struct statx stx;
   int r;
 
-  if (!S_ISREG (e->mode) || e->skipped != OG_SKIP_NONE || m->upper == NULL || excluded (m, e->path))
+  if (!S_ISREG (e->mode) || e->skipped != OG_SKIP_NONE || m->upper == NULL
+      || og_inventory_excludes (m->excludes, m->n_excludes, e))
     return 0;
   r = og_overlay_upper_identity (m->upper, e->path, &stx, err);
   if (r < 0)

@@ -342,24 +342,31 @@ og_overlay_upper_open (const char *path, bool userxattr, og_overlay_upper **out,
   return 0;
 }
 
+/* What the upper layer holds at path (absolute inside the root), as an
+   O_PATH fd: what the container left there (a fifo, a device) is never
+   opened.  No symlink is followed: where the merged tree has a directory,
+   an upper layer holding a symlink on the way would hide it; whatever it
+   is, it is not "nothing".  -1 with errno.  */
+static int
+open_upper (og_overlay_upper *u, const char *path)
+{
+  struct open_how how = { 0 };
+
+  while (*path == '/')
+    path++;
+  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  return og_openat2 (u->fd, *path ? path : ".", &how);
+}
+
 og_upper_kind
 og_overlay_upper_lookup (og_overlay_upper *u, const char *path)
 {
-  struct open_how how = { 0 };
-  cleanup_close int fd = -1;
+  cleanup_close int fd = open_upper (u, path);
   cleanup_close int dfd = -1;
   struct stat st;
   char v[8];
 
-  while (*path == '/')
-    path++;
-  /* O_PATH: what the container left there (a fifo, a device) is never
-     opened.  No symlink is followed: where the merged tree has a
-     directory, an upper layer holding a symlink on the way would hide it;
-     whatever it is, it is not "nothing".  */
-  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  fd = og_openat2 (u->fd, *path ? path : ".", &how);
   if (fd < 0)
     return errno == ENOENT ? OG_UPPER_NONE : OG_UPPER_OTHER;
   if (fstat (fd, &st) < 0 || !S_ISDIR (st.st_mode))
@@ -376,17 +383,10 @@ og_overlay_upper_lookup (og_overlay_upper *u, const char *path)
 }
 
 int
-og_overlay_upper_identity (og_overlay_upper *u, const char *path, struct statx *out,
-                           og_error **err)
+og_overlay_upper_identity (og_overlay_upper *u, const char *path, struct statx *out, og_error **err)
 {
-  struct open_how how = { 0 };
-  cleanup_close int fd = -1;
+  cleanup_close int fd = open_upper (u, path);
 
-  while (*path == '/')
-    path++;
-  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  fd = og_openat2 (u->fd, *path ? path : ".", &how);
   if (fd < 0 && errno == ENOENT)
     return 1;
   if (fd < 0)

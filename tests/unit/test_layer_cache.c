@@ -668,7 +668,6 @@ FX_MAIN (NULL, NULL, SCENARIO (test_empty_upper, upper_empty, false, OG_CACHE_MI
          /* A redirect in a lower layer is not reproduced: the root is walked.  */
          SCENARIO (test_lower_redirect_unsupported, upper_empty, true, OG_CACHE_UNSUPPORTED),
          cmocka_unit_test (test_upper_executable_seen), cmocka_unit_test (test_hit_fingerprint),
-    cmocka_unit_test (test_hit_fingerprint_content),
-         cmocka_unit_test (test_package_snapshot), ENTRY_TEST (test_entry_round_trip),
-         ENTRY_TEST (test_entry_rejected), ENTRY_TEST (test_entry_key_sum),
-         ENTRY_TEST (test_entry_unsummable))
+         cmocka_unit_test (test_hit_fingerprint_content), cmocka_unit_test (test_package_snapshot),
+         ENTRY_TEST (test_entry_round_trip), ENTRY_TEST (test_entry_rejected),
+         ENTRY_TEST (test_entry_key_sum), ENTRY_TEST (test_entry_unsummable))

@@ -367,7 +367,8 @@ test_cache_links (void **state)
         _exit (1);
       if (linkat (t[1], "", cfd, "memo", AT_EMPTY_PATH) != 0)
         _exit (2);
-      if (linkat (t[2], "", cfd, "third", AT_EMPTY_PATH) == 0 || (errno != EPERM && errno != EACCES))
+      if (linkat (t[2], "", cfd, "third", AT_EMPTY_PATH) == 0
+          || (errno != EPERM && errno != EACCES))
         _exit (3);
       if (linkat (t[1], "", ofd, "elsewhere", AT_EMPTY_PATH) == 0
           || (errno != EPERM && errno != EACCES))
