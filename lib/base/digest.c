@@ -1,59 +1,52 @@
-/* Content digests over OpenSSL EVP (see digest.h).  */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <pthread.h>
+/* Content digests over OpenSSL's one-algorithm interfaces (see digest.h).
+
+   These (MD5_Init, SHA1_Init, SHA256_Init, SHA512_Init, ... in
+   openssl/md5.h, sha.h) run the same assembly as EVP, SHA-NI included, but
+   need no provider: the first EVP_MD_fetch of a process fills OpenSSL's
+   name map with every cipher and digest it knows, and that, with the
+   relocation of the provider tables a static libcrypto brings along, was a
+   fifth of a hook launch's fixed cost (issue 16).  OpenSSL 3 marks them
+   deprecated, not removed; this file is the one that would change.  */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
 #include "base/digest.h"
 #include "base/util.h"
 
 struct og_digest
 {
-  EVP_MD_CTX *ctx;
   og_digest_algo algo;
+  union
+  {
+    MD5_CTX md5;
+    SHA_CTX sha1;
+    SHA256_CTX sha256; /* and sha224 */
+    SHA512_CTX sha512; /* and sha384 */
+  } u;
 };
 
 static const struct
 {
   og_digest_algo algo;
   const char *name;
-  const EVP_MD *(*md) (void);
+  size_t len;
 } algos[] = {
-  { OG_DIGEST_MD5, "md5", EVP_md5 },          { OG_DIGEST_SHA1, "sha1", EVP_sha1 },
-  { OG_DIGEST_SHA256, "sha256", EVP_sha256 }, { OG_DIGEST_SHA384, "sha384", EVP_sha384 },
-  { OG_DIGEST_SHA512, "sha512", EVP_sha512 }, { OG_DIGEST_SHA224, "sha224", EVP_sha224 },
+  { OG_DIGEST_MD5, "md5", MD5_DIGEST_LENGTH },
+  { OG_DIGEST_SHA1, "sha1", SHA_DIGEST_LENGTH },
+  { OG_DIGEST_SHA256, "sha256", SHA256_DIGEST_LENGTH },
+  { OG_DIGEST_SHA384, "sha384", SHA384_DIGEST_LENGTH },
+  { OG_DIGEST_SHA512, "sha512", SHA512_DIGEST_LENGTH },
+  { OG_DIGEST_SHA224, "sha224", SHA224_DIGEST_LENGTH },
 };
-
-/* The algorithms fetched once (OpenSSL 3 fetches a legacy EVP_sha256()
-   again on every EVP_DigestInit_ex), from the default provider without
-   reading openssl.cnf: these are content digests, which no provider
-   configuration should change, and loading the configuration was most of
-   a cache hit's first millisecond (issue 16).  */
-static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
-static EVP_MD *fetched[OG_ARRAY_SIZE (algos)];
-
-static void
-fetch_all (void)
-{
-  OPENSSL_init_crypto (OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
-    fetched[i] = EVP_MD_fetch (NULL, algos[i].name, NULL);
-}
-
-static const EVP_MD *
-evp_of (og_digest_algo algo)
-{
-  pthread_once (&fetch_once, fetch_all);
-  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
-    if (algos[i].algo == algo)
-      return fetched[i] ? fetched[i] : algos[i].md ();
-  return NULL;
-}
 
 size_t
 og_digest_len (og_digest_algo algo)
 {
-  const EVP_MD *md = evp_of (algo);
-  return md ? (size_t)EVP_MD_get_size (md) : 0;
+  for (size_t i = 0; i < OG_ARRAY_SIZE (algos); i++)
+    if (algos[i].algo == algo)
+      return algos[i].len;
+  return 0;
 }
 
 const char *
@@ -65,20 +58,42 @@ og_digest_name (og_digest_algo algo)
   return "none";
 }
 
+static int
+start (og_digest *d)
+{
+  switch (d->algo)
+    {
+    case OG_DIGEST_MD5:
+      return MD5_Init (&d->u.md5);
+    case OG_DIGEST_SHA1:
+      return SHA1_Init (&d->u.sha1);
+    case OG_DIGEST_SHA256:
+      return SHA256_Init (&d->u.sha256);
+    case OG_DIGEST_SHA224:
+      return SHA224_Init (&d->u.sha256);
+    case OG_DIGEST_SHA384:
+      return SHA384_Init (&d->u.sha512);
+    case OG_DIGEST_SHA512:
+      return SHA512_Init (&d->u.sha512);
+    case OG_DIGEST_NONE:
+    default:
+      break;
+    }
+  return 0;
+}
+
 int
 og_digest_new (og_digest_algo algo, og_digest **out, og_error **err)
 {
-  const EVP_MD *md = evp_of (algo);
   og_digest *d;
 
-  if (md == NULL)
+  if (og_digest_len (algo) == 0)
     return og_error_set (err, EINVAL, "digest algorithm %d", (int)algo);
   d = og_xcalloc (1, sizeof *d);
   d->algo = algo;
-  d->ctx = EVP_MD_CTX_new ();
-  if (d->ctx == NULL || EVP_DigestInit_ex (d->ctx, md, NULL) != 1)
+  if (start (d) != 1)
     {
-      og_digest_free (d);
+      free (d);
       return og_error_set (err, ENOMEM, "start a %s digest", og_digest_name (algo));
     }
   *out = d;
@@ -88,18 +103,67 @@ og_digest_new (og_digest_algo algo, og_digest **out, og_error **err)
 void
 og_digest_update (og_digest *d, const void *data, size_t len)
 {
-  if (len)
-    EVP_DigestUpdate (d->ctx, data, len);
+  if (len == 0)
+    return;
+  switch (d->algo)
+    {
+    case OG_DIGEST_MD5:
+      MD5_Update (&d->u.md5, data, len);
+      break;
+    case OG_DIGEST_SHA1:
+      SHA1_Update (&d->u.sha1, data, len);
+      break;
+    case OG_DIGEST_SHA256:
+    case OG_DIGEST_SHA224: /* SHA224_Update is SHA256_Update */
+      SHA256_Update (&d->u.sha256, data, len);
+      break;
+    case OG_DIGEST_SHA384:
+    case OG_DIGEST_SHA512:
+      SHA512_Update (&d->u.sha512, data, len);
+      break;
+    case OG_DIGEST_NONE:
+    default:
+      break;
+    }
+}
+
+/* Finish into md, og_digest_len (d->algo) bytes.  */
+static void
+finish (og_digest *d, uint8_t *md)
+{
+  switch (d->algo)
+    {
+    case OG_DIGEST_MD5:
+      MD5_Final (md, &d->u.md5);
+      break;
+    case OG_DIGEST_SHA1:
+      SHA1_Final (md, &d->u.sha1);
+      break;
+    case OG_DIGEST_SHA256:
+      SHA256_Final (md, &d->u.sha256);
+      break;
+    case OG_DIGEST_SHA224:
+      SHA224_Final (md, &d->u.sha256);
+      break;
+    case OG_DIGEST_SHA384:
+      SHA384_Final (md, &d->u.sha512);
+      break;
+    case OG_DIGEST_SHA512:
+      SHA512_Final (md, &d->u.sha512);
+      break;
+    case OG_DIGEST_NONE:
+    default:
+      break;
+    }
 }
 
 void
 og_digest_final_hex (og_digest *d, char *hex)
 {
-  uint8_t md[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
+  uint8_t md[OG_DIGEST_MAX];
 
-  EVP_DigestFinal_ex (d->ctx, md, &n);
-  og_hex (md, n, hex);
+  finish (d, md);
+  og_hex (md, og_digest_len (d->algo), hex);
 }
 
 void
@@ -107,32 +171,30 @@ og_digest_free (og_digest *d)
 {
   if (d == NULL)
     return;
-  EVP_MD_CTX_free (d->ctx);
+  explicit_bzero (&d->u, sizeof d->u);
   free (d);
 }
 
 int
 og_sha256_hex_of (const void *data, size_t len, og_sha256_hex out, og_error **err)
 {
-  cleanup_digest og_digest *d = NULL;
+  uint8_t md[OG_SHA256_LEN];
 
-  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
+  if (og_sha256_of (data, len, md, err) < 0)
     return -1;
-  og_digest_update (d, data, len);
-  og_digest_final_hex (d, out);
+  og_hex (md, sizeof md, out);
   return 0;
 }
 
 int
 og_sha256_of (const void *data, size_t len, uint8_t out[OG_SHA256_LEN], og_error **err)
 {
-  cleanup_digest og_digest *d = NULL;
+  SHA256_CTX c; /* not SHA256 (), the one-call form: it goes through EVP */
 
-  if (og_digest_new (OG_DIGEST_SHA256, &d, err) < 0)
-    return -1;
-  og_digest_update (d, data, len);
-  if (EVP_DigestFinal_ex (d->ctx, out, NULL) != 1)
-    return og_error_set (err, 0, "finish a sha256 digest");
+  if (SHA256_Init (&c) != 1)
+    return og_error_set (err, ENOMEM, "start a sha256 digest");
+  SHA256_Update (&c, data, len);
+  SHA256_Final (out, &c);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Content digests: the one place that knows the algorithms, their lengths
-   and their text forms.  Backed by OpenSSL's EVP interface.  */
+   and their text forms.  Backed by OpenSSL's one-algorithm interfaces
+   (openssl/sha.h, md5.h), the same code as EVP without its providers.  */
 #ifndef OG_DIGEST_H
 #define OG_DIGEST_H
 
