@@ -211,7 +211,9 @@ og_jdoc_parse (const char *data, size_t len, og_jdoc *doc, og_diags *diags)
       og_diags_add (diags, je.line > 0 ? je.line : 1, je.column > 0 ? je.column : 1, "%s", je.text);
       return -1;
     }
-  scan_positions (doc, data, len);
+  doc->text = og_xmalloc (len + 1);
+  memcpy (doc->text, data, len);
+  doc->len = len;
   return 0;
 }
 
@@ -222,14 +224,22 @@ og_jdoc_clear (og_jdoc *doc)
     json_decref (doc->root);
   og_strmap_clear (&doc->values, NULL);
   og_strmap_clear (&doc->keys, NULL);
+  free (doc->text);
   memset (doc, 0, sizeof *doc);
 }
 
 void
-og_jdoc_pos (const og_jdoc *doc, const char *ptr, bool key, int *line, int *column)
+og_jdoc_pos (og_jdoc *doc, const char *ptr, bool key, int *line, int *column)
 {
   cleanup_free char *p = og_xstrdup (ptr);
   const og_strmap *m = key ? &doc->keys : &doc->values;
+
+  if (doc->text)
+    {
+      scan_positions (doc, doc->text, doc->len);
+      free (doc->text);
+      doc->text = NULL;
+    }
 
   for (;;)
     {

@@ -3,7 +3,8 @@
    errors (unknown key, wrong type, bad glob) can say file:line:column like
    syntax errors do.  jansson keeps no positions of values, so a second,
    small pass over the bytes (which jansson has already validated) records
-   them by JSON pointer (RFC 6901).  */
+   them by JSON pointer (RFC 6901), when the first diagnostic asks for one:
+   a document without problems is not scanned twice.  */
 #ifndef OG_JSONDOC_H
 #define OG_JSONDOC_H
 
@@ -55,6 +56,8 @@ typedef struct og_jdoc
   og_strmap values; /* JSON pointer -> position of the value */
   og_strmap keys;   /* JSON pointer -> position of the member name */
   og_diags *diags;
+  char *text; /* a copy of the bytes, until the position pass has run */
+  size_t len;
 } og_jdoc;
 
 /* Parse data (rejecting duplicate keys).  A syntax error is added to diags
@@ -63,8 +66,9 @@ int og_jdoc_parse (const char *data, size_t len, og_jdoc *doc, og_diags *diags);
 void og_jdoc_clear (og_jdoc *doc);
 
 /* Position of the value (key == false) or member name (key == true) at ptr;
-   falls back to the nearest enclosing value, then 1:1.  */
-void og_jdoc_pos (const og_jdoc *doc, const char *ptr, bool key, int *line, int *column);
+   falls back to the nearest enclosing value, then 1:1.  The first call
+   runs the position pass.  */
+void og_jdoc_pos (og_jdoc *doc, const char *ptr, bool key, int *line, int *column);
 
 /* Add a diagnostic at ptr.  */
 void og_jdoc_diag (og_jdoc *doc, const char *ptr, bool key, const char *fmt, ...)
