@@ -151,9 +151,3 @@ hook_update_backstop (const hook *h)
   size_t len = 0;
   format_backstop (h, &len);
 }
-
-void
-hook_backstop_free (void)
-{
-  replace (NULL, NULL);
-}

@@ -437,23 +437,3 @@ hook_cache_audit (const hook *h)
   c->audit.note = c->note;
   return &c->audit;
 }
-
-void
-hook_cache_free (hook *h)
-{
-  struct hook_cache *c = h->cache;
-  if (c == NULL)
-    return;
-  og_cachedir_close (&c->dir);
-  if (c->lower_fd >= 0)
-    close (c->lower_fd);
-  free (c->lower_root);
-  og_overlay_mount_clear (&c->mount);
-  free (c->key);
-  free (c->note);
-  free (c->pins);
-  if (c->pkgdb_dirs)
-    og_strv_free (c->pkgdb_dirs, OG_ARRAY_SIZE (og_pkgdb_dirs));
-  free (c);
-  h->cache = NULL;
-}

@@ -87,7 +87,6 @@ typedef struct hook
 /* run.c: the whole flow, from the host config to the decision; returns the
    exit code.  */
 int hook_run (hook *h);
-void hook_clear (hook *h);
 
 /* report.c */
 void hook_open_sinks (hook *h);
@@ -148,13 +147,11 @@ int hook_cache_build (hook *h, og_source *src, unsigned flags, og_error **err);
 bool hook_cache_memo_use (hook *h, og_source *src, const char *manifest_sha256);
 void hook_cache_memo_keep (hook *h, og_source *src, bool content);
 const og_audit_cache *hook_cache_audit (const hook *h);
-void hook_cache_free (hook *h);
 
 /* backstop.c */
 void hook_arm_startup_backstop (const hook *h);
 void hook_arm_backstop (const hook *h);
 /* What the armed backstop writes, now that the container is known.  */
 void hook_update_backstop (const hook *h);
-void hook_backstop_free (void);
 
 #endif

@@ -452,25 +452,3 @@ hook_run (hook *h)
   int rc = hook_report (h, err, on_error_deny);
   return rc;
 }
-
-void
-hook_clear (hook *h)
-{
-  hook_close_sinks (h);
-  hook_cache_free (h);
-  og_policy_result_clear (&h->res);
-  og_inventory_clear (&h->inv);
-  og_manifest_free (h->manifest);
-  free (h->memo_manifest_name);
-  free (h->memo_manifest_sha256);
-  free (h->manifest_path);
-  for (size_t i = 0; i < h->n_placeholders; i++)
-    free (h->placeholders[i]);
-  free (h->placeholders);
-  free (h->root);
-  og_image_identity_clear (&h->identity);
-  og_oci_config_clear (&h->oci);
-  og_oci_state_clear (&h->state);
-  og_hostconfig_free (h->cfg);
-  hook_backstop_free ();
-}
