@@ -38,9 +38,9 @@ usage (FILE *f)
               "oci-archive:PATH, oci:DIR[:TAG], containers-storage:[DRIVER@ROOT]NAME).\n"
               "Run 'ocigate VERB --help' for the options of a verb.\n\n"
               "Exit status: 0 success; 1 denied (check), different (diff), modified or\n"
-              "missing files (verify),\n"
-              "no matching record (audit); 2 bad usage or unreadable input;\n"
-              "3 the source cannot be inspected (check); doctor: 1 a check failed.\n");
+              "missing files (verify), no matching record (audit); 2 bad usage or\n"
+              "unreadable input; 3 the source cannot be inspected (check); doctor: 1 a\n"
+              "check failed.\n");
 }
 
 int
