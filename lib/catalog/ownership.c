@@ -38,7 +38,9 @@ tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_
 
 /* The canonical form of a directory as a package lists it, symlinks resolved
    inside the root (usrmerge: /bin -> /usr/bin); "" when it is not a
-   directory of the tree.  */
+   directory of the tree.  A directory the walk entered by that very path is
+   its own canonical form: the walk follows no symlink and its paths are
+   clean, so resolving it would only look up each of its components.  */
 static const char *
 canonical_dir (build_state *st, const char *dir, og_error **err)
 {
@@ -47,71 +49,116 @@ canonical_dir (build_state *st, const char *dir, og_error **err)
     {
       uint32_t mode = 0;
       char *target = NULL;
-      if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
-        return NULL;
-      if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
+      if (og_strmap_get (&st->tree, dir) == OG_CATALOG_DIR_MARK)
+        canon = og_xstrdup (dir);
+      else
         {
-          free (canon);
-          canon = og_xstrdup ("");
+          if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
+            return NULL;
+          if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
+            {
+              free (canon);
+              canon = og_xstrdup ("");
+            }
+          free (target);
         }
-      free (target);
       og_strmap_put (&st->dircache, dir, canon);
     }
   return canon;
 }
 
+/* The directory part of a path: "/" for "/x", else up to its last slash;
+   false for a path that names no file below a directory (relative, or
+   ending in a slash).  */
+static bool
+dir_of (const char *path, og_buf *dir)
+{
+  const char *slash = strrchr (path, '/');
+  if (path[0] != '/' || slash == NULL || slash[1] == '\0')
+    return false;
+  dir->len = 0;
+  og_buf_append (dir, path, slash == path ? 1 : (size_t)(slash - path));
+  return true;
+}
+
 char *
 og_catalog_canonical_path (build_state *st, const char *listed, og_error **err)
 {
-  const char *slash = strrchr (listed, '/');
-  cleanup_free char *dir = NULL;
+  cleanup_buf og_buf dir = { 0 };
   const char *canon;
 
-  if (listed[0] != '/' || slash == NULL || slash[1] == '\0')
+  if (!dir_of (listed, &dir))
     return NULL;
-  dir = og_xstrndup (listed, slash == listed ? 1 : (size_t)(slash - listed));
-  canon = canonical_dir (st, dir, err);
+  canon = canonical_dir (st, dir.data, err);
   if (canon == NULL || *canon == '\0')
     return NULL;
-  return og_xasprintf ("%s%s", strcmp (canon, "/") == 0 ? "" : canon, slash);
+  return og_xasprintf ("%s%s", strcmp (canon, "/") == 0 ? "" : canon, strrchr (listed, '/'));
+}
+
+/* The directory of each path the inventory reports, as a key of dirs.  */
+static void
+put_dir_of (og_strmap *dirs, og_buf *dir, const char *path)
+{
+  if (dir_of (path, dir))
+    og_strmap_put (dirs, dir->data, NULL);
 }
 
 int
 og_catalog_index_owners (build_state *st, og_error **err)
 {
   og_pkglist *pl = &st->inv->packages;
-  og_buf key = { 0 };
-  og_buf dir = { 0 };
-  void **slot;
+  cleanup_buf og_buf key = { 0 };
+  cleanup_buf og_buf dir = { 0 };
+  og_strmap dirs = { 0 }; /* the directories of the paths the inventory reports */
+  const char *canon = NULL;
+  bool wanted = false;
+  size_t dir_len = 0;
   int ret = 0;
 
   /* The paths whose owner the inventory reports: every executable, and with
      OG_INV_FILES every entry but directories.  */
   for (size_t i = 0; i < st->inv->n_execs; i++)
-    og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
+    {
+      og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
+      put_dir_of (&dirs, &dir, st->inv->execs[i].path);
+    }
   for (size_t i = 0; i < st->inv->n_files; i++)
     if (!S_ISDIR (st->inv->files[i].mode))
-      og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
+      {
+        og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
+        put_dir_of (&dirs, &dir, st->inv->files[i].path);
+      }
 
+  dir.len = 0;
   for (size_t i = 0; i < pl->n && ret == 0; i++)
     for (size_t j = 0; j < pl->pkgs[i].n_files; j++)
       {
         const char *path = pl->pkgs[i].files[j].path;
         const char *slash = strrchr (path, '/');
-        const char *canon;
+        size_t len;
+        void **slot;
 
         if (path[0] != '/' || slash == NULL || slash[1] == '\0')
           continue;
-        dir.len = 0;
-        og_buf_append (&dir, path, slash == path ? 1 : (size_t)(slash - path));
-        canon = canonical_dir (st, dir.data, err);
-        if (canon == NULL)
+        /* A file list is sorted, so the files of one directory follow each
+           other: the directory is resolved, and looked for among the
+           reported ones, once for them all.  */
+        len = slash == path ? 1 : (size_t)(slash - path);
+        if (canon == NULL || len != dir_len || memcmp (path, dir.data, len) != 0)
           {
-            ret = -1;
-            break;
+            dir.len = 0;
+            og_buf_append (&dir, path, len);
+            dir_len = len;
+            canon = canonical_dir (st, dir.data, err);
+            if (canon == NULL)
+              {
+                ret = -1;
+                break;
+              }
+            wanted = *canon != '\0' && og_strmap_has (&dirs, canon);
           }
-        if (*canon == '\0')
-          continue; /* its directory is not in the tree */
+        if (!wanted)
+          continue; /* not in the tree, or no reported path is there */
         key.len = 0;
         og_buf_puts (&key, strcmp (canon, "/") == 0 ? "" : canon);
         og_buf_puts (&key, slash);
@@ -121,8 +168,7 @@ og_catalog_index_owners (build_state *st, og_error **err)
         if (slot && *slot == NULL)
           *slot = (void *)(uintptr_t)(i + 1);
       }
-  og_buf_free (&key);
-  og_buf_free (&dir);
+  og_strmap_clear (&dirs, NULL);
   return ret;
 }
 
