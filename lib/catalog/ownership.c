@@ -39,29 +39,28 @@ tree_lstat (void *userdata, const char *path, uint32_t *mode, char **target, og_
 /* The canonical form of a directory as a package lists it, symlinks resolved
    inside the root (usrmerge: /bin -> /usr/bin); "" when it is not a
    directory of the tree.  A directory the walk entered by that very path is
-   its own canonical form: the walk follows no symlink and its paths are
-   clean, so resolving it would only look up each of its components.  */
+   its own canonical form (dir itself is returned): the walk follows no
+   symlink and its paths are clean, so resolving it would only look up each
+   of its components.  The others are resolved once (dircache).  */
 static const char *
 canonical_dir (build_state *st, const char *dir, og_error **err)
 {
-  char *canon = og_strmap_get (&st->dircache, dir);
+  char *canon;
+  if (og_strmap_get (&st->tree, dir) == OG_CATALOG_DIR_MARK)
+    return dir;
+  canon = og_strmap_get (&st->dircache, dir);
   if (canon == NULL)
     {
       uint32_t mode = 0;
       char *target = NULL;
-      if (og_strmap_get (&st->tree, dir) == OG_CATALOG_DIR_MARK)
-        canon = og_xstrdup (dir);
-      else
+      if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
+        return NULL;
+      if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
         {
-          if (og_resolve_in_root (dir, true, tree_lstat, st, &canon, err) < 0)
-            return NULL;
-          if (tree_lstat (st, canon, &mode, &target, err) != 0 || mode != S_IFDIR)
-            {
-              free (canon);
-              canon = og_xstrdup ("");
-            }
-          free (target);
+          free (canon);
+          canon = og_xstrdup ("");
         }
+      free (target);
       og_strmap_put (&st->dircache, dir, canon);
     }
   return canon;
@@ -142,7 +141,7 @@ og_catalog_index_owners (build_state *st, og_error **err)
           continue;
         /* A file list is sorted, so the files of one directory follow each
            other: the directory is resolved, and looked for among the
-           reported ones, once for them all.  */
+           reported ones, once for them all (canon may point into dir).  */
         len = slash == path ? 1 : (size_t)(slash - path);
         if (canon == NULL || len != dir_len || memcmp (path, dir.data, len) != 0)
           {
