@@ -66,17 +66,35 @@ canonical_dir (build_state *st, const char *dir, og_error **err)
   return canon;
 }
 
-/* The directory part of a path: "/" for "/x", else up to its last slash;
-   false for a path that names no file below a directory (relative, or
-   ending in a slash).  */
-static bool
-dir_of (const char *path, og_buf *dir)
+/* The length of the directory part of a path: 1 for "/x", else up to its
+   last slash; 0 for a path that names no file below a directory (relative,
+   or ending in a slash).  */
+static size_t
+dir_len (const char *path)
 {
   const char *slash = strrchr (path, '/');
   if (path[0] != '/' || slash == NULL || slash[1] == '\0')
+    return 0;
+  return slash == path ? 1 : (size_t)(slash - path);
+}
+
+/* The "/name" that follows a directory part of len bytes (the root's
+   "/x" keeps its slash).  */
+static const char *
+slash_name (const char *path, size_t len)
+{
+  return len == 1 ? path : path + len;
+}
+
+/* The directory part of a path into dir; false as dir_len says.  */
+static bool
+dir_of (const char *path, og_buf *dir)
+{
+  size_t len = dir_len (path);
+  if (len == 0)
     return false;
   dir->len = 0;
-  og_buf_append (dir, path, slash == path ? 1 : (size_t)(slash - path));
+  og_buf_append (dir, path, len);
   return true;
 }
 
@@ -91,13 +109,15 @@ og_catalog_canonical_path (build_state *st, const char *listed, og_error **err)
   canon = canonical_dir (st, dir.data, err);
   if (canon == NULL || *canon == '\0')
     return NULL;
-  return og_xasprintf ("%s%s", strcmp (canon, "/") == 0 ? "" : canon, strrchr (listed, '/'));
+  return og_xasprintf ("%s%s", strcmp (canon, "/") == 0 ? "" : canon, slash_name (listed, dir.len));
 }
 
-/* The directory of each path the inventory reports, as a key of dirs.  */
+/* A path whose owner the inventory reports: a key of owners, and its
+   directory a key of dirs.  */
 static void
-put_dir_of (og_strmap *dirs, og_buf *dir, const char *path)
+report (build_state *st, og_strmap *dirs, og_buf *dir, const char *path)
 {
+  og_strmap_put (&st->owners, path, NULL);
   if (dir_of (path, dir))
     og_strmap_put (dirs, dir->data, NULL);
 }
@@ -111,43 +131,33 @@ og_catalog_index_owners (build_state *st, og_error **err)
   og_strmap dirs = { 0 }; /* the directories of the paths the inventory reports */
   const char *canon = NULL;
   bool wanted = false;
-  size_t dir_len = 0;
   int ret = 0;
 
   /* The paths whose owner the inventory reports: every executable, and with
      OG_INV_FILES every entry but directories.  */
   for (size_t i = 0; i < st->inv->n_execs; i++)
-    {
-      og_strmap_put (&st->owners, st->inv->execs[i].path, NULL);
-      put_dir_of (&dirs, &dir, st->inv->execs[i].path);
-    }
+    report (st, &dirs, &dir, st->inv->execs[i].path);
   for (size_t i = 0; i < st->inv->n_files; i++)
     if (!S_ISDIR (st->inv->files[i].mode))
-      {
-        og_strmap_put (&st->owners, st->inv->files[i].path, NULL);
-        put_dir_of (&dirs, &dir, st->inv->files[i].path);
-      }
+      report (st, &dirs, &dir, st->inv->files[i].path);
 
   dir.len = 0;
   for (size_t i = 0; i < pl->n && ret == 0; i++)
     for (size_t j = 0; j < pl->pkgs[i].n_files; j++)
       {
         const char *path = pl->pkgs[i].files[j].path;
-        const char *slash = strrchr (path, '/');
-        size_t len;
+        size_t len = dir_len (path);
         void **slot;
 
-        if (path[0] != '/' || slash == NULL || slash[1] == '\0')
+        if (len == 0)
           continue;
         /* A file list is sorted, so the files of one directory follow each
            other: the directory is resolved, and looked for among the
            reported ones, once for them all (canon may point into dir).  */
-        len = slash == path ? 1 : (size_t)(slash - path);
-        if (canon == NULL || len != dir_len || memcmp (path, dir.data, len) != 0)
+        if (canon == NULL || len != dir.len || memcmp (path, dir.data, len) != 0)
           {
             dir.len = 0;
             og_buf_append (&dir, path, len);
-            dir_len = len;
             canon = canonical_dir (st, dir.data, err);
             if (canon == NULL)
               {
@@ -160,7 +170,7 @@ og_catalog_index_owners (build_state *st, og_error **err)
           continue; /* not in the tree, or no reported path is there */
         key.len = 0;
         og_buf_puts (&key, strcmp (canon, "/") == 0 ? "" : canon);
-        og_buf_puts (&key, slash);
+        og_buf_puts (&key, slash_name (path, len));
         /* Only the paths the inventory reports are in the map; the first
            package that lists one owns it.  */
         slot = og_strmap_value (&st->owners, key.data);
